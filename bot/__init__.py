@@ -1,0 +1,1 @@
+"""BPU Bot: self-registration of informal workers for BPJS Ketenagakerjaan."""

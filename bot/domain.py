@@ -1,0 +1,146 @@
+"""Domain vocabulary shared by the flow, storage and officer tools."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+
+class Sex(StrEnum):
+    """Sex as printed on the KTP; the NIK encodes it in the birth day (+40 for women)."""
+
+    MALE = "L"
+    FEMALE = "P"
+
+
+class Status(StrEnum):
+    """Life of a submission (CONVENTIONS.md)."""
+
+    DRAFT = "draf"
+    SUBMITTED = "diajukan"
+    NEEDS_FIX = "perlu_perbaikan"
+    APPROVED = "disetujui"
+    REJECTED = "ditolak"
+
+
+# A NIK with a submission in one of these cannot register again.
+BLOCKING_STATUSES = (Status.SUBMITTED, Status.NEEDS_FIX, Status.APPROVED)
+
+
+class Payer(StrEnum):
+    """Who pays a contribution; the PP 50/2025 relief applies only to self-paid workers."""
+
+    SELF = "mandiri"
+    APBD = "apbd"
+    APBN = "apbn"
+
+
+class Flag(StrEnum):
+    """Things an officer should look at twice; never a reason to refuse a worker."""
+
+    NIK_BIRTH_DATE_DIFFERS = "nik_tanggal_beda"
+    NIK_SEX_DIFFERS = "nik_jk_beda"
+    HOME_DIFFERS_FROM_NIK = "domisili_beda"
+    NIK_REGION_UNKNOWN = "wilayah_nik_tidak_dikenal"
+    POSSIBLE_DUPLICATE = "kemungkinan_ganda"
+
+
+# Answer keys an officer may ask to correct, in the order the flow asks them.
+FIELDS = (
+    "nik",
+    "birth_date",
+    "sex",
+    "name",
+    "birth_place",
+    "phone",
+    "home_code",
+    "address",
+    "occupation",
+    "income",
+    "jht",
+)
+
+
+@dataclass(frozen=True)
+class SubmissionView:
+    """What a worker sees of one of their submissions in /status."""
+
+    reference: str
+    status: Status
+    note: str | None  # officer's correction note or rejection reason
+    kpj: str | None
+    fix_fields: tuple[str, ...]
+    submitted_at: datetime
+
+
+@dataclass(frozen=True)
+class SubmitResult:
+    """The outcome of storing a draft: its reference, or why it could not be stored."""
+
+    reference: str | None
+    duplicate_nik: bool = False
+
+
+@dataclass(frozen=True)
+class FixTarget:
+    """A submission waiting for the worker's correction."""
+
+    reference: str
+    answers: dict[str, Any]
+    fields: tuple[str, ...]
+    note: str
+
+
+# Officer commands: everyone else is told politely that they are for officers only.
+OFFICER_COMMANDS = frozenset(
+    {"antrean", "lihat", "setujui", "tolak", "perbaikan", "cari", "audit"}
+)
+
+
+@dataclass(frozen=True)
+class Submission:
+    """A stored registration as officers see it (full data: mask before listing)."""
+
+    reference: str
+    channel: str
+    user_id: str
+    nik: str
+    name: str
+    birth_date: str  # ISO date
+    sex: Sex
+    phone: str
+    home_code: str
+    occupation: str
+    income: int
+    jht: bool
+    monthly_self_paid: int
+    answers: dict[str, Any]
+    flags: tuple[Flag, ...]
+    event_code: str | None
+    status: Status
+    note: str | None
+    fix_fields: tuple[str, ...]
+    kpj: str | None
+    decided_by: str | None
+    decided_at: datetime | None
+    submitted_at: datetime
+
+
+@dataclass(frozen=True)
+class Decision:
+    """An officer's decision on a submission."""
+
+    status: Status
+    kpj: str | None = None
+    note: str | None = None
+    fix_fields: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class DecisionResult:
+    """Whether a decision was applied; when not, the submission as it stands (or None)."""
+
+    applied: bool
+    submission: Submission | None

@@ -1,0 +1,213 @@
+"""What comes into the flow (Incoming) and what goes out (Reply, Need) — plain data, no channel."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+from typing import Any, Union
+
+# --- incoming -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Text:
+    """A typed message."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class Press:
+    """A tap on an inline button; ``data`` is the button's callback data."""
+
+    data: str
+
+
+@dataclass(frozen=True)
+class SharedContact:
+    """A phone number shared with the contact button; ``own`` is False for someone else's card."""
+
+    phone: str
+    own: bool
+
+
+@dataclass(frozen=True)
+class Command:
+    """A slash command (``/status``) with the rest of the line as ``args``."""
+
+    name: str
+    args: str = ""
+
+
+@dataclass(frozen=True)
+class Unsupported:
+    """Anything the flow cannot read: a sticker, a photo, a voice note, an edited message."""
+
+    kind: str
+
+
+Incoming = Union[Text, Press, SharedContact, Command, Unsupported]  # noqa: UP007 - a runtime alias
+
+# --- outgoing -------------------------------------------------------------------------------
+
+Param = Union[str, int, "Msg", "Day"]
+
+
+@dataclass(frozen=True)
+class Day:
+    """A date parameter, written out in the reader's language when rendered."""
+
+    value: date
+
+
+@dataclass(frozen=True)
+class Msg:
+    """One translatable text: the Indonesian msgid and its named parameters.
+
+    str parameters are user data and are escaped by HTML renderers; Msg parameters are our own texts
+    and are translated in turn.
+    """
+
+    msgid: str
+    params: Mapping[str, Param] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Block:
+    """Several texts shown as consecutive lines of one paragraph."""
+
+    lines: tuple[Msg, ...]
+
+
+Part = Union[Msg, Block]  # noqa: UP007
+
+
+@dataclass(frozen=True)
+class Button:
+    """A choice; ``aliases`` are extra typed words that count as tapping it."""
+
+    text: Msg
+    data: str
+    aliases: tuple[str, ...] = ()
+
+
+class Keyboard(StrEnum):
+    """How buttons are shown: under the message, or as the phone's keyboard."""
+
+    INLINE = "inline"
+    REPLY = "reply"  # the phone's keyboard shows the choices; tapping one sends its text
+    CONTACT = "contact"  # one button that shares the sender's phone number
+    REMOVE = "remove"  # hide a keyboard shown earlier
+
+
+@dataclass(frozen=True)
+class Reply:
+    """One message to send: paragraphs, then buttons in rows."""
+
+    parts: tuple[Part, ...]
+    buttons: tuple[tuple[Button, ...], ...] = ()
+    keyboard: Keyboard = Keyboard.INLINE
+    image: str | None = None  # path of a PNG to send with the message
+
+    @property
+    def all_buttons(self) -> tuple[Button, ...]:
+        """Every button, row after row."""
+        return tuple(button for row in self.buttons for button in row)
+
+
+def reply(msgid: str, buttons: tuple[tuple[Button, ...], ...] = (), **params: Param) -> Reply:
+    """A one-paragraph reply."""
+    return Reply(parts=(Msg(msgid, params),), buttons=buttons)
+
+
+# --- needs: what the flow asks the runner to look up or write before it can answer -----------
+
+
+class NeedKind(StrEnum):
+    """The questions the flow may ask the storage layer."""
+
+    NIK_BLOCKED = "nik_blocked"  # bool: the NIK has an active submission
+    SUBMIT = "submit"  # SubmitResult: store the draft as a submission
+    MY_SUBMISSIONS = "my_submissions"  # list[SubmissionView]
+    FIX_TARGET = "fix_target"  # FixTarget | None: a submission of this worker awaiting correction
+    EVENT = "event"  # EventInfo | None: the outreach event of a link code
+
+
+@dataclass(frozen=True)
+class Need:
+    """A lookup or write the runner performs; the flow is then stepped again with the answer."""
+
+    kind: NeedKind
+    arg: Any = None
+
+    @property
+    def key(self) -> str:
+        """Where the answer is stored in the facts: one answer per kind and string argument."""
+        return f"{self.kind}:{self.arg}" if isinstance(self.arg, str | None) else str(self.kind)
+
+
+class MissingFact(Exception):
+    """Raised inside the flow when it needs an answer it does not have yet (see Context.fact)."""
+
+    def __init__(self, need: Need) -> None:
+        super().__init__(need.key)
+        self.need = need
+
+
+# --- replies as JSON (the outbox stores them and renders them at delivery time) -----------------
+
+
+def _param_to_data(value: Param) -> Any:
+    if isinstance(value, Msg):
+        return {"msg": _msg_to_data(value)}
+    if isinstance(value, Day):
+        return {"day": value.value.isoformat()}
+    return value
+
+
+def _param_from_data(data: Any) -> Param:
+    if isinstance(data, dict) and "msg" in data:
+        return _msg_from_data(data["msg"])
+    if isinstance(data, dict) and "day" in data:
+        return Day(date.fromisoformat(data["day"]))
+    if isinstance(data, str | int):
+        return data
+    raise ValueError(f"not a message parameter: {data!r}")
+
+
+def _msg_to_data(msg: Msg) -> dict[str, Any]:
+    return {"id": msg.msgid, "params": {k: _param_to_data(v) for k, v in msg.params.items()}}
+
+
+def _msg_from_data(data: dict[str, Any]) -> Msg:
+    return Msg(data["id"], {k: _param_from_data(v) for k, v in data["params"].items()})
+
+
+def reply_to_data(out: Reply) -> dict[str, Any]:
+    """A JSON-ready form of a reply."""
+    return {
+        "parts": [
+            {"lines": [_msg_to_data(m) for m in p.lines]}
+            if isinstance(p, Block)
+            else _msg_to_data(p)
+            for p in out.parts
+        ],
+        "buttons": [
+            [{"text": _msg_to_data(b.text), "data": b.data} for b in row] for row in out.buttons
+        ],
+        "keyboard": str(out.keyboard),
+    }
+
+
+def reply_from_data(data: dict[str, Any]) -> Reply:
+    """The reply stored by ``reply_to_data``."""
+    parts: list[Part] = [
+        Block(tuple(_msg_from_data(m) for m in p["lines"])) if "lines" in p else _msg_from_data(p)
+        for p in data["parts"]
+    ]
+    buttons = tuple(
+        tuple(Button(_msg_from_data(b["text"]), b["data"]) for b in row) for row in data["buttons"]
+    )
+    return Reply(parts=tuple(parts), buttons=buttons, keyboard=Keyboard(data["keyboard"]))

@@ -1,0 +1,419 @@
+"""The question each step asks, built from the conversation so far (one message per step)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+from bot.contribution import Contribution, Program, lowest_monthly_cost, monthly_contribution
+from bot.domain import Payer, Sex
+from bot.flow.context import Context
+from bot.flow.events import Button, Day, Keyboard, Msg, Need, NeedKind, Reply
+from bot.flow.state import STEP_NUMBER, TOTAL_STEPS, Conversation, Step
+from bot.i18n import N_, format_rupiah
+from bot.regions import region_by_code, suggest_home_from_nik
+
+YES = ("ya", "y", "yes", "iya", "benar", "betul", "ok", "oke", "setuju", "lanjut")
+NO = ("tidak", "tdk", "no", "n", "nggak", "gak", "enggak", "bukan")
+
+SEX_LABELS = {Sex.MALE: N_("Laki-laki"), Sex.FEMALE: N_("Perempuan")}
+
+# Occupation key → label; "lainnya" asks for a typed answer.
+OCCUPATIONS = {
+    "becak": N_("Tukang becak"),
+    "nelayan": N_("Nelayan"),
+    "petani": N_("Petani"),
+    "pedagang": N_("Pedagang"),
+    "ojek": N_("Ojek"),
+    "buruh_harian": N_("Buruh harian"),
+}
+OTHER_OCCUPATION = "lainnya"
+
+# Income buttons, whole rupiah; anything else is typed.
+INCOME_CHOICES = (1_000_000, 1_500_000, 2_000_000, 3_000_000, 5_000_000)
+
+# Field → label, in the order the summary lists them (also the "Ubah" menu).
+FIELD_LABELS = {
+    "nik": N_("NIK"),
+    "birth_date": N_("Tanggal lahir"),
+    "sex": N_("Jenis kelamin"),
+    "name": N_("Nama"),
+    "birth_place": N_("Tempat lahir"),
+    "phone": N_("Nomor HP"),
+    "home_code": N_("Kabupaten/kota"),
+    "address": N_("Alamat"),
+    "occupation": N_("Pekerjaan"),
+    "income": N_("Penghasilan"),
+    "jht": N_("Program JHT"),
+}
+
+# The step that asks each field when it is edited or corrected.
+FIELD_STEP = {
+    "nik": Step.NIK,
+    "birth_date": Step.BIRTH_DATE,
+    "sex": Step.SEX,
+    "name": Step.NAME,
+    "birth_place": Step.BIRTH_PLACE,
+    "phone": Step.PHONE,
+    "home_code": Step.HOME,
+    "address": Step.ADDRESS,
+    "occupation": Step.OCCUPATION,
+    "income": Step.INCOME,
+    "jht": Step.JHT,
+}
+
+PROGRAM_LABELS = {
+    Program.JKK: N_("Jaminan Kecelakaan Kerja (JKK)"),
+    Program.JKM: N_("Jaminan Kematian (JKM)"),
+    Program.JHT: N_("Jaminan Hari Tua (JHT)"),
+}
+PAYER_LABELS = {
+    Payer.SELF: N_("bayar sendiri"),
+    Payer.APBD: N_("dibayar pemerintah daerah (APBD)"),
+    Payer.APBN: N_("dibayar pemerintah pusat (APBN)"),
+}
+
+
+def yes_no(prefix: str, yes: str, no: str) -> tuple[tuple[Button, ...], ...]:
+    """Two buttons on one row, answering yes or no to the question ``prefix``."""
+    return (
+        (
+            Button(Msg(yes), f"{prefix}:yes", aliases=YES),
+            Button(Msg(no), f"{prefix}:no", aliases=NO),
+        ),
+    )
+
+
+def progress(conv: Conversation) -> Msg | None:
+    """'Langkah 3 dari 11' for the main questions."""
+    number = STEP_NUMBER.get(conv.step)
+    if number is None:
+        return None
+    return Msg(
+        N_("<i>Langkah {number} dari {total}</i>"), {"number": number, "total": TOTAL_STEPS}
+    )
+
+
+def question(conv: Conversation, ctx: Context) -> Reply:
+    """The pending question of ``conv``, with its progress line and buttons."""
+    built = ASK[conv.step](conv, ctx)
+    head = progress(conv)
+    if head is None:
+        return built
+    return Reply(
+        parts=(head, *built.parts),
+        buttons=built.buttons,
+        keyboard=built.keyboard,
+        image=built.image,
+    )
+
+
+def contribution_for(
+    answers: dict[str, object], today: date, jht: bool | None = None
+) -> Contribution:
+    """The monthly contribution implied by the answers (JHT as answered unless given)."""
+    income = answers.get("income")
+    declared = income if isinstance(income, int) else 0
+    with_jht = bool(answers.get("jht")) if jht is None else jht
+    return monthly_contribution(declared, with_jht, today)
+
+
+# --- one function per step -------------------------------------------------------------------
+
+
+def ask_consent(conv: Conversation, ctx: Context) -> Reply:
+    """Greeting, what BPU protection gives and costs, and the consent question."""
+    event = ctx.fact(Need(NeedKind.EVENT, conv.event_code)) if conv.event_code else None
+    if event is not None:
+        hello = Msg(
+            N_("Selamat datang di pendaftaran BPJS Ketenagakerjaan, acara <b>{event}</b>."),
+            {"event": str(event)},
+        )
+    else:
+        hello = Msg(N_("Selamat datang di pendaftaran BPJS Ketenagakerjaan."))
+    return Reply(
+        parts=(
+            hello,
+            Msg(
+                N_(
+                    "Untuk pekerja mandiri (tukang becak, nelayan, petani, pedagang, ojek, dan "
+                    "lainnya): jika celaka saat bekerja, biaya perawatan ditanggung (JKK); jika "
+                    "meninggal, keluarga mendapat santunan (JKM). Iuran mulai <b>{cost}</b> per bulan."
+                ),
+                {"cost": format_rupiah(lowest_monthly_cost(ctx.today))},
+            ),
+            Msg(
+                N_(
+                    "Kami akan menanyakan NIK, nama, tanggal lahir, nomor HP, alamat, pekerjaan dan "
+                    "penghasilan Anda. Data hanya dipakai untuk pendaftaran BPJS Ketenagakerjaan dan "
+                    "dilindungi sesuai UU No. 27 Tahun 2022 tentang Pelindungan Data Pribadi."
+                )
+            ),
+            Msg(N_("Anda setuju data Anda dipakai untuk pendaftaran ini?")),
+        ),
+        buttons=yes_no("consent", N_("Setuju"), N_("Tidak")),
+    )
+
+
+def ask_nik(conv: Conversation, ctx: Context) -> Reply:
+    """The NIK question."""
+    return Reply(
+        parts=(
+            Msg(N_("Ketik NIK Anda, 16 angka di KTP.")),
+            Msg(N_("Contoh: {example}"), {"example": "3401021203680003"}),
+        ),
+        keyboard=Keyboard.REMOVE,
+    )
+
+
+def ask_nik_confirm(conv: Conversation, ctx: Context) -> Reply:
+    """Birth date and sex read from the NIK, for a confirming tap."""
+    born = date.fromisoformat(conv.answers["nik_birth_date"])
+    sex = Sex(conv.answers["nik_sex"])
+    return Reply(
+        parts=(
+            Msg(
+                N_("Dari NIK: {sex}, lahir {born}. Benar?"),
+                {"sex": Msg(SEX_LABELS[sex]), "born": Day(born)},
+            ),
+        ),
+        buttons=yes_no("nikok", N_("Benar"), N_("Ubah")),
+    )
+
+
+def ask_birth_date(conv: Conversation, ctx: Context) -> Reply:
+    """The birth date, typed."""
+    return Reply(
+        parts=(
+            Msg(N_("Ketik tanggal lahir Anda.")),
+            Msg(N_("Contoh: {example}"), {"example": "17-08-1985 / 17 Agustus 1985"}),
+        )
+    )
+
+
+def ask_sex(conv: Conversation, ctx: Context) -> Reply:
+    """Sex, by button."""
+    return Reply(
+        parts=(Msg(N_("Jenis kelamin Anda?")),),
+        buttons=(
+            (
+                Button(Msg(SEX_LABELS[Sex.MALE]), "sex:L", aliases=("l", "laki", "pria", "male")),
+                Button(Msg(SEX_LABELS[Sex.FEMALE]), "sex:P", aliases=("p", "wanita", "female")),
+            ),
+        ),
+    )
+
+
+def ask_name(conv: Conversation, ctx: Context) -> Reply:
+    """Full name as on the KTP."""
+    return Reply(
+        parts=(
+            Msg(N_("Ketik nama lengkap Anda, sama seperti di KTP.")),
+            Msg(N_("Contoh: {example}"), {"example": "Sri Wahyuni"}),
+        )
+    )
+
+
+def ask_birth_place(conv: Conversation, ctx: Context) -> Reply:
+    """Place of birth."""
+    return Reply(
+        parts=(
+            Msg(N_("Ketik tempat lahir Anda, seperti di KTP.")),
+            Msg(N_("Contoh: {example}"), {"example": "Kulon Progo"}),
+        )
+    )
+
+
+def ask_phone(conv: Conversation, ctx: Context) -> Reply:
+    """Phone number: one tap on the contact button, or typed."""
+    return Reply(
+        parts=(
+            Msg(N_("Tekan tombol <b>Bagikan nomor HP</b> di bawah, atau ketik nomor HP Anda.")),
+            Msg(N_("Contoh: {example}"), {"example": "0812 3456 7890"}),
+        ),
+        buttons=((Button(Msg(N_("📱 Bagikan nomor HP")), "contact"),),),
+        keyboard=Keyboard.CONTACT,
+    )
+
+
+def ask_home_confirm(conv: Conversation, ctx: Context) -> Reply:
+    """Is the worker still living in the kabupaten/kota their NIK was issued in?"""
+    region = suggest_home_from_nik(conv.answers["nik"][:4])
+    assert region is not None  # the step is only entered when there is a suggestion
+    return Reply(
+        parts=(
+            Msg(
+                N_("NIK Anda dari <b>{region}</b>. Masih tinggal di sana?"),
+                {"region": region.label},
+            ),
+        ),
+        buttons=yes_no("home", N_("Ya"), N_("Tidak, pindah")),
+        keyboard=Keyboard.REPLY,
+    )
+
+
+def ask_home(conv: Conversation, ctx: Context) -> Reply:
+    """Home kabupaten/kota, typed; close matches come back as buttons."""
+    if conv.home_candidates:
+        regions = [region_by_code(code) for code in conv.home_candidates]
+        return Reply(
+            parts=(Msg(N_("Maksud Anda yang mana? Pilih, atau ketik lagi.")),),
+            buttons=tuple(
+                (Button(Msg("{name}", {"name": r.label}), f"home:{r.code}"),)
+                for r in regions
+                if r is not None
+            ),
+        )
+    return Reply(
+        parts=(
+            Msg(N_("Di kabupaten atau kota mana Anda tinggal sekarang?")),
+            Msg(N_("Contoh: {example}"), {"example": "Bantul / Kota Pekalongan"}),
+        ),
+        keyboard=Keyboard.REMOVE,
+    )
+
+
+def ask_address(conv: Conversation, ctx: Context) -> Reply:
+    """Street address, RT/RW, desa/kelurahan."""
+    return Reply(
+        parts=(
+            Msg(N_("Ketik alamat rumah Anda: jalan atau dusun, RT/RW, desa atau kelurahan.")),
+            Msg(
+                N_("Contoh: {example}"),
+                {"example": "Dusun Krebet RT 02 RW 05, Desa Sendangsari"},
+            ),
+        ),
+        keyboard=Keyboard.REMOVE,
+    )
+
+
+def ask_occupation(conv: Conversation, ctx: Context) -> Reply:
+    """Occupation, by button."""
+    buttons = [Button(Msg(label), f"occ:{key}") for key, label in OCCUPATIONS.items()]
+    buttons.append(Button(Msg(N_("Lainnya")), f"occ:{OTHER_OCCUPATION}", aliases=("lain",)))
+    rows = tuple(tuple(buttons[i : i + 2]) for i in range(0, len(buttons), 2))
+    return Reply(parts=(Msg(N_("Apa pekerjaan Anda?")),), buttons=rows)
+
+
+def ask_occupation_other(conv: Conversation, ctx: Context) -> Reply:
+    """Occupation, typed."""
+    return Reply(
+        parts=(
+            Msg(N_("Ketik pekerjaan Anda.")),
+            Msg(N_("Contoh: {example}"), {"example": "kusir dokar"}),
+        )
+    )
+
+
+def ask_income(conv: Conversation, ctx: Context) -> Reply:
+    """Monthly income: brackets with the contribution each implies, or typed."""
+    rows = []
+    for amount in INCOME_CHOICES:
+        cost = monthly_contribution(amount, False, ctx.today).self_paid
+        label = Msg(
+            N_("{income} · iuran {cost}"),
+            {"income": format_rupiah(amount), "cost": format_rupiah(cost)},
+        )
+        rows.append((Button(label, f"inc:{amount}"),))
+    return Reply(
+        parts=(
+            Msg(N_("Berapa kira-kira penghasilan Anda sebulan? Pilih, atau ketik jumlahnya.")),
+            Msg(N_("Contoh: {example}"), {"example": "1,5 juta / 800 ribu"}),
+        ),
+        buttons=tuple(rows),
+    )
+
+
+def ask_jht(conv: Conversation, ctx: Context) -> Reply:
+    """Whether to add JHT savings, with what it costs for this income."""
+    lines = contribution_for(conv.answers, ctx.today, jht=True).lines
+    extra = sum(line.amount for line in lines if line.program is Program.JHT)
+    return Reply(
+        parts=(
+            Msg(
+                N_(
+                    "Jaminan Hari Tua (JHT) adalah tabungan yang bisa Anda ambil saat berhenti "
+                    "bekerja atau di usia 56 tahun. Tambahannya {extra} per bulan. Ikut JHT juga?"
+                ),
+                {"extra": format_rupiah(extra)},
+            ),
+        ),
+        buttons=yes_no("jht", N_("Ya, ikut JHT"), N_("Tidak")),
+    )
+
+
+def ask_summary(conv: Conversation, ctx: Context) -> Reply:
+    """Every answer and the monthly contribution per program, with Kirim / Ubah / Batal."""
+    from bot.flow.summary import summary_parts
+
+    return Reply(
+        parts=(
+            *summary_parts(conv.answers, ctx.today),
+            Msg(N_("Sudah benar semua? Tekan <b>Kirim</b>.")),
+        ),
+        buttons=(
+            (Button(Msg(N_("Kirim")), "sum:send", aliases=("kirim", "send")),),
+            (
+                Button(Msg(N_("Ubah")), "sum:edit", aliases=("ubah", "edit")),
+                Button(Msg(N_("Batal")), "sum:cancel", aliases=("batal", "cancel")),
+            ),
+        ),
+    )
+
+
+def ask_edit_pick(conv: Conversation, ctx: Context) -> Reply:
+    """Which answer to change."""
+    buttons = [Button(Msg(label), f"edit:{key}") for key, label in FIELD_LABELS.items()]
+    rows = [tuple(buttons[i : i + 2]) for i in range(0, len(buttons), 2)]
+    rows.append((Button(Msg(N_("Kembali ke ringkasan")), "edit:back", aliases=("kembali",)),))
+    return Reply(parts=(Msg(N_("Bagian mana yang ingin diubah?")),), buttons=tuple(rows))
+
+
+def ask_confirm_cancel(conv: Conversation, ctx: Context) -> Reply:
+    """Confirm throwing the draft away."""
+    return Reply(
+        parts=(Msg(N_("Batalkan pendaftaran? Semua jawaban Anda akan dihapus.")),),
+        buttons=yes_no("cancel", N_("Ya, batalkan"), N_("Tidak, lanjutkan")),
+    )
+
+
+def ask_done(conv: Conversation, ctx: Context) -> Reply:
+    """After submitting: where things stand."""
+    return Reply(
+        parts=(
+            Msg(
+                N_("Pendaftaran Anda sudah terkirim dengan nomor <b>{reference}</b>."),
+                {"reference": conv.reference or "-"},
+            ),
+            Msg(N_("Ketik /status untuk melihat statusnya, atau /bantuan jika perlu bantuan.")),
+        )
+    )
+
+
+def ask_idle(conv: Conversation, ctx: Context) -> Reply:
+    """Nothing in progress."""
+    return Reply(parts=(Msg(N_("Ketik /start untuk mulai mendaftar BPJS Ketenagakerjaan.")),))
+
+
+ASK: dict[Step, Callable[[Conversation, Context], Reply]] = {
+    Step.IDLE: ask_idle,
+    Step.CONSENT: ask_consent,
+    Step.NIK: ask_nik,
+    Step.NIK_CONFIRM: ask_nik_confirm,
+    Step.BIRTH_DATE: ask_birth_date,
+    Step.SEX: ask_sex,
+    Step.NAME: ask_name,
+    Step.BIRTH_PLACE: ask_birth_place,
+    Step.PHONE: ask_phone,
+    Step.HOME_CONFIRM: ask_home_confirm,
+    Step.HOME: ask_home,
+    Step.ADDRESS: ask_address,
+    Step.OCCUPATION: ask_occupation,
+    Step.OCCUPATION_OTHER: ask_occupation_other,
+    Step.INCOME: ask_income,
+    Step.JHT: ask_jht,
+    Step.SUMMARY: ask_summary,
+    Step.EDIT_PICK: ask_edit_pick,
+    Step.CONFIRM_CANCEL: ask_confirm_cancel,
+    Step.DONE: ask_done,
+}

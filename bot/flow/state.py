@@ -1,0 +1,108 @@
+"""Conversation state: the pending step and the answers so far, stored as JSON per worker."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field, replace
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+
+class Step(StrEnum):
+    """The question a worker is expected to answer; stored as text, so never renumbered."""
+
+    IDLE = "idle"  # nothing in progress
+    CONSENT = "consent"
+    NIK = "nik"
+    NIK_CONFIRM = "nik_confirm"
+    BIRTH_DATE = "birth_date"
+    SEX = "sex"
+    NAME = "name"
+    BIRTH_PLACE = "birth_place"
+    PHONE = "phone"
+    HOME_CONFIRM = "home_confirm"
+    HOME = "home"
+    ADDRESS = "address"
+    OCCUPATION = "occupation"
+    OCCUPATION_OTHER = "occupation_other"
+    INCOME = "income"
+    JHT = "jht"
+    SUMMARY = "summary"
+    EDIT_PICK = "edit_pick"
+    CONFIRM_CANCEL = "confirm_cancel"
+    DONE = "done"
+
+
+# Steps during which a registration is under way (a /batal has something to throw away).
+IN_PROGRESS = frozenset(Step) - {Step.IDLE, Step.DONE, Step.CONFIRM_CANCEL}
+
+# "Langkah N dari 11" — what the worker sees as progress.
+TOTAL_STEPS = 11
+STEP_NUMBER = {
+    Step.NIK: 1,
+    Step.NIK_CONFIRM: 2,
+    Step.BIRTH_DATE: 2,
+    Step.SEX: 2,
+    Step.NAME: 3,
+    Step.BIRTH_PLACE: 4,
+    Step.PHONE: 5,
+    Step.HOME_CONFIRM: 6,
+    Step.HOME: 6,
+    Step.ADDRESS: 7,
+    Step.OCCUPATION: 8,
+    Step.OCCUPATION_OTHER: 8,
+    Step.INCOME: 9,
+    Step.JHT: 10,
+    Step.SUMMARY: 11,
+}
+
+
+@dataclass
+class Conversation:
+    """Everything the flow knows about one worker's chat. Only ``answers`` holds personal data."""
+
+    step: Step = Step.IDLE
+    answers: dict[str, Any] = field(default_factory=dict)
+    event_code: str | None = None
+    consent_at: str | None = None  # ISO time in UTC
+    consent_version: str | None = None
+    lang: str | None = None  # chosen with /bahasa; None means the channel's language
+    tries: int = 0  # wrong answers in a row at the current step
+    return_to_summary: bool = False  # answering one field picked from the summary
+    resume_step: Step | None = None  # where /batal's "No" goes back to
+    fix_reference: str | None = None  # correcting this submission
+    fix_fields: list[str] = field(default_factory=list)  # fields still to ask in a correction
+    fix_note: str | None = None
+    home_candidates: list[str] = field(default_factory=list)  # region codes offered as buttons
+    reference: str | None = None  # the last submission made from this chat
+    updated_at: str | None = None  # ISO time in UTC of the last update
+
+    def to_json(self) -> str:
+        """Serialise for storage."""
+        return json.dumps(asdict(self), ensure_ascii=False, sort_keys=True)
+
+    @classmethod
+    def from_json(cls, text: str) -> Conversation:
+        """Load from storage, ignoring keys a newer release may have added."""
+        data = json.loads(text)
+        known = {name: data[name] for name in cls.__dataclass_fields__ if name in data}
+        conv = cls(**known)
+        conv.step = Step(conv.step)
+        if conv.resume_step is not None:
+            conv.resume_step = Step(conv.resume_step)
+        return conv
+
+    def copy(self) -> Conversation:
+        """A deep-enough copy: the flow never mutates the caller's conversation."""
+        return replace(
+            self,
+            answers=dict(self.answers),
+            fix_fields=list(self.fix_fields),
+            home_candidates=list(self.home_candidates),
+        )
+
+    def touched(self, now: datetime) -> Conversation:
+        """Record the time of this update."""
+        self.updated_at = now.isoformat()
+        return self

@@ -1,0 +1,65 @@
+"""Message catalogs and locale-aware formatting.
+
+msgids are the Indonesian texts themselves (marked with ``N_``), so Indonesian needs no catalog; the
+English catalog in ``locales/en`` is compiled in memory at start-up instead of committing ``.mo`` files.
+"""
+
+from __future__ import annotations
+
+import gettext
+import io
+from datetime import date
+from functools import cache
+from pathlib import Path
+
+from babel.dates import format_date as babel_format_date
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.numbers import format_currency
+
+LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
+DOMAIN = "bpubot"
+LANGUAGES = ("id", "en")
+DEFAULT_LANGUAGE = "id"
+_BABEL_LOCALE = {"id": "id_ID", "en": "en_US"}
+
+
+def N_(msgid: str) -> str:
+    """Mark a string for extraction; translation happens when the reply is rendered."""
+    return msgid
+
+
+def language_from_code(language_code: str | None) -> str:
+    """Telegram's ``language_code`` → our language: ``en*`` is English, anything else Indonesian."""
+    if language_code and language_code.lower().startswith("en"):
+        return "en"
+    return DEFAULT_LANGUAGE
+
+
+@cache
+def translations(lang: str) -> gettext.NullTranslations:
+    """The compiled catalog for ``lang`` (Indonesian and unknown languages: the msgids themselves)."""
+    po_path = LOCALES_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+    if lang == DEFAULT_LANGUAGE or not po_path.exists():
+        return gettext.NullTranslations()
+    with po_path.open("rb") as handle:
+        catalog = read_po(handle, locale=lang)
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog)
+    buffer.seek(0)
+    return gettext.GNUTranslations(buffer)
+
+
+def translate(msgid: str, lang: str) -> str:
+    """The text of ``msgid`` in ``lang``."""
+    return translations(lang).gettext(msgid)
+
+
+def format_rupiah(amount: int) -> str:
+    """Whole rupiah the way they are written in Indonesia, in every language: ``Rp16.800``."""
+    return format_currency(amount, "IDR", format="¤#,##0", currency_digits=False, locale="id_ID")
+
+
+def format_day(day: date, lang: str = DEFAULT_LANGUAGE) -> str:
+    """A calendar date in words: ``5 September 1979``."""
+    return babel_format_date(day, format="d MMMM y", locale=_BABEL_LOCALE.get(lang, "id_ID"))

@@ -1,0 +1,43 @@
+"""Turn replies into text in the reader's language: HTML for Telegram, plain for the terminal."""
+
+from __future__ import annotations
+
+import html
+import re
+
+from bot.flow.events import Block, Day, Msg, Param, Part, Reply
+from bot.i18n import format_day, translate
+
+_TAGS = re.compile(r"</?(b|i|code)>")
+
+
+def render_msg(msg: Msg, lang: str, *, as_html: bool) -> str:
+    """One message: translated, parameters filled in, user data escaped when the output is HTML."""
+    values = {name: _param(value, lang, as_html=as_html) for name, value in msg.params.items()}
+    template = translate(msg.msgid, lang)
+    if not as_html:
+        template = _TAGS.sub("", template)
+    return template.format(**values)
+
+
+def _param(value: Param, lang: str, *, as_html: bool) -> str:
+    if isinstance(value, Msg):
+        return render_msg(value, lang, as_html=as_html)
+    if isinstance(value, Day):
+        return format_day(value.value, lang)
+    if isinstance(value, int):
+        return str(value)
+    # User-provided text: escaped here, once, before it goes into an HTML message.
+    return html.escape(value, quote=False) if as_html else value
+
+
+def render_part(part: Part, lang: str, *, as_html: bool) -> str:
+    """A paragraph, or a block of lines."""
+    if isinstance(part, Block):
+        return "\n".join(render_msg(line, lang, as_html=as_html) for line in part.lines)
+    return render_msg(part, lang, as_html=as_html)
+
+
+def render_text(reply: Reply, lang: str, *, as_html: bool) -> str:
+    """The whole message text: paragraphs separated by a blank line."""
+    return "\n\n".join(render_part(part, lang, as_html=as_html) for part in reply.parts)

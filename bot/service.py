@@ -1,0 +1,72 @@
+"""Runs the pure flow against storage: one worker update = one unit of work.
+
+The flow asks for what it needs (Need); this loop answers from the session and steps again, so
+every read and write of one update happens inside one transaction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from bot.flow.context import Context, Outcome
+from bot.flow.engine import step
+from bot.flow.events import Incoming, Need, NeedKind
+from bot.flow.state import Conversation
+from bot.i18n import language_from_code
+
+if TYPE_CHECKING:
+    from storage.repository import Repository, WorkerSession
+
+MAX_NEEDS = 8  # a flow step asks at most a few questions; more means a bug, not a loop
+
+
+@dataclass(frozen=True)
+class Handled:
+    """What the channel adapter renders: the outcome and the worker's language."""
+
+    outcome: Outcome
+    lang: str
+
+
+async def answer_need(session: WorkerSession, need: Need, now: datetime) -> Any:
+    """Look up or write what the flow asked for."""
+    match need.kind:
+        case NeedKind.NIK_BLOCKED:
+            return await session.nik_holder(need.arg)
+        case NeedKind.SUBMIT:
+            return await session.submit(need.arg, now)
+        case NeedKind.MY_SUBMISSIONS:
+            return await session.my_submissions()
+        case NeedKind.FIX_TARGET:
+            return await session.fix_target(need.arg)
+        case NeedKind.EVENT:
+            return await session.event_name(need.arg)
+    raise ValueError(f"unknown need {need.kind}")
+
+
+async def handle_worker(
+    repo: Repository,
+    channel: str,
+    user_id: str,
+    event: Incoming,
+    now: datetime,
+    *,
+    language_code: str | None = None,
+    consent_version: str = "1",
+) -> Handled:
+    """Load the conversation, step the flow (answering its Needs), save, and return the replies."""
+    async with repo.worker(channel, user_id) as session:
+        conv = await session.load() or Conversation()
+        facts: dict[str, Any] = {}
+        for _ in range(MAX_NEEDS):
+            ctx = Context(now=now, facts=facts, consent_version=consent_version)
+            result = step(conv, event, ctx)
+            if isinstance(result, Outcome):
+                break
+            facts[result.key] = await answer_need(session, result, now)
+        else:
+            raise RuntimeError(f"flow kept asking at step {conv.step}")
+        await session.save(result.conv.touched(now), now)
+    return Handled(result, result.conv.lang or language_from_code(language_code))

@@ -1,0 +1,1 @@
+"""Channel adapters: they parse an update, run the core, and render its replies."""

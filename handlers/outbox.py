@@ -1,0 +1,61 @@
+"""Delivers queued notifications (the outbox) at least once, whatever the channel.
+
+A row is marked sent only after the channel accepted it, so a crash in between repeats that one
+message and loses none. The sender reports permanent failures (the worker blocked the bot) and
+waits asked for by the channel (Telegram's retry_after) by raising the exceptions below.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta
+
+from bot.masking import redact
+from storage.repository import OutboxItem, Repository
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 12
+BATCH = 50
+
+
+class Undeliverable(Exception):
+    """The channel will never take this message (blocked, chat gone)."""
+
+
+class RetryLater(Exception):
+    """Try again after ``after`` (a rate limit, a server or network error)."""
+
+    def __init__(self, reason: str, after: timedelta | None = None) -> None:
+        super().__init__(reason)
+        self.after = after
+
+
+Sender = Callable[[OutboxItem], Awaitable[None]]
+
+
+def backoff(attempts: int) -> timedelta:
+    """Exponential backoff: 5 s, 10 s, 20 s, ... capped at one hour."""
+    return timedelta(seconds=min(5 * 2**attempts, 3600))
+
+
+async def deliver_due(repo: Repository, send: Sender, now: datetime) -> int:
+    """Deliver what is due now; returns how many were sent."""
+    sent = 0
+    for item in await repo.due_notifications(now, BATCH):
+        try:
+            await send(item)
+        except Undeliverable as error:
+            log.warning("notification %s undeliverable: %s", item.id, redact(str(error)))
+            await repo.mark_failed(item.id, str(error), None, now)
+        except RetryLater as error:
+            if item.attempts + 1 >= MAX_ATTEMPTS:
+                await repo.mark_failed(item.id, str(error), None, now)
+            else:
+                wait = error.after or backoff(item.attempts)
+                await repo.mark_failed(item.id, str(error), now + wait, now)
+        else:
+            await repo.mark_sent(item.id, now)
+            sent += 1
+    return sent

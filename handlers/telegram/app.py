@@ -1,0 +1,91 @@
+"""Builds the python-telegram-bot Application: services, handlers in order, the outbox job."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
+from telegram.request import BaseRequest
+
+from bot.domain import OFFICER_COMMANDS
+from bot.officer import OfficerDesk
+from bot.settings import Settings
+from handlers.locks import UserLocks
+from handlers.outbox import deliver_due
+from handlers.telegram.delivery import telegram_sender
+from handlers.telegram.errors import on_error
+from handlers.telegram.filters import OfficerFilter
+from handlers.telegram.officer import on_officer_update
+from handlers.telegram.services import KEY, Services, utcnow
+from handlers.telegram.worker import on_worker_update
+from storage.repository import Repository
+
+OUTBOX_INTERVAL_SECONDS = 2.0
+
+
+class OfficerCallbackHandler(CallbackQueryHandler[ContextTypes.DEFAULT_TYPE, None]):
+    """Officer buttons ('off:...') from officers; anyone else's tap falls through to the flow."""
+
+    def __init__(self, officer: OfficerFilter) -> None:
+        super().__init__(on_officer_update, pattern=r"^off:")
+        self.officer = officer
+
+    def check_update(self, update: object) -> bool | object | None:
+        """Match only an officer's tap on an officer button."""
+        if not isinstance(update, Update) or not self.officer.check_update(update):
+            return False
+        return super().check_update(update)
+
+
+def build_application(
+    settings: Settings,
+    repo: Repository,
+    *,
+    request: BaseRequest | None = None,
+    rate_limiter: bool = True,
+) -> Application:  # type: ignore[type-arg]
+    """The application with every handler registered; ``request`` replaces the HTTP layer."""
+    token = settings.telegram_bot_token.get_secret_value() if settings.telegram_bot_token else ""
+    builder = ApplicationBuilder().token(token).base_url(settings.telegram_api_base_url)
+    if request is not None:
+        builder = builder.request(request).get_updates_request(request)
+    if rate_limiter:
+        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))  # type: ignore[arg-type]
+    # Different workers in parallel; one worker's updates are serialised by UserLocks.
+    application = builder.concurrent_updates(True).build()
+    application.bot_data[KEY] = Services(
+        repo=repo,
+        settings=settings,
+        desk=OfficerDesk(repo, kpj_length=settings.kpj_length),
+        locks=UserLocks(),
+    )
+    officer = OfficerFilter(settings.officer_ids)
+    # Order matters: officer commands and buttons first, then everything else goes to the flow.
+    application.add_handlers(
+        [
+            CommandHandler(sorted(OFFICER_COMMANDS), on_officer_update, filters=officer),
+            OfficerCallbackHandler(officer),
+            MessageHandler(filters.UpdateType.MESSAGES, on_worker_update),
+            CallbackQueryHandler(on_worker_update),
+        ]
+    )
+    application.add_error_handler(on_error)
+    if application.job_queue is not None:
+        application.job_queue.run_repeating(
+            deliver_outbox, interval=OUTBOX_INTERVAL_SECONDS, first=1.0, name="outbox"
+        )
+    return application
+
+
+async def deliver_outbox(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Delivers due notifications from the database (survives restarts: nothing kept in memory)."""
+    services = Services.of(context)
+    await deliver_due(services.repo, telegram_sender(context.bot), utcnow())

@@ -1,0 +1,45 @@
+"""Sending outbox notifications over Telegram, mapping its errors to retry or give up."""
+
+from __future__ import annotations
+
+import warnings
+from datetime import timedelta
+
+from telegram import Bot
+from telegram.constants import ParseMode
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
+
+from handlers.outbox import RetryLater, Sender, Undeliverable
+from handlers.telegram.render import html, markup
+from storage.repository import OutboxItem
+
+
+def retry_after(error: RetryAfter) -> timedelta:
+    """Telegram's requested wait as a timedelta (PTB 22 still returns int by default)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        value = error.retry_after
+    return value if isinstance(value, timedelta) else timedelta(seconds=value)
+
+
+def telegram_sender(bot: Bot) -> Sender:
+    """A Sender that delivers outbox items as Telegram messages."""
+
+    async def send(item: OutboxItem) -> None:
+        try:
+            await bot.send_message(
+                int(item.user_id),
+                html(item.reply, item.lang),
+                parse_mode=ParseMode.HTML,
+                reply_markup=markup(item.reply, item.lang),
+            )
+        except Forbidden as error:  # the worker blocked the bot
+            raise Undeliverable(str(error)) from error
+        except RetryAfter as error:
+            raise RetryLater(str(error), retry_after(error)) from error
+        except BadRequest as error:  # chat not found, malformed: retrying will not help
+            raise Undeliverable(str(error)) from error
+        except NetworkError as error:  # timeouts, 5xx, connection errors
+            raise RetryLater(str(error)) from error
+
+    return send

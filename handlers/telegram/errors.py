@@ -1,0 +1,37 @@
+"""The last line of defence: log the bug (masked) and tell the user something went wrong."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Update
+from telegram.ext import ContextTypes
+
+from bot.flow.events import Msg, Reply
+from bot.i18n import N_, language_from_code
+from handlers.telegram.render import html
+
+log = logging.getLogger(__name__)
+
+SORRY = Reply(
+    parts=(
+        Msg(
+            N_(
+                "Maaf, ada gangguan di sistem kami. Jawaban Anda sebelumnya tetap tersimpan; coba kirim lagi sebentar lagi."
+            )
+        ),
+    )
+)
+
+
+async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Logs the exception and apologises to the user, never showing a stack trace."""
+    log.error("error while handling an update", exc_info=context.error)
+    if not isinstance(update, Update) or update.effective_chat is None:
+        return
+    user = update.effective_user
+    lang = language_from_code(user.language_code if user else None)
+    try:
+        await context.bot.send_message(update.effective_chat.id, html(SORRY, lang))
+    except Exception:  # the apology itself failed (Telegram down): already logged above
+        log.warning("could not send the apology", exc_info=True)

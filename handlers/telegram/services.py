@@ -1,0 +1,38 @@
+"""What every Telegram callback needs, built once and kept in ``application.bot_data``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from telegram.ext import ContextTypes
+
+from bot.officer import OfficerDesk
+from bot.settings import Settings
+from handlers.locks import UserLocks
+from storage.repository import Repository
+
+CHANNEL = "tg"
+KEY = "services"
+
+
+@dataclass
+class Services:
+    """The repository, the settings, the officer desk and the per-user locks."""
+
+    repo: Repository
+    settings: Settings
+    desk: OfficerDesk
+    locks: UserLocks
+
+    @staticmethod
+    def of(context: ContextTypes.DEFAULT_TYPE) -> Services:
+        """The services of the running application."""
+        services = context.bot_data[KEY]
+        assert isinstance(services, Services)
+        return services
+
+
+def utcnow() -> datetime:
+    """The time an update is handled; read here, at the edge, and passed into the core."""
+    return datetime.now(UTC)

@@ -1,0 +1,59 @@
+"""Workers' messages and button taps → the registration flow → replies."""
+
+from __future__ import annotations
+
+from telegram import Message, Update
+from telegram.constants import ParseMode
+from telegram.ext import ContextTypes
+
+from bot.render import render_msg
+from bot.service import Handled, handle_worker
+from handlers.telegram.parse import incoming
+from handlers.telegram.render import html, markup
+from handlers.telegram.services import CHANNEL, Services, utcnow
+
+
+async def on_worker_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Runs one update of a worker through the flow and sends what it answers."""
+    user = update.effective_user
+    chat = update.effective_chat
+    if user is None or chat is None:
+        return
+    services = Services.of(context)
+    async with services.locks.hold(f"{CHANNEL}:{user.id}"):
+        handled = await handle_worker(
+            services.repo,
+            CHANNEL,
+            str(user.id),
+            incoming(update),
+            utcnow(),
+            language_code=user.language_code,
+            consent_version=services.settings.consent_version,
+        )
+        await acknowledge(update, handled)
+        for reply in handled.outcome.replies:
+            await context.bot.send_message(
+                chat.id,
+                html(reply, handled.lang),
+                parse_mode=ParseMode.HTML,
+                reply_markup=markup(reply, handled.lang),
+            )
+
+
+async def acknowledge(update: Update, handled: Handled) -> None:
+    """A tapped button: show the choice on its message and take the buttons away."""
+    query = update.callback_query
+    if query is None:
+        return
+    await query.answer()
+    message = query.message
+    if not isinstance(message, Message) or not message.text:
+        return  # too old to edit (inaccessible) or not a text message
+    ack = handled.outcome.ack
+    if ack is None:
+        await query.edit_message_reply_markup(reply_markup=None)
+        return
+    choice = render_msg(ack, handled.lang, as_html=True)
+    await query.edit_message_text(
+        f"{message.text_html}\n\n<b>✓ {choice}</b>", parse_mode=ParseMode.HTML, reply_markup=None
+    )

@@ -1,0 +1,121 @@
+"""The same flow in a terminal: buttons become numbered choices; scriptable from stdin.
+
+Type the number of a choice or its label; /commands work as on Telegram. With ``--officer`` the
+terminal user is the first officer, so officer commands work too. Notifications to this user
+(an officer's decision) are printed as they are delivered.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import TextIO
+
+from bot.flow.events import Command, Incoming, Keyboard, Press, Reply, Text
+from bot.officer import OfficerDesk, officer_command
+from bot.render import render_msg, render_text
+from bot.service import handle_worker
+from bot.settings import Settings
+from handlers.outbox import deliver_due
+from storage.repository import OutboxItem, Repository
+
+CHANNEL = "terminal"
+
+
+class TerminalChat:
+    """One person chatting in the terminal, as a worker (and an officer with --officer)."""
+
+    def __init__(
+        self,
+        repo: Repository,
+        settings: Settings,
+        *,
+        user_id: str,
+        officer: bool = False,
+        out: TextIO = sys.stdout,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        self.repo = repo
+        self.settings = settings
+        self.user_id = user_id
+        self.officer = officer
+        self.out = out
+        self.clock = clock
+        self.desk = OfficerDesk(repo, kpj_length=settings.kpj_length)
+        self.choices: list[str] = []  # callback data of the numbered choices on screen
+        self.lang = "id"
+
+    def show(self, reply: Reply) -> None:
+        """Print a reply, its buttons numbered (the contact button is typed here instead)."""
+        print(render_text(reply, self.lang, as_html=False), file=self.out)
+        buttons = [] if reply.keyboard is Keyboard.CONTACT else list(reply.all_buttons)
+        if buttons:
+            self.choices = [b.data for b in buttons]
+            for number, button in enumerate(buttons, 1):
+                print(
+                    f"  [{number}] {render_msg(button.text, self.lang, as_html=False)}",
+                    file=self.out,
+                )
+        print(file=self.out)
+
+    def parse(self, line: str) -> Incoming:
+        """A typed line → an event: a command, a numbered choice, or text."""
+        text = line.strip()
+        if text.startswith("/"):
+            head, _, args = text.partition(" ")
+            return Command(head[1:].lower(), args.strip())
+        if text.isdigit() and 1 <= int(text) <= len(self.choices):
+            return Press(self.choices[int(text) - 1])
+        return Text(text)
+
+    async def send(self, line: str) -> None:
+        """Handle one line typed by the user."""
+        event = self.parse(line)
+        now = self.clock()
+        asked = officer_command(event) if self.officer else None
+        if asked is not None:
+            command, args = asked
+            for reply in await self.desk.handle(self.user_id, command, args, now):
+                self.show(reply)
+        else:
+            handled = await handle_worker(
+                self.repo,
+                CHANNEL,
+                self.user_id,
+                event,
+                now,
+                consent_version=self.settings.consent_version,
+            )
+            self.lang = handled.lang
+            if handled.outcome.ack is not None:
+                choice = render_msg(handled.outcome.ack, self.lang, as_html=False)
+                print(f"✓ {choice}", file=self.out)
+            for reply in handled.outcome.replies:
+                self.show(reply)
+        await deliver_due(self.repo, self.deliver, self.clock())
+
+    async def deliver(self, item: OutboxItem) -> None:
+        """Print a notification addressed to a terminal user."""
+        print(f"🔔 [{item.channel}:{item.user_id}]", file=self.out)
+        self.lang = item.lang
+        self.show(item.reply)
+
+
+async def run_chat(
+    repo: Repository, settings: Settings, *, officer: bool, stdin: TextIO = sys.stdin
+) -> None:
+    """Read lines until end of input; start with /start like a new Telegram chat."""
+    user_id = str(settings.officer_ids[0]) if officer and settings.officer_ids else "1"
+    chat = TerminalChat(repo, settings, user_id=user_id, officer=officer)
+    print(
+        "BPU Bot — mode chat. Ketik jawaban, nomor pilihan, atau /bantuan. Ctrl-D untuk keluar.\n"
+    )
+    await chat.send("/start")
+    while True:
+        line = await asyncio.to_thread(stdin.readline)
+        if not line:
+            break
+        if line.strip():
+            await chat.send(line)

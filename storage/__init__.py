@@ -1,0 +1,1 @@
+"""Storage behind a Protocol (repository.py); SQLite is the embedded default (sqlite.py)."""

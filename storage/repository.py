@@ -1,0 +1,103 @@
+"""The storage Protocols the core and the channel adapters depend on."""
+
+from __future__ import annotations
+
+from contextlib import AbstractAsyncContextManager
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from bot.domain import (
+        Decision,
+        DecisionResult,
+        FixTarget,
+        Submission,
+        SubmissionView,
+        SubmitResult,
+    )
+    from bot.flow.events import Reply
+    from bot.flow.state import Conversation
+    from bot.flow.summary import SubmissionDraft
+
+
+@dataclass(frozen=True)
+class OutboxItem:
+    """A notification waiting to be delivered."""
+
+    id: int
+    channel: str
+    user_id: str
+    lang: str
+    reply: Reply
+    attempts: int
+
+
+class WorkerSession(Protocol):
+    """One worker's update, as one transaction: read state, apply, write state."""
+
+    async def load(self) -> Conversation | None: ...
+
+    async def save(self, conv: Conversation, now: datetime) -> None: ...
+
+    async def nik_holder(self, nik: str) -> str | None:
+        """The reference of an active submission with this NIK, if any."""
+        ...
+
+    async def submit(self, draft: SubmissionDraft, now: datetime) -> SubmitResult: ...
+
+    async def my_submissions(self) -> list[SubmissionView]: ...
+
+    async def fix_target(self, reference: str) -> FixTarget | None: ...
+
+    async def event_name(self, code: str) -> str | None: ...
+
+
+class OfficerSession(Protocol):
+    """One officer command, as one transaction."""
+
+    async def queue(self, limit: int, offset: int) -> list[Submission]: ...
+
+    async def count_pending(self) -> int: ...
+
+    async def get(self, reference: str) -> Submission | None: ...
+
+    async def search(self, kind: str, value: str, limit: int) -> list[Submission]:
+        """kind is 'nik', 'phone' or 'name' (case-insensitive substring)."""
+        ...
+
+    async def decide(
+        self, reference: str, decision: Decision, officer: str, now: datetime
+    ) -> DecisionResult: ...
+
+    async def audit(
+        self, actor: str, action: str, reference: str | None, detail: str, now: datetime
+    ) -> None: ...
+
+    async def audit_trail(self, reference: str) -> list[tuple[datetime, str, str, str]]: ...
+
+    async def notify(
+        self, channel: str, user_id: str, reply: Reply, reference: str, now: datetime
+    ) -> None:
+        """Queue a message to a worker (the outbox), in this transaction."""
+        ...
+
+
+class Repository(Protocol):
+    """Storage: sessions for workers and officers, and the outbox for the delivery loop."""
+
+    def worker(self, channel: str, user_id: str) -> AbstractAsyncContextManager[WorkerSession]: ...
+
+    def officer(self) -> AbstractAsyncContextManager[OfficerSession]: ...
+
+    async def due_notifications(self, now: datetime, limit: int) -> list[OutboxItem]: ...
+
+    async def mark_sent(self, item_id: int, now: datetime) -> None: ...
+
+    async def mark_failed(
+        self, item_id: int, error: str, retry_at: datetime | None, now: datetime
+    ) -> None:
+        """retry_at None: undeliverable for good."""
+        ...
+
+    async def close(self) -> None: ...

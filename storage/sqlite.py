@@ -1,0 +1,516 @@
+"""The embedded SQLite repository: one connection, WAL, one transaction (BEGIN IMMEDIATE) per update.
+
+In one process, an asyncio lock gives each unit of work the connection to itself; across processes,
+``BEGIN IMMEDIATE`` takes SQLite's write lock up front and ``busy_timeout`` makes the others wait.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sqlite3
+from collections.abc import AsyncIterator, Iterable
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime, timedelta, timezone
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import aiosqlite
+
+from bot.domain import (
+    BLOCKING_STATUSES,
+    Decision,
+    DecisionResult,
+    FixTarget,
+    Flag,
+    Sex,
+    Status,
+    Submission,
+    SubmissionView,
+    SubmitResult,
+)
+from bot.flow.events import Reply, reply_from_data, reply_to_data
+from bot.flow.state import Conversation
+from bot.flow.summary import SubmissionDraft
+from storage.repository import OutboxItem
+
+WIB = timezone(timedelta(hours=7))
+_BLOCKING = tuple(str(s) for s in BLOCKING_STATUSES)
+_SUBMISSION_COLUMNS = (
+    "reference, channel, user_id, nik, name, birth_date, sex, phone, home_code, occupation, "
+    "income, jht, monthly_self_paid, answers, flags, event_code, status, note, fix_fields, kpj, "
+    "decided_by, decided_at, submitted_at"
+)
+
+
+def database_path(url: str) -> str:
+    """The file of a ``sqlite:///path`` URL (``sqlite:///:memory:`` works too)."""
+    prefix = "sqlite:///"
+    if not url.startswith(prefix):
+        raise ValueError(f"only sqlite:/// URLs are supported, not {url.split(':', 1)[0]}")
+    return url[len(prefix) :]
+
+
+def migrations() -> list[tuple[int, str]]:
+    """The numbered SQL files, in order."""
+    folder = resources.files("storage") / "migrations"
+    found = [
+        (int(entry.name.split("_", 1)[0]), entry.read_text(encoding="utf-8"))
+        for entry in folder.iterdir()
+        if entry.name.endswith(".sql")
+    ]
+    return sorted(found)
+
+
+def _split_statements(script: str) -> Iterable[str]:
+    buffer = ""
+    for line in script.splitlines(keepends=True):
+        buffer += line
+        if sqlite3.complete_statement(buffer):
+            yield buffer
+            buffer = ""
+
+
+async def migrate(db: aiosqlite.Connection) -> int:
+    """Apply pending migrations, each in its own transaction; returns the schema version."""
+    async with db.execute("PRAGMA user_version") as cursor:
+        row = await cursor.fetchone()
+    version = int(row[0]) if row else 0
+    for number, script in migrations():
+        if number <= version:
+            continue
+        await db.execute("BEGIN IMMEDIATE")
+        try:
+            # Re-read inside the lock: another process may have migrated meanwhile.
+            async with db.execute("PRAGMA user_version") as cursor:
+                row = await cursor.fetchone()
+            if row and int(row[0]) >= number:
+                await db.execute("ROLLBACK")
+                continue
+            for statement in _split_statements(script):
+                await db.execute(statement)
+            await db.execute(f"PRAGMA user_version = {number}")
+            await db.execute("COMMIT")
+        except BaseException:
+            await db.execute("ROLLBACK")
+            raise
+        version = number
+    return version
+
+
+def _iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat()
+
+
+def _submission(row: aiosqlite.Row) -> Submission:
+    return Submission(
+        reference=row["reference"],
+        channel=row["channel"],
+        user_id=row["user_id"],
+        nik=row["nik"],
+        name=row["name"],
+        birth_date=row["birth_date"],
+        sex=Sex(row["sex"]),
+        phone=row["phone"],
+        home_code=row["home_code"],
+        occupation=row["occupation"],
+        income=row["income"],
+        jht=bool(row["jht"]),
+        monthly_self_paid=row["monthly_self_paid"],
+        answers=json.loads(row["answers"]),
+        flags=tuple(Flag(f) for f in json.loads(row["flags"])),
+        event_code=row["event_code"],
+        status=Status(row["status"]),
+        note=row["note"],
+        fix_fields=tuple(json.loads(row["fix_fields"])),
+        kpj=row["kpj"],
+        decided_by=row["decided_by"],
+        decided_at=datetime.fromisoformat(row["decided_at"]) if row["decided_at"] else None,
+        submitted_at=datetime.fromisoformat(row["submitted_at"]),
+    )
+
+
+class _Transaction:
+    """Shared by both sessions: the connection while this unit of work holds it."""
+
+    def __init__(self, db: aiosqlite.Connection) -> None:
+        self.db = db
+
+    async def one(self, sql: str, *args: Any) -> aiosqlite.Row | None:
+        async with self.db.execute(sql, args) as cursor:
+            return await cursor.fetchone()
+
+    async def all(self, sql: str, *args: Any) -> list[aiosqlite.Row]:
+        async with self.db.execute(sql, args) as cursor:
+            return list(await cursor.fetchall())
+
+    async def submission(self, reference: str) -> Submission | None:
+        row = await self.one(
+            f"SELECT {_SUBMISSION_COLUMNS} FROM submissions WHERE reference = ?", reference
+        )
+        return _submission(row) if row else None
+
+    async def enqueue(
+        self, channel: str, user_id: str, reply: Reply, reference: str | None, now: datetime
+    ) -> None:
+        lang_row = await self.one(
+            "SELECT lang FROM conversations WHERE channel = ? AND user_id = ?", channel, user_id
+        )
+        lang = (lang_row["lang"] if lang_row else None) or "id"
+        await self.db.execute(
+            "INSERT INTO outbox (channel, user_id, lang, payload, reference, next_attempt_at,"
+            " created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (
+                channel,
+                user_id,
+                lang,
+                json.dumps(reply_to_data(reply), ensure_ascii=False),
+                reference,
+                _iso(now),
+                _iso(now),
+            ),
+        )
+
+
+class SqliteWorkerSession(_Transaction):
+    """A worker's unit of work."""
+
+    def __init__(self, db: aiosqlite.Connection, channel: str, user_id: str) -> None:
+        super().__init__(db)
+        self.channel = channel
+        self.user_id = user_id
+
+    async def load(self) -> Conversation | None:
+        row = await self.one(
+            "SELECT state FROM conversations WHERE channel = ? AND user_id = ?",
+            self.channel,
+            self.user_id,
+        )
+        return Conversation.from_json(row["state"]) if row else None
+
+    async def save(self, conv: Conversation, now: datetime) -> None:
+        await self.db.execute(
+            "INSERT INTO conversations (channel, user_id, step, state, event_code, lang,"
+            " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT (channel, user_id) DO UPDATE SET step = excluded.step,"
+            " state = excluded.state, event_code = excluded.event_code, lang = excluded.lang,"
+            " updated_at = excluded.updated_at",
+            (
+                self.channel,
+                self.user_id,
+                str(conv.step),
+                conv.to_json(),
+                conv.event_code,
+                conv.lang,
+                _iso(now),
+                _iso(now),
+            ),
+        )
+
+    async def nik_holder(self, nik: str) -> str | None:
+        row = await self.one(
+            "SELECT reference FROM submissions WHERE nik = ? AND status IN (?, ?, ?)",
+            nik,
+            *_BLOCKING,
+        )
+        return str(row["reference"]) if row else None
+
+    async def submit(self, draft: SubmissionDraft, now: datetime) -> SubmitResult:
+        if draft.reference is not None:
+            return await self._resubmit(draft, now)
+        if await self.nik_holder(draft.answers["nik"]) is not None:
+            return SubmitResult(None, duplicate_nik=True)
+        year = now.astimezone(WIB).year
+        row = await self.one(
+            "INSERT INTO sequences (name, value) VALUES (?, 1)"
+            " ON CONFLICT (name) DO UPDATE SET value = value + 1 RETURNING value",
+            f"ref-{year}",
+        )
+        assert row is not None
+        reference = f"BPU-{year}-{int(row['value']):06d}"
+        a = draft.answers
+        await self.db.execute(
+            "INSERT INTO submissions (reference, channel, user_id, nik, name, name_search,"
+            " birth_date, sex, phone, home_code, occupation, income, jht, monthly_self_paid,"
+            " answers, flags, event_code, consent_at, consent_version, status, submitted_at,"
+            " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                reference,
+                self.channel,
+                self.user_id,
+                a["nik"],
+                a["name"],
+                a["name"].casefold(),
+                a["birth_date"],
+                a["sex"],
+                a["phone"],
+                a["home_code"],
+                a.get("occupation_other") or a["occupation"],
+                a["income"],
+                int(bool(a.get("jht"))),
+                draft.monthly_self_paid,
+                json.dumps(a, ensure_ascii=False),
+                json.dumps([str(f) for f in draft.flags]),
+                draft.event_code,
+                draft.consent_at,
+                draft.consent_version,
+                str(Status.SUBMITTED),
+                _iso(now),
+                _iso(now),
+            ),
+        )
+        return SubmitResult(reference)
+
+    async def _resubmit(self, draft: SubmissionDraft, now: datetime) -> SubmitResult:
+        a = draft.answers
+        holder = await self.nik_holder(a["nik"])
+        if holder is not None and holder != draft.reference:
+            return SubmitResult(None, duplicate_nik=True)
+        cursor = await self.db.execute(
+            "UPDATE submissions SET nik = ?, name = ?, name_search = ?, birth_date = ?, sex = ?,"
+            " phone = ?, home_code = ?, occupation = ?, income = ?, jht = ?,"
+            " monthly_self_paid = ?, answers = ?, flags = ?, status = ?, fix_fields = '[]',"
+            " updated_at = ? WHERE reference = ? AND channel = ? AND user_id = ? AND status = ?",
+            (
+                a["nik"],
+                a["name"],
+                a["name"].casefold(),
+                a["birth_date"],
+                a["sex"],
+                a["phone"],
+                a["home_code"],
+                a.get("occupation_other") or a["occupation"],
+                a["income"],
+                int(bool(a.get("jht"))),
+                draft.monthly_self_paid,
+                json.dumps(a, ensure_ascii=False),
+                json.dumps([str(f) for f in draft.flags]),
+                str(Status.SUBMITTED),
+                _iso(now),
+                draft.reference,
+                self.channel,
+                self.user_id,
+                str(Status.NEEDS_FIX),
+            ),
+        )
+        if cursor.rowcount != 1:
+            # Already resubmitted (a repeated Kirim): the reference stands, nothing changes.
+            current = await self.submission(draft.reference or "")
+            ok = current is not None and current.user_id == self.user_id
+            return SubmitResult(draft.reference if ok else None)
+        await self.db.execute(
+            "INSERT INTO audit (at, actor, action, reference, detail) VALUES (?, ?, ?, ?, ?)",
+            (_iso(now), f"worker:{self.user_id}", "diajukan_ulang", draft.reference, ""),
+        )
+        return SubmitResult(draft.reference)
+
+    async def my_submissions(self) -> list[SubmissionView]:
+        rows = await self.all(
+            "SELECT reference, status, note, kpj, fix_fields, submitted_at FROM submissions"
+            " WHERE channel = ? AND user_id = ? ORDER BY id DESC LIMIT 10",
+            self.channel,
+            self.user_id,
+        )
+        return [
+            SubmissionView(
+                reference=r["reference"],
+                status=Status(r["status"]),
+                note=r["note"],
+                kpj=r["kpj"],
+                fix_fields=tuple(json.loads(r["fix_fields"])),
+                submitted_at=datetime.fromisoformat(r["submitted_at"]),
+            )
+            for r in rows
+        ]
+
+    async def fix_target(self, reference: str) -> FixTarget | None:
+        found = await self.submission(reference)
+        if (
+            found is None
+            or found.status is not Status.NEEDS_FIX
+            or (found.channel, found.user_id) != (self.channel, self.user_id)
+        ):
+            return None
+        return FixTarget(found.reference, dict(found.answers), found.fix_fields, found.note or "")
+
+    async def event_name(self, code: str) -> str | None:
+        return None
+
+
+class SqliteOfficerSession(_Transaction):
+    """An officer's unit of work."""
+
+    async def queue(self, limit: int, offset: int) -> list[Submission]:
+        rows = await self.all(
+            f"SELECT {_SUBMISSION_COLUMNS} FROM submissions WHERE status = ?"
+            " ORDER BY submitted_at, id LIMIT ? OFFSET ?",
+            str(Status.SUBMITTED),
+            limit,
+            offset,
+        )
+        return [_submission(r) for r in rows]
+
+    async def count_pending(self) -> int:
+        row = await self.one(
+            "SELECT count(*) AS n FROM submissions WHERE status = ?", str(Status.SUBMITTED)
+        )
+        return int(row["n"]) if row else 0
+
+    async def get(self, reference: str) -> Submission | None:
+        return await self.submission(reference.upper())
+
+    async def search(self, kind: str, value: str, limit: int) -> list[Submission]:
+        if kind == "name":
+            pattern = "%" + value.casefold().replace("%", "").replace("_", "") + "%"
+            where, arg = "name_search LIKE ?", pattern
+        elif kind in ("nik", "phone"):
+            where, arg = f"{kind} = ?", value
+        else:
+            raise ValueError(kind)
+        rows = await self.all(
+            f"SELECT {_SUBMISSION_COLUMNS} FROM submissions WHERE {where}"
+            " ORDER BY id DESC LIMIT ?",
+            arg,
+            limit,
+        )
+        return [_submission(r) for r in rows]
+
+    async def decide(
+        self, reference: str, decision: Decision, officer: str, now: datetime
+    ) -> DecisionResult:
+        # Only a submission waiting for review can be decided: of two officers, one wins.
+        cursor = await self.db.execute(
+            "UPDATE submissions SET status = ?, kpj = ?, note = ?, fix_fields = ?,"
+            " decided_by = ?, decided_at = ?, updated_at = ? WHERE reference = ? AND status = ?",
+            (
+                str(decision.status),
+                decision.kpj,
+                decision.note,
+                json.dumps(list(decision.fix_fields)),
+                officer,
+                _iso(now),
+                _iso(now),
+                reference,
+                str(Status.SUBMITTED),
+            ),
+        )
+        current = await self.submission(reference)
+        return DecisionResult(applied=cursor.rowcount == 1, submission=current)
+
+    async def audit(
+        self, actor: str, action: str, reference: str | None, detail: str, now: datetime
+    ) -> None:
+        await self.db.execute(
+            "INSERT INTO audit (at, actor, action, reference, detail) VALUES (?, ?, ?, ?, ?)",
+            (_iso(now), actor, action, reference, detail),
+        )
+
+    async def audit_trail(self, reference: str) -> list[tuple[datetime, str, str, str]]:
+        rows = await self.all(
+            "SELECT at, actor, action, detail FROM audit WHERE reference = ? ORDER BY id",
+            reference,
+        )
+        return [
+            (datetime.fromisoformat(r["at"]), r["actor"], r["action"], r["detail"] or "")
+            for r in rows
+        ]
+
+    async def notify(
+        self, channel: str, user_id: str, reply: Reply, reference: str, now: datetime
+    ) -> None:
+        await self.enqueue(channel, user_id, reply, reference, now)
+
+
+class SqliteRepository:
+    """The SQLite implementation of storage.repository.Repository."""
+
+    def __init__(self, db: aiosqlite.Connection) -> None:
+        self.db = db
+        self._lock = asyncio.Lock()
+
+    @classmethod
+    async def open(cls, url: str) -> SqliteRepository:
+        """Connect, configure (WAL, synchronous=NORMAL, busy timeout) and migrate."""
+        path = database_path(url)
+        if path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        db = await aiosqlite.connect(path, isolation_level=None)
+        db.row_factory = aiosqlite.Row
+        await db.execute("PRAGMA journal_mode = WAL")
+        await db.execute("PRAGMA synchronous = NORMAL")
+        await db.execute("PRAGMA busy_timeout = 10000")
+        await db.execute("PRAGMA foreign_keys = ON")
+        await migrate(db)
+        return cls(db)
+
+    @asynccontextmanager
+    async def _transaction(self) -> AsyncIterator[None]:
+        async with self._lock:
+            await self.db.execute("BEGIN IMMEDIATE")
+            try:
+                yield
+            except BaseException:
+                await self.db.execute("ROLLBACK")
+                raise
+            await self.db.execute("COMMIT")
+
+    @asynccontextmanager
+    async def worker(self, channel: str, user_id: str) -> AsyncIterator[SqliteWorkerSession]:
+        """One worker update as one transaction."""
+        async with self._transaction():
+            yield SqliteWorkerSession(self.db, channel, user_id)
+
+    @asynccontextmanager
+    async def officer(self) -> AsyncIterator[SqliteOfficerSession]:
+        """One officer command as one transaction."""
+        async with self._transaction():
+            yield SqliteOfficerSession(self.db)
+
+    async def due_notifications(self, now: datetime, limit: int) -> list[OutboxItem]:
+        async with self._lock:
+            async with self.db.execute(
+                "SELECT id, channel, user_id, lang, payload, attempts FROM outbox"
+                " WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY id LIMIT ?",
+                (_iso(now), limit),
+            ) as cursor:
+                rows = await cursor.fetchall()
+        return [
+            OutboxItem(
+                id=r["id"],
+                channel=r["channel"],
+                user_id=r["user_id"],
+                lang=r["lang"],
+                reply=reply_from_data(json.loads(r["payload"])),
+                attempts=r["attempts"],
+            )
+            for r in rows
+        ]
+
+    async def mark_sent(self, item_id: int, now: datetime) -> None:
+        async with self._transaction():
+            await self.db.execute(
+                "UPDATE outbox SET status = 'sent', sent_at = ?, attempts = attempts + 1"
+                " WHERE id = ?",
+                (_iso(now), item_id),
+            )
+
+    async def mark_failed(
+        self, item_id: int, error: str, retry_at: datetime | None, now: datetime
+    ) -> None:
+        async with self._transaction():
+            if retry_at is None:
+                await self.db.execute(
+                    "UPDATE outbox SET status = 'undeliverable', last_error = ?,"
+                    " attempts = attempts + 1 WHERE id = ?",
+                    (error, item_id),
+                )
+            else:
+                await self.db.execute(
+                    "UPDATE outbox SET next_attempt_at = ?, last_error = ?,"
+                    " attempts = attempts + 1 WHERE id = ?",
+                    (_iso(retry_at), error, item_id),
+                )
+
+    async def close(self) -> None:
+        await self.db.close()

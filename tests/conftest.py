@@ -1,0 +1,111 @@
+"""Shared fixtures: a real SQLite file per test and the real Telegram Application, offline."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from telegram.ext import Application
+
+from bot.settings import Settings
+from handlers.outbox import deliver_due
+from handlers.telegram.app import build_application
+from handlers.telegram.delivery import telegram_sender
+from storage.sqlite import SqliteRepository, database_path
+from tests.fakes import RecordingRequest, Updates, to_update
+
+OFFICER = 9001
+WORKER = 5001
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    """Settings for one test: a fresh SQLite file, one officer, a dummy token."""
+    return Settings(
+        _env_file=None,  # type: ignore[call-arg]
+        database_url=f"sqlite:///{tmp_path / 'bpu.db'}",
+        telegram_bot_token="123456:TEST",  # type: ignore[arg-type]
+        officer_ids=(OFFICER,),
+    )
+
+
+@pytest.fixture
+async def repo(settings: Settings) -> AsyncIterator[SqliteRepository]:
+    """The real SQLite repository on the test's file."""
+    repository = await SqliteRepository.open(settings.database_url)
+    yield repository
+    await repository.close()
+
+
+def query(settings: Settings, sql: str, *args: Any) -> list[tuple[Any, ...]]:
+    """Read the test's database file directly, outside the bot."""
+    with sqlite3.connect(database_path(settings.database_url)) as db:
+        return db.execute(sql, args).fetchall()
+
+
+class Telegram:
+    """The real Application fed Update JSON, its Bot API calls recorded."""
+
+    def __init__(self, app: Application, request: RecordingRequest, repo: SqliteRepository) -> None:  # type: ignore[type-arg]
+        self.app = app
+        self.request = request
+        self.repo = repo
+        self.updates = Updates()
+
+    async def feed(self, data: dict[str, Any]) -> None:
+        """Process one update as if Telegram had sent it."""
+        await self.app.process_update(to_update(data, self.app.bot))
+
+    async def text(self, user: int, text: str, **kwargs: Any) -> str:
+        """Type a message; returns the text of the bot's last answer."""
+        await self.feed(self.updates.text(user, text, **kwargs))
+        return self.request.last_text(user)
+
+    async def press(self, user: int, data: str) -> str:
+        """Tap a button; returns the text of the bot's last answer."""
+        await self.feed(self.updates.press(user, data))
+        return self.request.last_text(user)
+
+    async def contact(self, user: int, phone: str, owner: int | None = None) -> str:
+        """Share a contact; returns the text of the bot's last answer."""
+        await self.feed(self.updates.contact(user, phone, owner=owner))
+        return self.request.last_text(user)
+
+    async def deliver(self) -> int:
+        """Run the outbox loop once."""
+        return await deliver_due(self.repo, telegram_sender(self.app.bot), datetime.now(UTC))
+
+
+@pytest.fixture
+async def telegram(settings: Settings, repo: SqliteRepository) -> AsyncIterator[Telegram]:
+    """An initialised Application on the test database, with a recording fake Bot API."""
+    request = RecordingRequest()
+    app = build_application(settings, repo, request=request, rate_limiter=False)
+    await app.initialize()
+    yield Telegram(app, request, repo)
+    await app.shutdown()
+
+
+# A valid NIK: Kulon Progo (34.01), woman born 12 March 1979 (day 12 + 40), serial 0001.
+NIK = "3401025203790001"
+
+
+async def register(tg: Telegram, user: int, nik: str = NIK, *, name: str = "Sri Wahyuni") -> str:
+    """A complete registration through Telegram; returns the bot's last answer."""
+    await tg.text(user, "/start")
+    await tg.press(user, "consent:yes")
+    await tg.text(user, nik)
+    await tg.press(user, "nikok:yes")
+    await tg.text(user, name)
+    await tg.text(user, "Kulon Progo")
+    await tg.contact(user, "6281234567890")
+    await tg.text(user, "Ya")
+    await tg.text(user, "Dusun Krebet RT 02 RW 05, Sendangsari")
+    await tg.press(user, "occ:nelayan")
+    await tg.text(user, "1,5 juta")
+    await tg.press(user, "jht:no")
+    return await tg.press(user, "sum:send")

@@ -1,0 +1,174 @@
+"""Test doubles at the seams: a recording Bot API transport and builders of Telegram updates."""
+
+from __future__ import annotations
+
+import itertools
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from telegram import Update
+from telegram.request import BaseRequest, RequestData
+
+BOT_ID = 777000
+BOT_USER = {"id": BOT_ID, "is_bot": True, "first_name": "BPU Bot", "username": "bpu_bot"}
+
+
+@dataclass
+class Call:
+    """One Bot API call the bot made."""
+
+    method: str
+    params: dict[str, Any]
+
+
+@dataclass
+class RecordingRequest(BaseRequest):
+    """A Bot API that answers every call like Telegram would, and records it (no network).
+
+    ``fail`` may return (status, error description) for a call to make Telegram refuse it.
+    """
+
+    calls: list[Call] = field(default_factory=list)
+    fail: Callable[[Call], tuple[int, str] | None] | None = None
+    _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1000))
+
+    @property
+    def read_timeout(self) -> float | None:
+        return None
+
+    async def initialize(self) -> None:
+        return None
+
+    async def shutdown(self) -> None:
+        return None
+
+    async def do_request(
+        self,
+        url: str,
+        method: str,
+        request_data: RequestData | None = None,
+        read_timeout: Any = None,
+        write_timeout: Any = None,
+        connect_timeout: Any = None,
+        pool_timeout: Any = None,
+    ) -> tuple[int, bytes]:
+        name = url.rsplit("/", 1)[-1]
+        params = request_data.parameters if request_data else {}
+        call = Call(name, dict(params))
+        if name != "getMe":
+            self.calls.append(call)
+        if self.fail is not None and (failure := self.fail(call)) is not None:
+            status, description = failure
+            body: dict[str, Any] = {"ok": False, "error_code": status, "description": description}
+            if status == 429:
+                body["parameters"] = {"retry_after": 3}
+            return status, json.dumps(body).encode()
+        return 200, json.dumps({"ok": True, "result": self._result(name, params)}).encode()
+
+    def _result(self, name: str, params: dict[str, Any]) -> Any:
+        if name == "getMe":
+            return BOT_USER
+        if name in ("sendMessage", "editMessageText", "sendPhoto", "sendDocument"):
+            chat_id = params.get("chat_id", 1)
+            return {
+                "message_id": next(self._ids),
+                "date": 0,
+                "chat": {"id": chat_id, "type": "private"},
+                "from": BOT_USER,
+                "text": params.get("text", ""),
+            }
+        return True
+
+    def sent(self, chat_id: int | None = None) -> list[Call]:
+        """sendMessage calls, optionally to one chat."""
+        return [
+            c
+            for c in self.calls
+            if c.method == "sendMessage" and (chat_id is None or c.params["chat_id"] == chat_id)
+        ]
+
+    def last_text(self, chat_id: int | None = None) -> str:
+        """The text of the last message sent (to ``chat_id``)."""
+        return str(self.sent(chat_id)[-1].params["text"])
+
+    def last_buttons(self, chat_id: int | None = None) -> list[str]:
+        """Callback data of the inline buttons of the last message sent."""
+        markup = self.sent(chat_id)[-1].params.get("reply_markup")
+        if not markup:
+            return []
+        data = json.loads(markup) if isinstance(markup, str) else markup
+        rows = data.get("inline_keyboard") or []
+        return [b.get("callback_data", "") for row in rows for b in row]
+
+
+class Updates:
+    """Builds Update objects from JSON, as Telegram would send them."""
+
+    def __init__(self) -> None:
+        self._ids = itertools.count(1)
+
+    def _user(self, user_id: int, language_code: str = "id") -> dict[str, Any]:
+        return {"id": user_id, "is_bot": False, "first_name": "Pekerja", "language_code": language_code}
+
+    def _message(self, user_id: int, language_code: str, **fields: Any) -> dict[str, Any]:
+        return {
+            "message_id": next(self._ids),
+            "date": 1_790_000_000,
+            "chat": {"id": user_id, "type": "private"},
+            "from": self._user(user_id, language_code),
+            **fields,
+        }
+
+    def text(self, user_id: int, text: str, *, language_code: str = "id") -> dict[str, Any]:
+        """A typed message (a command when it starts with '/')."""
+        extra: dict[str, Any] = {"text": text}
+        if text.startswith("/"):
+            length = len(text.split(" ", 1)[0])
+            extra["entities"] = [{"type": "bot_command", "offset": 0, "length": length}]
+        return {"update_id": next(self._ids), "message": self._message(user_id, language_code, **extra)}
+
+    def press(self, user_id: int, data: str, *, text: str = "?", message_id: int = 1) -> dict[str, Any]:
+        """A tap on an inline button of a message the bot sent."""
+        return {
+            "update_id": next(self._ids),
+            "callback_query": {
+                "id": str(next(self._ids)),
+                "from": self._user(user_id),
+                "chat_instance": "1",
+                "data": data,
+                "message": {
+                    "message_id": message_id,
+                    "date": 1_790_000_000,
+                    "chat": {"id": user_id, "type": "private"},
+                    "from": BOT_USER,
+                    "text": text,
+                },
+            },
+        }
+
+    def contact(self, user_id: int, phone: str, *, owner: int | None = None) -> dict[str, Any]:
+        """A contact shared with the contact button (owner defaults to the sender)."""
+        contact = {"phone_number": phone, "first_name": "Pekerja", "user_id": owner or user_id}
+        return {"update_id": next(self._ids), "message": self._message(user_id, "id", contact=contact)}
+
+    def sticker(self, user_id: int) -> dict[str, Any]:
+        """A sticker, which the flow cannot read."""
+        sticker = {
+            "file_id": "s", "file_unique_id": "s", "width": 1, "height": 1,
+            "is_animated": False, "is_video": False, "type": "regular",
+        }
+        return {"update_id": next(self._ids), "message": self._message(user_id, "id", sticker=sticker)}
+
+    def edited(self, user_id: int, text: str) -> dict[str, Any]:
+        """An edited earlier message."""
+        message = self._message(user_id, "id", text=text, edit_date=1_790_000_100)
+        return {"update_id": next(self._ids), "edited_message": message}
+
+
+def to_update(data: dict[str, Any], bot: Any) -> Update:
+    """An Update object from its JSON."""
+    update = Update.de_json(data, bot)
+    assert update is not None
+    return update

@@ -1,0 +1,261 @@
+"""A worker registers end to end through the real Application and a real SQLite file."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from bot.settings import Settings
+from handlers.telegram.app import build_application
+from storage.sqlite import SqliteRepository
+from tests.conftest import NIK, WORKER, Telegram, query, register
+from tests.fakes import RecordingRequest, to_update
+
+
+async def test_full_registration_stores_one_submission(telegram: Telegram, settings: Settings) -> None:
+    answer = await register(telegram, WORKER)
+
+    stored = query(
+        settings,
+        "SELECT reference, nik, name, phone, home_code, income, status, answers, consent_version"
+        " FROM submissions",
+    )
+    assert len(stored) == 1
+    reference, nik, name, phone, home, income, status, answers, consent_version = stored[0]
+    assert re.fullmatch(r"BPU-20\d\d-\d{6}", reference)
+    assert f"<b>{reference}</b>" in answer
+    assert (nik, name, phone, home, income, status) == (
+        NIK, "Sri Wahyuni", "+6281234567890", "34.01", 1_500_000, "diajukan",
+    )
+    assert json.loads(answers)["occupation"] == "nelayan"
+    assert consent_version == "1"
+
+
+async def test_each_step_is_one_message_and_taps_edit_the_question(telegram: Telegram) -> None:
+    await register(telegram, WORKER)
+    sent = telegram.request.sent(WORKER)
+    # Greeting + 11 questions + the summary's answer = 13 messages for a clean registration.
+    assert len(sent) == 13
+    edits = [c for c in telegram.request.calls if c.method == "editMessageText"]
+    assert edits, "button taps should tick the question they answered"
+    assert all("✓" in str(c.params["text"]) for c in edits)
+    assert all(c.params.get("reply_markup") in (None, "") for c in edits)
+
+
+async def test_questions_show_progress_and_an_example(telegram: Telegram) -> None:
+    await telegram.text(WORKER, "/start")
+    question = await telegram.press(WORKER, "consent:yes")
+    assert "Langkah 1 dari 11" in question
+    assert "Contoh: 3401021203680003" in question
+
+
+async def test_wrong_nik_says_why_and_asks_again(telegram: Telegram) -> None:
+    await telegram.text(WORKER, "/start")
+    await telegram.press(WORKER, "consent:yes")
+    answer = await telegram.text(WORKER, "3401 0252 0379")
+    assert "16 angka" in answer
+    assert "Ketik NIK Anda" in answer
+    answer = await telegram.text(WORKER, "9701025203790001")
+    assert "97" in answer and "Ketik NIK Anda" in answer
+
+
+async def test_help_is_offered_after_three_wrong_answers(telegram: Telegram) -> None:
+    await telegram.text(WORKER, "/start")
+    await telegram.press(WORKER, "consent:yes")
+    for _ in range(2):
+        assert "/bantuan" not in await telegram.text(WORKER, "abc")
+    assert "/bantuan" in await telegram.text(WORKER, "abc")
+
+
+async def test_user_text_is_escaped_in_html(telegram: Telegram) -> None:
+    await telegram.text(WORKER, "/start")
+    await telegram.press(WORKER, "consent:yes")
+    await telegram.text(WORKER, NIK)
+    await telegram.press(WORKER, "nikok:yes")
+    await telegram.text(WORKER, "Sri Wahyuni")
+    await telegram.text(WORKER, "Kulon Progo")
+    await telegram.text(WORKER, "0812 3456 7890")
+    await telegram.text(WORKER, "ya")
+    await telegram.text(WORKER, "Jl. <b>Mawar</b> & Melati RT 01")
+    await telegram.press(WORKER, "occ:petani")
+    await telegram.press(WORKER, "inc:1000000")
+    summary = await telegram.press(WORKER, "jht:yes")
+    assert "Jl. &lt;b&gt;Mawar&lt;/b&gt; &amp; Melati RT 01" in summary
+    assert "<b>Mawar</b>" not in summary
+
+
+async def test_double_kirim_and_replayed_update_make_one_submission(
+    telegram: Telegram, settings: Settings
+) -> None:
+    await register(telegram, WORKER)
+    second = await telegram.press(WORKER, "sum:send")
+    assert "sudah terkirim" in second
+    replay = telegram.updates.press(WORKER, "sum:send")
+    await telegram.feed(replay)
+    await telegram.feed(replay)
+    assert query(settings, "SELECT count(*) FROM submissions") == [(1,)]
+
+
+async def test_a_killed_process_resumes_at_the_same_question(settings: Settings) -> None:
+    first_repo = await SqliteRepository.open(settings.database_url)
+    request = RecordingRequest()
+    app = build_application(settings, first_repo, request=request, rate_limiter=False)
+    await app.initialize()
+    from tests.fakes import Updates
+
+    updates = Updates()
+    for data in (
+        updates.text(WORKER, "/start"),
+        updates.press(WORKER, "consent:yes"),
+        updates.text(WORKER, NIK),
+        updates.press(WORKER, "nikok:yes"),
+        updates.text(WORKER, "Sarjono"),
+    ):
+        await app.process_update(to_update(data, app.bot))
+    assert "tempat lahir" in request.last_text(WORKER)
+    # No shutdown, no flush: the process is simply gone.
+    await first_repo.close()
+
+    second_repo = await SqliteRepository.open(settings.database_url)
+    request2 = RecordingRequest()
+    app2 = build_application(settings, second_repo, request=request2, rate_limiter=False)
+    await app2.initialize()
+    await app2.process_update(to_update(updates.text(WORKER, "Bantul"), app2.bot))
+    assert "Nomor HP" in request2.last_text(WORKER) or "nomor HP" in request2.last_text(WORKER)
+    state = json.loads(query(settings, "SELECT state FROM conversations")[0][0])
+    assert state["answers"]["name"] == "Sarjono"
+    assert state["answers"]["birth_place"] == "Bantul"
+    await app2.shutdown()
+    await app.shutdown()
+    await second_repo.close()
+
+
+async def test_commands_mid_flow_answer_then_reask(telegram: Telegram) -> None:
+    await telegram.text(WORKER, "/start")
+    await telegram.press(WORKER, "consent:yes")
+    await telegram.text(WORKER, NIK)
+    await telegram.press(WORKER, "nikok:yes")
+    status = await telegram.text(WORKER, "/status")
+    texts = [c.params["text"] for c in telegram.request.sent(WORKER)[-2:]]
+    assert "belum punya pendaftaran" in texts[0]
+    assert "nama lengkap" in status
+    helped = await telegram.text(WORKER, "/bantuan")
+    assert "/status" in helped and "nama lengkap" in helped
+    # The answer after the commands still goes to the pending question.
+    assert "tempat lahir" in await telegram.text(WORKER, "Sarjono")
+
+
+async def test_batal_asks_first_and_then_deletes_answers(telegram: Telegram, settings: Settings) -> None:
+    await telegram.text(WORKER, "/start")
+    await telegram.press(WORKER, "consent:yes")
+    await telegram.text(WORKER, NIK)
+    confirm = await telegram.text(WORKER, "/batal")
+    assert "Batalkan pendaftaran?" in confirm
+    assert "Dari NIK" in await telegram.press(WORKER, "cancel:no")
+    await telegram.text(WORKER, "/batal")
+    done = await telegram.press(WORKER, "cancel:yes")
+    assert "dihapus" in done
+    state = json.loads(query(settings, "SELECT state FROM conversations")[0][0])
+    assert state["answers"] == {}
+    assert NIK not in query(settings, "SELECT state FROM conversations")[0][0]
+
+
+async def test_nothing_but_allowed_fields_is_stored_before_consent(
+    telegram: Telegram, settings: Settings
+) -> None:
+    greeting = await telegram.text(WORKER, "/start ev_KP2026-01")
+    assert "Setuju" in json.dumps(telegram.request.sent(WORKER)[-1].params.get("reply_markup"))
+    assert "Rp8.400" in greeting  # the lowest cost under the rules in force (PP 50/2025 relief)
+    (state,) = query(settings, "SELECT state FROM conversations")[0]
+    stored = {k: v for k, v in json.loads(state).items() if v not in (None, [], {}, 0, False)}
+    assert set(stored) <= {"step", "event_code", "updated_at"}
+    assert stored["event_code"] == "ev_KP2026-01"
+    await telegram.press(WORKER, "consent:no")
+    (state,) = query(settings, "SELECT state FROM conversations")[0]
+    assert json.loads(state)["answers"] == {}
+    assert query(settings, "SELECT count(*) FROM submissions") == [(0,)]
+
+
+async def test_consent_time_and_version_are_recorded(telegram: Telegram, settings: Settings) -> None:
+    await telegram.text(WORKER, "/start")
+    await telegram.press(WORKER, "consent:yes")
+    state = json.loads(query(settings, "SELECT state FROM conversations")[0][0])
+    assert state["consent_version"] == "1"
+    assert state["consent_at"].startswith("20")
+
+
+async def test_event_code_from_the_link_stays_on_the_submission(
+    telegram: Telegram, settings: Settings
+) -> None:
+    await telegram.text(WORKER, "/start ev_Bantul7")
+    await telegram.press(WORKER, "consent:yes")
+    await telegram.text(WORKER, NIK)
+    await telegram.press(WORKER, "nikok:yes")
+    await telegram.text(WORKER, "Sri")
+    await telegram.text(WORKER, "Bantul")
+    await telegram.contact(WORKER, "6281234567890")
+    await telegram.text(WORKER, "ya")
+    await telegram.text(WORKER, "Dusun Krebet RT 02")
+    await telegram.press(WORKER, "occ:becak")
+    await telegram.press(WORKER, "inc:2000000")
+    await telegram.press(WORKER, "jht:no")
+    await telegram.press(WORKER, "sum:send")
+    assert query(settings, "SELECT event_code FROM submissions") == [("ev_Bantul7",)]
+
+
+async def test_an_active_nik_cannot_register_again(telegram: Telegram) -> None:
+    await register(telegram, WORKER)
+    other = WORKER + 1
+    await telegram.text(other, "/start")
+    await telegram.press(other, "consent:yes")
+    answer = await telegram.text(other, NIK)
+    assert "sudah terdaftar" in answer and "/status" in answer
+
+
+async def test_stickers_and_edited_messages_get_a_clear_reply(telegram: Telegram) -> None:
+    await telegram.text(WORKER, "/start")
+    await telegram.press(WORKER, "consent:yes")
+    await telegram.feed(telegram.updates.sticker(WORKER))
+    assert "hanya bisa membaca teks" in telegram.request.last_text(WORKER)
+    assert "Ketik NIK Anda" in telegram.request.last_text(WORKER)
+    await telegram.feed(telegram.updates.edited(WORKER, NIK))
+    assert "pesan baru" in telegram.request.last_text(WORKER)
+    assert "Ketik NIK Anda" in telegram.request.last_text(WORKER)
+
+
+async def test_someone_elses_contact_is_checked_like_typed_text(telegram: Telegram) -> None:
+    await telegram.text(WORKER, "/start")
+    await telegram.press(WORKER, "consent:yes")
+    await telegram.text(WORKER, NIK)
+    await telegram.press(WORKER, "nikok:yes")
+    await telegram.text(WORKER, "Sri")
+    await telegram.text(WORKER, "Bantul")
+    answer = await telegram.contact(WORKER, "+60 12-345 6789", owner=WORKER + 99)
+    assert "luar negeri" in answer
+    answer = await telegram.contact(WORKER, "021-555-1234", owner=WORKER + 99)
+    assert "rumah/kantor" in answer
+
+
+async def test_a_changed_birth_date_is_kept_and_flagged(telegram: Telegram, settings: Settings) -> None:
+    await telegram.text(WORKER, "/start")
+    await telegram.press(WORKER, "consent:yes")
+    await telegram.text(WORKER, NIK)
+    await telegram.press(WORKER, "nikok:no")
+    await telegram.text(WORKER, "17 agu 79")
+    await telegram.press(WORKER, "sex:P")
+    await telegram.text(WORKER, "Sri")
+    await telegram.text(WORKER, "Bantul")
+    await telegram.contact(WORKER, "6281234567890")
+    await telegram.text(WORKER, "tidak, pindah")
+    await telegram.text(WORKER, "kota pekalongan")
+    await telegram.text(WORKER, "Jl. Hayam Wuruk 5")
+    await telegram.press(WORKER, "occ:pedagang")
+    await telegram.text(WORKER, "800 ribu")
+    summary = await telegram.press(WORKER, "jht:no")
+    assert "Rp1.000.000 (batas terendah)" in summary
+    await telegram.press(WORKER, "sum:send")
+    birth, home, flags, income = query(settings, "SELECT birth_date, home_code, flags, income FROM submissions")[0]
+    assert birth == "1979-08-17"
+    assert home == "33.75"
+    assert income == 800_000
+    assert set(json.loads(flags)) == {"nik_tanggal_beda", "domisili_beda"}
