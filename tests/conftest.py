@@ -50,7 +50,9 @@ def query(settings: Settings, sql: str, *args: Any) -> list[tuple[Any, ...]]:
 class Telegram:
     """The real Application fed Update JSON, its Bot API calls recorded."""
 
-    def __init__(self, app: Application, request: RecordingRequest, repo: SqliteRepository) -> None:  # type: ignore[type-arg]
+    def __init__(
+        self, app: Application, request: RecordingRequest, repo: SqliteRepository
+    ) -> None:  # type: ignore[type-arg]
         self.app = app
         self.request = request
         self.repo = repo

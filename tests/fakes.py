@@ -110,7 +110,12 @@ class Updates:
         self._ids = itertools.count(1)
 
     def _user(self, user_id: int, language_code: str = "id") -> dict[str, Any]:
-        return {"id": user_id, "is_bot": False, "first_name": "Pekerja", "language_code": language_code}
+        return {
+            "id": user_id,
+            "is_bot": False,
+            "first_name": "Pekerja",
+            "language_code": language_code,
+        }
 
     def _message(self, user_id: int, language_code: str, **fields: Any) -> dict[str, Any]:
         return {
@@ -127,9 +132,14 @@ class Updates:
         if text.startswith("/"):
             length = len(text.split(" ", 1)[0])
             extra["entities"] = [{"type": "bot_command", "offset": 0, "length": length}]
-        return {"update_id": next(self._ids), "message": self._message(user_id, language_code, **extra)}
+        return {
+            "update_id": next(self._ids),
+            "message": self._message(user_id, language_code, **extra),
+        }
 
-    def press(self, user_id: int, data: str, *, text: str = "?", message_id: int = 1) -> dict[str, Any]:
+    def press(
+        self, user_id: int, data: str, *, text: str = "?", message_id: int = 1
+    ) -> dict[str, Any]:
         """A tap on an inline button of a message the bot sent."""
         return {
             "update_id": next(self._ids),
@@ -151,15 +161,26 @@ class Updates:
     def contact(self, user_id: int, phone: str, *, owner: int | None = None) -> dict[str, Any]:
         """A contact shared with the contact button (owner defaults to the sender)."""
         contact = {"phone_number": phone, "first_name": "Pekerja", "user_id": owner or user_id}
-        return {"update_id": next(self._ids), "message": self._message(user_id, "id", contact=contact)}
+        return {
+            "update_id": next(self._ids),
+            "message": self._message(user_id, "id", contact=contact),
+        }
 
     def sticker(self, user_id: int) -> dict[str, Any]:
         """A sticker, which the flow cannot read."""
         sticker = {
-            "file_id": "s", "file_unique_id": "s", "width": 1, "height": 1,
-            "is_animated": False, "is_video": False, "type": "regular",
+            "file_id": "s",
+            "file_unique_id": "s",
+            "width": 1,
+            "height": 1,
+            "is_animated": False,
+            "is_video": False,
+            "type": "regular",
         }
-        return {"update_id": next(self._ids), "message": self._message(user_id, "id", sticker=sticker)}
+        return {
+            "update_id": next(self._ids),
+            "message": self._message(user_id, "id", sticker=sticker),
+        }
 
     def edited(self, user_id: int, text: str) -> dict[str, Any]:
         """An edited earlier message."""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import warnings
 from datetime import timedelta
 
 from telegram import Bot
@@ -15,10 +14,8 @@ from storage.repository import OutboxItem
 
 
 def retry_after(error: RetryAfter) -> timedelta:
-    """Telegram's requested wait as a timedelta (PTB 22 still returns int by default)."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        value = error.retry_after
+    """Telegram's requested wait (a timedelta: see PTB_TIMEDELTA in handlers/telegram)."""
+    value = error.retry_after
     return value if isinstance(value, timedelta) else timedelta(seconds=value)
 
 

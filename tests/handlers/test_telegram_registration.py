@@ -12,7 +12,9 @@ from tests.conftest import NIK, WORKER, Telegram, query, register
 from tests.fakes import RecordingRequest, to_update
 
 
-async def test_full_registration_stores_one_submission(telegram: Telegram, settings: Settings) -> None:
+async def test_full_registration_stores_one_submission(
+    telegram: Telegram, settings: Settings
+) -> None:
     answer = await register(telegram, WORKER)
 
     stored = query(
@@ -25,7 +27,12 @@ async def test_full_registration_stores_one_submission(telegram: Telegram, setti
     assert re.fullmatch(r"BPU-20\d\d-\d{6}", reference)
     assert f"<b>{reference}</b>" in answer
     assert (nik, name, phone, home, income, status) == (
-        NIK, "Sri Wahyuni", "+6281234567890", "34.01", 1_500_000, "diajukan",
+        NIK,
+        "Sri Wahyuni",
+        "+6281234567890",
+        "34.01",
+        1_500_000,
+        "diajukan",
     )
     assert json.loads(answers)["occupation"] == "nelayan"
     assert consent_version == "1"
@@ -145,7 +152,9 @@ async def test_commands_mid_flow_answer_then_reask(telegram: Telegram) -> None:
     assert "tempat lahir" in await telegram.text(WORKER, "Sarjono")
 
 
-async def test_batal_asks_first_and_then_deletes_answers(telegram: Telegram, settings: Settings) -> None:
+async def test_batal_asks_first_and_then_deletes_answers(
+    telegram: Telegram, settings: Settings
+) -> None:
     await telegram.text(WORKER, "/start")
     await telegram.press(WORKER, "consent:yes")
     await telegram.text(WORKER, NIK)
@@ -176,7 +185,9 @@ async def test_nothing_but_allowed_fields_is_stored_before_consent(
     assert query(settings, "SELECT count(*) FROM submissions") == [(0,)]
 
 
-async def test_consent_time_and_version_are_recorded(telegram: Telegram, settings: Settings) -> None:
+async def test_consent_time_and_version_are_recorded(
+    telegram: Telegram, settings: Settings
+) -> None:
     await telegram.text(WORKER, "/start")
     await telegram.press(WORKER, "consent:yes")
     state = json.loads(query(settings, "SELECT state FROM conversations")[0][0])
@@ -236,7 +247,9 @@ async def test_someone_elses_contact_is_checked_like_typed_text(telegram: Telegr
     assert "rumah/kantor" in answer
 
 
-async def test_a_changed_birth_date_is_kept_and_flagged(telegram: Telegram, settings: Settings) -> None:
+async def test_a_changed_birth_date_is_kept_and_flagged(
+    telegram: Telegram, settings: Settings
+) -> None:
     await telegram.text(WORKER, "/start")
     await telegram.press(WORKER, "consent:yes")
     await telegram.text(WORKER, NIK)
@@ -254,7 +267,9 @@ async def test_a_changed_birth_date_is_kept_and_flagged(telegram: Telegram, sett
     summary = await telegram.press(WORKER, "jht:no")
     assert "Rp1.000.000 (batas terendah)" in summary
     await telegram.press(WORKER, "sum:send")
-    birth, home, flags, income = query(settings, "SELECT birth_date, home_code, flags, income FROM submissions")[0]
+    birth, home, flags, income = query(
+        settings, "SELECT birth_date, home_code, flags, income FROM submissions"
+    )[0]
     assert birth == "1979-08-17"
     assert home == "33.75"
     assert income == 800_000

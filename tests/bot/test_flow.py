@@ -1,0 +1,189 @@
+"""The pure flow: no storage, no channel; needs are answered by a small in-memory resolver."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from bot.domain import SubmitResult
+from bot.flow.context import Context, Outcome
+from bot.flow.engine import step
+from bot.flow.events import (
+    Command,
+    Incoming,
+    Need,
+    NeedKind,
+    Press,
+    SharedContact,
+    Text,
+    Unsupported,
+)
+from bot.flow.state import Conversation, Step
+from bot.render import render_text
+
+NOW = datetime(2026, 11, 23, 3, 0, tzinfo=UTC)
+NIK = "3401025203790001"
+
+
+def resolve(need: Need) -> Any:
+    """What storage would answer for a worker with no earlier submissions."""
+    return {
+        NeedKind.NIK_BLOCKED: None,
+        NeedKind.SUBMIT: SubmitResult("BPU-2026-000001"),
+        NeedKind.MY_SUBMISSIONS: [],
+        NeedKind.FIX_TARGET: None,
+        NeedKind.EVENT: None,
+    }[need.kind]
+
+
+def run(conv: Conversation, event: Incoming, now: datetime = NOW) -> Outcome:
+    facts: dict[str, Any] = {}
+    while True:
+        result = step(conv, event, Context(now=now, facts=facts))
+        if isinstance(result, Outcome):
+            result.conv.touched(now)
+            return result
+        facts[result.key] = resolve(result)
+
+
+def walk(events: list[Incoming]) -> Conversation:
+    conv = Conversation()
+    for event in events:
+        conv = run(conv, event).conv
+    return conv
+
+
+HAPPY = [
+    Command("start"),
+    Press("consent:yes"),
+    Text(NIK),
+    Press("nikok:yes"),
+    Text("Sarjono"),
+    Text("Bantul"),
+    SharedContact("6281234567890", True),
+    Press("home:yes"),
+    Text("Dusun Krebet"),
+    Press("occ:becak"),
+    Press("inc:1000000"),
+    Press("jht:no"),
+]
+
+
+def test_the_happy_path_reaches_the_summary_and_submits() -> None:
+    conv = walk(HAPPY)
+    assert conv.step is Step.SUMMARY
+    done = run(conv, Press("sum:send"))
+    assert done.conv.step is Step.DONE
+    assert done.conv.answers == {}  # the submission holds the data now
+    assert "BPU-2026-000001" in render_text(done.replies[0], "id", as_html=False)
+
+
+def test_editing_from_the_summary_returns_to_it() -> None:
+    conv = walk([*HAPPY, Press("sum:edit"), Press("edit:address")])
+    assert conv.step is Step.ADDRESS
+    conv = run(conv, Text("Jl. Baru 1")).conv
+    assert conv.step is Step.SUMMARY
+    assert conv.answers["address"] == "Jl. Baru 1"
+    assert conv.answers["name"] == "Sarjono"  # nothing else was lost
+
+
+def test_a_new_nik_from_the_summary_is_confirmed_again() -> None:
+    conv = walk([*HAPPY, Press("sum:edit"), Press("edit:nik"), Text("3402014107850002")])
+    assert conv.step is Step.NIK_CONFIRM
+    conv = run(conv, Press("nikok:yes")).conv
+    assert conv.step is Step.SUMMARY
+    assert conv.answers["birth_date"] == "1985-07-01"
+
+
+def test_a_worker_back_after_a_pause_is_welcomed_with_the_pending_question() -> None:
+    conv = walk(HAPPY[:5])
+    assert conv.step is Step.BIRTH_PLACE
+    later = run(conv, Text("halo"), NOW + timedelta(days=2))
+    text = render_text(later.replies[0], "id", as_html=False)
+    assert "Selamat datang kembali" in text and "tempat lahir" in text
+    assert later.conv.step is Step.BIRTH_PLACE
+    assert any(b.data == "restart:yes" for b in later.replies[0].all_buttons)
+    # The next answer goes to the question as usual.
+    assert run(later.conv, Text("Bantul"), NOW + timedelta(days=2)).conv.step is Step.PHONE
+
+
+def test_start_mid_flow_offers_to_continue() -> None:
+    conv = walk(HAPPY[:4])
+    again = run(conv, Command("start"))
+    assert again.conv.step is Step.NAME
+    assert "Selamat datang kembali" in render_text(again.replies[0], "id", as_html=False)
+
+
+def test_papua_niks_are_not_used_to_suggest_a_home() -> None:
+    # 94.01 was Merauke before 2022 and is Nabire now: ask instead of suggesting.
+    conv = walk([*HAPPY[:2], Text("9401014107850002"), *HAPPY[3:7]])
+    assert conv.step is Step.HOME
+
+
+def test_typed_words_count_as_buttons() -> None:
+    conv = walk([Command("start"), Text("setuju"), Text(NIK), Text("BENAR")])
+    assert conv.step is Step.NAME
+
+
+def test_stale_buttons_are_refused_politely() -> None:
+    conv = walk(HAPPY[:4])
+    outcome = run(conv, Press("consent:yes"))
+    assert outcome.conv.step is Step.NAME
+    assert "sudah tidak berlaku" in render_text(outcome.replies[0], "id", as_html=False)
+
+
+EVENTS = st.one_of(
+    st.builds(Text, st.text(max_size=40)),
+    st.builds(Press, st.text(max_size=20)),
+    st.builds(
+        Press,
+        st.sampled_from(
+            [
+                "consent:yes",
+                "consent:no",
+                "nikok:no",
+                "sex:L",
+                "home:no",
+                "home:34.02",
+                "occ:lainnya",
+                "inc:999",
+                "jht:yes",
+                "sum:edit",
+                "sum:cancel",
+                "edit:nik",
+                "edit:back",
+                "cancel:yes",
+                "cancel:no",
+                "lang:en",
+                "restart:yes",
+                "fix:BPU-1",
+                "start:new",
+                "off:lihat:x",
+            ]
+        ),
+    ),
+    st.builds(SharedContact, st.text(max_size=16), st.booleans()),
+    st.builds(
+        Command,
+        st.sampled_from(["start", "status", "batal", "bantuan", "bahasa", "x"]),
+        st.text(max_size=10),
+    ),
+    st.builds(Unsupported, st.sampled_from(["sticker", "photo", "edited"])),
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(prefix=st.integers(0, len(HAPPY)), events=st.lists(EVENTS, max_size=6))
+def test_no_input_crashes_a_step_or_leaves_it_silent(prefix: int, events: list[Incoming]) -> None:
+    conv = walk(HAPPY[:prefix])
+    for event in events:
+        outcome = run(conv, event)
+        assert outcome.replies, f"no reply to {event} at {conv.step}"
+        for reply in outcome.replies:
+            for lang in ("id", "en"):
+                assert render_text(reply, lang, as_html=True).strip()
+        conv = Conversation.from_json(outcome.conv.to_json())
+        assert conv.step in Step

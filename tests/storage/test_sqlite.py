@@ -1,0 +1,103 @@
+"""The SQLite schema keeps its promises even when code does not check."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, datetime
+
+import pytest
+
+from bot.flow.summary import SubmissionDraft
+from bot.settings import Settings
+from storage.sqlite import SqliteRepository, database_path, migrations
+from tests.conftest import NIK
+
+ANSWERS = {
+    "nik": NIK,
+    "nik_birth_date": "1979-03-12",
+    "nik_sex": "P",
+    "birth_date": "1979-03-12",
+    "sex": "P",
+    "name": "Sri Wahyuni",
+    "birth_place": "Kulon Progo",
+    "phone": "+6281234567890",
+    "home_code": "34.01",
+    "address": "Dusun Krebet",
+    "occupation": "nelayan",
+    "income": 1_500_000,
+    "jht": False,
+}
+
+
+def draft(**answers: object) -> SubmissionDraft:
+    return SubmissionDraft(
+        answers={**ANSWERS, **answers},
+        flags=(),
+        monthly_self_paid=10_900,
+        event_code=None,
+        consent_at=None,
+        consent_version="1",
+        reference=None,
+    )
+
+
+async def test_migrations_run_once_and_set_the_version(settings: Settings) -> None:
+    first = await SqliteRepository.open(settings.database_url)
+    await first.close()
+    second = await SqliteRepository.open(settings.database_url)
+    await second.close()
+    with sqlite3.connect(database_path(settings.database_url)) as db:
+        (version,) = db.execute("PRAGMA user_version").fetchone()
+        (journal,) = db.execute("PRAGMA journal_mode").fetchone()
+    assert version == max(number for number, _ in migrations())
+    assert journal == "wal"
+
+
+async def test_references_count_up_per_year_in_wib(repo: SqliteRepository) -> None:
+    # 23:30 UTC on 31 Dec 2026 is already 1 Jan 2027 in WIB.
+    late = datetime(2026, 12, 31, 23, 30, tzinfo=UTC)
+    async with repo.worker("tg", "1") as session:
+        first = await session.submit(draft(), datetime(2026, 6, 1, tzinfo=UTC))
+    async with repo.worker("tg", "2") as session:
+        second = await session.submit(draft(nik="3401025203790002"), late)
+    async with repo.worker("tg", "3") as session:
+        third = await session.submit(draft(nik="3401025203790003"), late)
+    assert [first.reference, second.reference, third.reference] == [
+        "BPU-2026-000001",
+        "BPU-2027-000001",
+        "BPU-2027-000002",
+    ]
+
+
+async def test_the_schema_refuses_a_second_active_submission_for_a_nik(
+    repo: SqliteRepository, settings: Settings
+) -> None:
+    async with repo.worker("tg", "1") as session:
+        assert (await session.submit(draft(), datetime.now(UTC))).reference
+    with sqlite3.connect(database_path(settings.database_url)) as db:
+        row = db.execute("SELECT * FROM submissions").fetchone()
+        columns = [c[1] for c in db.execute("PRAGMA table_info(submissions)")]
+        copy = dict(zip(columns, row, strict=True))
+        copy.update(id=None, reference="BPU-2026-999999", user_id="2")
+        placeholders = ", ".join("?" for _ in columns)
+        with pytest.raises(sqlite3.IntegrityError):
+            db.execute(f"INSERT INTO submissions VALUES ({placeholders})", list(copy.values()))
+
+
+async def test_the_code_path_reports_a_duplicate_nik(repo: SqliteRepository) -> None:
+    async with repo.worker("tg", "1") as session:
+        await session.submit(draft(), datetime.now(UTC))
+    async with repo.worker("tg", "2") as session:
+        result = await session.submit(draft(), datetime.now(UTC))
+    assert result.reference is None and result.duplicate_nik
+
+
+async def test_a_failed_update_rolls_back_everything(
+    repo: SqliteRepository, settings: Settings
+) -> None:
+    with pytest.raises(RuntimeError):
+        async with repo.worker("tg", "1") as session:
+            await session.submit(draft(), datetime.now(UTC))
+            raise RuntimeError("crash after the insert")
+    with sqlite3.connect(database_path(settings.database_url)) as db:
+        assert db.execute("SELECT count(*) FROM submissions").fetchone() == (0,)
