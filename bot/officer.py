@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from bot.domain import FIELDS, OFFICER_COMMANDS, Decision, Flag, Status, Submission
-from bot.flow.events import Block, Button, Command, Incoming, Msg, Param, Press, Reply
+from bot.flow.events import Block, Button, Command, Day, Incoming, Msg, Param, Press, Reply
 from bot.flow.questions import FIELD_LABELS
 from bot.flow.summary import answer_value, region_text
 from bot.i18n import N_, format_rupiah
@@ -22,7 +22,7 @@ from bot.phone import normalize_mobile
 from bot.validation import Invalid
 
 if TYPE_CHECKING:
-    from storage.repository import Repository
+    from storage.repository import CardNotes, Repository
 
 PAGE_SIZE = 10
 SEARCH_LIMIT = 20
@@ -153,8 +153,9 @@ class OfficerDesk:
             sub = await desk.get(reference)
             if sub is None:
                 return [not_found(reference)]
+            notes = await desk.card_notes(sub.reference)
             await desk.audit(officer, "lihat", sub.reference, "NIK lengkap ditampilkan", now)
-        return [card(sub)]
+        return [card(sub, notes)]
 
     async def approve(self, officer: str, args: str, now: datetime) -> list[Reply]:
         """/setujui <ref> <KPJ>."""
@@ -331,8 +332,8 @@ def search_line(sub: Submission) -> Msg:
     )
 
 
-def card(sub: Submission) -> Reply:
-    """Every answer of a submission and its flags in words."""
+def card(sub: Submission, notes: CardNotes) -> Reply:
+    """Every answer of a submission, its flags in words, and what else the officer must know."""
     lines = [
         Msg(
             N_("<b>{reference}</b> · {status}"),
@@ -354,6 +355,17 @@ def card(sub: Submission) -> Reply:
         )
     )
     flag_lines = [Msg(N_("⚠ {flag}"), {"flag": Msg(FLAG_WORDS[flag])}) for flag in sub.flags]
+    if notes.undeliverable:
+        flag_lines.append(
+            Msg(N_("⚠ Pemberitahuan ke pekerja tidak terkirim (bot diblokir atau chat hilang)"))
+        )
+    if notes.erasure_requested_at is not None:
+        flag_lines.append(
+            Msg(
+                N_("⚠ Pekerja meminta datanya dihapus pada {day}"),
+                {"day": Day(notes.erasure_requested_at.date())},
+            )
+        )
     actions = Msg(
         N_(
             "Putuskan: /setujui {reference} <KPJ> · /perbaikan {reference} <bagian> <catatan> · /tolak {reference} <alasan>"

@@ -28,6 +28,7 @@ class Handled:
 
     outcome: Outcome
     lang: str
+    duplicate: bool = False  # the update was applied before: nothing to send
 
 
 async def answer_need(session: WorkerSession, need: Need, now: datetime) -> Any:
@@ -43,6 +44,8 @@ async def answer_need(session: WorkerSession, need: Need, now: datetime) -> Any:
             return await session.fix_target(need.arg)
         case NeedKind.EVENT:
             return await session.event_name(need.arg)
+        case NeedKind.ERASE:
+            return await session.erase(now)
     raise ValueError(f"unknown need {need.kind}")
 
 
@@ -55,10 +58,17 @@ async def handle_worker(
     *,
     language_code: str | None = None,
     consent_version: str = "1",
+    update_id: int | None = None,
 ) -> Handled:
-    """Load the conversation, step the flow (answering its Needs), save, and return the replies."""
+    """Load the conversation, step the flow (answering its Needs), save, and return the replies.
+
+    With an ``update_id``, an update delivered twice is applied once (the replay gets no reply).
+    """
     async with repo.worker(channel, user_id) as session:
         conv = await session.load() or Conversation()
+        if update_id is not None and not await session.first_time(update_id, now):
+            lang = conv.lang or language_from_code(language_code)
+            return Handled(Outcome(conv, []), lang, duplicate=True)
         facts: dict[str, Any] = {}
         for _ in range(MAX_NEEDS):
             ctx = Context(now=now, facts=facts, consent_version=consent_version)

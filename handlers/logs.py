@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import TextIO
 
 from bot.masking import redact
 
@@ -22,10 +23,22 @@ class RedactingFilter(logging.Filter):
         return True
 
 
-def setup_logging(level: str) -> None:
-    """Log to stderr through the redacting filter; keep HTTP client chatter down."""
-    handler = logging.StreamHandler()
+# Libraries that log whole requests (message texts: names, addresses) at DEBUG level; they are
+# kept at INFO or above whatever LOG_LEVEL says, because names cannot be recognised and masked.
+CHATTY = {
+    "telegram": logging.INFO,
+    "aiosqlite": logging.INFO,
+    "httpx": logging.WARNING,
+    "httpcore": logging.WARNING,
+    "uvicorn.access": logging.WARNING,
+}
+
+
+def setup_logging(level: str, stream: TextIO | None = None) -> None:
+    """Log to stderr (or ``stream``) through the redacting filter."""
+    handler = logging.StreamHandler(stream)
     handler.addFilter(RedactingFilter())
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     logging.basicConfig(level=level.upper(), handlers=[handler], force=True)
-    logging.getLogger("httpx").setLevel(logging.WARNING)
+    for name, floor in CHATTY.items():
+        logging.getLogger(name).setLevel(max(floor, logging.getLogger().level))

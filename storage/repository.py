@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
@@ -33,8 +33,40 @@ class OutboxItem:
     attempts: int
 
 
+@dataclass(frozen=True)
+class Erasure:
+    """What a worker's request to erase their data did."""
+
+    anonymised: tuple[str, ...]  # rejected submissions: nothing to keep, anonymised at once
+    recorded: tuple[str, ...]  # pending or approved: recorded for BPJS to handle
+
+
+@dataclass(frozen=True)
+class CardNotes:
+    """What an officer must know besides the answers: erasure requests, failed notifications."""
+
+    erasure_requested_at: datetime | None
+    undeliverable: int
+
+
+@dataclass(frozen=True)
+class Housekeeping:
+    """When stalled drafts are reminded and abandoned ones purged."""
+
+    in_progress_steps: frozenset[str]
+    remind_after: timedelta
+    purge_after: timedelta
+    forget_updates_after: timedelta = timedelta(days=2)
+
+
 class WorkerSession(Protocol):
     """One worker's update, as one transaction: read state, apply, write state."""
+
+    async def first_time(self, update_id: int, now: datetime) -> bool:
+        """Record an update id; False when it was seen before."""
+        ...
+
+    async def erase(self, now: datetime) -> Erasure: ...
 
     async def load(self) -> Conversation | None: ...
 
@@ -82,6 +114,8 @@ class OfficerSession(Protocol):
         """Queue a message to a worker (the outbox), in this transaction."""
         ...
 
+    async def card_notes(self, reference: str) -> CardNotes: ...
+
 
 class Repository(Protocol):
     """Storage: sessions for workers and officers, and the outbox for the delivery loop."""
@@ -99,5 +133,11 @@ class Repository(Protocol):
     ) -> None:
         """retry_at None: undeliverable for good."""
         ...
+
+    async def outbox_backlog(self) -> int: ...
+
+    async def housekeeping(
+        self, now: datetime, policy: Housekeeping, reminder: Reply
+    ) -> tuple[int, int]: ...
 
     async def close(self) -> None: ...

@@ -33,7 +33,7 @@ from bot.domain import (
 from bot.flow.events import Reply, reply_from_data, reply_to_data
 from bot.flow.state import Conversation
 from bot.flow.summary import SubmissionDraft
-from storage.repository import OutboxItem
+from storage.repository import CardNotes, Erasure, Housekeeping, OutboxItem
 
 WIB = timezone(timedelta(hours=7))
 _BLOCKING = tuple(str(s) for s in BLOCKING_STATUSES)
@@ -195,7 +195,8 @@ class SqliteWorkerSession(_Transaction):
             " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
             " ON CONFLICT (channel, user_id) DO UPDATE SET step = excluded.step,"
             " state = excluded.state, event_code = excluded.event_code, lang = excluded.lang,"
-            " updated_at = excluded.updated_at",
+            " updated_at = excluded.updated_at, reminded_at = CASE WHEN excluded.step IN"
+            " ('idle', 'done', 'consent') THEN NULL ELSE conversations.reminded_at END",
             (
                 self.channel,
                 self.user_id,
@@ -207,6 +208,45 @@ class SqliteWorkerSession(_Transaction):
                 _iso(now),
             ),
         )
+
+    async def first_time(self, update_id: int, now: datetime) -> bool:
+        """Record the update; False when it was applied before (a replay)."""
+        cursor = await self.db.execute(
+            "INSERT OR IGNORE INTO processed_updates (channel, update_id, at) VALUES (?, ?, ?)",
+            (self.channel, update_id, _iso(now)),
+        )
+        return cursor.rowcount == 1
+
+    async def erase(self, now: datetime) -> Erasure:
+        """Forget the draft; anonymise rejected submissions; record requests for the others."""
+        await self.db.execute(
+            "DELETE FROM conversations WHERE channel = ? AND user_id = ?",
+            (self.channel, self.user_id),
+        )
+        rows = await self.all(
+            "SELECT id, reference, status FROM submissions WHERE channel = ? AND user_id = ?"
+            " AND reference NOT IN (SELECT reference FROM erasure_requests)",
+            self.channel,
+            self.user_id,
+        )
+        anonymised, recorded = [], []
+        for row in rows:
+            if row["status"] == str(Status.REJECTED):
+                await self.db.execute(
+                    "UPDATE submissions SET nik = ?, name = '', name_search = '', birth_date = '',"
+                    " phone = '', answers = '{}', note = NULL, updated_at = ? WHERE id = ?",
+                    (f"dihapus-{row['id']}", _iso(now), row["id"]),
+                )
+                anonymised.append(row["reference"])
+            else:
+                recorded.append(row["reference"])
+            outcome = "anonymised" if row["status"] == str(Status.REJECTED) else "recorded"
+            await self.db.execute(
+                "INSERT INTO erasure_requests (reference, channel, user_id, requested_at, outcome)"
+                " VALUES (?, ?, ?, ?, ?)",
+                (row["reference"], self.channel, self.user_id, _iso(now), outcome),
+            )
+        return Erasure(tuple(anonymised), tuple(recorded))
 
     async def nik_holder(self, nik: str) -> str | None:
         row = await self.one(
@@ -421,6 +461,21 @@ class SqliteOfficerSession(_Transaction):
     ) -> None:
         await self.enqueue(channel, user_id, reply, reference, now)
 
+    async def card_notes(self, reference: str) -> CardNotes:
+        erasure = await self.one(
+            "SELECT requested_at FROM erasure_requests WHERE reference = ?", reference
+        )
+        failed = await self.one(
+            "SELECT count(*) AS n FROM outbox WHERE reference = ? AND status = 'undeliverable'",
+            reference,
+        )
+        return CardNotes(
+            erasure_requested_at=datetime.fromisoformat(erasure["requested_at"])
+            if erasure
+            else None,
+            undeliverable=int(failed["n"]) if failed else 0,
+        )
+
 
 class SqliteRepository:
     """The SQLite implementation of storage.repository.Repository."""
@@ -511,6 +566,47 @@ class SqliteRepository:
                     " attempts = attempts + 1 WHERE id = ?",
                     (_iso(retry_at), error, item_id),
                 )
+
+    async def outbox_backlog(self) -> int:
+        """Notifications not yet delivered (for /healthz)."""
+        async with self._lock:
+            async with self.db.execute(
+                "SELECT count(*) FROM outbox WHERE status = 'pending'"
+            ) as cursor:
+                row = await cursor.fetchone()
+        return int(row[0]) if row else 0
+
+    async def housekeeping(
+        self, now: datetime, policy: Housekeeping, reminder: Reply
+    ) -> tuple[int, int]:
+        """One reminder per stalled draft, purge of abandoned drafts; returns (reminded, purged)."""
+        steps = tuple(policy.in_progress_steps)
+        marks = ", ".join("?" for _ in steps)
+        async with self._transaction():
+            stalled = await _Transaction(self.db).all(
+                f"SELECT channel, user_id FROM conversations WHERE step IN ({marks})"
+                " AND reminded_at IS NULL AND updated_at <= ? AND updated_at > ?",
+                *steps,
+                _iso(now - policy.remind_after),
+                _iso(now - policy.purge_after),
+            )
+            for row in stalled:
+                await _Transaction(self.db).enqueue(
+                    row["channel"], row["user_id"], reminder, None, now
+                )
+                await self.db.execute(
+                    "UPDATE conversations SET reminded_at = ? WHERE channel = ? AND user_id = ?",
+                    (_iso(now), row["channel"], row["user_id"]),
+                )
+            purged = await self.db.execute(
+                f"DELETE FROM conversations WHERE step IN ({marks}) AND updated_at <= ?",
+                (*steps, _iso(now - policy.purge_after)),
+            )
+            await self.db.execute(
+                "DELETE FROM processed_updates WHERE at <= ?",
+                (_iso(now - policy.forget_updates_after),),
+            )
+        return len(stalled), purged.rowcount
 
     async def close(self) -> None:
         await self.db.close()

@@ -77,9 +77,10 @@ class Telegram:
         await self.feed(self.updates.contact(user, phone, owner=owner))
         return self.request.last_text(user)
 
-    async def deliver(self) -> int:
-        """Run the outbox loop once."""
-        return await deliver_due(self.repo, telegram_sender(self.app.bot), datetime.now(UTC))
+    async def deliver(self, now: datetime | None = None) -> int:
+        """Run the outbox loop once (at ``now``, default the real time)."""
+        when = now or datetime.now(UTC)
+        return await deliver_due(self.repo, telegram_sender(self.app.bot), when)
 
 
 @pytest.fixture

@@ -624,7 +624,37 @@ def on_fix(conv: Conversation, reference: str, ctx: Context) -> Outcome:
     return goto(fixing, first, ctx, note)
 
 
+def on_erase(conv: Conversation, value: str, ctx: Context) -> Outcome:
+    """/hapusdata confirmed: the draft goes at once; submissions as far as BPJS may let them."""
+    if value != "yes":
+        return reask(conv, ctx, Msg(N_("Baik, data Anda tidak dihapus.")))
+    erasure = ctx.fact(Need(NeedKind.ERASE))
+    notices: list[Part] = [Msg(N_("Jawaban yang belum dikirim sudah kami hapus."))]
+    if erasure.anonymised:
+        notices.append(
+            Msg(
+                N_("Data pendaftaran yang ditolak ({references}) sudah dihapus."),
+                {"references": ", ".join(erasure.anonymised)},
+            )
+        )
+    if erasure.recorded:
+        notices.append(
+            Msg(
+                N_(
+                    "Permintaan hapus data untuk {references} kami catat dan diteruskan ke petugas. "
+                    "Data kepesertaan yang wajib disimpan BPJS Ketenagakerjaan tetap disimpan "
+                    "sesuai aturan."
+                ),
+                {"references": ", ".join(erasure.recorded)},
+            )
+        )
+    outcome = say(Conversation(lang=conv.lang), ctx, *notices)
+    outcome.ack = Msg(N_("Ya, hapus data saya"))
+    return outcome
+
+
 GLOBAL_PRESSES: dict[str, Callable[[Conversation, str, Context], Outcome]] = {
+    "erase": on_erase,
     "lang": on_language,
     "restart": on_restart,
     "start": on_start_new,
@@ -665,6 +695,24 @@ def on_command(conv: Conversation, command: Command, ctx: Context) -> Outcome:
             ),
         )
         return Outcome(conv, [choose])
+    if name == "hapusdata":
+        confirm = Reply(
+            parts=(
+                Msg(
+                    N_(
+                        "Hapus data Anda? Jawaban yang belum dikirim langsung dihapus. Untuk "
+                        "pendaftaran yang sudah dikirim, permintaan Anda dicatat untuk petugas."
+                    )
+                ),
+            ),
+            buttons=(
+                (
+                    Button(Msg(N_("Ya, hapus data saya")), "erase:yes"),
+                    Button(Msg(N_("Tidak")), "erase:no"),
+                ),
+            ),
+        )
+        return Outcome(conv, [confirm])
     if name in OFFICER_COMMANDS:
         return reask(
             conv, ctx, Msg(N_("Maaf, perintah ini hanya untuk petugas BPJS Ketenagakerjaan."))
@@ -682,6 +730,7 @@ def help_text() -> tuple[Part, ...]:
                 Msg(N_("/status: lihat status pendaftaran Anda")),
                 Msg(N_("/batal: batalkan pendaftaran yang sedang diisi")),
                 Msg(N_("/bahasa: ganti bahasa (Indonesia/English)")),
+                Msg(N_("/hapusdata: hapus data Anda")),
                 Msg(N_("/bantuan: pesan ini")),
             )
         ),

@@ -133,6 +133,7 @@ class NeedKind(StrEnum):
     MY_SUBMISSIONS = "my_submissions"  # list[SubmissionView]
     FIX_TARGET = "fix_target"  # FixTarget | None: a submission of this worker awaiting correction
     EVENT = "event"  # EventInfo | None: the outreach event of a link code
+    ERASE = "erase"  # Erasure: forget the draft, handle the submissions' erasure
 
 
 @dataclass(frozen=True)

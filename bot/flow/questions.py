@@ -417,3 +417,17 @@ ASK: dict[Step, Callable[[Conversation, Context], Reply]] = {
     Step.CONFIRM_CANCEL: ask_confirm_cancel,
     Step.DONE: ask_done,
 }
+
+
+def reminder() -> Reply:
+    """The one reminder to a worker who stopped half-way (sent through the outbox)."""
+    return Reply(
+        parts=(
+            Msg(
+                N_(
+                    "Pendaftaran BPJS Ketenagakerjaan Anda belum selesai. Jawaban Anda tersimpan; "
+                    "ketik /start untuk melanjutkan."
+                )
+            ),
+        )
+    )

@@ -18,6 +18,7 @@ from telegram.request import BaseRequest
 from bot.domain import OFFICER_COMMANDS
 from bot.officer import OfficerDesk
 from bot.settings import Settings
+from handlers.housekeeping import housekeep
 from handlers.locks import UserLocks
 from handlers.outbox import deliver_due
 from handlers.telegram.delivery import telegram_sender
@@ -29,6 +30,7 @@ from handlers.telegram.worker import on_worker_update
 from storage.repository import Repository
 
 OUTBOX_INTERVAL_SECONDS = 2.0
+HOUSEKEEPING_INTERVAL_SECONDS = 600.0
 
 
 class OfficerCallbackHandler(CallbackQueryHandler[ContextTypes.DEFAULT_TYPE, None]):
@@ -82,6 +84,9 @@ def build_application(
         application.job_queue.run_repeating(
             deliver_outbox, interval=OUTBOX_INTERVAL_SECONDS, first=1.0, name="outbox"
         )
+        application.job_queue.run_repeating(
+            housekeeping, interval=HOUSEKEEPING_INTERVAL_SECONDS, first=30.0, name="housekeeping"
+        )
     return application
 
 
@@ -89,3 +94,9 @@ async def deliver_outbox(context: ContextTypes.DEFAULT_TYPE) -> None:
     """Delivers due notifications from the database (survives restarts: nothing kept in memory)."""
     services = Services.of(context)
     await deliver_due(services.repo, telegram_sender(context.bot), utcnow())
+
+
+async def housekeeping(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Reminders to stalled workers and purge of abandoned drafts."""
+    services = Services.of(context)
+    await housekeep(services.repo, services.settings, utcnow())

@@ -10,6 +10,7 @@ from bot.render import render_msg
 from bot.service import Handled, handle_worker
 from handlers.telegram.parse import incoming
 from handlers.telegram.render import html, markup
+from handlers.telegram.sending import with_retries
 from handlers.telegram.services import CHANNEL, Services, utcnow
 
 
@@ -29,10 +30,14 @@ async def on_worker_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -
             utcnow(),
             language_code=user.language_code,
             consent_version=services.settings.consent_version,
+            update_id=update.update_id,
         )
+        if handled.duplicate:
+            return
         await acknowledge(update, handled)
         for reply in handled.outcome.replies:
-            await context.bot.send_message(
+            await with_retries(
+                context.bot.send_message,
                 chat.id,
                 html(reply, handled.lang),
                 parse_mode=ParseMode.HTML,
