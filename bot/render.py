@@ -9,13 +9,18 @@ from bot.flow.events import Block, Day, Msg, Param, Part, Reply
 from bot.i18n import format_day, translate
 
 _TAGS = re.compile(r"</?(b|i|code)>")
+_ESCAPED_TAGS = re.compile(r"&lt;(/?(?:b|i|code))&gt;")
 
 
 def render_msg(msg: Msg, lang: str, *, as_html: bool) -> str:
     """One message: translated, parameters filled in, user data escaped when the output is HTML."""
     values = {name: _param(value, lang, as_html=as_html) for name, value in msg.params.items()}
     template = translate(msg.msgid, lang)
-    if not as_html:
+    if as_html:
+        # Our texts may use <b>, <i> and <code>; anything else in angle brackets (usage lines such
+        # as "/setujui <ref> <KPJ>") is text and must be escaped or Telegram refuses the message.
+        template = _ESCAPED_TAGS.sub(r"<\1>", html.escape(template, quote=False))
+    else:
         template = _TAGS.sub("", template)
     return template.format(**values)
 

@@ -76,7 +76,7 @@ def _step(conv: Conversation, event: Incoming, ctx: Context) -> Outcome:
         notice = N_("Pesan yang diubah tidak kami baca. Kirim jawaban Anda sebagai pesan baru.")
         return reask(conv, ctx, Msg(notice))
     if isinstance(event, Unsupported):
-        return reask(conv, ctx, Msg(N_("Maaf, saya hanya bisa membaca teks dan tombol.")))
+        return reask(conv, ctx, Msg(N_("Maaf, kami hanya bisa membaca teks dan tombol.")))
     if isinstance(event, Press):
         kind, _, value = event.data.partition(":")
         if kind in GLOBAL_PRESSES:

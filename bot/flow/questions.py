@@ -24,7 +24,7 @@ OCCUPATIONS = {
     "nelayan": N_("Nelayan"),
     "petani": N_("Petani"),
     "pedagang": N_("Pedagang"),
-    "ojek": N_("Ojek"),
+    "ojek": N_("Pengemudi ojek"),
     "buruh_harian": N_("Buruh harian"),
 }
 OTHER_OCCUPATION = "lainnya"
@@ -144,9 +144,10 @@ def ask_consent(conv: Conversation, ctx: Context) -> Reply:
             ),
             Msg(
                 N_(
-                    "Kami akan menanyakan NIK, nama, tanggal lahir, nomor HP, alamat, pekerjaan dan "
-                    "penghasilan Anda. Data hanya dipakai untuk pendaftaran BPJS Ketenagakerjaan dan "
-                    "dilindungi sesuai UU No. 27 Tahun 2022 tentang Pelindungan Data Pribadi."
+                    "Kami akan menanyakan NIK, nama, tanggal dan tempat lahir, jenis kelamin, nomor "
+                    "HP, kabupaten/kota dan alamat tempat tinggal, pekerjaan dan penghasilan Anda. "
+                    "Data hanya dipakai untuk pendaftaran BPJS Ketenagakerjaan dan dilindungi sesuai "
+                    "UU No. 27 Tahun 2022 tentang Pelindungan Data Pribadi."
                 )
             ),
             Msg(N_("Anda setuju data Anda dipakai untuk pendaftaran ini?")),
@@ -289,7 +290,10 @@ def ask_address(conv: Conversation, ctx: Context) -> Reply:
 
 def ask_occupation(conv: Conversation, ctx: Context) -> Reply:
     """Occupation, by button."""
-    buttons = [Button(Msg(label), f"occ:{key}") for key, label in OCCUPATIONS.items()]
+    buttons = [
+        Button(Msg(label), f"occ:{key}", aliases=(key.replace("_", " "),))
+        for key, label in OCCUPATIONS.items()
+    ]
     buttons.append(Button(Msg(N_("Lainnya")), f"occ:{OTHER_OCCUPATION}", aliases=("lain",)))
     rows = tuple(tuple(buttons[i : i + 2]) for i in range(0, len(buttons), 2))
     return Reply(parts=(Msg(N_("Apa pekerjaan Anda?")),), buttons=rows)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from telegram import Update
+from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
 
 from bot.flow.events import Msg, Reply
@@ -32,6 +33,8 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     user = update.effective_user
     lang = language_from_code(user.language_code if user else None)
     try:
-        await context.bot.send_message(update.effective_chat.id, html(SORRY, lang))
+        await context.bot.send_message(
+            update.effective_chat.id, html(SORRY, lang), parse_mode=ParseMode.HTML
+        )
     except Exception:  # the apology itself failed (Telegram down): already logged above
         log.warning("could not send the apology", exc_info=True)
