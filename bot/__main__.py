@@ -10,9 +10,13 @@ from bot.settings import Settings
 
 
 async def _open_repo(settings: Settings):  # type: ignore[no-untyped-def]
+    from datetime import UTC, datetime
+
     from storage.sqlite import SqliteRepository
 
-    return await SqliteRepository.open(settings.database_url)
+    repo = await SqliteRepository.open(settings.database_url)
+    await repo.bootstrap_admins(settings.officer_ids, datetime.now(UTC))
+    return repo
 
 
 async def chat(settings: Settings, officer: bool) -> None:
@@ -39,21 +43,40 @@ def run(settings: Settings) -> None:
 
     if settings.telegram_bot_token is None:
         sys.exit("TELEGRAM_BOT_TOKEN is not set (python -m bot chat needs no token).")
+    if settings.webhook_url:
+        from handlers.telegram.webhook import run_webhook, secret_problem
+
+        problem = secret_problem(settings)
+        if problem is not None:
+            print(f"Cannot serve the webhook {settings.webhook_url}: {problem}", file=sys.stderr)
+            sys.exit(2)
+
+        async def serve_webhook() -> None:
+            repo = await _open_repo(settings)
+            try:
+                await run_webhook(build_application(settings, repo), settings)
+            finally:
+                await repo.close()
+
+        asyncio.run(serve_webhook())
+        return
+    # Polling: PTB's run_polling drives the loop itself (and handles SIGINT/SIGTERM); the
+    # repository is opened on that same loop and closed on it afterwards, so the loop must
+    # outlive run_polling (close_loop=False) and is closed here.
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)
-    repo = loop.run_until_complete(_open_repo(settings))
-    application = build_application(settings, repo)
     try:
-        if settings.webhook_url:
-            from handlers.telegram.webhook import run_webhook
-
-            loop.run_until_complete(run_webhook(application, settings))
-        else:
-            application.run_polling(
-                allowed_updates=["message", "edited_message", "callback_query"]
+        repo = loop.run_until_complete(_open_repo(settings))
+        try:
+            build_application(settings, repo).run_polling(
+                allowed_updates=["message", "edited_message", "callback_query"],
+                close_loop=False,
             )
+        finally:
+            loop.run_until_complete(repo.close())
     finally:
-        loop.run_until_complete(repo.close())
+        asyncio.set_event_loop(None)
+        loop.close()
 
 
 def main(argv: list[str] | None = None) -> None:

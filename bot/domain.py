@@ -96,6 +96,7 @@ class FixTarget:
 # Officer commands: everyone else is told politely that they are for officers only.
 OFFICER_COMMANDS = frozenset(
     {"antrean", "lihat", "setujui", "tolak", "perbaikan", "cari", "audit"}
+    | {"petugas", "petugas_tambah", "petugas_hapus"}
 )
 
 
@@ -126,6 +127,7 @@ class Submission:
     decided_by: str | None
     decided_at: datetime | None
     submitted_at: datetime
+    branch: str = ""
 
 
 @dataclass(frozen=True)
@@ -144,3 +146,25 @@ class DecisionResult:
 
     applied: bool
     submission: Submission | None
+
+
+class Role(StrEnum):
+    """What an officer may do: petugas (one branch), supervisor (several or all), admin."""
+
+    PETUGAS = "petugas"
+    SUPERVISOR = "supervisor"
+    ADMIN = "admin"
+
+
+@dataclass(frozen=True)
+class Officer:
+    """A branch officer; ``branches`` empty means every branch (supervisors and admins)."""
+
+    user_id: str
+    role: Role
+    branches: tuple[str, ...] = ()
+
+    @property
+    def scope(self) -> tuple[str, ...] | None:
+        """The branches this officer sees; None for all of them."""
+        return self.branches or None

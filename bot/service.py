@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from bot.flow.context import Context, Outcome
+from bot.flow.context import Context, FlowConfig, Outcome
 from bot.flow.engine import step
 from bot.flow.events import Incoming, Need, NeedKind
 from bot.flow.state import Conversation
@@ -57,7 +57,7 @@ async def handle_worker(
     now: datetime,
     *,
     language_code: str | None = None,
-    consent_version: str = "1",
+    config: FlowConfig | None = None,
     update_id: int | None = None,
 ) -> Handled:
     """Load the conversation, step the flow (answering its Needs), save, and return the replies.
@@ -71,7 +71,7 @@ async def handle_worker(
             return Handled(Outcome(conv, []), lang, duplicate=True)
         facts: dict[str, Any] = {}
         for _ in range(MAX_NEEDS):
-            ctx = Context(now=now, facts=facts, consent_version=consent_version)
+            ctx = Context(now=now, facts=facts, config=config or FlowConfig())
             result = step(conv, event, ctx)
             if isinstance(result, Outcome):
                 break

@@ -13,8 +13,10 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import TextIO
 
+from bot.flow.context import FlowConfig
 from bot.flow.events import Command, Incoming, Keyboard, Press, Reply, Text
-from bot.officer import OfficerDesk, officer_command
+from bot.officers import officer_branches, officer_command
+from bot.officers.desk import OfficerDesk
 from bot.render import render_msg, render_text
 from bot.service import handle_worker
 from bot.settings import Settings
@@ -33,17 +35,16 @@ class TerminalChat:
         settings: Settings,
         *,
         user_id: str,
-        officer: bool = False,
         out: TextIO = sys.stdout,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
         self.repo = repo
         self.settings = settings
         self.user_id = user_id
-        self.officer = officer
         self.out = out
         self.clock = clock
-        self.desk = OfficerDesk(repo, kpj_length=settings.kpj_length)
+        self.config = FlowConfig.from_settings(settings)
+        self.desk = OfficerDesk(repo, settings.kpj_length, officer_branches(self.config))
         self.choices: list[str] = []  # callback data of the numbered choices on screen
         self.lang = "id"
 
@@ -71,29 +72,24 @@ class TerminalChat:
         return Text(text)
 
     async def send(self, line: str) -> None:
-        """Handle one line typed by the user."""
+        """Handle one line typed by the user: officer commands and dialogs first, then the flow."""
         event = self.parse(line)
         now = self.clock()
-        asked = officer_command(event) if self.officer else None
-        if asked is not None:
-            command, args = asked
-            for reply in await self.desk.handle(self.user_id, command, args, now):
-                self.show(reply)
-        else:
+        asked = officer_command(event)
+        replies = await self.desk.handle(self.user_id, *asked, now) if asked else None
+        if replies is None and isinstance(event, Text):
+            replies = await self.desk.handle_text(self.user_id, event.text, now)
+        if replies is None:
             handled = await handle_worker(
-                self.repo,
-                CHANNEL,
-                self.user_id,
-                event,
-                now,
-                consent_version=self.settings.consent_version,
+                self.repo, CHANNEL, self.user_id, event, now, config=self.config
             )
             self.lang = handled.lang
             if handled.outcome.ack is not None:
                 choice = render_msg(handled.outcome.ack, self.lang, as_html=False)
                 print(f"✓ {choice}", file=self.out)
-            for reply in handled.outcome.replies:
-                self.show(reply)
+            replies = handled.outcome.replies
+        for reply in replies:
+            self.show(reply)
         await deliver_due(self.repo, self.deliver, self.clock())
 
     async def deliver(self, item: OutboxItem) -> None:
@@ -108,7 +104,10 @@ async def run_chat(
 ) -> None:
     """Read lines until end of input; start with /start like a new Telegram chat."""
     user_id = str(settings.officer_ids[0]) if officer and settings.officer_ids else "1"
-    chat = TerminalChat(repo, settings, user_id=user_id, officer=officer)
+    if officer and not settings.officer_ids:
+        # A local trial without OFFICER_IDS: the terminal user becomes an admin of every branch.
+        await repo.bootstrap_admins((int(user_id),), datetime.now(UTC))
+    chat = TerminalChat(repo, settings, user_id=user_id)
     print(
         "BPU Bot — mode chat. Ketik jawaban, nomor pilihan, atau /bantuan. Ctrl-D untuk keluar.\n"
     )

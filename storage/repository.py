@@ -5,13 +5,15 @@ from __future__ import annotations
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
     from bot.domain import (
         Decision,
         DecisionResult,
         FixTarget,
+        Officer,
+        Status,
         Submission,
         SubmissionView,
         SubmitResult,
@@ -86,11 +88,31 @@ class WorkerSession(Protocol):
 
 
 class OfficerSession(Protocol):
-    """One officer command, as one transaction."""
+    """One officer command, as one transaction; submissions only from ``restrict``'s branches."""
+
+    def restrict(self, branches: tuple[str, ...] | None) -> None:
+        """Limit every submission query to these branches (None: all); required first."""
+        ...
 
     async def queue(self, limit: int, offset: int) -> list[Submission]: ...
 
     async def count_pending(self) -> int: ...
+
+    async def count_by_status(self) -> dict[Status, int]: ...
+
+    async def officer(self, user_id: str) -> Officer | None: ...
+
+    async def officers(self) -> list[Officer]: ...
+
+    async def save_officer(self, officer: Officer, by: str, now: datetime) -> None: ...
+
+    async def remove_officer(self, user_id: str) -> bool: ...
+
+    async def dialog(self, user_id: str) -> dict[str, Any] | None: ...
+
+    async def set_dialog(
+        self, user_id: str, state: dict[str, Any] | None, now: datetime
+    ) -> None: ...
 
     async def get(self, reference: str) -> Submission | None: ...
 
@@ -133,6 +155,10 @@ class Repository(Protocol):
     ) -> None:
         """retry_at None: undeliverable for good."""
         ...
+
+    async def bootstrap_admins(self, user_ids: tuple[int, ...], now: datetime) -> None: ...
+
+    async def has_dialog(self, user_id: str) -> bool: ...
 
     async def outbox_backlog(self) -> int: ...
 

@@ -24,6 +24,8 @@ from bot.domain import (
     DecisionResult,
     FixTarget,
     Flag,
+    Officer,
+    Role,
     Sex,
     Status,
     Submission,
@@ -40,7 +42,7 @@ _BLOCKING = tuple(str(s) for s in BLOCKING_STATUSES)
 _SUBMISSION_COLUMNS = (
     "reference, channel, user_id, nik, name, birth_date, sex, phone, home_code, occupation, "
     "income, jht, monthly_self_paid, answers, flags, event_code, status, note, fix_fields, kpj, "
-    "decided_by, decided_at, submitted_at"
+    "decided_by, decided_at, submitted_at, branch"
 )
 
 
@@ -103,6 +105,10 @@ def _iso(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat()
 
 
+def _officer(row: aiosqlite.Row) -> Officer:
+    return Officer(row["user_id"], Role(row["role"]), tuple(json.loads(row["branches"])))
+
+
 def _submission(row: aiosqlite.Row) -> Submission:
     return Submission(
         reference=row["reference"],
@@ -128,6 +134,7 @@ def _submission(row: aiosqlite.Row) -> Submission:
         decided_by=row["decided_by"],
         decided_at=datetime.fromisoformat(row["decided_at"]) if row["decided_at"] else None,
         submitted_at=datetime.fromisoformat(row["submitted_at"]),
+        branch=row["branch"],
     )
 
 
@@ -270,11 +277,15 @@ class SqliteWorkerSession(_Transaction):
         assert row is not None
         reference = f"BPU-{year}-{int(row['value']):06d}"
         a = draft.answers
+        flags = [str(f) for f in draft.flags]
+        if await self._looks_duplicate(a):
+            flags.append(str(Flag.POSSIBLE_DUPLICATE))
         await self.db.execute(
             "INSERT INTO submissions (reference, channel, user_id, nik, name, name_search,"
             " birth_date, sex, phone, home_code, occupation, income, jht, monthly_self_paid,"
             " answers, flags, event_code, consent_at, consent_version, status, submitted_at,"
-            " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " updated_at, branch)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 reference,
                 self.channel,
@@ -291,16 +302,30 @@ class SqliteWorkerSession(_Transaction):
                 int(bool(a.get("jht"))),
                 draft.monthly_self_paid,
                 json.dumps(a, ensure_ascii=False),
-                json.dumps([str(f) for f in draft.flags]),
+                json.dumps(flags),
                 draft.event_code,
                 draft.consent_at,
                 draft.consent_version,
                 str(Status.SUBMITTED),
                 _iso(now),
                 _iso(now),
+                draft.branch,
             ),
         )
         return SubmitResult(reference)
+
+    async def _looks_duplicate(self, answers: dict[str, Any]) -> bool:
+        """Same name and birth date, or same phone, on another NIK: an officer should compare."""
+        row = await self.one(
+            "SELECT 1 FROM submissions WHERE nik != ? AND status != ? AND"
+            " ((name_search = ? AND birth_date = ?) OR phone = ?) LIMIT 1",
+            answers["nik"],
+            str(Status.REJECTED),
+            answers["name"].casefold(),
+            answers["birth_date"],
+            answers["phone"],
+        )
+        return row is not None
 
     async def _resubmit(self, draft: SubmissionDraft, now: datetime) -> SubmitResult:
         a = draft.answers
@@ -311,7 +336,8 @@ class SqliteWorkerSession(_Transaction):
             "UPDATE submissions SET nik = ?, name = ?, name_search = ?, birth_date = ?, sex = ?,"
             " phone = ?, home_code = ?, occupation = ?, income = ?, jht = ?,"
             " monthly_self_paid = ?, answers = ?, flags = ?, status = ?, fix_fields = '[]',"
-            " updated_at = ? WHERE reference = ? AND channel = ? AND user_id = ? AND status = ?",
+            " branch = ?, updated_at = ?"
+            " WHERE reference = ? AND channel = ? AND user_id = ? AND status = ?",
             (
                 a["nik"],
                 a["name"],
@@ -327,6 +353,7 @@ class SqliteWorkerSession(_Transaction):
                 json.dumps(a, ensure_ascii=False),
                 json.dumps([str(f) for f in draft.flags]),
                 str(Status.SUBMITTED),
+                draft.branch,
                 _iso(now),
                 draft.reference,
                 self.channel,
@@ -379,26 +406,57 @@ class SqliteWorkerSession(_Transaction):
 
 
 class SqliteOfficerSession(_Transaction):
-    """An officer's unit of work."""
+    """An officer's unit of work. Every submission query is limited to ``restrict``'s branches."""
+
+    def __init__(self, db: aiosqlite.Connection) -> None:
+        super().__init__(db)
+        self._scope: tuple[str, ...] | None = ()
+        self._restricted = False
+
+    def restrict(self, branches: tuple[str, ...] | None) -> None:
+        """Limit this session to these branches (None: all). Required before any query."""
+        self._scope = branches
+        self._restricted = True
+
+    def _in_scope(self) -> tuple[str, list[Any]]:
+        """The SQL condition (and its arguments) that keeps other branches' data out."""
+        if not self._restricted:
+            raise RuntimeError("officer session used before restrict()")
+        if self._scope is None:
+            return "1 = 1", []
+        return f"branch IN ({', '.join('?' for _ in self._scope)})", list(self._scope)
 
     async def queue(self, limit: int, offset: int) -> list[Submission]:
+        scope, args = self._in_scope()
         rows = await self.all(
-            f"SELECT {_SUBMISSION_COLUMNS} FROM submissions WHERE status = ?"
+            f"SELECT {_SUBMISSION_COLUMNS} FROM submissions WHERE status = ? AND {scope}"
             " ORDER BY submitted_at, id LIMIT ? OFFSET ?",
             str(Status.SUBMITTED),
+            *args,
             limit,
             offset,
         )
         return [_submission(r) for r in rows]
 
     async def count_pending(self) -> int:
-        row = await self.one(
-            "SELECT count(*) AS n FROM submissions WHERE status = ?", str(Status.SUBMITTED)
+        counts = await self.count_by_status()
+        return counts.get(Status.SUBMITTED, 0)
+
+    async def count_by_status(self) -> dict[Status, int]:
+        scope, args = self._in_scope()
+        rows = await self.all(
+            f"SELECT status, count(*) AS n FROM submissions WHERE {scope} GROUP BY status", *args
         )
-        return int(row["n"]) if row else 0
+        return {Status(r["status"]): int(r["n"]) for r in rows}
 
     async def get(self, reference: str) -> Submission | None:
-        return await self.submission(reference.upper())
+        scope, args = self._in_scope()
+        row = await self.one(
+            f"SELECT {_SUBMISSION_COLUMNS} FROM submissions WHERE reference = ? AND {scope}",
+            reference.upper(),
+            *args,
+        )
+        return _submission(row) if row else None
 
     async def search(self, kind: str, value: str, limit: int) -> list[Submission]:
         if kind == "name":
@@ -408,10 +466,12 @@ class SqliteOfficerSession(_Transaction):
             where, arg = f"{kind} = ?", value
         else:
             raise ValueError(kind)
+        scope, args = self._in_scope()
         rows = await self.all(
-            f"SELECT {_SUBMISSION_COLUMNS} FROM submissions WHERE {where}"
+            f"SELECT {_SUBMISSION_COLUMNS} FROM submissions WHERE {where} AND {scope}"
             " ORDER BY id DESC LIMIT ?",
             arg,
+            *args,
             limit,
         )
         return [_submission(r) for r in rows]
@@ -419,6 +479,8 @@ class SqliteOfficerSession(_Transaction):
     async def decide(
         self, reference: str, decision: Decision, officer: str, now: datetime
     ) -> DecisionResult:
+        if await self.get(reference) is None:
+            return DecisionResult(applied=False, submission=None)
         # Only a submission waiting for review can be decided: of two officers, one wins.
         cursor = await self.db.execute(
             "UPDATE submissions SET status = ?, kpj = ?, note = ?, fix_fields = ?,"
@@ -460,6 +522,53 @@ class SqliteOfficerSession(_Transaction):
         self, channel: str, user_id: str, reply: Reply, reference: str, now: datetime
     ) -> None:
         await self.enqueue(channel, user_id, reply, reference, now)
+
+    async def officer(self, user_id: str) -> Officer | None:
+        row = await self.one(
+            "SELECT user_id, role, branches FROM officers WHERE user_id = ?", user_id
+        )
+        return _officer(row) if row else None
+
+    async def officers(self) -> list[Officer]:
+        rows = await self.all(
+            "SELECT user_id, role, branches FROM officers ORDER BY role, user_id"
+        )
+        return [_officer(r) for r in rows]
+
+    async def save_officer(self, officer: Officer, by: str, now: datetime) -> None:
+        await self.db.execute(
+            "INSERT INTO officers (user_id, role, branches, created_by, created_at, updated_at)"
+            " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (user_id) DO UPDATE SET role = excluded.role,"
+            " branches = excluded.branches, updated_at = excluded.updated_at",
+            (
+                officer.user_id,
+                str(officer.role),
+                json.dumps(list(officer.branches), ensure_ascii=False),
+                by,
+                _iso(now),
+                _iso(now),
+            ),
+        )
+
+    async def remove_officer(self, user_id: str) -> bool:
+        cursor = await self.db.execute("DELETE FROM officers WHERE user_id = ?", (user_id,))
+        await self.db.execute("DELETE FROM officer_dialogs WHERE user_id = ?", (user_id,))
+        return cursor.rowcount == 1
+
+    async def dialog(self, user_id: str) -> dict[str, Any] | None:
+        row = await self.one("SELECT state FROM officer_dialogs WHERE user_id = ?", user_id)
+        return dict(json.loads(row["state"])) if row else None
+
+    async def set_dialog(self, user_id: str, state: dict[str, Any] | None, now: datetime) -> None:
+        if state is None:
+            await self.db.execute("DELETE FROM officer_dialogs WHERE user_id = ?", (user_id,))
+            return
+        await self.db.execute(
+            "INSERT INTO officer_dialogs (user_id, state, updated_at) VALUES (?, ?, ?)"
+            " ON CONFLICT (user_id) DO UPDATE SET state = excluded.state,"
+            " updated_at = excluded.updated_at",
+            (user_id, json.dumps(state, ensure_ascii=False), _iso(now)),
+        )
 
     async def card_notes(self, reference: str) -> CardNotes:
         erasure = await self.one(
@@ -566,6 +675,21 @@ class SqliteRepository:
                     " attempts = attempts + 1 WHERE id = ?",
                     (_iso(retry_at), error, item_id),
                 )
+
+    async def bootstrap_admins(self, user_ids: tuple[int, ...], now: datetime) -> None:
+        """OFFICER_IDS are admins of every branch, whatever the table says."""
+        async with self.officer() as session:
+            session.restrict(None)
+            for user_id in user_ids:
+                await session.save_officer(Officer(str(user_id), Role.ADMIN), "OFFICER_IDS", now)
+
+    async def has_dialog(self, user_id: str) -> bool:
+        """Whether an officer is in the middle of a decision dialog (a cheap read, no transaction)."""
+        async with self._lock:
+            async with self.db.execute(
+                "SELECT 1 FROM officer_dialogs WHERE user_id = ?", (user_id,)
+            ) as cursor:
+                return await cursor.fetchone() is not None
 
     async def outbox_backlog(self) -> int:
         """Notifications not yet delivered (for /healthz)."""

@@ -37,6 +37,7 @@ def settings(tmp_path: Path) -> Settings:
 async def repo(settings: Settings) -> AsyncIterator[SqliteRepository]:
     """The real SQLite repository on the test's file."""
     repository = await SqliteRepository.open(settings.database_url)
+    await repository.bootstrap_admins(settings.officer_ids, datetime.now(UTC))
     yield repository
     await repository.close()
 

@@ -9,17 +9,41 @@ from typing import Any
 
 from bot.flow.events import MissingFact, Msg, Need, Reply
 from bot.flow.state import Conversation
+from bot.regions import load_branches
+from bot.settings import Settings
 
 WIB = timezone(timedelta(hours=7), "WIB")
 
 
 @dataclass(frozen=True)
+class FlowConfig:
+    """The deployment's choices the flow depends on (from Settings and data files)."""
+
+    consent_version: str = "1"
+    branches: Mapping[str, str] = field(default_factory=dict)  # region code → branch office
+    default_branch: str = "Kantor Pusat"
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> FlowConfig:
+        """The configuration of this deployment: settings and the branch table."""
+        return cls(
+            consent_version=settings.consent_version,
+            branches=load_branches(),
+            default_branch=settings.default_branch,
+        )
+
+    def branch_for(self, region_code: str) -> str:
+        """The branch office serving a kabupaten/kota."""
+        return self.branches.get(region_code, self.default_branch)
+
+
+@dataclass(frozen=True)
 class Context:
-    """The time, the settings the flow reads, and the answers to its Needs so far."""
+    """The time, the deployment's choices, and the answers to the flow's Needs so far."""
 
     now: datetime  # aware, UTC
     facts: Mapping[str, Any] = field(default_factory=dict)
-    consent_version: str = "1"
+    config: FlowConfig = field(default_factory=FlowConfig)
 
     @property
     def today(self) -> date:

@@ -233,7 +233,7 @@ def on_consent(conv: Conversation, event: Answer, ctx: Context) -> Outcome:
     """Consent recorded with its time and text version; a refusal keeps nothing."""
     if event == Press("consent:yes"):
         conv.consent_at = ctx.now.isoformat()
-        conv.consent_version = ctx.consent_version
+        conv.consent_version = ctx.config.consent_version
         return goto(conv, Step.NIK, ctx)
     if event == Press("consent:no"):
         fresh = Conversation(lang=conv.lang)
@@ -474,6 +474,7 @@ def submit(conv: Conversation, ctx: Context) -> Outcome:
         consent_at=conv.consent_at,
         consent_version=conv.consent_version,
         reference=conv.fix_reference,
+        branch=ctx.config.branch_for(str(conv.answers.get("home_code", ""))),
     )
     result = ctx.fact(Need(NeedKind.SUBMIT, draft))
     if result.reference is None:
@@ -502,10 +503,11 @@ def submit(conv: Conversation, ctx: Context) -> Outcome:
                     ),
                     Msg(
                         N_(
-                            "Petugas BPJS Ketenagakerjaan akan memeriksa data Anda, biasanya dalam 3 "
-                            "hari kerja. Hasilnya (dan nomor kartu peserta/KPJ jika disetujui) kami "
-                            "kirim lewat chat ini."
-                        )
+                            "Petugas BPJS Ketenagakerjaan Kantor Cabang {branch} akan memeriksa data "
+                            "Anda, biasanya dalam 3 hari kerja. Hasilnya (dan nomor kartu peserta/KPJ "
+                            "jika disetujui) kami kirim lewat chat ini."
+                        ),
+                        {"branch": draft.branch},
                     ),
                     Msg(N_("Cek kapan saja dengan /status.")),
                 )

@@ -101,6 +101,7 @@ class SubmissionDraft:
     consent_at: str | None
     consent_version: str | None
     reference: str | None  # set when resubmitting a correction
+    branch: str  # the branch office that will review it
 
 
 def flags_for(answers: dict[str, Any]) -> tuple[Flag, ...]:

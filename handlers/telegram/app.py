@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from telegram import Update
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -16,14 +15,15 @@ from telegram.ext import (
 from telegram.request import BaseRequest
 
 from bot.domain import OFFICER_COMMANDS
-from bot.officer import OfficerDesk
+from bot.flow.context import FlowConfig
+from bot.officers import officer_branches
+from bot.officers.desk import OfficerDesk
 from bot.settings import Settings
 from handlers.housekeeping import housekeep
 from handlers.locks import UserLocks
 from handlers.outbox import deliver_due
 from handlers.telegram.delivery import telegram_sender
 from handlers.telegram.errors import on_error
-from handlers.telegram.filters import OfficerFilter
 from handlers.telegram.officer import on_officer_update
 from handlers.telegram.services import KEY, Services, utcnow
 from handlers.telegram.worker import on_worker_update
@@ -31,20 +31,6 @@ from storage.repository import Repository
 
 OUTBOX_INTERVAL_SECONDS = 2.0
 HOUSEKEEPING_INTERVAL_SECONDS = 600.0
-
-
-class OfficerCallbackHandler(CallbackQueryHandler[ContextTypes.DEFAULT_TYPE, None]):
-    """Officer buttons ('off:...') from officers; anyone else's tap falls through to the flow."""
-
-    def __init__(self, officer: OfficerFilter) -> None:
-        super().__init__(on_officer_update, pattern=r"^off:")
-        self.officer = officer
-
-    def check_update(self, update: object) -> bool | object | None:
-        """Match only an officer's tap on an officer button."""
-        if not isinstance(update, Update) or not self.officer.check_update(update):
-            return False
-        return super().check_update(update)
 
 
 def build_application(
@@ -63,18 +49,20 @@ def build_application(
         builder = builder.rate_limiter(AIORateLimiter(max_retries=3))  # type: ignore[arg-type]
     # Different workers in parallel; one worker's updates are serialised by UserLocks.
     application = builder.concurrent_updates(True).build()
+    config = FlowConfig.from_settings(settings)
     application.bot_data[KEY] = Services(
         repo=repo,
         settings=settings,
-        desk=OfficerDesk(repo, kpj_length=settings.kpj_length),
+        config=config,
+        desk=OfficerDesk(repo, settings.kpj_length, officer_branches(config)),
         locks=UserLocks(),
     )
-    officer = OfficerFilter(settings.officer_ids)
-    # Order matters: officer commands and buttons first, then everything else goes to the flow.
+    # Order matters: officer commands and buttons first (the desk checks the officer's role and
+    # hands anyone else back to the flow), then everything else goes to the flow.
     application.add_handlers(
         [
-            CommandHandler(sorted(OFFICER_COMMANDS), on_officer_update, filters=officer),
-            OfficerCallbackHandler(officer),
+            CommandHandler(sorted(OFFICER_COMMANDS), on_officer_update),
+            CallbackQueryHandler(on_officer_update, pattern=r"^off:"),
             MessageHandler(filters.UpdateType.MESSAGES, on_worker_update),
             CallbackQueryHandler(on_worker_update),
         ]

@@ -7,7 +7,8 @@ from datetime import UTC, datetime
 
 from telegram.ext import ContextTypes
 
-from bot.officer import OfficerDesk
+from bot.flow.context import FlowConfig
+from bot.officers.desk import OfficerDesk
 from bot.settings import Settings
 from handlers.locks import UserLocks
 from storage.repository import Repository
@@ -22,6 +23,7 @@ class Services:
 
     repo: Repository
     settings: Settings
+    config: FlowConfig
     desk: OfficerDesk
     locks: UserLocks
 

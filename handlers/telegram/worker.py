@@ -6,6 +6,8 @@ from telegram import Message, Update
 from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
 
+from bot.flow.events import Reply, Text
+from bot.i18n import language_from_code
 from bot.render import render_msg
 from bot.service import Handled, handle_worker
 from handlers.telegram.parse import incoming
@@ -21,28 +23,41 @@ async def on_worker_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     if user is None or chat is None:
         return
     services = Services.of(context)
+    event = incoming(update)
+    if isinstance(event, Text):
+        answers = await services.desk.handle_text(str(user.id), event.text, utcnow())
+        if answers is not None:  # an officer typing a KPJ number or a reason
+            await send_all(context, chat.id, answers, language_from_code(user.language_code))
+            return
     async with services.locks.hold(f"{CHANNEL}:{user.id}"):
         handled = await handle_worker(
             services.repo,
             CHANNEL,
             str(user.id),
-            incoming(update),
+            event,
             utcnow(),
             language_code=user.language_code,
-            consent_version=services.settings.consent_version,
+            config=services.config,
             update_id=update.update_id,
         )
         if handled.duplicate:
             return
         await acknowledge(update, handled)
-        for reply in handled.outcome.replies:
-            await with_retries(
-                context.bot.send_message,
-                chat.id,
-                html(reply, handled.lang),
-                parse_mode=ParseMode.HTML,
-                reply_markup=markup(reply, handled.lang),
-            )
+        await send_all(context, chat.id, handled.outcome.replies, handled.lang)
+
+
+async def send_all(
+    context: ContextTypes.DEFAULT_TYPE, chat_id: int, replies: list[Reply], lang: str
+) -> None:
+    """Send replies in order, retrying server and network errors."""
+    for reply in replies:
+        await with_retries(
+            context.bot.send_message,
+            chat_id,
+            html(reply, lang),
+            parse_mode=ParseMode.HTML,
+            reply_markup=markup(reply, lang),
+        )
 
 
 async def acknowledge(update: Update, handled: Handled) -> None:

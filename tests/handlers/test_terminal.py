@@ -48,7 +48,7 @@ async def test_officer_mode_decides_and_the_notification_is_printed(
     repo: SqliteRepository, settings: Settings
 ) -> None:
     out = io.StringIO()
-    chat = TerminalChat(repo, settings, user_id=str(OFFICER), officer=True, out=out)
+    chat = TerminalChat(repo, settings, user_id=str(OFFICER), out=out)
     await chat.send("/start")
     for line in SCRIPT:
         await chat.send(line)
@@ -56,7 +56,7 @@ async def test_officer_mode_decides_and_the_notification_is_printed(
     await chat.send("/antrean")
     assert "3401********0001" in out.getvalue()
     await chat.send("1")  # the first queue row's button opens the card
-    assert "Putuskan: /setujui" in out.getvalue()
+    assert "[1] Setujui" in out.getvalue()
     await chat.send(f"/setujui {reference} 12345678901")
     printed = out.getvalue()
     assert "🔔" in printed and "12345678901" in printed

@@ -38,6 +38,7 @@ def draft(**answers: object) -> SubmissionDraft:
         consent_at=None,
         consent_version="1",
         reference=None,
+        branch="Yogyakarta",
     )
 
 

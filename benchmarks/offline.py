@@ -1,0 +1,138 @@
+"""An offline Bot API (a ``BaseRequest`` that counts calls) and Telegram update JSON builders."""
+
+from __future__ import annotations
+
+import itertools
+import json
+from collections import Counter
+from typing import Any
+
+from telegram.request import BaseRequest, RequestData
+
+TOKEN = "123456:BENCHMARK"
+BOT_USER = {"id": 123456, "is_bot": True, "first_name": "BPU Bot", "username": "bpu_bot"}
+DATE = 1_790_000_000
+# Bot API methods that put a new message in the chat, and those that only touch an old one.
+SENDS = frozenset({"sendMessage", "sendPhoto", "sendDocument"})
+TOUCHES = frozenset({"editMessageText", "editMessageReplyMarkup", "answerCallbackQuery"})
+
+
+class OfflineBotApi(BaseRequest):
+    """Answers every Bot API call as Telegram would, without a network, and counts the calls.
+
+    The parameters are JSON-encoded as HTTPXRequest would before posting them, so the bot pays
+    the same serialisation cost it pays in production; only the socket is missing.
+    """
+
+    def __init__(self) -> None:
+        self.calls: Counter[str] = Counter()
+        self.sent_to: Counter[int] = Counter()
+        self._message_ids = itertools.count(1)
+
+    @property
+    def read_timeout(self) -> float | None:
+        return None
+
+    async def initialize(self) -> None:
+        return None
+
+    async def shutdown(self) -> None:
+        return None
+
+    async def do_request(
+        self,
+        url: str,
+        method: str,
+        request_data: RequestData | None = None,
+        read_timeout: Any = None,
+        write_timeout: Any = None,
+        connect_timeout: Any = None,
+        pool_timeout: Any = None,
+    ) -> tuple[int, bytes]:
+        name = url.rsplit("/", 1)[-1]
+        params = request_data.json_parameters if request_data else {}
+        if name != "getMe":
+            self.calls[name] += 1
+        if name in SENDS:
+            self.sent_to[int(params.get("chat_id", 0))] += 1
+        return 200, json.dumps({"ok": True, "result": self._result(name, params)}).encode()
+
+    def _result(self, name: str, params: dict[str, str]) -> Any:
+        if name == "getMe":
+            return BOT_USER
+        if name in SENDS or name == "editMessageText":
+            chat_id = int(params.get("chat_id", 1))
+            return {
+                "message_id": next(self._message_ids),
+                "date": DATE,
+                "chat": {"id": chat_id, "type": "private"},
+                "from": BOT_USER,
+                "text": params.get("text", ""),
+            }
+        return True
+
+    def sends(self) -> int:
+        """New messages the bot put in chats."""
+        return sum(self.calls[m] for m in SENDS)
+
+    def touches(self) -> int:
+        """Edits of earlier messages and answers to button taps."""
+        return sum(self.calls[m] for m in TOUCHES)
+
+
+class UpdateJson:
+    """Builds Update JSON as Telegram sends it; ids are unique across everything built."""
+
+    def __init__(self) -> None:
+        self._ids = itertools.count(1)
+
+    @staticmethod
+    def user(user_id: int, language_code: str = "id") -> dict[str, Any]:
+        """The ``from`` of an update."""
+        return {
+            "id": user_id,
+            "is_bot": False,
+            "first_name": "Pekerja",
+            "language_code": language_code,
+        }
+
+    def message(self, user_id: int, lang: str = "id", **fields: Any) -> dict[str, Any]:
+        """A message from a worker in their private chat with the bot."""
+        message = {
+            "message_id": next(self._ids),
+            "date": DATE,
+            "chat": {"id": user_id, "type": "private", "first_name": "Pekerja"},
+            "from": self.user(user_id, lang),
+            **fields,
+        }
+        return {"update_id": next(self._ids), "message": message}
+
+    def text(self, user_id: int, text: str, lang: str = "id") -> dict[str, Any]:
+        """A typed message; a leading '/' makes it a command, as Telegram marks it."""
+        fields: dict[str, Any] = {"text": text}
+        if text.startswith("/"):
+            length = len(text.split(" ", 1)[0])
+            fields["entities"] = [{"type": "bot_command", "offset": 0, "length": length}]
+        return self.message(user_id, lang, **fields)
+
+    def contact(self, user_id: int, phone: str, lang: str = "id") -> dict[str, Any]:
+        """The worker's own number, shared with the contact button."""
+        contact = {"phone_number": phone, "first_name": "Pekerja", "user_id": user_id}
+        return self.message(user_id, lang, contact=contact)
+
+    def press(self, user_id: int, data: str, lang: str = "id") -> dict[str, Any]:
+        """A tap on an inline button under a question the bot sent."""
+        query = {
+            "id": str(next(self._ids)),
+            "from": self.user(user_id, lang),
+            "chat_instance": str(user_id),
+            "data": data,
+            "message": {
+                "message_id": next(self._ids),
+                "date": DATE,
+                "chat": {"id": user_id, "type": "private", "first_name": "Pekerja"},
+                "from": BOT_USER,
+                "text": "Pertanyaan sebelumnya",
+            },
+        }
+        return {"update_id": next(self._ids), "callback_query": query}

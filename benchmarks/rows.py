@@ -1,0 +1,267 @@
+"""Officer look-ups on a big database: ``--rows`` synthetic submissions, then repository calls.
+
+The rows go straight into the real schema (created by SqliteRepository.open's migrations) with
+executemany in big transactions; the bot's flow is far too slow a way to make a million. Then a
+fresh repository (as after a restart) times whole officer units of work: the transaction, the
+query and the Submission objects it returns.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import time
+from collections.abc import Awaitable, Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta, timezone
+from functools import cache
+from math import gcd
+from pathlib import Path
+from typing import Any
+
+from measure import median
+
+from bot.contribution import monthly_contribution
+from bot.domain import Flag
+from bot.flow.questions import INCOME_CHOICES, OCCUPATIONS
+from bot.regions import all_regions, branch_for, load_branches
+from storage.sqlite import SqliteRepository
+
+WIB = timezone(timedelta(hours=7))
+CHUNK = 20_000  # rows per executemany
+TRANSACTION = 100_000  # rows per transaction
+RUNS = 7
+TARGET_MS = 50.0
+STATUSES = ("diajukan",) * 80 + ("disetujui",) * 12 + ("ditolak",) * 5 + ("perlu_perbaikan",) * 3
+FIRST_NAMES = "Sri Budi Siti Agus Dewi Joko Wahyu Endang Slamet Rina Bambang Yuni Eko Ratna".split()
+LAST_NAMES = "Wahyuni Santoso Rahayu Susanto Lestari Prasetyo Hidayat Wibowo Kurniawan".split()
+INCOMES = (*INCOME_CHOICES, 800_000, 1_750_000, 2_500_000)
+BORN_FROM, BORN_DAYS = date(1960, 1, 1), 16_800  # to 2005
+SUBMITTED_OVER = timedelta(days=730)
+
+
+@dataclass(frozen=True)
+class Lookups:
+    """Median milliseconds of each officer call, and the database's size."""
+
+    rows: int
+    fill_s: float
+    reference_ms: float
+    nik_ms: float
+    queue_ms: float
+    branch_queue_ms: float | None
+    bytes_per_submission: float
+
+
+class NikSpace:
+    """Index → unique valid NIK: a bijection (i·A mod M) onto region × district × date × serial."""
+
+    def __init__(self, regencies: list[str]) -> None:
+        self.regencies = regencies
+        self.size = len(regencies) * 20 * BORN_DAYS * 2 * 9999
+        self.step = 1_000_003  # a prime; the bijection needs gcd(step, size) == 1
+        while gcd(self.step, self.size) != 1:
+            self.step += 2
+
+    def nik(self, index: int) -> tuple[str, date, str]:
+        """The NIK, birth date and sex of row ``index``."""
+        code = index * self.step % self.size
+        code, serial = divmod(code, 9999)
+        code, female = divmod(code, 2)
+        code, days = divmod(code, BORN_DAYS)
+        regency, district = divmod(code, 20)
+        born = BORN_FROM + timedelta(days=days)
+        day = born.day + 40 * female
+        nik = (
+            f"{self.regencies[regency]}{district + 1:02d}{day:02d}{born.month:02d}"
+            f"{born.year % 100:02d}{serial + 1:04d}"
+        )
+        return nik, born, "P" if female else "L"
+
+
+@cache
+def self_paid(income: int, jht: bool) -> int:
+    return monthly_contribution(income, jht, date.today()).self_paid
+
+
+class RowMaker:
+    """Valid-looking submissions, oldest first, with per-year reference numbers."""
+
+    def __init__(self, rows: int, seed: int = 7) -> None:
+        self.rows = rows
+        self.rng = random.Random(seed)
+        regions = [r for r in all_regions() if r.province_code not in {"91", "92", "93", "94"}]
+        self.homes = [r.code for r in regions]
+        self.niks = NikSpace([r.regency_code for r in regions])
+        self.branches = load_branches()
+        self.start = datetime.now(UTC) - SUBMITTED_OVER
+        self.sequence: dict[int, int] = {}
+
+    def reference(self, submitted: datetime) -> str:
+        year = submitted.astimezone(WIB).year
+        self.sequence[year] = self.sequence.get(year, 0) + 1
+        return f"BPU-{year}-{self.sequence[year]:06d}"
+
+    def row(self, index: int) -> dict[str, Any]:
+        """Row ``index``: every column the bot writes, with plausible values."""
+        rng = self.rng
+        nik, born, sex = self.niks.nik(index)
+        submitted = self.start + SUBMITTED_OVER * (index + rng.random()) / self.rows
+        name = f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}"
+        phone = f"+628{rng.randint(11, 99)}{rng.randint(1_000_000, 99_999_999)}"
+        home = nik[:2] + "." + nik[2:4] if rng.random() < 0.8 else rng.choice(self.homes)
+        income, jht = rng.choice(INCOMES), rng.random() < 0.3
+        occupation = rng.choice(list(OCCUPATIONS))
+        answers = {
+            "nik": nik,
+            "nik_birth_date": born.isoformat(),
+            "nik_sex": sex,
+            "birth_date": born.isoformat(),
+            "sex": sex,
+            "name": name,
+            "birth_place": "Kulon Progo",
+            "phone": phone,
+            "home_code": home,
+            "address": f"Dusun Krebet RT {rng.randint(1, 12):02d} RW {rng.randint(1, 9):02d}, Sendangsari",
+            "occupation": occupation,
+            "income": income,
+            "jht": jht,
+        }
+        status = rng.choice(STATUSES)
+        decided = status != "diajukan"
+        at = submitted.isoformat()
+        return {
+            "reference": self.reference(submitted),
+            "channel": "tg",
+            "user_id": str(10_000_000 + index),
+            "nik": nik,
+            "name": name,
+            "name_search": name.casefold(),
+            "birth_date": born.isoformat(),
+            "sex": sex,
+            "phone": phone,
+            "home_code": home,
+            "occupation": occupation,
+            "income": income,
+            "jht": int(jht),
+            "monthly_self_paid": self_paid(income, jht),
+            "answers": json.dumps(answers, ensure_ascii=False),
+            "flags": json.dumps([] if home.replace(".", "") == nik[:4] else [str(Flag.HOME_DIFFERS_FROM_NIK)]),
+            "event_code": "ev_KP2026" if rng.random() < 0.1 else None,
+            "consent_at": (submitted - timedelta(minutes=6)).isoformat(),
+            "consent_version": "1",
+            "status": status,
+            "note": "Foto KTP tidak jelas" if status in ("ditolak", "perlu_perbaikan") else None,
+            "fix_fields": '["name"]' if status == "perlu_perbaikan" else "[]",
+            "kpj": f"{rng.randint(10**10, 10**11 - 1)}" if status == "disetujui" else None,
+            "decided_by": "tg:9001" if decided else None,
+            "decided_at": (submitted + timedelta(days=2)).isoformat() if decided else None,
+            "submitted_at": at,
+            "updated_at": at,
+            "branch": branch_for(home, self.branches, "Kantor Pusat"),
+        }
+
+    def chunks(self, columns: list[str]) -> Iterator[list[tuple[Any, ...]]]:
+        """Rows as tuples in ``columns`` order, CHUNK at a time."""
+        for first in range(0, self.rows, CHUNK):
+            yield [
+                tuple(row[c] for c in columns)
+                for row in map(self.row, range(first, min(first + CHUNK, self.rows)))
+            ]
+
+
+async def insertable_columns(repo: SqliteRepository, offered: set[str]) -> list[str]:
+    """The columns to fill: those offered that exist; fail on a required one we cannot fill."""
+    async with repo.db.execute("PRAGMA table_info(submissions)") as cursor:
+        table = list(await cursor.fetchall())
+    missing = [r[1] for r in table if r[3] and r[4] is None and not r[5] and r[1] not in offered]
+    if missing:
+        raise RuntimeError(f"submissions has required columns the benchmark does not fill: {missing}")
+    return [r[1] for r in table if r[1] in offered]
+
+
+async def fill(repo: SqliteRepository, maker: RowMaker) -> None:
+    """Insert every row, TRANSACTION rows per transaction, and move the reference counters on."""
+    columns = await insertable_columns(repo, set(maker.row(0)))
+    maker.sequence.clear()
+    sql = f"INSERT INTO submissions ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
+    await repo.db.execute("BEGIN IMMEDIATE")
+    for number, chunk in enumerate(maker.chunks(columns), start=1):
+        await repo.db.executemany(sql, chunk)
+        if number * CHUNK % TRANSACTION == 0:
+            await repo.db.execute("COMMIT")
+            await repo.db.execute("BEGIN IMMEDIATE")
+    await repo.db.executemany(
+        "INSERT INTO sequences (name, value) VALUES (?, ?)"
+        " ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+        [(f"ref-{year}", value) for year, value in maker.sequence.items()],
+    )
+    await repo.db.execute("COMMIT")
+
+
+def file_bytes(database: Path) -> int:
+    """The database file and its WAL."""
+    wal = database.with_name(database.name + "-wal")
+    return database.stat().st_size + (wal.stat().st_size if wal.exists() else 0)
+
+
+async def officer_ms(
+    repo: SqliteRepository, call: Callable[[Any], Awaitable[Any]], scope: tuple[str, ...] | None
+) -> float:
+    """One officer unit of work (BEGIN IMMEDIATE ... COMMIT around ``call``), in milliseconds."""
+    start = time.perf_counter()
+    async with repo.officer() as session:
+        if hasattr(session, "restrict"):  # branch scoping, where the repository has it
+            session.restrict(scope)
+        await call(session)
+    return (time.perf_counter() - start) * 1000
+
+
+async def expect(found: Awaitable[Any], what: str) -> None:
+    """Await a look-up and insist it found something: timing a miss would flatter the index."""
+    if not await found:
+        raise AssertionError(f"look-up found nothing: {what}")
+
+
+async def time_lookups(repo: SqliteRepository, maker: RowMaker) -> tuple[float, float, float, float | None]:
+    """Median of RUNS of each look-up, different rows each time."""
+    picks = [maker.rng.randrange(maker.rows) for _ in range(RUNS)]
+    rows = [maker.row(i) for i in picks]  # regenerated: same NIK; reference/extras differ
+    niks = [row["nik"] for row in rows]
+    async with repo.db.execute(
+        f"SELECT reference FROM submissions WHERE nik IN ({', '.join('?' * len(niks))})", niks
+    ) as cursor:
+        references = [r[0] for r in await cursor.fetchall()]
+    reference = [
+        await officer_ms(repo, lambda s, r=r: expect(s.get(r), r), None) for r in references
+    ]
+    nik = [await officer_ms(repo, lambda s, n=n: expect(s.search("nik", n, 20), n), None) for n in niks]
+    queue = [await officer_ms(repo, lambda s: expect(s.queue(10, 0), "queue"), None) for _ in picks]
+    branch = None
+    if "branch" in rows[0]:
+        scope = (rows[0]["branch"],)
+        branch = median(
+            [await officer_ms(repo, lambda s: expect(s.queue(10, 0), "branch queue"), scope) for _ in picks]
+        )
+    return median(reference), median(nik), median(queue), branch
+
+
+async def run_rows(directory: Path, rows: int) -> Lookups:
+    """Fill a fresh database with ``rows`` submissions and time the officer look-ups."""
+    url = f"sqlite:///{directory / 'big.db'}"
+    maker = RowMaker(rows)
+    repo = await SqliteRepository.open(url)
+    start = time.perf_counter()
+    try:
+        await fill(repo, maker)
+    finally:
+        await repo.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        await repo.close()
+    fill_s = time.perf_counter() - start
+    size = file_bytes(directory / "big.db")
+    repo = await SqliteRepository.open(url)  # a fresh connection, as after a restart
+    try:
+        reference, nik, queue, branch = await time_lookups(repo, maker)
+    finally:
+        await repo.close()
+    return Lookups(rows, fill_s, reference, nik, queue, branch, size / max(rows, 1))

@@ -1,0 +1,249 @@
+"""BPU Bot benchmark: CPU per update against two baselines, latency, memory, correctness, look-ups.
+
+What is measured, all offline (a BaseRequest that answers like Telegram, no network), with the
+rate limiter off and updates fed to ``Application.process_update``:
+
+(a) a minimal echo bot: PTB's own cost per update (parse the update, route it, send a message);
+(b) the echo bot plus one upsert and commit per update on a persistent aiosqlite connection
+    (WAL, synchronous=NORMAL): the least a bot that keeps its state in SQLite must pay;
+(c) BPU Bot's full registration (``build_application`` on a fresh SQLite file) for N workers at
+    once, each with a realistic mix of answers (typos, retries, typed labels, corrections).
+
+CPU time is ``time.process_time`` around the update loop (every thread of the process, so
+aiosqlite's too), divided by the number of updates. Absolute numbers depend on the machine; the
+ratios c/a and c/b do much less, which is why the targets are ratios: c/b at most 2 means the
+bot's own logic costs no more than the storage round trip every stateful bot pays.
+
+Also: p50/p99 wall latency per update of (c) with all N workers in flight, peak RSS, lost and
+duplicated submissions (set of NIKs sent vs rows stored: must be 0), Bot API calls and messages
+per completed registration; (c) again through PTB's update queue with concurrent_updates on and
+off; ``--rows`` officer look-ups on a big database; ``--loopback`` an echo bot over real HTTP.
+
+    python benchmarks/run.py [--quick] [--workers N] [--rows R] [--loopback] [--profile]
+
+The last line printed is one JSON object with every number. Exit status 1 only when a submission
+was lost or duplicated or the bot logged an error; a missed speed target is printed, not fatal.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import platform
+import sys
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from driver import Stream, drive
+from echo import EchoStore, echo_application, writing_echo_application
+from loopback import BurstResult, run_loopback
+from measure import ErrorCounter, Timed, peak_rss_mb, percentile, timed
+from offline import OfflineBotApi, UpdateJson
+from registration import MODES, FlowRun, run_flow, spread, warm_up
+from rows import TARGET_MS, Lookups, run_rows
+from workers import Worker, make_workers
+
+RATIO_TARGET = 2.0  # c/b
+MESSAGES_TARGET = 15  # sent messages per registration
+
+
+def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--quick", action="store_true", help="N=100, rows=20,000 (under a minute)")
+    parser.add_argument("--workers", type=int, help="workers registering at once (default 1000)")
+    parser.add_argument("--rows", type=int, help="synthetic submissions for look-ups (default 1,000,000; 0 skips)")
+    parser.add_argument("--loopback", action="store_true", help="also the echo bot over loopback HTTP")
+    parser.add_argument("--profile", action="store_true", help="cProfile the (c) run and print its top functions")
+    args = parser.parse_args(argv)
+    args.workers = args.workers or (100 if args.quick else 1000)
+    args.rows = args.rows if args.rows is not None else (20_000 if args.quick else 1_000_000)
+    return args
+
+
+# --- the three measurements -----------------------------------------------------------------------
+
+
+def echo_streams(workers: list[Worker], streams: list[Stream], build: UpdateJson) -> list[Stream]:
+    """For (a) and (b): as many plain texts per person as each worker sends in (c)."""
+    return [
+        [build.text(worker.user_id, f"halo {n}") for n in range(len(stream))]
+        for worker, stream in zip(workers, streams, strict=True)
+    ]
+
+
+async def run_echo(streams: list[Stream]) -> Timed:
+    """(a): the echo bot."""
+    app = echo_application(OfflineBotApi())
+    async with app:
+        await drive(app, streams[:3])  # warm-up
+        return await timed(lambda: drive(app, streams))
+
+
+async def run_echo_write(streams: list[Stream], directory: Path) -> Timed:
+    """(b): the echo bot writing one row per update."""
+    store = await EchoStore.open(directory / "echo.db")
+    app = writing_echo_application(OfflineBotApi(), store)
+    try:
+        async with app:
+            await drive(app, streams[:3])  # warm-up
+            result = await timed(lambda: drive(app, streams))
+        assert await store.rows() == len(streams), "one row per user expected"
+    finally:
+        await store.close()
+    return result
+
+
+# --- printing ---------------------------------------------------------------------------------------
+
+
+def verdict(ok: bool) -> str:
+    return "PASS" if ok else "FAIL"
+
+
+def print_machine() -> None:
+    model = next(
+        (line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines() if line.startswith("model name")),
+        platform.processor() or "?",
+    )
+    print(f"machine: {os.cpu_count()} CPUs, {model}, Python {platform.python_version()}")
+
+
+def print_cpu(a: Timed, b: Timed, c: FlowRun) -> None:
+    print("\nCPU per update (process_time around the update loop / updates):")
+    for label, run in (("(a) echo", a), ("(b) echo + SQLite upsert", b), ("(c) BPU registration", c.timed)):
+        print(f"  {label:28} {run.cpu_us_per_update:8.0f} µs  ({run.count} updates, {run.per_second:.0f}/s wall)")
+    ratio_b = c.timed.cpu_us_per_update / b.cpu_us_per_update
+    print(f"  c/a = {c.timed.cpu_us_per_update / a.cpu_us_per_update:.2f}")
+    print(f"  c/b = {ratio_b:.2f}  target ≤ {RATIO_TARGET:g}: {verdict(ratio_b <= RATIO_TARGET)}")
+
+
+def print_flow(c: FlowRun, workers: int) -> None:
+    check = c.check
+    completed = max(check.completed, 1)
+    print(f"\n(c) {workers} workers at once, {c.timed.count} updates ({c.timed.count / workers:.1f} per worker):")
+    print(
+        f"  wall latency per update: p50 {percentile(c.latencies, 0.5) * 1000:.1f} ms,"
+        f" p99 {percentile(c.latencies, 0.99) * 1000:.1f} ms (every worker in flight at once:"
+        " an update waits for the others' transactions)"
+    )
+    print(
+        f"  submissions: {check.expected} sent, {check.stored_rows} rows, lost {check.lost},"
+        f" duplicated {check.duplicated}, conversations done {check.done}"
+        f"  {verdict(check.lost == 0 and check.duplicated == 0)}"
+    )
+    per = c.sends / completed
+    print(
+        f"  per registration: {sum(c.calls.values()) / completed:.1f} Bot API calls,"
+        f" {per:.1f} sent messages (min/median/max per worker {spread(c.sends_per_chat)}),"
+        f" {c.touches / completed:.1f} edits/callback answers"
+        f"  sent ≤ {MESSAGES_TARGET}: {verdict(per <= MESSAGES_TARGET)}"
+    )
+    print(f"  calls: {dict(sorted(c.calls.items()))}")
+
+
+def print_modes(runs: list[FlowRun]) -> None:
+    print("\n(c) by how updates reach the bot (same workers, fresh database each):")
+    for run in runs:
+        print(
+            f"  {run.mode:36} {run.timed.cpu_us_per_update:6.0f} µs CPU/update,"
+            f" {run.timed.per_second:5.0f} updates/s, p50 {percentile(run.latencies, 0.5) * 1000:7.1f} ms,"
+            f" p99 {percentile(run.latencies, 0.99) * 1000:7.1f} ms, lost {run.check.lost},"
+            f" duplicated {run.check.duplicated}"
+        )
+    print(
+        "  direct = process_update awaited per update, workers via asyncio.gather: PTB's\n"
+        "  concurrent_updates is not involved (it acts only in the updater's fetch loop).\n"
+        "  updater = app.update_queue with the fetch loop running (polling/webhook path); each\n"
+        "  worker sends its next answer only after the bot has handled the previous one."
+    )
+
+
+def print_loopback(results: list[BurstResult]) -> None:
+    print("\n--loopback: echo bot, burst of 100 updates over HTTP to a fake Bot API on 127.0.0.1")
+    for r in results:
+        print(f"  {r.label:46} {r.cold_ms:6.2f} ms CPU/update cold, {r.warm_ms:6.2f} ms warm")
+
+
+def print_rows(found: Lookups) -> None:
+    print(f"\n--rows {found.rows}: filled in {found.fill_s:.1f} s, {found.bytes_per_submission:.0f} bytes per submission")
+    lines = [("reference (OfficerSession.get)", found.reference_ms), ("NIK (search 'nik')", found.nik_ms), ("queue first page (queue(10, 0))", found.queue_ms)]
+    if found.branch_queue_ms is not None:
+        lines.append(("queue, one branch's officer", found.branch_queue_ms))
+    for label, ms in lines:
+        print(f"  {label:34} median {ms:7.2f} ms  target < {TARGET_MS:g}: {verdict(ms < TARGET_MS)}")
+
+
+# --- the whole run ---------------------------------------------------------------------------------
+
+
+def summary(a: Timed, b: Timed, runs: list[FlowRun], rss: float, found: Lookups | None, loop: list[BurstResult]) -> dict[str, Any]:
+    c = runs[0]
+    completed = max(c.check.completed, 1)
+    result: dict[str, Any] = {
+        "cpu_us_per_update_echo": round(a.cpu_us_per_update, 1),
+        "cpu_us_per_update_write": round(b.cpu_us_per_update, 1),
+        "cpu_us_per_update_flow": round(c.timed.cpu_us_per_update, 1),
+        "ratio_flow_vs_echo": round(c.timed.cpu_us_per_update / a.cpu_us_per_update, 2),
+        "ratio_flow_vs_write": round(c.timed.cpu_us_per_update / b.cpu_us_per_update, 2),
+        "p50_ms": round(percentile(c.latencies, 0.5) * 1000, 2),
+        "p99_ms": round(percentile(c.latencies, 0.99) * 1000, 2),
+        "peak_rss_mb": round(rss, 1),
+        "workers": c.check.expected,
+        "updates": c.timed.count,
+        "lost": sum(r.check.lost for r in runs),
+        "duplicated": sum(r.check.duplicated for r in runs),
+        "api_calls_per_registration": round(sum(c.calls.values()) / completed, 2),
+        "messages_per_registration": round(c.sends / completed, 2),
+        "edits_per_registration": round(c.touches / completed, 2),
+        "cpu_us_per_update_flow_by_mode": {r.mode: round(r.timed.cpu_us_per_update, 1) for r in runs},
+        "rows": found.rows if found else 0,
+        "lookup_ref_ms": round(found.reference_ms, 3) if found else None,
+        "lookup_nik_ms": round(found.nik_ms, 3) if found else None,
+        "queue_page_ms": round(found.queue_ms, 3) if found else None,
+        "bytes_per_submission": round(found.bytes_per_submission, 1) if found else None,
+    }
+    if loop:
+        result["loopback_cpu_ms_per_update"] = {r.label: {"cold": round(r.cold_ms, 3), "warm": round(r.warm_ms, 3)} for r in loop}
+    return result
+
+
+async def main(args: argparse.Namespace) -> int:
+    errors = ErrorCounter.install()
+    print_machine()
+    workers = make_workers(args.workers)
+    build = UpdateJson()
+    streams = [worker.updates(build) for worker in workers]
+    expected = {worker.nik for worker in workers}
+    await warm_up()
+    with tempfile.TemporaryDirectory(prefix="bpu-bench-") as tmp:
+        a = await run_echo(echo_streams(workers, streams, build))
+        b = await run_echo_write(echo_streams(workers, streams, build), Path(tmp))
+        runs = [await run_flow(MODES[0], streams, expected, profile=args.profile)]
+        rss = peak_rss_mb()
+        runs += [await run_flow(mode, streams, expected) for mode in MODES[1:]]
+        loop = await run_loopback() if args.loopback else []
+        found = await run_rows(Path(tmp), args.rows) if args.rows else None
+    print_cpu(a, b, runs[0])
+    print_flow(runs[0], args.workers)
+    print(f"  peak RSS after (c): {rss:.0f} MiB (whole process, ru_maxrss)")
+    print_modes(runs)
+    if loop:
+        print_loopback(loop)
+    if found:
+        print_rows(found)
+    if runs[0].profile:
+        print("\ncProfile of (c) direct (main thread; aiosqlite's thread not included):")
+        print(runs[0].profile)
+    print(f"\nerrors logged by the bot: {errors.count}" + (f" (first: {errors.first})" if errors.first else ""))
+    result = summary(a, b, runs, rss, found, loop)
+    result["errors"] = errors.count
+    print(json.dumps(result))
+    return 1 if result["lost"] or result["duplicated"] or errors.count else 0
+
+
+if __name__ == "__main__":
+    sys.exit(asyncio.run(main(parse_args())))

@@ -1,0 +1,22 @@
+"""Branch officers' workspace: the queue, cards, decisions, search, audit, officer management."""
+
+from __future__ import annotations
+
+from bot.domain import OFFICER_COMMANDS
+from bot.flow.context import FlowConfig
+from bot.flow.events import Command, Incoming, Press
+
+
+def officer_command(event: Incoming) -> tuple[str, str] | None:
+    """An officer's typed command or tapped 'off:<command>:<args>' button as (command, args)."""
+    if isinstance(event, Command) and event.name in OFFICER_COMMANDS:
+        return event.name, event.args
+    if isinstance(event, Press) and event.data.startswith("off:"):
+        _, command, args = [*event.data.split(":", 2), "", ""][:3]
+        return command, args
+    return None
+
+
+def officer_branches(config: FlowConfig) -> frozenset[str]:
+    """The branch names officers may be assigned to: the branch table's and the default."""
+    return frozenset(config.branches.values()) | {config.default_branch}

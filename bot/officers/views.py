@@ -1,0 +1,188 @@
+"""What officers see: queue rows, submission cards, search results, and the workers' notices."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from bot.domain import Flag, Status, Submission
+from bot.flow.events import Block, Button, Day, Msg, Param, Part, Reply
+from bot.flow.questions import FIELD_LABELS
+from bot.flow.summary import answer_value, region_text
+from bot.i18n import N_, format_rupiah
+from bot.masking import mask_name, mask_nik, mask_phone
+
+if TYPE_CHECKING:
+    from storage.repository import CardNotes
+
+STATUS_LABELS = {
+    Status.APPROVED: N_("disetujui"),
+    Status.REJECTED: N_("ditolak"),
+    Status.NEEDS_FIX: N_("perlu perbaikan"),
+    Status.SUBMITTED: N_("diajukan"),
+    Status.DRAFT: N_("draf"),
+}
+
+FLAG_WORDS = {
+    Flag.NIK_BIRTH_DATE_DIFFERS: N_("Tanggal lahir berbeda dari NIK (dikonfirmasi pekerja)"),
+    Flag.NIK_SEX_DIFFERS: N_("Jenis kelamin berbeda dari NIK (dikonfirmasi pekerja)"),
+    Flag.HOME_DIFFERS_FROM_NIK: N_("Tempat tinggal berbeda dari wilayah NIK"),
+    Flag.NIK_REGION_UNKNOWN: N_("Kode wilayah NIK tidak ada di daftar wilayah sekarang"),
+    Flag.POSSIBLE_DUPLICATE: N_(
+        "Kemungkinan terdaftar ganda: nama dan tanggal lahir, atau nomor HP, sama dengan NIK lain"
+    ),
+}
+
+
+def text(msgid: str, **params: Param) -> Reply:
+    """A one-paragraph reply."""
+    return Reply(parts=(Msg(msgid, params),))
+
+
+def age_words(since: datetime, now: datetime) -> Msg:
+    """How long a submission has waited, in words."""
+    hours = int((now - since).total_seconds() // 3600)
+    if hours < 1:
+        return Msg(N_("baru"))
+    if hours < 48:
+        return Msg(N_("{n} jam"), {"n": hours})
+    return Msg(N_("{n} hari"), {"n": hours // 24})
+
+
+def queue_line(number: int, sub: Submission, now: datetime) -> Msg:
+    """One queue row: reference, masked name and NIK, kabupaten, event, age, flags."""
+    return Msg(
+        N_("{number}. <b>{reference}</b> · {name} · {nik} · {region} · {event} · {age}{flags}"),
+        {
+            "number": number,
+            "reference": sub.reference,
+            "name": mask_name(sub.name),
+            "nik": mask_nik(sub.nik),
+            "region": region_text(sub.home_code),
+            "event": sub.event_code or "-",
+            "age": age_words(sub.submitted_at, now),
+            "flags": f" · ⚠{len(sub.flags)}" if sub.flags else "",
+        },
+    )
+
+
+def search_line(sub: Submission) -> Msg:
+    """A masked search result."""
+    return Msg(
+        N_("<b>{reference}</b> · {name} · {nik} · {phone} · {status}"),
+        {
+            "reference": sub.reference,
+            "name": mask_name(sub.name),
+            "nik": mask_nik(sub.nik),
+            "phone": mask_phone(sub.phone),
+            "status": Msg(STATUS_LABELS[sub.status]),
+        },
+    )
+
+
+def not_found(reference: str) -> Reply:
+    """The same answer for a reference that does not exist and one the officer may not see."""
+    return text(N_("Pendaftaran {reference} tidak ditemukan."), reference=reference or "-")
+
+
+def already_decided(sub: Submission) -> Reply:
+    """Another decision came first."""
+    return text(
+        N_("{reference} sudah diputuskan ({status}) oleh {officer}. Tidak ada yang diubah."),
+        reference=sub.reference,
+        status=Msg(STATUS_LABELS[sub.status]),
+        officer=sub.decided_by or "-",
+    )
+
+
+def card(sub: Submission, notes: CardNotes) -> Reply:
+    """Every answer of a submission, its flags in words, and the decision buttons."""
+    lines = [
+        Msg(
+            N_("<b>{reference}</b> · {status} · Kantor Cabang {branch}"),
+            {
+                "reference": sub.reference,
+                "status": Msg(STATUS_LABELS[sub.status]),
+                "branch": sub.branch or "-",
+            },
+        )
+    ]
+    for field, label in FIELD_LABELS.items():
+        value = answer_value(field, sub.answers)
+        lines.append(Msg(N_("{label}: {value}"), {"label": Msg(label), "value": value}))
+    lines.append(Msg(N_("Acara: {event}"), {"event": sub.event_code or "-"}))
+    lines.append(
+        Msg(
+            N_("Iuran bayar sendiri: {amount} per bulan"),
+            {"amount": format_rupiah(sub.monthly_self_paid)},
+        )
+    )
+    warnings = [Msg(N_("⚠ {flag}"), {"flag": Msg(FLAG_WORDS[flag])}) for flag in sub.flags]
+    if notes.undeliverable:
+        warnings.append(
+            Msg(N_("⚠ Pemberitahuan ke pekerja tidak terkirim (bot diblokir atau chat hilang)"))
+        )
+    if notes.erasure_requested_at is not None:
+        warnings.append(
+            Msg(
+                N_("⚠ Pekerja meminta datanya dihapus pada {day}"),
+                {"day": Day(notes.erasure_requested_at.date())},
+            )
+        )
+    parts: list[Part] = [Block(tuple(lines))]
+    if warnings:
+        parts.append(Block(tuple(warnings)))
+    buttons: tuple[tuple[Button, ...], ...] = ()
+    if sub.status is Status.SUBMITTED:
+        buttons = (
+            (Button(Msg(N_("Setujui")), f"off:d_setujui:{sub.reference}"),),
+            (
+                Button(Msg(N_("Perlu perbaikan")), f"off:d_perbaikan:{sub.reference}"),
+                Button(Msg(N_("Tolak")), f"off:d_tolak:{sub.reference}"),
+            ),
+        )
+    return Reply(parts=tuple(parts), buttons=buttons)
+
+
+def worker_notice(sub: Submission) -> Reply:
+    """What the worker is told about a decision on their submission."""
+    if sub.status is Status.APPROVED:
+        return Reply(
+            parts=(
+                Msg(
+                    N_(
+                        "Selamat! Pendaftaran {reference} disetujui. Nomor kartu peserta (KPJ) "
+                        "Anda: <b>{kpj}</b>."
+                    ),
+                    {"reference": sub.reference, "kpj": sub.kpj or "-"},
+                ),
+                Msg(
+                    N_(
+                        "Simpan nomor ini. Iuran dibayar setiap bulan; tanyakan cara bayar di Kantor "
+                        "Cabang terdekat."
+                    )
+                ),
+            )
+        )
+    if sub.status is Status.REJECTED:
+        return Reply(
+            parts=(
+                Msg(
+                    N_("Maaf, pendaftaran {reference} ditolak. Alasan: {reason}"),
+                    {"reference": sub.reference, "reason": sub.note or "-"},
+                ),
+                Msg(N_("Anda boleh mendaftar lagi dengan /start setelah memperbaiki datanya.")),
+            )
+        )
+    fields = tuple(Msg(N_("• {field}"), {"field": Msg(FIELD_LABELS[f])}) for f in sub.fix_fields)
+    return Reply(
+        parts=(
+            Msg(
+                N_("Pendaftaran {reference} perlu perbaikan. Catatan petugas: {note}"),
+                {"reference": sub.reference, "note": sub.note or "-"},
+            ),
+            Block(fields),
+            Msg(N_("Tekan tombol di bawah untuk memperbaikinya; jawaban lain tetap tersimpan.")),
+        ),
+        buttons=((Button(Msg(N_("Perbaiki sekarang")), f"fix:{sub.reference}"),),),
+    )

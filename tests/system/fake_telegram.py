@@ -1,0 +1,281 @@
+"""A fake Bot API on a real HTTP port (127.0.0.1 only), for running the bot as a separate process.
+
+It answers what the bot calls (getMe, deleteWebhook, setWebhook, getUpdates with long polling,
+sendMessage, editMessageText, editMessageReplyMarkup, answerCallbackQuery), records every call,
+and can *hold* one sendMessage: the request is received and recorded but never answered, so a
+test can kill the bot while that message is in flight.
+
+The bot finds it with ``TELEGRAM_API_BASE_URL=<fake.base_url>`` (PTB appends the token and the
+method: ``/bot<token>/<method>``). Every wait in here is bounded, and ``stop`` releases held
+requests, so nothing outlives the test.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qsl
+
+from tests.fakes import BOT_USER
+
+HOST = "127.0.0.1"
+LONG_POLL_SECONDS = 1.0  # at most; PTB asks for 10 s, a test does not need to wait that long
+HOLD_SECONDS = 30.0  # a held request gives up by itself after this (the test is long over)
+# Parameters PTB sends JSON-encoded inside the form; everything else (text!) stays a string.
+_JSON_PARAMS = frozenset(
+    {"chat_id", "message_id", "offset", "limit", "timeout", "reply_markup", "allowed_updates"}
+)
+
+
+@dataclass(frozen=True)
+class Call:
+    """One Bot API request: its method, its parameters, and whether it was held unanswered."""
+
+    method: str
+    params: dict[str, Any]
+    held: bool = False
+
+    @property
+    def chat_id(self) -> int | None:
+        value = self.params.get("chat_id")
+        return int(value) if value is not None else None
+
+    @property
+    def text(self) -> str:
+        return str(self.params.get("text", ""))
+
+
+@dataclass
+class _Hold:
+    """Hold the ``nth`` sendMessage (to ``chat_id``, if given) counted from when it was armed."""
+
+    nth: int
+    chat_id: int | None
+    seen: int = 0
+
+
+@dataclass
+class FakeTelegram:
+    """The fake Bot API; use as a context manager (or ``start``/``stop``)."""
+
+    calls: list[Call] = field(default_factory=list)
+    _answered: dict[int, list[Call]] = field(default_factory=dict)  # sendMessage by chat
+    _updates: list[dict[str, Any]] = field(default_factory=list)
+    _confirmed: int = 0  # update ids below this were confirmed by a getUpdates offset
+    _lock: threading.Condition = field(default_factory=threading.Condition)
+    _hold: _Hold | None = None
+    _held: threading.Event = field(default_factory=threading.Event)
+    _release: threading.Event = field(default_factory=threading.Event)
+    _message_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(10_000))
+    _server: ThreadingHTTPServer | None = None
+    _thread: threading.Thread | None = None
+
+    # --- lifecycle ---------------------------------------------------------------------------
+
+    def start(self) -> FakeTelegram:
+        """Listen on a free port of 127.0.0.1 and serve in a background thread."""
+        fake = self
+
+        class Handler(_Handler):
+            telegram = fake
+
+        self._server = ThreadingHTTPServer((HOST, 0), Handler)
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True
+        )
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        """Release held requests, stop serving, close the port."""
+        self._release.set()
+        with self._lock:
+            self._lock.notify_all()
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+
+    def __enter__(self) -> FakeTelegram:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    @property
+    def base_url(self) -> str:
+        """What TELEGRAM_API_BASE_URL should be (PTB appends the token)."""
+        assert self._server is not None, "start() first"
+        return f"http://{HOST}:{self._server.server_address[1]}/bot"
+
+    # --- what tests do -----------------------------------------------------------------------
+
+    def push(self, update: dict[str, Any]) -> None:
+        """Queue an update for getUpdates (wakes a waiting long poll)."""
+        with self._lock:
+            self._updates.append(update)
+            self._lock.notify_all()
+
+    def hold_send(self, nth: int = 1, chat_id: int | None = None) -> None:
+        """Arm: the ``nth`` sendMessage from now (to ``chat_id``) is received but never answered."""
+        with self._lock:
+            self._hold = _Hold(nth, chat_id)
+            self._held.clear()
+
+    def wait_held(self, timeout: float) -> bool:
+        """Whether the held sendMessage arrived within ``timeout`` seconds."""
+        return self._held.wait(timeout)
+
+    def disarm(self) -> None:
+        """No further request is held (one already held stays so until ``stop``)."""
+        with self._lock:
+            self._hold = None
+
+    def snapshot(self) -> list[Call]:
+        """A copy of the calls so far (the server threads keep appending)."""
+        with self._lock:
+            return list(self.calls)
+
+    def sent(self, chat_id: int | None = None, *, held: bool = False) -> list[Call]:
+        """sendMessage calls that were answered (plus held ones with ``held=True``)."""
+        if chat_id is not None and not held:
+            with self._lock:
+                return list(self._answered.get(chat_id, ()))
+        return [
+            c
+            for c in self.snapshot()
+            if c.method == "sendMessage"
+            and (held or not c.held)
+            and (chat_id is None or c.chat_id == chat_id)
+        ]
+
+    def wait_for(
+        self, condition: Callable[[], bool], timeout: float, what: str, poll: float = 0.02
+    ) -> None:
+        """Poll ``condition`` until it holds; AssertionError after ``timeout`` seconds."""
+        deadline = time.monotonic() + timeout
+        while not condition():
+            if time.monotonic() > deadline:
+                raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}")
+            time.sleep(poll)
+
+    # --- the Bot API ---------------------------------------------------------------------------
+
+    def answer(self, method: str, params: dict[str, Any]) -> tuple[bool, Any]:
+        """(answered, result) for one request; answered False means: hold it."""
+        if method == "getUpdates":
+            return True, self._get_updates(params)
+        hold = False
+        with self._lock:
+            if method == "sendMessage" and self._hold is not None:
+                wanted = self._hold.chat_id
+                if wanted is None or wanted == _int(params.get("chat_id")):
+                    self._hold.seen += 1
+                    if self._hold.seen == self._hold.nth:
+                        hold, self._hold = True, None
+            call = Call(method, params, held=hold)
+            self.calls.append(call)
+            if method == "sendMessage" and not hold and call.chat_id is not None:
+                self._answered.setdefault(call.chat_id, []).append(call)
+        if hold:
+            self._held.set()
+            return False, None
+        return True, self._result(method, params)
+
+    def _get_updates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
+        offset = _int(params.get("offset")) or 0
+        wait = min(float(params.get("timeout") or 0), LONG_POLL_SECONDS)
+        deadline = time.monotonic() + wait
+        with self._lock:
+            self.calls.append(Call("getUpdates", params))
+            # As Telegram: an offset confirms (and forgets) every update below it.
+            self._confirmed = max(self._confirmed, offset)
+            self._updates = [u for u in self._updates if u["update_id"] >= self._confirmed]
+            while not self._updates and not self._release.is_set():
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    break
+                self._lock.wait(left)
+            return list(self._updates[:100])
+
+    def _result(self, method: str, params: dict[str, Any]) -> Any:
+        if method == "getMe":
+            return BOT_USER
+        if method in ("sendMessage", "editMessageText", "editMessageReplyMarkup"):
+            chat_id = _int(params.get("chat_id")) or 0
+            message_id = _int(params.get("message_id")) or next(self._message_ids)
+            return {
+                "message_id": message_id,
+                "date": int(time.time()),
+                "chat": {"id": chat_id, "type": "private"},
+                "from": BOT_USER,
+                "text": params.get("text", ""),
+            }
+        return True  # deleteWebhook, setWebhook, answerCallbackQuery, anything else
+
+
+def _int(value: Any) -> int | None:
+    return int(value) if value is not None else None
+
+
+def _parse(content_type: str, body: bytes) -> dict[str, Any]:
+    """PTB sends form fields with JSON-encoded values (no files here); JSON bodies work too."""
+    if not body:
+        return {}
+    if content_type.startswith("application/json"):
+        parsed = json.loads(body)
+        return parsed if isinstance(parsed, dict) else {}
+    params: dict[str, Any] = {}
+    for key, value in parse_qsl(body.decode(), keep_blank_values=True):
+        params[key] = json.loads(value) if key in _JSON_PARAMS else value
+    return params
+
+
+class _Handler(BaseHTTPRequestHandler):
+    telegram: FakeTelegram
+    protocol_version = "HTTP/1.1"  # keep-alive, as httpx expects
+
+    def do_POST(self) -> None:
+        self._handle()
+
+    def do_GET(self) -> None:
+        self._handle()
+
+    def _handle(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length else b""
+        # /bot<token>/<method>
+        parts = self.path.split("?", 1)[0].strip("/").split("/")
+        if len(parts) != 2 or not parts[0].startswith("bot"):
+            self._reply(404, {"ok": False, "error_code": 404, "description": "Not Found"})
+            return
+        params = _parse(self.headers.get("Content-Type", ""), body)
+        answered, result = self.telegram.answer(parts[1], params)
+        if not answered:
+            # Held: keep the connection open without a word, until released or given up.
+            self.telegram._release.wait(HOLD_SECONDS)
+            self.close_connection = True
+            return
+        self._reply(200, {"ok": True, "result": result})
+
+    def _reply(self, status: int, payload: dict[str, Any]) -> None:
+        data = json.dumps(payload).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        try:
+            self.wfile.write(data)
+        except (BrokenPipeError, ConnectionResetError):  # the bot was killed while it waited
+            self.close_connection = True
+
+    def log_message(self, format: str, *args: Any) -> None:  # quiet: tests read self.calls
+        return

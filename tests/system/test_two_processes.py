@@ -1,0 +1,196 @@
+"""Two ``python -m bot run`` processes in webhook mode on one SQLite file.
+
+Any instance may serve any update, so the state must live in the database. Updates are posted
+the way Telegram would post them to a load balancer in front of two instances: each worker's
+updates in order, alternating between the processes, many workers at once.
+
+Ordering: a worker's next update is posted only once the reply to the previous one has reached
+the (fake) Bot API. The bot sends a reply only after the update's transaction committed, so the
+next update, whichever process gets it, reads the state the previous one wrote. (Telegram
+itself does not send a user's next update before the previous one was answered with 200; here
+we wait a little longer, for the reply, which is what the worker does before typing again.)
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.fakes import Updates
+from tests.system.fake_telegram import HOST, FakeTelegram
+from tests.system.helpers import (
+    ANSWER_SECONDS,
+    STARTUP_SECONDS,
+    BotProcess,
+    Bots,
+    bot_env,
+    conversation,
+    free_port,
+    nik,
+    query,
+    registration,
+)
+
+SECRET = "two-processes_secret"
+WORKERS = 20
+FIRST_WORKER = 7001
+NAMES = (
+    "Sri Wahyuni", "Budi Santoso", "Siti Aminah", "Agus Salim", "Dewi Lestari",
+    "Joko Susilo", "Rina Marlina", "Bambang Pamungkas", "Yuni Astuti", "Slamet Riyadi",
+    "Nur Aini", "Hendra Gunawan", "Wati Suryani", "Eko Prasetyo", "Ani Rahmawati",
+    "Dedi Kurniawan", "Lestari Handayani", "Rudi Hartono", "Sari Indah", "Teguh Wibowo",
+)  # fmt: skip
+
+
+class Cluster:
+    """The two processes' webhook servers, reached over 127.0.0.1."""
+
+    def __init__(self, fake: FakeTelegram, procs: list[BotProcess], ports: list[int]) -> None:
+        self.fake = fake
+        self.procs = procs
+        self.urls = [f"http://{HOST}:{port}" for port in ports]
+        self.client = httpx.AsyncClient(trust_env=False, timeout=10.0)
+
+    async def wait_ready(self) -> None:
+        """Until both answer /healthz (bounded)."""
+        deadline = asyncio.get_running_loop().time() + STARTUP_SECONDS
+        for proc, url in zip(self.procs, self.urls, strict=True):
+            while True:
+                assert proc.alive(), f"{proc.name} exited:\n{proc.output()}"
+                try:
+                    if (await self.client.get(f"{url}/healthz")).status_code == 200:
+                        break
+                except httpx.TransportError:
+                    pass
+                assert asyncio.get_running_loop().time() < deadline, proc.output()
+                await asyncio.sleep(0.1)
+
+    async def post(self, index: int, update: dict[str, Any]) -> None:
+        """POST one update to process ``index`` with the secret; it must be accepted."""
+        response = await self.client.post(
+            f"{self.urls[index]}/telegram",
+            json=update,
+            headers={"X-Telegram-Bot-Api-Secret-Token": SECRET},
+        )
+        assert response.status_code == 200, (response.status_code, response.text)
+
+    async def replies(self, chat: int, count: int) -> None:
+        """Until ``count`` messages were sent to ``chat`` (bounded)."""
+        deadline = asyncio.get_running_loop().time() + ANSWER_SECONDS
+        while len(self.fake.sent(chat)) < count:
+            for proc in self.procs:
+                assert proc.alive(), f"{proc.name} died:\n{proc.output()}"
+            if asyncio.get_running_loop().time() > deadline:
+                logs = "\n".join(p.output(1500) for p in self.procs)
+                raise AssertionError(f"chat {chat}: {len(self.fake.sent(chat))}/{count}\n{logs}")
+            await asyncio.sleep(0.02)
+
+    async def talk(self, chat: int, steps: list[tuple[dict[str, Any], str]], first: int) -> None:
+        """One worker's updates in order, alternating processes, each after the last reply.
+
+        Each reply must contain the step's marker (fail early, with the text seen).
+        """
+        for k, (update, marker) in enumerate(steps):
+            before = len(self.fake.sent(chat))
+            await self.post((first + k) % len(self.urls), update)
+            await self.replies(chat, before + 1)
+            reply = self.fake.sent(chat)[before].text
+            assert marker in reply, (chat, marker, reply)
+
+    async def stop(self) -> None:
+        """SIGTERM both: each finishes what it accepted, then exits 0."""
+        await self.client.aclose()
+        for proc in self.procs:
+            assert await asyncio.to_thread(proc.terminate) == 0, proc.output()
+
+
+@pytest.fixture
+async def cluster(tmp_path: Path, fake: FakeTelegram, bots: Bots) -> AsyncIterator[Cluster]:
+    database = tmp_path / "bpu.db"
+    ports = [free_port(), free_port()]
+    procs = [
+        bots.start(
+            bot_env(
+                fake,
+                database,
+                WEBHOOK_URL=f"http://{HOST}:{port}/telegram",
+                WEBHOOK_SECRET=SECRET,
+                WEBHOOK_LISTEN=HOST,
+                WEBHOOK_PORT=str(port),
+            ),
+            f"bot{index}",
+        )
+        for index, port in enumerate(ports)
+    ]
+    running = Cluster(fake, procs, ports)
+    try:
+        await running.wait_ready()
+        yield running
+    finally:
+        await running.client.aclose()
+
+
+async def test_twenty_workers_alternating_between_two_processes(
+    cluster: Cluster, fake: FakeTelegram, tmp_path: Path
+) -> None:
+    updates = Updates()
+    users = [FIRST_WORKER + i for i in range(WORKERS)]
+    plans = {
+        user: registration(updates, user, nik(i + 1), name=NAMES[i])
+        for i, user in enumerate(users)
+    }
+    # Over the real port too, a POST without the secret is refused.
+    for url in cluster.urls:
+        refused = await cluster.client.post(f"{url}/telegram", json=plans[users[0]][0][0])
+        assert refused.status_code == 403
+    await asyncio.gather(*(cluster.talk(user, plans[user], first=i) for i, user in enumerate(users)))
+    await cluster.stop()
+
+    webhooks = [c for c in fake.snapshot() if c.method == "setWebhook"]
+    assert len(webhooks) == 2
+    assert {c.params["secret_token"] for c in webhooks} == {SECRET}
+    database = tmp_path / "bpu.db"
+    rows = query(database, "SELECT reference, nik, user_id, status FROM submissions")
+    assert len(rows) == WORKERS
+    assert len({reference for reference, *_ in rows}) == WORKERS
+    assert sorted(n for _, n, _, _ in rows) == sorted(nik(i + 1) for i in range(WORKERS))
+    assert sorted(int(u) for _, _, u, _ in rows) == users
+    assert {status for *_, status in rows} == {"diajukan"}
+    for user in users:
+        texts = [c.text for c in fake.sent(user)]
+        expected = [marker for _, marker in plans[user]]
+        # One message per update, each the next question: no step skipped, repeated or mixed up.
+        assert len(texts) == len(expected), (user, texts)
+        for text, marker in zip(texts, expected, strict=True):
+            assert marker in text, (user, marker, text)
+        (reference,) = [r for r, _, u, _ in rows if int(u) == user]
+        assert reference in texts[-1]
+        assert NAMES[user - FIRST_WORKER] in texts[-2]  # the summary shows this worker's name
+
+
+async def test_one_update_delivered_to_both_processes_is_applied_once(
+    cluster: Cluster, fake: FakeTelegram, tmp_path: Path
+) -> None:
+    user = FIRST_WORKER
+    updates = Updates()
+    steps = registration(updates, user, nik(1))
+    await cluster.talk(user, steps[:4], first=0)  # up to the name question
+    name = steps[4][0]
+    # Telegram retried (or a balancer duplicated) the same update: both processes get it.
+    await asyncio.gather(cluster.post(0, name), cluster.post(1, name))
+    await cluster.replies(user, 5)
+    await cluster.stop()  # both have handled everything they accepted
+
+    texts = [c.text for c in fake.sent(user)]
+    assert len(texts) == 5, texts
+    assert "Langkah 4 dari 11" in texts[-1]
+    state = conversation(tmp_path / "bpu.db", user)
+    assert state["step"] == "birth_place"
+    assert state["answers"]["name"] == "Sri Wahyuni"
+    assert "birth_place" not in state["answers"]
+
