@@ -5,7 +5,7 @@ counted) serves getUpdates and sendMessage. The bot polls it with PTB's own Upda
 HTTPXRequest, so the CPU measured is the real path: parsing the burst, the update processor
 (``concurrent_updates`` on or off), the handler, httpx's connection pool and sockets.
 
-Each configuration answers two bursts: the first opens the connections (cold), the second
+Each configuration answers two commands: the first opens the connections (cold), the second
 reuses them (warm, the steady state of a busy bot).
 """
 
@@ -14,7 +14,7 @@ from __future__ import annotations
 import asyncio
 import json
 import multiprocessing
-import queue
+import itertools
 import threading
 import time
 from dataclasses import dataclass
@@ -24,11 +24,13 @@ from typing import Any
 from urllib.parse import parse_qs
 
 from echo import echo
+from measure import median
 from offline import BOT_USER, DATE, TOKEN, UpdateJson
 from telegram import Update
 from telegram.ext import ApplicationBuilder, ContextTypes, MessageHandler, filters
 
 BURST = 100
+WARM_BURSTS = 5  # after the first; their median is reported
 MAX_BODY = 1 << 20  # bounded: no request body over 1 MiB
 LIFETIME_S = 300.0  # bounded: the server stops by itself after this long
 POLL_WAIT_S = 1.0  # bounded: getUpdates waits at most this long for a burst
@@ -42,25 +44,39 @@ CONFIGURATIONS = (  # (concurrent_updates, connection_pool_size; None = PTB's de
 
 
 class FakeBotApiServer(ThreadingHTTPServer):
-    """Answers like api.telegram.org; hands out a burst of updates when the parent asks."""
+    """Answers like api.telegram.org; updates stay pending until a getUpdates offset confirms them.
+
+    Keeping them until confirmed (as Telegram does) matters: a long poll cancelled by a stopping
+    updater must not swallow the next burst.
+    """
 
     daemon_threads = True
     request_queue_size = 256
 
-    def __init__(self, bursts: Any) -> None:
+    def __init__(self) -> None:
         super().__init__(("127.0.0.1", 0), FakeBotApiHandler)
-        self.bursts = bursts
         self.build = UpdateJson()
-        self.message_ids = iter(range(1, 1 << 62))
-        self.lock = threading.Lock()
+        self.message_ids = itertools.count(1)
+        self.pending: list[dict[str, Any]] = []
+        self.changed = threading.Condition()
+
+    def command(self, command: tuple[str, int]) -> None:
+        """From the parent: ("burst", n) queues n updates; ("reset", 0) drops what is pending."""
+        kind, size = command
+        with self.changed:
+            if kind == "reset":
+                self.pending.clear()
+            else:
+                self.pending += [self.build.text(500_000 + n, f"halo {n}") for n in range(size)]
+            self.changed.notify_all()
 
     def answer(self, method: str, params: dict[str, str]) -> Any:
         if method == "getMe":
             return BOT_USER
         if method == "getUpdates":
-            return self.get_updates(float(params.get("timeout", 0)))
+            return self.get_updates(int(params.get("offset", 0)), float(params.get("timeout", 0)))
         if method == "sendMessage":
-            with self.lock:
+            with self.changed:
                 message_id = next(self.message_ids)
             return {
                 "message_id": message_id,
@@ -71,13 +87,17 @@ class FakeBotApiServer(ThreadingHTTPServer):
             }
         return True
 
-    def get_updates(self, timeout: float) -> list[dict[str, Any]]:
-        """A burst of texts from BURST different people, once the parent has asked for one."""
-        try:
-            size = self.bursts.get(timeout=min(timeout, POLL_WAIT_S))
-        except queue.Empty:
-            return []
-        return [self.build.text(500_000 + n, f"halo {n}") for n in range(size)]
+    def get_updates(self, offset: int, timeout: float) -> list[dict[str, Any]]:
+        """Long poll: confirm what is below ``offset``, wait (bounded) for something new."""
+        with self.changed:
+            self.pending = [u for u in self.pending if u["update_id"] >= offset]
+            if not self.pending:
+                self.changed.wait(min(timeout, POLL_WAIT_S))
+            return list(self.pending)
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client gone mid-answer (a cancelled long poll) is normal here."""
+        return None
 
 
 class FakeBotApiHandler(BaseHTTPRequestHandler):
@@ -105,17 +125,24 @@ class FakeBotApiHandler(BaseHTTPRequestHandler):
         return None
 
 
-def serve(port: Connection, bursts: Any) -> None:
+def serve(port: Connection, commands: Any) -> None:
     """The child process: serve until LIFETIME_S has passed or the parent ends it."""
-    server = FakeBotApiServer(bursts)
+    server = FakeBotApiServer()
     port.send(server.server_address[1])
     threading.Timer(LIFETIME_S, server.shutdown).start()
+    threading.Thread(target=relay, args=(commands, server), daemon=True).start()
     server.serve_forever()
+
+
+def relay(commands: Any, server: FakeBotApiServer) -> None:
+    """Pass the parent's commands to the server."""
+    while True:
+        server.command(commands.get())
 
 
 @dataclass(frozen=True)
 class BurstResult:
-    """CPU milliseconds per update of the bot process, first and second burst."""
+    """CPU milliseconds per update of the bot process: first burst, median of the warm ones."""
 
     concurrent: bool
     pool: int | None
@@ -147,12 +174,13 @@ class Counting:
         self.reached.clear()
 
 
-async def bursts_cpu(url: str, bursts: Any, concurrent: bool, pool: int | None) -> BurstResult:
-    """Two bursts through a fresh echo bot polling the fake API."""
+async def bursts_cpu(url: str, commands: Any, concurrent: bool, pool: int | None) -> BurstResult:
+    """Bursts through a fresh echo bot polling the fake API."""
     builder = ApplicationBuilder().token(TOKEN).base_url(url).concurrent_updates(concurrent)
     if pool is not None:
         builder = builder.connection_pool_size(pool)
     app = builder.build()
+    commands.put(("reset", 0))
     counting = Counting()
     app.add_handler(MessageHandler(filters.TEXT, counting))
     per_update = []
@@ -160,28 +188,30 @@ async def bursts_cpu(url: str, bursts: Any, concurrent: bool, pool: int | None) 
         await app.start()
         assert app.updater is not None
         await app.updater.start_polling(poll_interval=0.0, timeout=int(POLL_WAIT_S))
-        for _ in range(2):
+        for _ in range(1 + WARM_BURSTS):
             counting.expect(BURST)
             start = time.process_time()
-            bursts.put(BURST)
+            commands.put(("burst", BURST))
             await asyncio.wait_for(counting.reached.wait(), timeout=60)
             per_update.append((time.process_time() - start) / BURST * 1000)
         await app.updater.stop()
         await app.stop()
-    return BurstResult(concurrent, pool, per_update[0], per_update[1])
+    return BurstResult(concurrent, pool, per_update[0], median(per_update[1:]))
 
 
 async def run_loopback() -> list[BurstResult]:
     """Every configuration against one fake Bot API process, ended when done."""
     context = multiprocessing.get_context("spawn")
     receive, send = context.Pipe(duplex=False)
-    bursts = context.Queue()
-    server = context.Process(target=serve, args=(send, bursts), daemon=True)
+    commands = context.Queue()
+    server = context.Process(target=serve, args=(send, commands), daemon=True)
     server.start()
     try:
-        port = await asyncio.to_thread(receive.recv)
+        if not await asyncio.to_thread(receive.poll, 30):
+            raise RuntimeError("the fake Bot API did not start")
+        port = receive.recv()
         url = f"http://127.0.0.1:{port}/bot"
-        return [await bursts_cpu(url, bursts, c, p) for c, p in CONFIGURATIONS]
+        return [await bursts_cpu(url, commands, c, p) for c, p in CONFIGURATIONS]
     finally:
         server.terminate()
         server.join(timeout=5)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
@@ -81,6 +81,7 @@ class SubmitResult:
 
     reference: str | None
     duplicate_nik: bool = False
+    quota_full: bool = False  # the sponsor's last place was taken meanwhile
 
 
 @dataclass(frozen=True)
@@ -97,6 +98,7 @@ class FixTarget:
 OFFICER_COMMANDS = frozenset(
     {"antrean", "lihat", "setujui", "tolak", "perbaikan", "cari", "audit"}
     | {"petugas", "petugas_tambah", "petugas_hapus"}
+    | {"acara_baru", "acara", "sponsor_baru", "sponsor", "statistik", "ekspor", "impor"}
 )
 
 
@@ -168,3 +170,72 @@ class Officer:
     def scope(self) -> tuple[str, ...] | None:
         """The branches this officer sees; None for all of them."""
         return self.branches or None
+
+
+@dataclass(frozen=True)
+class EventInfo:
+    """An outreach event, as a worker arriving through its link sees it."""
+
+    code: str
+    name: str
+    open: bool
+    sponsor_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Sponsor:
+    """A budget that pays JKK + JKM for eligible workers, up to a quota."""
+
+    id: int
+    name: str
+    payer: Payer
+    level: str  # kabupaten | provinsi | pusat
+    start_day: date
+    end_day: date
+    quota: int
+    regions: tuple[str, ...]
+    occupations: tuple[str, ...]  # empty: any occupation
+    whole_region: bool  # any resident of its regions, not only through its events
+    branch: str
+    taken: int = 0  # places held by active submissions
+
+    def covers(self, home_code: str, occupation: str, on: date) -> bool:
+        """Whether a worker with this home and occupation is eligible on this day."""
+        return (
+            self.start_day <= on <= self.end_day
+            and home_code in self.regions
+            and (not self.occupations or occupation in self.occupations)
+        )
+
+    @property
+    def remaining(self) -> int:
+        """Places left in the quota."""
+        return max(self.quota - self.taken, 0)
+
+
+@dataclass(frozen=True)
+class EventDraft:
+    """What /acara_baru gathered."""
+
+    code: str
+    name: str
+    day: date
+    region_code: str
+    organiser: str
+    sponsor_id: int | None
+    branch: str
+
+
+@dataclass(frozen=True)
+class EventSummary:
+    """One event in /acara, with its counts."""
+
+    code: str
+    name: str
+    day: date
+    region_code: str
+    closed: bool
+    opened: int
+    consented: int
+    submitted: int
+    approved: int

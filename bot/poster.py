@@ -102,7 +102,7 @@ def qr_terminal(url: str) -> str:
 def _qr_image(url: str, max_px: int) -> Image.Image:
     """The QR code with its quiet zone, scaled by whole pixels to at most ``max_px`` wide."""
     qr = _make_qr(url)
-    modules = qr.symbol_size(scale=1, border=QR_BORDER)[0]
+    modules = int(qr.symbol_size(scale=1, border=QR_BORDER)[0])
     small = Image.new("L", (modules, modules))
     small.putdata([0 if dark else 255 for row in qr.matrix_iter(border=QR_BORDER) for dark in row])
     size = modules * max(1, max_px // modules)

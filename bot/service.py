@@ -43,9 +43,12 @@ async def answer_need(session: WorkerSession, need: Need, now: datetime) -> Any:
         case NeedKind.FIX_TARGET:
             return await session.fix_target(need.arg)
         case NeedKind.EVENT:
-            return await session.event_name(need.arg)
+            return await session.event(need.arg)
         case NeedKind.ERASE:
             return await session.erase(now)
+        case NeedKind.SPONSOR:
+            event_code, home_code, occupation = need.arg.split("|")
+            return await session.sponsor_for(event_code or None, home_code, occupation, now)
     raise ValueError(f"unknown need {need.kind}")
 
 
@@ -79,4 +82,6 @@ async def handle_worker(
         else:
             raise RuntimeError(f"flow kept asking at step {conv.step}")
         await session.save(result.conv.touched(now), now)
+        for event_code, kind in result.counters:
+            await session.count(event_code, kind, now)
     return Handled(result, result.conv.lang or language_from_code(language_code))

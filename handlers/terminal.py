@@ -1,4 +1,5 @@
 """The same flow in a terminal: buttons become numbered choices; scriptable from stdin.
+Pictures and documents (QR codes, posters, charts, exports) are written to ./chat-output/.
 
 Type the number of a choice or its label; /commands work as on Telegram. With ``--officer`` the
 terminal user is the first officer, so officer commands work too. Notifications to this user
@@ -11,11 +12,12 @@ import asyncio
 import sys
 from collections.abc import Callable
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import TextIO
 
 from bot.flow.context import FlowConfig
 from bot.flow.events import Command, Incoming, Keyboard, Press, Reply, Text
-from bot.officers import officer_branches, officer_command
+from bot.officers import officer_command
 from bot.officers.desk import OfficerDesk
 from bot.render import render_msg, render_text
 from bot.service import handle_worker
@@ -36,6 +38,7 @@ class TerminalChat:
         *,
         user_id: str,
         out: TextIO = sys.stdout,
+        files: Path = Path("chat-output"),
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
         self.repo = repo
@@ -44,13 +47,21 @@ class TerminalChat:
         self.out = out
         self.clock = clock
         self.config = FlowConfig.from_settings(settings)
-        self.desk = OfficerDesk(repo, settings.kpj_length, officer_branches(self.config))
+        self.desk = OfficerDesk(
+            repo, self.config, kpj_length=settings.kpj_length, bot_username=settings.bot_username
+        )
+        self.files = files
         self.choices: list[str] = []  # callback data of the numbered choices on screen
         self.lang = "id"
 
     def show(self, reply: Reply) -> None:
         """Print a reply, its buttons numbered (the contact button is typed here instead)."""
         print(render_text(reply, self.lang, as_html=False), file=self.out)
+        for attachment in reply.files:
+            self.files.mkdir(parents=True, exist_ok=True)
+            path = self.files / attachment.filename
+            path.write_bytes(attachment.data)
+            print(f"  📎 {path}", file=self.out)
         buttons = [] if reply.keyboard is Keyboard.CONTACT else list(reply.all_buttons)
         if buttons:
             self.choices = [b.data for b in buttons]

@@ -11,8 +11,12 @@ if TYPE_CHECKING:
     from bot.domain import (
         Decision,
         DecisionResult,
+        EventDraft,
+        EventInfo,
+        EventSummary,
         FixTarget,
         Officer,
+        Sponsor,
         Status,
         Submission,
         SubmissionView,
@@ -84,7 +88,15 @@ class WorkerSession(Protocol):
 
     async def fix_target(self, reference: str) -> FixTarget | None: ...
 
-    async def event_name(self, code: str) -> str | None: ...
+    async def event(self, code: str) -> EventInfo | None: ...
+
+    async def count(self, event_code: str, kind: str, now: datetime) -> None:
+        """Count a link opening or a consent for an event (no personal data)."""
+        ...
+
+    async def sponsor_for(
+        self, event_code: str | None, home_code: str, occupation: str, now: datetime
+    ) -> Sponsor | None: ...
 
 
 class OfficerSession(Protocol):
@@ -137,6 +149,20 @@ class OfficerSession(Protocol):
         ...
 
     async def card_notes(self, reference: str) -> CardNotes: ...
+
+    async def create_event(self, draft: EventDraft, by: str, now: datetime) -> None: ...
+
+    async def events(self, limit: int) -> list[EventSummary]: ...
+
+    async def close_event(self, code: str, now: datetime) -> bool: ...
+
+    async def sponsors(self) -> list[Sponsor]: ...
+
+    async def create_sponsor(self, sponsor: Sponsor, by: str, now: datetime) -> int: ...
+
+    async def sponsor_approved(self, sponsor_id: int) -> int: ...
+
+    async def sponsor(self, sponsor_id: int) -> Sponsor | None: ...
 
 
 class Repository(Protocol):

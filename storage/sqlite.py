@@ -11,7 +11,8 @@ import json
 import sqlite3
 from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
-from datetime import UTC, datetime, timedelta, timezone
+from dataclasses import replace
+from datetime import UTC, date, datetime, timedelta, timezone
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -22,11 +23,16 @@ from bot.domain import (
     BLOCKING_STATUSES,
     Decision,
     DecisionResult,
+    EventDraft,
+    EventInfo,
+    EventSummary,
     FixTarget,
     Flag,
     Officer,
+    Payer,
     Role,
     Sex,
+    Sponsor,
     Status,
     Submission,
     SubmissionView,
@@ -105,6 +111,27 @@ def _iso(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat()
 
 
+_SPONSOR_COLUMNS = (
+    "id, name, payer, level, start_day, end_day, quota, regions, occupations, whole_region, branch"
+)
+
+
+def _sponsor(row: aiosqlite.Row) -> Sponsor:
+    return Sponsor(
+        id=row["id"],
+        name=row["name"],
+        payer=Payer(row["payer"]),
+        level=row["level"],
+        start_day=date.fromisoformat(row["start_day"]),
+        end_day=date.fromisoformat(row["end_day"]),
+        quota=row["quota"],
+        regions=tuple(json.loads(row["regions"])),
+        occupations=tuple(json.loads(row["occupations"])),
+        whole_region=bool(row["whole_region"]),
+        branch=row["branch"],
+    )
+
+
 def _officer(row: aiosqlite.Row) -> Officer:
     return Officer(row["user_id"], Role(row["role"]), tuple(json.loads(row["branches"])))
 
@@ -151,6 +178,19 @@ class _Transaction:
     async def all(self, sql: str, *args: Any) -> list[aiosqlite.Row]:
         async with self.db.execute(sql, args) as cursor:
             return list(await cursor.fetchall())
+
+    async def sponsor(self, sponsor_id: int) -> Sponsor | None:
+        row = await self.one(f"SELECT {_SPONSOR_COLUMNS} FROM sponsors WHERE id = ?", sponsor_id)
+        return await self._with_taken(_sponsor(row)) if row else None
+
+    async def _with_taken(self, sponsor: Sponsor) -> Sponsor:
+        """The sponsor with the places its active submissions hold (rejections free theirs)."""
+        row = await self.one(
+            "SELECT count(*) AS n FROM submissions WHERE sponsor_id = ? AND status IN (?, ?, ?)",
+            sponsor.id,
+            *_BLOCKING,
+        )
+        return replace(sponsor, taken=int(row["n"]) if row else 0)
 
     async def submission(self, reference: str) -> Submission | None:
         row = await self.one(
@@ -268,6 +308,11 @@ class SqliteWorkerSession(_Transaction):
             return await self._resubmit(draft, now)
         if await self.nik_holder(draft.answers["nik"]) is not None:
             return SubmitResult(None, duplicate_nik=True)
+        if draft.sponsor_id is not None:
+            # Exact under concurrency: this transaction holds SQLite's write lock (BEGIN IMMEDIATE).
+            sponsor = await self.sponsor(draft.sponsor_id)
+            if sponsor is None or sponsor.remaining == 0:
+                return SubmitResult(None, quota_full=True)
         year = now.astimezone(WIB).year
         row = await self.one(
             "INSERT INTO sequences (name, value) VALUES (?, 1)"
@@ -284,8 +329,8 @@ class SqliteWorkerSession(_Transaction):
             "INSERT INTO submissions (reference, channel, user_id, nik, name, name_search,"
             " birth_date, sex, phone, home_code, occupation, income, jht, monthly_self_paid,"
             " answers, flags, event_code, consent_at, consent_version, status, submitted_at,"
-            " updated_at, branch)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " updated_at, branch, sponsor_id)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 reference,
                 self.channel,
@@ -310,6 +355,7 @@ class SqliteWorkerSession(_Transaction):
                 _iso(now),
                 _iso(now),
                 draft.branch,
+                draft.sponsor_id,
             ),
         )
         return SubmitResult(reference)
@@ -401,7 +447,40 @@ class SqliteWorkerSession(_Transaction):
             return None
         return FixTarget(found.reference, dict(found.answers), found.fix_fields, found.note or "")
 
-    async def event_name(self, code: str) -> str | None:
+    async def event(self, code: str) -> EventInfo | None:
+        row = await self.one(
+            "SELECT code, name, closed_at, sponsor_id FROM events WHERE code = ?", code
+        )
+        if row is None:
+            return None
+        return EventInfo(row["code"], row["name"], row["closed_at"] is None, row["sponsor_id"])
+
+    async def count(self, event_code: str, kind: str, now: datetime) -> None:
+        await self.db.execute(
+            "INSERT INTO event_counts (event_code, kind, day, count) VALUES (?, ?, ?, 1)"
+            " ON CONFLICT (event_code, kind, day) DO UPDATE SET count = count + 1",
+            (event_code, kind, now.astimezone(WIB).date().isoformat()),
+        )
+
+    async def sponsor_for(
+        self, event_code: str | None, home_code: str, occupation: str, now: datetime
+    ) -> Sponsor | None:
+        """The event's sponsor if it covers the worker, else a sponsor of their whole region."""
+        today = now.astimezone(WIB).date()
+        event = await self.event(event_code) if event_code else None
+        candidates = []
+        if event is not None and event.sponsor_id is not None:
+            candidates.append(await self.sponsor(event.sponsor_id))
+        rows = await self.all(
+            f"SELECT {_SPONSOR_COLUMNS} FROM sponsors WHERE whole_region = 1 AND start_day <= ?"
+            " AND end_day >= ? ORDER BY id",
+            today.isoformat(),
+            today.isoformat(),
+        )
+        candidates += [await self._with_taken(_sponsor(r)) for r in rows]
+        for sponsor in candidates:
+            if sponsor is not None and sponsor.covers(home_code, occupation, today):
+                return sponsor
         return None
 
 
@@ -569,6 +648,100 @@ class SqliteOfficerSession(_Transaction):
             " updated_at = excluded.updated_at",
             (user_id, json.dumps(state, ensure_ascii=False), _iso(now)),
         )
+
+    async def create_event(self, draft: EventDraft, by: str, now: datetime) -> None:
+        await self.db.execute(
+            "INSERT INTO events (code, name, day, region_code, organiser, sponsor_id, branch,"
+            " created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                draft.code,
+                draft.name,
+                draft.day.isoformat(),
+                draft.region_code,
+                draft.organiser,
+                draft.sponsor_id,
+                draft.branch,
+                by,
+                _iso(now),
+            ),
+        )
+
+    async def events(self, limit: int) -> list[EventSummary]:
+        scope, args = self._in_scope()
+        rows = await self.all(
+            "SELECT e.code, e.name, e.day, e.region_code, e.closed_at,"
+            " (SELECT coalesce(sum(count), 0) FROM event_counts c"
+            "   WHERE c.event_code = e.code AND c.kind = 'opened') AS opened,"
+            " (SELECT coalesce(sum(count), 0) FROM event_counts c"
+            "   WHERE c.event_code = e.code AND c.kind = 'consented') AS consented,"
+            " (SELECT count(*) FROM submissions s WHERE s.event_code = e.code) AS submitted,"
+            " (SELECT count(*) FROM submissions s WHERE s.event_code = e.code AND s.status = ?)"
+            "   AS approved"
+            f" FROM events e WHERE {scope.replace('branch', 'e.branch')}"
+            " ORDER BY e.day DESC, e.created_at DESC LIMIT ?",
+            str(Status.APPROVED),
+            *args,
+            limit,
+        )
+        return [
+            EventSummary(
+                code=r["code"],
+                name=r["name"],
+                day=date.fromisoformat(r["day"]),
+                region_code=r["region_code"],
+                closed=r["closed_at"] is not None,
+                opened=r["opened"],
+                consented=r["consented"],
+                submitted=r["submitted"],
+                approved=r["approved"],
+            )
+            for r in rows
+        ]
+
+    async def close_event(self, code: str, now: datetime) -> bool:
+        scope, args = self._in_scope()
+        cursor = await self.db.execute(
+            f"UPDATE events SET closed_at = ? WHERE code = ? AND closed_at IS NULL AND {scope}",
+            (_iso(now), code, *args),
+        )
+        return cursor.rowcount == 1
+
+    async def sponsors(self) -> list[Sponsor]:
+        scope, args = self._in_scope()
+        rows = await self.all(
+            f"SELECT {_SPONSOR_COLUMNS} FROM sponsors WHERE {scope} ORDER BY id DESC", *args
+        )
+        return [await self._with_taken(_sponsor(r)) for r in rows]
+
+    async def create_sponsor(self, sponsor: Sponsor, by: str, now: datetime) -> int:
+        cursor = await self.db.execute(
+            "INSERT INTO sponsors (name, payer, level, start_day, end_day, quota, regions,"
+            " occupations, whole_region, branch, created_by, created_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                sponsor.name,
+                str(sponsor.payer),
+                sponsor.level,
+                sponsor.start_day.isoformat(),
+                sponsor.end_day.isoformat(),
+                sponsor.quota,
+                json.dumps(list(sponsor.regions)),
+                json.dumps(list(sponsor.occupations)),
+                int(sponsor.whole_region),
+                sponsor.branch,
+                by,
+                _iso(now),
+            ),
+        )
+        return int(cursor.lastrowid or 0)
+
+    async def sponsor_approved(self, sponsor_id: int) -> int:
+        row = await self.one(
+            "SELECT count(*) AS n FROM submissions WHERE sponsor_id = ? AND status = ?",
+            sponsor_id,
+            str(Status.APPROVED),
+        )
+        return int(row["n"]) if row else 0
 
     async def card_notes(self, reference: str) -> CardNotes:
         erasure = await self.one(

@@ -113,3 +113,22 @@ async def register(tg: Telegram, user: int, nik: str = NIK, *, name: str = "Sri 
     await tg.text(user, "1,5 juta")
     await tg.press(user, "jht:no")
     return await tg.press(user, "sum:send")
+
+
+async def create_event(
+    tg: Telegram,
+    officer: int,
+    name: str = "Sosialisasi Pasar Wates",
+    *,
+    place: str = "Kulon Progo",
+    sponsor: str = "0",
+) -> str:
+    """An officer creates an event through /acara_baru; returns its link code."""
+    await tg.text(officer, "/acara_baru")
+    await tg.text(officer, name)
+    await tg.text(officer, "12-12-2026")
+    await tg.text(officer, place)
+    await tg.press(officer, "off:e_penyelenggara:0")
+    await tg.press(officer, f"off:e_sponsor:{sponsor}")
+    text = tg.request.last_text(officer)
+    return text.split("?start=")[1].split()[0]

@@ -64,3 +64,4 @@ class Outcome:
     conv: Conversation
     replies: list[Reply]
     ack: Msg | None = None  # shown on the message whose button was tapped
+    counters: list[tuple[str, str]] = field(default_factory=list)  # (event code, what happened)

@@ -142,11 +142,29 @@ def retry(conv: Conversation, ctx: Context, invalid: Invalid) -> Outcome:
 
 def finish(conv: Conversation, ctx: Context, *notices: Part) -> Outcome:
     """The current field is answered: go to the next field, the next correction, or the summary."""
+    sponsor_sees(conv, ctx)
     if conv.fix_fields:
         return goto(conv, FIELD_STEP[conv.fix_fields.pop(0)], ctx, *notices)
     if conv.fix_reference or conv.return_to_summary:
         return goto(conv, Step.SUMMARY, ctx, *notices)
     return goto(conv, NEXT[conv.step](conv), ctx, *notices)
+
+
+def sponsor_sees(conv: Conversation, ctx: Context) -> None:
+    """Once home and occupation are known (or change), find who pays JKK + JKM, if anyone."""
+    answers = conv.answers
+    if "home_code" not in answers or "occupation" not in answers:
+        return
+    key = "|".join((conv.event_code or "", answers["home_code"], answers["occupation"]))
+    sponsor = ctx.fact(Need(NeedKind.SPONSOR, key))
+    answers.pop("sponsor", None)
+    answers.pop("sponsor_full", None)
+    if sponsor is None:
+        return
+    if sponsor.remaining > 0:
+        answers["sponsor"] = {"id": sponsor.id, "name": sponsor.name, "payer": str(sponsor.payer)}
+    else:
+        answers["sponsor_full"] = sponsor.name
 
 
 def after_phone(conv: Conversation) -> Step:
@@ -197,8 +215,23 @@ def welcome_back(conv: Conversation, ctx: Context) -> Outcome:
 
 def begin(conv: Conversation, event_code: str | None, ctx: Context) -> Outcome:
     """A fresh registration: only the step, the event code and the time are kept until consent."""
+    notices: list[Part] = []
+    event = ctx.fact(Need(NeedKind.EVENT, event_code)) if event_code else None
+    if event_code and (event is None or not event.open):
+        notices.append(
+            Msg(
+                N_(
+                    "Tautan acara itu tidak dikenal atau acaranya sudah ditutup. Anda tetap bisa "
+                    "mendaftar di sini."
+                )
+            )
+        )
+        event_code = None
     fresh = Conversation(step=Step.CONSENT, event_code=event_code, lang=conv.lang)
-    return goto(fresh, Step.CONSENT, ctx)
+    outcome = goto(fresh, Step.CONSENT, ctx, *notices)
+    if event_code:
+        outcome.counters.append((event_code, "opened"))
+    return outcome
 
 
 # --- typed answers that mean a button -------------------------------------------------------------
@@ -234,7 +267,10 @@ def on_consent(conv: Conversation, event: Answer, ctx: Context) -> Outcome:
     if event == Press("consent:yes"):
         conv.consent_at = ctx.now.isoformat()
         conv.consent_version = ctx.config.consent_version
-        return goto(conv, Step.NIK, ctx)
+        outcome = goto(conv, Step.NIK, ctx)
+        if conv.event_code:
+            outcome.counters.append((conv.event_code, "consented"))
+        return outcome
     if event == Press("consent:no"):
         fresh = Conversation(lang=conv.lang)
         return Outcome(
@@ -475,8 +511,13 @@ def submit(conv: Conversation, ctx: Context) -> Outcome:
         consent_version=conv.consent_version,
         reference=conv.fix_reference,
         branch=ctx.config.branch_for(str(conv.answers.get("home_code", ""))),
+        sponsor_id=conv.answers["sponsor"]["id"] if "sponsor" in conv.answers else None,
     )
     result = ctx.fact(Need(NeedKind.SUBMIT, draft))
+    if result.quota_full:
+        # The last places went to others meanwhile: the worker decides to go on self-paid or not.
+        conv.answers["sponsor_full"] = conv.answers.pop("sponsor")["name"]
+        return goto(conv, Step.SUMMARY, ctx)
     if result.reference is None:
         return goto(
             conv,

@@ -93,6 +93,15 @@ class Button:
     aliases: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True)
+class Attachment:
+    """A file sent with a reply: a picture (QR code, poster, chart) or a document (export)."""
+
+    filename: str
+    data: bytes
+    photo: bool = True
+
+
 class Keyboard(StrEnum):
     """How buttons are shown: under the message, or as the phone's keyboard."""
 
@@ -109,7 +118,7 @@ class Reply:
     parts: tuple[Part, ...]
     buttons: tuple[tuple[Button, ...], ...] = ()
     keyboard: Keyboard = Keyboard.INLINE
-    image: str | None = None  # path of a PNG to send with the message
+    files: tuple[Attachment, ...] = ()  # sent after the text, in order
 
     @property
     def all_buttons(self) -> tuple[Button, ...]:
@@ -134,6 +143,7 @@ class NeedKind(StrEnum):
     FIX_TARGET = "fix_target"  # FixTarget | None: a submission of this worker awaiting correction
     EVENT = "event"  # EventInfo | None: the outreach event of a link code
     ERASE = "erase"  # Erasure: forget the draft, handle the submissions' erasure
+    SPONSOR = "sponsor"  # Sponsor | None: who pays JKK + JKM for this worker, if anyone
 
 
 @dataclass(frozen=True)

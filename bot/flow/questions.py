@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date
+from typing import Any
 
 from bot.contribution import Contribution, Program, lowest_monthly_cost, monthly_contribution
 from bot.domain import Payer, Sex
@@ -100,22 +102,19 @@ def question(conv: Conversation, ctx: Context) -> Reply:
     head = progress(conv)
     if head is None:
         return built
-    return Reply(
-        parts=(head, *built.parts),
-        buttons=built.buttons,
-        keyboard=built.keyboard,
-        image=built.image,
-    )
+    return replace(built, parts=(head, *built.parts))
 
 
 def contribution_for(
-    answers: dict[str, object], today: date, jht: bool | None = None
+    answers: dict[str, Any], today: date, jht: bool | None = None
 ) -> Contribution:
     """The monthly contribution implied by the answers (JHT as answered unless given)."""
     income = answers.get("income")
     declared = income if isinstance(income, int) else 0
     with_jht = bool(answers.get("jht")) if jht is None else jht
-    return monthly_contribution(declared, with_jht, today)
+    sponsor = answers.get("sponsor")
+    payer = Payer(sponsor["payer"]) if isinstance(sponsor, dict) else None
+    return monthly_contribution(declared, with_jht, today, payer)
 
 
 # --- one function per step -------------------------------------------------------------------
@@ -127,7 +126,7 @@ def ask_consent(conv: Conversation, ctx: Context) -> Reply:
     if event is not None:
         hello = Msg(
             N_("Selamat datang di pendaftaran BPJS Ketenagakerjaan, acara <b>{event}</b>."),
-            {"event": str(event)},
+            {"event": event.name},
         )
     else:
         hello = Msg(N_("Selamat datang di pendaftaran BPJS Ketenagakerjaan."))
@@ -313,7 +312,7 @@ def ask_income(conv: Conversation, ctx: Context) -> Reply:
     """Monthly income: brackets with the contribution each implies, or typed."""
     rows = []
     for amount in INCOME_CHOICES:
-        cost = monthly_contribution(amount, False, ctx.today).self_paid
+        cost = contribution_for({**conv.answers, "income": amount}, ctx.today, jht=False).self_paid
         label = Msg(
             N_("{income} · iuran {cost}"),
             {"income": format_rupiah(amount), "cost": format_rupiah(cost)},

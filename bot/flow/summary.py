@@ -87,6 +87,21 @@ def summary_parts(answers: dict[str, Any], today: date) -> tuple[Block, ...]:
     )
     if money.relief:
         cost_lines.append(Msg(N_("Sudah termasuk keringanan iuran JKK dan JKM (PP 50/2025).")))
+    sponsor = answers.get("sponsor")
+    if isinstance(sponsor, dict):
+        cost_lines.append(
+            Msg(N_("Iuran JKK dan JKM Anda dibayar oleh {sponsor}."), {"sponsor": sponsor["name"]})
+        )
+    if answers.get("sponsor_full"):
+        cost_lines.append(
+            Msg(
+                N_(
+                    "Kuota iuran yang dibayar {sponsor} sudah penuh, jadi Anda membayar sendiri. "
+                    "Tekan Kirim untuk lanjut, atau Batal."
+                ),
+                {"sponsor": str(answers["sponsor_full"])},
+            )
+        )
     return (Block(tuple(lines)), Block(tuple(cost_lines)))
 
 
@@ -102,6 +117,7 @@ class SubmissionDraft:
     consent_version: str | None
     reference: str | None  # set when resubmitting a correction
     branch: str  # the branch office that will review it
+    sponsor_id: int | None = None  # takes a place in this sponsor's quota
 
 
 def flags_for(answers: dict[str, Any]) -> tuple[Flag, ...]:

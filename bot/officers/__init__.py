@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from bot.domain import OFFICER_COMMANDS
-from bot.flow.context import FlowConfig
 from bot.flow.events import Command, Incoming, Press
 
 
@@ -15,8 +14,3 @@ def officer_command(event: Incoming) -> tuple[str, str] | None:
         _, command, args = [*event.data.split(":", 2), "", ""][:3]
         return command, args
     return None
-
-
-def officer_branches(config: FlowConfig) -> frozenset[str]:
-    """The branch names officers may be assigned to: the branch table's and the default."""
-    return frozenset(config.branches.values()) | {config.default_branch}

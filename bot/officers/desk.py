@@ -11,12 +11,13 @@ import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from bot.domain import Decision, Officer, Role, Status
+from bot.flow.context import FlowConfig
 from bot.flow.events import Block, Button, Msg, Reply
 from bot.i18n import N_
-from bot.officers import admin, dialogs
+from bot.officers import admin, dialogs, events, sponsors
 from bot.officers.views import (
     STATUS_LABELS,
     already_decided,
@@ -54,11 +55,22 @@ class OfficerDesk:
     """The officer commands; ``branches`` are the branch names officers may be assigned to."""
 
     def __init__(
-        self, repo: Repository, kpj_length: int = 11, branches: frozenset[str] = frozenset()
+        self,
+        repo: Repository,
+        config: FlowConfig,
+        *,
+        kpj_length: int = 11,
+        bot_username: str = "bpu_bot",
     ) -> None:
         self.repo = repo
+        self.config = config
         self.kpj_length = kpj_length
-        self.branches = branches
+        self.bot_username = bot_username  # for deep links; Telegram's getMe may correct it
+
+    @property
+    def branches(self) -> frozenset[str]:
+        """The branch names officers may be assigned to: the branch table's and the default."""
+        return frozenset(self.config.branches.values()) | {self.config.default_branch}
 
     async def handle(
         self, user_id: str, command: str, args: str, now: datetime
@@ -86,7 +98,8 @@ class OfficerDesk:
             if officer is None or state is None:
                 return None
             session.restrict(officer.scope)
-            return await dialogs.typed(self, Request(session, officer, typed.strip(), now), state)
+            typed_in = DIALOGS.get(state.get("action", ""), dialogs.typed)
+            return await typed_in(self, Request(session, officer, typed.strip(), now), state)
 
     # --- reading --------------------------------------------------------------------------------
 
@@ -285,4 +298,12 @@ COMMANDS: dict[str, Command] = {
     "audit": OfficerDesk.audit_trail,
     **dialogs.COMMANDS,
     **admin.COMMANDS,
+    **events.COMMANDS,
+    **sponsors.COMMANDS,
+}
+
+# Typed text in a dialog goes to the dialog that asked for it (decisions by default).
+DIALOGS: dict[str, Callable[[OfficerDesk, Request, dict[str, Any]], Awaitable[list[Reply]]]] = {
+    "acara_baru": events.typed,
+    "sponsor_baru": sponsors.typed,
 }

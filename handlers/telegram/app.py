@@ -16,7 +16,6 @@ from telegram.request import BaseRequest
 
 from bot.domain import OFFICER_COMMANDS
 from bot.flow.context import FlowConfig
-from bot.officers import officer_branches
 from bot.officers.desk import OfficerDesk
 from bot.settings import Settings
 from handlers.housekeeping import housekeep
@@ -54,7 +53,9 @@ def build_application(
         repo=repo,
         settings=settings,
         config=config,
-        desk=OfficerDesk(repo, settings.kpj_length, officer_branches(config)),
+        desk=OfficerDesk(
+            repo, config, kpj_length=settings.kpj_length, bot_username=settings.bot_username
+        ),
         locks=UserLocks(),
     )
     # Order matters: officer commands and buttons first (the desk checks the officer's role and

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from telegram import Message, Update
+from telegram import InputFile, Message, Update
 from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
 
@@ -49,7 +49,7 @@ async def on_worker_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -
 async def send_all(
     context: ContextTypes.DEFAULT_TYPE, chat_id: int, replies: list[Reply], lang: str
 ) -> None:
-    """Send replies in order, retrying server and network errors."""
+    """Send replies in order, with their pictures and documents, retrying server errors."""
     for reply in replies:
         await with_retries(
             context.bot.send_message,
@@ -58,6 +58,10 @@ async def send_all(
             parse_mode=ParseMode.HTML,
             reply_markup=markup(reply, lang),
         )
+        for attachment in reply.files:
+            upload = InputFile(attachment.data, filename=attachment.filename)
+            send = context.bot.send_photo if attachment.photo else context.bot.send_document
+            await with_retries(send, chat_id, upload)
 
 
 async def acknowledge(update: Update, handled: Handled) -> None:

@@ -23,6 +23,7 @@ from bot.flow.events import (
 )
 from bot.flow.state import Conversation, Step
 from bot.render import render_text
+from storage.repository import Erasure
 
 NOW = datetime(2026, 11, 23, 3, 0, tzinfo=UTC)
 NIK = "3401025203790001"
@@ -36,6 +37,8 @@ def resolve(need: Need) -> Any:
         NeedKind.MY_SUBMISSIONS: [],
         NeedKind.FIX_TARGET: None,
         NeedKind.EVENT: None,
+        NeedKind.SPONSOR: None,
+        NeedKind.ERASE: Erasure((), ()),
     }[need.kind]
 
 

@@ -8,7 +8,7 @@ import re
 from bot.settings import Settings
 from handlers.telegram.app import build_application
 from storage.sqlite import SqliteRepository
-from tests.conftest import NIK, WORKER, Telegram, query, register
+from tests.conftest import NIK, OFFICER, WORKER, Telegram, create_event, query, register
 from tests.fakes import RecordingRequest, to_update
 
 
@@ -172,13 +172,14 @@ async def test_batal_asks_first_and_then_deletes_answers(
 async def test_nothing_but_allowed_fields_is_stored_before_consent(
     telegram: Telegram, settings: Settings
 ) -> None:
-    greeting = await telegram.text(WORKER, "/start ev_KP2026-01")
+    code = await create_event(telegram, OFFICER)
+    greeting = await telegram.text(WORKER, f"/start {code}")
     assert "Setuju" in json.dumps(telegram.request.sent(WORKER)[-1].params.get("reply_markup"))
     assert "Rp8.400" in greeting  # the lowest cost under the rules in force (PP 50/2025 relief)
     (state,) = query(settings, "SELECT state FROM conversations")[0]
     stored = {k: v for k, v in json.loads(state).items() if v not in (None, [], {}, 0, False)}
     assert set(stored) <= {"step", "event_code", "updated_at"}
-    assert stored["event_code"] == "ev_KP2026-01"
+    assert stored["event_code"] == code
     await telegram.press(WORKER, "consent:no")
     (state,) = query(settings, "SELECT state FROM conversations")[0]
     assert json.loads(state)["answers"] == {}
@@ -198,7 +199,8 @@ async def test_consent_time_and_version_are_recorded(
 async def test_event_code_from_the_link_stays_on_the_submission(
     telegram: Telegram, settings: Settings
 ) -> None:
-    await telegram.text(WORKER, "/start ev_Bantul7")
+    code = await create_event(telegram, OFFICER)
+    await telegram.text(WORKER, f"/start {code}")
     await telegram.press(WORKER, "consent:yes")
     await telegram.text(WORKER, NIK)
     await telegram.press(WORKER, "nikok:yes")
@@ -211,7 +213,7 @@ async def test_event_code_from_the_link_stays_on_the_submission(
     await telegram.press(WORKER, "inc:2000000")
     await telegram.press(WORKER, "jht:no")
     await telegram.press(WORKER, "sum:send")
-    assert query(settings, "SELECT event_code FROM submissions") == [("ev_Bantul7",)]
+    assert query(settings, "SELECT event_code FROM submissions") == [(code,)]
 
 
 async def test_an_active_nik_cannot_register_again(telegram: Telegram) -> None:

@@ -70,6 +70,7 @@ class FakeTelegram:
     _confirmed: int = 0  # update ids below this were confirmed by a getUpdates offset
     _lock: threading.Condition = field(default_factory=threading.Condition)
     _hold: _Hold | None = None
+    _slow: tuple[float, int | None] | None = None  # (seconds, chat) of a slow sendMessage
     _held: threading.Event = field(default_factory=threading.Event)
     _release: threading.Event = field(default_factory=threading.Event)
     _message_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(10_000))
@@ -134,10 +135,16 @@ class FakeTelegram:
         """Whether the held sendMessage arrived within ``timeout`` seconds."""
         return self._held.wait(timeout)
 
+    def slow_send(self, seconds: float, chat_id: int | None = None) -> None:
+        """Answer every sendMessage (to ``chat_id``) only after ``seconds`` (a slow Telegram)."""
+        with self._lock:
+            self._slow = (min(seconds, HOLD_SECONDS), chat_id)
+
     def disarm(self) -> None:
-        """No further request is held (one already held stays so until ``stop``)."""
+        """No further request is held or slowed (one already held stays so until ``stop``)."""
         with self._lock:
             self._hold = None
+            self._slow = None
 
     def snapshot(self) -> list[Call]:
         """A copy of the calls so far (the server threads keep appending)."""
@@ -188,6 +195,10 @@ class FakeTelegram:
         if hold:
             self._held.set()
             return False, None
+        if method == "sendMessage" and self._slow is not None:
+            seconds, chat = self._slow
+            if chat is None or chat == call.chat_id:
+                self._release.wait(seconds)
         return True, self._result(method, params)
 
     def _get_updates(self, params: dict[str, Any]) -> list[dict[str, Any]]:

@@ -41,7 +41,9 @@ class Hook:
     updates: Updates
 
     async def post(self, data: Any, secret: str | bytes | None = SECRET) -> httpx.Response:
-        headers = {SECRET_HEADER: secret} if secret is not None else {}
+        if isinstance(secret, str):
+            secret = secret.encode()
+        headers = {SECRET_HEADER.encode(): secret} if secret is not None else {}
         return await self.client.post("/telegram", json=data, headers=headers)
 
     async def answers(self, chat: int, count: int) -> list[str]:
