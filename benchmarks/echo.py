@@ -8,6 +8,7 @@ by a lock as the bot's repository serialises its transactions.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import aiosqlite
@@ -16,6 +17,7 @@ from telegram import Update
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, MessageHandler, filters
 from telegram.request import BaseRequest
 
+Callback = Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[None]]
 UPSERT = (
     "INSERT INTO echo (user_id, text, seen) VALUES (?, ?, 1)"
     " ON CONFLICT (user_id) DO UPDATE SET text = excluded.text, seen = seen + 1"
@@ -29,7 +31,7 @@ async def echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await context.bot.send_message(message.chat_id, message.text)
 
 
-def echo_application(request: BaseRequest, handler=echo) -> Application:
+def echo_application(request: BaseRequest, handler: Callback = echo) -> Application:
     """A minimal PTB application with one text handler; no rate limiter."""
     app = (
         ApplicationBuilder()

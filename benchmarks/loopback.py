@@ -12,9 +12,9 @@ reuses them (warm, the steady state of a busy bot).
 from __future__ import annotations
 
 import asyncio
+import itertools
 import json
 import multiprocessing
-import itertools
 import threading
 import time
 from dataclasses import dataclass
@@ -104,6 +104,7 @@ class FakeBotApiHandler(BaseHTTPRequestHandler):
     """POST /bot<token>/<method> with form-encoded parameters, as HTTPXRequest sends them."""
 
     protocol_version = "HTTP/1.1"  # keep-alive, like Telegram
+    disable_nagle_algorithm = True  # headers and body are two writes: no 40 ms delayed-ACK stall
     server: FakeBotApiServer
 
     def do_POST(self) -> None:

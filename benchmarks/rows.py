@@ -33,7 +33,9 @@ TRANSACTION = 100_000  # rows per transaction
 RUNS = 7
 TARGET_MS = 50.0
 STATUSES = ("diajukan",) * 80 + ("disetujui",) * 12 + ("ditolak",) * 5 + ("perlu_perbaikan",) * 3
-FIRST_NAMES = "Sri Budi Siti Agus Dewi Joko Wahyu Endang Slamet Rina Bambang Yuni Eko Ratna".split()
+FIRST_NAMES = (
+    "Sri Budi Siti Agus Dewi Joko Wahyu Endang Slamet Rina Bambang Yuni Eko Ratna".split()
+)
 LAST_NAMES = "Wahyuni Santoso Rahayu Susanto Lestari Prasetyo Hidayat Wibowo Kurniawan".split()
 INCOMES = (*INCOME_CHOICES, 800_000, 1_750_000, 2_500_000)
 BORN_FROM, BORN_DAYS = date(1960, 1, 1), 16_800  # to 2005
@@ -81,7 +83,7 @@ class NikSpace:
 
 @cache
 def self_paid(income: int, jht: bool) -> int:
-    return monthly_contribution(income, jht, date.today()).self_paid
+    return monthly_contribution(income, jht, datetime.now(UTC).date()).self_paid
 
 
 class RowMaker:
@@ -146,7 +148,9 @@ class RowMaker:
             "jht": int(jht),
             "monthly_self_paid": self_paid(income, jht),
             "answers": json.dumps(answers, ensure_ascii=False),
-            "flags": json.dumps([] if home.replace(".", "") == nik[:4] else [str(Flag.HOME_DIFFERS_FROM_NIK)]),
+            "flags": json.dumps(
+                [] if home.replace(".", "") == nik[:4] else [str(Flag.HOME_DIFFERS_FROM_NIK)]
+            ),
             "event_code": "ev_KP2026" if rng.random() < 0.1 else None,
             "consent_at": (submitted - timedelta(minutes=6)).isoformat(),
             "consent_version": "1",
@@ -176,7 +180,9 @@ async def insertable_columns(repo: SqliteRepository, offered: set[str]) -> list[
         table = list(await cursor.fetchall())
     missing = [r[1] for r in table if r[3] and r[4] is None and not r[5] and r[1] not in offered]
     if missing:
-        raise RuntimeError(f"submissions has required columns the benchmark does not fill: {missing}")
+        raise RuntimeError(
+            f"submissions has required columns the benchmark does not fill: {missing}"
+        )
     return [r[1] for r in table if r[1] in offered]
 
 
@@ -184,7 +190,9 @@ async def fill(repo: SqliteRepository, maker: RowMaker) -> None:
     """Insert every row, TRANSACTION rows per transaction, and move the reference counters on."""
     columns = await insertable_columns(repo, set(maker.row(0)))
     maker.sequence.clear()
-    sql = f"INSERT INTO submissions ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
+    sql = (
+        f"INSERT INTO submissions ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
+    )
     await repo.db.execute("BEGIN IMMEDIATE")
     for number, chunk in enumerate(maker.chunks(columns), start=1):
         await repo.db.executemany(sql, chunk)
@@ -223,7 +231,9 @@ async def expect(found: Awaitable[Any], what: str) -> None:
         raise AssertionError(f"look-up found nothing: {what}")
 
 
-async def time_lookups(repo: SqliteRepository, maker: RowMaker) -> tuple[float, float, float, float | None]:
+async def time_lookups(
+    repo: SqliteRepository, maker: RowMaker
+) -> tuple[float, float, float, float | None]:
     """Median of RUNS of each look-up, different rows each time."""
     picks = [maker.rng.randrange(maker.rows) for _ in range(RUNS)]
     rows = [maker.row(i) for i in picks]  # regenerated: same NIK; reference/extras differ
@@ -235,13 +245,21 @@ async def time_lookups(repo: SqliteRepository, maker: RowMaker) -> tuple[float, 
     reference = [
         await officer_ms(repo, lambda s, r=r: expect(s.get(r), r), None) for r in references
     ]
-    nik = [await officer_ms(repo, lambda s, n=n: expect(s.search("nik", n, 20), n), None) for n in niks]
-    queue = [await officer_ms(repo, lambda s: expect(s.queue(10, 0), "queue"), None) for _ in picks]
+    nik = [
+        await officer_ms(repo, lambda s, n=n: expect(s.search("nik", n, 20), n), None)
+        for n in niks
+    ]
+    queue = [
+        await officer_ms(repo, lambda s: expect(s.queue(10, 0), "queue"), None) for _ in picks
+    ]
     branch = None
     if "branch" in rows[0]:
         scope = (rows[0]["branch"],)
         branch = median(
-            [await officer_ms(repo, lambda s: expect(s.queue(10, 0), "branch queue"), scope) for _ in picks]
+            [
+                await officer_ms(repo, lambda s: expect(s.queue(10, 0), "branch queue"), scope)
+                for _ in picks
+            ]
         )
     return median(reference), median(nik), median(queue), branch
 

@@ -34,9 +34,11 @@ import os
 import platform
 import sys
 import tempfile
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from driver import Stream, drive
 from echo import EchoStore, echo_application, writing_echo_application
@@ -47,6 +49,8 @@ from registration import MODES, FlowRun, run_flow, spread, warm_up
 from rows import TARGET_MS, Lookups, run_rows
 from workers import Worker, make_workers
 
+T = TypeVar("T")
+STARTED = time.perf_counter()
 RATIO_TARGET = 2.0  # c/b
 MESSAGES_TARGET = 15  # sent messages per registration
 
@@ -55,12 +59,24 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--quick", action="store_true", help="N=100, rows=20,000 (under a minute)")
     parser.add_argument("--workers", type=int, help="workers registering at once (default 1000)")
-    parser.add_argument("--rows", type=int, help="synthetic submissions for look-ups (default 1,000,000; 0 skips)")
-    parser.add_argument("--loopback", action="store_true", help="also the echo bot over loopback HTTP")
-    parser.add_argument("--profile", action="store_true", help="cProfile the (c) run and print its top functions")
+    parser.add_argument(
+        "--rows", type=int, help="synthetic submissions for look-ups (default 1,000,000; 0 skips)"
+    )
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        help="rounds of (a), (b), (c) interleaved; medians (default 3 quick, 1)",
+    )
+    parser.add_argument(
+        "--loopback", action="store_true", help="also the echo bot over loopback HTTP"
+    )
+    parser.add_argument(
+        "--profile", action="store_true", help="cProfile the (c) run and print its top functions"
+    )
     args = parser.parse_args(argv)
     args.workers = args.workers or (100 if args.quick else 1000)
     args.rows = args.rows if args.rows is not None else (20_000 if args.quick else 1_000_000)
+    args.rounds = args.rounds or (3 if args.quick else 1)
     return args
 
 
@@ -83,9 +99,9 @@ async def run_echo(streams: list[Stream]) -> Timed:
         return await timed(lambda: drive(app, streams))
 
 
-async def run_echo_write(streams: list[Stream], directory: Path) -> Timed:
+async def run_echo_write(streams: list[Stream], database: Path) -> Timed:
     """(b): the echo bot writing one row per update."""
-    store = await EchoStore.open(directory / "echo.db")
+    store = await EchoStore.open(database)
     app = writing_echo_application(OfflineBotApi(), store)
     try:
         async with app:
@@ -97,7 +113,54 @@ async def run_echo_write(streams: list[Stream], directory: Path) -> Timed:
     return result
 
 
+@dataclass
+class Rounds:
+    """Every round's (a), (b) and (c, direct); each reported by its median round."""
+
+    echo: list[Timed] = field(default_factory=list)
+    write: list[Timed] = field(default_factory=list)
+    flow: list[FlowRun] = field(default_factory=list)
+
+    @property
+    def a(self) -> Timed:
+        return middle(self.echo, lambda t: t.cpu_us_per_update)
+
+    @property
+    def b(self) -> Timed:
+        return middle(self.write, lambda t: t.cpu_us_per_update)
+
+    @property
+    def c(self) -> FlowRun:
+        return middle(self.flow, lambda r: r.timed.cpu_us_per_update)
+
+
+def middle(items: list[T], key: Callable[[T], float]) -> T:
+    """The median item by ``key`` (the upper one of an even count)."""
+    return sorted(items, key=key)[len(items) // 2]
+
+
+async def run_rounds(
+    rounds: int, workers: list[Worker], streams: list[Stream], build: UpdateJson, tmp: Path
+) -> Rounds:
+    """(a), (b), (c) one after the other, ``rounds`` times: a busy neighbour on a shared machine
+    then slows all three alike instead of one."""
+    texts = echo_streams(workers, streams, build)
+    expected = {worker.nik for worker in workers}
+    found = Rounds()
+    for number in range(rounds):
+        progress(f"round {number + 1} of {rounds}: (a) echo, (b) echo + SQLite, (c) registration")
+        found.echo.append(await run_echo(texts))
+        found.write.append(await run_echo_write(texts, tmp / f"echo-{number}.db"))
+        found.flow.append(await run_flow(MODES[0], streams, expected))
+    return found
+
+
 # --- printing ---------------------------------------------------------------------------------------
+
+
+def progress(message: str) -> None:
+    """What is running now, on stderr (stdout is the report)."""
+    print(f"[{time.perf_counter() - STARTED:6.1f} s] {message}", file=sys.stderr, flush=True)
 
 
 def verdict(ok: bool) -> str:
@@ -106,16 +169,32 @@ def verdict(ok: bool) -> str:
 
 def print_machine() -> None:
     model = next(
-        (line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines() if line.startswith("model name")),
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
         platform.processor() or "?",
     )
     print(f"machine: {os.cpu_count()} CPUs, {model}, Python {platform.python_version()}")
 
 
-def print_cpu(a: Timed, b: Timed, c: FlowRun) -> None:
-    print("\nCPU per update (process_time around the update loop / updates):")
-    for label, run in (("(a) echo", a), ("(b) echo + SQLite upsert", b), ("(c) BPU registration", c.timed)):
-        print(f"  {label:28} {run.cpu_us_per_update:8.0f} µs  ({run.count} updates, {run.per_second:.0f}/s wall)")
+def print_cpu(rounds: Rounds) -> None:
+    a, b, c = rounds.a, rounds.b, rounds.c
+    print(
+        "\nCPU per update (process_time around the update loop / updates;"
+        f" median of {len(rounds.flow)} round(s), each round a, b, c):"
+    )
+    for label, run, every in (
+        ("(a) echo", a, rounds.echo),
+        ("(b) echo + SQLite upsert", b, rounds.write),
+        ("(c) BPU registration", c.timed, [r.timed for r in rounds.flow]),
+    ):
+        all_rounds = " / ".join(f"{t.cpu_us_per_update:.0f}" for t in every)
+        print(
+            f"  {label:28} {run.cpu_us_per_update:6.0f} µs  ({run.count} updates,"
+            f" {run.per_second:.0f}/s wall; rounds {all_rounds})"
+        )
     ratio_b = c.timed.cpu_us_per_update / b.cpu_us_per_update
     print(f"  c/a = {c.timed.cpu_us_per_update / a.cpu_us_per_update:.2f}")
     print(f"  c/b = {ratio_b:.2f}  target ≤ {RATIO_TARGET:g}: {verdict(ratio_b <= RATIO_TARGET)}")
@@ -124,7 +203,9 @@ def print_cpu(a: Timed, b: Timed, c: FlowRun) -> None:
 def print_flow(c: FlowRun, workers: int) -> None:
     check = c.check
     completed = max(check.completed, 1)
-    print(f"\n(c) {workers} workers at once, {c.timed.count} updates ({c.timed.count / workers:.1f} per worker):")
+    print(
+        f"\n(c) {workers} workers at once, {c.timed.count} updates ({c.timed.count / workers:.1f} per worker):"
+    )
     print(
         f"  wall latency per update: p50 {percentile(c.latencies, 0.5) * 1000:.1f} ms,"
         f" p99 {percentile(c.latencies, 0.99) * 1000:.1f} ms (every worker in flight at once:"
@@ -169,19 +250,35 @@ def print_loopback(results: list[BurstResult]) -> None:
 
 
 def print_rows(found: Lookups) -> None:
-    print(f"\n--rows {found.rows}: filled in {found.fill_s:.1f} s, {found.bytes_per_submission:.0f} bytes per submission")
-    lines = [("reference (OfficerSession.get)", found.reference_ms), ("NIK (search 'nik')", found.nik_ms), ("queue first page (queue(10, 0))", found.queue_ms)]
+    print(
+        f"\n--rows {found.rows}: filled in {found.fill_s:.1f} s, {found.bytes_per_submission:.0f} bytes per submission"
+    )
+    lines = [
+        ("reference (OfficerSession.get)", found.reference_ms),
+        ("NIK (search 'nik')", found.nik_ms),
+        ("queue first page (queue(10, 0))", found.queue_ms),
+    ]
     if found.branch_queue_ms is not None:
         lines.append(("queue, one branch's officer", found.branch_queue_ms))
     for label, ms in lines:
-        print(f"  {label:34} median {ms:7.2f} ms  target < {TARGET_MS:g}: {verdict(ms < TARGET_MS)}")
+        print(
+            f"  {label:34} median {ms:7.2f} ms  target < {TARGET_MS:g}: {verdict(ms < TARGET_MS)}"
+        )
 
 
 # --- the whole run ---------------------------------------------------------------------------------
 
 
-def summary(a: Timed, b: Timed, runs: list[FlowRun], rss: float, found: Lookups | None, loop: list[BurstResult]) -> dict[str, Any]:
-    c = runs[0]
+def summary(
+    rounds: Rounds,
+    modes: list[FlowRun],
+    rss: float,
+    found: Lookups | None,
+    loop: list[BurstResult],
+) -> dict[str, Any]:
+    """Every number, for the JSON line."""
+    a, b, c = rounds.a, rounds.b, rounds.c
+    every = rounds.flow + modes
     completed = max(c.check.completed, 1)
     result: dict[str, Any] = {
         "cpu_us_per_update_echo": round(a.cpu_us_per_update, 1),
@@ -189,17 +286,20 @@ def summary(a: Timed, b: Timed, runs: list[FlowRun], rss: float, found: Lookups 
         "cpu_us_per_update_flow": round(c.timed.cpu_us_per_update, 1),
         "ratio_flow_vs_echo": round(c.timed.cpu_us_per_update / a.cpu_us_per_update, 2),
         "ratio_flow_vs_write": round(c.timed.cpu_us_per_update / b.cpu_us_per_update, 2),
+        "rounds": len(rounds.flow),
         "p50_ms": round(percentile(c.latencies, 0.5) * 1000, 2),
         "p99_ms": round(percentile(c.latencies, 0.99) * 1000, 2),
         "peak_rss_mb": round(rss, 1),
         "workers": c.check.expected,
         "updates": c.timed.count,
-        "lost": sum(r.check.lost for r in runs),
-        "duplicated": sum(r.check.duplicated for r in runs),
+        "lost": sum(r.check.lost for r in every),
+        "duplicated": sum(r.check.duplicated for r in every),
         "api_calls_per_registration": round(sum(c.calls.values()) / completed, 2),
         "messages_per_registration": round(c.sends / completed, 2),
         "edits_per_registration": round(c.touches / completed, 2),
-        "cpu_us_per_update_flow_by_mode": {r.mode: round(r.timed.cpu_us_per_update, 1) for r in runs},
+        "cpu_us_per_update_flow_by_mode": {
+            r.mode: round(r.timed.cpu_us_per_update, 1) for r in [c, *modes]
+        },
         "rows": found.rows if found else 0,
         "lookup_ref_ms": round(found.reference_ms, 3) if found else None,
         "lookup_nik_ms": round(found.nik_ms, 3) if found else None,
@@ -207,7 +307,9 @@ def summary(a: Timed, b: Timed, runs: list[FlowRun], rss: float, found: Lookups 
         "bytes_per_submission": round(found.bytes_per_submission, 1) if found else None,
     }
     if loop:
-        result["loopback_cpu_ms_per_update"] = {r.label: {"cold": round(r.cold_ms, 3), "warm": round(r.warm_ms, 3)} for r in loop}
+        result["loopback_cpu_ms_per_update"] = {
+            r.label: {"cold": round(r.cold_ms, 3), "warm": round(r.warm_ms, 3)} for r in loop
+        }
     return result
 
 
@@ -220,19 +322,27 @@ async def main(args: argparse.Namespace) -> int:
     expected = {worker.nik for worker in workers}
     await warm_up()
     with tempfile.TemporaryDirectory(prefix="bpu-bench-") as tmp:
-        a = await run_echo(echo_streams(workers, streams, build))
-        b = await run_echo_write(echo_streams(workers, streams, build), Path(tmp))
-        runs = [await run_flow(MODES[0], streams, expected)]
+        rounds = await run_rounds(args.rounds, workers, streams, build, Path(tmp))
         rss = peak_rss_mb()
-        runs += [await run_flow(mode, streams, expected) for mode in MODES[1:]]
+        progress("(c) through the updater queue, concurrent_updates True and False")
+        modes = [await run_flow(mode, streams, expected) for mode in MODES[1:]]
         # Profiled separately: cProfile slows the run it watches.
-        profiled = await run_flow(MODES[0], streams, expected, profile=True) if args.profile else None
+        if args.profile:
+            progress("(c) once more under cProfile")
+        profiled = (
+            await run_flow(MODES[0], streams, expected, profile=True) if args.profile else None
+        )
+        if args.loopback:
+            progress("--loopback: echo bot over HTTP")
         loop = await run_loopback() if args.loopback else []
+        if args.rows:
+            progress(f"--rows {args.rows}: filling a database, then officer look-ups")
         found = await run_rows(Path(tmp), args.rows) if args.rows else None
-    print_cpu(a, b, runs[0])
-    print_flow(runs[0], args.workers)
+        progress("done")
+    print_cpu(rounds)
+    print_flow(rounds.c, args.workers)
     print(f"  peak RSS after (c): {rss:.0f} MiB (whole process, ru_maxrss)")
-    print_modes(runs)
+    print_modes([rounds.c, *modes])
     if loop:
         print_loopback(loop)
     if found:
@@ -240,8 +350,9 @@ async def main(args: argparse.Namespace) -> int:
     if profiled is not None:
         print("\ncProfile of (c) direct, a separate run (CPU of the event loop's thread only):")
         print(profiled.profile)
-    print(f"\nerrors logged by the bot: {errors.count}" + (f" (first: {errors.first})" if errors.first else ""))
-    result = summary(a, b, runs, rss, found, loop)
+    first = f" (first: {errors.first})" if errors.first else ""
+    print(f"\nerrors logged by the bot: {errors.count}{first}")
+    result = summary(rounds, modes, rss, found, loop)
     result["errors"] = errors.count
     print(json.dumps(result))
     return 1 if result["lost"] or result["duplicated"] or errors.count else 0

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from offline import UpdateJson
@@ -24,7 +24,7 @@ from bot.regions import PAPUA_PROVINCES, all_regions, match_region
 from bot.text import clean_address, clean_name, clean_place
 from bot.validation import Invalid
 
-TODAY = date.today()
+TODAY = datetime.now(UTC).date()
 FIRST = date(1960, 1, 1)
 LAST = date(2005, 12, 31)  # everyone is at least 20
 MONTHS = (
@@ -216,9 +216,9 @@ def mobile(rng: random.Random) -> str:
 def typed_phone(rng: random.Random, national: str) -> str:
     """The number in one of the ways people write it."""
     groups = f"{national[:3]} {national[3:7]} {national[7:]}"
+    dashed = f"0{national[:3]}-{national[3:7]}-{national[7:]}"
     typed = rng.choice(
-        (f"0{national}", f"0{national[:3]}-{national[3:7]}-{national[7:]}", f"+62 {groups}")
-        + (f"62{national}", groups, f"0{groups}")
+        (f"0{national}", dashed, f"+62 {groups}", f"62{national}", groups, f"0{groups}")
     )
     assert not isinstance(normalize_mobile(typed), Invalid), typed
     return typed

@@ -239,3 +239,13 @@ class EventSummary:
     consented: int
     submitted: int
     approved: int
+
+
+@dataclass(frozen=True)
+class ExportFilter:
+    """Which submissions: all in scope, one event's, the sponsored ones, or a date range (WIB)."""
+
+    event_code: str | None = None
+    sponsored: bool = False
+    start: date | None = None
+    end: date | None = None  # inclusive

@@ -31,6 +31,7 @@ CHATTY = {
     "httpx": logging.WARNING,
     "httpcore": logging.WARNING,
     "uvicorn.access": logging.WARNING,
+    "apscheduler": logging.WARNING,
 }
 
 

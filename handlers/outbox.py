@@ -40,10 +40,16 @@ def backoff(attempts: int) -> timedelta:
     return timedelta(seconds=min(5 * 2**attempts, 3600))
 
 
-async def deliver_due(repo: Repository, send: Sender, now: datetime) -> int:
-    """Deliver what is due now; returns how many were sent."""
+async def deliver_due(
+    repo: Repository, send: Sender, now: datetime, lease: timedelta = timedelta(seconds=30)
+) -> int:
+    """Deliver what is due now; returns how many were sent.
+
+    Rows are claimed for ``lease`` first, so two bot processes never send the same one; a send
+    that crashed mid-way is offered again when the lease runs out (at least once).
+    """
     sent = 0
-    for item in await repo.due_notifications(now, BATCH):
+    for item in await repo.due_notifications(now, BATCH, lease):
         try:
             await send(item)
         except Undeliverable as error:

@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import TextIO
 
 from bot.flow.context import FlowConfig
-from bot.flow.events import Command, Incoming, Keyboard, Press, Reply, Text
+from bot.flow.events import Command, Incoming, Keyboard, Msg, Press, Reply, Text
+from bot.i18n import N_
 from bot.officers import officer_command
 from bot.officers.desk import OfficerDesk
 from bot.render import render_msg, render_text
@@ -87,7 +88,11 @@ class TerminalChat:
         event = self.parse(line)
         now = self.clock()
         asked = officer_command(event)
-        replies = await self.desk.handle(self.user_id, *asked, now) if asked else None
+        replies = None
+        if asked is not None and asked[0] == "impor" and asked[1]:
+            replies = await self.import_file(Path(asked[1]), now)
+        elif asked is not None:
+            replies = await self.desk.handle(self.user_id, *asked, now, self.lang)
         if replies is None and isinstance(event, Text):
             replies = await self.desk.handle_text(self.user_id, event.text, now)
         if replies is None:
@@ -102,6 +107,15 @@ class TerminalChat:
         for reply in replies:
             self.show(reply)
         await deliver_due(self.repo, self.deliver, self.clock())
+
+    async def import_file(self, path: Path, now: datetime) -> list[Reply] | None:
+        """'/impor path/to/file.xlsx': the terminal's way of sending a document."""
+        if not await asyncio.to_thread(path.is_file):
+            return [Reply(parts=(Msg(N_("Berkas {path} tidak ada."), {"path": str(path)}),))]
+        data = await asyncio.to_thread(path.read_bytes)
+        return await self.desk.import_document(
+            self.user_id, path.name, data, "/impor", now, self.lang
+        )
 
     async def deliver(self, item: OutboxItem) -> None:
         """Print a notification addressed to a terminal user."""

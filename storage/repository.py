@@ -8,12 +8,15 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from bot.domain import (
         Decision,
         DecisionResult,
         EventDraft,
         EventInfo,
         EventSummary,
+        ExportFilter,
         FixTarget,
         Officer,
         Sponsor,
@@ -53,6 +56,19 @@ class CardNotes:
 
     erasure_requested_at: datetime | None
     undeliverable: int
+
+
+@dataclass(frozen=True)
+class Statistics:
+    """Counts for /statistik: the funnel, where drafts stopped, and breakdowns (value, count)."""
+
+    opened: int
+    consented: int
+    by_status: dict[Status, int]
+    stopped_at: list[tuple[str, int]]
+    by_occupation: list[tuple[str, int]]
+    by_region: list[tuple[str, int]]
+    by_sex: list[tuple[str, int]]
 
 
 @dataclass(frozen=True)
@@ -150,6 +166,10 @@ class OfficerSession(Protocol):
 
     async def card_notes(self, reference: str) -> CardNotes: ...
 
+    async def statistics(
+        self, event_code: str | None, in_progress: frozenset[str]
+    ) -> Statistics: ...
+
     async def create_event(self, draft: EventDraft, by: str, now: datetime) -> None: ...
 
     async def events(self, limit: int) -> list[EventSummary]: ...
@@ -172,7 +192,11 @@ class Repository(Protocol):
 
     def officer(self) -> AbstractAsyncContextManager[OfficerSession]: ...
 
-    async def due_notifications(self, now: datetime, limit: int) -> list[OutboxItem]: ...
+    async def due_notifications(
+        self, now: datetime, limit: int, lease: timedelta = ...
+    ) -> list[OutboxItem]:
+        """Claim what is due: not offered again until ``lease`` has passed (or it fails)."""
+        ...
 
     async def mark_sent(self, item_id: int, now: datetime) -> None: ...
 
@@ -185,6 +209,12 @@ class Repository(Protocol):
     async def bootstrap_admins(self, user_ids: tuple[int, ...], now: datetime) -> None: ...
 
     async def has_dialog(self, user_id: str) -> bool: ...
+
+    async def export(
+        self, branches: tuple[str, ...] | None, chosen: ExportFilter, fmt: str, out: Path
+    ) -> int:
+        """Write an export without holding up other updates; returns the row count."""
+        ...
 
     async def outbox_backlog(self) -> int: ...
 

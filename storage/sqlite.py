@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import asyncio
 import json
+import multiprocessing
 import sqlite3
 from collections.abc import AsyncIterator, Iterable
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import asynccontextmanager
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta, timezone
@@ -26,6 +28,7 @@ from bot.domain import (
     EventDraft,
     EventInfo,
     EventSummary,
+    ExportFilter,
     FixTarget,
     Flag,
     Officer,
@@ -41,7 +44,8 @@ from bot.domain import (
 from bot.flow.events import Reply, reply_from_data, reply_to_data
 from bot.flow.state import Conversation
 from bot.flow.summary import SubmissionDraft
-from storage.repository import CardNotes, Erasure, Housekeeping, OutboxItem
+from storage.export import export_submissions
+from storage.repository import CardNotes, Erasure, Housekeeping, OutboxItem, Statistics
 
 WIB = timezone(timedelta(hours=7))
 _BLOCKING = tuple(str(s) for s in BLOCKING_STATUSES)
@@ -743,6 +747,67 @@ class SqliteOfficerSession(_Transaction):
         )
         return int(row["n"]) if row else 0
 
+    async def statistics(self, event_code: str | None, in_progress: frozenset[str]) -> Statistics:
+        scope, args = self._in_scope()
+        where, where_args = scope, list(args)
+        if event_code is not None:
+            where, where_args = f"{scope} AND event_code = ?", [*args, event_code]
+        by_status = {
+            Status(r[0]): r[1]
+            for r in await self.all(
+                f"SELECT status, count(*) FROM submissions WHERE {where} GROUP BY status",
+                *where_args,
+            )
+        }
+        breakdown = {}
+        for column in ("occupation", "home_code", "sex"):
+            breakdown[column] = [
+                (r[0], r[1])
+                for r in await self.all(
+                    f"SELECT {column}, count(*) AS n FROM submissions WHERE {where}"
+                    f" GROUP BY {column} ORDER BY n DESC LIMIT 12",
+                    *where_args,
+                )
+            ]
+        events_where = scope
+        events_args = list(args)
+        if event_code is not None:
+            events_where, events_args = f"{scope} AND code = ?", [*args, event_code]
+        codes = f"SELECT code FROM events WHERE {events_where}"
+        counts = dict(
+            (r[0], r[1])
+            for r in await self.all(
+                f"SELECT kind, sum(count) FROM event_counts WHERE event_code IN ({codes})"
+                " GROUP BY kind",
+                *events_args,
+            )
+        )
+        steps = tuple(sorted(in_progress))
+        marks = ", ".join("?" for _ in steps)
+        drafts_of = (
+            f" AND event_code IN ({codes})"
+            if event_code is not None or self._scope is not None
+            else ""
+        )
+        stopped = [
+            (r[0], r[1])
+            for r in await self.all(
+                f"SELECT step, count(*) AS n FROM conversations WHERE step IN ({marks}){drafts_of}"
+                " GROUP BY step ORDER BY n DESC",
+                *steps,
+                *(events_args if drafts_of else []),
+            )
+        ]
+        return Statistics(
+            opened=int(counts.get("opened", 0)),
+            consented=int(counts.get("consented", 0)),
+            by_status=by_status,
+            stopped_at=stopped,
+            by_occupation=breakdown["occupation"],
+            by_region=breakdown["home_code"],
+            by_sex=breakdown["sex"],
+        )
+
     async def card_notes(self, reference: str) -> CardNotes:
         erasure = await self.one(
             "SELECT requested_at FROM erasure_requests WHERE reference = ?", reference
@@ -762,9 +827,11 @@ class SqliteOfficerSession(_Transaction):
 class SqliteRepository:
     """The SQLite implementation of storage.repository.Repository."""
 
-    def __init__(self, db: aiosqlite.Connection) -> None:
+    def __init__(self, db: aiosqlite.Connection, path: str = ":memory:") -> None:
         self.db = db
+        self.path = path
         self._lock = asyncio.Lock()
+        self._exporter: ProcessPoolExecutor | None = None
 
     @classmethod
     async def open(cls, url: str) -> SqliteRepository:
@@ -779,7 +846,7 @@ class SqliteRepository:
         await db.execute("PRAGMA busy_timeout = 10000")
         await db.execute("PRAGMA foreign_keys = ON")
         await migrate(db)
-        return cls(db)
+        return cls(db, path)
 
     @asynccontextmanager
     async def _transaction(self) -> AsyncIterator[None]:
@@ -804,14 +871,22 @@ class SqliteRepository:
         async with self._transaction():
             yield SqliteOfficerSession(self.db)
 
-    async def due_notifications(self, now: datetime, limit: int) -> list[OutboxItem]:
-        async with self._lock:
+    async def due_notifications(
+        self, now: datetime, limit: int, lease: timedelta = timedelta(seconds=30)
+    ) -> list[OutboxItem]:
+        """Claim the due notifications: their next attempt moves a lease ahead, so another
+        process (or the next round here) does not send them too; a crash re-sends after it."""
+        async with self._transaction():
             async with self.db.execute(
                 "SELECT id, channel, user_id, lang, payload, attempts FROM outbox"
                 " WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY id LIMIT ?",
                 (_iso(now), limit),
             ) as cursor:
                 rows = await cursor.fetchall()
+            await self.db.executemany(
+                "UPDATE outbox SET next_attempt_at = ? WHERE id = ?",
+                [(_iso(now + lease), r["id"]) for r in rows],
+            )
         return [
             OutboxItem(
                 id=r["id"],
@@ -905,5 +980,21 @@ class SqliteRepository:
             )
         return len(stalled), purged.rowcount
 
+    async def export(
+        self, branches: tuple[str, ...] | None, chosen: ExportFilter, fmt: str, out: Path
+    ) -> int:
+        """Write an export in a worker process (see storage.export); returns the row count."""
+        if self._exporter is None:
+            # Spawned, not forked: the child must not inherit the event loop or the connection.
+            context = multiprocessing.get_context("spawn")
+            self._exporter = ProcessPoolExecutor(max_workers=1, mp_context=context)
+        loop = asyncio.get_running_loop()
+        scope = list(branches) if branches is not None else None
+        return await loop.run_in_executor(
+            self._exporter, export_submissions, self.path, scope, chosen, fmt, str(out)
+        )
+
     async def close(self) -> None:
+        if self._exporter is not None:
+            self._exporter.shutdown(wait=True)
         await self.db.close()

@@ -52,9 +52,14 @@ class Telegram:
     """The real Application fed Update JSON, its Bot API calls recorded."""
 
     def __init__(
-        self, app: Application, request: RecordingRequest, repo: SqliteRepository
-    ) -> None:  # type: ignore[type-arg]
+        self,
+        app: Application,  # type: ignore[type-arg]
+        request: RecordingRequest,
+        repo: SqliteRepository,
+        settings: Settings,
+    ) -> None:
         self.app = app
+        self.settings = settings
         self.request = request
         self.repo = repo
         self.updates = Updates()
@@ -90,7 +95,7 @@ async def telegram(settings: Settings, repo: SqliteRepository) -> AsyncIterator[
     request = RecordingRequest()
     app = build_application(settings, repo, request=request, rate_limiter=False)
     await app.initialize()
-    yield Telegram(app, request, repo)
+    yield Telegram(app, request, repo, settings)
     await app.shutdown()
 
 

@@ -32,6 +32,7 @@ class RecordingRequest(BaseRequest):
 
     calls: list[Call] = field(default_factory=list)
     fail: Callable[[Call], tuple[int, str] | None] | None = None
+    files: dict[str, bytes] = field(default_factory=dict)  # file_id → content, for downloads
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1000))
 
     @property
@@ -54,9 +55,16 @@ class RecordingRequest(BaseRequest):
         connect_timeout: Any = None,
         pool_timeout: Any = None,
     ) -> tuple[int, bytes]:
+        if "/file/bot" in url:  # a download of a file the user sent
+            return 200, self.files[url.rsplit("/", 1)[-1]]
         name = url.rsplit("/", 1)[-1]
-        params = request_data.parameters if request_data else {}
-        call = Call(name, dict(params))
+        params = dict(request_data.parameters) if request_data else {}
+        if request_data is not None and request_data.contains_files:
+            # Uploaded files (photos, documents): keep their bytes under the parameter's name.
+            for key, value in (request_data.multipart_data or {}).items():
+                if isinstance(value, tuple):
+                    params[key] = value[1]
+        call = Call(name, params)
         if name != "getMe":
             self.calls.append(call)
         if self.fail is not None and (failure := self.fail(call)) is not None:
@@ -70,6 +78,14 @@ class RecordingRequest(BaseRequest):
     def _result(self, name: str, params: dict[str, Any]) -> Any:
         if name == "getMe":
             return BOT_USER
+        if name == "getFile":
+            file_id = str(params["file_id"])
+            return {
+                "file_id": file_id,
+                "file_unique_id": file_id,
+                "file_size": len(self.files.get(file_id, b"")),
+                "file_path": f"documents/{file_id}",
+            }
         if name in ("sendMessage", "editMessageText", "sendPhoto", "sendDocument"):
             chat_id = params.get("chat_id", 1)
             return {
@@ -165,6 +181,16 @@ class Updates:
             "update_id": next(self._ids),
             "message": self._message(user_id, "id", contact=contact),
         }
+
+    def document(
+        self, user_id: int, file_id: str, file_name: str, caption: str | None = None
+    ) -> dict[str, Any]:
+        """A file sent as a document (with an optional caption)."""
+        document = {"file_id": file_id, "file_unique_id": file_id, "file_name": file_name}
+        extra: dict[str, Any] = {"document": document}
+        if caption:
+            extra["caption"] = caption
+        return {"update_id": next(self._ids), "message": self._message(user_id, "id", **extra)}
 
     def sticker(self, user_id: int) -> dict[str, Any]:
         """A sticker, which the flow cannot read."""

@@ -17,7 +17,7 @@ from bot.domain import Decision, Officer, Role, Status
 from bot.flow.context import FlowConfig
 from bot.flow.events import Block, Button, Msg, Reply
 from bot.i18n import N_
-from bot.officers import admin, dialogs, events, sponsors
+from bot.officers import admin, dialogs, events, reports, sponsors
 from bot.officers.views import (
     STATUS_LABELS,
     already_decided,
@@ -46,9 +46,17 @@ class Request:
     officer: Officer
     args: str
     now: datetime
+    lang: str = "id"
 
 
-Command = Callable[["OfficerDesk", Request], Awaitable[list[Reply]]]
+@dataclass(frozen=True)
+class Later:
+    """Work a command hands back to run after its transaction (a long export)."""
+
+    run: Callable[[], Awaitable[list[Reply]]]
+
+
+Command = Callable[["OfficerDesk", Request], Awaitable["list[Reply] | Later"]]
 
 
 class OfficerDesk:
@@ -72,8 +80,13 @@ class OfficerDesk:
         """The branch names officers may be assigned to: the branch table's and the default."""
         return frozenset(self.config.branches.values()) | {self.config.default_branch}
 
+    @staticmethod
+    def later(run: Callable[[], Awaitable[list[Reply]]]) -> Later:
+        """Defer ``run`` until the command's transaction has ended."""
+        return Later(run)
+
     async def handle(
-        self, user_id: str, command: str, args: str, now: datetime
+        self, user_id: str, command: str, args: str, now: datetime, lang: str = "id"
     ) -> list[Reply] | None:
         """Run a command; None when the user is not an officer (the flow answers them)."""
         async with self.repo.officer() as session:
@@ -86,7 +99,41 @@ class OfficerDesk:
                 return [text(N_("Perintah petugas tidak dikenal."))]
             if command in admin.COMMANDS and officer.role is not Role.ADMIN:
                 return [text(N_("Perintah ini hanya untuk admin."))]
-            return await run(self, Request(session, officer, args.strip(), now))
+            result = await run(self, Request(session, officer, args.strip(), now, lang))
+        # Long work runs here, outside the transaction, so other updates are not held up.
+        return await result.run() if isinstance(result, Later) else result
+
+    async def import_document(
+        self,
+        user_id: str,
+        filename: str,
+        data: bytes,
+        caption: str,
+        now: datetime,
+        lang: str = "id",
+    ) -> list[Reply] | None:
+        """A spreadsheet sent with the caption /impor or after /impor; None if it is not one."""
+        async with self.repo.officer() as session:
+            officer = await session.officer(user_id)
+            if officer is None:
+                return None
+            state = await session.dialog(user_id)
+            waiting = state is not None and state.get("action") == "impor"
+            if not waiting and not caption.strip().lower().startswith("/impor"):
+                return None
+            session.restrict(officer.scope)
+            return await reports.apply_import(
+                self, Request(session, officer, "", now, lang), filename, data
+            )
+
+    async def wants_document(self, user_id: str, caption: str) -> bool:
+        """Whether a document from this user should be read as an /impor file (officers only:
+        nobody else's files are downloaded)."""
+        if not caption.strip().lower().startswith("/impor"):
+            if not await self.repo.has_dialog(user_id):
+                return False
+        async with self.repo.officer() as session:
+            return await session.officer(user_id) is not None
 
     async def handle_text(self, user_id: str, typed: str, now: datetime) -> list[Reply] | None:
         """Typed text during an officer's decision dialog; None when there is no dialog."""
@@ -300,6 +347,7 @@ COMMANDS: dict[str, Command] = {
     **admin.COMMANDS,
     **events.COMMANDS,
     **sponsors.COMMANDS,
+    **reports.COMMANDS,
 }
 
 # Typed text in a dialog goes to the dialog that asked for it (decisions by default).

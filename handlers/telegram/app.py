@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -23,7 +25,7 @@ from handlers.locks import UserLocks
 from handlers.outbox import deliver_due
 from handlers.telegram.delivery import telegram_sender
 from handlers.telegram.errors import on_error
-from handlers.telegram.officer import on_officer_update
+from handlers.telegram.officer import on_document, on_officer_update
 from handlers.telegram.services import KEY, Services, utcnow
 from handlers.telegram.worker import on_worker_update
 from storage.repository import Repository
@@ -64,6 +66,7 @@ def build_application(
         [
             CommandHandler(sorted(OFFICER_COMMANDS), on_officer_update),
             CallbackQueryHandler(on_officer_update, pattern=r"^off:"),
+            MessageHandler(filters.Document.ALL & filters.UpdateType.MESSAGE, on_document),
             MessageHandler(filters.UpdateType.MESSAGES, on_worker_update),
             CallbackQueryHandler(on_worker_update),
         ]
@@ -82,7 +85,8 @@ def build_application(
 async def deliver_outbox(context: ContextTypes.DEFAULT_TYPE) -> None:
     """Delivers due notifications from the database (survives restarts: nothing kept in memory)."""
     services = Services.of(context)
-    await deliver_due(services.repo, telegram_sender(context.bot), utcnow())
+    lease = timedelta(seconds=services.settings.outbox_lease_seconds)
+    await deliver_due(services.repo, telegram_sender(context.bot), utcnow(), lease)
 
 
 async def housekeeping(context: ContextTypes.DEFAULT_TYPE) -> None:

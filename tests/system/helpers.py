@@ -49,6 +49,7 @@ def bot_env(fake: FakeTelegram, database: Path, **settings: str) -> dict[str, st
         DATABASE_URL=f"sqlite:///{database}",
         OFFICER_IDS=str(OFFICER),
         LOG_LEVEL="INFO",
+        OUTBOX_LEASE_SECONDS="3",  # a crashed send is retried after this (30 s in production)
         NO_PROXY="127.0.0.1,localhost",  # the bot's HTTP client must never leave this machine
         PYTHONUNBUFFERED="1",
     )

@@ -1,0 +1,191 @@
+"""Outreach events and sponsored contributions, through the real Application."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import re
+
+from PIL import Image
+
+from bot.settings import Settings
+from tests.conftest import NIK, OFFICER, WORKER, Telegram, create_event, query
+
+
+async def create_sponsor(
+    tg: Telegram,
+    quota: int = 2,
+    regions: str = "Kulon Progo, Bantul",
+    whole_region: bool = True,
+    occupations: tuple[str, ...] = (),
+) -> str:
+    """The admin creates a sponsor through /sponsor_baru; returns its id."""
+    await tg.text(OFFICER, "/sponsor_baru")
+    await tg.text(OFFICER, "Pemkab Kulon Progo 2026")
+    await tg.press(OFFICER, "off:s_dana:kabupaten")
+    await tg.text(OFFICER, "1-1-2026 sampai 31-12-2027")
+    await tg.text(OFFICER, str(quota))
+    await tg.text(OFFICER, regions)
+    for occupation in occupations:
+        await tg.press(OFFICER, f"off:s_pekerjaan:{occupation}")
+    await tg.press(OFFICER, "off:s_lanjut:")
+    done = await tg.press(OFFICER, f"off:s_cakupan:{1 if whole_region else 0}")
+    assert "dibuat" in done, done
+    return str(query_last_sponsor(tg))
+
+
+def query_last_sponsor(tg: Telegram) -> int:
+    import sqlite3
+
+    from storage.sqlite import database_path
+
+    with sqlite3.connect(database_path(tg.settings.database_url)) as db:
+        return int(db.execute("SELECT max(id) FROM sponsors").fetchone()[0])
+
+
+async def reach_summary(
+    tg: Telegram, user: int, nik: str, start: str = "/start", job: str = "occ:nelayan"
+) -> str:
+    await tg.text(user, start)
+    await tg.press(user, "consent:yes")
+    await tg.text(user, nik)
+    await tg.press(user, "nikok:yes")
+    await tg.text(user, "Sri Wahyuni")
+    await tg.text(user, "Kulon Progo")
+    await tg.text(user, f"0813 2222 {user % 10000:04d}")
+    await tg.text(user, "ya")
+    await tg.text(user, "Dusun Krebet RT 02")
+    await tg.press(user, job)
+    await tg.press(user, "inc:1000000")
+    return await tg.press(user, "jht:no")
+
+
+def nik_for(i: int) -> str:
+    return f"3401025203790{i + 100:03d}"
+
+
+async def test_an_event_gives_a_link_qr_and_poster(telegram: Telegram, settings: Settings) -> None:
+    code = await create_event(telegram, OFFICER, "Sosialisasi BPU Pasar Wates")
+    assert re.fullmatch(r"ev[A-Za-z0-9_-]{11}", code)
+    text = telegram.request.last_text(OFFICER)
+    assert f"https://t.me/bpu_bot?start={code}" in text
+    photos = [c for c in telegram.request.calls if c.method == "sendPhoto"]
+    documents = [c for c in telegram.request.calls if c.method == "sendDocument"]
+    assert len(photos) == 1 and len(documents) == 1
+    assert query(settings, "SELECT name, region_code, branch FROM events") == [
+        ("Sosialisasi BPU Pasar Wates", "34.01", "Yogyakarta")
+    ]
+
+
+async def test_the_link_greets_with_the_event_and_counts_opens(
+    telegram: Telegram, settings: Settings
+) -> None:
+    code = await create_event(telegram, OFFICER, "Sosialisasi Pasar Wates")
+    greeting = await telegram.text(WORKER, f"/start {code}")
+    assert "Sosialisasi Pasar Wates" in greeting
+    await telegram.press(WORKER, "consent:yes")
+    await telegram.text(WORKER + 1, f"/start {code}")
+    counts = dict(
+        query(
+            settings,
+            "SELECT kind, sum(count) FROM event_counts WHERE event_code = ? GROUP BY kind",
+            code,
+        )
+    )
+    assert counts == {"opened": 2, "consented": 1}
+    listing = await telegram.text(OFFICER, "/acara")
+    assert "dibuka 2" in listing and "setuju 1" in listing
+
+
+async def test_unknown_and_closed_codes_get_the_normal_flow(telegram: Telegram) -> None:
+    unknown = await telegram.text(WORKER, "/start evNOPE")
+    assert "tidak dikenal" in unknown and "Anda setuju" in unknown
+    code = await create_event(telegram, OFFICER)
+    await telegram.press(OFFICER, f"off:acara_tutup:{code}")
+    closed = await telegram.text(WORKER + 1, f"/start {code}")
+    assert "sudah ditutup" in closed and "Anda setuju" in closed
+
+
+async def test_an_eligible_worker_sees_the_sponsor_pay(
+    telegram: Telegram, settings: Settings
+) -> None:
+    await create_sponsor(telegram, quota=5)
+    summary = await reach_summary(telegram, WORKER, NIK)
+    assert "dibayar oleh Pemkab Kulon Progo 2026" in summary
+    assert "Anda bayar: Rp0 per bulan" in summary
+    assert "Rp10.000" in summary and "Rp6.800" in summary  # no PP 50/2025 relief for APBD
+    await telegram.press(WORKER, "sum:send")
+    assert query(settings, "SELECT sponsor_id, monthly_self_paid FROM submissions") == [(1, 0)]
+    report = await telegram.text(OFFICER, "/sponsor")
+    assert "terdaftar 1 dari kuota 5" in report
+
+
+async def test_jht_stays_self_paid_and_occupations_can_restrict(telegram: Telegram) -> None:
+    await create_sponsor(telegram, quota=5, occupations=("petani",))
+    summary = await reach_summary(telegram, WORKER, NIK)  # a fisher: not covered
+    assert "dibayar oleh" not in summary
+    summary = await reach_summary(telegram, WORKER + 1, nik_for(1), job="occ:petani")
+    assert "dibayar oleh" in summary
+
+
+async def test_events_only_sponsor_needs_the_event(telegram: Telegram) -> None:
+    sponsor = await create_sponsor(telegram, quota=5, whole_region=False)
+    assert "dibayar oleh" not in await reach_summary(telegram, WORKER, NIK)
+    code = await create_event(telegram, OFFICER, sponsor=sponsor)
+    summary = await reach_summary(telegram, WORKER + 1, nik_for(1), start=f"/start {code}")
+    assert "dibayar oleh" in summary
+
+
+async def test_the_quota_is_exact_under_concurrent_submissions(
+    telegram: Telegram, settings: Settings
+) -> None:
+    await create_sponsor(telegram, quota=3)
+    workers = [WORKER + i for i in range(8)]
+    for i, worker in enumerate(workers):
+        assert "dibayar oleh" in await reach_summary(telegram, worker, nik_for(i))
+    await asyncio.gather(
+        *(telegram.feed(telegram.updates.press(worker, "sum:send")) for worker in workers)
+    )
+    assert query(settings, "SELECT count(*) FROM submissions WHERE sponsor_id IS NOT NULL") == [
+        (3,)
+    ]
+    full = [w for w in workers if "sudah penuh" in telegram.request.last_text(w)]
+    assert len(full) == 5
+    # Those told the quota is full may go on, self-paid.
+    await telegram.press(full[0], "sum:send")
+    assert query(settings, "SELECT count(*) FROM submissions") == [(4,)]
+
+
+async def test_a_rejection_frees_a_place(telegram: Telegram, settings: Settings) -> None:
+    await create_sponsor(telegram, quota=1)
+    await reach_summary(telegram, WORKER, NIK)
+    answer = await telegram.press(WORKER, "sum:send")
+    reference = re.search(r"BPU-\d{4}-\d{6}", answer).group(0)  # type: ignore[union-attr]
+    assert "sudah penuh" in await reach_summary(telegram, WORKER + 1, nik_for(1))
+    await telegram.text(OFFICER, f"/tolak {reference} data tidak lengkap")
+    assert "dibayar oleh" in await reach_summary(telegram, WORKER + 2, nik_for(2))
+
+
+async def test_qr_and_poster_are_valid_pngs(telegram: Telegram) -> None:
+    from datetime import date
+
+    from bot.poster import PosterInfo, poster_png, qr_png
+
+    url = "https://t.me/bpu_bot?start=evABCDEFGHIJK"
+    qr = Image.open(io.BytesIO(qr_png(url)))
+    assert qr.format == "PNG" and qr.size[0] == qr.size[1]
+    poster = Image.open(
+        io.BytesIO(
+            poster_png(
+                PosterInfo(
+                    "Sosialisasi",
+                    date(2026, 12, 12),
+                    "Kab. Kulon Progo",
+                    url,
+                    "Kantor Cabang",
+                    None,
+                )
+            )
+        )
+    )
+    assert poster.size == (1240, 1754)
