@@ -33,6 +33,7 @@ class RecordingRequest(BaseRequest):
     calls: list[Call] = field(default_factory=list)
     fail: Callable[[Call], tuple[int, str] | None] | None = None
     files: dict[str, bytes] = field(default_factory=dict)  # file_id → content, for downloads
+    retry_after: int = 3  # seconds a 429 asks the bot to wait
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1000))
 
     @property
@@ -71,7 +72,7 @@ class RecordingRequest(BaseRequest):
             status, description = failure
             body: dict[str, Any] = {"ok": False, "error_code": status, "description": description}
             if status == 429:
-                body["parameters"] = {"retry_after": 3}
+                body["parameters"] = {"retry_after": self.retry_after}
             return status, json.dumps(body).encode()
         return 200, json.dumps({"ok": True, "result": self._result(name, params)}).encode()
 

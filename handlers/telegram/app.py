@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     ApplicationBuilder,
     CallbackQueryHandler,
@@ -26,6 +25,7 @@ from handlers.outbox import deliver_due
 from handlers.telegram.delivery import telegram_sender
 from handlers.telegram.errors import on_error
 from handlers.telegram.officer import on_document, on_officer_update
+from handlers.telegram.ratelimit import PerChatRateLimiter
 from handlers.telegram.services import KEY, Services, utcnow
 from handlers.telegram.worker import on_worker_update
 from storage.repository import Repository
@@ -47,7 +47,7 @@ def build_application(
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
     if rate_limiter:
-        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))  # type: ignore[arg-type]
+        builder = builder.rate_limiter(PerChatRateLimiter(max_retries=3))
     # Different workers in parallel; one worker's updates are serialised by UserLocks.
     application = builder.concurrent_updates(True).build()
     config = FlowConfig.from_settings(settings)

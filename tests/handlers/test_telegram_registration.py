@@ -276,3 +276,19 @@ async def test_a_changed_birth_date_is_kept_and_flagged(
     assert home == "33.75"
     assert income == 800_000
     assert set(json.loads(flags)) == {"nik_tanggal_beda", "domisili_beda"}
+
+
+async def test_bahasa_switches_to_english_and_reasks(telegram: Telegram) -> None:
+    await telegram.text(WORKER, "/start")
+    await telegram.press(WORKER, "consent:yes")
+    await telegram.text(WORKER, "/bahasa")
+    assert set(telegram.request.last_buttons(WORKER)) == {"lang:id", "lang:en"}
+    answer = await telegram.press(WORKER, "lang:en")
+    assert "Language: English." in answer
+    assert "Type your NIK" in answer
+    assert "16 digits" in await telegram.text(WORKER, "123")
+
+
+async def test_telegram_english_users_are_greeted_in_english(telegram: Telegram) -> None:
+    greeting = await telegram.text(WORKER, "/start", language_code="en-GB")
+    assert "Welcome" in greeting and "Rp8.400" in greeting
