@@ -70,9 +70,9 @@ class FlowRun:
 def settings_for(directory: Path) -> Settings:
     """A fresh database file, no officers, an offline token."""
     return Settings(
-        _env_file=None,  # type: ignore[call-arg]
+        _env_file=None,
         database_url=f"sqlite:///{directory / 'bpu.db'}",
-        telegram_bot_token=TOKEN,  # type: ignore[arg-type]
+        telegram_bot_token=TOKEN,
         officer_ids=(),
     )
 

@@ -43,16 +43,24 @@ SUBMITTED_OVER = timedelta(days=730)
 
 
 @dataclass(frozen=True)
+class Timings:
+    """Median milliseconds of each officer unit of work."""
+
+    reference_ms: float  # OfficerSession.get
+    nik_ms: float  # OfficerSession.search("nik", ...)
+    queue_ms: float  # OfficerSession.queue(10, 0), every branch
+    count_pending_ms: float  # OfficerSession.count_pending, which /antrean shows above the page
+    branch_queue_ms: float | None  # queue(10, 0) for the busiest branch's officer
+
+
+@dataclass(frozen=True)
 class Lookups:
-    """Median milliseconds of each officer call, and the database's size."""
+    """The database filled, its size, and the officer look-ups on it."""
 
     rows: int
     fill_s: float
-    reference_ms: float
-    nik_ms: float
-    queue_ms: float
-    branch_queue_ms: float | None
     bytes_per_submission: float
+    timings: Timings
 
 
 class NikSpace:
@@ -92,7 +100,7 @@ class RowMaker:
     def __init__(self, rows: int, seed: int = 7) -> None:
         self.rows = rows
         self.rng = random.Random(seed)
-        regions = [r for r in all_regions() if r.province_code not in {"91", "92", "93", "94"}]
+        regions = all_regions()
         self.homes = [r.code for r in regions]
         self.niks = NikSpace([r.regency_code for r in regions])
         self.branches = load_branches()
@@ -174,16 +182,23 @@ class RowMaker:
             ]
 
 
-async def insertable_columns(repo: SqliteRepository, offered: set[str]) -> list[str]:
-    """The columns to fill: those offered that exist; fail on a required one we cannot fill."""
+async def table_columns(repo: SqliteRepository) -> list[tuple[str, bool]]:
+    """The submissions table's columns: name, and whether a value must be given."""
     async with repo.db.execute("PRAGMA table_info(submissions)") as cursor:
         table = list(await cursor.fetchall())
-    missing = [r[1] for r in table if r[3] and r[4] is None and not r[5] and r[1] not in offered]
+    # (cid, name, type, notnull, default, pk): required = NOT NULL, no default, not the rowid.
+    return [(r[1], bool(r[3] and r[4] is None and not r[5])) for r in table]
+
+
+async def insertable_columns(repo: SqliteRepository, offered: set[str]) -> list[str]:
+    """The columns to fill: those offered that exist; fail on a required one we cannot fill."""
+    table = await table_columns(repo)
+    missing = [name for name, required in table if required and name not in offered]
     if missing:
         raise RuntimeError(
             f"submissions has required columns the benchmark does not fill: {missing}"
         )
-    return [r[1] for r in table if r[1] in offered]
+    return [name for name, _ in table if name in offered]
 
 
 async def fill(repo: SqliteRepository, maker: RowMaker) -> None:
@@ -231,37 +246,51 @@ async def expect(found: Awaitable[Any], what: str) -> None:
         raise AssertionError(f"look-up found nothing: {what}")
 
 
-async def time_lookups(
-    repo: SqliteRepository, maker: RowMaker
-) -> tuple[float, float, float, float | None]:
-    """Median of RUNS of each look-up, different rows each time."""
-    picks = [maker.rng.randrange(maker.rows) for _ in range(RUNS)]
-    rows = [maker.row(i) for i in picks]  # regenerated: same NIK; reference/extras differ
-    niks = [row["nik"] for row in rows]
-    async with repo.db.execute(
-        f"SELECT reference FROM submissions WHERE nik IN ({', '.join('?' * len(niks))})", niks
-    ) as cursor:
-        references = [r[0] for r in await cursor.fetchall()]
-    reference = [
-        await officer_ms(repo, lambda s, r=r: expect(s.get(r), r), None) for r in references
-    ]
-    nik = [
-        await officer_ms(repo, lambda s, n=n: expect(s.search("nik", n, 20), n), None)
-        for n in niks
-    ]
-    queue = [
-        await officer_ms(repo, lambda s: expect(s.queue(10, 0), "queue"), None) for _ in picks
-    ]
-    branch = None
-    if "branch" in rows[0]:
-        scope = (rows[0]["branch"],)
-        branch = median(
-            [
-                await officer_ms(repo, lambda s: expect(s.queue(10, 0), "branch queue"), scope)
-                for _ in picks
-            ]
-        )
-    return median(reference), median(nik), median(queue), branch
+async def first_column(repo: SqliteRepository, sql: str, *args: Any) -> list[Any]:
+    async with repo.db.execute(sql, args) as cursor:
+        return [row[0] for row in await cursor.fetchall()]
+
+
+async def median_ms(
+    repo: SqliteRepository,
+    calls: list[Callable[[Any], Awaitable[Any]]],
+    scope: tuple[str, ...] | None,
+) -> float:
+    """The median of one officer unit of work per call."""
+    return median([await officer_ms(repo, call, scope) for call in calls])
+
+
+async def busiest_branch(repo: SqliteRepository) -> str | None:
+    """The branch with the most pending submissions, where submissions have branches."""
+    if "branch" not in {name for name, _ in await table_columns(repo)}:
+        return None
+    found = await first_column(
+        repo,
+        "SELECT branch FROM submissions WHERE status = 'diajukan'"
+        " GROUP BY branch ORDER BY count(*) DESC LIMIT 1",
+    )
+    return found[0] if found else None
+
+
+async def time_lookups(repo: SqliteRepository, maker: RowMaker) -> Timings:
+    """Median of RUNS of each look-up, on different random rows each time."""
+    niks = [maker.niks.nik(maker.rng.randrange(maker.rows))[0] for _ in range(RUNS)]
+    marks = ", ".join("?" * len(niks))
+    references = await first_column(
+        repo, f"SELECT reference FROM submissions WHERE nik IN ({marks})", *niks
+    )
+    by_reference = [lambda s, r=r: expect(s.get(r), r) for r in references]
+    by_nik = [lambda s, n=n: expect(s.search("nik", n, 20), n) for n in niks]
+    first_page = [lambda s: expect(s.queue(10, 0), "queue")] * RUNS
+    counting = [lambda s: expect(s.count_pending(), "count_pending")] * RUNS
+    branch = await busiest_branch(repo)
+    return Timings(
+        reference_ms=await median_ms(repo, by_reference, None),
+        nik_ms=await median_ms(repo, by_nik, None),
+        queue_ms=await median_ms(repo, first_page, None),
+        count_pending_ms=await median_ms(repo, counting, None),
+        branch_queue_ms=await median_ms(repo, first_page, (branch,)) if branch else None,
+    )
 
 
 async def run_rows(directory: Path, rows: int) -> Lookups:
@@ -279,7 +308,7 @@ async def run_rows(directory: Path, rows: int) -> Lookups:
     size = file_bytes(directory / "big.db")
     repo = await SqliteRepository.open(url)  # a fresh connection, as after a restart
     try:
-        reference, nik, queue, branch = await time_lookups(repo, maker)
+        timings = await time_lookups(repo, maker)
     finally:
         await repo.close()
-    return Lookups(rows, fill_s, reference, nik, queue, branch, size / max(rows, 1))
+    return Lookups(rows, fill_s, size / max(rows, 1), timings)

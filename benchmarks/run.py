@@ -65,7 +65,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--rounds",
         type=int,
-        help="rounds of (a), (b), (c) interleaved; medians (default 3 quick, 1)",
+        help="rounds of (a), (b), (c) one after the other; medians (default 3)",
     )
     parser.add_argument(
         "--loopback", action="store_true", help="also the echo bot over loopback HTTP"
@@ -76,7 +76,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     args = parser.parse_args(argv)
     args.workers = args.workers or (100 if args.quick else 1000)
     args.rows = args.rows if args.rows is not None else (20_000 if args.quick else 1_000_000)
-    args.rounds = args.rounds or (3 if args.quick else 1)
+    args.rounds = args.rounds or 3
     return args
 
 
@@ -239,44 +239,47 @@ def print_modes(runs: list[FlowRun]) -> None:
         "  direct = process_update awaited per update, workers via asyncio.gather: PTB's\n"
         "  concurrent_updates is not involved (it acts only in the updater's fetch loop).\n"
         "  updater = app.update_queue with the fetch loop running (polling/webhook path); each\n"
-        "  worker sends its next answer only after the bot has handled the previous one."
+        "  worker sends its next answer only after the bot has handled the previous one.\n"
+        "  Offline, a Bot API call never waits on the network, so this shows the CPU and\n"
+        "  throughput cost of each setting only; with real Telegram, concurrent_updates=False\n"
+        "  makes every worker wait for every other worker's round trips (1-3 calls per update)."
     )
 
 
 def print_loopback(results: list[BurstResult]) -> None:
-    print("\n--loopback: echo bot, burst of 100 updates over HTTP to a fake Bot API on 127.0.0.1")
+    print(
+        "\n--loopback: echo bot polling a fake Bot API on 127.0.0.1 (stdlib server in a child"
+        " process, not counted), bursts of 100 updates from 100 people; CPU of the bot process:"
+    )
     for r in results:
         print(f"  {r.label:46} {r.cold_ms:6.2f} ms CPU/update cold, {r.warm_ms:6.2f} ms warm")
 
 
 def print_rows(found: Lookups) -> None:
+    t = found.timings
     print(
-        f"\n--rows {found.rows}: filled in {found.fill_s:.1f} s, {found.bytes_per_submission:.0f} bytes per submission"
+        f"\n--rows {found.rows}: filled in {found.fill_s:.1f} s,"
+        f" {found.bytes_per_submission:.0f} bytes per submission (database + WAL after checkpoint)"
     )
+    print("  officer units of work (transaction + query + Submission objects), median of 7:")
     lines = [
-        ("reference (OfficerSession.get)", found.reference_ms),
-        ("NIK (search 'nik')", found.nik_ms),
-        ("queue first page (queue(10, 0))", found.queue_ms),
+        ("reference (OfficerSession.get)", t.reference_ms),
+        ("NIK (search('nik', ...))", t.nik_ms),
+        ("queue first page (queue(10, 0))", t.queue_ms),
+        ("count_pending (/antrean's header)", t.count_pending_ms),
     ]
-    if found.branch_queue_ms is not None:
-        lines.append(("queue, one branch's officer", found.branch_queue_ms))
+    if t.branch_queue_ms is not None:
+        lines.append(("queue(10, 0), busiest branch only", t.branch_queue_ms))
     for label, ms in lines:
-        print(
-            f"  {label:34} median {ms:7.2f} ms  target < {TARGET_MS:g}: {verdict(ms < TARGET_MS)}"
-        )
+        print(f"  {label:36} {ms:8.2f} ms  target < {TARGET_MS:g}: {verdict(ms < TARGET_MS)}")
 
 
 # --- the whole run ---------------------------------------------------------------------------------
 
 
-def summary(
-    rounds: Rounds,
-    modes: list[FlowRun],
-    rss: float,
-    found: Lookups | None,
-    loop: list[BurstResult],
-) -> dict[str, Any]:
+def summary(results: Results) -> dict[str, Any]:
     """Every number, for the JSON line."""
+    rounds, modes, found, loop = results.rounds, results.modes, results.found, results.loop
     a, b, c = rounds.a, rounds.b, rounds.c
     every = rounds.flow + modes
     completed = max(c.check.completed, 1)
@@ -289,7 +292,7 @@ def summary(
         "rounds": len(rounds.flow),
         "p50_ms": round(percentile(c.latencies, 0.5) * 1000, 2),
         "p99_ms": round(percentile(c.latencies, 0.99) * 1000, 2),
-        "peak_rss_mb": round(rss, 1),
+        "peak_rss_mb": round(results.rss_mb, 1),
         "workers": c.check.expected,
         "updates": c.timed.count,
         "lost": sum(r.check.lost for r in every),
@@ -301,9 +304,10 @@ def summary(
             r.mode: round(r.timed.cpu_us_per_update, 1) for r in [c, *modes]
         },
         "rows": found.rows if found else 0,
-        "lookup_ref_ms": round(found.reference_ms, 3) if found else None,
-        "lookup_nik_ms": round(found.nik_ms, 3) if found else None,
-        "queue_page_ms": round(found.queue_ms, 3) if found else None,
+        "lookup_ref_ms": round(found.timings.reference_ms, 3) if found else None,
+        "lookup_nik_ms": round(found.timings.nik_ms, 3) if found else None,
+        "queue_page_ms": round(found.timings.queue_ms, 3) if found else None,
+        "count_pending_ms": round(found.timings.count_pending_ms, 3) if found else None,
         "bytes_per_submission": round(found.bytes_per_submission, 1) if found else None,
     }
     if loop:
@@ -313,9 +317,20 @@ def summary(
     return result
 
 
-async def main(args: argparse.Namespace) -> int:
-    errors = ErrorCounter.install()
-    print_machine()
+@dataclass(frozen=True)
+class Results:
+    """Everything measured in one run."""
+
+    rounds: Rounds
+    rss_mb: float
+    modes: list[FlowRun]
+    profiled: FlowRun | None
+    loop: list[BurstResult]
+    found: Lookups | None
+
+
+async def measure_all(args: argparse.Namespace) -> Results:
+    """Run every measurement the arguments ask for, in an order that keeps them apart."""
     workers = make_workers(args.workers)
     build = UpdateJson()
     streams = [worker.updates(build) for worker in workers]
@@ -326,36 +341,48 @@ async def main(args: argparse.Namespace) -> int:
         rss = peak_rss_mb()
         progress("(c) through the updater queue, concurrent_updates True and False")
         modes = [await run_flow(mode, streams, expected) for mode in MODES[1:]]
-        # Profiled separately: cProfile slows the run it watches.
-        if args.profile:
+        profiled = None
+        if args.profile:  # a run of its own: cProfile slows the run it watches
             progress("(c) once more under cProfile")
-        profiled = (
-            await run_flow(MODES[0], streams, expected, profile=True) if args.profile else None
-        )
+            profiled = await run_flow(MODES[0], streams, expected, profile=True)
+        loop = []
         if args.loopback:
             progress("--loopback: echo bot over HTTP")
-        loop = await run_loopback() if args.loopback else []
+            loop = await run_loopback()
+        found = None
         if args.rows:
             progress(f"--rows {args.rows}: filling a database, then officer look-ups")
-        found = await run_rows(Path(tmp), args.rows) if args.rows else None
-        progress("done")
-    print_cpu(rounds)
-    print_flow(rounds.c, args.workers)
-    print(f"  peak RSS after (c): {rss:.0f} MiB (whole process, ru_maxrss)")
-    print_modes([rounds.c, *modes])
-    if loop:
-        print_loopback(loop)
-    if found:
-        print_rows(found)
-    if profiled is not None:
+            found = await run_rows(Path(tmp), args.rows)
+    progress("done")
+    return Results(rounds, rss, modes, profiled, loop, found)
+
+
+def report(results: Results, workers: int) -> None:
+    """The human-readable part of the output."""
+    print_cpu(results.rounds)
+    print_flow(results.rounds.c, workers)
+    print(f"  peak RSS after (c): {results.rss_mb:.0f} MiB (whole process, ru_maxrss)")
+    print_modes([results.rounds.c, *results.modes])
+    if results.loop:
+        print_loopback(results.loop)
+    if results.found:
+        print_rows(results.found)
+    if results.profiled is not None:
         print("\ncProfile of (c) direct, a separate run (CPU of the event loop's thread only):")
-        print(profiled.profile)
+        print(results.profiled.profile)
+
+
+async def main(args: argparse.Namespace) -> int:
+    errors = ErrorCounter.install()
+    print_machine()
+    results = await measure_all(args)
+    report(results, args.workers)
     first = f" (first: {errors.first})" if errors.first else ""
     print(f"\nerrors logged by the bot: {errors.count}{first}")
-    result = summary(rounds, modes, rss, found, loop)
-    result["errors"] = errors.count
-    print(json.dumps(result))
-    return 1 if result["lost"] or result["duplicated"] or errors.count else 0
+    line = summary(results)
+    line["errors"] = errors.count
+    print(json.dumps(line))
+    return 1 if line["lost"] or line["duplicated"] or errors.count else 0
 
 
 if __name__ == "__main__":

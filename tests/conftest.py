@@ -103,14 +103,21 @@ async def telegram(settings: Settings, repo: SqliteRepository) -> AsyncIterator[
 NIK = "3401025203790001"
 
 
-async def register(tg: Telegram, user: int, nik: str = NIK, *, name: str = "Sri Wahyuni") -> str:
-    """A complete registration through Telegram; returns the bot's last answer."""
-    await tg.text(user, "/start")
+async def to_phone(
+    tg: Telegram, user: int, nik: str = NIK, *, start: str = "/start", name: str = "Sri Wahyuni"
+) -> str:
+    """Consent, NIK (confirmed), name and place of birth; returns the phone question."""
+    await tg.text(user, start)
     await tg.press(user, "consent:yes")
     await tg.text(user, nik)
     await tg.press(user, "nikok:yes")
     await tg.text(user, name)
-    await tg.text(user, "Kulon Progo")
+    return await tg.text(user, "Kulon Progo")
+
+
+async def register(tg: Telegram, user: int, nik: str = NIK, *, name: str = "Sri Wahyuni") -> str:
+    """A complete registration through Telegram; returns the bot's last answer."""
+    await to_phone(tg, user, nik, name=name)
     await tg.contact(user, "6281234567890")
     await tg.text(user, "Ya")
     await tg.text(user, "Dusun Krebet RT 02 RW 05, Sendangsari")

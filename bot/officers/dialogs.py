@@ -10,7 +10,7 @@ from bot.domain import FIELDS, Decision, Status
 from bot.flow.events import Button, Msg, Reply
 from bot.flow.questions import FIELD_LABELS
 from bot.i18n import N_
-from bot.officers.views import not_found, text
+from bot.officers.views import not_found, text, toggles
 from bot.validation import Invalid
 
 if TYPE_CHECKING:
@@ -113,15 +113,7 @@ def ask(desk: OfficerDesk, state: dict[str, Any]) -> Reply:
             buttons=((CANCEL,),),
         )
     if state["action"] == "perbaikan" and not state.get("fields_done"):
-        chosen = set(state["fields"])
-        buttons = [
-            Button(
-                Msg("{mark}{label}", {"mark": "✓ " if f in chosen else "", "label": Msg(label)}),
-                f"off:d_bagian:{f}",
-            )
-            for f, label in FIELD_LABELS.items()
-        ]
-        rows = [tuple(buttons[i : i + 2]) for i in range(0, len(buttons), 2)]
+        rows = toggles(FIELD_LABELS, state["fields"], "d_bagian")
         rows.append((Button(Msg(N_("Lanjut")), "off:d_lanjut:"), CANCEL))
         return Reply(
             parts=(

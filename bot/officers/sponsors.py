@@ -17,7 +17,7 @@ from bot.domain import Payer, Role, Sponsor
 from bot.flow.events import Block, Button, Day, Msg, Reply
 from bot.flow.questions import OCCUPATIONS
 from bot.i18n import N_, format_rupiah
-from bot.officers.views import text
+from bot.officers.views import text, toggles
 from bot.regions import match_region
 from bot.text import clean_free_text
 from bot.validation import Invalid
@@ -72,15 +72,7 @@ def ask(state: dict[str, Any]) -> Reply:
         )
         return Reply(parts=(Msg(question),), buttons=((CANCEL,),))
     if not state.get("occupations_done"):
-        chosen = set(state["occupations"])
-        buttons = [
-            Button(
-                Msg("{mark}{label}", {"mark": "✓ " if key in chosen else "", "label": Msg(label)}),
-                f"off:s_pekerjaan:{key}",
-            )
-            for key, label in OCCUPATIONS.items()
-        ]
-        grid = [tuple(buttons[i : i + 2]) for i in range(0, len(buttons), 2)]
+        grid = toggles(OCCUPATIONS, state["occupations"], "s_pekerjaan")
         grid.append(
             (Button(Msg(N_("Lanjut (tanpa pilihan = semua pekerjaan)")), "off:s_lanjut:"),)
         )

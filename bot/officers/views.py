@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -32,6 +33,21 @@ FLAG_WORDS = {
         "Kemungkinan terdaftar ganda: nama dan tanggal lahir, atau nomor HP, sama dengan NIK lain"
     ),
 }
+
+
+def toggles(
+    options: Mapping[str, str], chosen: Iterable[str], command: str
+) -> list[tuple[Button, ...]]:
+    """Choices to tick and untick, two to a row, the ticked ones marked ✓."""
+    ticked = set(chosen)
+    buttons = [
+        Button(
+            Msg("{mark}{label}", {"mark": "✓ " if key in ticked else "", "label": Msg(label)}),
+            f"off:{command}:{key}",
+        )
+        for key, label in options.items()
+    ]
+    return [tuple(buttons[i : i + 2]) for i in range(0, len(buttons), 2)]
 
 
 def text(msgid: str, **params: Param) -> Reply:

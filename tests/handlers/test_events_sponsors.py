@@ -9,7 +9,7 @@ import re
 from PIL import Image
 
 from bot.settings import Settings
-from tests.conftest import NIK, OFFICER, WORKER, Telegram, create_event, query
+from tests.conftest import NIK, OFFICER, WORKER, Telegram, create_event, query, to_phone
 
 
 async def create_sponsor(
@@ -46,12 +46,7 @@ def query_last_sponsor(tg: Telegram) -> int:
 async def reach_summary(
     tg: Telegram, user: int, nik: str, start: str = "/start", job: str = "occ:nelayan"
 ) -> str:
-    await tg.text(user, start)
-    await tg.press(user, "consent:yes")
-    await tg.text(user, nik)
-    await tg.press(user, "nikok:yes")
-    await tg.text(user, "Sri Wahyuni")
-    await tg.text(user, "Kulon Progo")
+    await to_phone(tg, user, nik, start=start)
     await tg.text(user, f"0813 2222 {user % 10000:04d}")
     await tg.text(user, "ya")
     await tg.text(user, "Dusun Krebet RT 02")

@@ -6,7 +6,7 @@ import asyncio
 import re
 
 from bot.settings import Settings
-from tests.conftest import NIK, OFFICER, WORKER, Telegram, query, register
+from tests.conftest import NIK, OFFICER, WORKER, Telegram, query, register, to_phone
 
 JOGJA_OFFICER = 9101
 PEKALONGAN_OFFICER = 9102
@@ -208,12 +208,7 @@ async def test_two_officers_deciding_at_once_one_wins(
 
 
 async def test_homonyms_are_offered_as_buttons(telegram: Telegram, settings: Settings) -> None:
-    await telegram.text(WORKER, "/start")
-    await telegram.press(WORKER, "consent:yes")
-    await telegram.text(WORKER, NIK)
-    await telegram.press(WORKER, "nikok:yes")
-    await telegram.text(WORKER, "Sri")
-    await telegram.text(WORKER, "Bantul")
+    await to_phone(telegram, WORKER, name="Sri")
     await telegram.text(WORKER, "0812 3456 7890")
     await telegram.text(WORKER, "tidak, pindah")
     asked = await telegram.text(WORKER, "pekalongan")

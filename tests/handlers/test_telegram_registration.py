@@ -8,7 +8,7 @@ import re
 from bot.settings import Settings
 from handlers.telegram.app import build_application
 from storage.sqlite import SqliteRepository
-from tests.conftest import NIK, OFFICER, WORKER, Telegram, create_event, query, register
+from tests.conftest import NIK, OFFICER, WORKER, Telegram, create_event, query, register, to_phone
 from tests.fakes import RecordingRequest, to_update
 
 
@@ -75,12 +75,7 @@ async def test_help_is_offered_after_three_wrong_answers(telegram: Telegram) -> 
 
 
 async def test_user_text_is_escaped_in_html(telegram: Telegram) -> None:
-    await telegram.text(WORKER, "/start")
-    await telegram.press(WORKER, "consent:yes")
-    await telegram.text(WORKER, NIK)
-    await telegram.press(WORKER, "nikok:yes")
-    await telegram.text(WORKER, "Sri Wahyuni")
-    await telegram.text(WORKER, "Kulon Progo")
+    await to_phone(telegram, WORKER)
     await telegram.text(WORKER, "0812 3456 7890")
     await telegram.text(WORKER, "ya")
     await telegram.text(WORKER, "Jl. <b>Mawar</b> & Melati RT 01")
@@ -200,12 +195,7 @@ async def test_event_code_from_the_link_stays_on_the_submission(
     telegram: Telegram, settings: Settings
 ) -> None:
     code = await create_event(telegram, OFFICER)
-    await telegram.text(WORKER, f"/start {code}")
-    await telegram.press(WORKER, "consent:yes")
-    await telegram.text(WORKER, NIK)
-    await telegram.press(WORKER, "nikok:yes")
-    await telegram.text(WORKER, "Sri")
-    await telegram.text(WORKER, "Bantul")
+    await to_phone(telegram, WORKER, start=f"/start {code}", name="Sri")
     await telegram.contact(WORKER, "6281234567890")
     await telegram.text(WORKER, "ya")
     await telegram.text(WORKER, "Dusun Krebet RT 02")
@@ -237,12 +227,7 @@ async def test_stickers_and_edited_messages_get_a_clear_reply(telegram: Telegram
 
 
 async def test_someone_elses_contact_is_checked_like_typed_text(telegram: Telegram) -> None:
-    await telegram.text(WORKER, "/start")
-    await telegram.press(WORKER, "consent:yes")
-    await telegram.text(WORKER, NIK)
-    await telegram.press(WORKER, "nikok:yes")
-    await telegram.text(WORKER, "Sri")
-    await telegram.text(WORKER, "Bantul")
+    await to_phone(telegram, WORKER, name="Sri")
     answer = await telegram.contact(WORKER, "+60 12-345 6789", owner=WORKER + 99)
     assert "luar negeri" in answer
     answer = await telegram.contact(WORKER, "021-555-1234", owner=WORKER + 99)
