@@ -9,7 +9,7 @@ from __future__ import annotations
 import gettext
 import io
 from datetime import date
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from babel.dates import format_date as babel_format_date
@@ -55,11 +55,13 @@ def translate(msgid: str, lang: str) -> str:
     return translations(lang).gettext(msgid)
 
 
+@lru_cache(maxsize=4096)  # a few dozen amounts recur in every conversation; babel is slow
 def format_rupiah(amount: int) -> str:
     """Whole rupiah the way they are written in Indonesia, in every language: ``Rp16.800``."""
     return format_currency(amount, "IDR", format="¤#,##0", currency_digits=False, locale="id_ID")
 
 
+@lru_cache(maxsize=4096)
 def format_day(day: date, lang: str = DEFAULT_LANGUAGE) -> str:
     """A calendar date in words: ``5 September 1979``."""
     return babel_format_date(day, format="d MMMM y", locale=_BABEL_LOCALE.get(lang, "id_ID"))

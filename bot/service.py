@@ -20,6 +20,10 @@ if TYPE_CHECKING:
     from storage.repository import Repository, WorkerSession
 
 MAX_NEEDS = 8  # a flow step asks at most a few questions; more means a bug, not a loop
+# Update ids remembered per chat. Telegram delivers a chat's updates in order and retries within
+# minutes, so a replay is always among a chat's last few; keeping them in the state row costs no
+# extra database round trip.
+REMEMBERED_UPDATES = 20
 
 
 @dataclass(frozen=True)
@@ -69,7 +73,7 @@ async def handle_worker(
     """
     async with repo.worker(channel, user_id) as session:
         conv = await session.load() or Conversation()
-        if update_id is not None and not await session.first_time(update_id, now):
+        if update_id is not None and update_id in conv.recent_updates:
             lang = conv.lang or language_from_code(language_code)
             return Handled(Outcome(conv, []), lang, duplicate=True)
         facts: dict[str, Any] = {}
@@ -81,6 +85,8 @@ async def handle_worker(
             facts[result.key] = await answer_need(session, result, now)
         else:
             raise RuntimeError(f"flow kept asking at step {conv.step}")
+        if update_id is not None:
+            result.conv.recent_updates = [*conv.recent_updates, update_id][-REMEMBERED_UPDATES:]
         await session.save(result.conv.touched(now), now)
         for event_code, kind in result.counters:
             await session.count(event_code, kind, now)

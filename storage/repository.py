@@ -78,15 +78,10 @@ class Housekeeping:
     in_progress_steps: frozenset[str]
     remind_after: timedelta
     purge_after: timedelta
-    forget_updates_after: timedelta = timedelta(days=2)
 
 
 class WorkerSession(Protocol):
     """One worker's update, as one transaction: read state, apply, write state."""
-
-    async def first_time(self, update_id: int, now: datetime) -> bool:
-        """Record an update id; False when it was seen before."""
-        ...
 
     async def erase(self, now: datetime) -> Erasure: ...
 
@@ -207,6 +202,8 @@ class Repository(Protocol):
         ...
 
     async def bootstrap_admins(self, user_ids: tuple[int, ...], now: datetime) -> None: ...
+
+    async def officer_ids(self) -> frozenset[str]: ...
 
     async def has_dialog(self, user_id: str) -> bool: ...
 

@@ -120,7 +120,7 @@ _SPONSOR_COLUMNS = (
 )
 
 
-def _sponsor(row: aiosqlite.Row) -> Sponsor:
+def _sponsor(row: sqlite3.Row) -> Sponsor:
     return Sponsor(
         id=row["id"],
         name=row["name"],
@@ -136,11 +136,11 @@ def _sponsor(row: aiosqlite.Row) -> Sponsor:
     )
 
 
-def _officer(row: aiosqlite.Row) -> Officer:
+def _officer(row: sqlite3.Row) -> Officer:
     return Officer(row["user_id"], Role(row["role"]), tuple(json.loads(row["branches"])))
 
 
-def _submission(row: aiosqlite.Row) -> Submission:
+def _submission(row: sqlite3.Row) -> Submission:
     return Submission(
         reference=row["reference"],
         channel=row["channel"],
@@ -175,13 +175,15 @@ class _Transaction:
     def __init__(self, db: aiosqlite.Connection) -> None:
         self.db = db
 
-    async def one(self, sql: str, *args: Any) -> aiosqlite.Row | None:
-        async with self.db.execute(sql, args) as cursor:
-            return await cursor.fetchone()
+    # Each aiosqlite call is a round trip to its database thread, the main cost of an update:
+    # execute_fetchall does a query in one trip (execute + fetch + close would be three).
 
-    async def all(self, sql: str, *args: Any) -> list[aiosqlite.Row]:
-        async with self.db.execute(sql, args) as cursor:
-            return list(await cursor.fetchall())
+    async def one(self, sql: str, *args: Any) -> sqlite3.Row | None:
+        rows = await self.db.execute_fetchall(sql, args)
+        return next(iter(rows), None)
+
+    async def all(self, sql: str, *args: Any) -> list[sqlite3.Row]:
+        return list(await self.db.execute_fetchall(sql, args))
 
     async def sponsor(self, sponsor_id: int) -> Sponsor | None:
         row = await self.one(f"SELECT {_SPONSOR_COLUMNS} FROM sponsors WHERE id = ?", sponsor_id)
@@ -259,14 +261,6 @@ class SqliteWorkerSession(_Transaction):
                 _iso(now),
             ),
         )
-
-    async def first_time(self, update_id: int, now: datetime) -> bool:
-        """Record the update; False when it was applied before (a replay)."""
-        cursor = await self.db.execute(
-            "INSERT OR IGNORE INTO processed_updates (channel, update_id, at) VALUES (?, ?, ?)",
-            (self.channel, update_id, _iso(now)),
-        )
-        return cursor.rowcount == 1
 
     async def erase(self, now: datetime) -> Erasure:
         """Forget the draft; anonymise rejected submissions; record requests for the others."""
@@ -526,11 +520,12 @@ class SqliteOfficerSession(_Transaction):
         return counts.get(Status.SUBMITTED, 0)
 
     async def count_by_status(self) -> dict[Status, int]:
+        # status_counts is kept exact by triggers (migration 0005): no scan of the submissions.
         scope, args = self._in_scope()
         rows = await self.all(
-            f"SELECT status, count(*) AS n FROM submissions WHERE {scope} GROUP BY status", *args
+            f"SELECT status, sum(n) AS n FROM status_counts WHERE {scope} GROUP BY status", *args
         )
-        return {Status(r["status"]): int(r["n"]) for r in rows}
+        return {Status(r["status"]): int(r["n"]) for r in rows if r["n"]}
 
     async def get(self, reference: str) -> Submission | None:
         scope, args = self._in_scope()
@@ -840,7 +835,7 @@ class SqliteRepository:
         if path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         db = await aiosqlite.connect(path, isolation_level=None)
-        db.row_factory = aiosqlite.Row
+        db.row_factory = sqlite3.Row
         await db.execute("PRAGMA journal_mode = WAL")
         await db.execute("PRAGMA synchronous = NORMAL")
         await db.execute("PRAGMA busy_timeout = 10000")
@@ -876,13 +871,15 @@ class SqliteRepository:
     ) -> list[OutboxItem]:
         """Claim the due notifications: their next attempt moves a lease ahead, so another
         process (or the next round here) does not send them too; a crash re-sends after it."""
+        due = (
+            "SELECT id, channel, user_id, lang, payload, attempts FROM outbox"
+            " WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY id LIMIT ?"
+        )
+        async with self._lock:  # the usual answer, nothing due, needs no write lock
+            if not await self.db.execute_fetchall(due, (_iso(now), 1)):
+                return []
         async with self._transaction():
-            async with self.db.execute(
-                "SELECT id, channel, user_id, lang, payload, attempts FROM outbox"
-                " WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY id LIMIT ?",
-                (_iso(now), limit),
-            ) as cursor:
-                rows = await cursor.fetchall()
+            rows = list(await self.db.execute_fetchall(due, (_iso(now), limit)))
             await self.db.executemany(
                 "UPDATE outbox SET next_attempt_at = ? WHERE id = ?",
                 [(_iso(now + lease), r["id"]) for r in rows],
@@ -931,22 +928,27 @@ class SqliteRepository:
             for user_id in user_ids:
                 await session.save_officer(Officer(str(user_id), Role.ADMIN), "OFFICER_IDS", now)
 
+    async def officer_ids(self) -> frozenset[str]:
+        """Every officer's user id (a cheap read, no transaction)."""
+        async with self._lock:
+            rows = await self.db.execute_fetchall("SELECT user_id FROM officers")
+        return frozenset(str(r[0]) for r in rows)
+
     async def has_dialog(self, user_id: str) -> bool:
         """Whether an officer is in the middle of a decision dialog (a cheap read, no transaction)."""
         async with self._lock:
-            async with self.db.execute(
+            rows = await self.db.execute_fetchall(
                 "SELECT 1 FROM officer_dialogs WHERE user_id = ?", (user_id,)
-            ) as cursor:
-                return await cursor.fetchone() is not None
+            )
+        return bool(list(rows))
 
     async def outbox_backlog(self) -> int:
         """Notifications not yet delivered (for /healthz)."""
         async with self._lock:
-            async with self.db.execute(
+            rows = await self.db.execute_fetchall(
                 "SELECT count(*) FROM outbox WHERE status = 'pending'"
-            ) as cursor:
-                row = await cursor.fetchone()
-        return int(row[0]) if row else 0
+            )
+        return int(next(iter(rows))[0])
 
     async def housekeeping(
         self, now: datetime, policy: Housekeeping, reminder: Reply
@@ -973,10 +975,6 @@ class SqliteRepository:
             purged = await self.db.execute(
                 f"DELETE FROM conversations WHERE step IN ({marks}) AND updated_at <= ?",
                 (*steps, _iso(now - policy.purge_after)),
-            )
-            await self.db.execute(
-                "DELETE FROM processed_updates WHERE at <= ?",
-                (_iso(now - policy.forget_updates_after),),
             )
         return len(stalled), purged.rowcount
 

@@ -59,6 +59,7 @@ async def add_officer(desk: OfficerDesk, req: Request) -> list[Reply]:
         return [text(N_("Petugas melayani tepat satu cabang."))]
     officer = Officer(words[0], role, branches)
     await req.session.save_officer(officer, req.officer.user_id, req.now)
+    desk.forget_officers()
     await req.session.audit(
         req.officer.user_id,
         "petugas_tambah",
@@ -74,6 +75,7 @@ async def remove_officer(desk: OfficerDesk, req: Request) -> list[Reply]:
     user_id = req.args.strip()
     if user_id == req.officer.user_id:
         return [text(N_("Anda tidak bisa menghapus diri sendiri."))]
+    desk.forget_officers()
     if not await req.session.remove_officer(user_id):
         return [text(N_("Petugas {user} tidak ditemukan."), user=user_id or "-")]
     await req.session.audit(req.officer.user_id, "petugas_hapus", None, user_id, req.now)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from bot.domain import Decision, Officer, Role, Status
@@ -34,6 +34,7 @@ from bot.validation import Invalid
 if TYPE_CHECKING:
     from storage.repository import OfficerSession, Repository
 
+OFFICERS_TTL = timedelta(seconds=60)
 PAGE_SIZE = 10
 SEARCH_LIMIT = 20
 
@@ -74,6 +75,21 @@ class OfficerDesk:
         self.config = config
         self.kpj_length = kpj_length
         self.bot_username = bot_username  # for deep links; Telegram's getMe may correct it
+        self._officer_ids: frozenset[str] = frozenset()
+        self._officers_read_at: datetime | None = None
+
+    async def is_officer(self, user_id: str, now: datetime) -> bool:
+        """A cheap check for every typed message: officers are re-read at most once a minute
+        (at once after a change made in this process), so workers' messages cost no query."""
+        stale = self._officers_read_at is None or now - self._officers_read_at > OFFICERS_TTL
+        if stale:
+            self._officer_ids = await self.repo.officer_ids()
+            self._officers_read_at = now
+        return user_id in self._officer_ids
+
+    def forget_officers(self) -> None:
+        """Officers changed: read them again next time."""
+        self._officers_read_at = None
 
     @property
     def branches(self) -> frozenset[str]:
@@ -126,19 +142,17 @@ class OfficerDesk:
                 self, Request(session, officer, "", now, lang), filename, data
             )
 
-    async def wants_document(self, user_id: str, caption: str) -> bool:
+    async def wants_document(self, user_id: str, caption: str, now: datetime) -> bool:
         """Whether a document from this user should be read as an /impor file (officers only:
         nobody else's files are downloaded)."""
-        if not caption.strip().lower().startswith("/impor"):
-            if not await self.repo.has_dialog(user_id):
-                return False
-        async with self.repo.officer() as session:
-            return await session.officer(user_id) is not None
+        if not await self.is_officer(user_id, now):
+            return False
+        return caption.strip().lower().startswith("/impor") or await self.repo.has_dialog(user_id)
 
     async def handle_text(self, user_id: str, typed: str, now: datetime) -> list[Reply] | None:
         """Typed text during an officer's decision dialog; None when there is no dialog."""
-        if not await self.repo.has_dialog(user_id):
-            return None  # the common case (every worker message): no transaction needed
+        if not await self.is_officer(user_id, now):
+            return None  # the common case (every worker message): no query at all
         async with self.repo.officer() as session:
             officer = await session.officer(user_id)
             state = await session.dialog(user_id) if officer is not None else None

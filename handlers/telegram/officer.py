@@ -35,7 +35,7 @@ async def on_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         return
     desk, caption = Services.of(context).desk, message.caption or ""
     replies = None
-    if await desk.wants_document(str(user.id), caption):
+    if await desk.wants_document(str(user.id), caption, utcnow()):
         telegram_file = await context.bot.get_file(message.document.file_id)
         data = bytes(await telegram_file.download_as_bytearray())
         name = message.document.file_name or "impor"

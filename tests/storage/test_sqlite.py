@@ -102,3 +102,41 @@ async def test_a_failed_update_rolls_back_everything(
             raise RuntimeError("crash after the insert")
     with sqlite3.connect(database_path(settings.database_url)) as db:
         assert db.execute("SELECT count(*) FROM submissions").fetchone() == (0,)
+
+
+async def test_status_counts_follow_every_change(
+    repo: SqliteRepository, settings: Settings
+) -> None:
+    from bot.domain import Decision, Status
+
+    now = datetime.now(UTC)
+    for i in range(4):
+        async with repo.worker("tg", str(i)) as session:
+            await session.submit(draft(nik=f"34010252037900{i + 10:02d}"), now)
+    async with repo.officer() as desk:
+        desk.restrict(None)
+        await desk.decide(
+            "BPU-" + str(now.year) + "-000001", Decision(Status.APPROVED, kpj="1" * 11), "9", now
+        )
+        await desk.decide(
+            "BPU-" + str(now.year) + "-000002", Decision(Status.REJECTED, note="x"), "9", now
+        )
+        counts = await desk.count_by_status()
+    with sqlite3.connect(database_path(settings.database_url)) as db:
+        scanned = dict(db.execute("SELECT status, count(*) FROM submissions GROUP BY status"))
+        db.execute("UPDATE submissions SET branch = 'Pekalongan' WHERE id = 3")
+        by_branch = dict(
+            ((b, s), n)
+            for b, s, n in db.execute("SELECT branch, status, n FROM status_counts WHERE n > 0")
+        )
+    assert (
+        {str(k): v for k, v in counts.items()}
+        == scanned
+        == {"diajukan": 2, "disetujui": 1, "ditolak": 1}
+    )
+    assert by_branch == {
+        ("Yogyakarta", "diajukan"): 1,
+        ("Pekalongan", "diajukan"): 1,
+        ("Yogyakarta", "disetujui"): 1,
+        ("Yogyakarta", "ditolak"): 1,
+    }
