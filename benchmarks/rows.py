@@ -94,32 +94,74 @@ def self_paid(income: int, jht: bool) -> int:
     return monthly_contribution(income, jht, datetime.now(UTC).date()).self_paid
 
 
-class RowMaker:
-    """Valid-looking submissions, oldest first, with per-year reference numbers."""
+@dataclass(frozen=True)
+class Person:
+    """Who a row is and where it goes: NIK (with its birth date and sex), home region, branch."""
 
-    def __init__(self, rows: int, seed: int = 7) -> None:
+    nik: str
+    born: date
+    sex: str  # "L" or "P", as the NIK says
+    home: str  # kabupaten/kota code, "34.01"
+    branch: str
+
+
+class RowMaker:
+    """Valid-looking submissions, oldest first, with per-year reference numbers.
+
+    ``submitted``, ``person``, ``full_name``, ``phone`` and ``status`` are the places a subclass changes to make
+    another population (benchmarks/officer.py: branches of uneven size, realistic names)."""
+
+    def __init__(self, rows: int, seed: int = 7, span: timedelta = SUBMITTED_OVER) -> None:
         self.rows = rows
+        self.seed = seed
         self.rng = random.Random(seed)
         regions = all_regions()
         self.homes = [r.code for r in regions]
         self.niks = NikSpace([r.regency_code for r in regions])
         self.branches = load_branches()
-        self.start = datetime.now(UTC) - SUBMITTED_OVER
+        self.span = span
+        self.now = datetime.now(UTC)
+        self.start = self.now - span
         self.sequence: dict[int, int] = {}
+
+    def reset(self) -> None:
+        """Start again from row 0 with the same seed (fill probes one row for its columns)."""
+        self.rng = random.Random(self.seed)
+        self.sequence.clear()
 
     def reference(self, submitted: datetime) -> str:
         year = submitted.astimezone(WIB).year
         self.sequence[year] = self.sequence.get(year, 0) + 1
         return f"BPU-{year}-{self.sequence[year]:06d}"
 
+    def person(self, index: int) -> Person:
+        """Row ``index``'s NIK; home mostly the NIK's regency; branch from branches.csv."""
+        nik, born, sex = self.niks.nik(index)
+        rng = self.rng
+        home = nik[:2] + "." + nik[2:4] if rng.random() < 0.8 else rng.choice(self.homes)
+        return Person(nik, born, sex, home, branch_for(home, self.branches, "Kantor Pusat"))
+
+    def submitted(self, index: int) -> datetime:
+        """Evenly spread over the span, oldest first."""
+        return self.start + self.span * (index + self.rng.random()) / self.rows
+
+    def full_name(self, index: int, person: Person) -> str:
+        return f"{self.rng.choice(FIRST_NAMES)} {self.rng.choice(LAST_NAMES)}"
+
+    def phone(self, index: int) -> str:
+        return f"+628{self.rng.randint(11, 99)}{self.rng.randint(1_000_000, 99_999_999)}"
+
+    def status(self, index: int, person: Person) -> str:
+        return self.rng.choice(STATUSES)
+
     def row(self, index: int) -> dict[str, Any]:
         """Row ``index``: every column the bot writes, with plausible values."""
         rng = self.rng
-        nik, born, sex = self.niks.nik(index)
-        submitted = self.start + SUBMITTED_OVER * (index + rng.random()) / self.rows
-        name = f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}"
-        phone = f"+628{rng.randint(11, 99)}{rng.randint(1_000_000, 99_999_999)}"
-        home = nik[:2] + "." + nik[2:4] if rng.random() < 0.8 else rng.choice(self.homes)
+        submitted = self.submitted(index)
+        person = self.person(index)
+        nik, born, sex, home = person.nik, person.born, person.sex, person.home
+        name = self.full_name(index, person)
+        phone = self.phone(index)
         income, jht = rng.choice(INCOMES), rng.random() < 0.3
         occupation = rng.choice(list(OCCUPATIONS))
         answers = {
@@ -137,7 +179,7 @@ class RowMaker:
             "income": income,
             "jht": jht,
         }
-        status = rng.choice(STATUSES)
+        status = self.status(index, person)
         decided = status != "diajukan"
         at = submitted.isoformat()
         return {
@@ -167,10 +209,12 @@ class RowMaker:
             "fix_fields": '["name"]' if status == "perlu_perbaikan" else "[]",
             "kpj": f"{rng.randint(10**10, 10**11 - 1)}" if status == "disetujui" else None,
             "decided_by": "tg:9001" if decided else None,
-            "decided_at": (submitted + timedelta(days=2)).isoformat() if decided else None,
+            "decided_at": min(submitted + timedelta(days=2), self.now).isoformat()
+            if decided
+            else None,
             "submitted_at": at,
             "updated_at": at,
-            "branch": branch_for(home, self.branches, "Kantor Pusat"),
+            "branch": person.branch,
         }
 
     def chunks(self, columns: list[str]) -> Iterator[list[tuple[Any, ...]]]:
@@ -204,7 +248,7 @@ async def insertable_columns(repo: SqliteRepository, offered: set[str]) -> list[
 async def fill(repo: SqliteRepository, maker: RowMaker) -> None:
     """Insert every row, TRANSACTION rows per transaction, and move the reference counters on."""
     columns = await insertable_columns(repo, set(maker.row(0)))
-    maker.sequence.clear()
+    maker.reset()
     sql = (
         f"INSERT INTO submissions ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
     )
@@ -293,10 +337,9 @@ async def time_lookups(repo: SqliteRepository, maker: RowMaker) -> Timings:
     )
 
 
-async def run_rows(directory: Path, rows: int) -> Lookups:
-    """Fill a fresh database with ``rows`` submissions and time the officer look-ups."""
-    url = f"sqlite:///{directory / 'big.db'}"
-    maker = RowMaker(rows)
+async def seed(database: Path, maker: RowMaker) -> tuple[float, int]:
+    """Fill a fresh database file with ``maker``'s rows; returns (seconds, bytes on disk)."""
+    url = f"sqlite:///{database}"
     repo = await SqliteRepository.open(url)
     start = time.perf_counter()
     try:
@@ -304,9 +347,15 @@ async def run_rows(directory: Path, rows: int) -> Lookups:
     finally:
         await repo.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         await repo.close()
-    fill_s = time.perf_counter() - start
-    size = file_bytes(directory / "big.db")
-    repo = await SqliteRepository.open(url)  # a fresh connection, as after a restart
+    return time.perf_counter() - start, file_bytes(database)
+
+
+async def run_rows(directory: Path, rows: int) -> Lookups:
+    """Fill a fresh database with ``rows`` submissions and time the officer look-ups."""
+    database = directory / "big.db"
+    maker = RowMaker(rows)
+    fill_s, size = await seed(database, maker)
+    repo = await SqliteRepository.open(f"sqlite:///{database}")  # fresh, as after a restart
     try:
         timings = await time_lookups(repo, maker)
     finally:

@@ -235,11 +235,16 @@ class SqliteWorkerSession(_Transaction):
         self.user_id = user_id
 
     async def load(self) -> Conversation | None:
+        # A no-op UPDATE rather than a SELECT: as a write it begins the transaction (BEGIN
+        # IMMEDIATE, SQLite's write lock) in this same round trip, so no other process can change
+        # this worker's state between this read and the save.
         row = await self.one(
-            "SELECT state FROM conversations WHERE channel = ? AND user_id = ?",
+            "UPDATE conversations SET step = step WHERE channel = ? AND user_id = ? RETURNING state",
             self.channel,
             self.user_id,
         )
+        if not self.db.in_transaction:
+            await self.db.execute("BEGIN IMMEDIATE")  # a new worker: nothing to update yet
         return Conversation.from_json(row["state"]) if row else None
 
     async def save(self, conv: Conversation, now: datetime) -> None:
@@ -834,7 +839,9 @@ class SqliteRepository:
         path = database_path(url)
         if path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        db = await aiosqlite.connect(path, isolation_level=None)
+        # "IMMEDIATE": the sqlite3 module opens a BEGIN IMMEDIATE itself before the first write
+        # of a transaction, in the same round trip (see worker()); reads outside stay autocommit.
+        db = await aiosqlite.connect(path, isolation_level="IMMEDIATE")
         db.row_factory = sqlite3.Row
         await db.execute("PRAGMA journal_mode = WAL")
         await db.execute("PRAGMA synchronous = NORMAL")
@@ -850,15 +857,21 @@ class SqliteRepository:
             try:
                 yield
             except BaseException:
-                await self.db.execute("ROLLBACK")
+                await self.db.rollback()
                 raise
-            await self.db.execute("COMMIT")
+            await self.db.commit()
 
     @asynccontextmanager
     async def worker(self, channel: str, user_id: str) -> AsyncIterator[SqliteWorkerSession]:
-        """One worker update as one transaction."""
-        async with self._transaction():
-            yield SqliteWorkerSession(self.db, channel, user_id)
+        """One worker update as one transaction, begun by the state read itself (load() is a
+        write that returns the row), so the hottest path costs three round trips, not four."""
+        async with self._lock:
+            try:
+                yield SqliteWorkerSession(self.db, channel, user_id)
+            except BaseException:
+                await self.db.rollback()
+                raise
+            await self.db.commit()
 
     @asynccontextmanager
     async def officer(self) -> AsyncIterator[SqliteOfficerSession]:
