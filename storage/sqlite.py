@@ -239,7 +239,8 @@ class SqliteWorkerSession(_Transaction):
         # IMMEDIATE, SQLite's write lock) in this same round trip, so no other process can change
         # this worker's state between this read and the save.
         row = await self.one(
-            "UPDATE conversations SET step = step WHERE channel = ? AND user_id = ? RETURNING state",
+            # (lang: a column in no index, so the no-op touches no index page)
+            "UPDATE conversations SET lang = lang WHERE channel = ? AND user_id = ? RETURNING state",
             self.channel,
             self.user_id,
         )

@@ -1,0 +1,668 @@
+"""Officer commands on a big, realistic database: the queue, /cari and the counts, per scope.
+
+    python benchmarks/officer.py [--quick] [--rows N]
+
+Seeds N synthetic submissions (default 100,000) straight into the real schema (rows.py's fill),
+spread over the branches of bot/data/branches.csv with uneven sizes plus DEFAULT_BRANCH, over eight
+months, mostly still ``diajukan`` (older ones more often decided), with Indonesian names drawn
+from weighted pools (a common name such as "wahyu" matches a few hundred rows, a rare one a few),
+operator-shaped phone numbers and unique valid NIKs (mostly of the home regency).
+
+Then, on a fresh ``SqliteRepository.open`` of the file (as after a restart), it times whole
+officer units of work, each ``async with repo.officer() as s: s.restrict(scope)`` plus the calls
+of one command, for a branch's petugas (``restrict(("Yogyakarta",))``) and an admin
+(``restrict(None)``):
+
+- /antrean: ``queue(10, 0)`` and ``count_pending()`` (the header shows the count);
+- /cari: ``search("nik", ...)``, ``search("name", "wahyu", 20)`` and a rare name,
+  ``search("phone", "+62812...", 20)``;
+- the counts per status: ``count_by_status()``.
+
+Only the repository API is timed, so the numbers follow whatever storage does (indexes, counter
+tables, round trips). One cold round first (reported, not counted), then the median of 5 rounds
+(``--quick``) or 15, the commands interleaved so that a busy neighbour slows them alike. Every
+answer is checked against what was seeded (a wrong count or a missing hit exits 1). Afterwards,
+outside the timing, one more round runs with sqlite3's trace callback on to list each command's
+statements, and ``EXPLAIN QUERY PLAN`` of every SELECT is printed. The target, 200 ms per command,
+is reported (PASS/FAIL), not enforced. The last line printed is one JSON object.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import random
+import re
+import sqlite3
+import sys
+import tempfile
+import time
+from collections import Counter, defaultdict, deque
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from itertools import accumulate
+from pathlib import Path
+from typing import Any
+
+from measure import median
+from rows import NikSpace, Person, RowMaker, seed
+
+from bot.domain import Status, Submission
+from bot.regions import all_regions, branch_for
+from bot.settings import Settings
+from storage.sqlite import SqliteOfficerSession, SqliteRepository
+
+STARTED = time.perf_counter()
+TARGET_MS = 200.0
+ROWS = 100_000
+RUNS_QUICK, RUNS_FULL = 5, 15
+SPAN = timedelta(days=240)
+BRANCH = "Yogyakarta"
+COMMON_NAME = "wahyu"
+RARE_NAME = "sastrowardoyo"
+PHONE_PREFIX = "+62812"
+SAMPLES = 64  # NIKs and phones kept per branch to search for
+DEFAULT_BRANCH = Settings.model_fields["default_branch"].default
+
+# Relative sizes of the branches (busy cities first); DEFAULT_BRANCH takes workers whose home is
+# outside the mapped provinces. A branch of branches.csv missing here gets weight 1.
+BRANCH_WEIGHTS = {
+    "Semarang": 12,
+    "Surakarta": 10,
+    "Palembang": 9,
+    "Yogyakarta": 9,
+    "Pekalongan": 6,
+    "Tegal": 6,
+    "Purwokerto": 6,
+    "Magelang": 5,
+    "Kudus": 5,
+    "Pati": 4,
+    "Klaten": 4,
+    "Cilacap": 3.5,
+    "Kebumen": 3.5,
+    "Baturaja": 2.5,
+    "Lubuklinggau": 2.5,
+    "Salatiga": 2,
+    "Lahat": 2,
+    "Prabumulih": 1.5,
+    "Kayuagung": 1.5,
+    "Muara Enim": 1.5,
+    "Sekayu": 1,
+    DEFAULT_BRANCH: 3,
+}
+# The rare name is given to the rows with these per-branch ordinals in these branches only.
+RARE_BRANCHES = (BRANCH, "Pekalongan", "Palembang")
+RARE_ORDINALS = frozenset({10, 2_500})
+
+# Name parts with relative weights; a name has one to three distinct parts.
+MALE_NAMES = """
+Muhammad:50 Ahmad:30 Agus:30 Budi:25 Eko:25 Joko:15 Slamet:15 Bambang:12 Heru:12 Hendra:10
+Rudi:10 Andi:12 Dedi:10 Yusuf:8 Rizky:12 Fajar:10 Arif:12 Aris:8 Bayu:10 Dimas:8 Teguh:8 Sugeng:8
+Suparman:5 Sutrisno:6 Sugiyono:5 Supriyadi:6 Hartono:6 Imam:6 Iwan:6 Yanto:6 Rohmat:4 Irfan:5
+Ilham:6 Firman:4 Gunawan:6 Hadi:8 Nugroho:8 Prasetyo:10 Santoso:12 Setiawan:10 Susanto:8
+Kurniawan:10 Saputra:14 Pratama:10 Hidayat:10 Firmansyah:6 Ramadhan:8 Maulana:6 Syahputra:6
+Dwi:10 Tri:8 Eka:5 Nur:6 Adi:10 Aditya:6 Rahmat:6 Hermanto:4 Sumarno:4 Wibowo:8 Purnomo:5
+Suryadi:4 Mulyadi:4 Darmawan:3 Hasan:4 Rizal:5 Taufik:4 Zainal:2 Anwar:4 Syaiful:3 Fauzi:4
+Lukman:3 Sholeh:3 Yogi:3 Wahyu:0.7 Wahyudi:0.4
+"""
+FEMALE_NAMES = """
+Siti:45 Sri:40 Nur:25 Dewi:25 Rina:10 Yuni:10 Endang:12 Ratna:8 Lestari:14 Rahayu:12 Puspita:5
+Ayu:12 Putri:14 Indah:10 Fitri:12 Ani:8 Tuti:6 Sumarni:6 Suryani:6 Sulastri:5 Wulandari:10
+Handayani:8 Kartika:6 Anisa:10 Nurul:12 Rahmawati:10 Susilowati:5 Purwanti:6 Yulianti:8
+Novitasari:6 Maya:6 Dian:8 Lina:6 Mega:5 Eka:8 Dwi:14 Tri:10 Astuti:8 Kurniasih:5 Setyowati:5
+Mulyani:6 Hartati:5 Sartini:4 Suparmi:4 Rohmah:4 Khasanah:4 Fatimah:6 Aisyah:6 Nabila:4
+Salsabila:4 Amelia:4 Safitri:6 Permata:3 Utami:6 Pertiwi:5 Anggraini:6 Oktaviani:5 Wati:6
+Wahyuni:0.7 Wahyuningsih:0.4
+"""
+# Operators' mobile prefixes, roughly by market share (Telkomsel, Indosat, XL, Tri, Smartfren).
+PHONE_PREFIXES = """
++62812:15 +62813:10 +62821:8 +62822:8 +62823:4 +62852:6 +62853:5 +62851:2 +62814:1 +62815:2
++62816:2 +62855:2 +62856:6 +62857:7 +62858:3 +62817:4 +62818:3 +62819:3 +62859:2 +62877:3
++62878:4 +62895:3 +62896:4 +62897:3 +62898:3 +62899:2 +62881:1 +62882:1 +62888:1
+"""
+
+
+class Pool:
+    """Weighted choice among words written ``word:weight``."""
+
+    def __init__(self, spec: str) -> None:
+        pairs = [item.rsplit(":", 1) for item in spec.split()]
+        self.words = [word for word, _ in pairs]
+        self.cumulative = list(accumulate(float(weight) for _, weight in pairs))
+
+    def draw(self, rng: random.Random) -> str:
+        return rng.choices(self.words, cum_weights=self.cumulative)[0]
+
+
+class OfficerRows(RowMaker):
+    """RowMaker with realistic branches, names, phones and statuses, tallying what it made."""
+
+    def __init__(self, rows: int, seed: int = 11) -> None:
+        super().__init__(rows, seed, SPAN)
+        regions = all_regions()
+        self.regencies = [r.regency_code for r in regions]
+        self.regions_of: dict[str, list[str]] = defaultdict(list)
+        for region in regions:
+            self.regions_of[branch_for(region.code, self.branches, DEFAULT_BRANCH)].append(
+                region.code
+            )
+        weights = {b: BRANCH_WEIGHTS.get(b, 1.0) for b in sorted(self.regions_of)}
+        missing = {BRANCH, *RARE_BRANCHES} - set(weights)
+        if missing:
+            raise RuntimeError(f"branches.csv has no region for {sorted(missing)}")
+        self.branch_names = list(weights)
+        self.branch_cumulative = list(accumulate(weights.values()))
+        self.male, self.female = Pool(MALE_NAMES), Pool(FEMALE_NAMES)
+        self.prefixes = Pool(PHONE_PREFIXES)
+        self.spaces: dict[str, NikSpace] = {}
+        self.reset()
+
+    def reset(self) -> None:
+        super().reset()
+        self.pick = random.Random(self.seed + 1)  # for the samples: leaves the rows alone
+        self.serial: Counter[str] = Counter()  # NIKs issued per regency
+        self.ordinal: Counter[str] = Counter()  # rows per branch
+        self.statuses: Counter[tuple[str, str]] = Counter()  # (branch, status)
+        self.name_hits: Counter[tuple[str, str]] = Counter()  # (branch, query)
+        self.seen: Counter[tuple[str | None, str]] = Counter()
+        self.samples: dict[tuple[str | None, str], list[str]] = defaultdict(list)
+        self.recent_phones: deque[str] = deque(maxlen=1000)
+
+    def submitted(self, index: int) -> datetime:
+        """Registrations grow as word spreads: the rate rises linearly over the span."""
+        return self.start + self.span * ((index + self.rng.random()) / self.rows) ** 0.5
+
+    def person(self, index: int) -> Person:
+        """A branch by weight, a home region it serves, a NIK mostly from that regency."""
+        rng = self.rng
+        branch = rng.choices(self.branch_names, cum_weights=self.branch_cumulative)[0]
+        home = rng.choice(self.regions_of[branch])
+        regency = home.replace(".", "") if rng.random() < 0.85 else rng.choice(self.regencies)
+        space = self.spaces.get(regency) or self.spaces.setdefault(regency, NikSpace([regency]))
+        nik, born, sex = space.nik(self.serial[regency])
+        self.serial[regency] += 1
+        self.ordinal[branch] += 1
+        return Person(nik, born, sex, home, branch)
+
+    def full_name(self, index: int, person: Person) -> str:
+        rng = self.rng
+        pool = self.female if person.sex == "P" else self.male
+        if person.branch in RARE_BRANCHES and self.ordinal[person.branch] in RARE_ORDINALS:
+            return f"{pool.draw(rng)} {RARE_NAME.title()}"
+        wanted = 1 if (r := rng.random()) < 0.2 else 2 if r < 0.8 else 3
+        parts: list[str] = []
+        while len(parts) < wanted:
+            part = pool.draw(rng)
+            if part not in parts:
+                parts.append(part)
+        return " ".join(parts)
+
+    def phone(self, index: int) -> str:
+        """Mostly the worker's own number; 2 % share one with a relative who registered lately."""
+        rng = self.rng
+        if self.recent_phones and rng.random() < 0.02:
+            return rng.choice(self.recent_phones)
+        digits = (
+            rng.randint(10**6, 10**7 - 1) if rng.random() < 0.3 else rng.randint(10**7, 10**8 - 1)
+        )
+        return f"{self.prefixes.draw(rng)}{digits}"
+
+    def status(self, index: int, person: Person) -> str:
+        """Mostly still waiting; the older a submission, the likelier it has been decided."""
+        rng = self.rng
+        age = 1 - index / self.rows
+        if rng.random() < 0.97 - 0.45 * age:
+            return str(Status.SUBMITTED)
+        r = rng.random()
+        return str(
+            Status.APPROVED if r < 0.7 else Status.REJECTED if r < 0.88 else Status.NEEDS_FIX
+        )
+
+    def row(self, index: int) -> dict[str, Any]:
+        row = super().row(index)
+        branch = row["branch"]
+        self.statuses[branch, row["status"]] += 1
+        for query in (COMMON_NAME, RARE_NAME):
+            if query in row["name_search"]:
+                self.name_hits[branch, query] += 1
+        self.recent_phones.append(row["phone"])
+        for scope in (branch, None):
+            self.keep((scope, "nik"), row["nik"])
+            if row["phone"].startswith(PHONE_PREFIX):
+                self.keep((scope, "phone"), row["phone"])
+        return row
+
+    def keep(self, key: tuple[str | None, str], value: str) -> None:
+        """Reservoir sampling: SAMPLES values drawn evenly from every row seen."""
+        self.seen[key] += 1
+        bucket = self.samples[key]
+        if len(bucket) < SAMPLES:
+            bucket.append(value)
+        elif (slot := self.pick.randrange(self.seen[key])) < SAMPLES:
+            bucket[slot] = value
+
+
+# --- what is timed ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Scope:
+    key: str  # petugas | admin
+    label: str
+    branches: tuple[str, ...] | None
+
+    def holds(self, branch: str) -> bool:
+        return self.branches is None or branch in self.branches
+
+
+@dataclass(frozen=True)
+class Expected:
+    """What the seeding made, per scope: the answers the repository must give."""
+
+    counts: dict[str, int]
+    name_hits: dict[str, int]
+
+    @classmethod
+    def of(cls, rows: OfficerRows, scope: Scope) -> Expected:
+        counts: Counter[str] = Counter()
+        for (branch, status), n in rows.statuses.items():
+            if scope.holds(branch):
+                counts[status] += n
+        hits: Counter[str] = Counter()
+        for (branch, query), n in rows.name_hits.items():
+            if scope.holds(branch):
+                hits[query] += n
+        return cls(dict(counts), {q: hits[q] for q in (COMMON_NAME, RARE_NAME)})
+
+
+Call = Callable[[SqliteOfficerSession, str], Awaitable[Any]]
+Check = Callable[[Any, str, Scope, Expected], str | None]
+
+
+@dataclass(frozen=True)
+class Measure:
+    key: str  # detail key, e.g. search_name_rare
+    group: str  # headline key it counts toward, e.g. search_name
+    label: str
+    call: Call
+    check: Check
+    args: Callable[[OfficerRows, Scope], list[str]]
+
+
+async def antrean(session: SqliteOfficerSession, _: str) -> tuple[list[Submission], int]:
+    return await session.queue(10, 0), await session.count_pending()
+
+
+def search(kind: str) -> Call:
+    async def call(session: SqliteOfficerSession, value: str) -> list[Submission]:
+        return await session.search(kind, value, 20)
+
+    return call
+
+
+async def counts(session: SqliteOfficerSession, _: str) -> dict[Status, int]:
+    return await session.count_by_status()
+
+
+def outside(found: Sequence[Submission], scope: Scope) -> str | None:
+    stray = sorted({s.branch for s in found if not scope.holds(s.branch)})
+    return f"rows of other branches {stray}" if stray else None
+
+
+def check_queue(found: Any, _: str, scope: Scope, expected: Expected) -> str | None:
+    page, pending = found
+    want = expected.counts.get(str(Status.SUBMITTED), 0)
+    if pending != want:
+        return f"count_pending {pending}, seeded {want}"
+    if len(page) != min(10, want):
+        return f"{len(page)} rows on the first page"
+    if any(s.status != Status.SUBMITTED for s in page):
+        return "a row on the queue is not diajukan"
+    if [s.submitted_at for s in page] != sorted(s.submitted_at for s in page):
+        return "the page is not oldest first"
+    return outside(page, scope)
+
+
+def check_equal(field_name: str) -> Check:
+    def check(found: Any, value: str, scope: Scope, expected: Expected) -> str | None:
+        if not found:
+            return f"no row with {field_name} {value}"
+        if any(getattr(s, field_name) != value for s in found):
+            return f"a row without {field_name} {value}"
+        return outside(found, scope)
+
+    return check
+
+
+def check_name(found: Any, value: str, scope: Scope, expected: Expected) -> str | None:
+    want = min(20, expected.name_hits[value])
+    if len(found) != want:
+        return f"{len(found)} rows for {value!r}, seeded {expected.name_hits[value]} (limit 20)"
+    if any(value not in s.name.casefold() for s in found):
+        return f"a row whose name lacks {value!r}"
+    return outside(found, scope)
+
+
+def check_counts(found: Any, _: str, scope: Scope, expected: Expected) -> str | None:
+    got = {str(status): n for status, n in found.items() if n}
+    return None if got == expected.counts else f"counts {got}, seeded {expected.counts}"
+
+
+def samples(kind: str) -> Callable[[OfficerRows, Scope], list[str]]:
+    def pick(rows: OfficerRows, scope: Scope) -> list[str]:
+        key = (scope.branches[0] if scope.branches else None, kind)
+        found = rows.samples.get(key)
+        if not found:
+            raise RuntimeError(f"no {kind} seeded for {scope.label}: more --rows?")
+        return found
+
+    return pick
+
+
+def constant(value: str) -> Callable[[OfficerRows, Scope], list[str]]:
+    return lambda rows, scope: [value]
+
+
+MEASURES = (
+    Measure(
+        "queue",
+        "queue",
+        "/antrean: queue(10, 0) + count_pending()",
+        antrean,
+        check_queue,
+        constant(""),
+    ),
+    Measure(
+        "search_nik",
+        "search_nik",
+        "/cari NIK: search('nik', ...)",
+        search("nik"),
+        check_equal("nik"),
+        samples("nik"),
+    ),
+    Measure(
+        "search_name_common",
+        "search_name",
+        f"/cari name: search('name', '{COMMON_NAME}', 20)",
+        search("name"),
+        check_name,
+        constant(COMMON_NAME),
+    ),
+    Measure(
+        "search_name_rare",
+        "search_name",
+        f"/cari name: search('name', '{RARE_NAME}', 20)",
+        search("name"),
+        check_name,
+        constant(RARE_NAME),
+    ),
+    Measure(
+        "search_phone",
+        "search_phone",
+        f"/cari phone: search('phone', '{PHONE_PREFIX}...', 20)",
+        search("phone"),
+        check_equal("phone"),
+        samples("phone"),
+    ),
+    Measure(
+        "counts",
+        "counts",
+        "counts per status: count_by_status()",
+        counts,
+        check_counts,
+        constant(""),
+    ),
+)
+GROUPS = ("queue", "search_nik", "search_name", "search_phone", "counts")
+SCOPES = (
+    Scope("petugas", f"petugas {BRANCH}", (BRANCH,)),
+    Scope("admin", "admin (every branch)", None),
+)
+
+
+@dataclass
+class Series:
+    """One measure in one scope: its cold run, its timed runs, what went wrong."""
+
+    cold_ms: float = 0.0
+    runs_ms: list[float] = field(default_factory=list)
+    statements: list[str] = field(default_factory=list)
+    wrong: str | None = None
+
+    @property
+    def median_ms(self) -> float:
+        return median(self.runs_ms)
+
+
+async def unit(
+    repo: SqliteRepository, scope: Scope, measure: Measure, value: str
+) -> tuple[float, Any]:
+    """One officer command: its transaction, restrict, its calls; wall milliseconds and answer."""
+    start = time.perf_counter()
+    async with repo.officer() as session:
+        session.restrict(scope.branches)
+        found = await measure.call(session, value)
+    return (time.perf_counter() - start) * 1000, found
+
+
+async def time_all(
+    repo: SqliteRepository, rows: OfficerRows, runs: int
+) -> dict[tuple[str, str], Series]:
+    """A cold round, then ``runs`` rounds; each round every measure in every scope once."""
+    series = {(s.key, m.key): Series() for s in SCOPES for m in MEASURES}
+    expected = {s.key: Expected.of(rows, s) for s in SCOPES}
+    arguments = {(s.key, m.key): m.args(rows, s) for s in SCOPES for m in MEASURES}
+    for number in range(runs + 1):
+        for scope in SCOPES:
+            for measure in MEASURES:
+                found = series[scope.key, measure.key]
+                values = arguments[scope.key, measure.key]
+                value = values[number % len(values)]
+                ms, answer = await unit(repo, scope, measure, value)
+                if number == 0:
+                    found.cold_ms = ms
+                else:
+                    found.runs_ms.append(ms)
+                wrong = measure.check(answer, value, scope, expected[scope.key])
+                if wrong and not found.wrong:
+                    found.wrong = wrong
+    return series
+
+
+async def trace_all(
+    repo: SqliteRepository, rows: OfficerRows, series: dict[tuple[str, str], Series]
+) -> None:
+    """One untimed round with the trace callback on: the statements each command runs."""
+    seen: list[str] = []
+    await repo.db.set_trace_callback(seen.append)
+    try:
+        for scope in SCOPES:
+            for measure in MEASURES:
+                seen.clear()
+                await unit(repo, scope, measure, measure.args(rows, scope)[0])
+                series[scope.key, measure.key].statements = list(seen)
+    finally:
+        await repo.db.set_trace_callback(None)
+
+
+def query_plans(database: Path, statements: list[str]) -> list[tuple[str, list[str]]]:
+    """EXPLAIN QUERY PLAN of each SELECT, read-only with the standard sqlite3 module."""
+    plans = []
+    db = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
+    try:
+        for sql in statements:
+            if not re.match(r"\s*(SELECT|WITH)\b", sql, re.IGNORECASE):
+                continue
+            depth: dict[int, int] = {0: -1}
+            lines = []
+            for node, parent, _, detail in db.execute(f"EXPLAIN QUERY PLAN {sql}"):
+                depth[node] = depth.get(parent, -1) + 1
+                lines.append("   " * depth[node] + detail)
+            plans.append((sql, lines))
+    finally:
+        db.close()
+    return plans
+
+
+def short_sql(sql: str) -> str:
+    """The statement with its column list folded, on one line."""
+    sql = " ".join(sql.split())
+    return re.sub(r"^SELECT (.{40,}?) FROM ", "SELECT … FROM ", sql, flags=re.IGNORECASE)
+
+
+# --- the run ---------------------------------------------------------------------------------------
+
+
+def progress(message: str) -> None:
+    print(f"[{time.perf_counter() - STARTED:6.1f} s] {message}", file=sys.stderr, flush=True)
+
+
+def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument(
+        "--quick", action="store_true", help=f"{RUNS_QUICK} timed rounds instead of {RUNS_FULL}"
+    )
+    parser.add_argument("--rows", type=int, default=ROWS, help=f"submissions (default {ROWS:,})")
+    args = parser.parse_args(argv)
+    if args.rows < 1:
+        parser.error("--rows must be at least 1")
+    args.runs = RUNS_QUICK if args.quick else RUNS_FULL
+    return args
+
+
+def verdict(ms: float) -> str:
+    return "PASS" if ms < TARGET_MS else "FAIL"
+
+
+def print_table(
+    rows: OfficerRows, series: dict[tuple[str, str], Series], runs: int, fill_s: float, size: int
+) -> None:
+    sizes = Counter[str]()
+    for (branch, _), n in rows.statuses.items():
+        sizes[branch] += n
+    print(
+        f"officer commands on {rows.rows:,} submissions, {len(sizes)} branches"
+        f" ({BRANCH} {sizes[BRANCH]:,}, largest {sizes.most_common(1)[0][0]}"
+        f" {sizes.most_common(1)[0][1]:,}, smallest {min(sizes.values()):,});"
+        f" filled in {fill_s:.1f} s, {size / rows.rows:.0f} bytes per submission"
+    )
+    for scope in SCOPES:
+        expected = Expected.of(rows, scope)
+        hits = ", ".join(f"{q!r} {n}" for q, n in expected.name_hits.items())
+        print(f"  {scope.label}: statuses {expected.counts}; name hits {hits}")
+    print(
+        f"\nwall time per command (transaction + calls + Submission objects): median of {runs}"
+        f" rounds after one cold round; target < {TARGET_MS:g} ms\n"
+    )
+    header = f"  {'command':58} {'scope':22} {'median':>9} {'cold':>9} {'max':>9} {'stmts':>5}"
+    print(header)
+    print("  " + "-" * (len(header) - 2))
+    for measure in MEASURES:
+        for scope in SCOPES:
+            s = series[scope.key, measure.key]
+            ok = f"WRONG: {s.wrong}" if s.wrong else verdict(s.median_ms)
+            print(
+                f"  {measure.label:58} {scope.label:22} {s.median_ms:6.2f} ms {s.cold_ms:6.2f} ms"
+                f" {max(s.runs_ms):6.2f} ms {len(s.statements):5}  {ok}"
+            )
+    print("  (stmts: SQL statements per command, BEGIN and COMMIT included)")
+
+
+def print_plans(database: Path, series: dict[tuple[str, str], Series]) -> dict[str, list[str]]:
+    """Print each command's SELECTs with their plans; returns them for the JSON line."""
+    print("\nEXPLAIN QUERY PLAN of each command's SELECTs (values inlined by the trace):")
+    found: dict[str, list[str]] = {}
+    for measure in MEASURES:
+        for scope in SCOPES:
+            name = f"{measure.key}/{scope.key}"
+            print(f"\n  {name}:")
+            found[name] = []
+            for sql, lines in query_plans(database, series[scope.key, measure.key].statements):
+                print(f"    {short_sql(sql)}")
+                for line in lines:
+                    print(f"      {line}")
+                found[name].extend(lines)
+    return found
+
+
+def summary(
+    rows: OfficerRows,
+    series: dict[tuple[str, str], Series],
+    runs: int,
+    fill_s: float,
+    size: int,
+    plans: dict[str, list[str]],
+) -> dict[str, Any]:
+    def worst(group: str) -> float:
+        return round(
+            max(
+                series[s.key, m.key].median_ms
+                for s in SCOPES
+                for m in MEASURES
+                if m.group == group
+            ),
+            3,
+        )
+
+    line: dict[str, Any] = {"rows": rows.rows}
+    line |= {f"{group}_ms": worst(group) for group in GROUPS}
+    for scope in SCOPES:
+        line[scope.key] = {
+            f"{m.key}_ms": round(series[scope.key, m.key].median_ms, 3) for m in MEASURES
+        }
+        line[f"{scope.key}_cold"] = {
+            f"{m.key}_ms": round(series[scope.key, m.key].cold_ms, 3) for m in MEASURES
+        }
+        line[f"{scope.key}_statements"] = {
+            m.key: len(series[scope.key, m.key].statements) for m in MEASURES
+        }
+        line[f"{scope.key}_name_hits"] = Expected.of(rows, scope).name_hits
+    line |= {
+        "branch": BRANCH,
+        "branches": len({branch for branch, _ in rows.statuses}),
+        "runs": runs,
+        "target_ms": TARGET_MS,
+        "failed": [
+            f"{m.key}/{s.key}"
+            for m in MEASURES
+            for s in SCOPES
+            if series[s.key, m.key].median_ms >= TARGET_MS
+        ],
+        "wrong": {
+            f"{m.key}/{s.key}": series[s.key, m.key].wrong
+            for m in MEASURES
+            for s in SCOPES
+            if series[s.key, m.key].wrong
+        },
+        "fill_s": round(fill_s, 2),
+        "bytes_per_submission": round(size / rows.rows, 1),
+        "plans": plans,
+    }
+    return line
+
+
+async def main(args: argparse.Namespace) -> int:
+    rows = OfficerRows(args.rows)
+    with tempfile.TemporaryDirectory(prefix="bpu-officer-") as tmp:
+        database = Path(tmp) / "officer.db"
+        progress(f"seeding {args.rows:,} submissions")
+        fill_s, size = await seed(database, rows)
+        progress(f"timing officer commands: 1 cold + {args.runs} rounds")
+        repo = await SqliteRepository.open(f"sqlite:///{database}")  # fresh, as after a restart
+        try:
+            series = await time_all(repo, rows, args.runs)
+            progress("tracing statements, then EXPLAIN QUERY PLAN")
+            await trace_all(repo, rows, series)
+        finally:
+            await repo.close()
+        print_table(rows, series, args.runs, fill_s, size)
+        plans = print_plans(database, series)
+    line = summary(rows, series, args.runs, fill_s, size, plans)
+    print(json.dumps(line, ensure_ascii=False))
+    return 1 if line["wrong"] else 0
+
+
+if __name__ == "__main__":
+    sys.exit(asyncio.run(main(parse_args())))
