@@ -50,8 +50,10 @@ from measure import median
 from rows import NikSpace, Person, RowMaker, seed
 
 from bot.domain import Status, Submission
+from bot.flow.state import IN_PROGRESS
 from bot.regions import all_regions, branch_for
 from bot.settings import Settings
+from storage.repository import Statistics
 from storage.sqlite import SqliteOfficerSession, SqliteRepository
 
 STARTED = time.perf_counter()
@@ -306,6 +308,17 @@ async def counts(session: SqliteOfficerSession, _: str) -> dict[Status, int]:
     return await session.count_by_status()
 
 
+async def statistik(session: SqliteOfficerSession, _: str) -> Statistics:
+    return await session.statistics(None, IN_PROGRESS_STEPS)
+
+
+def check_statistik(found: Any, _: str, scope: Scope, expected: Expected) -> str | None:
+    got = {str(status): n for status, n in found.by_status.items() if n}
+    if got != expected.counts:
+        return f"statistik counts {got}, seeded {expected.counts}"
+    return None
+
+
 def outside(found: Sequence[Submission], scope: Scope) -> str | None:
     stray = sorted({s.branch for s in found if not scope.holds(s.branch)})
     return f"rows of other branches {stray}" if stray else None
@@ -365,6 +378,7 @@ def constant(value: str) -> Callable[[OfficerRows, Scope], list[str]]:
     return lambda rows, scope: [value]
 
 
+IN_PROGRESS_STEPS = frozenset(str(step) for step in IN_PROGRESS)
 MEASURES = (
     Measure(
         "queue",
@@ -414,8 +428,16 @@ MEASURES = (
         check_counts,
         constant(""),
     ),
+    Measure(
+        "statistik",
+        "statistik",
+        "/statistik: funnel, drafts, breakdowns (text part)",
+        statistik,
+        check_statistik,
+        constant(""),
+    ),
 )
-GROUPS = ("queue", "search_nik", "search_name", "search_phone", "counts")
+GROUPS = ("queue", "search_nik", "search_name", "search_phone", "counts", "statistik")
 SCOPES = (
     Scope("petugas", f"petugas {BRANCH}", (BRANCH,)),
     Scope("admin", "admin (every branch)", None),

@@ -10,6 +10,7 @@ import asyncio
 import json
 import multiprocessing
 import sqlite3
+from collections import Counter
 from collections.abc import AsyncIterator, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import asynccontextmanager
@@ -753,23 +754,24 @@ class SqliteOfficerSession(_Transaction):
         where, where_args = scope, list(args)
         if event_code is not None:
             where, where_args = f"{scope} AND event_code = ?", [*args, event_code]
-        by_status = {
-            Status(r[0]): r[1]
-            for r in await self.all(
-                f"SELECT status, count(*) FROM submissions WHERE {where} GROUP BY status",
-                *where_args,
-            )
+        # One pass over the submissions for all three breakdowns (and the statuses of one event);
+        # the statuses of a whole branch come from status_counts.
+        groups = await self.all(
+            f"SELECT status, occupation, home_code, sex, count(*) AS n FROM submissions"
+            f" WHERE {where} GROUP BY branch, occupation, home_code, sex, status",
+            *where_args,
+        )
+        tallies: dict[str, Counter[str]] = {
+            c: Counter() for c in ("occupation", "home_code", "sex")
         }
-        breakdown = {}
-        for column in ("occupation", "home_code", "sex"):
-            breakdown[column] = [
-                (r[0], r[1])
-                for r in await self.all(
-                    f"SELECT {column}, count(*) AS n FROM submissions WHERE {where}"
-                    f" GROUP BY {column} ORDER BY n DESC LIMIT 12",
-                    *where_args,
-                )
-            ]
+        by_status: dict[Status, int] = Counter()
+        for row in groups:
+            by_status[Status(row["status"])] += row["n"]
+            for column, tally in tallies.items():
+                tally[row[column]] += row["n"]
+        if event_code is None:
+            by_status = await self.count_by_status()
+        breakdown = {column: tally.most_common(12) for column, tally in tallies.items()}
         events_where = scope
         events_args = list(args)
         if event_code is not None:

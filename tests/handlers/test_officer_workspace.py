@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import re
 
 from bot.settings import Settings
@@ -215,3 +216,34 @@ async def test_homonyms_are_offered_as_buttons(telegram: Telegram, settings: Set
     assert "Maksud Anda" in asked
     assert set(telegram.request.last_buttons(WORKER)) == {"home:33.26", "home:33.75"}
     assert "Ketik alamat" in await telegram.press(WORKER, "home:33.75")
+
+
+async def test_possible_duplicates_and_unknown_nik_regions_are_flagged(
+    telegram: Telegram, settings: Settings
+) -> None:
+    first = await register_home(telegram, WORKER, NIK, "Bantul")
+    # Same name and birth date, another NIK (kabupaten 99 of DI Yogyakarta does not exist).
+    await telegram.text(WORKER + 1, "/start")
+    await telegram.press(WORKER + 1, "consent:yes")
+    await telegram.text(WORKER + 1, "3499025203790002")
+    await telegram.press(WORKER + 1, "nikok:yes")
+    await telegram.text(WORKER + 1, worker_name(WORKER))
+    await telegram.text(WORKER + 1, "Bantul")
+    await telegram.text(WORKER + 1, "0813 9999 1111")
+    await telegram.text(WORKER + 1, "Bantul")
+    await telegram.text(WORKER + 1, "Jl. Merdeka 2")
+    await telegram.press(WORKER + 1, "occ:petani")
+    await telegram.press(WORKER + 1, "inc:1000000")
+    await telegram.press(WORKER + 1, "jht:no")
+    done = await telegram.press(WORKER + 1, "sum:send")
+    second = re.search(r"BPU-\d{4}-\d{6}", done).group(0)  # type: ignore[union-attr]
+    flags = dict(query(settings, "SELECT reference, flags FROM submissions"))
+    assert json.loads(flags[first]) == ["domisili_beda"]  # NIK from Kulon Progo, home Bantul
+    assert set(json.loads(flags[second])) == {
+        "kemungkinan_ganda",
+        "wilayah_nik_tidak_dikenal",
+        "domisili_beda",
+    }
+    card = await telegram.text(OFFICER, f"/lihat {second}")
+    assert "Kemungkinan terdaftar ganda" in card and "tidak ada di daftar wilayah" in card
+    assert "⚠3" in await telegram.text(OFFICER, "/antrean")
