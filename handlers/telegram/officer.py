@@ -19,7 +19,9 @@ async def on_officer_update(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     if user is None or chat is None or asked is None:
         return
     lang = language_from_code(user.language_code)
-    replies = await Services.of(context).desk.handle(str(user.id), *asked, utcnow(), lang)
+    desk = Services.of(context).desk
+    desk.bot_username = context.bot.username  # from getMe: deep links name the real bot
+    replies = await desk.handle(str(user.id), *asked, utcnow(), lang)
     if replies is None:
         await on_worker_update(update, context)
         return
