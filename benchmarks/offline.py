@@ -3,73 +3,38 @@
 from __future__ import annotations
 
 import itertools
-import json
 from collections import Counter
 from typing import Any
 
-from telegram.request import BaseRequest, RequestData
+from telegram.request import RequestData
+
+from handlers.telegram.offline import BOT_USER, DATE, OfflineBotApi
 
 TOKEN = "123456:BENCHMARK"
-BOT_USER = {"id": 123456, "is_bot": True, "first_name": "BPU Bot", "username": "bpu_bot"}
-DATE = 1_790_000_000
 # Bot API methods that put a new message in the chat, and those that only touch an old one.
 SENDS = frozenset({"sendMessage", "sendPhoto", "sendDocument"})
 TOUCHES = frozenset({"editMessageText", "editMessageReplyMarkup", "answerCallbackQuery"})
 
 
-class OfflineBotApi(BaseRequest):
-    """Answers every Bot API call as Telegram would, without a network, and counts the calls.
+class CountingBotApi(OfflineBotApi):
+    """The project's offline Bot API (handlers/telegram/offline.py), counting the calls.
 
     The parameters are JSON-encoded as HTTPXRequest would before posting them, so the bot pays
     the same serialisation cost it pays in production; only the socket is missing.
     """
 
     def __init__(self) -> None:
+        super().__init__()
         self.calls: Counter[str] = Counter()
         self.sent_to: Counter[int] = Counter()
-        self._message_ids = itertools.count(1)
 
-    @property
-    def read_timeout(self) -> float | None:
-        return None
-
-    async def initialize(self) -> None:
-        return None
-
-    async def shutdown(self) -> None:
-        return None
-
-    async def do_request(
-        self,
-        url: str,
-        method: str,
-        request_data: RequestData | None = None,
-        read_timeout: Any = None,
-        write_timeout: Any = None,
-        connect_timeout: Any = None,
-        pool_timeout: Any = None,
-    ) -> tuple[int, bytes]:
-        name = url.rsplit("/", 1)[-1]
+    def answer(self, url: str, name: str, request_data: RequestData | None) -> tuple[int, bytes]:
         params = request_data.json_parameters if request_data else {}
         if name != "getMe":
             self.calls[name] += 1
         if name in SENDS:
             self.sent_to[int(params.get("chat_id", 0))] += 1
-        return 200, json.dumps({"ok": True, "result": self._result(name, params)}).encode()
-
-    def _result(self, name: str, params: dict[str, str]) -> Any:
-        if name == "getMe":
-            return BOT_USER
-        if name in SENDS or name == "editMessageText":
-            chat_id = int(params.get("chat_id", 1))
-            return {
-                "message_id": next(self._message_ids),
-                "date": DATE,
-                "chat": {"id": chat_id, "type": "private"},
-                "from": BOT_USER,
-                "text": params.get("text", ""),
-            }
-        return True
+        return super().answer(url, name, request_data)
 
     def sends(self) -> int:
         """New messages the bot put in chats."""

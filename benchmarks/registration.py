@@ -26,7 +26,7 @@ from pathlib import Path
 
 from driver import QueueDriver, Stream, drive, set_concurrent_updates
 from measure import Timed, timed
-from offline import TOKEN, OfflineBotApi, UpdateJson
+from offline import TOKEN, CountingBotApi, UpdateJson
 from telegram.ext import Application, SimpleUpdateProcessor
 from workers import make_workers
 
@@ -96,7 +96,7 @@ async def run_flow(
     with tempfile.TemporaryDirectory(prefix="bpu-bench-") as tmp:
         settings = settings_for(Path(tmp))
         repo = await SqliteRepository.open(settings.database_url)
-        api = OfflineBotApi()
+        api = CountingBotApi()
         app = build_application(settings, repo, request=api, rate_limiter=False)
         if mode.endswith("=False"):
             set_concurrent_updates(app, SimpleUpdateProcessor(1))

@@ -44,7 +44,7 @@ from driver import Stream, drive
 from echo import EchoStore, echo_application, writing_echo_application
 from loopback import BurstResult, run_loopback
 from measure import ErrorCounter, Timed, peak_rss_mb, percentile, timed
-from offline import OfflineBotApi, UpdateJson
+from offline import CountingBotApi, UpdateJson
 from registration import MODES, FlowRun, run_flow, spread, warm_up
 from rows import TARGET_MS, Lookups, run_rows
 from workers import Worker, make_workers
@@ -93,7 +93,7 @@ def echo_streams(workers: list[Worker], streams: list[Stream], build: UpdateJson
 
 async def run_echo(streams: list[Stream]) -> Timed:
     """(a): the echo bot."""
-    app = echo_application(OfflineBotApi())
+    app = echo_application(CountingBotApi())
     async with app:
         await drive(app, streams[:3])  # warm-up
         return await timed(lambda: drive(app, streams))
@@ -102,7 +102,7 @@ async def run_echo(streams: list[Stream]) -> Timed:
 async def run_echo_write(streams: list[Stream], database: Path) -> Timed:
     """(b): the echo bot writing one row per update."""
     store = await EchoStore.open(database)
-    app = writing_echo_application(OfflineBotApi(), store)
+    app = writing_echo_application(CountingBotApi(), store)
     try:
         async with app:
             await drive(app, streams[:3])  # warm-up

@@ -5,14 +5,13 @@ from __future__ import annotations
 import itertools
 import json
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from telegram import Update
-from telegram.request import BaseRequest, RequestData
+from telegram.request import RequestData
 
-BOT_ID = 777000
-BOT_USER = {"id": BOT_ID, "is_bot": True, "first_name": "BPU Bot", "username": "bpu_bot"}
+from handlers.telegram.offline import BOT_USER, OfflineBotApi
 
 
 @dataclass
@@ -23,42 +22,26 @@ class Call:
     params: dict[str, Any]
 
 
-@dataclass
-class RecordingRequest(BaseRequest):
-    """A Bot API that answers every call like Telegram would, and records it (no network).
+class RecordingRequest(OfflineBotApi):
+    """The offline Bot API, recording every call (no network).
 
     ``fail`` may return (status, error description) for a call to make Telegram refuse it.
     """
 
-    calls: list[Call] = field(default_factory=list)
-    fail: Callable[[Call], tuple[int, str] | None] | None = None
-    files: dict[str, bytes] = field(default_factory=dict)  # file_id → content, for downloads
-    retry_after: int = 3  # seconds a 429 asks the bot to wait
-    _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1000))
-
-    @property
-    def read_timeout(self) -> float | None:
-        return None
-
-    async def initialize(self) -> None:
-        return None
-
-    async def shutdown(self) -> None:
-        return None
-
-    async def do_request(
+    def __init__(
         self,
-        url: str,
-        method: str,
-        request_data: RequestData | None = None,
-        read_timeout: Any = None,
-        write_timeout: Any = None,
-        connect_timeout: Any = None,
-        pool_timeout: Any = None,
-    ) -> tuple[int, bytes]:
+        fail: Callable[[Call], tuple[int, str] | None] | None = None,
+        retry_after: int = 3,  # seconds a 429 asks the bot to wait
+    ) -> None:
+        super().__init__()
+        self.calls: list[Call] = []
+        self.fail = fail
+        self.files: dict[str, bytes] = {}  # file_id → content, for downloads
+        self.retry_after = retry_after
+
+    def answer(self, url: str, name: str, request_data: RequestData | None) -> tuple[int, bytes]:
         if "/file/bot" in url:  # a download of a file the user sent
-            return 200, self.files[url.rsplit("/", 1)[-1]]
-        name = url.rsplit("/", 1)[-1]
+            return 200, self.files[name]
         params = dict(request_data.parameters) if request_data else {}
         if request_data is not None and request_data.contains_files:
             # Uploaded files (photos, documents): keep their bytes under the parameter's name.
@@ -74,29 +57,20 @@ class RecordingRequest(BaseRequest):
             if status == 429:
                 body["parameters"] = {"retry_after": self.retry_after}
             return status, json.dumps(body).encode()
-        return 200, json.dumps({"ok": True, "result": self._result(name, params)}).encode()
-
-    def _result(self, name: str, params: dict[str, Any]) -> Any:
-        if name == "getMe":
-            return BOT_USER
         if name == "getFile":
-            file_id = str(params["file_id"])
-            return {
-                "file_id": file_id,
-                "file_unique_id": file_id,
-                "file_size": len(self.files.get(file_id, b"")),
-                "file_path": f"documents/{file_id}",
-            }
-        if name in ("sendMessage", "editMessageText", "sendPhoto", "sendDocument"):
-            chat_id = params.get("chat_id", 1)
-            return {
-                "message_id": next(self._ids),
-                "date": 0,
-                "chat": {"id": chat_id, "type": "private"},
-                "from": BOT_USER,
-                "text": params.get("text", ""),
-            }
-        return True
+            return 200, json.dumps(
+                {"ok": True, "result": self.file(str(params["file_id"]))}
+            ).encode()
+        return super().answer(url, name, request_data)
+
+    def file(self, file_id: str) -> dict[str, Any]:
+        """getFile's answer for a file the test put in ``files``."""
+        return {
+            "file_id": file_id,
+            "file_unique_id": file_id,
+            "file_size": len(self.files.get(file_id, b"")),
+            "file_path": f"documents/{file_id}",
+        }
 
     def sent(self, chat_id: int | None = None) -> list[Call]:
         """sendMessage calls, optionally to one chat."""
