@@ -7,6 +7,8 @@ import json
 import logging
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from bot.settings import Settings
 from handlers.housekeeping import housekeep
 from handlers.logs import setup_logging
@@ -115,3 +117,13 @@ async def test_logs_of_a_full_run_hold_no_nik_phone_or_name(telegram: Telegram) 
     assert "3401********0001" in logs  # our own record was written, masked
     for secret in (NIK, "6281234567890", "812-3456-7890", "Sri Wahyuni"):
         assert secret not in logs
+
+
+async def test_a_bug_is_answered_with_an_apology_not_a_trace(
+    telegram: Telegram, caplog: pytest.LogCaptureFixture
+) -> None:
+    await telegram.text(WORKER, "/start")
+    await telegram.repo.db.close()  # the database goes away under the bot
+    answer = await telegram.text(WORKER, "/status")
+    assert "ada gangguan" in answer and "Traceback" not in answer
+    assert any(r.levelname == "ERROR" for r in caplog.records)
