@@ -43,7 +43,10 @@ def build_application(
 ) -> Application:  # type: ignore[type-arg]
     """The application with every handler registered; ``request`` replaces the HTTP layer."""
     token = settings.telegram_bot_token.get_secret_value() if settings.telegram_bot_token else ""
-    builder = ApplicationBuilder().token(token).base_url(settings.telegram_api_base_url)
+    base = settings.telegram_api_base_url
+    builder = ApplicationBuilder().token(token).base_url(base)
+    if base.endswith("/bot"):  # files (/impor uploads) come from the same server: .../file/bot
+        builder = builder.base_file_url(base.removesuffix("/bot") + "/file/bot")
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
     if rate_limiter:
