@@ -26,12 +26,16 @@ _UNITS: dict[str, int] = {
     "jta": 1_000_000,
     "miliar": 1_000_000_000,
     "milyar": 1_000_000_000,
+    # English, for workers who chose /bahasa English (and the English examples).
+    "thousand": 1_000,
+    "million": 1_000_000,
+    "mio": 1_000_000,
 }
 
 # Words around the amount that carry no number: currency, "per month", hedges, ",-" endings.
 _NOISE = re.compile(
     r"(?<![a-z])(?:rp|idr|rupiah|sekitar|kira-kira|kira2|kurang lebih|kurleb|rata-rata|rata2"
-    r"|(?:per|se)\s*(?:bulan|bln))\.?(?![a-z])"
+    r"|(?:per|se)\s*(?:bulan|bln)|a month|per month|monthly)\.?(?![a-z])"
     r"|/\s*(?:bulan|bln|bl)\.?(?![a-z])"
     r"|[±~]|(?<=[0-9])[.,]-"
 )
