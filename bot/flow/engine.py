@@ -74,9 +74,9 @@ def _step(conv: Conversation, event: Incoming, ctx: Context) -> Outcome:
         return on_command(conv, event, ctx)
     if isinstance(event, Unsupported) and event.kind == "edited":
         notice = N_("Pesan yang diubah tidak kami baca. Kirim jawaban Anda sebagai pesan baru.")
-        return reask(conv, ctx, Msg(notice))
+        return say(conv, ctx, Msg(notice))
     if isinstance(event, Unsupported):
-        return reask(conv, ctx, Msg(N_("Maaf, kami hanya bisa membaca teks dan tombol.")))
+        return say(conv, ctx, Msg(N_("Maaf, kami hanya bisa membaca teks dan tombol.")))
     if isinstance(event, Press):
         kind, _, value = event.data.partition(":")
         if kind in GLOBAL_PRESSES:
@@ -84,7 +84,7 @@ def _step(conv: Conversation, event: Incoming, ctx: Context) -> Outcome:
     if conv.step is Step.IDLE:
         return begin(conv, conv.event_code, ctx)
     if conv.step is Step.DONE:
-        return reask(conv, ctx)
+        return say(conv, ctx)
     if paused(conv, ctx.now) and not isinstance(event, Press):
         return welcome_back(conv, ctx)
 
@@ -97,9 +97,7 @@ def _step(conv: Conversation, event: Incoming, ctx: Context) -> Outcome:
     if isinstance(event, Press):
         chosen = next((b for b in pending.all_buttons if b.data == event.data), None)
         if chosen is None:
-            return reask(
-                conv, ctx, Msg(N_("Tombol itu sudah tidak berlaku. Jawab pertanyaan ini:"))
-            )
+            return say(conv, ctx, Msg(N_("Tombol itu sudah tidak berlaku. Jawab pertanyaan ini:")))
         ack = chosen.text
     outcome = HANDLERS[conv.step](conv, event, ctx)
     outcome.ack = ack
@@ -119,14 +117,10 @@ def goto(conv: Conversation, step: Step, ctx: Context, *notices: Part) -> Outcom
 
 
 def say(conv: Conversation, ctx: Context, *notices: Part) -> Outcome:
-    """Notices followed by the pending question, as one message."""
+    """Notices followed by the pending question, as one message (a command or an aside answered,
+    then the same question again)."""
     asked = question(conv, ctx)
     return Outcome(conv, [replace(asked, parts=(*notices, *asked.parts))])
-
-
-def reask(conv: Conversation, ctx: Context, *notices: Part) -> Outcome:
-    """Answer something aside, then ask the pending question again (nothing changes)."""
-    return say(conv, ctx, *notices)
 
 
 def retry(conv: Conversation, ctx: Context, invalid: Invalid) -> Outcome:
@@ -624,9 +618,9 @@ HANDLERS: dict[Step, Handler] = {
 def on_language(conv: Conversation, value: str, ctx: Context) -> Outcome:
     """Switch the worker's language, then re-ask."""
     if value not in LANGUAGES:
-        return reask(conv, ctx)
+        return say(conv, ctx)
     conv.lang = value
-    outcome = reask(conv, ctx, Msg(N_("Bahasa: Bahasa Indonesia.")))
+    outcome = say(conv, ctx, Msg(N_("Bahasa: Bahasa Indonesia.")))
     outcome.ack = Msg(N_("English") if value == "en" else N_("Bahasa Indonesia"))
     return outcome
 
@@ -634,14 +628,14 @@ def on_language(conv: Conversation, value: str, ctx: Context) -> Outcome:
 def on_restart(conv: Conversation, value: str, ctx: Context) -> Outcome:
     """'Mulai dari awal' from the welcome-back message: confirm, then start over."""
     if conv.step not in IN_PROGRESS:
-        return reask(conv, ctx)
+        return say(conv, ctx)
     return ask_cancel(conv, ctx)
 
 
 def on_start_new(conv: Conversation, value: str, ctx: Context) -> Outcome:
     """'Daftar lagi' after a cancellation."""
     if conv.step in IN_PROGRESS:
-        return reask(conv, ctx)
+        return say(conv, ctx)
     return begin(conv, None, ctx)
 
 
@@ -649,7 +643,7 @@ def on_fix(conv: Conversation, reference: str, ctx: Context) -> Outcome:
     """Start correcting a submission an officer sent back: ask only the named fields."""
     target = ctx.fact(Need(NeedKind.FIX_TARGET, reference))
     if target is None:
-        return reask(conv, ctx, Msg(N_("Pendaftaran itu tidak sedang menunggu perbaikan.")))
+        return say(conv, ctx, Msg(N_("Pendaftaran itu tidak sedang menunggu perbaikan.")))
     fields = [field for field in target.fields if field in FIELD_STEP] or ["name"]
     fixing = Conversation(
         step=Step.SUMMARY,
@@ -670,7 +664,7 @@ def on_fix(conv: Conversation, reference: str, ctx: Context) -> Outcome:
 def on_erase(conv: Conversation, value: str, ctx: Context) -> Outcome:
     """/hapusdata confirmed: the draft goes at once; submissions as far as BPJS may let them."""
     if value != "yes":
-        return reask(conv, ctx, Msg(N_("Baik, data Anda tidak dihapus.")))
+        return say(conv, ctx, Msg(N_("Baik, data Anda tidak dihapus.")))
     erasure = ctx.fact(Need(NeedKind.ERASE))
     notices: list[Part] = [Msg(N_("Jawaban yang belum dikirim sudah kami hapus."))]
     if erasure.anonymised:
@@ -719,14 +713,14 @@ def on_command(conv: Conversation, command: Command, ctx: Context) -> Outcome:
     if name == "status":
         views: list[SubmissionView] = ctx.fact(Need(NeedKind.MY_SUBMISSIONS))
         listing = status_reply(views)
-        outcome = reask(conv, ctx) if conv.step in IN_PROGRESS else None
+        outcome = say(conv, ctx) if conv.step in IN_PROGRESS else None
         return Outcome(conv, [listing, *(outcome.replies if outcome else [])])
     if name == "bantuan":
-        return reask(conv, ctx, *help_text())
+        return say(conv, ctx, *help_text())
     if name == "batal":
         if conv.step in IN_PROGRESS:
             return ask_cancel(conv, ctx)
-        return reask(conv, ctx, Msg(N_("Tidak ada pendaftaran yang sedang berjalan.")))
+        return say(conv, ctx, Msg(N_("Tidak ada pendaftaran yang sedang berjalan.")))
     if name == "bahasa":
         choose = Reply(
             parts=(Msg(N_("Pilih bahasa / Choose a language:")),),
@@ -757,10 +751,10 @@ def on_command(conv: Conversation, command: Command, ctx: Context) -> Outcome:
         )
         return Outcome(conv, [confirm])
     if name in OFFICER_COMMANDS:
-        return reask(
+        return say(
             conv, ctx, Msg(N_("Maaf, perintah ini hanya untuk petugas BPJS Ketenagakerjaan."))
         )
-    return reask(conv, ctx, Msg(N_("Perintah itu tidak dikenal.")), *help_text())
+    return say(conv, ctx, Msg(N_("Perintah itu tidak dikenal.")), *help_text())
 
 
 def help_text() -> tuple[Part, ...]:
