@@ -973,7 +973,8 @@ class SqliteRepository:
         steps = tuple(policy.in_progress_steps)
         marks = ", ".join("?" for _ in steps)
         async with self._transaction():
-            stalled = await _Transaction(self.db).all(
+            tx = _Transaction(self.db)
+            stalled = await tx.all(
                 f"SELECT channel, user_id FROM conversations WHERE step IN ({marks})"
                 " AND reminded_at IS NULL AND updated_at <= ? AND updated_at > ?",
                 *steps,
@@ -981,9 +982,7 @@ class SqliteRepository:
                 _iso(now - policy.purge_after),
             )
             for row in stalled:
-                await _Transaction(self.db).enqueue(
-                    row["channel"], row["user_id"], reminder, None, now
-                )
+                await tx.enqueue(row["channel"], row["user_id"], reminder, None, now)
                 await self.db.execute(
                     "UPDATE conversations SET reminded_at = ? WHERE channel = ? AND user_id = ?",
                     (_iso(now), row["channel"], row["user_id"]),

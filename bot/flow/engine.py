@@ -651,7 +651,6 @@ def on_fix(conv: Conversation, reference: str, ctx: Context) -> Outcome:
         lang=conv.lang,
         fix_reference=target.reference,
         fix_fields=fields,
-        fix_note=target.note,
     )
     first = FIELD_STEP[fixing.fix_fields.pop(0)]
     note = Msg(

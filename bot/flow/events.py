@@ -126,11 +126,6 @@ class Reply:
         return tuple(button for row in self.buttons for button in row)
 
 
-def reply(msgid: str, buttons: tuple[tuple[Button, ...], ...] = (), **params: Param) -> Reply:
-    """A one-paragraph reply."""
-    return Reply(parts=(Msg(msgid, params),), buttons=buttons)
-
-
 # --- needs: what the flow asks the runner to look up or write before it can answer -----------
 
 

@@ -73,7 +73,6 @@ class Conversation:
     resume_step: Step | None = None  # where /batal's "No" goes back to
     fix_reference: str | None = None  # correcting this submission
     fix_fields: list[str] = field(default_factory=list)  # fields still to ask in a correction
-    fix_note: str | None = None
     home_candidates: list[str] = field(default_factory=list)  # region codes offered as buttons
     reference: str | None = None  # the last submission made from this chat
     recent_updates: list[int] = field(default_factory=list)  # ids of the last updates applied

@@ -17,6 +17,7 @@ from bot.domain import Decision, Officer, Role, Status
 from bot.flow.context import FlowConfig
 from bot.flow.events import Block, Button, Msg, Reply
 from bot.i18n import N_
+from bot.nik import clean_digits
 from bot.officers import admin, dialogs, events, reports, sponsors
 from bot.officers.views import (
     STATUS_LABELS,
@@ -210,7 +211,7 @@ class OfficerDesk:
     async def search(self, req: Request) -> list[Reply]:
         """/cari <query>: 16 digits → NIK, a phone number → phone, otherwise a name."""
         query = req.args
-        digits = re.sub(r"[\s.\-]", "", query)
+        digits = clean_digits(query)
         phone = normalize_mobile(query) if re.fullmatch(r"\+?[\d\s().\-]{8,}", query) else None
         if digits.isdigit() and len(digits) == 16:
             kind, value = "nik", digits

@@ -10,7 +10,7 @@ from bot.domain import FIELDS, Decision, Status
 from bot.flow.events import Button, Msg, Reply
 from bot.flow.questions import FIELD_LABELS
 from bot.i18n import N_
-from bot.officers.views import not_found, text, toggles
+from bot.officers.views import CANCEL, not_found, text, toggles
 from bot.validation import Invalid
 
 if TYPE_CHECKING:
@@ -49,8 +49,6 @@ FIELD_WORDS = {
     "penghasilan": "income",
     "jht": "jht",
 }
-
-CANCEL = Button(Msg(N_("Batal")), "off:d_batal:")
 
 
 def parse_fields(words: str) -> tuple[str, ...] | Invalid:

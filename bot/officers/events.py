@@ -12,7 +12,7 @@ from bot.dates import parse_date
 from bot.domain import EventDraft
 from bot.flow.events import Attachment, Block, Button, Day, Msg, Reply
 from bot.i18n import N_
-from bot.officers.views import text
+from bot.officers.views import CANCEL, text
 from bot.poster import PosterInfo, poster_png, qr_png
 from bot.regions import match_region, region_by_code
 from bot.text import clean_free_text
@@ -26,7 +26,6 @@ ORGANISERS = (
     N_("Dinas Tenaga Kerja kabupaten/kota"),
     N_("Agen Perisai"),
 )
-CANCEL = Button(Msg(N_("Batal")), "off:d_batal:")
 
 
 def new_code() -> str:

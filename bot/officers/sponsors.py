@@ -17,7 +17,7 @@ from bot.domain import Payer, Role, Sponsor
 from bot.flow.events import Block, Button, Day, Msg, Reply
 from bot.flow.questions import OCCUPATIONS
 from bot.i18n import N_, format_rupiah
-from bot.officers.views import text, toggles
+from bot.officers.views import CANCEL, text, toggles
 from bot.regions import match_region
 from bot.text import clean_free_text
 from bot.validation import Invalid
@@ -25,7 +25,6 @@ from bot.validation import Invalid
 if TYPE_CHECKING:
     from bot.officers.desk import OfficerDesk, Request
 
-CANCEL = Button(Msg(N_("Batal")), "off:d_batal:")
 LEVELS = {
     "kabupaten": (Payer.APBD, N_("APBD kabupaten/kota")),
     "provinsi": (Payer.APBD, N_("APBD provinsi")),

@@ -35,6 +35,10 @@ FLAG_WORDS = {
 }
 
 
+# Every officer dialog's way out (dialogs.on_cancel forgets whichever dialog is open).
+CANCEL = Button(Msg(N_("Batal")), "off:d_batal:")
+
+
 def toggles(
     options: Mapping[str, str], chosen: Iterable[str], command: str
 ) -> list[tuple[Button, ...]]:
