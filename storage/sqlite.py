@@ -7,6 +7,7 @@ In one process, an asyncio lock gives each unit of work the connection to itself
 from __future__ import annotations
 
 import asyncio
+import fcntl
 import json
 import multiprocessing
 import sqlite3
@@ -49,6 +50,7 @@ from storage.export import export_submissions
 from storage.repository import CardNotes, Erasure, Housekeeping, OutboxItem, Statistics
 
 WIB = timezone(timedelta(hours=7))
+BUSY_TIMEOUT_SECONDS = 10.0
 _BLOCKING = tuple(str(s) for s in BLOCKING_STATUSES)
 _SUBMISSION_COLUMNS = (
     "reference, channel, user_id, nik, name, birth_date, sex, phone, home_code, occupation, "
@@ -827,6 +829,34 @@ class SqliteOfficerSession(_Transaction):
         )
 
 
+@asynccontextmanager
+async def _setup_lock(lock_path: Path) -> AsyncIterator[None]:
+    """An exclusive advisory lock on a file beside the database, held across processes."""
+    with lock_path.open("a") as handle:
+        await asyncio.to_thread(fcntl.flock, handle.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+
+async def _configure(path: str) -> aiosqlite.Connection:
+    """Connect, set WAL, synchronous=NORMAL, the busy timeout and foreign keys, and migrate."""
+    # "IMMEDIATE": the sqlite3 module opens a BEGIN IMMEDIATE itself before the first write
+    # of a transaction, in the same round trip (see worker()); reads outside stay autocommit.
+    db = await aiosqlite.connect(path, isolation_level="IMMEDIATE", timeout=BUSY_TIMEOUT_SECONDS)
+    try:
+        db.row_factory = sqlite3.Row
+        await db.execute("PRAGMA journal_mode = WAL")
+        await db.execute("PRAGMA synchronous = NORMAL")
+        await db.execute("PRAGMA foreign_keys = ON")
+        await migrate(db)
+    except BaseException:
+        await db.close()
+        raise
+    return db
+
+
 class SqliteRepository:
     """The SQLite implementation of storage.repository.Repository."""
 
@@ -840,18 +870,13 @@ class SqliteRepository:
     async def open(cls, url: str) -> SqliteRepository:
         """Connect, configure (WAL, synchronous=NORMAL, busy timeout) and migrate."""
         path = database_path(url)
-        if path != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
-        # "IMMEDIATE": the sqlite3 module opens a BEGIN IMMEDIATE itself before the first write
-        # of a transaction, in the same round trip (see worker()); reads outside stay autocommit.
-        db = await aiosqlite.connect(path, isolation_level="IMMEDIATE")
-        db.row_factory = sqlite3.Row
-        await db.execute("PRAGMA journal_mode = WAL")
-        await db.execute("PRAGMA synchronous = NORMAL")
-        await db.execute("PRAGMA busy_timeout = 10000")
-        await db.execute("PRAGMA foreign_keys = ON")
-        await migrate(db)
-        return cls(db, path)
+        if path == ":memory:":
+            return cls(await _configure(path), path)
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        # Switching a new file to WAL and migrating it are not safe to race: two processes
+        # starting together can deadlock there ("database is locked"), so set-up takes turns.
+        async with _setup_lock(Path(f"{path}.setup-lock")):
+            return cls(await _configure(path), path)
 
     @asynccontextmanager
     async def _transaction(self) -> AsyncIterator[None]:
