@@ -22,6 +22,7 @@ from bot.settings import Settings
 from handlers.housekeeping import housekeep
 from handlers.locks import UserLocks
 from handlers.outbox import deliver_due
+from handlers.telegram.bot import bot_of, make_bot
 from handlers.telegram.delivery import telegram_sender
 from handlers.telegram.errors import on_error
 from handlers.telegram.officer import on_document, on_officer_update
@@ -43,14 +44,13 @@ def build_application(
 ) -> Application:  # type: ignore[type-arg]
     """The application with every handler registered; ``request`` replaces the HTTP layer."""
     token = settings.telegram_bot_token.get_secret_value() if settings.telegram_bot_token else ""
-    base = settings.telegram_api_base_url
-    builder = ApplicationBuilder().token(token).base_url(base)
-    if base.endswith("/bot"):  # files (/impor uploads) come from the same server: .../file/bot
-        builder = builder.base_file_url(base.removesuffix("/bot") + "/file/bot")
-    if request is not None:
-        builder = builder.request(request).get_updates_request(request)
-    if rate_limiter:
-        builder = builder.rate_limiter(PerChatRateLimiter(max_retries=3))
+    bot = make_bot(
+        token,
+        settings.telegram_api_base_url,
+        request=request,
+        rate_limiter=PerChatRateLimiter(max_retries=3) if rate_limiter else None,
+    )
+    builder = ApplicationBuilder().bot(bot)
     # Different workers in parallel; one worker's updates are serialised by UserLocks.
     application = builder.concurrent_updates(True).build()
     config = FlowConfig.from_settings(settings)
@@ -89,7 +89,7 @@ async def deliver_outbox(context: ContextTypes.DEFAULT_TYPE) -> None:
     """Delivers due notifications from the database (survives restarts: nothing kept in memory)."""
     services = Services.of(context)
     lease = timedelta(seconds=services.settings.outbox_lease_seconds)
-    await deliver_due(services.repo, telegram_sender(context.bot), utcnow(), lease)
+    await deliver_due(services.repo, telegram_sender(bot_of(context)), utcnow(), lease)
 
 
 async def housekeeping(context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from telegram import Bot
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 
 from handlers.outbox import RetryLater, Sender, Undeliverable
+from handlers.telegram.bot import BpuBot
 from handlers.telegram.render import html, markup
 from storage.repository import OutboxItem
 
@@ -19,14 +19,15 @@ def retry_after(error: RetryAfter) -> timedelta:
     return value if isinstance(value, timedelta) else timedelta(seconds=value)
 
 
-def telegram_sender(bot: Bot) -> Sender:
+def telegram_sender(bot: BpuBot) -> Sender:
     """A Sender that delivers outbox items as Telegram messages."""
 
     async def send(item: OutboxItem) -> None:
         try:
-            await bot.send_message(
-                int(item.user_id),
-                html(item.reply, item.lang),
+            await bot.post(
+                "sendMessage",
+                chat_id=int(item.user_id),
+                text=html(item.reply, item.lang),
                 parse_mode=ParseMode.HTML,
                 reply_markup=markup(item.reply, item.lang),
             )

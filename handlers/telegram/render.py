@@ -15,16 +15,18 @@ from telegram import (
 from bot.flow.events import Keyboard, Reply
 from bot.render import render_msg, render_text
 
-Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | None
+# The Bot API takes reply_markup as a JSON string: serialised once per distinct keyboard here,
+# PTB would serialise the keyboard objects again for every message.
+REMOVE_KEYBOARD = ReplyKeyboardRemove().to_json()
 
 
 Rows = tuple[tuple[tuple[str, str], ...], ...]  # (label, callback data) per button
 
 
-def markup(reply: Reply, lang: str) -> Markup:
-    """The keyboard of a reply."""
+def markup(reply: Reply, lang: str) -> str | None:
+    """The keyboard of a reply, as the JSON of the reply_markup parameter."""
     if not reply.buttons:
-        return ReplyKeyboardRemove() if reply.keyboard is Keyboard.REMOVE else None
+        return REMOVE_KEYBOARD if reply.keyboard is Keyboard.REMOVE else None
     rows = tuple(
         tuple((render_msg(b.text, lang, as_html=False), b.data) for b in row)
         for row in reply.buttons
@@ -33,18 +35,21 @@ def markup(reply: Reply, lang: str) -> Markup:
 
 
 @lru_cache(maxsize=2048)
-def keyboard(rows: Rows, kind: Keyboard) -> Markup:
-    """PTB's (immutable) keyboard objects, built once per distinct keyboard: most questions'
-    buttons never change, and building them is a measurable part of an update's CPU time."""
+def keyboard(rows: Rows, kind: Keyboard) -> str:
+    """A keyboard's JSON, built once per distinct keyboard: most questions' buttons never
+    change, and building and serialising them was a measurable part of an update's CPU time."""
+    built: InlineKeyboardMarkup | ReplyKeyboardMarkup
     if kind is Keyboard.CONTACT:
         contact = [KeyboardButton(label, request_contact=True) for row in rows for label, _ in row]
-        return ReplyKeyboardMarkup([contact], resize_keyboard=True, one_time_keyboard=True)
-    if kind is Keyboard.REPLY:
+        built = ReplyKeyboardMarkup([contact], resize_keyboard=True, one_time_keyboard=True)
+    elif kind is Keyboard.REPLY:
         buttons = [[KeyboardButton(label) for label, _ in row] for row in rows]
-        return ReplyKeyboardMarkup(buttons, resize_keyboard=True, one_time_keyboard=True)
-    return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(label, callback_data=data) for label, data in row] for row in rows]
-    )
+        built = ReplyKeyboardMarkup(buttons, resize_keyboard=True, one_time_keyboard=True)
+    else:
+        built = InlineKeyboardMarkup(
+            [[InlineKeyboardButton(label, callback_data=d) for label, d in row] for row in rows]
+        )
+    return built.to_json()
 
 
 def html(reply: Reply, lang: str) -> str:

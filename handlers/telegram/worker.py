@@ -10,6 +10,7 @@ from bot.flow.events import Reply, Text
 from bot.i18n import language_from_code
 from bot.render import render_msg
 from bot.service import Handled, handle_worker
+from handlers.telegram.bot import BpuBot, bot_of
 from handlers.telegram.parse import incoming
 from handlers.telegram.render import html, markup
 from handlers.telegram.sending import with_retries
@@ -42,7 +43,7 @@ async def on_worker_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -
         )
         if handled.duplicate:
             return
-        await acknowledge(update, handled)
+        await acknowledge(bot_of(context), update, handled)
         await send_all(context, chat.id, handled.outcome.replies, handled.lang)
 
 
@@ -50,11 +51,13 @@ async def send_all(
     context: ContextTypes.DEFAULT_TYPE, chat_id: int, replies: list[Reply], lang: str
 ) -> None:
     """Send replies in order, with their pictures and documents, retrying server errors."""
+    bot = bot_of(context)
     for reply in replies:
         await with_retries(
-            context.bot.send_message,
-            chat_id,
-            html(reply, lang),
+            bot.post,
+            "sendMessage",
+            chat_id=chat_id,
+            text=html(reply, lang),
             parse_mode=ParseMode.HTML,
             reply_markup=markup(reply, lang),
         )
@@ -64,20 +67,20 @@ async def send_all(
             await with_retries(send, chat_id, upload)
 
 
-async def acknowledge(update: Update, handled: Handled) -> None:
+async def acknowledge(bot: BpuBot, update: Update, handled: Handled) -> None:
     """A tapped button: show the choice on its message and take the buttons away."""
     query = update.callback_query
     if query is None:
         return
-    await query.answer()
+    await bot.post("answerCallbackQuery", callback_query_id=query.id)
     message = query.message
     if not isinstance(message, Message) or not message.text:
         return  # too old to edit (inaccessible) or not a text message
+    where = {"chat_id": message.chat_id, "message_id": message.message_id}
     ack = handled.outcome.ack
-    if ack is None:
-        await query.edit_message_reply_markup(reply_markup=None)
+    if ack is None:  # without reply_markup, an edit takes the buttons away
+        await bot.post("editMessageReplyMarkup", **where)
         return
     choice = render_msg(ack, handled.lang, as_html=True)
-    await query.edit_message_text(
-        f"{message.text_html}\n\n<b>✓ {choice}</b>", parse_mode=ParseMode.HTML, reply_markup=None
-    )
+    text = f"{message.text_html}\n\n<b>✓ {choice}</b>"
+    await bot.post("editMessageText", **where, text=text, parse_mode=ParseMode.HTML)
