@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from functools import lru_cache
 
 from bot.domain import Payer
 
@@ -131,6 +132,7 @@ class Contribution:
         return self.basis > self.declared_income
 
 
+@lru_cache(maxsize=4096)  # pure, and asked for every income button of every income question
 def monthly_contribution(
     declared_income: int, jht: bool, on: date, sponsor: Payer | None = None
 ) -> Contribution:

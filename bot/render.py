@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+from functools import lru_cache
 
 from bot.flow.events import Block, Day, Msg, Param, Part, Reply
 from bot.i18n import format_day, translate
@@ -14,15 +15,21 @@ _ESCAPED_TAGS = re.compile(r"&lt;(/?(?:b|i|code))&gt;")
 
 def render_msg(msg: Msg, lang: str, *, as_html: bool) -> str:
     """One message: translated, parameters filled in, user data escaped when the output is HTML."""
+    template = _template(msg.msgid, lang, as_html)
+    if not msg.params:
+        return template.format()
     values = {name: _param(value, lang, as_html=as_html) for name, value in msg.params.items()}
-    template = translate(msg.msgid, lang)
+    return template.format(**values)
+
+
+@lru_cache(maxsize=4096)  # a few hundred msgids, two languages, two outputs
+def _template(msgid: str, lang: str, as_html: bool) -> str:
+    template = translate(msgid, lang)
     if as_html:
         # Our texts may use <b>, <i> and <code>; anything else in angle brackets (usage lines such
         # as "/setujui <ref> <KPJ>") is text and must be escaped or Telegram refuses the message.
-        template = _ESCAPED_TAGS.sub(r"<\1>", html.escape(template, quote=False))
-    else:
-        template = _TAGS.sub("", template)
-    return template.format(**values)
+        return _ESCAPED_TAGS.sub(r"<\1>", html.escape(template, quote=False))
+    return _TAGS.sub("", template)
 
 
 def _param(value: Param, lang: str, *, as_html: bool) -> str:
