@@ -249,3 +249,13 @@ class ExportFilter:
     sponsored: bool = False
     start: date | None = None
     end: date | None = None  # inclusive
+
+
+class StaleConversation(Exception):
+    """A worker's state was saved by someone else (another process) after this update read it;
+    nothing of this update was kept, and it is run again from the new state."""
+
+    def __init__(self, channel: str, user_id: str) -> None:
+        super().__init__(f"conversation {channel}:{user_id} changed meanwhile")
+        self.channel = channel
+        self.user_id = user_id

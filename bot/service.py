@@ -1,7 +1,8 @@
 """Runs the pure flow against storage: one worker update = one unit of work.
 
-The flow asks for what it needs (Need); this loop answers from the session and steps again, so
-every read and write of one update happens inside one transaction.
+The flow asks for what it needs (Need); this loop answers from the session and steps again. The
+state is read, stepped and saved compare-and-set; an update whose flow needs look-ups or writes
+does them in one transaction with the save (see storage/sqlite.py's SqliteWorkerSession).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from bot.domain import StaleConversation
 from bot.flow.context import Context, FlowConfig, Outcome
 from bot.flow.engine import step
 from bot.flow.events import Incoming, Need, NeedKind
@@ -24,6 +26,9 @@ MAX_NEEDS = 8  # a flow step asks at most a few questions; more means a bug, not
 # minutes, so a replay is always among a chat's last few; keeping them in the state row costs no
 # extra database round trip.
 REMEMBERED_UPDATES = 20
+# Runs of one update when other processes keep saving the same worker's state (a replay racing
+# its original, two webhook processes): each retry starts from the state they saved.
+STALE_ATTEMPTS = 5
 
 
 @dataclass(frozen=True)
@@ -70,7 +75,36 @@ async def handle_worker(
     """Load the conversation, step the flow (answering its Needs), save, and return the replies.
 
     With an ``update_id``, an update delivered twice is applied once (the replay gets no reply).
+    When another process saved this worker's state meanwhile, the update runs again on it.
     """
+    for attempt in range(STALE_ATTEMPTS):
+        try:
+            return await _handle_once(
+                repo,
+                channel,
+                user_id,
+                event,
+                now,
+                language_code,
+                config or FlowConfig(),
+                update_id,
+            )
+        except StaleConversation:
+            if attempt == STALE_ATTEMPTS - 1:
+                raise
+    raise AssertionError("unreachable")
+
+
+async def _handle_once(
+    repo: Repository,
+    channel: str,
+    user_id: str,
+    event: Incoming,
+    now: datetime,
+    language_code: str | None,
+    config: FlowConfig,
+    update_id: int | None,
+) -> Handled:
     async with repo.worker(channel, user_id) as session:
         conv = await session.load() or Conversation()
         if update_id is not None and update_id in conv.recent_updates:
@@ -78,7 +112,7 @@ async def handle_worker(
             return Handled(Outcome(conv, []), lang, duplicate=True)
         facts: dict[str, Any] = {}
         for _ in range(MAX_NEEDS):
-            ctx = Context(now=now, facts=facts, config=config or FlowConfig())
+            ctx = Context(now=now, facts=facts, config=config)
             result = step(conv, event, ctx)
             if isinstance(result, Outcome):
                 break
@@ -87,7 +121,8 @@ async def handle_worker(
             raise RuntimeError(f"flow kept asking at step {conv.step}")
         if update_id is not None:
             result.conv.recent_updates = [*conv.recent_updates, update_id][-REMEMBERED_UPDATES:]
-        await session.save(result.conv.touched(now), now)
+        # Counts first: they begin the transaction the save then joins (one commit for both).
         for event_code, kind in result.counters:
             await session.count(event_code, kind, now)
+        await session.save(result.conv.touched(now), now)
     return Handled(result, result.conv.lang or language_from_code(language_code))

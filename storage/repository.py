@@ -81,7 +81,11 @@ class Housekeeping:
 
 
 class WorkerSession(Protocol):
-    """One worker's update, as one transaction: read state, apply, write state."""
+    """One worker's update: read the state, apply, write it back, all or nothing.
+
+    ``save`` (or any other call after ``load``) raises bot.domain.StaleConversation when the
+    state changed since ``load``; nothing of the update is kept then.
+    """
 
     async def erase(self, now: datetime) -> Erasure: ...
 

@@ -1,7 +1,8 @@
-"""The embedded SQLite repository: one connection, WAL, one transaction (BEGIN IMMEDIATE) per update.
+"""The embedded SQLite repository: one connection, WAL, explicit transactions (BEGIN IMMEDIATE).
 
 In one process, an asyncio lock gives each unit of work the connection to itself; across processes,
 ``BEGIN IMMEDIATE`` takes SQLite's write lock up front and ``busy_timeout`` makes the others wait.
+A worker's state is saved compare-and-set on its revision, so most updates need no transaction.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ from bot.domain import (
     Role,
     Sex,
     Sponsor,
+    StaleConversation,
     Status,
     Submission,
     SubmissionView,
@@ -229,50 +231,78 @@ class _Transaction:
         )
 
 
+_SAVE_CONVERSATION = (
+    "INSERT INTO conversations (channel, user_id, step, state, event_code, lang, created_at,"
+    " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+    " ON CONFLICT (channel, user_id) DO UPDATE SET step = excluded.step, state = excluded.state,"
+    " event_code = excluded.event_code, lang = excluded.lang, updated_at = excluded.updated_at,"
+    " rev = conversations.rev + 1, reminded_at = CASE WHEN excluded.step IN"
+    " ('idle', 'done', 'consent') THEN NULL ELSE conversations.reminded_at END"
+)
+
+
 class SqliteWorkerSession(_Transaction):
-    """A worker's unit of work."""
+    """A worker's unit of work: the state read and, in most updates, its compare-and-set save are
+    one statement each, with no transaction around them (two round trips, like any bot that
+    keeps state in SQLite). The first look-up or write the flow asks for (a Need) begins a
+    transaction and checks the state is still the one read, so from there on the update is
+    serialised as a whole: the submission and the state it leads to commit together."""
 
     def __init__(self, db: aiosqlite.Connection, channel: str, user_id: str) -> None:
         super().__init__(db)
         self.channel = channel
         self.user_id = user_id
+        self._rev: int | None = None  # the revision read; None: no row yet
 
     async def load(self) -> Conversation | None:
-        # A no-op UPDATE rather than a SELECT: as a write it begins the transaction (BEGIN
-        # IMMEDIATE, SQLite's write lock) in this same round trip, so no other process can change
-        # this worker's state between this read and the save.
         row = await self.one(
-            # (lang: a column in no index, so the no-op touches no index page)
-            "UPDATE conversations SET lang = lang WHERE channel = ? AND user_id = ? RETURNING state",
+            "SELECT state, rev FROM conversations WHERE channel = ? AND user_id = ?",
             self.channel,
             self.user_id,
         )
-        if not self.db.in_transaction:
-            await self.db.execute("BEGIN IMMEDIATE")  # a new worker: nothing to update yet
+        self._rev = None if row is None else int(row["rev"])
         return Conversation.from_json(row["state"]) if row else None
 
-    async def save(self, conv: Conversation, now: datetime) -> None:
-        await self.db.execute(
-            "INSERT INTO conversations (channel, user_id, step, state, event_code, lang,"
-            " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
-            " ON CONFLICT (channel, user_id) DO UPDATE SET step = excluded.step,"
-            " state = excluded.state, event_code = excluded.event_code, lang = excluded.lang,"
-            " updated_at = excluded.updated_at, reminded_at = CASE WHEN excluded.step IN"
-            " ('idle', 'done', 'consent') THEN NULL ELSE conversations.reminded_at END",
-            (
-                self.channel,
-                self.user_id,
-                str(conv.step),
-                conv.to_json(),
-                conv.event_code,
-                conv.lang,
-                _iso(now),
-                _iso(now),
-            ),
+    async def _hold(self) -> None:
+        """Begin the transaction (SQLite's write lock), if not yet begun, and make sure the
+        conversation is still as it was read."""
+        if self.db.in_transaction:
+            return
+        await self.db.execute("BEGIN IMMEDIATE")
+        row = await self.one(
+            "SELECT rev FROM conversations WHERE channel = ? AND user_id = ?",
+            self.channel,
+            self.user_id,
         )
+        if (None if row is None else int(row["rev"])) != self._rev:
+            raise StaleConversation(self.channel, self.user_id)
+
+    async def save(self, conv: Conversation, now: datetime) -> None:
+        params = (
+            self.channel,
+            self.user_id,
+            str(conv.step),
+            conv.to_json(),
+            conv.event_code,
+            conv.lang,
+            _iso(now),
+            _iso(now),
+        )
+        if self.db.in_transaction:  # _hold checked the revision already
+            await self.db.execute(_SAVE_CONVERSATION, params)
+            return
+        # Outside a transaction the statement commits itself; it changes nothing (rowcount 0)
+        # if another process saved since load(): a new row where there was none, or a new rev.
+        cursor = await self.db.execute(
+            f"{_SAVE_CONVERSATION} WHERE ? IS NOT NULL AND conversations.rev = ?",
+            (*params, self._rev, self._rev),
+        )
+        if cursor.rowcount != 1:
+            raise StaleConversation(self.channel, self.user_id)
 
     async def erase(self, now: datetime) -> Erasure:
         """Forget the draft; anonymise rejected submissions; record requests for the others."""
+        await self._hold()
         await self.db.execute(
             "DELETE FROM conversations WHERE channel = ? AND user_id = ?",
             (self.channel, self.user_id),
@@ -303,6 +333,7 @@ class SqliteWorkerSession(_Transaction):
         return Erasure(tuple(anonymised), tuple(recorded))
 
     async def nik_holder(self, nik: str) -> str | None:
+        await self._hold()
         row = await self.one(
             "SELECT reference FROM submissions WHERE nik = ? AND status IN (?, ?, ?)",
             nik,
@@ -311,6 +342,7 @@ class SqliteWorkerSession(_Transaction):
         return str(row["reference"]) if row else None
 
     async def submit(self, draft: SubmissionDraft, now: datetime) -> SubmitResult:
+        await self._hold()
         if draft.reference is not None:
             return await self._resubmit(draft, now)
         if await self.nik_holder(draft.answers["nik"]) is not None:
@@ -426,6 +458,7 @@ class SqliteWorkerSession(_Transaction):
         return SubmitResult(draft.reference)
 
     async def my_submissions(self) -> list[SubmissionView]:
+        await self._hold()
         rows = await self.all(
             "SELECT reference, status, note, kpj, fix_fields, submitted_at FROM submissions"
             " WHERE channel = ? AND user_id = ? ORDER BY id DESC LIMIT 10",
@@ -445,6 +478,7 @@ class SqliteWorkerSession(_Transaction):
         ]
 
     async def fix_target(self, reference: str) -> FixTarget | None:
+        await self._hold()
         found = await self.submission(reference)
         if (
             found is None
@@ -455,6 +489,7 @@ class SqliteWorkerSession(_Transaction):
         return FixTarget(found.reference, dict(found.answers), found.fix_fields, found.note or "")
 
     async def event(self, code: str) -> EventInfo | None:
+        await self._hold()
         row = await self.one(
             "SELECT code, name, closed_at, sponsor_id FROM events WHERE code = ?", code
         )
@@ -463,6 +498,7 @@ class SqliteWorkerSession(_Transaction):
         return EventInfo(row["code"], row["name"], row["closed_at"] is None, row["sponsor_id"])
 
     async def count(self, event_code: str, kind: str, now: datetime) -> None:
+        await self._hold()
         await self.db.execute(
             "INSERT INTO event_counts (event_code, kind, day, count) VALUES (?, ?, ?, 1)"
             " ON CONFLICT (event_code, kind, day) DO UPDATE SET count = count + 1",
@@ -473,6 +509,7 @@ class SqliteWorkerSession(_Transaction):
         self, event_code: str | None, home_code: str, occupation: str, now: datetime
     ) -> Sponsor | None:
         """The event's sponsor if it covers the worker, else a sponsor of their whole region."""
+        await self._hold()
         today = now.astimezone(WIB).date()
         event = await self.event(event_code) if event_code else None
         candidates = []
@@ -842,9 +879,9 @@ async def _setup_lock(lock_path: Path) -> AsyncIterator[None]:
 
 async def _configure(path: str) -> aiosqlite.Connection:
     """Connect, set WAL, synchronous=NORMAL, the busy timeout and foreign keys, and migrate."""
-    # "IMMEDIATE": the sqlite3 module opens a BEGIN IMMEDIATE itself before the first write
-    # of a transaction, in the same round trip (see worker()); reads outside stay autocommit.
-    db = await aiosqlite.connect(path, isolation_level="IMMEDIATE", timeout=BUSY_TIMEOUT_SECONDS)
+    # isolation_level=None: the sqlite3 module begins no transaction by itself. Every
+    # transaction here is an explicit BEGIN IMMEDIATE; a statement outside one commits itself.
+    db = await aiosqlite.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_SECONDS)
     try:
         db.row_factory = sqlite3.Row
         await db.execute("PRAGMA journal_mode = WAL")
@@ -891,15 +928,18 @@ class SqliteRepository:
 
     @asynccontextmanager
     async def worker(self, channel: str, user_id: str) -> AsyncIterator[SqliteWorkerSession]:
-        """One worker update as one transaction, begun by the state read itself (load() is a
-        write that returns the row), so the hottest path costs three round trips, not four."""
+        """One worker update: a read and a compare-and-set save, or, once the flow needs more,
+        one transaction (see SqliteWorkerSession). Raises StaleConversation when another process
+        saved this worker's state in between: the caller runs the update again."""
         async with self._lock:
             try:
                 yield SqliteWorkerSession(self.db, channel, user_id)
             except BaseException:
-                await self.db.rollback()
+                if self.db.in_transaction:
+                    await self.db.rollback()
                 raise
-            await self.db.commit()
+            if self.db.in_transaction:
+                await self.db.commit()
 
     @asynccontextmanager
     async def officer(self) -> AsyncIterator[SqliteOfficerSession]:

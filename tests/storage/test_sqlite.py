@@ -4,12 +4,18 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
+from bot.domain import StaleConversation
+from bot.flow.events import Command
+from bot.flow.state import Conversation
 from bot.flow.summary import SubmissionDraft
+from bot.service import handle_worker
 from bot.settings import Settings
 from storage.sqlite import SqliteRepository, database_path, migrations
 from tests.conftest import NIK
@@ -155,3 +161,105 @@ async def test_status_counts_follow_every_change(
         ("Yogyakarta", "disetujui"): 1,
         ("Yogyakarta", "ditolak"): 1,
     }
+
+
+@pytest.fixture
+async def other(settings: Settings) -> AsyncIterator[SqliteRepository]:
+    """A second connection to the same file: another process, as SQLite sees it."""
+    second = await SqliteRepository.open(settings.database_url)
+    yield second
+    await second.close()
+
+
+def _state(settings: Settings, user_id: str) -> Conversation:
+    with sqlite3.connect(database_path(settings.database_url)) as db:
+        (state,) = db.execute(
+            "SELECT state FROM conversations WHERE user_id = ?", (user_id,)
+        ).fetchone()
+    return Conversation.from_json(state)
+
+
+@pytest.mark.parametrize("existing", [False, True])
+async def test_a_state_saved_by_another_process_meanwhile_is_not_overwritten(
+    repo: SqliteRepository, other: SqliteRepository, settings: Settings, existing: bool
+) -> None:
+    now = datetime.now(UTC)
+    if existing:
+        async with repo.worker("tg", "1") as session:
+            await session.load()
+            await session.save(Conversation(event_code="first"), now)
+    with pytest.raises(StaleConversation):
+        async with repo.worker("tg", "1") as mine:
+            await mine.load()
+            async with other.worker("tg", "1") as theirs:
+                await theirs.load()
+                await theirs.save(Conversation(event_code="theirs"), now)
+            await mine.save(Conversation(event_code="mine"), now)
+    assert _state(settings, "1").event_code == "theirs"
+    async with repo.worker("tg", "1") as mine:  # read again: saved
+        assert await mine.load() == _state(settings, "1")
+        await mine.save(Conversation(event_code="mine"), now)
+    assert _state(settings, "1").event_code == "mine"
+
+
+async def test_a_look_up_after_a_concurrent_save_refuses_and_keeps_nothing(
+    repo: SqliteRepository, other: SqliteRepository, settings: Settings
+) -> None:
+    now = datetime.now(UTC)
+    with pytest.raises(StaleConversation):
+        async with repo.worker("tg", "1") as mine:
+            await mine.load()
+            async with other.worker("tg", "1") as theirs:
+                await theirs.load()
+                await theirs.save(Conversation(event_code="theirs"), now)
+            await mine.submit(draft(), now)  # begins the transaction: the revision moved
+    with sqlite3.connect(database_path(settings.database_url)) as db:
+        assert db.execute("SELECT count(*) FROM submissions").fetchone() == (0,)
+
+
+class _Interrupted:
+    """A repository whose first unit of work is interrupted, right after its read, by ``meanwhile``
+    (another process handling the same worker)."""
+
+    def __init__(self, repo: SqliteRepository, meanwhile: Callable[[], Awaitable[object]]) -> None:
+        self.repo = repo
+        self.meanwhile: Callable[[], Awaitable[object]] | None = meanwhile
+        self.loads = 0
+
+    @asynccontextmanager
+    async def worker(self, channel: str, user_id: str) -> AsyncIterator[object]:
+        async with self.repo.worker(channel, user_id) as session:
+            real_load = session.load
+
+            async def load() -> Conversation | None:
+                self.loads += 1
+                conv = await real_load()
+                if self.meanwhile is not None:
+                    meanwhile, self.meanwhile = self.meanwhile, None
+                    await meanwhile()
+                return conv
+
+            session.load = load  # type: ignore[method-assign]
+            yield session
+
+
+async def test_an_update_racing_another_process_runs_again_on_its_state(
+    repo: SqliteRepository, other: SqliteRepository, settings: Settings
+) -> None:
+    now = datetime.now(UTC)
+
+    async def their_update() -> object:
+        return await handle_worker(other, "tg", "1", Command("start"), now, update_id=2)
+
+    racing = _Interrupted(repo, their_update)
+    handled = await handle_worker(
+        racing,  # type: ignore[arg-type]
+        "tg",
+        "1",
+        Command("bantuan"),
+        now,
+        update_id=1,
+    )
+    assert racing.loads == 2  # stale once, then run again on the state the other one saved
+    assert not handled.duplicate
+    assert _state(settings, "1").recent_updates == [2, 1]  # neither update lost
