@@ -12,6 +12,7 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime, timedelta
+from functools import lru_cache
 
 from bot.contribution import MIN_BASIS
 from bot.dates import parse_birth_date
@@ -243,12 +244,17 @@ def match_button(text: str, buttons: tuple[Button, ...]) -> Button | None:
     if not typed:
         return None
     for button in buttons:
-        names = {normalise(alias) for alias in button.aliases}
-        if not button.text.params:
-            names |= {normalise(translate(button.text.msgid, lang)) for lang in LANGUAGES}
-        if typed in names:
+        label = None if button.text.params else button.text.msgid
+        if typed in _names(label, button.aliases):
             return button
     return None
+
+
+@lru_cache(maxsize=1024)  # labels and aliases only (never what a worker typed)
+def _names(msgid: str | None, aliases: tuple[str, ...]) -> frozenset[str]:
+    """What typing a button's label (in any language; None: a label with values) or alias is."""
+    labels = [translate(msgid, lang) for lang in LANGUAGES] if msgid is not None else []
+    return frozenset(normalise(name) for name in (*aliases, *labels))
 
 
 # --- one handler per step ------------------------------------------------------------------------
