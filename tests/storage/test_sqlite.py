@@ -179,6 +179,13 @@ def _state(settings: Settings, user_id: str) -> Conversation:
     return Conversation.from_json(state)
 
 
+async def _save_meanwhile(other: SqliteRepository, now: datetime) -> None:
+    """Another process handles worker 1 while this one is in the middle of an update."""
+    async with other.worker("tg", "1") as theirs:
+        await theirs.load()
+        await theirs.save(Conversation(event_code="theirs"), now)
+
+
 @pytest.mark.parametrize("existing", [False, True])
 async def test_a_state_saved_by_another_process_meanwhile_is_not_overwritten(
     repo: SqliteRepository, other: SqliteRepository, settings: Settings, existing: bool
@@ -191,9 +198,7 @@ async def test_a_state_saved_by_another_process_meanwhile_is_not_overwritten(
     with pytest.raises(StaleConversation):
         async with repo.worker("tg", "1") as mine:
             await mine.load()
-            async with other.worker("tg", "1") as theirs:
-                await theirs.load()
-                await theirs.save(Conversation(event_code="theirs"), now)
+            await _save_meanwhile(other, now)
             await mine.save(Conversation(event_code="mine"), now)
     assert _state(settings, "1").event_code == "theirs"
     async with repo.worker("tg", "1") as mine:  # read again: saved
@@ -209,9 +214,7 @@ async def test_a_look_up_after_a_concurrent_save_refuses_and_keeps_nothing(
     with pytest.raises(StaleConversation):
         async with repo.worker("tg", "1") as mine:
             await mine.load()
-            async with other.worker("tg", "1") as theirs:
-                await theirs.load()
-                await theirs.save(Conversation(event_code="theirs"), now)
+            await _save_meanwhile(other, now)
             await mine.submit(draft(), now)  # begins the transaction: the revision moved
     with sqlite3.connect(database_path(settings.database_url)) as db:
         assert db.execute("SELECT count(*) FROM submissions").fetchone() == (0,)
