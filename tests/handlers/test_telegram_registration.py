@@ -278,3 +278,25 @@ async def test_bahasa_switches_to_english_and_reasks(telegram: Telegram) -> None
 async def test_telegram_english_users_are_greeted_in_english(telegram: Telegram) -> None:
     greeting = await telegram.text(WORKER, "/start", language_code="en-GB")
     assert "Welcome" in greeting and "Rp8.400" in greeting
+
+
+async def test_a_tap_is_answered_and_its_own_message_ticked_or_stripped(
+    telegram: Telegram,
+) -> None:
+    await telegram.text(WORKER, "/start")
+    tap = telegram.updates.press(WORKER, "consent:yes", text="Setuju?", message_id=41)
+    await telegram.feed(tap)
+    stale = telegram.updates.press(WORKER, "consent:yes", text="Setuju?", message_id=42)
+    await telegram.feed(stale)  # consent was given: the button no longer applies
+    calls = [c for c in telegram.request.calls if c.method != "sendMessage"]
+    assert [(c.method, c.params.get("message_id")) for c in calls] == [
+        ("answerCallbackQuery", None),
+        ("editMessageText", 41),
+        ("answerCallbackQuery", None),
+        ("editMessageReplyMarkup", 42),
+    ]
+    answers = [c.params["callback_query_id"] for c in calls if c.method == "answerCallbackQuery"]
+    assert answers == [tap["callback_query"]["id"], stale["callback_query"]["id"]]
+    assert all(c.params["chat_id"] == WORKER for c in calls if c.method.startswith("edit"))
+    assert calls[1].params["text"].startswith("Setuju?\n\n<b>✓ ")
+    assert "reply_markup" not in calls[3].params  # an edit without a keyboard removes it
