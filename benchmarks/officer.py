@@ -49,11 +49,10 @@ from typing import Any
 from measure import median
 from rows import NikSpace, Person, RowMaker, seed
 
-from bot.domain import Status, Submission
+from bot.domain import Statistics, Status, Submission
 from bot.flow.state import IN_PROGRESS
 from bot.regions import all_regions, branch_for
 from bot.settings import Settings
-from storage.repository import Statistics
 from storage.sqlite import SqliteOfficerSession, SqliteRepository
 
 STARTED = time.perf_counter()

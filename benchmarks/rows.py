@@ -23,7 +23,8 @@ from measure import median
 
 from bot.contribution import monthly_contribution
 from bot.domain import Flag
-from bot.flow.questions import INCOME_CHOICES, OCCUPATIONS
+from bot.fields import OCCUPATIONS
+from bot.flow.questions import INCOME_CHOICES
 from bot.regions import all_regions, branch_for, load_branches
 from storage.sqlite import SqliteRepository
 

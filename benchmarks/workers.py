@@ -16,7 +16,8 @@ from typing import Any
 
 from offline import UpdateJson
 
-from bot.flow.questions import INCOME_CHOICES, OCCUPATIONS
+from bot.fields import OCCUPATIONS
+from bot.flow.questions import INCOME_CHOICES
 from bot.income import parse_income
 from bot.nik import NikInfo, parse_nik
 from bot.phone import normalize_mobile

@@ -51,32 +51,22 @@ def run(settings: Settings) -> None:
             print(f"Cannot serve the webhook {settings.webhook_url}: {problem}", file=sys.stderr)
             sys.exit(2)
 
-        async def serve_webhook() -> None:
-            repo = await _open_repo(settings)
-            try:
-                await run_webhook(build_application(settings, repo), settings)
-            finally:
-                await repo.close()
+    async def serve() -> None:
+        from handlers.telegram.app import run_polling
+        from handlers.telegram.delivery import quiet_retry_after_warning
 
-        asyncio.run(serve_webhook())
-        return
-    # Polling: PTB's run_polling drives the loop itself (and handles SIGINT/SIGTERM); the
-    # repository is opened on that same loop and closed on it afterwards, so the loop must
-    # outlive run_polling (close_loop=False) and is closed here.
-    loop = asyncio.new_event_loop()
-    asyncio.set_event_loop(loop)
-    try:
-        repo = loop.run_until_complete(_open_repo(settings))
+        quiet_retry_after_warning()
+        repo = await _open_repo(settings)
         try:
-            build_application(settings, repo).run_polling(
-                allowed_updates=["message", "edited_message", "callback_query"],
-                close_loop=False,
-            )
+            application = build_application(settings, repo)
+            if settings.webhook_url:
+                await run_webhook(application, settings)
+            else:
+                await run_polling(application)
         finally:
-            loop.run_until_complete(repo.close())
-    finally:
-        asyncio.set_event_loop(None)
-        loop.close()
+            await repo.close()
+
+    asyncio.run(serve())
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -3,64 +3,19 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
-from enum import StrEnum
-from typing import Any
+from datetime import date, datetime, timedelta
 
+from bot.enums import BLOCKING_STATUSES, Flag, Payer, Role, Sex, Status
+from bot.fields import Answers
 
-class Sex(StrEnum):
-    """Sex as printed on the KTP; the NIK encodes it in the birth day (+40 for women)."""
-
-    MALE = "L"
-    FEMALE = "P"
-
-
-class Status(StrEnum):
-    """Life of a submission (CONVENTIONS.md)."""
-
-    DRAFT = "draf"
-    SUBMITTED = "diajukan"
-    NEEDS_FIX = "perlu_perbaikan"
-    APPROVED = "disetujui"
-    REJECTED = "ditolak"
-
-
-# A NIK with a submission in one of these cannot register again.
-BLOCKING_STATUSES = (Status.SUBMITTED, Status.NEEDS_FIX, Status.APPROVED)
-
-
-class Payer(StrEnum):
-    """Who pays a contribution; the PP 50/2025 relief applies only to self-paid workers."""
-
-    SELF = "mandiri"
-    APBD = "apbd"
-    APBN = "apbn"
-
-
-class Flag(StrEnum):
-    """Things an officer should look at twice; never a reason to refuse a worker."""
-
-    NIK_BIRTH_DATE_DIFFERS = "nik_tanggal_beda"
-    NIK_SEX_DIFFERS = "nik_jk_beda"
-    HOME_DIFFERS_FROM_NIK = "domisili_beda"
-    NIK_REGION_UNKNOWN = "wilayah_nik_tidak_dikenal"
-    POSSIBLE_DUPLICATE = "kemungkinan_ganda"
-
-
-# Answer keys an officer may ask to correct, in the order the flow asks them.
-FIELDS = (
-    "nik",
-    "birth_date",
-    "sex",
-    "name",
-    "birth_place",
-    "phone",
-    "home_code",
-    "address",
-    "occupation",
-    "income",
-    "jht",
-)
+__all__ = [
+    "BLOCKING_STATUSES",
+    "Flag",
+    "Payer",
+    "Role",
+    "Sex",
+    "Status",
+]
 
 
 @dataclass(frozen=True)
@@ -89,7 +44,7 @@ class FixTarget:
     """A submission waiting for the worker's correction."""
 
     reference: str
-    answers: dict[str, Any]
+    answers: Answers
     fields: tuple[str, ...]
     note: str
 
@@ -109,17 +64,8 @@ class Submission:
     reference: str
     channel: str
     user_id: str
-    nik: str
-    name: str
-    birth_date: str  # ISO date
-    sex: Sex
-    phone: str
-    home_code: str
-    occupation: str
-    income: int
-    jht: bool
+    answers: Answers
     monthly_self_paid: int
-    answers: dict[str, Any]
     flags: tuple[Flag, ...]
     event_code: str | None
     status: Status
@@ -130,6 +76,40 @@ class Submission:
     decided_at: datetime | None
     submitted_at: datetime
     branch: str = ""
+    sponsor_id: int | None = None
+
+    # What officers' lists show, read from the answers ("" once a submission is anonymised).
+
+    @property
+    def nik(self) -> str:
+        return self.answers.nik or ""
+
+    @property
+    def name(self) -> str:
+        return self.answers.name or ""
+
+    @property
+    def phone(self) -> str:
+        return self.answers.phone or ""
+
+    @property
+    def home_code(self) -> str:
+        return self.answers.home_code or ""
+
+
+@dataclass(frozen=True)
+class SubmissionDraft:
+    """What is stored when a worker presses Kirim."""
+
+    answers: Answers
+    flags: tuple[Flag, ...]
+    monthly_self_paid: int
+    event_code: str | None
+    consent_at: str | None
+    consent_version: str | None
+    reference: str | None  # set when resubmitting a correction
+    branch: str  # the branch office that will review it
+    sponsor_id: int | None = None  # takes a place in this sponsor's quota
 
 
 @dataclass(frozen=True)
@@ -148,14 +128,6 @@ class DecisionResult:
 
     applied: bool
     submission: Submission | None
-
-
-class Role(StrEnum):
-    """What an officer may do: petugas (one branch), supervisor (several or all), admin."""
-
-    PETUGAS = "petugas"
-    SUPERVISOR = "supervisor"
-    ADMIN = "admin"
 
 
 @dataclass(frozen=True)
@@ -259,3 +231,41 @@ class StaleConversation(Exception):
         super().__init__(f"conversation {channel}:{user_id} changed meanwhile")
         self.channel = channel
         self.user_id = user_id
+
+
+@dataclass(frozen=True)
+class Erasure:
+    """What a worker's request to erase their data did."""
+
+    anonymised: tuple[str, ...]  # rejected submissions: nothing to keep, anonymised at once
+    recorded: tuple[str, ...]  # pending or approved: recorded for BPJS to handle
+
+
+@dataclass(frozen=True)
+class CardNotes:
+    """What an officer must know besides the answers: erasure requests, failed notifications."""
+
+    erasure_requested_at: datetime | None
+    undeliverable: int
+
+
+@dataclass(frozen=True)
+class Statistics:
+    """Counts for /statistik: the funnel, where drafts stopped, and breakdowns (value, count)."""
+
+    opened: int
+    consented: int
+    by_status: dict[Status, int]
+    stopped_at: list[tuple[str, int]]
+    by_occupation: list[tuple[str, int]]
+    by_region: list[tuple[str, int]]
+    by_sex: list[tuple[str, int]]
+
+
+@dataclass(frozen=True)
+class Housekeeping:
+    """When stalled drafts are reminded and abandoned ones purged."""
+
+    in_progress_steps: frozenset[str]
+    remind_after: timedelta
+    purge_after: timedelta

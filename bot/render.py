@@ -53,3 +53,33 @@ def render_part(part: Part, lang: str, *, as_html: bool) -> str:
 def render_text(reply: Reply, lang: str, *, as_html: bool) -> str:
     """The whole message text: paragraphs separated by a blank line."""
     return "\n\n".join(render_part(part, lang, as_html=as_html) for part in reply.parts)
+
+
+def split_text(text: str, limit: int) -> list[str]:
+    """``text`` in pieces of at most ``limit`` characters, cut at line ends where possible.
+
+    Paragraphs and lines stay whole (and with them any <b>...</b> on a line); only a single line
+    longer than ``limit`` is cut, at a space if there is one.
+    """
+    if len(text) <= limit:
+        return [text]
+    pieces: list[str] = []
+    current = ""
+    for line in text.split("\n"):
+        while len(line) > limit:
+            cut = line.rfind(" ", 0, limit)
+            cut = cut if cut > 0 else limit
+            line_head, line = line[:cut], line[cut:].lstrip(" ")
+            if current:
+                pieces.append(current)
+                current = ""
+            pieces.append(line_head)
+        candidate = f"{current}\n{line}" if current else line
+        if len(candidate) > limit:
+            pieces.append(current)
+            current = line
+        else:
+            current = candidate
+    if current:
+        pieces.append(current)
+    return [piece.strip("\n") for piece in pieces if piece.strip()]

@@ -7,6 +7,7 @@ does them in one transaction with the save (see storage/sqlite.py's SqliteWorker
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -14,18 +15,24 @@ from typing import TYPE_CHECKING, Any
 from bot.domain import StaleConversation
 from bot.flow.context import Context, FlowConfig, Outcome
 from bot.flow.engine import step
-from bot.flow.events import Incoming, Need, NeedKind
+from bot.flow.events import Incoming
+from bot.flow.needs import (
+    Erase,
+    EventOf,
+    FixTargetOf,
+    MySubmissions,
+    Need,
+    NikHolder,
+    SponsorFor,
+    Submit,
+)
 from bot.flow.state import Conversation
 from bot.i18n import language_from_code
 
 if TYPE_CHECKING:
-    from storage.repository import Repository, WorkerSession
+    from bot.ports import Repository, WorkerSession
 
 MAX_NEEDS = 8  # a flow step asks at most a few questions; more means a bug, not a loop
-# Update ids remembered per chat. Telegram delivers a chat's updates in order and retries within
-# minutes, so a replay is always among a chat's last few; keeping them in the state row costs no
-# extra database round trip.
-REMEMBERED_UPDATES = 20
 # Runs of one update when other processes keep saving the same worker's state (a replay racing
 # its original, two webhook processes): each retry starts from the state they saved.
 STALE_ATTEMPTS = 5
@@ -40,25 +47,24 @@ class Handled:
     duplicate: bool = False  # the update was applied before: nothing to send
 
 
-async def answer_need(session: WorkerSession, need: Need, now: datetime) -> Any:
+async def answer_need(session: WorkerSession, need: Need[Any], now: datetime) -> Any:
     """Look up or write what the flow asked for."""
-    match need.kind:
-        case NeedKind.NIK_BLOCKED:
-            return await session.nik_holder(need.arg)
-        case NeedKind.SUBMIT:
-            return await session.submit(need.arg, now)
-        case NeedKind.MY_SUBMISSIONS:
+    match need:
+        case NikHolder(nik):
+            return await session.nik_holder(nik)
+        case Submit(draft):
+            return await session.submit(draft, now)
+        case MySubmissions():
             return await session.my_submissions()
-        case NeedKind.FIX_TARGET:
-            return await session.fix_target(need.arg)
-        case NeedKind.EVENT:
-            return await session.event(need.arg)
-        case NeedKind.ERASE:
+        case FixTargetOf(reference):
+            return await session.fix_target(reference)
+        case EventOf(code):
+            return await session.event(code)
+        case Erase():
             return await session.erase(now)
-        case NeedKind.SPONSOR:
-            event_code, home_code, occupation = need.arg.split("|")
-            return await session.sponsor_for(event_code or None, home_code, occupation, now)
-    raise ValueError(f"unknown need {need.kind}")
+        case SponsorFor(event_code, home_code, occupation):
+            return await session.sponsor_for(event_code, home_code, occupation, now)
+    raise ValueError(f"unknown need {need!r}")
 
 
 async def handle_worker(
@@ -70,11 +76,12 @@ async def handle_worker(
     *,
     language_code: str | None = None,
     config: FlowConfig | None = None,
-    update_id: int | None = None,
+    update_key: str | None = None,
 ) -> Handled:
     """Load the conversation, step the flow (answering its Needs), save, and return the replies.
 
-    With an ``update_id``, an update delivered twice is applied once (the replay gets no reply).
+    With an ``update_key`` (its inbox row), an update delivered twice is applied once (the
+    replay gets no reply); the save marks it applied.
     When another process saved this worker's state meanwhile, the update runs again on it.
     """
     for attempt in range(STALE_ATTEMPTS):
@@ -87,7 +94,7 @@ async def handle_worker(
                 now,
                 language_code,
                 config or FlowConfig(),
-                update_id,
+                update_key,
             )
         except StaleConversation:
             if attempt == STALE_ATTEMPTS - 1:
@@ -103,14 +110,14 @@ async def _handle_once(
     now: datetime,
     language_code: str | None,
     config: FlowConfig,
-    update_id: int | None,
+    update_key: str | None,
 ) -> Handled:
-    async with repo.worker(channel, user_id) as session:
+    async with repo.worker(channel, user_id, update_key) as session:
         conv = await session.load() or Conversation()
-        if update_id is not None and update_id in conv.recent_updates:
+        if session.already_applied:
             lang = conv.lang or language_from_code(language_code)
             return Handled(Outcome(conv, []), lang, duplicate=True)
-        facts: dict[str, Any] = {}
+        facts: dict[Hashable, Any] = {}
         for _ in range(MAX_NEEDS):
             ctx = Context(now=now, facts=facts, config=config)
             result = step(conv, event, ctx)
@@ -119,8 +126,6 @@ async def _handle_once(
             facts[result.key] = await answer_need(session, result, now)
         else:
             raise RuntimeError(f"flow kept asking at step {conv.step}")
-        if update_id is not None:
-            result.conv.recent_updates = [*conv.recent_updates, update_id][-REMEMBERED_UPDATES:]
         # Counts first: they begin the transaction the save then joins (one commit for both).
         for event_code, kind in result.counters:
             await session.count(event_code, kind, now)

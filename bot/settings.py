@@ -28,6 +28,7 @@ class Settings(BaseSettings):
     reminder_after_hours: int = 24
     consent_version: str = "1"
     outbox_lease_seconds: int = Field(default=30, ge=1)
+    inbox_lease_seconds: int = Field(default=30, ge=1)
     log_level: str = "INFO"
 
     @field_validator("officer_ids", mode="before")

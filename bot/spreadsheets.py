@@ -20,7 +20,9 @@ from typing import Any
 import openpyxl  # type: ignore[import-untyped,unused-ignore]
 import xlsxwriter  # type: ignore[import-untyped,unused-ignore]
 
-from bot.domain import Status
+from bot.domain import Status, Submission
+from bot.fields import OCCUPATIONS, REGISTRATION, Field
+from bot.fields import Kind as FieldKind
 from bot.i18n import N_, translate
 
 
@@ -33,41 +35,59 @@ class Kind(Enum):
     YES_NO = "yes_no"
 
 
-# (header, key) in the order the BPJS entry screen asks for them. Headers stay Indonesian: the
-# sheets go to BPJS staff, and the importer recognises them when an export comes back filled in.
-EXPORT_COLUMNS: tuple[tuple[str, str], ...] = (
-    ("Nomor pendaftaran", "reference"),
-    ("Status", "status"),
-    ("NIK", "nik"),
-    ("Nama", "name"),
-    ("Tanggal lahir", "birth_date"),
-    ("Jenis kelamin", "sex"),
-    ("Tempat lahir", "birth_place"),
-    ("Nomor HP", "phone"),
-    ("Kabupaten/kota (kode)", "home_code"),
-    ("Kabupaten/kota", "home_name"),
-    ("Alamat", "address"),
-    ("Pekerjaan", "occupation"),
-    ("Penghasilan", "income"),
-    ("JHT", "jht"),
+# (header, key): the registration's fields (bot/fields.py) between the record's own columns.
+# Headers stay Indonesian: the sheets go to BPJS staff, and the importer recognises them when an
+# export comes back filled in.
+_LEADING = (("Nomor pendaftaran", "reference"), ("Status", "status"))
+_TRAILING = (
     ("Iuran bayar sendiri", "monthly_self_paid"),
     ("Cabang", "branch"),
     ("Acara", "event"),
+    ("Sponsor", "sponsor"),
     ("Diajukan (tanggal)", "submitted_on"),
     ("Nomor KPJ", "kpj"),
 )
+
+
+def _field_columns(f: Field) -> tuple[tuple[str, str], ...]:
+    """A field's columns: a region as its code and its name, anything else as itself."""
+    if f.kind is FieldKind.REGION:
+        return ((f"{f.export} (kode)", f.name), (f.export, f"{f.name}_name"))
+    return ((f.export, f.name),)
+
+
+EXPORT_COLUMNS: tuple[tuple[str, str], ...] = (
+    *_LEADING,
+    *(column for f in REGISTRATION for column in _field_columns(f)),
+    *_TRAILING,
+)
+_BY_FIELD_KIND = {
+    FieldKind.DATE: Kind.DATE,
+    FieldKind.MONEY: Kind.MONEY,
+    FieldKind.YES_NO: Kind.YES_NO,
+}
 _KINDS = {
-    "birth_date": Kind.DATE,
+    **{f.name: _BY_FIELD_KIND[f.kind] for f in REGISTRATION if f.kind in _BY_FIELD_KIND},
     "submitted_on": Kind.DATE,
-    "income": Kind.MONEY,
     "monthly_self_paid": Kind.MONEY,
-    "jht": Kind.YES_NO,
 }
 # Typed by workers: a leading = + - @ would make Excel run them as a formula from a CSV.
-_FREE_TEXT = frozenset({"name", "birth_place", "home_name", "address", "occupation", "event"})
+_FREE_TEXT = frozenset(
+    {f.name for f in REGISTRATION if f.kind in (FieldKind.TEXT, FieldKind.OCCUPATION)}
+    | {f"{f.name}_name" for f in REGISTRATION if f.kind is FieldKind.REGION}
+    | {"event", "sponsor"}
+)
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _WIDTHS = {Kind.TEXT: 18, Kind.DATE: 13, Kind.MONEY: 14, Kind.YES_NO: 6}
-_WIDE = {"name": 28, "address": 40, "home_name": 24, "nik": 19, "phone": 16, "event": 24}
+_WIDE = {
+    "name": 28,
+    "address": 40,
+    "home_code_name": 24,
+    "nik": 19,
+    "phone": 16,
+    "event": 24,
+    "sponsor": 24,
+}
 _EXCEL_TEXT_LIMIT = 32767
 _SHEET = "Pendaftaran"
 
@@ -112,6 +132,29 @@ def _cell(key: str, value: object) -> Cell:
     if kind is Kind.MONEY and isinstance(value, int) and not isinstance(value, bool):
         return value
     return _as_text(value)
+
+
+def export_record(
+    sub: Submission, region_name: str, event: str | None, sponsor: str | None, submitted_on: date
+) -> dict[str, object]:
+    """One submission as the export's named values (``region_name``: its home's name)."""
+    record: dict[str, object] = {"reference": sub.reference, "status": str(sub.status)}
+    for f in REGISTRATION:
+        value = f.value(sub.answers)
+        if f.kind is FieldKind.OCCUPATION:
+            value = OCCUPATIONS.get(value or "") or sub.answers.occupation_other or value
+        record[f.name] = value
+        if f.kind is FieldKind.REGION:
+            record[f"{f.name}_name"] = region_name
+    record.update(
+        monthly_self_paid=sub.monthly_self_paid,
+        branch=sub.branch,
+        event=event or "",
+        sponsor=sponsor or "",
+        submitted_on=submitted_on,
+        kpj=sub.kpj or "",
+    )
+    return record
 
 
 def export_cells(row: Mapping[str, object]) -> list[Cell]:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from bot.domain import Housekeeping
 from bot.flow.questions import reminder
 from bot.flow.state import IN_PROGRESS
+from bot.ports import Repository
 from bot.settings import Settings
-from storage.repository import Housekeeping, Repository
 
 
 def policy(settings: Settings) -> Housekeeping:

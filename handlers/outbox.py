@@ -12,7 +12,7 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 
 from bot.masking import redact
-from storage.repository import OutboxItem, Repository
+from bot.ports import OutboxItem, Repository
 
 log = logging.getLogger(__name__)
 

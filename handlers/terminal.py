@@ -15,16 +15,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TextIO
 
+from bot.dispatch import Dispatcher, Inbound
 from bot.flow.context import FlowConfig
-from bot.flow.events import Command, Incoming, Keyboard, Msg, Press, Reply, Text
+from bot.flow.events import Command, Document, Incoming, Keyboard, Msg, Press, Reply, Text
 from bot.i18n import N_
-from bot.officers import officer_command
 from bot.officers.desk import OfficerDesk
+from bot.ports import OutboxItem, Repository
 from bot.render import render_msg, render_text
-from bot.service import handle_worker
 from bot.settings import Settings
 from handlers.outbox import deliver_due
-from storage.repository import OutboxItem, Repository
 
 CHANNEL = "terminal"
 
@@ -51,6 +50,7 @@ class TerminalChat:
         self.desk = OfficerDesk(
             repo, self.config, kpj_length=settings.kpj_length, bot_username=settings.bot_username
         )
+        self.dispatcher = Dispatcher(repo, self.config, self.desk)
         self.files = files
         self.choices: list[str] = []  # callback data of the numbered choices on screen
         self.lang = "id"
@@ -84,44 +84,35 @@ class TerminalChat:
         return Text(text)
 
     async def send(self, line: str) -> None:
-        """Handle one line typed by the user: officer commands and dialogs first, then the flow."""
+        """Handle one line typed by the user through the core's dispatch, then deliver any
+        notification for this user (an officer's decision)."""
         event = self.parse(line)
-        now = self.clock()
-        asked = officer_command(event)
-        replies = None
-        if asked is not None and asked[0] == "impor" and asked[1]:
-            replies = await self.import_file(Path(asked[1]), now)
-        elif asked is not None:
-            replies = await self.desk.handle(self.user_id, *asked, now, self.lang)
-        if replies is None and isinstance(event, Text):
-            replies = await self.desk.handle_text(self.user_id, event.text, now)
-        if replies is None:
-            handled = await handle_worker(
-                self.repo, CHANNEL, self.user_id, event, now, config=self.config
-            )
-            self.lang = handled.lang
-            if handled.outcome.ack is not None:
-                choice = render_msg(handled.outcome.ack, self.lang, as_html=False)
-                print(f"✓ {choice}", file=self.out)
-            replies = handled.outcome.replies
-        for reply in replies:
+        if isinstance(event, Command) and event.name == "impor" and event.args:
+            # The terminal's way of sending a document: "/impor path/to/file.xlsx".
+            path = Path(event.args)
+            if not await asyncio.to_thread(path.is_file):
+                self.show(Reply(parts=(Msg(N_("Berkas {path} tidak ada."), {"path": str(path)}),)))
+                return
+            event = Document(path.name, "/impor", str(path))
+        inbound = Inbound(CHANNEL, self.user_id, event, language_code=self.lang)
+        result = await self.dispatcher.dispatch(inbound, self.clock(), fetch=read_file)
+        self.lang = result.lang
+        if result.toast is not None:
+            print(f"({render_msg(result.toast, self.lang, as_html=False)})", file=self.out)
+        for reply in result.replies:
             self.show(reply)
         await deliver_due(self.repo, self.deliver, self.clock())
-
-    async def import_file(self, path: Path, now: datetime) -> list[Reply] | None:
-        """'/impor path/to/file.xlsx': the terminal's way of sending a document."""
-        if not await asyncio.to_thread(path.is_file):
-            return [Reply(parts=(Msg(N_("Berkas {path} tidak ada."), {"path": str(path)}),))]
-        data = await asyncio.to_thread(path.read_bytes)
-        return await self.desk.import_document(
-            self.user_id, path.name, data, "/impor", now, self.lang
-        )
 
     async def deliver(self, item: OutboxItem) -> None:
         """Print a notification addressed to a terminal user."""
         print(f"🔔 [{item.channel}:{item.user_id}]", file=self.out)
         self.lang = item.lang
         self.show(item.reply)
+
+
+async def read_file(path: str) -> bytes:
+    """A file named on the command line, read off the event loop."""
+    return await asyncio.to_thread(Path(path).read_bytes)
 
 
 async def run_chat(

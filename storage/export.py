@@ -3,72 +3,59 @@
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections.abc import Iterator
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+from bot.clock import today_wib, wib_midnight_utc
 from bot.domain import ExportFilter
-from bot.flow.questions import OCCUPATIONS
 from bot.regions import region_by_code
-from bot.spreadsheets import write_csv, write_xlsx
+from bot.spreadsheets import export_record, write_csv, write_xlsx
+from storage.sql import rows
 
-WIB = timezone(timedelta(hours=7))
+# Every submissions column the record needs, qualified (events and sponsors have a name too).
+SELECTED = ", ".join(f"s.{column.strip()}" for column in rows.SUBMISSION.split(","))
 
 
 def where_clause(branches: list[str] | None, chosen: ExportFilter) -> tuple[str, list[Any]]:
     """The SQL condition for the officer's branches and the filter."""
     conditions, args = ["1 = 1"], []
     if branches is not None:
-        conditions.append(f"branch IN ({', '.join('?' for _ in branches)})")
+        conditions.append(f"s.branch IN ({', '.join('?' for _ in branches)})")
         args += branches
     if chosen.event_code:
-        conditions.append("event_code = ?")
+        conditions.append("s.event_code = ?")
         args.append(chosen.event_code)
     if chosen.sponsored:
-        conditions.append("sponsor_id IS NOT NULL")
+        conditions.append("s.sponsor_id IS NOT NULL")
     if chosen.start is not None:
-        conditions.append("submitted_at >= ?")
+        conditions.append("s.submitted_at >= ?")
         args.append(_utc_start(chosen.start))
     if chosen.end is not None:
-        conditions.append("submitted_at < ?")
+        conditions.append("s.submitted_at < ?")
         args.append(_utc_start(chosen.end + timedelta(days=1)))
     return " AND ".join(conditions), args
 
 
 def _utc_start(day: date) -> str:
     """Midnight WIB of ``day`` as the UTC ISO text stored in submitted_at."""
-    return datetime(day.year, day.month, day.day, tzinfo=WIB).astimezone(UTC).isoformat()
+    return wib_midnight_utc(day).isoformat()
 
 
 def export_row(row: sqlite3.Row) -> dict[str, object]:
-    """A stored submission as the export's named cells."""
-    answers = json.loads(row["answers"])
-    region = region_by_code(row["home_code"])
-    occupation = answers.get("occupation", "")
-    return {
-        "reference": row["reference"],
-        "status": row["status"],
-        "nik": row["nik"],
-        "name": row["name"],
-        "birth_date": row["birth_date"],
-        "sex": row["sex"],
-        "birth_place": answers.get("birth_place", ""),
-        "phone": row["phone"],
-        "home_code": row["home_code"],
-        "home_name": region.label if region else "",
-        "address": answers.get("address", ""),
-        "occupation": OCCUPATIONS.get(occupation) or answers.get("occupation_other", occupation),
-        "income": row["income"],
-        "jht": bool(row["jht"]),
-        "monthly_self_paid": row["monthly_self_paid"],
-        "branch": row["branch"],
-        "event": row["event_code"] or "",
-        "submitted_on": datetime.fromisoformat(row["submitted_at"]).astimezone(WIB).date(),
-        "kpj": row["kpj"] or "",
-    }
+    """A stored submission (with its event's and sponsor's names) as the export's values."""
+    sub = rows.submission(row)
+    region = region_by_code(sub.home_code)
+    event = f"{row['event_name']} ({sub.event_code})" if row["event_name"] else sub.event_code
+    return export_record(
+        sub,
+        region.label if region else "",
+        event,
+        row["sponsor_name"],
+        today_wib(sub.submitted_at),
+    )
 
 
 def export_submissions(
@@ -79,7 +66,12 @@ def export_submissions(
     db.row_factory = sqlite3.Row
     try:
         where, args = where_clause(branches, chosen)
-        cursor = db.execute(f"SELECT * FROM submissions WHERE {where} ORDER BY id", args)
+        cursor = db.execute(
+            f"SELECT {SELECTED}, e.name AS event_name, sp.name AS sponsor_name"
+            " FROM submissions s LEFT JOIN events e ON e.code = s.event_code"
+            f" LEFT JOIN sponsors sp ON sp.id = s.sponsor_id WHERE {where} ORDER BY s.id",
+            args,
+        )
         rows: Iterator[dict[str, object]] = (export_row(r) for r in cursor)
         write = write_xlsx if fmt == "xlsx" else write_csv
         return write(rows, Path(out))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
@@ -13,8 +14,9 @@ from telegram.ext import Application
 
 from bot.settings import Settings
 from handlers.outbox import deliver_due
-from handlers.telegram.app import build_application
+from handlers.telegram.app import build_application, services_of
 from handlers.telegram.delivery import telegram_sender
+from handlers.telegram.receive import store
 from storage.sqlite import SqliteRepository, database_path
 from tests.fakes import RecordingRequest, Updates, to_update
 
@@ -65,8 +67,9 @@ class Telegram:
         self.updates = Updates()
 
     async def feed(self, data: dict[str, Any]) -> None:
-        """Process one update as if Telegram had sent it."""
-        await self.app.process_update(to_update(data, self.app.bot))
+        """Receive one update as if Telegram had sent it (stored in the inbox, then applied)."""
+        applying = await store(services_of(self.app).pump, [to_update(data, self.app.bot)])
+        await asyncio.gather(*applying)
 
     async def text(self, user: int, text: str, **kwargs: Any) -> str:
         """Type a message; returns the text of the bot's last answer."""

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Hashable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
-from typing import Any
+from datetime import date, datetime
+from typing import Any, TypeVar
 
-from bot.flow.events import MissingFact, Msg, Need, Reply
+from bot.clock import today_wib
+from bot.flow.events import Msg, Reply
+from bot.flow.needs import MissingFact, Need
 from bot.flow.state import Conversation
 from bot.regions import load_branches
 from bot.settings import Settings
 
-WIB = timezone(timedelta(hours=7), "WIB")
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -42,19 +44,20 @@ class Context:
     """The time, the deployment's choices, and the answers to the flow's Needs so far."""
 
     now: datetime  # aware, UTC
-    facts: Mapping[str, Any] = field(default_factory=dict)
+    facts: Mapping[Hashable, Any] = field(default_factory=dict)
     config: FlowConfig = field(default_factory=FlowConfig)
 
     @property
     def today(self) -> date:
         """Today's date in Indonesia (WIB), which decides ages, years and rates."""
-        return self.now.astimezone(WIB).date()
+        return today_wib(self.now)
 
-    def fact(self, need: Need) -> Any:
+    def fact(self, need: Need[T]) -> T:
         """The answer to ``need``; when missing, stop stepping so the runner can fetch it."""
         if need.key not in self.facts:
             raise MissingFact(need)
-        return self.facts[need.key]
+        answer: T = self.facts[need.key]
+        return answer
 
 
 @dataclass
@@ -63,5 +66,6 @@ class Outcome:
 
     conv: Conversation
     replies: list[Reply]
-    ack: Msg | None = None  # shown on the message whose button was tapped
+    ack: Msg | None = None  # the tapped choice, echoed at the top of the next message
+    toast: Msg | None = None  # a short notice on the tapped button instead of a message
     counters: list[tuple[str, str]] = field(default_factory=list)  # (event code, what happened)

@@ -16,17 +16,16 @@ from functools import lru_cache
 
 from bot.contribution import MIN_BASIS
 from bot.dates import parse_birth_date
-from bot.domain import OFFICER_COMMANDS, Sex, SubmissionView
+from bot.domain import OFFICER_COMMANDS, Sex, SubmissionDraft
+from bot.fields import OCCUPATIONS, OTHER_OCCUPATION, SponsorChoice
 from bot.flow.context import Context, Outcome
 from bot.flow.events import (
     Block,
     Button,
     Command,
+    Document,
     Incoming,
-    MissingFact,
     Msg,
-    Need,
-    NeedKind,
     Part,
     Press,
     Reply,
@@ -34,16 +33,21 @@ from bot.flow.events import (
     Text,
     Unsupported,
 )
-from bot.flow.questions import (
-    FIELD_STEP,
-    OCCUPATIONS,
-    OTHER_OCCUPATION,
-    contribution_for,
-    question,
+from bot.flow.needs import (
+    Erase,
+    EventOf,
+    FixTargetOf,
+    MissingFact,
+    MySubmissions,
+    Need,
+    NikHolder,
+    SponsorFor,
+    Submit,
 )
+from bot.flow.questions import FIELD_STEP, question
 from bot.flow.state import IN_PROGRESS, Conversation, Step
 from bot.flow.status import status_reply
-from bot.flow.summary import SubmissionDraft, flags_for
+from bot.flow.summary import contribution_for, flags_for
 from bot.i18n import LANGUAGES, N_, format_rupiah, translate
 from bot.income import parse_income
 from bot.nik import NikInfo, parse_nik
@@ -62,7 +66,7 @@ Answer = Text | Press | SharedContact
 Handler = Callable[[Conversation, Answer, Context], Outcome]
 
 
-def step(conv: Conversation, event: Incoming, ctx: Context) -> Outcome | Need:
+def step(conv: Conversation, event: Incoming, ctx: Context) -> Outcome | Need[object]:
     """Apply one incoming event to a copy of ``conv``."""
     try:
         return _step(conv.copy(), event, ctx)
@@ -76,16 +80,22 @@ def _step(conv: Conversation, event: Incoming, ctx: Context) -> Outcome:
     if isinstance(event, Unsupported) and event.kind == "edited":
         notice = N_("Pesan yang diubah tidak kami baca. Kirim jawaban Anda sebagai pesan baru.")
         return say(conv, ctx, Msg(notice))
-    if isinstance(event, Unsupported):
+    if isinstance(event, Unsupported | Document):
         return say(conv, ctx, Msg(N_("Maaf, kami hanya bisa membaca teks dan tombol.")))
     if isinstance(event, Press):
         kind, _, value = event.data.partition(":")
         if kind in GLOBAL_PRESSES:
             return GLOBAL_PRESSES[kind](conv, value, ctx)
     if conv.step is Step.IDLE:
+        if isinstance(event, Press) and recent(conv, ctx.now):
+            return stale_tap(conv)
         return begin(conv, conv.event_code, ctx)
     if conv.step is Step.DONE:
-        return say(conv, ctx)
+        return (
+            stale_tap(conv)
+            if isinstance(event, Press) and recent(conv, ctx.now)
+            else say(conv, ctx)
+        )
     if paused(conv, ctx.now) and not isinstance(event, Press):
         return welcome_back(conv, ctx)
 
@@ -97,6 +107,8 @@ def _step(conv: Conversation, event: Incoming, ctx: Context) -> Outcome:
     ack = None
     if isinstance(event, Press):
         chosen = next((b for b in pending.all_buttons if b.data == event.data), None)
+        if chosen is None and recent(conv, ctx.now):
+            return stale_tap(conv)
         if chosen is None:
             return say(conv, ctx, Msg(N_("Tombol itu sudah tidak berlaku. Jawab pertanyaan ini:")))
         ack = chosen.text
@@ -148,23 +160,22 @@ def finish(conv: Conversation, ctx: Context, *notices: Part) -> Outcome:
 def sponsor_sees(conv: Conversation, ctx: Context) -> None:
     """Once home and occupation are known (or change), find who pays JKK + JKM, if anyone."""
     answers = conv.answers
-    if "home_code" not in answers or "occupation" not in answers:
+    if answers.home_code is None or answers.occupation is None:
         return
-    key = "|".join((conv.event_code or "", answers["home_code"], answers["occupation"]))
-    sponsor = ctx.fact(Need(NeedKind.SPONSOR, key))
-    answers.pop("sponsor", None)
-    answers.pop("sponsor_full", None)
+    sponsor = ctx.fact(SponsorFor(conv.event_code, answers.home_code, answers.occupation))
+    answers.sponsor = None
+    answers.sponsor_full = None
     if sponsor is None:
         return
     if sponsor.remaining > 0:
-        answers["sponsor"] = {"id": sponsor.id, "name": sponsor.name, "payer": str(sponsor.payer)}
+        answers.sponsor = SponsorChoice(sponsor.id, sponsor.name, sponsor.payer)
     else:
-        answers["sponsor_full"] = sponsor.name
+        answers.sponsor_full = sponsor.name
 
 
 def after_phone(conv: Conversation) -> Step:
     """Suggest the NIK's kabupaten as home when it can be trusted; otherwise ask."""
-    if suggest_home_from_nik(conv.answers["nik"][:4]) is not None:
+    if suggest_home_from_nik((conv.answers.nik or "")[:4]) is not None:
         return Step.HOME_CONFIRM
     return Step.HOME
 
@@ -198,6 +209,20 @@ def paused(conv: Conversation, now: datetime) -> bool:
     return now - datetime.fromisoformat(conv.updated_at) >= RESUME_AFTER
 
 
+def recent(conv: Conversation, now: datetime) -> bool:
+    """The last update was a moment ago: the worker's latest message is right in front of them."""
+    return conv.updated_at is not None and now - datetime.fromisoformat(conv.updated_at) < (
+        RESUME_AFTER
+    )
+
+
+def stale_tap(conv: Conversation) -> Outcome:
+    """A tap on a button already answered (a double tap, a slow phone tapping twice) or on an
+    old question: a short notice on the button, no second message (the question is the last
+    message in the chat)."""
+    return Outcome(conv, [], toast=Msg(N_("Sudah dijawab. Lihat pertanyaan terakhir di bawah.")))
+
+
 def welcome_back(conv: Conversation, ctx: Context) -> Outcome:
     """Offer to continue where the worker stopped, or to start over."""
     outcome = say(conv, ctx, Msg(N_("Selamat datang kembali! Lanjutkan pendaftaran Anda:")))
@@ -211,7 +236,7 @@ def welcome_back(conv: Conversation, ctx: Context) -> Outcome:
 def begin(conv: Conversation, event_code: str | None, ctx: Context) -> Outcome:
     """A fresh registration: only the step, the event code and the time are kept until consent."""
     notices: list[Part] = []
-    event = ctx.fact(Need(NeedKind.EVENT, event_code)) if event_code else None
+    event = ctx.fact(EventOf(event_code)) if event_code else None
     if event_code and (event is None or not event.open):
         notices.append(
             Msg(
@@ -298,7 +323,7 @@ def on_nik(conv: Conversation, event: Answer, ctx: Context) -> Outcome:
     parsed = parse_nik(event.text, ctx.today)
     if isinstance(parsed, Invalid):
         return retry(conv, ctx, parsed)
-    holder = ctx.fact(Need(NeedKind.NIK_BLOCKED, parsed.nik))
+    holder = ctx.fact(NikHolder(parsed.nik))
     if holder is not None and holder != conv.fix_reference:
         return retry(
             conv,
@@ -316,18 +341,17 @@ def on_nik(conv: Conversation, event: Answer, ctx: Context) -> Outcome:
 
 def remember_nik(conv: Conversation, nik: NikInfo) -> None:
     """Keep the NIK and what it says; the worker's own birth date and sex are asked next."""
-    conv.answers.update(
-        nik=nik.nik, nik_birth_date=nik.birth_date.isoformat(), nik_sex=str(nik.sex)
-    )
-    conv.answers.pop("birth_date", None)
-    conv.answers.pop("sex", None)
+    answers = conv.answers
+    answers.nik, answers.nik_birth_date, answers.nik_sex = nik.nik, nik.birth_date, nik.sex
+    answers.birth_date = None
+    answers.sex = None
 
 
 def on_nik_confirm(conv: Conversation, event: Answer, ctx: Context) -> Outcome:
     """The NIK's birth date and sex are right, or the worker gives their own."""
     if event == Press("nikok:yes"):
-        conv.answers["birth_date"] = conv.answers["nik_birth_date"]
-        conv.answers["sex"] = conv.answers["nik_sex"]
+        conv.answers.birth_date = conv.answers.nik_birth_date
+        conv.answers.sex = conv.answers.nik_sex
         return finish(conv, ctx)
     if event == Press("nikok:no"):
         return goto(conv, Step.BIRTH_DATE, ctx)
@@ -341,8 +365,8 @@ def on_birth_date(conv: Conversation, event: Answer, ctx: Context) -> Outcome:
     born = parse_birth_date(event.text, ctx.today)
     if isinstance(born, Invalid):
         return retry(conv, ctx, born)
-    conv.answers["birth_date"] = born.isoformat()
-    if "sex" not in conv.answers:
+    conv.answers.birth_date = born
+    if conv.answers.sex is None:
         return goto(conv, Step.SEX, ctx)
     return finish(conv, ctx)
 
@@ -350,7 +374,7 @@ def on_birth_date(conv: Conversation, event: Answer, ctx: Context) -> Outcome:
 def on_sex(conv: Conversation, event: Answer, ctx: Context) -> Outcome:
     """Sex by button (or typed word)."""
     if isinstance(event, Press) and event.data in ("sex:L", "sex:P"):
-        conv.answers["sex"] = str(Sex(event.data.removeprefix("sex:")))
+        conv.answers.sex = Sex(event.data.removeprefix("sex:"))
         return finish(conv, ctx)
     return retry(conv, ctx, CHOOSE)
 
@@ -364,7 +388,7 @@ def typed(field: str, clean: Callable[[str], str | Invalid], missing: str) -> Ha
         value = clean(event.text)
         if isinstance(value, Invalid):
             return retry(conv, ctx, value)
-        conv.answers[field] = value
+        setattr(conv.answers, field, value)
         return finish(conv, ctx)
 
     return handle
@@ -380,16 +404,16 @@ def on_phone(conv: Conversation, event: Answer, ctx: Context) -> Outcome:
         return retry(conv, ctx, Invalid(N_("Ketik nomor HP Anda, atau tekan tombol di bawah.")))
     if isinstance(phone, Invalid):
         return retry(conv, ctx, phone)
-    conv.answers["phone"] = phone
+    conv.answers.phone = phone
     return finish(conv, ctx)
 
 
 def on_home_confirm(conv: Conversation, event: Answer, ctx: Context) -> Outcome:
     """Still living in the NIK's kabupaten, or moved (then typed)."""
     if event == Press("home:yes"):
-        region = suggest_home_from_nik(conv.answers["nik"][:4])
+        region = suggest_home_from_nik((conv.answers.nik or "")[:4])
         assert region is not None
-        conv.answers["home_code"] = region.code
+        conv.answers.home_code = region.code
         return finish(conv, ctx)
     if event == Press("home:no"):
         return goto(conv, Step.HOME, ctx)
@@ -406,14 +430,14 @@ def on_home(conv: Conversation, event: Answer, ctx: Context) -> Outcome:
         code = event.data.removeprefix("home:")
         if region_by_code(code) is None:
             return retry(conv, ctx, CHOOSE)
-        conv.answers["home_code"] = code
+        conv.answers.home_code = code
         conv.home_candidates = []
         return finish(conv, ctx)
     if not isinstance(event, Text):
         return retry(conv, ctx, Invalid(N_("Ketik nama kabupaten atau kota tempat tinggal Anda.")))
     found = match_region(event.text)
     if found.region is not None:
-        conv.answers["home_code"] = found.region.code
+        conv.answers.home_code = found.region.code
         conv.home_candidates = []
         return finish(conv, ctx)
     conv.home_candidates = [region.code for region in found.candidates]
@@ -436,8 +460,8 @@ def on_occupation(conv: Conversation, event: Answer, ctx: Context) -> Outcome:
         if key == OTHER_OCCUPATION:
             return goto(conv, Step.OCCUPATION_OTHER, ctx)
         if key in OCCUPATIONS:
-            conv.answers["occupation"] = key
-            conv.answers.pop("occupation_other", None)
+            conv.answers.occupation = key
+            conv.answers.occupation_other = None
             return finish(conv, ctx)
     if isinstance(event, Text):
         return on_occupation_other(conv, event, ctx)
@@ -451,8 +475,8 @@ def on_occupation_other(conv: Conversation, event: Answer, ctx: Context) -> Outc
     work = clean_free_text(event.text, 60)
     if isinstance(work, Invalid):
         return retry(conv, ctx, work)
-    conv.answers["occupation"] = OTHER_OCCUPATION
-    conv.answers["occupation_other"] = work
+    conv.answers.occupation = OTHER_OCCUPATION
+    conv.answers.occupation_other = work
     return finish(conv, ctx)
 
 
@@ -466,7 +490,7 @@ def on_income(conv: Conversation, event: Answer, ctx: Context) -> Outcome:
         return retry(conv, ctx, Invalid(N_("Ketik penghasilan Anda sebulan.")))
     if isinstance(amount, Invalid):
         return retry(conv, ctx, amount)
-    conv.answers["income"] = amount
+    conv.answers.income = amount
     notices: list[Part] = []
     if amount < MIN_BASIS:
         notices.append(
@@ -484,7 +508,7 @@ def on_income(conv: Conversation, event: Answer, ctx: Context) -> Outcome:
 def on_jht(conv: Conversation, event: Answer, ctx: Context) -> Outcome:
     """JHT savings: yes or no."""
     if isinstance(event, Press) and event.data in ("jht:yes", "jht:no"):
-        conv.answers["jht"] = event.data == "jht:yes"
+        conv.answers.jht = event.data == "jht:yes"
         return finish(conv, ctx)
     return retry(conv, ctx, CHOOSE)
 
@@ -503,20 +527,21 @@ def on_summary(conv: Conversation, event: Answer, ctx: Context) -> Outcome:
 def submit(conv: Conversation, ctx: Context) -> Outcome:
     """Store the submission (or the corrected one) and tell the worker its reference."""
     draft = SubmissionDraft(
-        answers=dict(conv.answers),
+        answers=conv.answers.copy(),
         flags=flags_for(conv.answers),
         monthly_self_paid=contribution_for(conv.answers, ctx.today).self_paid,
         event_code=conv.event_code,
         consent_at=conv.consent_at,
         consent_version=conv.consent_version,
         reference=conv.fix_reference,
-        branch=ctx.config.branch_for(str(conv.answers.get("home_code", ""))),
-        sponsor_id=conv.answers["sponsor"]["id"] if "sponsor" in conv.answers else None,
+        branch=ctx.config.branch_for(conv.answers.home_code or ""),
+        sponsor_id=conv.answers.sponsor.id if conv.answers.sponsor else None,
     )
-    result = ctx.fact(Need(NeedKind.SUBMIT, draft))
-    if result.quota_full:
+    result = ctx.fact(Submit(draft))
+    if result.quota_full and conv.answers.sponsor is not None:
         # The last places went to others meanwhile: the worker decides to go on self-paid or not.
-        conv.answers["sponsor_full"] = conv.answers.pop("sponsor")["name"]
+        conv.answers.sponsor_full = conv.answers.sponsor.name
+        conv.answers.sponsor = None
         return goto(conv, Step.SUMMARY, ctx)
     if result.reference is None:
         return goto(
@@ -647,13 +672,13 @@ def on_start_new(conv: Conversation, value: str, ctx: Context) -> Outcome:
 
 def on_fix(conv: Conversation, reference: str, ctx: Context) -> Outcome:
     """Start correcting a submission an officer sent back: ask only the named fields."""
-    target = ctx.fact(Need(NeedKind.FIX_TARGET, reference))
+    target = ctx.fact(FixTargetOf(reference))
     if target is None:
         return say(conv, ctx, Msg(N_("Pendaftaran itu tidak sedang menunggu perbaikan.")))
     fields = [field for field in target.fields if field in FIELD_STEP] or ["name"]
     fixing = Conversation(
         step=Step.SUMMARY,
-        answers=dict(target.answers),
+        answers=target.answers.copy(),
         lang=conv.lang,
         fix_reference=target.reference,
         fix_fields=fields,
@@ -666,11 +691,40 @@ def on_fix(conv: Conversation, reference: str, ctx: Context) -> Outcome:
     return goto(fixing, first, ctx, note)
 
 
+def ask_erase(conv: Conversation, ctx: Context) -> Outcome:
+    """/hapusdata: ask first; the "Ya" button is bound to this very request (and draft)."""
+    conv.erase_token = f"{int(ctx.now.timestamp() * 1000):x}"
+    confirm = Reply(
+        parts=(
+            Msg(
+                N_(
+                    "Hapus data Anda? Jawaban yang belum dikirim langsung dihapus. Untuk "
+                    "pendaftaran yang sudah dikirim, permintaan Anda dicatat untuk petugas."
+                )
+            ),
+        ),
+        buttons=(
+            (
+                Button(Msg(N_("Ya, hapus data saya")), f"erase:yes:{conv.erase_token}"),
+                Button(Msg(N_("Tidak")), "erase:no"),
+            ),
+        ),
+    )
+    return Outcome(conv, [confirm])
+
+
 def on_erase(conv: Conversation, value: str, ctx: Context) -> Outcome:
-    """/hapusdata confirmed: the draft goes at once; submissions as far as BPJS may let them."""
-    if value != "yes":
+    """/hapusdata confirmed: the draft goes at once; submissions as far as BPJS may let them.
+
+    A "Ya" from an older request (the draft may have changed since) asks again.
+    """
+    answer, _, token = value.partition(":")
+    if answer != "yes":
+        conv.erase_token = None
         return say(conv, ctx, Msg(N_("Baik, data Anda tidak dihapus.")))
-    erasure = ctx.fact(Need(NeedKind.ERASE))
+    if conv.erase_token is None or token != conv.erase_token:
+        return ask_erase(conv, ctx)
+    erasure = ctx.fact(Erase())
     notices: list[Part] = [Msg(N_("Jawaban yang belum dikirim sudah kami hapus."))]
     if erasure.anonymised:
         notices.append(
@@ -716,7 +770,7 @@ def on_command(conv: Conversation, command: Command, ctx: Context) -> Outcome:
             return welcome_back(conv, ctx)
         return begin(conv, code if EVENT_CODE.fullmatch(code) else None, ctx)
     if name == "status":
-        views: list[SubmissionView] = ctx.fact(Need(NeedKind.MY_SUBMISSIONS))
+        views = ctx.fact(MySubmissions())
         listing = status_reply(views)
         outcome = say(conv, ctx) if conv.step in IN_PROGRESS else None
         return Outcome(conv, [listing, *(outcome.replies if outcome else [])])
@@ -738,23 +792,7 @@ def on_command(conv: Conversation, command: Command, ctx: Context) -> Outcome:
         )
         return Outcome(conv, [choose])
     if name == "hapusdata":
-        confirm = Reply(
-            parts=(
-                Msg(
-                    N_(
-                        "Hapus data Anda? Jawaban yang belum dikirim langsung dihapus. Untuk "
-                        "pendaftaran yang sudah dikirim, permintaan Anda dicatat untuk petugas."
-                    )
-                ),
-            ),
-            buttons=(
-                (
-                    Button(Msg(N_("Ya, hapus data saya")), "erase:yes"),
-                    Button(Msg(N_("Tidak")), "erase:no"),
-                ),
-            ),
-        )
-        return Outcome(conv, [confirm])
+        return ask_erase(conv, ctx)
     if name in OFFICER_COMMANDS:
         return say(
             conv, ctx, Msg(N_("Maaf, perintah ini hanya untuk petugas BPJS Ketenagakerjaan."))

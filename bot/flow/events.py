@@ -42,13 +42,22 @@ class Command:
 
 
 @dataclass(frozen=True)
+class Document:
+    """A file sent to the bot (an officer's /impor spreadsheet); ``ref`` fetches its bytes."""
+
+    filename: str
+    caption: str = ""
+    ref: str = ""
+
+
+@dataclass(frozen=True)
 class Unsupported:
     """Anything the flow cannot read: a sticker, a photo, a voice note, an edited message."""
 
     kind: str
 
 
-Incoming = Union[Text, Press, SharedContact, Command, Unsupported]  # noqa: UP007 - a runtime alias
+Incoming = Union[Text, Press, SharedContact, Command, Document, Unsupported]  # noqa: UP007 - a runtime alias
 
 # --- outgoing -------------------------------------------------------------------------------
 
@@ -124,42 +133,6 @@ class Reply:
     def all_buttons(self) -> tuple[Button, ...]:
         """Every button, row after row."""
         return tuple(button for row in self.buttons for button in row)
-
-
-# --- needs: what the flow asks the runner to look up or write before it can answer -----------
-
-
-class NeedKind(StrEnum):
-    """The questions the flow may ask the storage layer."""
-
-    NIK_BLOCKED = "nik_blocked"  # bool: the NIK has an active submission
-    SUBMIT = "submit"  # SubmitResult: store the draft as a submission
-    MY_SUBMISSIONS = "my_submissions"  # list[SubmissionView]
-    FIX_TARGET = "fix_target"  # FixTarget | None: a submission of this worker awaiting correction
-    EVENT = "event"  # EventInfo | None: the outreach event of a link code
-    ERASE = "erase"  # Erasure: forget the draft, handle the submissions' erasure
-    SPONSOR = "sponsor"  # Sponsor | None: who pays JKK + JKM for this worker, if anyone
-
-
-@dataclass(frozen=True)
-class Need:
-    """A lookup or write the runner performs; the flow is then stepped again with the answer."""
-
-    kind: NeedKind
-    arg: Any = None
-
-    @property
-    def key(self) -> str:
-        """Where the answer is stored in the facts: one answer per kind and string argument."""
-        return f"{self.kind}:{self.arg}" if isinstance(self.arg, str | None) else str(self.kind)
-
-
-class MissingFact(Exception):
-    """Raised inside the flow when it needs an answer it does not have yet (see Context.fact)."""
-
-    def __init__(self, need: Need) -> None:
-        super().__init__(need.key)
-        self.need = need
 
 
 # --- replies as JSON (the outbox stores them and renders them at delivery time) -----------------

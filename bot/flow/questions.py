@@ -4,50 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import date
-from typing import Any
 
-from bot.contribution import Contribution, Program, lowest_monthly_cost, monthly_contribution
-from bot.domain import Payer, Sex
+from bot.contribution import Program, lowest_monthly_cost
+from bot.domain import Sex
+from bot.fields import OCCUPATIONS, OTHER_OCCUPATION, REGISTRATION, SEX_LABELS
 from bot.flow.context import Context
-from bot.flow.events import Button, Day, Keyboard, Msg, Need, NeedKind, Reply
+from bot.flow.events import Button, Day, Keyboard, Msg, Reply
+from bot.flow.needs import EventOf
 from bot.flow.state import STEP_NUMBER, TOTAL_STEPS, Conversation, Step
+from bot.flow.summary import contribution_for, summary_parts
 from bot.i18n import N_, format_rupiah
 from bot.regions import region_by_code, suggest_home_from_nik
 
 YES = ("ya", "y", "yes", "iya", "benar", "betul", "ok", "oke", "setuju", "lanjut")
 NO = ("tidak", "tdk", "no", "n", "nggak", "gak", "enggak", "bukan")
-
-SEX_LABELS = {Sex.MALE: N_("Laki-laki"), Sex.FEMALE: N_("Perempuan")}
-
-# Occupation key → label; "lainnya" asks for a typed answer.
-OCCUPATIONS = {
-    "becak": N_("Tukang becak"),
-    "nelayan": N_("Nelayan"),
-    "petani": N_("Petani"),
-    "pedagang": N_("Pedagang"),
-    "ojek": N_("Pengemudi ojek"),
-    "buruh_harian": N_("Buruh harian"),
-}
-OTHER_OCCUPATION = "lainnya"
-
-# Income buttons, whole rupiah; anything else is typed.
-INCOME_CHOICES = (1_000_000, 1_500_000, 2_000_000, 3_000_000, 5_000_000)
-
-# Field → label, in the order the summary lists them (also the "Ubah" menu).
-FIELD_LABELS = {
-    "nik": N_("NIK"),
-    "birth_date": N_("Tanggal lahir"),
-    "sex": N_("Jenis kelamin"),
-    "name": N_("Nama"),
-    "birth_place": N_("Tempat lahir"),
-    "phone": N_("Nomor HP"),
-    "home_code": N_("Kabupaten/kota"),
-    "address": N_("Alamat"),
-    "occupation": N_("Pekerjaan"),
-    "income": N_("Penghasilan"),
-    "jht": N_("Program JHT"),
-}
 
 # The step that asks each field when it is edited or corrected.
 FIELD_STEP = {
@@ -64,16 +34,8 @@ FIELD_STEP = {
     "jht": Step.JHT,
 }
 
-PROGRAM_LABELS = {
-    Program.JKK: N_("Jaminan Kecelakaan Kerja (JKK)"),
-    Program.JKM: N_("Jaminan Kematian (JKM)"),
-    Program.JHT: N_("Jaminan Hari Tua (JHT)"),
-}
-PAYER_LABELS = {
-    Payer.SELF: N_("bayar sendiri"),
-    Payer.APBD: N_("dibayar pemerintah daerah (APBD)"),
-    Payer.APBN: N_("dibayar pemerintah pusat (APBN)"),
-}
+# Income buttons, whole rupiah; anything else is typed.
+INCOME_CHOICES = (1_000_000, 1_500_000, 2_000_000, 3_000_000, 5_000_000)
 
 
 def yes_no(prefix: str, yes: str, no: str) -> tuple[tuple[Button, ...], ...]:
@@ -105,24 +67,12 @@ def question(conv: Conversation, ctx: Context) -> Reply:
     return replace(built, parts=(head, *built.parts))
 
 
-def contribution_for(
-    answers: dict[str, Any], today: date, jht: bool | None = None
-) -> Contribution:
-    """The monthly contribution implied by the answers (JHT as answered unless given)."""
-    income = answers.get("income")
-    declared = income if isinstance(income, int) else 0
-    with_jht = bool(answers.get("jht")) if jht is None else jht
-    sponsor = answers.get("sponsor")
-    payer = Payer(sponsor["payer"]) if isinstance(sponsor, dict) else None
-    return monthly_contribution(declared, with_jht, today, payer)
-
-
 # --- one function per step -------------------------------------------------------------------
 
 
 def ask_consent(conv: Conversation, ctx: Context) -> Reply:
     """Greeting, what BPU protection gives and costs, and the consent question."""
-    event = ctx.fact(Need(NeedKind.EVENT, conv.event_code)) if conv.event_code else None
+    event = ctx.fact(EventOf(conv.event_code)) if conv.event_code else None
     if event is not None:
         hello = Msg(
             N_("Selamat datang di pendaftaran BPJS Ketenagakerjaan, acara <b>{event}</b>."),
@@ -168,8 +118,8 @@ def ask_nik(conv: Conversation, ctx: Context) -> Reply:
 
 def ask_nik_confirm(conv: Conversation, ctx: Context) -> Reply:
     """Birth date and sex read from the NIK, for a confirming tap."""
-    born = date.fromisoformat(conv.answers["nik_birth_date"])
-    sex = Sex(conv.answers["nik_sex"])
+    born, sex = conv.answers.nik_birth_date, conv.answers.nik_sex
+    assert born is not None and sex is not None  # asked right after the NIK was read
     return Reply(
         parts=(
             Msg(
@@ -238,7 +188,7 @@ def ask_phone(conv: Conversation, ctx: Context) -> Reply:
 
 def ask_home_confirm(conv: Conversation, ctx: Context) -> Reply:
     """Is the worker still living in the kabupaten/kota their NIK was issued in?"""
-    region = suggest_home_from_nik(conv.answers["nik"][:4])
+    region = suggest_home_from_nik((conv.answers.nik or "")[:4])
     assert region is not None  # the step is only entered when there is a suggestion
     return Reply(
         parts=(
@@ -312,7 +262,7 @@ def ask_income(conv: Conversation, ctx: Context) -> Reply:
     """Monthly income: brackets with the contribution each implies, or typed."""
     rows = []
     for amount in INCOME_CHOICES:
-        cost = contribution_for({**conv.answers, "income": amount}, ctx.today, jht=False).self_paid
+        cost = contribution_for(conv.answers, ctx.today, jht=False, income=amount).self_paid
         label = Msg(
             N_("{income} · iuran {cost}"),
             {"income": format_rupiah(amount), "cost": format_rupiah(cost)},
@@ -347,8 +297,6 @@ def ask_jht(conv: Conversation, ctx: Context) -> Reply:
 
 def ask_summary(conv: Conversation, ctx: Context) -> Reply:
     """Every answer and the monthly contribution per program, with Kirim / Ubah / Batal."""
-    from bot.flow.summary import summary_parts
-
     return Reply(
         parts=(
             *summary_parts(conv.answers, ctx.today),
@@ -366,7 +314,7 @@ def ask_summary(conv: Conversation, ctx: Context) -> Reply:
 
 def ask_edit_pick(conv: Conversation, ctx: Context) -> Reply:
     """Which answer to change."""
-    buttons = [Button(Msg(label), f"edit:{key}") for key, label in FIELD_LABELS.items()]
+    buttons = [Button(Msg(f.label), f"edit:{f.name}") for f in REGISTRATION]
     rows = [tuple(buttons[i : i + 2]) for i in range(0, len(buttons), 2)]
     rows.append((Button(Msg(N_("Kembali ke ringkasan")), "edit:back", aliases=("kembali",)),))
     return Reply(parts=(Msg(N_("Bagian mana yang ingin diubah?")),), buttons=tuple(rows))

@@ -6,7 +6,8 @@ import json
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
+
+from bot.fields import Answers
 
 
 class Step(StrEnum):
@@ -63,7 +64,7 @@ class Conversation:
     """Everything the flow knows about one worker's chat. Only ``answers`` holds personal data."""
 
     step: Step = Step.IDLE
-    answers: dict[str, Any] = field(default_factory=dict)
+    answers: Answers = field(default_factory=Answers)
     event_code: str | None = None
     consent_at: str | None = None  # ISO time in UTC
     consent_version: str | None = None
@@ -75,13 +76,14 @@ class Conversation:
     fix_fields: list[str] = field(default_factory=list)  # fields still to ask in a correction
     home_candidates: list[str] = field(default_factory=list)  # region codes offered as buttons
     reference: str | None = None  # the last submission made from this chat
-    recent_updates: list[int] = field(default_factory=list)  # ids of the last updates applied
+    erase_token: str | None = None  # binds /hapusdata's "Ya" button to the request it answers
     updated_at: str | None = None  # ISO time in UTC of the last update
 
     def to_json(self) -> str:
         """Serialise for storage (field by field: dataclasses.asdict deep-copies, which showed up
         as a tenth of an update's CPU time in benchmarks/run.py)."""
         data = {name: getattr(self, name) for name in self.__dataclass_fields__}
+        data["answers"] = self.answers.to_data()
         return json.dumps(data, ensure_ascii=False, sort_keys=True)
 
     @classmethod
@@ -90,6 +92,7 @@ class Conversation:
         data = json.loads(text)
         known = {name: data[name] for name in cls.__dataclass_fields__ if name in data}
         conv = cls(**known)
+        conv.answers = Answers.from_data(data.get("answers") or {})
         conv.step = Step(conv.step)
         if conv.resume_step is not None:
             conv.resume_step = Step(conv.resume_step)
@@ -99,10 +102,9 @@ class Conversation:
         """A deep-enough copy: the flow never mutates the caller's conversation."""
         return replace(
             self,
-            answers=dict(self.answers),
+            answers=self.answers.copy(),
             fix_fields=list(self.fix_fields),
             home_candidates=list(self.home_candidates),
-            recent_updates=list(self.recent_updates),
         )
 
     def touched(self, now: datetime) -> Conversation:

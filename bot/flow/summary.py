@@ -1,31 +1,43 @@
-"""The summary a worker confirms, and the submission record built from the same answers."""
+"""The summary a worker confirms, and the flags an officer sees, from the same answers."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
-from bot.domain import Flag, Sex
+from bot.contribution import Contribution, Program, monthly_contribution
+from bot.domain import Flag, Payer
+from bot.fields import OCCUPATIONS, REGISTRATION, SEX_LABELS, Answers, Field, Kind
 from bot.flow.events import Block, Day, Msg
-from bot.flow.questions import (
-    FIELD_LABELS,
-    OCCUPATIONS,
-    PAYER_LABELS,
-    PROGRAM_LABELS,
-    SEX_LABELS,
-    contribution_for,
-)
 from bot.i18n import N_, format_rupiah
 from bot.regions import region_by_code
 
+PROGRAM_LABELS = {
+    Program.JKK: N_("Jaminan Kecelakaan Kerja (JKK)"),
+    Program.JKM: N_("Jaminan Kematian (JKM)"),
+    Program.JHT: N_("Jaminan Hari Tua (JHT)"),
+}
+PAYER_LABELS = {
+    Payer.SELF: N_("bayar sendiri"),
+    Payer.APBD: N_("dibayar pemerintah daerah (APBD)"),
+    Payer.APBN: N_("dibayar pemerintah pusat (APBN)"),
+}
 
-def occupation_text(answers: dict[str, Any]) -> Msg:
+
+def contribution_for(
+    answers: Answers, today: date, jht: bool | None = None, income: int | None = None
+) -> Contribution:
+    """The monthly contribution implied by the answers (JHT and income as answered unless given)."""
+    declared = income if income is not None else (answers.income or 0)
+    with_jht = bool(answers.jht) if jht is None else jht
+    payer: Payer | None = answers.sponsor.payer if answers.sponsor else None
+    return monthly_contribution(declared, with_jht, today, payer)
+
+
+def occupation_text(answers: Answers) -> Msg:
     """The occupation as the worker chose or typed it."""
-    key = answers.get("occupation", "")
-    if key in OCCUPATIONS:
-        return Msg(OCCUPATIONS[key])
-    return Msg("{text}", {"text": str(answers.get("occupation_other", ""))})
+    if answers.occupation in OCCUPATIONS:
+        return Msg(OCCUPATIONS[answers.occupation])
+    return Msg("{text}", {"text": answers.occupation_other or ""})
 
 
 def region_text(code: str | None) -> str:
@@ -34,34 +46,37 @@ def region_text(code: str | None) -> str:
     return region.label if region else (code or "-")
 
 
-def answer_value(field: str, answers: dict[str, Any]) -> str | Msg | Day:
+def answer_value(field: Field, answers: Answers) -> str | Msg | Day:
     """One answer, ready to be a message parameter."""
-    value = answers.get(field)
-    if field == "birth_date":
-        return Day(date.fromisoformat(value)) if value else "-"
-    if field == "sex":
-        return Msg(SEX_LABELS[Sex(value)]) if value else "-"
-    if field == "home_code":
-        return region_text(value)
-    if field == "occupation":
+    value = field.value(answers)
+    if field.kind is Kind.OCCUPATION:
         return occupation_text(answers)
-    if field == "income":
-        return format_rupiah(int(value or 0))
-    if field == "jht":
+    if field.kind is Kind.YES_NO:
         return Msg(N_("Ya")) if value else Msg(N_("Tidak"))
-    return str(value or "-")
+    if value is None:
+        return "-"
+    if field.kind is Kind.DATE:
+        return Day(value)
+    if field.kind is Kind.SEX:
+        return Msg(SEX_LABELS[value])
+    if field.kind is Kind.REGION:
+        return region_text(value)
+    if field.kind is Kind.MONEY:
+        return format_rupiah(int(value))
+    return str(value)
 
 
-def summary_parts(answers: dict[str, Any], today: date) -> tuple[Block, ...]:
+def answer_lines(answers: Answers) -> list[Msg]:
+    """Every registration field as 'label: value', in the order the flow asks them."""
+    return [
+        Msg(N_("{label}: {value}"), {"label": Msg(f.label), "value": answer_value(f, answers)})
+        for f in REGISTRATION
+    ]
+
+
+def summary_parts(answers: Answers, today: date) -> tuple[Block, ...]:
     """Every answer, one per line, then the monthly contribution per program and who pays it."""
-    lines = [Msg(N_("<b>Periksa data Anda:</b>"))]
-    for field, label in FIELD_LABELS.items():
-        lines.append(
-            Msg(
-                N_("{label}: {value}"),
-                {"label": Msg(label), "value": answer_value(field, answers)},
-            )
-        )
+    lines = [Msg(N_("<b>Periksa data Anda:</b>")), *answer_lines(answers)]
     money = contribution_for(answers, today)
     cost_lines = [Msg(N_("<b>Iuran per bulan</b>"))]
     if money.basis_raised:
@@ -87,50 +102,37 @@ def summary_parts(answers: dict[str, Any], today: date) -> tuple[Block, ...]:
     )
     if money.relief:
         cost_lines.append(Msg(N_("Sudah termasuk keringanan iuran JKK dan JKM (PP 50/2025).")))
-    sponsor = answers.get("sponsor")
-    if isinstance(sponsor, dict):
+    if answers.sponsor is not None:
         cost_lines.append(
-            Msg(N_("Iuran JKK dan JKM Anda dibayar oleh {sponsor}."), {"sponsor": sponsor["name"]})
+            Msg(
+                N_("Iuran JKK dan JKM Anda dibayar oleh {sponsor}."),
+                {"sponsor": answers.sponsor.name},
+            )
         )
-    if answers.get("sponsor_full"):
+    if answers.sponsor_full:
         cost_lines.append(
             Msg(
                 N_(
                     "Kuota iuran yang dibayar {sponsor} sudah penuh, jadi Anda membayar sendiri. "
                     "Tekan Kirim untuk lanjut, atau Batal."
                 ),
-                {"sponsor": str(answers["sponsor_full"])},
+                {"sponsor": answers.sponsor_full},
             )
         )
     return (Block(tuple(lines)), Block(tuple(cost_lines)))
 
 
-@dataclass(frozen=True)
-class SubmissionDraft:
-    """What is stored when a worker presses Kirim."""
-
-    answers: dict[str, Any]
-    flags: tuple[Flag, ...]
-    monthly_self_paid: int
-    event_code: str | None
-    consent_at: str | None
-    consent_version: str | None
-    reference: str | None  # set when resubmitting a correction
-    branch: str  # the branch office that will review it
-    sponsor_id: int | None = None  # takes a place in this sponsor's quota
-
-
-def flags_for(answers: dict[str, Any]) -> tuple[Flag, ...]:
+def flags_for(answers: Answers) -> tuple[Flag, ...]:
     """What an officer should check: answers that differ from the NIK, an unknown NIK region."""
     flags = []
-    if answers.get("birth_date") != answers.get("nik_birth_date"):
+    if answers.birth_date != answers.nik_birth_date:
         flags.append(Flag.NIK_BIRTH_DATE_DIFFERS)
-    if answers.get("sex") != answers.get("nik_sex"):
+    if answers.sex != answers.nik_sex:
         flags.append(Flag.NIK_SEX_DIFFERS)
-    nik_regency = str(answers.get("nik", ""))[:4]
+    nik_regency = (answers.nik or "")[:4]
     if region_by_code(nik_regency) is None:
         flags.append(Flag.NIK_REGION_UNKNOWN)
-    home = str(answers.get("home_code", "")).replace(".", "")
+    home = (answers.home_code or "").replace(".", "")
     if home and home != nik_regency:
         flags.append(Flag.HOME_DIFFERS_FROM_NIK)
     return tuple(flags)

@@ -33,9 +33,11 @@ from bot.phone import normalize_mobile
 from bot.validation import Invalid
 
 if TYPE_CHECKING:
-    from storage.repository import OfficerSession, Repository
+    from bot.ports import OfficerSession, Repository
 
 OFFICERS_TTL = timedelta(seconds=60)
+Update = tuple[str, str | None]  # (channel, inbox key) of the update being applied
+NO_UPDATE: Update = ("", None)
 PAGE_SIZE = 10
 SEARCH_LIMIT = 20
 
@@ -103,13 +105,25 @@ class OfficerDesk:
         return Later(run)
 
     async def handle(
-        self, user_id: str, command: str, args: str, now: datetime, lang: str = "id"
+        self,
+        user_id: str,
+        command: str,
+        args: str,
+        now: datetime,
+        lang: str = "id",
+        update: Update = NO_UPDATE,
     ) -> list[Reply] | None:
-        """Run a command; None when the user is not an officer (the flow answers them)."""
+        """Run a command; None when the user is not an officer (the flow answers them).
+
+        ``update`` (channel, inbox key) is applied once: a redelivery gets no answer.
+        """
         async with self.repo.officer() as session:
             officer = await session.officer(user_id)
             if officer is None:
                 return None
+            if await session.already_applied(*update):
+                return []
+            await session.mark_applied(*update, now)
             session.restrict(officer.scope)
             run = COMMANDS.get(command)
             if run is None:
@@ -128,6 +142,7 @@ class OfficerDesk:
         caption: str,
         now: datetime,
         lang: str = "id",
+        update: Update = NO_UPDATE,
     ) -> list[Reply] | None:
         """A spreadsheet sent with the caption /impor or after /impor; None if it is not one."""
         async with self.repo.officer() as session:
@@ -138,6 +153,9 @@ class OfficerDesk:
             waiting = state is not None and state.get("action") == "impor"
             if not waiting and not caption.strip().lower().startswith("/impor"):
                 return None
+            if await session.already_applied(*update):
+                return []
+            await session.mark_applied(*update, now)
             session.restrict(officer.scope)
             return await reports.apply_import(
                 self, Request(session, officer, "", now, lang), filename, data
@@ -150,7 +168,9 @@ class OfficerDesk:
             return False
         return caption.strip().lower().startswith("/impor") or await self.repo.has_dialog(user_id)
 
-    async def handle_text(self, user_id: str, typed: str, now: datetime) -> list[Reply] | None:
+    async def handle_text(
+        self, user_id: str, typed: str, now: datetime, update: Update = NO_UPDATE
+    ) -> list[Reply] | None:
         """Typed text during an officer's decision dialog; None when there is no dialog."""
         if not await self.is_officer(user_id, now):
             return None  # the common case (every worker message): no query at all
@@ -159,6 +179,9 @@ class OfficerDesk:
             state = await session.dialog(user_id) if officer is not None else None
             if officer is None or state is None:
                 return None
+            if await session.already_applied(*update):
+                return []
+            await session.mark_applied(*update, now)
             session.restrict(officer.scope)
             typed_in = DIALOGS.get(state.get("action", ""), dialogs.typed)
             return await typed_in(self, Request(session, officer, typed.strip(), now), state)

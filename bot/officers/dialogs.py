@@ -6,9 +6,9 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
-from bot.domain import FIELDS, Decision, Status
+from bot.domain import Decision, Status
+from bot.fields import BY_NAME, CORRECTABLE, FIELD_WORDS, REGISTRATION
 from bot.flow.events import Button, Msg, Reply
-from bot.flow.questions import FIELD_LABELS
 from bot.i18n import N_
 from bot.officers.views import CANCEL, not_found, text, toggles
 from bot.validation import Invalid
@@ -29,27 +29,6 @@ FIX_NOTES = (
     N_("Salah ketik atau tidak terbaca"),
 )
 
-# Words officers may type for a field in /perbaikan.
-FIELD_WORDS = {
-    "nik": "nik",
-    "tanggal_lahir": "birth_date",
-    "tgl_lahir": "birth_date",
-    "jenis_kelamin": "sex",
-    "jk": "sex",
-    "nama": "name",
-    "tempat_lahir": "birth_place",
-    "hp": "phone",
-    "nomor_hp": "phone",
-    "telepon": "phone",
-    "kabupaten": "home_code",
-    "kota": "home_code",
-    "domisili": "home_code",
-    "alamat": "address",
-    "pekerjaan": "occupation",
-    "penghasilan": "income",
-    "jht": "jht",
-}
-
 
 def parse_fields(words: str) -> tuple[str, ...] | Invalid:
     """'nama,alamat' → ('name', 'address')."""
@@ -62,7 +41,7 @@ def parse_fields(words: str) -> tuple[str, ...] | Invalid:
                 {"word": word.strip(), "choices": ", ".join(sorted(FIELD_WORDS))},
             )
         fields.append(field)
-    return tuple(sorted(set(fields), key=FIELDS.index))
+    return tuple(sorted(set(fields), key=CORRECTABLE.index))
 
 
 def decision_detail(decision: Decision) -> str:
@@ -111,7 +90,8 @@ def ask(desk: OfficerDesk, state: dict[str, Any]) -> Reply:
             buttons=((CANCEL,),),
         )
     if state["action"] == "perbaikan" and not state.get("fields_done"):
-        rows = toggles(FIELD_LABELS, state["fields"], "d_bagian")
+        labels = {f.name: f.label for f in REGISTRATION}
+        rows = toggles(labels, state["fields"], "d_bagian")
         rows.append((Button(Msg(N_("Lanjut")), "off:d_lanjut:"), CANCEL))
         return Reply(
             parts=(
@@ -193,10 +173,10 @@ async def on_field(desk: OfficerDesk, req: Request) -> list[Reply]:
     """Toggle a field to be corrected."""
 
     def take(state: dict[str, Any]) -> Reply | None:
-        if req.args not in FIELD_LABELS or state["action"] != "perbaikan":
+        if req.args not in BY_NAME or state["action"] != "perbaikan":
             return text(N_("Tombol itu sudah tidak berlaku."))
         fields = set(state["fields"]) ^ {req.args}
-        state["fields"] = sorted(fields, key=FIELDS.index)
+        state["fields"] = sorted(fields, key=CORRECTABLE.index)
         return None
 
     return await with_state(desk, req, take)

@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING, Any
 from bot.contribution import MIN_BASIS, monthly_contribution
 from bot.dates import parse_date
 from bot.domain import Payer, Role, Sponsor
+from bot.fields import OCCUPATIONS
 from bot.flow.events import Block, Button, Day, Msg, Reply
-from bot.flow.questions import OCCUPATIONS
 from bot.i18n import N_, format_rupiah
 from bot.officers.views import CANCEL, text, toggles
 from bot.regions import match_region

@@ -7,14 +7,14 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from bot.domain import Flag, Status, Submission
+from bot.fields import BY_NAME
 from bot.flow.events import Block, Button, Day, Msg, Param, Part, Reply
-from bot.flow.questions import FIELD_LABELS
-from bot.flow.summary import answer_value, region_text
+from bot.flow.summary import answer_lines, region_text
 from bot.i18n import N_, format_rupiah
 from bot.masking import mask_name, mask_nik, mask_phone
 
 if TYPE_CHECKING:
-    from storage.repository import CardNotes
+    from bot.domain import CardNotes
 
 STATUS_LABELS = {
     Status.APPROVED: N_("disetujui"),
@@ -127,9 +127,7 @@ def card(sub: Submission, notes: CardNotes) -> Reply:
             },
         )
     ]
-    for field, label in FIELD_LABELS.items():
-        value = answer_value(field, sub.answers)
-        lines.append(Msg(N_("{label}: {value}"), {"label": Msg(label), "value": value}))
+    lines += answer_lines(sub.answers)
     lines.append(Msg(N_("Acara: {event}"), {"event": sub.event_code or "-"}))
     lines.append(
         Msg(
@@ -194,7 +192,7 @@ def worker_notice(sub: Submission) -> Reply:
                 Msg(N_("Anda boleh mendaftar lagi dengan /start setelah memperbaiki datanya.")),
             )
         )
-    fields = tuple(Msg(N_("• {field}"), {"field": Msg(FIELD_LABELS[f])}) for f in sub.fix_fields)
+    fields = tuple(Msg(N_("• {field}"), {"field": Msg(BY_NAME[f].label)}) for f in sub.fix_fields)
     return Reply(
         parts=(
             Msg(

@@ -1,38 +1,48 @@
-"""Builds the python-telegram-bot Application: services, handlers in order, the outbox job."""
+"""Builds the python-telegram-bot Application: services, handlers, the inbox pump, the jobs."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import json
+import signal
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import timedelta
+from typing import Any, TypeAlias
 
+from telegram import Update
 from telegram.ext import (
     Application,
     ApplicationBuilder,
     CallbackQueryHandler,
-    CommandHandler,
     ContextTypes,
     MessageHandler,
     filters,
 )
 from telegram.request import BaseRequest
 
-from bot.domain import OFFICER_COMMANDS
+from bot.dispatch import Dispatcher
 from bot.flow.context import FlowConfig
 from bot.officers.desk import OfficerDesk
+from bot.ports import Repository
 from bot.settings import Settings
 from handlers.housekeeping import housekeep
-from handlers.locks import UserLocks
+from handlers.inbox import Delivery, Pump
 from handlers.outbox import deliver_due
-from handlers.telegram.bot import bot_of, make_bot
+from handlers.telegram.bot import BpuBot, bot_of, make_bot
 from handlers.telegram.delivery import telegram_sender
 from handlers.telegram.errors import on_error
-from handlers.telegram.officer import on_document, on_officer_update
+from handlers.telegram.parse import CHANNEL
 from handlers.telegram.ratelimit import PerChatRateLimiter
+from handlers.telegram.receive import poll
 from handlers.telegram.services import KEY, Services, utcnow
-from handlers.telegram.worker import on_worker_update
-from storage.repository import Repository
+from handlers.telegram.updates import on_update
 
 OUTBOX_INTERVAL_SECONDS = 2.0
 HOUSEKEEPING_INTERVAL_SECONDS = 600.0
+
+PTBApplication: TypeAlias = "Application[Any, Any, Any, Any, Any, Any]"
 
 
 def build_application(
@@ -41,7 +51,7 @@ def build_application(
     *,
     request: BaseRequest | None = None,
     rate_limiter: bool = True,
-) -> Application:  # type: ignore[type-arg]
+) -> PTBApplication:
     """The application with every handler registered; ``request`` replaces the HTTP layer."""
     token = settings.telegram_bot_token.get_secret_value() if settings.telegram_bot_token else ""
     bot = make_bot(
@@ -50,28 +60,41 @@ def build_application(
         request=request,
         rate_limiter=PerChatRateLimiter(max_retries=3) if rate_limiter else None,
     )
-    builder = ApplicationBuilder().bot(bot)
-    # Different workers in parallel; one worker's updates are serialised by UserLocks.
-    application = builder.concurrent_updates(True).build()
+    # Updates are applied by the inbox pump (handlers/inbox.py), which calls process_update
+    # itself: one chat's updates in order, different chats' in parallel.
+    application = ApplicationBuilder().bot(bot).updater(None).build()
     config = FlowConfig.from_settings(settings)
+    desk = OfficerDesk(
+        repo, config, kpj_length=settings.kpj_length, bot_username=settings.bot_username
+    )
+
+    async def apply(delivery: Delivery) -> None:
+        update = delivery.parsed
+        if update is None:  # recovered from the database after a crash
+            update = Update.de_json(json.loads(delivery.item.payload), application.bot)
+        await application.process_update(update)
+
+    pump = Pump(
+        repo,
+        CHANNEL,
+        apply,
+        clock=utcnow,
+        lease=timedelta(seconds=settings.inbox_lease_seconds),
+    )
     application.bot_data[KEY] = Services(
         repo=repo,
         settings=settings,
         config=config,
-        desk=OfficerDesk(
-            repo, config, kpj_length=settings.kpj_length, bot_username=settings.bot_username
-        ),
-        locks=UserLocks(),
+        desk=desk,
+        dispatcher=Dispatcher(repo, config, desk),
+        pump=pump,
     )
-    # Order matters: officer commands and buttons first (the desk checks the officer's role and
-    # hands anyone else back to the flow), then everything else goes to the flow.
+    # Every message (typed, a contact, a document, an edit) and every tap goes to the one
+    # dispatch in the core, which decides officer command / officer dialog / worker flow.
     application.add_handlers(
         [
-            CommandHandler(sorted(OFFICER_COMMANDS), on_officer_update),
-            CallbackQueryHandler(on_officer_update, pattern=r"^off:"),
-            MessageHandler(filters.Document.ALL & filters.UpdateType.MESSAGE, on_document),
-            MessageHandler(filters.UpdateType.MESSAGES, on_worker_update),
-            CallbackQueryHandler(on_worker_update),
+            MessageHandler(filters.UpdateType.MESSAGES, on_update),
+            CallbackQueryHandler(on_update),
         ]
     )
     application.add_error_handler(on_error)
@@ -85,6 +108,13 @@ def build_application(
     return application
 
 
+def services_of(application: PTBApplication) -> Services:
+    """The services an application was built with."""
+    services = application.bot_data[KEY]
+    assert isinstance(services, Services)
+    return services
+
+
 async def deliver_outbox(context: ContextTypes.DEFAULT_TYPE) -> None:
     """Delivers due notifications from the database (survives restarts: nothing kept in memory)."""
     services = Services.of(context)
@@ -96,3 +126,36 @@ async def housekeeping(context: ContextTypes.DEFAULT_TYPE) -> None:
     """Reminders to stalled workers and purge of abandoned drafts."""
     services = Services.of(context)
     await housekeep(services.repo, services.settings, utcnow())
+
+
+@asynccontextmanager
+async def running(application: PTBApplication) -> AsyncIterator[Services]:
+    """The application started (outbox and housekeeping jobs) with its inbox pump recovering
+    what a previous process left unapplied; on exit, what is in flight is finished first."""
+    services = services_of(application)
+    async with application:  # initialize() ... shutdown()
+        await application.start()
+        services.pump.start_recovering()
+        try:
+            yield services
+        finally:
+            await services.pump.stop()
+            await application.stop()
+
+
+async def run_polling(application: PTBApplication) -> None:
+    """Long-poll Telegram until SIGINT/SIGTERM (updates stored before they are confirmed)."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError, RuntimeError):
+            loop.add_signal_handler(sig, stop.set)
+    async with running(application) as services:
+        await poll(bot_of_application(application), services.pump, stop)
+
+
+def bot_of_application(application: PTBApplication) -> BpuBot:
+    """The application's bot."""
+    bot = application.bot
+    assert isinstance(bot, BpuBot)
+    return bot

@@ -2,19 +2,29 @@
 
 from __future__ import annotations
 
+import warnings
 from datetime import timedelta
 
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
+from telegram.warnings import PTBDeprecationWarning
 
+from bot.ports import OutboxItem
 from handlers.outbox import RetryLater, Sender, Undeliverable
 from handlers.telegram.bot import BpuBot
 from handlers.telegram.render import html, markup
-from storage.repository import OutboxItem
+
+
+def quiet_retry_after_warning() -> None:
+    """PTB 22 warns, for every 429, that ``RetryAfter.retry_after`` becomes a timedelta in
+    PTB 23; ``retry_after`` below takes either form, so the warning is noise in the logs."""
+    warnings.filterwarnings(
+        "ignore", r"Deprecated since version v22\.2.*retry_after", PTBDeprecationWarning
+    )
 
 
 def retry_after(error: RetryAfter) -> timedelta:
-    """Telegram's requested wait (a timedelta: see PTB_TIMEDELTA in handlers/telegram)."""
+    """Telegram's requested wait, whether PTB gives it in seconds (22) or as a timedelta (23)."""
     value = error.retry_after
     return value if isinstance(value, timedelta) else timedelta(seconds=value)
 

@@ -1,14 +1,25 @@
-"""Telegram updates → the flow's Incoming events."""
+"""Telegram updates → the core's Inbound events."""
 
 from __future__ import annotations
 
 from telegram import Update
 
-from bot.flow.events import Command, Incoming, Press, SharedContact, Text, Unsupported
+from bot.dispatch import Inbound
+from bot.flow.events import (
+    Command,
+    Document,
+    Incoming,
+    Press,
+    SharedContact,
+    Text,
+    Unsupported,
+)
+
+CHANNEL = "tg"
 
 
 def incoming(update: Update) -> Incoming:
-    """What the worker did, in the flow's terms."""
+    """What the person did, in the flow's terms."""
     if update.callback_query is not None:
         return Press(update.callback_query.data or "")
     message = update.message
@@ -18,6 +29,10 @@ def incoming(update: Update) -> Incoming:
         sender = update.effective_user
         own = sender is not None and message.contact.user_id == sender.id
         return SharedContact(message.contact.phone_number, own)
+    if message.document is not None:
+        return Document(
+            message.document.file_name or "impor", message.caption or "", message.document.file_id
+        )
     text = message.text or ""
     if text.startswith("/"):
         head, _, args = text.partition(" ")
@@ -26,3 +41,27 @@ def incoming(update: Update) -> Incoming:
     if text:
         return Text(text)
     return Unsupported(message.effective_attachment.__class__.__name__.lower())
+
+
+def chat_key(update: Update) -> str:
+    """Whose update this is: one chat's updates are applied in order."""
+    if update.effective_chat is not None:
+        return str(update.effective_chat.id)
+    if update.effective_user is not None:
+        return str(update.effective_user.id)
+    return "0"
+
+
+def inbound(update: Update) -> Inbound | None:
+    """The update as the dispatcher takes it; None for updates without a person (channel posts)."""
+    user = update.effective_user
+    if user is None or update.effective_chat is None:
+        return None
+    return Inbound(
+        channel=CHANNEL,
+        user_id=str(user.id),
+        event=incoming(update),
+        update_key=str(update.update_id),
+        language_code=user.language_code,
+        name=user.first_name,
+    )

@@ -17,6 +17,8 @@ from telegram.constants import FloodLimit
 from telegram.error import RetryAfter
 from telegram.ext import BaseRateLimiter
 
+from handlers.telegram.delivery import retry_after
+
 Result = bool | dict[str, Any] | list[dict[str, Any]]
 
 
@@ -58,8 +60,7 @@ class PerChatRateLimiter(BaseRateLimiter[None]):
             except RetryAfter as error:
                 if attempt == retries:
                     raise
-                wait = error.retry_after
-                seconds = wait.total_seconds() if hasattr(wait, "total_seconds") else float(wait)
+                seconds = retry_after(error).total_seconds()
                 self._resume_at[chat] = max(
                     self._resume_at.get(chat, 0.0), loop.time() + seconds + 0.1
                 )

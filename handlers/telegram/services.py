@@ -7,25 +7,26 @@ from datetime import UTC, datetime
 
 from telegram.ext import ContextTypes
 
+from bot.dispatch import Dispatcher
 from bot.flow.context import FlowConfig
 from bot.officers.desk import OfficerDesk
+from bot.ports import Repository
 from bot.settings import Settings
-from handlers.locks import UserLocks
-from storage.repository import Repository
+from handlers.inbox import Pump
 
-CHANNEL = "tg"
 KEY = "services"
 
 
 @dataclass
 class Services:
-    """The repository, the settings, the officer desk and the per-user locks."""
+    """The repository, the settings, the dispatcher (with the officer desk) and the inbox pump."""
 
     repo: Repository
     settings: Settings
     config: FlowConfig
     desk: OfficerDesk
-    locks: UserLocks
+    dispatcher: Dispatcher
+    pump: Pump
 
     @staticmethod
     def of(context: ContextTypes.DEFAULT_TYPE) -> Services:

@@ -1,8 +1,8 @@
 """Webhook mode: Telegram POSTs updates to a small ASGI app (Starlette) served by uvicorn.
 
-PTB's "custom webhook" pattern: this module owns the HTTP server, and each accepted update is
-put on ``application.update_queue``, which the started Application consumes exactly as it does
-in polling mode. The same server answers ``GET /healthz`` for the load balancer.
+PTB's "custom webhook" pattern: this module owns the HTTP server. Each accepted update is
+stored in the inbox before the 200 goes back (so Telegram, told it arrived, never loses it), then
+applied by the inbox pump like a polled one. The same server answers ``GET /healthz``.
 
 Requests without Telegram's secret header are refused before their body is read, so only
 Telegram (which learnt the secret from ``setWebhook``) can make the bot do anything.
@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import asyncio
 import hmac
+import json
 import logging
 import re
 import signal
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any, TypeAlias
 from urllib.parse import urlsplit, urlunsplit
 
 import uvicorn
@@ -26,25 +26,24 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from telegram import Update
-from telegram.ext import Application
 
 from bot.settings import Settings
-from handlers.telegram.services import KEY, Services
+from handlers.telegram.app import PTBApplication, running, services_of
+from handlers.telegram.receive import ALLOWED_UPDATES, store
 
 log = logging.getLogger(__name__)
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 DEFAULT_PATH = "/telegram"
 HEALTH_PATH = "/healthz"
-ALLOWED_UPDATES = ["message", "edited_message", "callback_query"]
+# Telegram's updates are a few KB; anything much larger is not one.
+MAX_BODY_BYTES = 1_000_000
 # A health check that hangs is as bad as one that fails: the balancer should hear back quickly.
 HEALTH_TIMEOUT_SECONDS = 3.0
 # Open connections get this long to finish at shutdown; then they are dropped.
 GRACEFUL_SHUTDOWN_SECONDS = 10
 # What Telegram accepts as secret_token (Bot API, setWebhook).
 _SECRET_FORM = re.compile(r"[A-Za-z0-9_-]{1,256}")
-
-PTBApplication: TypeAlias = "Application[Any, Any, Any, Any, Any, Any]"
 
 
 def secret_problem(settings: Settings) -> str | None:
@@ -81,8 +80,7 @@ def webhook_app(application: PTBApplication, settings: Settings) -> Starlette:
     secret = (
         settings.webhook_secret.get_secret_value() if settings.webhook_secret else ""
     ).encode()
-    services = application.bot_data[KEY]
-    assert isinstance(services, Services)
+    services = services_of(application)
     repo = services.repo
 
     async def receive_update(request: Request) -> Response:
@@ -90,24 +88,29 @@ def webhook_app(application: PTBApplication, settings: Settings) -> Starlette:
         # Constant time, so the secret cannot be guessed byte by byte from response times.
         if not secret or not hmac.compare_digest(given, secret):
             return Response(status_code=403)
-        try:
-            data = await request.json()
-            update = Update.de_json(data, application.bot) if isinstance(data, dict) else None
-        except (ValueError, TypeError, KeyError):
-            update = None
+        body = await read_limited(request, MAX_BODY_BYTES)
+        if body is None:
+            return Response(status_code=413)
+        update = parse_update(body, application)
         if update is None:
             return Response(status_code=400)
-        # Answer at once: Telegram waits for this response before sending the next update.
-        await application.update_queue.put(update)
+        try:
+            await store(services.pump, [update])
+        except Exception:  # not stored: Telegram must try again, so it must not hear 200
+            log.exception("could not store an update")
+            return Response(status_code=503)
         return Response(status_code=200)
 
     async def health(request: Request) -> Response:
         try:
             backlog = await asyncio.wait_for(repo.outbox_backlog(), HEALTH_TIMEOUT_SECONDS)
+            unapplied = await asyncio.wait_for(repo.inbox_pending(), HEALTH_TIMEOUT_SECONDS)
         except Exception:  # any failure at all means: do not send traffic here
             log.warning("health check: the database does not answer", exc_info=True)
             return JSONResponse({"database": "unavailable"}, status_code=503)
-        return JSONResponse({"database": "ok", "outbox_pending": backlog})
+        return JSONResponse(
+            {"database": "ok", "outbox_pending": backlog, "inbox_unapplied": unapplied}
+        )
 
     _, path = webhook_target(settings)
     return Starlette(
@@ -116,6 +119,31 @@ def webhook_app(application: PTBApplication, settings: Settings) -> Starlette:
             Route(HEALTH_PATH, health, methods=["GET"]),
         ]
     )
+
+
+async def read_limited(request: Request, limit: int) -> bytes | None:
+    """The request's body, or None when it is larger than ``limit`` bytes."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        return None
+    body = b""
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > limit:
+            return None
+    return body
+
+
+def parse_update(body: bytes, application: PTBApplication) -> Update | None:
+    """The Update in a webhook body; None for anything that is not one (never an exception)."""
+    try:
+        data = json.loads(body)
+        if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):
+            return None
+        return Update.de_json(data, application.bot)
+    except (ValueError, TypeError, KeyError, AttributeError, RecursionError):
+        # RecursionError: deeply nested JSON, which json.loads refuses that way.
+        return None
 
 
 class _Server(uvicorn.Server):
@@ -172,13 +200,12 @@ async def run_webhook(application: PTBApplication, settings: Settings) -> None:
         timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
     )
     server = _Server(config)
-    async with application:  # initialize() ... shutdown()
+    async with running(application):
         await application.bot.set_webhook(
             url=url,
             secret_token=settings.webhook_secret.get_secret_value(),
             allowed_updates=ALLOWED_UPDATES,
         )
-        await application.start()
         log.info(
             "webhook: serving %s and %s on %s:%s",
             path,
@@ -186,9 +213,5 @@ async def run_webhook(application: PTBApplication, settings: Settings) -> None:
             settings.webhook_listen,
             settings.webhook_port,
         )
-        try:
-            with _stop_on_signals(server):
-                await server.serve()
-        finally:
-            # Updates already answered with 200 are in the queue: stop() handles them first.
-            await application.stop()
+        with _stop_on_signals(server):
+            await server.serve()

@@ -2,48 +2,58 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from collections.abc import Hashable
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.domain import SubmitResult
+from bot.domain import Erasure, SubmitResult
+from bot.fields import Answers
 from bot.flow.context import Context, Outcome
 from bot.flow.engine import step
 from bot.flow.events import (
     Command,
     Incoming,
-    Need,
-    NeedKind,
     Press,
     SharedContact,
     Text,
     Unsupported,
 )
+from bot.flow.needs import (
+    Erase,
+    EventOf,
+    FixTargetOf,
+    MySubmissions,
+    Need,
+    NikHolder,
+    SponsorFor,
+    Submit,
+)
 from bot.flow.state import Conversation, Step
 from bot.render import render_text
-from storage.repository import Erasure
 
 NOW = datetime(2026, 11, 23, 3, 0, tzinfo=UTC)
 NIK = "3401025203790001"
 
 
-def resolve(need: Need) -> Any:
+def resolve(need: Need[Any]) -> Any:
     """What storage would answer for a worker with no earlier submissions."""
-    return {
-        NeedKind.NIK_BLOCKED: None,
-        NeedKind.SUBMIT: SubmitResult("BPU-2026-000001"),
-        NeedKind.MY_SUBMISSIONS: [],
-        NeedKind.FIX_TARGET: None,
-        NeedKind.EVENT: None,
-        NeedKind.SPONSOR: None,
-        NeedKind.ERASE: Erasure((), ()),
-    }[need.kind]
+    answers: dict[type[Need[Any]], Any] = {
+        NikHolder: None,
+        Submit: SubmitResult("BPU-2026-000001"),
+        MySubmissions: [],
+        FixTargetOf: None,
+        EventOf: None,
+        SponsorFor: None,
+        Erase: Erasure((), ()),
+    }
+    return answers[type(need)]
 
 
 def run(conv: Conversation, event: Incoming, now: datetime = NOW) -> Outcome:
-    facts: dict[str, Any] = {}
+    facts: dict[Hashable, Any] = {}
     while True:
         result = step(conv, event, Context(now=now, facts=facts))
         if isinstance(result, Outcome):
@@ -80,7 +90,7 @@ def test_the_happy_path_reaches_the_summary_and_submits() -> None:
     assert conv.step is Step.SUMMARY
     done = run(conv, Press("sum:send"))
     assert done.conv.step is Step.DONE
-    assert done.conv.answers == {}  # the submission holds the data now
+    assert done.conv.answers == Answers()  # the submission holds the data now
     assert "BPU-2026-000001" in render_text(done.replies[0], "id", as_html=False)
 
 
@@ -89,8 +99,8 @@ def test_editing_from_the_summary_returns_to_it() -> None:
     assert conv.step is Step.ADDRESS
     conv = run(conv, Text("Jl. Baru 1")).conv
     assert conv.step is Step.SUMMARY
-    assert conv.answers["address"] == "Jl. Baru 1"
-    assert conv.answers["name"] == "Sarjono"  # nothing else was lost
+    assert conv.answers.address == "Jl. Baru 1"
+    assert conv.answers.name == "Sarjono"  # nothing else was lost
 
 
 def test_a_new_nik_from_the_summary_is_confirmed_again() -> None:
@@ -98,7 +108,7 @@ def test_a_new_nik_from_the_summary_is_confirmed_again() -> None:
     assert conv.step is Step.NIK_CONFIRM
     conv = run(conv, Press("nikok:yes")).conv
     assert conv.step is Step.SUMMARY
-    assert conv.answers["birth_date"] == "1985-07-01"
+    assert conv.answers.birth_date == date(1985, 7, 1)
 
 
 def test_a_worker_back_after_a_pause_is_welcomed_with_the_pending_question() -> None:
@@ -131,9 +141,16 @@ def test_typed_words_count_as_buttons() -> None:
     assert conv.step is Step.NAME
 
 
-def test_stale_buttons_are_refused_politely() -> None:
+def test_a_second_tap_on_an_answered_button_gets_a_notice_not_a_message() -> None:
     conv = walk(HAPPY[:4])
-    outcome = run(conv, Press("consent:yes"))
+    outcome = run(conv, Press("nikok:yes"))  # the double tap of "Benar"
+    assert outcome.conv.step is Step.NAME and outcome.replies == []
+    assert outcome.toast is not None
+
+
+def test_an_old_button_tapped_much_later_is_refused_politely() -> None:
+    conv = walk(HAPPY[:4])
+    outcome = run(conv, Press("consent:yes"), NOW + timedelta(minutes=61))
     assert outcome.conv.step is Step.NAME
     assert "sudah tidak berlaku" in render_text(outcome.replies[0], "id", as_html=False)
 
@@ -184,7 +201,7 @@ def test_no_input_crashes_a_step_or_leaves_it_silent(prefix: int, events: list[I
     conv = walk(HAPPY[:prefix])
     for event in events:
         outcome = run(conv, event)
-        assert outcome.replies, f"no reply to {event} at {conv.step}"
+        assert outcome.replies or outcome.toast, f"no reply to {event} at {conv.step}"
         for reply in outcome.replies:
             for lang in ("id", "en"):
                 assert render_text(reply, lang, as_html=True).strip()

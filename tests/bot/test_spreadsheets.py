@@ -9,11 +9,13 @@ from collections.abc import Iterator, Sequence
 from datetime import date, datetime
 from pathlib import Path
 
-import openpyxl  # type: ignore[import-untyped,unused-ignore]
+import openpyxl
+from openpyxl.utils import get_column_letter  # type: ignore[import-untyped,unused-ignore]
 import pytest
 import xlsxwriter  # type: ignore[import-untyped,unused-ignore]
 
 from bot.domain import Sex, Status
+from bot.fields import BY_NAME, REGISTRATION
 from bot.spreadsheets import (
     APPROVED_WITHOUT_KPJ,
     COLUMNS_MISSING,
@@ -52,7 +54,7 @@ def submission(index: int = 0) -> dict[str, object]:
         "birth_place": "Sleman",
         "phone": "+6281234567890",
         "home_code": "34.04",
-        "home_name": "Kabupaten Sleman",
+        "home_code_name": "Kabupaten Sleman",
         "address": "Jl. Kaliurang Km 5, Depok",
         "occupation": "Pedagang",
         "income": 2_500_000,
@@ -74,9 +76,18 @@ def submissions(count: int) -> Iterator[dict[str, object]]:
 
 def test_export_columns_are_the_bpjs_entry_order() -> None:
     headers = [header for header, _ in EXPORT_COLUMNS]
-    assert headers[:4] == ["Nomor pendaftaran", "Status", "NIK", "Nama"]
-    assert headers[-1] == "Nomor KPJ" and len(headers) == 19
-    assert len({key for _, key in EXPORT_COLUMNS}) == 19
+    keys = [key for _, key in EXPORT_COLUMNS]
+    assert headers[:3] == ["Nomor pendaftaran", "Status", "NIK"]
+    assert headers[-1] == "Nomor KPJ" and len(headers) == 20
+    assert len(set(keys)) == 20
+    # The registration's fields, in the order the flow asks them (bot/fields.py).
+    fields = [key for key in keys if key in BY_NAME]
+    assert fields == [f.name for f in REGISTRATION]
+
+
+def column(key: str) -> str:
+    """The spreadsheet letter of an export column."""
+    return get_column_letter([k for _, k in EXPORT_COLUMNS].index(key) + 1)
 
 
 def test_xlsx_read_back(tmp_path: Path) -> None:
@@ -98,10 +109,10 @@ def test_xlsx_read_back(tmp_path: Path) -> None:
     assert isinstance(submitted, datetime) and submitted.date() == date(2026, 3, 14)
     assert record["income"] == 2_500_000 and record["monthly_self_paid"] == 61_800
     assert record["jht"] == "Ya" and record["sex"] == "P" and record["status"] == "disetujui"
-    assert sheet.auto_filter.ref == "A1:S4"
+    assert sheet.auto_filter.ref == f"A1:{column('kpj')}4"
     assert sheet.freeze_panes == "A2"
-    assert sheet["E2"].number_format == "dd/mm/yyyy"
-    assert sheet["M2"].number_format == "#,##0"
+    assert sheet[f"{column('birth_date')}2"].number_format == "dd/mm/yyyy"
+    assert sheet[f"{column('income')}2"].number_format == "#,##0"
     book.close()
 
 
@@ -112,8 +123,10 @@ def test_xlsx_keeps_formula_like_text_as_text(tmp_path: Path) -> None:
     book = openpyxl.load_workbook(path)
     sheet = book.active
     assert sheet is not None
-    assert sheet["D2"].data_type == "s" and sheet["D2"].value == row["name"]
-    assert sheet["S2"].value is None and sheet["M2"].value is None
+    name = sheet[f"{column('name')}2"]
+    assert name.data_type == "s" and name.value == row["name"]
+    assert sheet[f"{column('kpj')}2"].value is None
+    assert sheet[f"{column('income')}2"].value is None
     book.close()
 
 

@@ -48,11 +48,31 @@ async def test_a_reply_that_hits_a_server_error_is_retried(telegram: Telegram) -
 async def test_hapusdata_deletes_a_draft_at_once(telegram: Telegram, settings: Settings) -> None:
     await start_to_name(telegram)
     assert "Hapus data Anda?" in await telegram.text(WORKER, "/hapusdata")
-    done = await telegram.press(WORKER, "erase:yes")
+    done = await telegram.press(WORKER, erase_button(telegram))
     assert "sudah kami hapus" in done
     assert query(
         settings, "SELECT count(*) FROM conversations WHERE state LIKE ?", f"%{NIK}%"
     ) == [(0,)]
+
+
+def erase_button(telegram: Telegram) -> str:
+    """The callback data of the "Ya, hapus data saya" button just shown to the worker."""
+    return next(b for b in telegram.request.last_buttons(WORKER) if b.startswith("erase:yes"))
+
+
+async def test_an_old_erase_button_asks_again_instead_of_erasing_a_newer_draft(
+    telegram: Telegram, settings: Settings
+) -> None:
+    await start_to_name(telegram)
+    await telegram.text(WORKER, "/hapusdata")
+    old = erase_button(telegram)
+    await telegram.press(WORKER, "erase:no")
+    # Later the worker taps the old "Ya" still showing higher up in the chat.
+    again = await telegram.press(WORKER, old)
+    assert "Hapus data Anda?" in again and "sudah kami hapus" not in again
+    assert query(
+        settings, "SELECT count(*) FROM conversations WHERE state LIKE ?", f"%{NIK}%"
+    ) == [(1,)]
 
 
 async def test_hapusdata_records_submitted_and_anonymises_rejected(
@@ -64,7 +84,7 @@ async def test_hapusdata_records_submitted_and_anonymises_rejected(
     second = await register(telegram, WORKER)
     ref2 = second.split("<b>")[1].split("</b>")[0]
     await telegram.text(WORKER, "/hapusdata")
-    done = await telegram.press(WORKER, "erase:yes")
+    done = await telegram.press(WORKER, erase_button(telegram))
     assert ref1 in done and ref2 in done
     rows = dict(query(settings, "SELECT reference, outcome FROM erasure_requests"))
     assert rows == {ref1: "anonymised", ref2: "recorded"}
@@ -123,7 +143,11 @@ async def test_a_bug_is_answered_with_an_apology_not_a_trace(
     telegram: Telegram, caplog: pytest.LogCaptureFixture
 ) -> None:
     await telegram.text(WORKER, "/start")
-    await telegram.repo.db.close()  # the database goes away under the bot
+
+    def broken(*args: object, **kwargs: object) -> object:
+        raise RuntimeError("a bug in the storage layer")
+
+    telegram.repo.worker = broken  # type: ignore[method-assign]
     answer = await telegram.text(WORKER, "/status")
     assert "ada gangguan" in answer and "Traceback" not in answer
     assert any(r.levelname == "ERROR" for r in caplog.records)

@@ -38,15 +38,17 @@ async def test_full_registration_stores_one_submission(
     assert consent_version == "1"
 
 
-async def test_each_step_is_one_message_and_taps_edit_the_question(telegram: Telegram) -> None:
+async def test_each_answer_costs_one_message_and_a_tap_is_echoed_on_the_next(
+    telegram: Telegram,
+) -> None:
     await register(telegram, WORKER)
     sent = telegram.request.sent(WORKER)
     # Greeting + 11 questions + the summary's answer = 13 messages for a clean registration.
     assert len(sent) == 13
-    edits = [c for c in telegram.request.calls if c.method == "editMessageText"]
-    assert edits, "button taps should tick the question they answered"
-    assert all("✓" in str(c.params["text"]) for c in edits)
-    assert all(c.params.get("reply_markup") in (None, "") for c in edits)
+    # No edit of the tapped message: the choice is echoed at the top of the next one.
+    assert not [c for c in telegram.request.calls if c.method.startswith("edit")]
+    after_occupation = next(c for c in sent if "Berapa kira-kira penghasilan" in c.params["text"])
+    assert str(after_occupation.params["text"]).startswith("✓ Nelayan")
 
 
 async def test_questions_show_progress_and_an_example(telegram: Telegram) -> None:
@@ -90,8 +92,9 @@ async def test_double_kirim_and_replayed_update_make_one_submission(
     telegram: Telegram, settings: Settings
 ) -> None:
     await register(telegram, WORKER)
-    second = await telegram.press(WORKER, "sum:send")
-    assert "sudah terkirim" in second
+    messages = len(telegram.request.sent(WORKER))
+    await telegram.press(WORKER, "sum:send")  # the second tap of a double tap
+    assert len(telegram.request.sent(WORKER)) == messages  # answered on the button only
     replay = telegram.updates.press(WORKER, "sum:send")
     await telegram.feed(replay)
     await telegram.feed(replay)
@@ -280,23 +283,20 @@ async def test_telegram_english_users_are_greeted_in_english(telegram: Telegram)
     assert "Welcome" in greeting and "Rp8.400" in greeting
 
 
-async def test_a_tap_is_answered_and_its_own_message_ticked_or_stripped(
+async def test_a_double_tap_is_answered_once_and_without_an_apology(
     telegram: Telegram,
 ) -> None:
     await telegram.text(WORKER, "/start")
     tap = telegram.updates.press(WORKER, "consent:yes", text="Setuju?", message_id=41)
+    again = telegram.updates.press(WORKER, "consent:yes", text="Setuju?", message_id=41)
     await telegram.feed(tap)
-    stale = telegram.updates.press(WORKER, "consent:yes", text="Setuju?", message_id=42)
-    await telegram.feed(stale)  # consent was given: the button no longer applies
+    await telegram.feed(again)  # a slow phone sent the tap twice
+    sent = telegram.request.sent(WORKER)
+    assert len(sent) == 2 and "Ketik NIK Anda" in sent[-1].params["text"]
+    assert not [c for c in sent if "gangguan" in c.params["text"]]
     calls = [c for c in telegram.request.calls if c.method != "sendMessage"]
-    assert [(c.method, c.params.get("message_id")) for c in calls] == [
-        ("answerCallbackQuery", None),
-        ("editMessageText", 41),
-        ("answerCallbackQuery", None),
-        ("editMessageReplyMarkup", 42),
-    ]
-    answers = [c.params["callback_query_id"] for c in calls if c.method == "answerCallbackQuery"]
-    assert answers == [tap["callback_query"]["id"], stale["callback_query"]["id"]]
-    assert all(c.params["chat_id"] == WORKER for c in calls if c.method.startswith("edit"))
-    assert calls[1].params["text"].startswith("Setuju?\n\n<b>✓ ")
-    assert "reply_markup" not in calls[3].params  # an edit without a keyboard removes it
+    # Both taps stop their spinner; the second with a short notice instead of a message.
+    assert [c.method for c in calls] == ["answerCallbackQuery", "answerCallbackQuery"]
+    answered = [c.params["callback_query_id"] for c in calls]
+    assert answered == [tap["callback_query"]["id"], again["callback_query"]["id"]]
+    assert "text" not in calls[0].params and "Sudah dijawab" in calls[1].params["text"]

@@ -1,7 +1,12 @@
-"""The storage Protocols the core and the channel adapters depend on."""
+"""The ports: the storage Protocols the core depends on, implemented in storage/.
+
+The core (bot/) talks to storage only through these; storage implements them and imports the
+core's records, never the other way round (import-linter checks it).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -11,23 +16,39 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from bot.domain import (
+        CardNotes,
         Decision,
         DecisionResult,
+        Erasure,
         EventDraft,
         EventInfo,
         EventSummary,
         ExportFilter,
         FixTarget,
+        Housekeeping,
         Officer,
         Sponsor,
+        Statistics,
         Status,
         Submission,
+        SubmissionDraft,
         SubmissionView,
         SubmitResult,
     )
     from bot.flow.events import Reply
     from bot.flow.state import Conversation
-    from bot.flow.summary import SubmissionDraft
+
+
+@dataclass(frozen=True)
+class InboxItem:
+    """An update as received from a channel, stored before the channel is told it arrived."""
+
+    channel: str
+    update_key: str  # unique per channel: Telegram's update_id, WhatsApp's message id
+    chat: str  # whose update (the sender): one chat's updates are applied in order
+    payload: str  # the update as the channel sent it (JSON); emptied once applied
+    received_at: datetime
+    attempts: int = 0
 
 
 @dataclass(frozen=True)
@@ -42,44 +63,6 @@ class OutboxItem:
     attempts: int
 
 
-@dataclass(frozen=True)
-class Erasure:
-    """What a worker's request to erase their data did."""
-
-    anonymised: tuple[str, ...]  # rejected submissions: nothing to keep, anonymised at once
-    recorded: tuple[str, ...]  # pending or approved: recorded for BPJS to handle
-
-
-@dataclass(frozen=True)
-class CardNotes:
-    """What an officer must know besides the answers: erasure requests, failed notifications."""
-
-    erasure_requested_at: datetime | None
-    undeliverable: int
-
-
-@dataclass(frozen=True)
-class Statistics:
-    """Counts for /statistik: the funnel, where drafts stopped, and breakdowns (value, count)."""
-
-    opened: int
-    consented: int
-    by_status: dict[Status, int]
-    stopped_at: list[tuple[str, int]]
-    by_occupation: list[tuple[str, int]]
-    by_region: list[tuple[str, int]]
-    by_sex: list[tuple[str, int]]
-
-
-@dataclass(frozen=True)
-class Housekeeping:
-    """When stalled drafts are reminded and abandoned ones purged."""
-
-    in_progress_steps: frozenset[str]
-    remind_after: timedelta
-    purge_after: timedelta
-
-
 class WorkerSession(Protocol):
     """One worker's update: read the state, apply, write it back, all or nothing.
 
@@ -87,9 +70,16 @@ class WorkerSession(Protocol):
     state changed since ``load``; nothing of the update is kept then.
     """
 
-    async def erase(self, now: datetime) -> Erasure: ...
+    async def load(self) -> Conversation | None:
+        """The state (None for a new chat); also learns whether this update was applied."""
+        ...
 
-    async def load(self) -> Conversation | None: ...
+    @property
+    def already_applied(self) -> bool:
+        """After ``load``: this update was applied before (a redelivery); skip it."""
+        ...
+
+    async def erase(self, now: datetime) -> Erasure: ...
 
     async def save(self, conv: Conversation, now: datetime) -> None: ...
 
@@ -119,6 +109,12 @@ class OfficerSession(Protocol):
 
     def restrict(self, branches: tuple[str, ...] | None) -> None:
         """Limit every submission query to these branches (None: all); required first."""
+        ...
+
+    async def already_applied(self, channel: str, update_key: str | None) -> bool: ...
+
+    async def mark_applied(self, channel: str, update_key: str | None, now: datetime) -> None:
+        """Mark the update applied in this transaction, with its effects."""
         ...
 
     async def queue(self, limit: int, offset: int) -> list[Submission]: ...
@@ -187,9 +183,30 @@ class OfficerSession(Protocol):
 class Repository(Protocol):
     """Storage: sessions for workers and officers, and the outbox for the delivery loop."""
 
-    def worker(self, channel: str, user_id: str) -> AbstractAsyncContextManager[WorkerSession]: ...
+    def worker(
+        self, channel: str, user_id: str, update_key: str | None = None
+    ) -> AbstractAsyncContextManager[WorkerSession]:
+        """One worker update (``update_key``: its inbox row, marked applied by the save)."""
+        ...
 
     def officer(self) -> AbstractAsyncContextManager[OfficerSession]: ...
+
+    async def inbox_receive(self, items: Sequence[InboxItem], lease: timedelta) -> list[bool]:
+        """Store received updates, leased to this process; True for each new one."""
+        ...
+
+    async def inbox_claim(
+        self, channel: str, now: datetime, limit: int, lease: timedelta
+    ) -> list[InboxItem]:
+        """A channel's updates left unapplied past their lease (their process died), oldest
+        first, now leased to this process."""
+        ...
+
+    async def inbox_applied(self, channel: str, update_key: str, now: datetime) -> None:
+        """Mark an update applied that no unit of work marked (nothing to do for it)."""
+        ...
+
+    async def inbox_pending(self) -> int: ...
 
     async def due_notifications(
         self, now: datetime, limit: int, lease: timedelta = ...

@@ -1,0 +1,134 @@
+"""One dispatch for every channel: officer command, officer dialog, or the worker's flow.
+
+A channel adapter parses its update into an ``Inbound`` and renders what comes back; the order
+of the decision lives here, once:
+
+1. an officer command (``/antrean``, an ``off:`` button) from an officer goes to the desk;
+   from anyone else it goes to the flow, which says the command is for officers;
+2. typed text or a document from an officer in the middle of a dialog goes to the desk;
+3. everything else is a worker's step in the registration flow.
+
+Whether someone is an officer is known without opening a transaction (a cached set of ids), so
+the common case, a worker's message, costs the flow's two round trips and nothing more.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+
+from bot.flow.context import FlowConfig
+from bot.flow.events import Document, Incoming, Msg, Reply, Text
+from bot.i18n import N_, language_from_code
+from bot.officers import officer_command
+from bot.officers.desk import OfficerDesk
+from bot.ports import Repository
+from bot.service import handle_worker
+
+FetchFile = Callable[[str], Awaitable[bytes]]
+
+
+@dataclass(frozen=True)
+class Inbound:
+    """One update, parsed by its channel."""
+
+    channel: str
+    user_id: str
+    event: Incoming
+    update_key: str | None = None  # its inbox row, if it came through the inbox
+    language_code: str | None = None  # what the channel says the person's language is
+    name: str | None = None  # the person's display name on the channel (officers are named)
+
+
+@dataclass
+class Dispatched:
+    """What to send back, in which language, and how to acknowledge a tap."""
+
+    replies: list[Reply] = field(default_factory=list)
+    lang: str = "id"
+    toast: Msg | None = None  # a short notice on the tapped button (not a message)
+    duplicate: bool = False  # applied before (a redelivery): send nothing
+    marked: bool = False  # a unit of work marked the update applied
+
+
+def echo_choice(replies: list[Reply], choice: Msg | None) -> list[Reply]:
+    """A tapped answer is acknowledged at the top of the next message: "✓ Nelayan".
+
+    One chat-bound call per answer (no edit of the tapped message): CONVERSATION.md, 10.
+    """
+    if choice is None or not replies:
+        return replies
+    first = replies[0]
+    tick = Msg(N_("✓ {choice}"), {"choice": choice})
+    return [replace(first, parts=(tick, *first.parts)), *replies[1:]]
+
+
+class Dispatcher:
+    """Routes an Inbound to the officer desk or the worker flow (see the module's docstring)."""
+
+    def __init__(self, repo: Repository, config: FlowConfig, desk: OfficerDesk) -> None:
+        self.repo = repo
+        self.config = config
+        self.desk = desk
+
+    async def dispatch(
+        self, inbound: Inbound, now: datetime, fetch: FetchFile | None = None
+    ) -> Dispatched:
+        """Apply one update; the reply (or none) for the channel to render."""
+        lang = language_from_code(inbound.language_code)
+        event = inbound.event
+        officer = await self.desk.is_officer(inbound.user_id, now)
+        if officer:
+            answered = await self._officer(inbound, now, lang, fetch)
+            if answered is not None:
+                return answered
+        handled = await handle_worker(
+            self.repo,
+            inbound.channel,
+            inbound.user_id,
+            event,
+            now,
+            language_code=inbound.language_code,
+            config=self.config,
+            update_key=inbound.update_key,
+        )
+        outcome = handled.outcome
+        return Dispatched(
+            replies=echo_choice(outcome.replies, outcome.ack),
+            lang=handled.lang,
+            toast=outcome.toast,
+            duplicate=handled.duplicate,
+            marked=inbound.update_key is not None,
+        )
+
+    async def _officer(
+        self, inbound: Inbound, now: datetime, lang: str, fetch: FetchFile | None
+    ) -> Dispatched | None:
+        """An officer's command, dialog answer or /impor file; None: the flow answers it."""
+        event, desk = inbound.event, self.desk
+        asked = officer_command(event)
+        replies: list[Reply] | None = None
+        if asked is not None:
+            replies = await desk.handle(
+                inbound.user_id, *asked, now, lang, update=(inbound.channel, inbound.update_key)
+            )
+        elif isinstance(event, Text):
+            replies = await desk.handle_text(
+                inbound.user_id, event.text, now, update=(inbound.channel, inbound.update_key)
+            )
+        elif isinstance(event, Document) and fetch is not None:
+            if await desk.wants_document(inbound.user_id, event.caption, now):
+                data = await fetch(event.ref)
+                replies = await desk.import_document(
+                    inbound.user_id,
+                    event.filename,
+                    data,
+                    event.caption,
+                    now,
+                    lang,
+                    update=(inbound.channel, inbound.update_key),
+                )
+        if replies is None:
+            return None
+        return Dispatched(replies=replies, lang=lang, marked=inbound.update_key is not None)

@@ -1,0 +1,52 @@
+"""The domain's closed sets of values, stored as text (never renumbered)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Sex(StrEnum):
+    """Sex as printed on the KTP; the NIK encodes it in the birth day (+40 for women)."""
+
+    MALE = "L"
+    FEMALE = "P"
+
+
+class Status(StrEnum):
+    """Life of a submission (CONVENTIONS.md)."""
+
+    DRAFT = "draf"
+    SUBMITTED = "diajukan"
+    NEEDS_FIX = "perlu_perbaikan"
+    APPROVED = "disetujui"
+    REJECTED = "ditolak"
+
+
+# A NIK with a submission in one of these cannot register again.
+BLOCKING_STATUSES = (Status.SUBMITTED, Status.NEEDS_FIX, Status.APPROVED)
+
+
+class Payer(StrEnum):
+    """Who pays a contribution; the PP 50/2025 relief applies only to self-paid workers."""
+
+    SELF = "mandiri"
+    APBD = "apbd"
+    APBN = "apbn"
+
+
+class Flag(StrEnum):
+    """Things an officer should look at twice; never a reason to refuse a worker."""
+
+    NIK_BIRTH_DATE_DIFFERS = "nik_tanggal_beda"
+    NIK_SEX_DIFFERS = "nik_jk_beda"
+    HOME_DIFFERS_FROM_NIK = "domisili_beda"
+    NIK_REGION_UNKNOWN = "wilayah_nik_tidak_dikenal"
+    POSSIBLE_DUPLICATE = "kemungkinan_ganda"
+
+
+class Role(StrEnum):
+    """What an officer may do: petugas (one branch), supervisor (several or all), admin."""
+
+    PETUGAS = "petugas"
+    SUPERVISOR = "supervisor"
+    ADMIN = "admin"

@@ -1,0 +1,199 @@
+"""The registration's fields in one table, the typed answers, and the one mapping to storage.
+
+Every list of fields elsewhere is derived from ``REGISTRATION``: the summary and the officer's
+card (labels, in this order), the fields an officer may ask to correct (and the words typed for
+them in /perbaikan), the export's columns and the submissions table's columns. Adding a field is
+one row here, one question in the flow, one migration and the catalogs (README, "Development").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
+from datetime import date
+from enum import StrEnum
+from typing import Any
+
+from bot.enums import Payer, Sex
+from bot.i18n import N_
+
+SEX_LABELS = {Sex.MALE: N_("Laki-laki"), Sex.FEMALE: N_("Perempuan")}
+
+# Occupation key → label; "lainnya" asks for a typed answer (kept in ``occupation_other``).
+OCCUPATIONS = {
+    "becak": N_("Tukang becak"),
+    "nelayan": N_("Nelayan"),
+    "petani": N_("Petani"),
+    "pedagang": N_("Pedagang"),
+    "ojek": N_("Pengemudi ojek"),
+    "buruh_harian": N_("Buruh harian"),
+}
+OTHER_OCCUPATION = "lainnya"
+
+
+@dataclass(frozen=True)
+class SponsorChoice:
+    """The budget that pays this worker's JKK + JKM (chosen when home and occupation are known)."""
+
+    id: int
+    name: str
+    payer: Payer
+
+
+@dataclass
+class Answers:
+    """What a worker answered so far; None means not asked (or not answered) yet.
+
+    Stored as JSON with these names as keys (``to_data``), in the conversation while registering
+    and in the submission afterwards, so the keys never change.
+    """
+
+    nik: str | None = None
+    nik_birth_date: date | None = None  # what the NIK says; the worker confirms or corrects it
+    nik_sex: Sex | None = None
+    birth_date: date | None = None
+    sex: Sex | None = None
+    name: str | None = None
+    birth_place: str | None = None
+    phone: str | None = None  # E.164
+    home_code: str | None = None  # kabupaten/kota code, "34.01"
+    address: str | None = None
+    occupation: str | None = None  # a key of OCCUPATIONS, or OTHER_OCCUPATION
+    occupation_other: str | None = None  # typed when the occupation is OTHER_OCCUPATION
+    income: int | None = None  # whole rupiah a month
+    jht: bool | None = None
+    sponsor: SponsorChoice | None = None
+    sponsor_full: str | None = None  # a sponsor's name whose quota ran out
+
+    def to_data(self) -> dict[str, Any]:
+        """A JSON-ready dict: dates as ISO text, enums as their value, unset answers left out."""
+        data: dict[str, Any] = {}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if value is None:
+                continue
+            if isinstance(value, date):
+                value = value.isoformat()
+            elif isinstance(value, SponsorChoice):
+                value = {"id": value.id, "name": value.name, "payer": str(value.payer)}
+            elif isinstance(value, StrEnum):
+                value = str(value)
+            data[f.name] = value
+        return data
+
+    @classmethod
+    def from_data(cls, data: Mapping[str, Any]) -> Answers:
+        """The answers stored by ``to_data`` (unknown keys from a newer release are ignored)."""
+        answers = cls()
+        for f in fields(cls):
+            value = data.get(f.name)
+            if value is None:
+                continue
+            if f.name in ("nik_birth_date", "birth_date"):
+                value = date.fromisoformat(value)
+            elif f.name in ("nik_sex", "sex"):
+                value = Sex(value)
+            elif f.name == "sponsor":
+                value = SponsorChoice(int(value["id"]), value["name"], Payer(value["payer"]))
+            setattr(answers, f.name, value)
+        return answers
+
+    def copy(self) -> Answers:
+        """An independent copy (every value is immutable)."""
+        return replace(self)
+
+    @property
+    def occupation_words(self) -> str:
+        """The occupation as stored and searched: the typed one for 'Lainnya', else the key."""
+        return self.occupation_other or self.occupation or ""
+
+
+class Kind(StrEnum):
+    """How a field's value is shown, exported and stored."""
+
+    TEXT = "text"
+    NIK = "nik"
+    DATE = "date"
+    SEX = "sex"
+    PHONE = "phone"
+    REGION = "region"  # exported as its code and its name
+    OCCUPATION = "occupation"
+    MONEY = "money"
+    YES_NO = "yes_no"
+
+
+@dataclass(frozen=True)
+class Field:
+    """One registration field: where it shows, how officers name it, where it is stored."""
+
+    name: str  # the Answers attribute and JSON key
+    label: str  # msgid: the summary, the card, the "Ubah" menu, a correction request
+    kind: Kind
+    export: str  # the export's column header (Indonesian: the sheets go to BPJS staff)
+    column: str | None = None  # a column of the submissions table (for queries), if any
+    words: tuple[str, ...] = field(default=())  # what officers may type in /perbaikan
+
+    def value(self, answers: Answers) -> Any:
+        """This field's answer."""
+        return getattr(answers, self.name)
+
+
+# The order the flow asks them, the summary lists them and the export writes them.
+REGISTRATION: tuple[Field, ...] = (
+    Field("nik", N_("NIK"), Kind.NIK, "NIK", "nik", ("nik",)),
+    Field(
+        "birth_date",
+        N_("Tanggal lahir"),
+        Kind.DATE,
+        "Tanggal lahir",
+        "birth_date",
+        ("tanggal_lahir", "tgl_lahir"),
+    ),
+    Field("sex", N_("Jenis kelamin"), Kind.SEX, "Jenis kelamin", "sex", ("jenis_kelamin", "jk")),
+    Field("name", N_("Nama"), Kind.TEXT, "Nama", "name", ("nama",)),
+    Field("birth_place", N_("Tempat lahir"), Kind.TEXT, "Tempat lahir", None, ("tempat_lahir",)),
+    Field("phone", N_("Nomor HP"), Kind.PHONE, "Nomor HP", "phone", ("hp", "nomor_hp", "telepon")),
+    Field(
+        "home_code",
+        N_("Kabupaten/kota"),
+        Kind.REGION,
+        "Kabupaten/kota",
+        "home_code",
+        ("kabupaten", "kota", "domisili"),
+    ),
+    Field("address", N_("Alamat"), Kind.TEXT, "Alamat", None, ("alamat",)),
+    Field(
+        "occupation", N_("Pekerjaan"), Kind.OCCUPATION, "Pekerjaan", "occupation", ("pekerjaan",)
+    ),
+    Field("income", N_("Penghasilan"), Kind.MONEY, "Penghasilan", "income", ("penghasilan",)),
+    Field("jht", N_("Program JHT"), Kind.YES_NO, "JHT", "jht", ("jht",)),
+)
+BY_NAME = {f.name: f for f in REGISTRATION}
+# Every field can be corrected, in this order.
+CORRECTABLE = tuple(f.name for f in REGISTRATION)
+# What officers may type for a field in /perbaikan → the field.
+FIELD_WORDS = {word: f.name for f in REGISTRATION for word in f.words}
+
+
+def column_values(answers: Answers) -> dict[str, Any]:
+    """The submissions table's searchable columns for these answers (the one storage mapping)."""
+    values: dict[str, Any] = {}
+    for f in REGISTRATION:
+        if f.column is None:
+            continue
+        value = f.value(answers)
+        if f.kind is Kind.OCCUPATION:
+            value = answers.occupation_words
+        elif isinstance(value, date):
+            value = value.isoformat()
+        elif isinstance(value, bool):
+            value = int(value)
+        elif isinstance(value, StrEnum):
+            value = str(value)
+        values[f.column] = value if value is not None else ""
+    # Names are searched without regard to case (/cari).
+    values["name_search"] = (answers.name or "").casefold()
+    return values
+
+
+SUBMISSION_COLUMNS = (*(f.column for f in REGISTRATION if f.column), "name_search")

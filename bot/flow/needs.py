@@ -1,0 +1,92 @@
+"""What a pure step may ask the runner to look up or write before it can answer (a Need).
+
+One small frozen dataclass per need, typed by its answer: ``ctx.fact(NikHolder(nik))`` is a
+``str | None``. The runner (bot/service.py) answers it from storage and steps again; the answer
+is kept under ``need.key`` so a step that asks again gets the same answer without a second call.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from bot.domain import (
+    Erasure,
+    EventInfo,
+    FixTarget,
+    Sponsor,
+    SubmissionDraft,
+    SubmissionView,
+    SubmitResult,
+)
+
+T = TypeVar("T")
+
+
+class Need(Generic[T]):
+    """A look-up or write answered by the runner with a ``T``."""
+
+    @property
+    def key(self) -> Hashable:
+        """Where the answer is kept: the need itself (each is a frozen, hashable dataclass)."""
+        return self
+
+
+class MissingFact(Exception):
+    """Raised inside a step when it needs an answer it does not have yet (see Context.fact)."""
+
+    def __init__(self, need: Need[Any]) -> None:
+        super().__init__(repr(need))
+        self.need = need
+
+
+@dataclass(frozen=True)
+class NikHolder(Need[str | None]):
+    """The reference of an active submission with this NIK, if any."""
+
+    nik: str
+
+
+@dataclass(frozen=True, eq=False)
+class Submit(Need[SubmitResult]):
+    """Store the draft as a submission (or the corrected one). One per update."""
+
+    draft: SubmissionDraft
+
+    @property
+    def key(self) -> Hashable:
+        return Submit
+
+
+@dataclass(frozen=True)
+class MySubmissions(Need[list[SubmissionView]]):
+    """This worker's submissions, newest first."""
+
+
+@dataclass(frozen=True)
+class FixTargetOf(Need[FixTarget | None]):
+    """This worker's submission ``reference`` if it is waiting for their correction."""
+
+    reference: str
+
+
+@dataclass(frozen=True)
+class EventOf(Need[EventInfo | None]):
+    """The outreach event of a link code."""
+
+    code: str
+
+
+@dataclass(frozen=True)
+class Erase(Need[Erasure]):
+    """Forget the draft; handle the submissions' erasure as far as BPJS may let them."""
+
+
+@dataclass(frozen=True)
+class SponsorFor(Need[Sponsor | None]):
+    """Who pays JKK + JKM for a worker of this home and occupation (through this event), if any."""
+
+    event_code: str | None
+    home_code: str
+    occupation: str

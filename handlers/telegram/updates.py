@@ -1,0 +1,91 @@
+"""Every Telegram update → the core's one dispatch → messages back.
+
+The only PTB callback for people's messages and taps: parse, dispatch, render, send. A tap is
+answered (answerCallbackQuery stops the phone's spinner) and its choice is echoed at the top of
+the next message by the core, so a tapped answer costs one chat-bound call, like a typed one.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import InputFile, Update
+from telegram.constants import MessageLimit, ParseMode
+from telegram.error import TelegramError
+from telegram.ext import ContextTypes
+
+from bot.dispatch import Dispatched
+from bot.flow.events import Reply
+from bot.render import render_msg, split_text
+from handlers.inbox import marked_applied
+from handlers.telegram.bot import BpuBot, bot_of
+from handlers.telegram.parse import inbound
+from handlers.telegram.render import html, markup
+from handlers.telegram.sending import with_retries
+from handlers.telegram.services import Services, utcnow
+
+log = logging.getLogger(__name__)
+
+
+async def on_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Applies one person's update and sends what the core answers."""
+    parsed = inbound(update)
+    if parsed is None:
+        return
+    services = Services.of(context)
+    bot = bot_of(context)
+    if services.desk.bot_username != bot.username and bot.username:
+        services.desk.bot_username = bot.username  # from getMe: deep links name the real bot
+    result = await services.dispatcher.dispatch(parsed, utcnow(), fetch=fetcher(bot))
+    if result.marked:
+        marked_applied()
+    await acknowledge(bot, update, result)
+    if update.effective_chat is not None:
+        await send_all(bot, update.effective_chat.id, result.replies, result.lang)
+
+
+def fetcher(bot: BpuBot):  # type: ignore[no-untyped-def]
+    """Downloads a file the person sent (only ever asked for officers' /impor files)."""
+
+    async def fetch(file_id: str) -> bytes:
+        telegram_file = await bot.get_file(file_id)
+        return bytes(await telegram_file.download_as_bytearray())
+
+    return fetch
+
+
+async def send_all(bot: BpuBot, chat_id: int, replies: list[Reply], lang: str) -> None:
+    """Send replies in order (a long one in pieces), with their pictures and documents."""
+    for reply in replies:
+        pieces = split_text(html(reply, lang), MessageLimit.MAX_TEXT_LENGTH)
+        for number, piece in enumerate(pieces, start=1):
+            await with_retries(
+                bot.post,
+                "sendMessage",
+                chat_id=chat_id,
+                text=piece,
+                parse_mode=ParseMode.HTML,
+                # The buttons go under the last piece, next to the question they answer.
+                reply_markup=markup(reply, lang) if number == len(pieces) else None,
+            )
+        for attachment in reply.files:
+            upload = InputFile(attachment.data, filename=attachment.filename)
+            send = bot.send_photo if attachment.photo else bot.send_document
+            await with_retries(send, chat_id, upload)
+
+
+async def acknowledge(bot: BpuBot, update: Update, result: Dispatched) -> None:
+    """Stop the tapped button's spinner (with a short notice for an already-answered tap).
+
+    Cosmetic: a failure is logged and never costs the replies.
+    """
+    query = update.callback_query
+    if query is None:
+        return
+    params: dict[str, object] = {"callback_query_id": query.id}
+    if result.toast is not None:
+        params["text"] = render_msg(result.toast, result.lang, as_html=False)
+    try:
+        await bot.post("answerCallbackQuery", **params)
+    except TelegramError as error:
+        log.warning("could not answer a button tap: %s", error)

@@ -1,0 +1,89 @@
+"""The durable inbox: every incoming update is stored before the channel is told it arrived.
+
+A row is written when an update is received (before the webhook's 200, before the next
+getUpdates offset) and marked applied in the same transaction as the update's effects (the
+worker's state save marks it through a trigger; an officer command in its transaction). A process
+that receives an update leases it while it applies it; a row whose lease ran out unapplied (its
+process died) is claimed by whichever process looks next, oldest first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from bot.ports import InboxItem
+from storage.sql.tx import Row, Tx, as_datetime
+
+# An update that failed this many times is left alone (a bug, not a crash): it stays for a look.
+MAX_ATTEMPTS = 5
+
+
+def item(row: Row) -> InboxItem:
+    """An inbox row."""
+    return InboxItem(
+        channel=row["channel"],
+        update_key=row["update_key"],
+        chat=row["chat"],
+        payload=row["payload"] or "",
+        received_at=as_datetime(row["received_at"]),
+        attempts=int(row["attempts"]),
+    )
+
+
+async def receive(tx: Tx, items: Sequence[InboxItem], lease_until: datetime) -> list[bool]:
+    """Store new updates (a redelivered one is ignored); True for each one stored now."""
+    fresh = []
+    for new in items:
+        changed = await tx.run(
+            "INSERT INTO inbox (channel, update_key, chat, payload, received_at, lease_until)"
+            " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (channel, update_key) DO NOTHING",
+            new.channel,
+            new.update_key,
+            new.chat,
+            new.payload,
+            new.received_at,
+            lease_until,
+        )
+        fresh.append(changed == 1)
+    return fresh
+
+
+CLAIMABLE = (
+    "SELECT channel, update_key, chat, payload, received_at, attempts FROM inbox"
+    " WHERE applied_at IS NULL AND channel = ? AND lease_until <= ? AND attempts < ?"
+    " ORDER BY id LIMIT ?"
+)
+
+
+async def extend(tx: Tx, found: Sequence[Row], until: datetime) -> None:
+    """Lease claimed rows to this process until ``until``; count the attempt."""
+    await tx.run_many(
+        "UPDATE inbox SET lease_until = ?, attempts = attempts + 1"
+        " WHERE channel = ? AND update_key = ?",
+        [(until, r["channel"], r["update_key"]) for r in found],
+    )
+
+
+async def mark_applied(tx: Tx, channel: str, update_key: str, now: datetime) -> None:
+    """Applied without a state save or an officer transaction (nothing to do for it)."""
+    await tx.run(
+        "UPDATE inbox SET applied_at = ?, payload = NULL"
+        " WHERE channel = ? AND update_key = ? AND applied_at IS NULL",
+        now,
+        channel,
+        update_key,
+    )
+
+
+async def purge(tx: Tx, before: datetime) -> int:
+    """Forget applied updates received before ``before`` (kept a while to recognise replays)."""
+    return await tx.run(
+        "DELETE FROM inbox WHERE applied_at IS NOT NULL AND received_at < ?", before
+    )
+
+
+async def pending(tx: Tx) -> int:
+    """Updates received and not applied yet (for /healthz)."""
+    row = await tx.one("SELECT count(*) AS n FROM inbox WHERE applied_at IS NULL")
+    return int(row["n"]) if row else 0

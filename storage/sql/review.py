@@ -1,0 +1,134 @@
+"""Review: the branch's queue, one submission, search, decisions, the audit trail, card notes."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot.domain import CardNotes, Decision, DecisionResult, Status, Submission
+from bot.flow.events import Reply
+from storage.sql import outbox, rows
+from storage.sql.scope import Scoped
+from storage.sql.tx import as_datetime, to_json
+
+
+def like_pattern(value: str) -> str:
+    """A case-insensitive substring pattern in which the typed % and _ are plain characters."""
+    escaped = value.casefold().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+class Review(Scoped):
+    """Submissions as one officer may see and decide them."""
+
+    async def queue(self, limit: int, offset: int) -> list[Submission]:
+        scope, args = self.in_scope()
+        found = await self.tx.all(
+            f"SELECT {rows.SUBMISSION} FROM submissions WHERE status = ? AND {scope}"
+            " ORDER BY submitted_at, id LIMIT ? OFFSET ?",
+            str(Status.SUBMITTED),
+            *args,
+            limit,
+            offset,
+        )
+        return [rows.submission(r) for r in found]
+
+    async def count_pending(self) -> int:
+        counts = await self.count_by_status()
+        return counts.get(Status.SUBMITTED, 0)
+
+    async def count_by_status(self) -> dict[Status, int]:
+        # status_counts is kept exact by triggers: no scan of the submissions.
+        scope, args = self.in_scope()
+        found = await self.tx.all(
+            f"SELECT status, sum(n) AS n FROM status_counts WHERE {scope} GROUP BY status", *args
+        )
+        return {Status(r["status"]): int(r["n"]) for r in found if r["n"]}
+
+    async def get(self, reference: str) -> Submission | None:
+        scope, args = self.in_scope()
+        row = await self.tx.one(
+            f"SELECT {rows.SUBMISSION} FROM submissions WHERE reference = ? AND {scope}",
+            reference.upper(),
+            *args,
+        )
+        return rows.submission(row) if row else None
+
+    async def search(self, kind: str, value: str, limit: int) -> list[Submission]:
+        if kind == "name":
+            where, arg = "name_search LIKE ? ESCAPE '\\'", like_pattern(value)
+        elif kind in ("nik", "phone"):
+            where, arg = f"{kind} = ?", value
+        else:
+            raise ValueError(kind)
+        scope, args = self.in_scope()
+        found = await self.tx.all(
+            f"SELECT {rows.SUBMISSION} FROM submissions WHERE {where} AND {scope}"
+            " ORDER BY id DESC LIMIT ?",
+            arg,
+            *args,
+            limit,
+        )
+        return [rows.submission(r) for r in found]
+
+    async def decide(
+        self, reference: str, decision: Decision, officer: str, now: datetime
+    ) -> DecisionResult:
+        if await self.get(reference) is None:
+            return DecisionResult(applied=False, submission=None)
+        # Only a submission waiting for review can be decided: of two officers, one wins.
+        changed = await self.tx.run(
+            "UPDATE submissions SET status = ?, kpj = ?, note = ?, fix_fields = ?,"
+            " decided_by = ?, decided_at = ?, updated_at = ? WHERE reference = ? AND status = ?",
+            str(decision.status),
+            decision.kpj,
+            decision.note,
+            to_json(list(decision.fix_fields)),
+            officer,
+            now,
+            now,
+            reference,
+            str(Status.SUBMITTED),
+        )
+        row = await self.tx.one(
+            f"SELECT {rows.SUBMISSION} FROM submissions WHERE reference = ?", reference
+        )
+        return DecisionResult(
+            applied=changed == 1, submission=rows.submission(row) if row else None
+        )
+
+    async def audit(
+        self, actor: str, action: str, reference: str | None, detail: str, now: datetime
+    ) -> None:
+        await self.tx.run(
+            "INSERT INTO audit (at, actor, action, reference, detail) VALUES (?, ?, ?, ?, ?)",
+            now,
+            actor,
+            action,
+            reference,
+            detail,
+        )
+
+    async def audit_trail(self, reference: str) -> list[tuple[datetime, str, str, str]]:
+        found = await self.tx.all(
+            "SELECT at, actor, action, detail FROM audit WHERE reference = ? ORDER BY id",
+            reference,
+        )
+        return [(as_datetime(r["at"]), r["actor"], r["action"], r["detail"] or "") for r in found]
+
+    async def notify(
+        self, channel: str, user_id: str, reply: Reply, reference: str, now: datetime
+    ) -> None:
+        await outbox.enqueue(self.tx, channel, user_id, reply, reference, now)
+
+    async def card_notes(self, reference: str) -> CardNotes:
+        erasure = await self.tx.one(
+            "SELECT requested_at FROM erasure_requests WHERE reference = ?", reference
+        )
+        failed = await self.tx.one(
+            "SELECT count(*) AS n FROM outbox WHERE reference = ? AND status = 'undeliverable'",
+            reference,
+        )
+        return CardNotes(
+            erasure_requested_at=as_datetime(erasure["requested_at"]) if erasure else None,
+            undeliverable=int(failed["n"]) if failed else 0,
+        )

@@ -1,0 +1,329 @@
+"""A worker's unit of work: the state read, the compare-and-set save, and the flow's Needs.
+
+The common update is two statements and no transaction: the state read (which also tells
+whether this update was applied already) and one self-committing upsert that only applies if
+the revision is still the one read. The first Need the flow asks for (a look-up or a write, such
+as the submission) begins a transaction and re-checks the revision, so from there on the update
+is serialised as a whole and everything commits with the save. Saving marks the update's inbox
+row applied (a trigger), in the same statement.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot.clock import today_wib
+from bot.domain import (
+    Erasure,
+    EventInfo,
+    FixTarget,
+    Flag,
+    Sponsor,
+    StaleConversation,
+    Status,
+    SubmissionDraft,
+    SubmissionView,
+    SubmitResult,
+)
+from bot.fields import SUBMISSION_COLUMNS, Answers, column_values
+from bot.flow.state import Conversation
+from storage.sql import outreach, rows
+from storage.sql.tx import Tx, as_datetime, as_json, to_json
+
+SAVE = (
+    "INSERT INTO conversations (channel, user_id, step, state, event_code, lang, created_at,"
+    " updated_at, applied_update) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    " ON CONFLICT (channel, user_id) DO UPDATE SET step = excluded.step, state = excluded.state,"
+    " event_code = excluded.event_code, lang = excluded.lang, updated_at = excluded.updated_at,"
+    " applied_update = excluded.applied_update, rev = conversations.rev + 1,"
+    " reminded_at = CASE WHEN excluded.step IN ('idle', 'done', 'consent') THEN NULL"
+    " ELSE conversations.reminded_at END"
+)
+LOAD = (
+    "SELECT c.state, c.rev, (SELECT applied_at FROM inbox WHERE channel = ? AND update_key = ?)"
+    " AS applied FROM (SELECT 1) AS one LEFT JOIN conversations c"
+    " ON c.channel = ? AND c.user_id = ?"
+)
+
+
+class WorkerSession:
+    """bot.ports.WorkerSession over a Tx; see the module's docstring for the transactions."""
+
+    def __init__(self, tx: Tx, channel: str, user_id: str, update_key: str | None) -> None:
+        self.tx = tx
+        self.channel = channel
+        self.user_id = user_id
+        self.update_key = update_key
+        self._rev: int | None = None  # the revision read; None: no row yet
+        self._applied = False
+
+    async def load(self) -> Conversation | None:
+        row = await self.tx.one(LOAD, self.channel, self.update_key, self.channel, self.user_id)
+        assert row is not None  # one row whatever the tables hold
+        self._applied = row["applied"] is not None
+        self._rev = None if row["rev"] is None else int(row["rev"])
+        return Conversation.from_json(row["state"]) if row["state"] is not None else None
+
+    @property
+    def already_applied(self) -> bool:
+        """This update was applied before (a redelivery): nothing to do, nothing to send."""
+        return self._applied
+
+    async def hold(self) -> None:
+        """Begin the transaction, if not yet begun, and make sure the state is as it was read."""
+        if self.tx.in_transaction:
+            return
+        await self.tx.begin()
+        row = await self.tx.one(
+            "SELECT rev FROM conversations WHERE channel = ? AND user_id = ?",
+            self.channel,
+            self.user_id,
+        )
+        if (None if row is None else int(row["rev"])) != self._rev:
+            raise StaleConversation(self.channel, self.user_id)
+
+    async def save(self, conv: Conversation, now: datetime) -> None:
+        params = (
+            self.channel,
+            self.user_id,
+            str(conv.step),
+            conv.to_json(),
+            conv.event_code,
+            conv.lang,
+            now,
+            now,
+            self.update_key,
+        )
+        if self.tx.in_transaction:  # hold() checked the revision already
+            await self.tx.run(SAVE, *params)
+            return
+        # Outside a transaction the statement commits itself; it changes nothing if another
+        # process saved since load(): a new row where there was none, or a newer revision.
+        changed = await self.tx.run(
+            f"{SAVE} WHERE ? IS NOT NULL AND conversations.rev = ?", *params, self._rev, self._rev
+        )
+        if changed != 1:
+            raise StaleConversation(self.channel, self.user_id)
+
+    async def erase(self, now: datetime) -> Erasure:
+        """Forget the draft; anonymise rejected submissions; record requests for the others."""
+        await self.hold()
+        await self.tx.run(
+            "DELETE FROM conversations WHERE channel = ? AND user_id = ?",
+            self.channel,
+            self.user_id,
+        )
+        found = await self.tx.all(
+            "SELECT id, reference, status FROM submissions WHERE channel = ? AND user_id = ?"
+            " AND reference NOT IN (SELECT reference FROM erasure_requests)",
+            self.channel,
+            self.user_id,
+        )
+        anonymised, recorded = [], []
+        for row in found:
+            rejected = row["status"] == str(Status.REJECTED)
+            if rejected:
+                await self.tx.run(
+                    "UPDATE submissions SET nik = ?, name = '', name_search = '', birth_date = '',"
+                    " phone = '', answers = ?, note = NULL, updated_at = ? WHERE id = ?",
+                    f"dihapus-{row['id']}",
+                    to_json({}),
+                    now,
+                    row["id"],
+                )
+                anonymised.append(row["reference"])
+            else:
+                recorded.append(row["reference"])
+            await self.tx.run(
+                "INSERT INTO erasure_requests (reference, channel, user_id, requested_at, outcome)"
+                " VALUES (?, ?, ?, ?, ?)",
+                row["reference"],
+                self.channel,
+                self.user_id,
+                now,
+                "anonymised" if rejected else "recorded",
+            )
+        await self.mark_applied(now)
+        return Erasure(tuple(anonymised), tuple(recorded))
+
+    async def mark_applied(self, now: datetime) -> None:
+        """Mark this update's inbox row applied (when no save will: the state was deleted)."""
+        if self.update_key is not None:
+            await self.tx.run(
+                "UPDATE inbox SET applied_at = ?, payload = NULL"
+                " WHERE channel = ? AND update_key = ? AND applied_at IS NULL",
+                now,
+                self.channel,
+                self.update_key,
+            )
+
+    async def nik_holder(self, nik: str) -> str | None:
+        await self.hold()
+        row = await self.tx.one(
+            "SELECT reference FROM submissions WHERE nik = ? AND status IN (?, ?, ?)",
+            nik,
+            *outreach.BLOCKING,
+        )
+        return str(row["reference"]) if row else None
+
+    async def submit(self, draft: SubmissionDraft, now: datetime) -> SubmitResult:
+        await self.hold()
+        if draft.reference is not None:
+            return await self._resubmit(draft, now)
+        if await self.nik_holder(draft.answers.nik or "") is not None:
+            return SubmitResult(None, duplicate_nik=True)
+        if draft.sponsor_id is not None:
+            # Exact under concurrency: this transaction holds the write lock (SQLite) or the
+            # sponsor's row (PostgreSQL, see storage/postgres).
+            await self.lock_sponsor(draft.sponsor_id)
+            sponsor = await outreach.sponsor_by_id(self.tx, draft.sponsor_id)
+            if sponsor is None or sponsor.remaining == 0:
+                return SubmitResult(None, quota_full=True)
+        reference = await self.next_reference(now)
+        flags = [str(f) for f in draft.flags]
+        if await self._looks_duplicate(draft.answers):
+            flags.append(str(Flag.POSSIBLE_DUPLICATE))
+        columns = column_values(draft.answers)
+        names = (
+            "reference, channel, user_id, "
+            + ", ".join(SUBMISSION_COLUMNS)
+            + ", monthly_self_paid, answers, flags, event_code, consent_at, consent_version,"
+            " status, submitted_at, updated_at, branch, sponsor_id"
+        )
+        values = (
+            reference,
+            self.channel,
+            self.user_id,
+            *(columns[c] for c in SUBMISSION_COLUMNS),
+            draft.monthly_self_paid,
+            to_json(draft.answers.to_data()),
+            to_json(flags),
+            draft.event_code,
+            draft.consent_at,
+            draft.consent_version,
+            str(Status.SUBMITTED),
+            now,
+            now,
+            draft.branch,
+            draft.sponsor_id,
+        )
+        marks = ", ".join("?" for _ in values)
+        await self.tx.run(f"INSERT INTO submissions ({names}) VALUES ({marks})", *values)
+        return SubmitResult(reference)
+
+    async def lock_sponsor(self, sponsor_id: int) -> None:
+        """Hold the sponsor's quota until commit (SQLite's write lock already does)."""
+
+    async def next_reference(self, now: datetime) -> str:
+        """BPU-<WIB year>-<6 digits> from a counter per year (gaps allowed, duplicates never)."""
+        year = today_wib(now).year
+        row = await self.tx.one(
+            "INSERT INTO sequences (name, value) VALUES (?, 1) ON CONFLICT (name)"
+            " DO UPDATE SET value = sequences.value + 1 RETURNING value",
+            f"ref-{year}",
+        )
+        assert row is not None
+        return f"BPU-{year}-{int(row['value']):06d}"
+
+    async def _looks_duplicate(self, answers: Answers) -> bool:
+        """Same name and birth date, or same phone, on another NIK: an officer should compare."""
+        row = await self.tx.one(
+            "SELECT 1 AS hit FROM submissions WHERE nik != ? AND status != ? AND"
+            " ((name_search = ? AND birth_date = ?) OR phone = ?) LIMIT 1",
+            answers.nik or "",
+            str(Status.REJECTED),
+            (answers.name or "").casefold(),
+            answers.birth_date.isoformat() if answers.birth_date else "",
+            answers.phone or "",
+        )
+        return row is not None
+
+    async def _resubmit(self, draft: SubmissionDraft, now: datetime) -> SubmitResult:
+        holder = await self.nik_holder(draft.answers.nik or "")
+        if holder is not None and holder != draft.reference:
+            return SubmitResult(None, duplicate_nik=True)
+        columns = column_values(draft.answers)
+        sets = ", ".join(f"{c} = ?" for c in SUBMISSION_COLUMNS)
+        changed = await self.tx.run(
+            f"UPDATE submissions SET {sets}, monthly_self_paid = ?, answers = ?, flags = ?,"
+            " status = ?, fix_fields = ?, branch = ?, updated_at = ?"
+            " WHERE reference = ? AND channel = ? AND user_id = ? AND status = ?",
+            *(columns[c] for c in SUBMISSION_COLUMNS),
+            draft.monthly_self_paid,
+            to_json(draft.answers.to_data()),
+            to_json([str(f) for f in draft.flags]),
+            str(Status.SUBMITTED),
+            to_json([]),
+            draft.branch,
+            now,
+            draft.reference,
+            self.channel,
+            self.user_id,
+            str(Status.NEEDS_FIX),
+        )
+        if changed != 1:
+            # Already resubmitted (a repeated Kirim): the reference stands, nothing changes.
+            row = await self.tx.one(
+                "SELECT user_id FROM submissions WHERE reference = ?", draft.reference
+            )
+            ok = row is not None and row["user_id"] == self.user_id
+            return SubmitResult(draft.reference if ok else None)
+        await self.tx.run(
+            "INSERT INTO audit (at, actor, action, reference, detail) VALUES (?, ?, ?, ?, ?)",
+            now,
+            f"worker:{self.user_id}",
+            "diajukan_ulang",
+            draft.reference,
+            "",
+        )
+        return SubmitResult(draft.reference)
+
+    async def my_submissions(self) -> list[SubmissionView]:
+        await self.hold()
+        found = await self.tx.all(
+            "SELECT reference, status, note, kpj, fix_fields, submitted_at FROM submissions"
+            " WHERE channel = ? AND user_id = ? ORDER BY id DESC LIMIT 10",
+            self.channel,
+            self.user_id,
+        )
+        return [
+            SubmissionView(
+                reference=r["reference"],
+                status=Status(r["status"]),
+                note=r["note"],
+                kpj=r["kpj"],
+                fix_fields=tuple(as_json(r["fix_fields"])),
+                submitted_at=as_datetime(r["submitted_at"]),
+            )
+            for r in found
+        ]
+
+    async def fix_target(self, reference: str) -> FixTarget | None:
+        await self.hold()
+        row = await self.tx.one(
+            f"SELECT {rows.SUBMISSION} FROM submissions WHERE reference = ?", reference
+        )
+        found = rows.submission(row) if row else None
+        if (
+            found is None
+            or found.status is not Status.NEEDS_FIX
+            or (found.channel, found.user_id) != (self.channel, self.user_id)
+        ):
+            return None
+        return FixTarget(found.reference, found.answers.copy(), found.fix_fields, found.note or "")
+
+    async def event(self, code: str) -> EventInfo | None:
+        await self.hold()
+        return await outreach.event_info(self.tx, code)
+
+    async def count(self, event_code: str, kind: str, now: datetime) -> None:
+        await self.hold()
+        await outreach.count_event(self.tx, event_code, kind, now)
+
+    async def sponsor_for(
+        self, event_code: str | None, home_code: str, occupation: str, now: datetime
+    ) -> Sponsor | None:
+        await self.hold()
+        return await outreach.sponsor_for(
+            self.tx, event_code, home_code, occupation, today_wib(now)
+        )

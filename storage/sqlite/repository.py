@@ -1,0 +1,203 @@
+"""The SQLite implementation of bot.ports.Repository.
+
+In one process, an asyncio lock gives each unit of work the connection to itself; across
+processes, ``BEGIN IMMEDIATE`` takes SQLite's write lock up front and the busy timeout makes the
+others wait. A worker's state is saved compare-and-set on its revision, so most updates need no
+transaction (storage/sql/workers.py).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import multiprocessing
+from collections.abc import AsyncIterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import asynccontextmanager
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import aiosqlite
+
+from bot.domain import ExportFilter, Housekeeping, Officer, Role
+from bot.flow.events import Reply
+from bot.ports import InboxItem, OutboxItem
+from storage.export import export_submissions
+from storage.sql import inbox, outbox
+from storage.sql.officers import OfficerSession
+from storage.sql.workers import WorkerSession
+from storage.sqlite.connection import SqliteTx, configure, database_path, setup_lock
+
+INBOX_RETENTION = timedelta(days=2)
+
+
+class SqliteRepository:
+    """Storage on one SQLite file (the embedded default)."""
+
+    def __init__(self, db: aiosqlite.Connection, path: str = ":memory:") -> None:
+        self.db = db
+        self.path = path
+        self.url = f"sqlite:///{path}"
+        self._lock = asyncio.Lock()
+        self._tx = SqliteTx(db)
+        self._exporter: ProcessPoolExecutor | None = None
+
+    @classmethod
+    async def open(cls, url: str) -> SqliteRepository:
+        """Connect, configure (WAL, synchronous=NORMAL, busy timeout) and migrate."""
+        path = database_path(url)
+        if path == ":memory:":
+            return cls(await configure(path), path)
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        # Switching a new file to WAL and migrating it are not safe to race: two processes
+        # starting together can deadlock there ("database is locked"), so set-up takes turns.
+        async with setup_lock(Path(f"{path}.setup-lock")):
+            return cls(await configure(path), path)
+
+    @asynccontextmanager
+    async def _transaction(self) -> AsyncIterator[SqliteTx]:
+        async with self._lock:
+            await self.db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._tx
+            except BaseException:
+                await self.db.rollback()
+                raise
+            await self.db.commit()
+
+    @asynccontextmanager
+    async def _read(self) -> AsyncIterator[SqliteTx]:
+        """A read that needs no transaction (one statement sees one snapshot)."""
+        async with self._lock:
+            yield self._tx
+
+    @asynccontextmanager
+    async def worker(
+        self, channel: str, user_id: str, update_key: str | None = None
+    ) -> AsyncIterator[WorkerSession]:
+        """One worker update: a read and a compare-and-set save, or, once the flow needs more,
+        one transaction. Raises StaleConversation when another process saved this worker's
+        state in between: the caller runs the update again."""
+        async with self._lock:
+            try:
+                yield WorkerSession(self._tx, channel, user_id, update_key)
+            except BaseException:
+                if self.db.in_transaction:
+                    await self.db.rollback()
+                raise
+            if self.db.in_transaction:
+                await self.db.commit()
+
+    @asynccontextmanager
+    async def officer(self) -> AsyncIterator[OfficerSession]:
+        """One officer command as one transaction."""
+        async with self._transaction() as tx:
+            yield OfficerSession(tx)
+
+    # --- the inbox --------------------------------------------------------------------------
+
+    async def inbox_receive(self, items: Sequence[InboxItem], lease: timedelta) -> list[bool]:
+        if not items:
+            return []
+        until = max(i.received_at for i in items) + lease
+        async with self._transaction() as tx:
+            return await inbox.receive(tx, items, until)
+
+    async def inbox_claim(
+        self, channel: str, now: datetime, limit: int, lease: timedelta
+    ) -> list[InboxItem]:
+        claimable = (channel, now, inbox.MAX_ATTEMPTS)
+        async with self._read() as tx:  # the usual answer, nothing left behind, needs no lock
+            if not await tx.all(inbox.CLAIMABLE, *claimable, 1):
+                return []
+        async with self._transaction() as tx:
+            found = await tx.all(inbox.CLAIMABLE, *claimable, limit)
+            await inbox.extend(tx, found, now + lease)
+        return [inbox.item(r) for r in found]
+
+    async def inbox_applied(self, channel: str, update_key: str, now: datetime) -> None:
+        async with self._read() as tx:  # one self-committing statement
+            await inbox.mark_applied(tx, channel, update_key, now)
+
+    async def inbox_pending(self) -> int:
+        async with self._read() as tx:
+            return await inbox.pending(tx)
+
+    # --- the outbox -------------------------------------------------------------------------
+
+    async def due_notifications(
+        self, now: datetime, limit: int, lease: timedelta = timedelta(seconds=30)
+    ) -> list[OutboxItem]:
+        """Claim the due notifications: their next attempt moves a lease ahead, so another
+        process (or the next round here) does not send them too; a crash re-sends after it."""
+        async with self._read() as tx:  # the usual answer, nothing due, needs no write lock
+            if not await tx.all(outbox.DUE, now, 1):
+                return []
+        async with self._transaction() as tx:
+            found = await tx.all(outbox.DUE, now, limit)
+            await outbox.lease(tx, found, now + lease)
+        return [outbox.item(r) for r in found]
+
+    async def mark_sent(self, item_id: int, now: datetime) -> None:
+        async with self._read() as tx:
+            await outbox.mark_sent(tx, item_id, now)
+
+    async def mark_failed(
+        self, item_id: int, error: str, retry_at: datetime | None, now: datetime
+    ) -> None:
+        async with self._read() as tx:
+            await outbox.mark_failed(tx, item_id, error, retry_at, now)
+
+    async def outbox_backlog(self) -> int:
+        async with self._read() as tx:
+            return await outbox.backlog(tx)
+
+    async def housekeeping(
+        self, now: datetime, policy: Housekeeping, reminder: Reply
+    ) -> tuple[int, int]:
+        """Reminders to stalled drafts, purge of abandoned ones and of old inbox rows."""
+        async with self._transaction() as tx:
+            done = await outbox.housekeeping(tx, now, policy, reminder)
+            await inbox.purge(tx, now - INBOX_RETENTION)
+        return done
+
+    # --- officers ---------------------------------------------------------------------------
+
+    async def bootstrap_admins(self, user_ids: tuple[int, ...], now: datetime) -> None:
+        """OFFICER_IDS are admins of every branch, whatever the table says."""
+        async with self.officer() as session:
+            session.restrict(None)
+            for user_id in user_ids:
+                await session.save_officer(Officer(str(user_id), Role.ADMIN), "OFFICER_IDS", now)
+
+    async def officer_ids(self) -> frozenset[str]:
+        """Every officer's user id (a cheap read, no transaction)."""
+        async with self._read() as tx:
+            found = await tx.all("SELECT user_id FROM officers")
+        return frozenset(str(r["user_id"]) for r in found)
+
+    async def has_dialog(self, user_id: str) -> bool:
+        """Whether an officer is in the middle of a dialog (a cheap read, no transaction)."""
+        async with self._read() as tx:
+            return (
+                await tx.one("SELECT 1 AS hit FROM officer_dialogs WHERE user_id = ?", user_id)
+                is not None
+            )
+
+    async def export(
+        self, branches: tuple[str, ...] | None, chosen: ExportFilter, fmt: str, out: Path
+    ) -> int:
+        """Write an export in a worker process (see storage.export); returns the row count."""
+        if self._exporter is None:
+            # Spawned, not forked: the child must not inherit the event loop or the connection.
+            context = multiprocessing.get_context("spawn")
+            self._exporter = ProcessPoolExecutor(max_workers=1, mp_context=context)
+        loop = asyncio.get_running_loop()
+        scope = list(branches) if branches is not None else None
+        return await loop.run_in_executor(
+            self._exporter, export_submissions, self.path, scope, chosen, fmt, str(out)
+        )
+
+    async def close(self) -> None:
+        if self._exporter is not None:
+            self._exporter.shutdown(wait=True)
+        await self.db.close()
