@@ -10,9 +10,9 @@ from datetime import date, datetime
 from pathlib import Path
 
 import openpyxl
-from openpyxl.utils import get_column_letter  # type: ignore[import-untyped,unused-ignore]
 import pytest
 import xlsxwriter  # type: ignore[import-untyped,unused-ignore]
+from openpyxl.utils import get_column_letter  # type: ignore[import-untyped,unused-ignore]
 
 from bot.domain import Sex, Status
 from bot.fields import BY_NAME, REGISTRATION

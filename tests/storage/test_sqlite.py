@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 
 from bot.domain import StaleConversation, SubmissionDraft
+from bot.fields import Answers
 from bot.flow.events import Command
 from bot.flow.state import Conversation, Step
 from bot.render import render_text
-from bot.fields import Answers
 from bot.service import handle_worker
 from bot.settings import Settings
 from storage.sqlite import SqliteRepository, database_path, migrations
