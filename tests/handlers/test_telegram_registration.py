@@ -230,12 +230,17 @@ async def test_stickers_and_edited_messages_get_a_clear_reply(telegram: Telegram
     assert "Ketik NIK Anda" in telegram.request.last_text(WORKER)
 
 
-async def test_someone_elses_contact_is_checked_like_typed_text(telegram: Telegram) -> None:
+async def test_someone_elses_contact_is_refused_and_the_question_asked_again(
+    telegram: Telegram, settings: Settings
+) -> None:
     await to_phone(telegram, WORKER, name="Sri")
-    answer = await telegram.contact(WORKER, "+60 12-345 6789", owner=WORKER + 99)
-    assert "luar negeri" in answer
-    answer = await telegram.contact(WORKER, "021-555-1234", owner=WORKER + 99)
-    assert "rumah/kantor" in answer
+    answer = await telegram.contact(WORKER, "081234567890", owner=WORKER + 99)
+    assert "Bagikan nomor HP Anda sendiri, atau ketik nomor Anda" in answer
+    assert "Bagikan nomor HP" in answer and "Langkah 5 dari 11" in answer
+    state = json.loads(query(settings, "SELECT state FROM conversations")[0][0])
+    assert "phone" not in state["answers"]
+    # The worker's own contact is taken.
+    assert "Langkah 6 dari 11" in await telegram.contact(WORKER, "6281234567890")
 
 
 async def test_a_changed_birth_date_is_kept_and_flagged(

@@ -1,0 +1,207 @@
+"""Commands and buttons that work at any step (/status, /batal, /bahasa, /hapusdata...)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from bot.domain import OFFICER_COMMANDS
+from bot.flow.context import Context, Outcome
+from bot.flow.events import (
+    Block,
+    Button,
+    Command,
+    Msg,
+    Part,
+    Reply,
+)
+from bot.flow.moves import ask_cancel, begin, goto, say, welcome_back
+from bot.flow.needs import (
+    Erase,
+    FixTargetOf,
+    MySubmissions,
+)
+from bot.flow.questions import FIELD_STEP
+from bot.flow.state import IN_PROGRESS, Conversation, Step
+from bot.flow.status import status_reply
+from bot.i18n import LANGUAGES, N_
+
+# Telegram deep-link payloads: at most 64 characters of A-Za-z0-9_-.
+EVENT_CODE = re.compile(r"[A-Za-z0-9_-]{1,64}")
+
+
+def on_language(conv: Conversation, value: str, ctx: Context) -> Outcome:
+    """Switch the worker's language, then re-ask."""
+    if value not in LANGUAGES:
+        return say(conv, ctx)
+    conv.lang = value
+    outcome = say(conv, ctx, Msg(N_("Bahasa: Bahasa Indonesia.")))
+    outcome.ack = Msg(N_("English") if value == "en" else N_("Bahasa Indonesia"))
+    return outcome
+
+
+def on_restart(conv: Conversation, value: str, ctx: Context) -> Outcome:
+    """'Mulai dari awal' from the welcome-back message: confirm, then start over."""
+    if conv.step not in IN_PROGRESS:
+        return say(conv, ctx)
+    return ask_cancel(conv, ctx)
+
+
+def on_start_new(conv: Conversation, value: str, ctx: Context) -> Outcome:
+    """'Daftar lagi' after a cancellation."""
+    if conv.step in IN_PROGRESS:
+        return say(conv, ctx)
+    return begin(conv, None, ctx)
+
+
+def on_fix(conv: Conversation, reference: str, ctx: Context) -> Outcome:
+    """Start correcting a submission an officer sent back: ask only the named fields."""
+    target = ctx.fact(FixTargetOf(reference))
+    if target is None:
+        return say(conv, ctx, Msg(N_("Pendaftaran itu tidak sedang menunggu perbaikan.")))
+    fields = [field for field in target.fields if field in FIELD_STEP] or ["name"]
+    fixing = Conversation(
+        step=Step.SUMMARY,
+        answers=target.answers.copy(),
+        lang=conv.lang,
+        fix_reference=target.reference,
+        fix_fields=fields,
+    )
+    first = FIELD_STEP[fixing.fix_fields.pop(0)]
+    note = Msg(
+        N_("Perbaikan untuk {reference}. Catatan petugas: {note}"),
+        {"reference": target.reference, "note": target.note},
+    )
+    return goto(fixing, first, ctx, note)
+
+
+def ask_erase(conv: Conversation, ctx: Context) -> Outcome:
+    """/hapusdata: ask first; the "Ya" button is bound to this very request (and draft)."""
+    conv.erase_token = f"{int(ctx.now.timestamp() * 1000):x}"
+    confirm = Reply(
+        parts=(
+            Msg(
+                N_(
+                    "Hapus data Anda? Jawaban yang belum dikirim langsung dihapus. Untuk "
+                    "pendaftaran yang sudah dikirim, permintaan Anda dicatat untuk petugas."
+                )
+            ),
+        ),
+        buttons=(
+            (
+                Button(Msg(N_("Ya, hapus data saya")), f"erase:yes:{conv.erase_token}"),
+                Button(Msg(N_("Tidak")), "erase:no"),
+            ),
+        ),
+    )
+    return Outcome(conv, [confirm])
+
+
+def on_erase(conv: Conversation, value: str, ctx: Context) -> Outcome:
+    """/hapusdata confirmed: the draft goes at once; submissions as far as BPJS may let them.
+
+    A "Ya" from an older request (the draft may have changed since) asks again.
+    """
+    answer, _, token = value.partition(":")
+    if answer != "yes":
+        conv.erase_token = None
+        return say(conv, ctx, Msg(N_("Baik, data Anda tidak dihapus.")))
+    if conv.erase_token is None or token != conv.erase_token:
+        return ask_erase(conv, ctx)
+    erasure = ctx.fact(Erase())
+    notices: list[Part] = [Msg(N_("Jawaban yang belum dikirim sudah kami hapus."))]
+    if erasure.anonymised:
+        notices.append(
+            Msg(
+                N_("Data pendaftaran yang ditolak ({references}) sudah dihapus."),
+                {"references": ", ".join(erasure.anonymised)},
+            )
+        )
+    if erasure.recorded:
+        notices.append(
+            Msg(
+                N_(
+                    "Permintaan hapus data untuk {references} kami catat dan diteruskan ke petugas. "
+                    "Data kepesertaan yang wajib disimpan BPJS Ketenagakerjaan tetap disimpan "
+                    "sesuai aturan."
+                ),
+                {"references": ", ".join(erasure.recorded)},
+            )
+        )
+    outcome = say(Conversation(lang=conv.lang), ctx, *notices)
+    outcome.ack = Msg(N_("Ya, hapus data saya"))
+    return outcome
+
+
+GLOBAL_PRESSES: dict[str, Callable[[Conversation, str, Context], Outcome]] = {
+    "erase": on_erase,
+    "lang": on_language,
+    "restart": on_restart,
+    "start": on_start_new,
+    "fix": on_fix,
+}
+
+
+# --- commands ------------------------------------------------------------------------------------
+
+
+def on_command(conv: Conversation, command: Command, ctx: Context) -> Outcome:
+    """Commands answer, then the pending question is asked again."""
+    name = command.name.lower()
+    if name == "start":
+        code = command.args.strip()
+        if conv.step in IN_PROGRESS or conv.step is Step.CONFIRM_CANCEL:
+            return welcome_back(conv, ctx)
+        return begin(conv, code if EVENT_CODE.fullmatch(code) else None, ctx)
+    if name == "status":
+        views = ctx.fact(MySubmissions())
+        listing = status_reply(views)
+        outcome = say(conv, ctx) if conv.step in IN_PROGRESS else None
+        return Outcome(conv, [listing, *(outcome.replies if outcome else [])])
+    if name == "bantuan":
+        return say(conv, ctx, *help_text())
+    if name == "batal":
+        if conv.step in IN_PROGRESS:
+            return ask_cancel(conv, ctx)
+        return say(conv, ctx, Msg(N_("Tidak ada pendaftaran yang sedang berjalan.")))
+    if name == "bahasa":
+        choose = Reply(
+            parts=(Msg(N_("Pilih bahasa / Choose a language:")),),
+            buttons=(
+                (
+                    Button(Msg(N_("Bahasa Indonesia")), "lang:id"),
+                    Button(Msg(N_("English")), "lang:en"),
+                ),
+            ),
+        )
+        return Outcome(conv, [choose])
+    if name == "hapusdata":
+        return ask_erase(conv, ctx)
+    if name in OFFICER_COMMANDS:
+        return say(
+            conv, ctx, Msg(N_("Maaf, perintah ini hanya untuk petugas BPJS Ketenagakerjaan."))
+        )
+    return say(conv, ctx, Msg(N_("Perintah itu tidak dikenal.")), *help_text())
+
+
+def help_text() -> tuple[Part, ...]:
+    """What the worker can type at any time."""
+    return (
+        Block(
+            (
+                Msg(N_("<b>Bantuan</b>")),
+                Msg(N_("/start: mulai atau lanjutkan pendaftaran")),
+                Msg(N_("/status: lihat status pendaftaran Anda")),
+                Msg(N_("/batal: batalkan pendaftaran yang sedang diisi")),
+                Msg(N_("/bahasa: ganti bahasa (Indonesia/English)")),
+                Msg(N_("/hapusdata: hapus data Anda")),
+                Msg(N_("/bantuan: pesan ini")),
+            )
+        ),
+        Msg(
+            N_(
+                "Jawab satu pertanyaan setiap kali. Anda boleh berhenti dan melanjutkan nanti; "
+                "jawaban Anda tersimpan."
+            )
+        ),
+    )

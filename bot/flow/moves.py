@@ -1,0 +1,170 @@
+"""Moving between steps: ask the next question, re-ask after a wrong answer, resume, begin."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import datetime, timedelta
+
+from bot.fields import SponsorChoice
+from bot.flow.context import Context, Outcome
+from bot.flow.events import (
+    Button,
+    Msg,
+    Part,
+)
+from bot.flow.needs import (
+    EventOf,
+    SponsorFor,
+)
+from bot.flow.questions import FIELD_STEP, question
+from bot.flow.state import IN_PROGRESS, Conversation, Step
+from bot.i18n import N_
+from bot.regions import suggest_home_from_nik
+from bot.validation import Invalid
+
+# A worker back after this long is greeted and shown the pending question before answering it.
+RESUME_AFTER = timedelta(hours=1)
+HELP_AFTER_TRIES = 3
+
+# --- moving between steps ----------------------------------------------------------------------
+
+
+def goto(conv: Conversation, step: Step, ctx: Context, *notices: Part) -> Outcome:
+    """Move to ``step`` and ask its question, after any notices."""
+    conv.step = step
+    conv.tries = 0
+    if step is Step.SUMMARY:
+        conv.return_to_summary = False
+    return say(conv, ctx, *notices)
+
+
+def say(conv: Conversation, ctx: Context, *notices: Part) -> Outcome:
+    """Notices followed by the pending question, as one message (a command or an aside answered,
+    then the same question again)."""
+    asked = question(conv, ctx)
+    return Outcome(conv, [replace(asked, parts=(*notices, *asked.parts))])
+
+
+def retry(conv: Conversation, ctx: Context, invalid: Invalid) -> Outcome:
+    """A wrong answer: what was wrong, help after repeated tries, and the same question."""
+    conv.tries += 1
+    notices: list[Part] = [Msg(invalid.msgid, dict(invalid.params))]
+    if conv.tries >= HELP_AFTER_TRIES:
+        notices.append(
+            Msg(N_("Kesulitan? Ketik /bantuan, atau minta bantuan petugas BPJS Ketenagakerjaan."))
+        )
+    return say(conv, ctx, *notices)
+
+
+def finish(conv: Conversation, ctx: Context, *notices: Part) -> Outcome:
+    """The current field is answered: go to the next field, the next correction, or the summary."""
+    sponsor_sees(conv, ctx)
+    if conv.fix_fields:
+        return goto(conv, FIELD_STEP[conv.fix_fields.pop(0)], ctx, *notices)
+    if conv.fix_reference or conv.return_to_summary:
+        return goto(conv, Step.SUMMARY, ctx, *notices)
+    return goto(conv, NEXT[conv.step](conv), ctx, *notices)
+
+
+def sponsor_sees(conv: Conversation, ctx: Context) -> None:
+    """Once home and occupation are known (or change), find who pays JKK + JKM, if anyone."""
+    answers = conv.answers
+    if answers.home_code is None or answers.occupation is None:
+        return
+    sponsor = ctx.fact(SponsorFor(conv.event_code, answers.home_code, answers.occupation))
+    answers.sponsor = None
+    answers.sponsor_full = None
+    if sponsor is None:
+        return
+    if sponsor.remaining > 0:
+        answers.sponsor = SponsorChoice(sponsor.id, sponsor.name, sponsor.payer)
+    else:
+        answers.sponsor_full = sponsor.name
+
+
+def after_phone(conv: Conversation) -> Step:
+    """Suggest the NIK's kabupaten as home when it can be trusted; otherwise ask."""
+    if suggest_home_from_nik((conv.answers.nik or "")[:4]) is not None:
+        return Step.HOME_CONFIRM
+    return Step.HOME
+
+
+def fixed(step: Step) -> Callable[[Conversation], Step]:
+    """The next step does not depend on the answers."""
+    return lambda conv: step
+
+
+NEXT: dict[Step, Callable[[Conversation], Step]] = {
+    Step.NIK_CONFIRM: fixed(Step.NAME),
+    Step.BIRTH_DATE: fixed(Step.SEX),
+    Step.SEX: fixed(Step.NAME),
+    Step.NAME: fixed(Step.BIRTH_PLACE),
+    Step.BIRTH_PLACE: fixed(Step.PHONE),
+    Step.PHONE: after_phone,
+    Step.HOME_CONFIRM: fixed(Step.ADDRESS),
+    Step.HOME: fixed(Step.ADDRESS),
+    Step.ADDRESS: fixed(Step.OCCUPATION),
+    Step.OCCUPATION: fixed(Step.INCOME),
+    Step.OCCUPATION_OTHER: fixed(Step.INCOME),
+    Step.INCOME: fixed(Step.JHT),
+    Step.JHT: fixed(Step.SUMMARY),
+}
+
+
+def paused(conv: Conversation, now: datetime) -> bool:
+    """The worker left a registration half-way and comes back much later."""
+    if conv.step not in IN_PROGRESS or conv.updated_at is None:
+        return False
+    return now - datetime.fromisoformat(conv.updated_at) >= RESUME_AFTER
+
+
+def recent(conv: Conversation, now: datetime) -> bool:
+    """The last update was a moment ago: the worker's latest message is right in front of them."""
+    return conv.updated_at is not None and now - datetime.fromisoformat(conv.updated_at) < (
+        RESUME_AFTER
+    )
+
+
+def stale_tap(conv: Conversation) -> Outcome:
+    """A tap on a button already answered (a double tap, a slow phone tapping twice) or on an
+    old question: a short notice on the button, no second message (the question is the last
+    message in the chat)."""
+    return Outcome(conv, [], toast=Msg(N_("Sudah dijawab. Lihat pertanyaan terakhir di bawah.")))
+
+
+def welcome_back(conv: Conversation, ctx: Context) -> Outcome:
+    """Offer to continue where the worker stopped, or to start over."""
+    outcome = say(conv, ctx, Msg(N_("Selamat datang kembali! Lanjutkan pendaftaran Anda:")))
+    restart = (Button(Msg(N_("Mulai dari awal")), "restart:yes"),)
+    outcome.replies[0] = replace(
+        outcome.replies[0], buttons=(*outcome.replies[0].buttons, restart)
+    )
+    return outcome
+
+
+def begin(conv: Conversation, event_code: str | None, ctx: Context) -> Outcome:
+    """A fresh registration: only the step, the event code and the time are kept until consent."""
+    notices: list[Part] = []
+    event = ctx.fact(EventOf(event_code)) if event_code else None
+    if event_code and (event is None or not event.open):
+        notices.append(
+            Msg(
+                N_(
+                    "Tautan acara itu tidak dikenal atau acaranya sudah ditutup. Anda tetap bisa "
+                    "mendaftar di sini."
+                )
+            )
+        )
+        event_code = None
+    fresh = Conversation(step=Step.CONSENT, event_code=event_code, lang=conv.lang)
+    outcome = goto(fresh, Step.CONSENT, ctx, *notices)
+    if event_code:
+        outcome.counters.append((event_code, "opened"))
+    return outcome
+
+
+def ask_cancel(conv: Conversation, ctx: Context) -> Outcome:
+    """Ask before throwing a draft away."""
+    conv.resume_step = conv.step
+    return goto(conv, Step.CONFIRM_CANCEL, ctx)
