@@ -42,7 +42,7 @@ class RecordingRequest(OfflineBotApi):
     def answer(self, url: str, name: str, request_data: RequestData | None) -> tuple[int, bytes]:
         if "/file/bot" in url:  # a download of a file the user sent
             return 200, self.files[name]
-        params = dict(request_data.parameters) if request_data else {}
+        params: dict[str, Any] = dict(request_data.parameters) if request_data else {}
         if request_data is not None and request_data.contains_files:
             # Uploaded files (photos, documents): keep their bytes under the parameter's name.
             for key, value in (request_data.multipart_data or {}).items():

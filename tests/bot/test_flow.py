@@ -69,7 +69,7 @@ def walk(events: list[Incoming]) -> Conversation:
     return conv
 
 
-HAPPY = [
+HAPPY: list[Incoming] = [
     Command("start"),
     Press("consent:yes"),
     Text(NIK),

@@ -87,7 +87,7 @@ def test_export_columns_are_the_bpjs_entry_order() -> None:
 
 def column(key: str) -> str:
     """The spreadsheet letter of an export column."""
-    return get_column_letter([k for _, k in EXPORT_COLUMNS].index(key) + 1)
+    return str(get_column_letter([k for _, k in EXPORT_COLUMNS].index(key) + 1))
 
 
 def test_xlsx_read_back(tmp_path: Path) -> None:

@@ -12,6 +12,7 @@ import pytest
 from bot.settings import Settings
 from handlers.housekeeping import housekeep
 from handlers.logs import setup_logging
+from storage.sqlite import SqliteRepository
 from tests.conftest import NIK, OFFICER, WORKER, Telegram, query, register
 
 
@@ -95,7 +96,9 @@ async def test_hapusdata_records_submitted_and_anonymises_rejected(
     assert "meminta datanya dihapus" in card
 
 
-async def test_one_reminder_then_purge(repo, telegram: Telegram, settings: Settings) -> None:
+async def test_one_reminder_then_purge(
+    repo: SqliteRepository, telegram: Telegram, settings: Settings
+) -> None:
     await start_to_name(telegram)
     now = datetime.now(UTC)
     assert await housekeep(repo, settings, now) == (0, 0)  # too early
@@ -147,7 +150,7 @@ async def test_a_bug_is_answered_with_an_apology_not_a_trace(
     def broken(*args: object, **kwargs: object) -> object:
         raise RuntimeError("a bug in the storage layer")
 
-    telegram.repo.worker = broken  # type: ignore[method-assign]
+    telegram.repo.worker = broken  # type: ignore[method-assign,assignment]
     answer = await telegram.text(WORKER, "/status")
     assert "ada gangguan" in answer and "Traceback" not in answer
     assert any(r.levelname == "ERROR" for r in caplog.records)

@@ -22,7 +22,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl
 
-from tests.fakes import BOT_USER
+from handlers.telegram.offline import BOT_USER
 
 HOST = "127.0.0.1"
 LONG_POLL_SECONDS = 1.0  # at most; PTB asks for 10 s, a test does not need to wait that long
