@@ -48,8 +48,7 @@ class Dispatched:
     replies: list[Reply] = field(default_factory=list)
     lang: str = "id"
     toast: Msg | None = None  # a short notice on the tapped button (not a message)
-    duplicate: bool = False  # applied before (a redelivery): send nothing
-    marked: bool = False  # a unit of work marked the update applied
+    repeated: bool = False  # applied before, its replies lost: the pending question again
 
 
 def echo_choice(replies: list[Reply], choice: Msg | None) -> list[Reply]:
@@ -98,8 +97,7 @@ class Dispatcher:
             replies=echo_choice(outcome.replies, outcome.ack),
             lang=handled.lang,
             toast=outcome.toast,
-            duplicate=handled.duplicate,
-            marked=inbound.update_key is not None,
+            repeated=handled.repeated,
         )
 
     async def _officer(
@@ -131,4 +129,4 @@ class Dispatcher:
                 )
         if replies is None:
             return None
-        return Dispatched(replies=replies, lang=lang, marked=inbound.update_key is not None)
+        return Dispatched(replies=replies, lang=lang)

@@ -46,7 +46,7 @@ class InboxItem:
     channel: str
     update_key: str  # unique per channel: Telegram's update_id, WhatsApp's message id
     chat: str  # whose update (the sender): one chat's updates are applied in order
-    payload: str  # the update as the channel sent it (JSON); emptied once applied
+    payload: str  # the update as the channel sent it (JSON); emptied once answered
     received_at: datetime
     attempts: int = 0
 
@@ -198,12 +198,14 @@ class Repository(Protocol):
     async def inbox_claim(
         self, channel: str, now: datetime, limit: int, lease: timedelta
     ) -> list[InboxItem]:
-        """A channel's updates left unapplied past their lease (their process died), oldest
+        """A channel's updates left unanswered past their lease (their process died), oldest
         first, now leased to this process."""
         ...
 
-    async def inbox_applied(self, channel: str, update_key: str, now: datetime) -> None:
-        """Mark an update applied that no unit of work marked (nothing to do for it)."""
+    async def inbox_answered(
+        self, channel: str, update_keys: Sequence[str], now: datetime
+    ) -> None:
+        """These updates' replies went out: nothing is left to do for them."""
         ...
 
     async def inbox_pending(self) -> int: ...

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from bot.domain import StaleConversation
 from bot.flow.context import Context, FlowConfig, Outcome
 from bot.flow.engine import step
-from bot.flow.events import Incoming
+from bot.flow.events import Incoming, Repeat
 from bot.flow.needs import (
     Erase,
     EventOf,
@@ -44,7 +44,7 @@ class Handled:
 
     outcome: Outcome
     lang: str
-    duplicate: bool = False  # the update was applied before: nothing to send
+    repeated: bool = False  # applied before (its replies were lost): the pending question again
 
 
 async def answer_need(session: WorkerSession, need: Need[Any], now: datetime) -> Any:
@@ -114,9 +114,9 @@ async def _handle_once(
 ) -> Handled:
     async with repo.worker(channel, user_id, update_key) as session:
         conv = await session.load() or Conversation()
-        if session.already_applied:
-            lang = conv.lang or language_from_code(language_code)
-            return Handled(Outcome(conv, []), lang, duplicate=True)
+        repeated = session.already_applied
+        if repeated:  # applied before a crash lost its replies: answer, change nothing
+            event = Repeat()
         facts: dict[Hashable, Any] = {}
         for _ in range(MAX_NEEDS):
             ctx = Context(now=now, facts=facts, config=config)
@@ -126,6 +126,8 @@ async def _handle_once(
             facts[result.key] = await answer_need(session, result, now)
         else:
             raise RuntimeError(f"flow kept asking at step {conv.step}")
+        if repeated:
+            return Handled(result, result.conv.lang or language_from_code(language_code), True)
         # Counts first: they begin the transaction the save then joins (one commit for both).
         for event_code, kind in result.counters:
             await session.count(event_code, kind, now)

@@ -1,18 +1,19 @@
-"""From a channel's updates to applied ones, losing none: store first, then apply, in order per chat.
+"""From a channel's updates to answered ones, losing none: store, apply, answer, in order per chat.
 
 ``receive`` stores updates in the inbox (leased to this process) and only then returns, so the
 channel is told an update arrived (the webhook's 200, the next getUpdates offset) after it is
-safe in the database. Each stored update is then applied in a task of its own: one chat's
-updates one at a time and in order, different chats' in parallel. Applying marks the inbox row in
-the same transaction as the update's effects; an update that leads to no unit of work (nothing
-to do) is marked afterwards. Updates a dead process left unapplied are claimed when their lease
-runs out (``recover``, at start-up and every few seconds) and applied here.
+safe in the database. Each stored update is then handled in a task of its own: one chat's
+updates one at a time and in order, different chats' in parallel. Applying marks the inbox row
+in the same transaction as the update's effects; once the replies are sent the row is marked
+answered (in batches: one statement for many updates). Updates a dead process left unanswered
+are claimed when their lease runs out (``recover``, at start-up and every few seconds) and
+handled here: applied if they were not, or, if only their replies were lost, answered again
+with the question now pending (the flow recognises an update it already applied).
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextvars
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
@@ -27,34 +28,18 @@ log = logging.getLogger(__name__)
 
 RECOVER_EVERY_SECONDS = 5.0
 CLAIM_BATCH = 100
-# Updates applied at once by one process; the rest wait their turn (memory and connections).
+# Updates handled at once by one process; the rest wait their turn (memory and connections).
 MAX_IN_FLIGHT = 256
+# Answered updates are marked so together, this long after the first of them.
+FLUSH_SECONDS = 0.2
 
 
 @dataclass
 class Delivery:
-    """One update being applied: the adapter sets ``marked`` once a unit of work marked it."""
+    """One update to handle."""
 
     item: InboxItem
     parsed: Any = None  # the channel's own object for it (a telegram.Update), when at hand
-    marked: bool = False
-
-
-_current: contextvars.ContextVar[Delivery | None] = contextvars.ContextVar(
-    "inbox_delivery", default=None
-)
-
-
-def current_delivery() -> Delivery | None:
-    """The update the running task applies (None outside the pump: tests, the terminal)."""
-    return _current.get()
-
-
-def marked_applied() -> None:
-    """Tell the pump the running update was marked applied with its effects."""
-    delivery = _current.get()
-    if delivery is not None:
-        delivery.marked = True
 
 
 Apply = Callable[[Delivery], Awaitable[None]]
@@ -62,7 +47,7 @@ Apply = Callable[[Delivery], Awaitable[None]]
 
 @dataclass
 class Pump:
-    """Stores and applies one channel's updates (see the module's docstring)."""
+    """Stores and handles one channel's updates (see the module's docstring)."""
 
     repo: Repository
     channel: str
@@ -74,13 +59,15 @@ class Pump:
     _in_flight: set[str] = field(default_factory=set)
     _slots: asyncio.Semaphore = field(default_factory=lambda: asyncio.Semaphore(MAX_IN_FLIGHT))
     _recovering: asyncio.Task[None] | None = None
+    _answered: list[str] = field(default_factory=list)  # waiting for the next flush
+    _flushing: asyncio.Task[None] | None = None
 
     async def receive(
         self, items: Sequence[InboxItem], parsed: Sequence[Any] = ()
     ) -> list[asyncio.Task[None]]:
-        """Store ``items`` durably, then start applying the new ones (their tasks returned).
+        """Store ``items`` durably, then start handling the new ones (their tasks returned).
 
-        A redelivered update (already stored) is not applied again. Raises when the database
+        A redelivered update (already stored) is not handled again. Raises when the database
         does not take them: the channel must then not be told they arrived.
         """
         fresh = await self.repo.inbox_receive(items, self.lease)
@@ -106,32 +93,44 @@ class Pump:
         try:
             # The chat's lock is taken in arrival order, so its updates apply in that order.
             async with self.locks.hold(f"{self.channel}:{item.chat}"), self._slots:
-                token = _current.set(delivery)
-                try:
-                    await self.apply(delivery)
-                finally:
-                    _current.reset(token)
-                if not delivery.marked:
-                    await self.repo.inbox_applied(self.channel, item.update_key, self.clock())
+                await self.apply(delivery)
+            self._answered.append(item.update_key)
+            if self._flushing is None or self._flushing.done():
+                self._flushing = asyncio.create_task(self._flush_soon())
         except Exception:
-            # Left unapplied: retried after its lease (a few times, then left for a look).
-            log.exception("update %s:%s could not be applied", self.channel, item.update_key)
+            # Left unanswered: retried after its lease (a few times, then left for a look).
+            log.exception("update %s:%s could not be handled", self.channel, item.update_key)
         finally:
             self._in_flight.discard(item.update_key)
 
+    async def _flush_soon(self) -> None:
+        await asyncio.sleep(FLUSH_SECONDS)
+        await self.flush()
+
+    async def flush(self) -> None:
+        """Mark the updates answered so far; a crash before this re-sends their questions once."""
+        keys, self._answered = self._answered, []
+        if not keys:
+            return
+        try:
+            await self.repo.inbox_answered(self.channel, keys, self.clock())
+        except Exception:
+            log.warning("could not mark %d update(s) answered", len(keys), exc_info=True)
+
     async def recover(self) -> int:
-        """Claim and apply updates left behind by a process that died; returns how many."""
+        """Claim and handle updates left behind by a process that died; returns how many."""
         found = await self.repo.inbox_claim(self.channel, self.clock(), CLAIM_BATCH, self.lease)
         for item in found:
             self._start(Delivery(item))
         if found:
-            log.info("recovering %d unapplied %s update(s)", len(found), self.channel)
+            log.info("recovering %d unanswered %s update(s)", len(found), self.channel)
         return len(found)
 
     async def settle(self) -> None:
-        """Wait until every update started so far is applied (or failed)."""
+        """Wait until every update started so far is handled (or failed) and marked."""
         while self._tasks:
             await asyncio.gather(*list(self._tasks), return_exceptions=True)
+        await self.flush()
 
     def start_recovering(self, every: float = RECOVER_EVERY_SECONDS) -> None:
         """Look for abandoned updates now and every ``every`` seconds until ``stop``."""
@@ -141,7 +140,7 @@ class Pump:
                 try:
                     await self.recover()
                 except Exception:
-                    log.warning("could not look for unapplied updates", exc_info=True)
+                    log.warning("could not look for unanswered updates", exc_info=True)
                 await asyncio.sleep(every)
 
         self._recovering = asyncio.create_task(loop(), name=f"inbox-recovery:{self.channel}")
@@ -156,3 +155,7 @@ class Pump:
             await asyncio.wait_for(self.settle(), grace)
         except TimeoutError:
             log.warning("stopping with %d update(s) still in flight", len(self._tasks))
+        if self._flushing is not None:
+            self._flushing.cancel()
+            await asyncio.gather(self._flushing, return_exceptions=True)
+        await self.flush()

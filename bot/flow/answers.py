@@ -153,7 +153,9 @@ def on_phone(conv: Conversation, event: Answer, ctx: Context) -> Outcome:
     """The contact button (the sender's own number) or a typed Indonesian mobile number."""
     if isinstance(event, SharedContact) and not event.own:
         # Someone else's contact card: their number must not become this worker's.
-        return retry(conv, ctx, Invalid(N_("Bagikan nomor HP Anda sendiri, atau ketik nomor Anda.")))
+        return retry(
+            conv, ctx, Invalid(N_("Bagikan nomor HP Anda sendiri, atau ketik nomor Anda."))
+        )
     if isinstance(event, SharedContact):
         phone = contact_phone_to_e164(event.phone)
     elif isinstance(event, Text):

@@ -17,6 +17,7 @@ from bot.flow.events import (
     Incoming,
     Msg,
     Press,
+    Repeat,
     Text,
     Unsupported,
 )
@@ -39,6 +40,8 @@ def step(conv: Conversation, event: Incoming, ctx: Context) -> Outcome | Need[ob
 
 
 def _step(conv: Conversation, event: Incoming, ctx: Context) -> Outcome:
+    if isinstance(event, Repeat):
+        return say(conv, ctx)
     if isinstance(event, Command):
         return on_command(conv, event, ctx)
     if isinstance(event, Unsupported) and event.kind == "edited":

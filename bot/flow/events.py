@@ -51,13 +51,19 @@ class Document:
 
 
 @dataclass(frozen=True)
+class Repeat:
+    """Not from the person: their last update was applied but its replies were lost (a crash);
+    answer again with the question now pending."""
+
+
+@dataclass(frozen=True)
 class Unsupported:
     """Anything the flow cannot read: a sticker, a photo, a voice note, an edited message."""
 
     kind: str
 
 
-Incoming = Union[Text, Press, SharedContact, Command, Document, Unsupported]  # noqa: UP007 - a runtime alias
+Incoming = Union[Text, Press, SharedContact, Command, Document, Repeat, Unsupported]  # noqa: UP007 - a runtime alias
 
 # --- outgoing -------------------------------------------------------------------------------
 

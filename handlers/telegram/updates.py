@@ -17,7 +17,6 @@ from telegram.ext import ContextTypes
 from bot.dispatch import Dispatched
 from bot.flow.events import Reply
 from bot.render import render_msg, split_text
-from handlers.inbox import marked_applied
 from handlers.telegram.bot import BpuBot, bot_of
 from handlers.telegram.parse import inbound
 from handlers.telegram.render import html, markup
@@ -37,8 +36,6 @@ async def on_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if services.desk.bot_username != bot.username and bot.username:
         services.desk.bot_username = bot.username  # from getMe: deep links name the real bot
     result = await services.dispatcher.dispatch(parsed, utcnow(), fetch=fetcher(bot))
-    if result.marked:
-        marked_applied()
     await acknowledge(bot, update, result)
     if update.effective_chat is not None:
         await send_all(bot, update.effective_chat.id, result.replies, result.lang)

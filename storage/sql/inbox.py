@@ -1,10 +1,12 @@
 """The durable inbox: every incoming update is stored before the channel is told it arrived.
 
 A row is written when an update is received (before the webhook's 200, before the next
-getUpdates offset) and marked applied in the same transaction as the update's effects (the
-worker's state save marks it through a trigger; an officer command in its transaction). A process
-that receives an update leases it while it applies it; a row whose lease ran out unapplied (its
-process died) is claimed by whichever process looks next, oldest first.
+getUpdates offset), marked applied in the same transaction as the update's effects (the worker's
+state save marks it through a trigger; an officer command in its transaction), and marked
+answered once its replies went out (then its payload is dropped). A process that receives an
+update leases it while it handles it; a row whose lease ran out unanswered (its process died) is
+claimed by whichever process looks next, oldest first: applied again if it was not, answered
+again (the pending question re-sent) if only its replies were lost.
 """
 
 from __future__ import annotations
@@ -51,7 +53,7 @@ async def receive(tx: Tx, items: Sequence[InboxItem], lease_until: datetime) -> 
 
 CLAIMABLE = (
     "SELECT channel, update_key, chat, payload, received_at, attempts FROM inbox"
-    " WHERE applied_at IS NULL AND channel = ? AND lease_until <= ? AND attempts < ?"
+    " WHERE answered_at IS NULL AND channel = ? AND lease_until <= ? AND attempts < ?"
     " ORDER BY id LIMIT ?"
 )
 
@@ -65,25 +67,27 @@ async def extend(tx: Tx, found: Sequence[Row], until: datetime) -> None:
     )
 
 
-async def mark_applied(tx: Tx, channel: str, update_key: str, now: datetime) -> None:
-    """Applied without a state save or an officer transaction (nothing to do for it)."""
+async def mark_answered(tx: Tx, channel: str, update_keys: Sequence[str], now: datetime) -> None:
+    """Replies sent: nothing left to do for these updates (their payload is dropped)."""
+    marks = ", ".join("?" for _ in update_keys)
     await tx.run(
-        "UPDATE inbox SET applied_at = ?, payload = NULL"
-        " WHERE channel = ? AND update_key = ? AND applied_at IS NULL",
+        "UPDATE inbox SET answered_at = ?, applied_at = coalesce(applied_at, ?), payload = NULL"
+        f" WHERE channel = ? AND update_key IN ({marks})",
+        now,
         now,
         channel,
-        update_key,
+        *update_keys,
     )
 
 
 async def purge(tx: Tx, before: datetime) -> int:
-    """Forget applied updates received before ``before`` (kept a while to recognise replays)."""
+    """Forget answered updates received before ``before`` (kept a while to recognise replays)."""
     return await tx.run(
-        "DELETE FROM inbox WHERE applied_at IS NOT NULL AND received_at < ?", before
+        "DELETE FROM inbox WHERE answered_at IS NOT NULL AND received_at < ?", before
     )
 
 
 async def pending(tx: Tx) -> int:
-    """Updates received and not applied yet (for /healthz)."""
-    row = await tx.one("SELECT count(*) AS n FROM inbox WHERE applied_at IS NULL")
+    """Updates received and not answered yet (for /healthz)."""
+    row = await tx.one("SELECT count(*) AS n FROM inbox WHERE answered_at IS NULL")
     return int(row["n"]) if row else 0

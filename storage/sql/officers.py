@@ -27,7 +27,7 @@ class OfficerSession(Reports, Outreach, Staff):
         """Mark the update applied, in this transaction with its effects."""
         if update_key is not None:
             await self.tx.run(
-                "UPDATE inbox SET applied_at = ?, payload = NULL"
+                "UPDATE inbox SET applied_at = ?"
                 " WHERE channel = ? AND update_key = ? AND applied_at IS NULL",
                 now,
                 channel,

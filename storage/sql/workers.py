@@ -150,7 +150,7 @@ class WorkerSession:
         """Mark this update's inbox row applied (when no save will: the state was deleted)."""
         if self.update_key is not None:
             await self.tx.run(
-                "UPDATE inbox SET applied_at = ?, payload = NULL"
+                "UPDATE inbox SET applied_at = ?"
                 " WHERE channel = ? AND update_key = ? AND applied_at IS NULL",
                 now,
                 self.channel,

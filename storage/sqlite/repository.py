@@ -114,9 +114,12 @@ class SqliteRepository:
             await inbox.extend(tx, found, now + lease)
         return [inbox.item(r) for r in found]
 
-    async def inbox_applied(self, channel: str, update_key: str, now: datetime) -> None:
-        async with self._read() as tx:  # one self-committing statement
-            await inbox.mark_applied(tx, channel, update_key, now)
+    async def inbox_answered(
+        self, channel: str, update_keys: Sequence[str], now: datetime
+    ) -> None:
+        if update_keys:
+            async with self._read() as tx:  # one self-committing statement
+                await inbox.mark_answered(tx, channel, update_keys, now)
 
     async def inbox_pending(self) -> int:
         async with self._read() as tx:

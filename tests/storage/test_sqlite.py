@@ -266,7 +266,7 @@ async def test_an_update_racing_another_process_runs_again_on_its_state(
         now,
     )
     assert racing.loads == 2  # stale once, then run again on the state the other one saved
-    assert not handled.duplicate
+    assert not handled.repeated
     # Neither update lost: theirs began the registration, ours asked its question again.
     assert _state(settings, "1").step is Step.CONSENT
     assert query(settings, "SELECT rev FROM conversations") == [(1,)]  # two saves

@@ -70,6 +70,7 @@ class FakeTelegram:
     _confirmed: int = 0  # update ids below this were confirmed by a getUpdates offset
     _lock: threading.Condition = field(default_factory=threading.Condition)
     _hold: _Hold | None = None
+    _hold_all: bool = False  # every sendMessage is received and never answered
     _slow: tuple[float, int | None] | None = None  # (seconds, chat) of a slow sendMessage
     _held: threading.Event = field(default_factory=threading.Event)
     _release: threading.Event = field(default_factory=threading.Event)
@@ -131,6 +132,15 @@ class FakeTelegram:
             self._hold = _Hold(nth, chat_id)
             self._held.clear()
 
+    def hold_all_sends(self) -> None:
+        """Arm: from now on every sendMessage is received but never answered (until disarmed)."""
+        with self._lock:
+            self._hold_all = True
+
+    def held(self) -> list[Call]:
+        """The sendMessage requests received and left unanswered."""
+        return [c for c in self.snapshot() if c.method == "sendMessage" and c.held]
+
     def wait_held(self, timeout: float) -> bool:
         """Whether the held sendMessage arrived within ``timeout`` seconds."""
         return self._held.wait(timeout)
@@ -144,6 +154,7 @@ class FakeTelegram:
         """No further request is held or slowed (one already held stays so until ``stop``)."""
         with self._lock:
             self._hold = None
+            self._hold_all = False
             self._slow = None
 
     def snapshot(self) -> list[Call]:
@@ -182,7 +193,9 @@ class FakeTelegram:
             return True, self._get_updates(params)
         hold = False
         with self._lock:
-            if method == "sendMessage" and self._hold is not None:
+            if method == "sendMessage" and self._hold_all:
+                hold = True
+            elif method == "sendMessage" and self._hold is not None:
                 wanted = self._hold.chat_id
                 if wanted is None or wanted == _int(params.get("chat_id")):
                     self._hold.seen += 1
