@@ -15,9 +15,10 @@ from bot.flow.events import (
     Part,
     Reply,
 )
-from bot.flow.moves import ask_cancel, begin, goto, say, welcome_back
+from bot.flow.moves import ask_cancel, begin, goto, say, sponsor_sees, welcome_back
 from bot.flow.needs import (
     Erase,
+    EventOf,
     FixTargetOf,
     MySubmissions,
 )
@@ -35,7 +36,8 @@ def on_language(conv: Conversation, value: str, ctx: Context) -> Outcome:
     if value not in LANGUAGES:
         return say(conv, ctx)
     conv.lang = value
-    outcome = say(conv, ctx, Msg(N_("Bahasa: Bahasa Indonesia.")))
+    # In full: the worker may not have been able to read it in the other language.
+    outcome = goto(conv, conv.step, ctx, Msg(N_("Bahasa: Bahasa Indonesia.")))
     outcome.ack = Msg(N_("English") if value == "en" else N_("Bahasa Indonesia"))
     return outcome
 
@@ -150,9 +152,12 @@ def on_command(conv: Conversation, command: Command, ctx: Context) -> Outcome:
     name = command.name.lower()
     if name == "start":
         code = command.args.strip()
+        code_or_none = code if EVENT_CODE.fullmatch(code) else None
         if conv.step in IN_PROGRESS or conv.step is Step.CONFIRM_CANCEL:
+            if code_or_none is not None and code_or_none != conv.event_code:
+                return join_event(conv, code_or_none, ctx)
             return welcome_back(conv, ctx)
-        return begin(conv, code if EVENT_CODE.fullmatch(code) else None, ctx)
+        return begin(conv, code_or_none, ctx)
     if name == "status":
         views = ctx.fact(MySubmissions())
         listing = status_reply(views)
@@ -182,6 +187,31 @@ def on_command(conv: Conversation, command: Command, ctx: Context) -> Outcome:
             conv, ctx, Msg(N_("Maaf, perintah ini hanya untuk petugas BPJS Ketenagakerjaan."))
         )
     return say(conv, ctx, Msg(N_("Perintah itu tidak dikenal.")), *help_text())
+
+
+def join_event(conv: Conversation, code: str, ctx: Context) -> Outcome:
+    """An event's link opened during a draft: the draft joins the event (and its sponsor), the
+    link's opening (and the consent already given) counts for it, and the question is asked
+    again."""
+    event = ctx.fact(EventOf(code))
+    if event is None or not event.open:
+        unknown = Msg(
+            N_(
+                "Tautan acara itu tidak dikenal atau acaranya sudah ditutup. Pendaftaran Anda "
+                "tetap berjalan:"
+            )
+        )
+        return say(conv, ctx, unknown)
+    conv.event_code = event.code
+    sponsor_sees(conv, ctx)  # a sponsor that pays only through its events may apply now
+    joined = Msg(
+        N_("Pendaftaran Anda kini tercatat di acara <b>{event}</b>."), {"event": event.name}
+    )
+    outcome = say(conv, ctx, joined)
+    outcome.counters.append((event.code, "opened"))
+    if conv.consent_at is not None:
+        outcome.counters.append((event.code, "consented"))
+    return outcome
 
 
 def help_text() -> tuple[Part, ...]:

@@ -36,13 +36,18 @@ def goto(conv: Conversation, step: Step, ctx: Context, *notices: Part) -> Outcom
     conv.tries = 0
     if step is Step.SUMMARY:
         conv.return_to_summary = False
-    return say(conv, ctx, *notices)
+    return ask(conv, ctx, notices, short=False)
 
 
 def say(conv: Conversation, ctx: Context, *notices: Part) -> Outcome:
     """Notices followed by the pending question, as one message (a command or an aside answered,
-    then the same question again)."""
-    asked = question(conv, ctx)
+    then the same question again, in its short form)."""
+    return ask(conv, ctx, notices, short=True)
+
+
+def ask(conv: Conversation, ctx: Context, notices: tuple[Part, ...], *, short: bool) -> Outcome:
+    """Notices, then the pending question (in its short form when asked again)."""
+    asked = question(conv, ctx, short=short)
     return Outcome(conv, [replace(asked, parts=(*notices, *asked.parts))])
 
 

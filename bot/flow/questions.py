@@ -58,9 +58,14 @@ def progress(conv: Conversation) -> Msg | None:
     )
 
 
-def question(conv: Conversation, ctx: Context) -> Reply:
-    """The pending question of ``conv``, with its progress line and buttons."""
-    built = ASK[conv.step](conv, ctx)
+def question(conv: Conversation, ctx: Context, *, short: bool = False) -> Reply:
+    """The pending question of ``conv``, with its progress line and buttons.
+
+    ``short``: asked again (after a wrong answer, a command, a pause): the long welcome is not
+    repeated, only its question (CONVERSATION.md, principle 5).
+    """
+    ask = SHORT.get(conv.step, ASK[conv.step]) if short else ASK[conv.step]
+    built = ask(conv, ctx)
     head = progress(conv)
     if head is None:
         return built
@@ -99,10 +104,18 @@ def ask_consent(conv: Conversation, ctx: Context) -> Reply:
                     "UU No. 27 Tahun 2022 tentang Pelindungan Data Pribadi."
                 )
             ),
-            Msg(N_("Anda setuju data Anda dipakai untuk pendaftaran ini?")),
+            CONSENT_QUESTION,
         ),
         buttons=yes_no("consent", N_("Setuju"), N_("Tidak")),
     )
+
+
+CONSENT_QUESTION = Msg(N_("Anda setuju data Anda dipakai untuk pendaftaran ini?"))
+
+
+def ask_consent_again(conv: Conversation, ctx: Context) -> Reply:
+    """The consent question alone: the welcome was read already."""
+    return Reply(parts=(CONSENT_QUESTION,), buttons=yes_no("consent", N_("Setuju"), N_("Tidak")))
 
 
 def ask_nik(conv: Conversation, ctx: Context) -> Reply:
@@ -368,6 +381,10 @@ ASK: dict[Step, Callable[[Conversation, Context], Reply]] = {
     Step.CONFIRM_CANCEL: ask_confirm_cancel,
     Step.DONE: ask_done,
 }
+
+
+# Questions with a shorter form for asking again.
+SHORT: dict[Step, Callable[[Conversation, Context], Reply]] = {Step.CONSENT: ask_consent_again}
 
 
 def reminder() -> Reply:

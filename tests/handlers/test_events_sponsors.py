@@ -184,3 +184,62 @@ async def test_qr_and_poster_are_valid_pngs(telegram: Telegram) -> None:
         )
     )
     assert poster.size == (1240, 1754)
+
+
+async def test_an_event_link_opened_mid_draft_joins_the_draft_and_its_sponsor(
+    telegram: Telegram, settings: Settings
+) -> None:
+    # The sponsor pays only through its events: without the event the worker pays.
+    sponsor = await create_sponsor(telegram, quota=5, whole_region=False)
+    code = await create_event(telegram, OFFICER, "Sosialisasi Pasar Wates", sponsor=sponsor)
+    await telegram.text(WORKER, "/start")
+    await telegram.press(WORKER, "consent:yes")
+    await telegram.text(WORKER, NIK)
+    # The worker scans the poster now, half-way through.
+    answer = await telegram.text(WORKER, f"/start {code}")
+    assert "tercatat di acara <b>Sosialisasi Pasar Wates</b>" in answer
+    assert "Dari NIK" in answer  # the pending question, asked again
+    await telegram.press(WORKER, "nikok:yes")
+    await telegram.text(WORKER, "Sri Wahyuni")
+    await telegram.text(WORKER, "Kulon Progo")
+    await telegram.text(WORKER, "0813 2222 0001")
+    await telegram.text(WORKER, "ya")
+    await telegram.text(WORKER, "Dusun Krebet RT 02")
+    await telegram.press(WORKER, "occ:nelayan")
+    await telegram.press(WORKER, "inc:1000000")
+    summary = await telegram.press(WORKER, "jht:no")
+    assert "dibayar oleh Pemkab Kulon Progo 2026" in summary
+    await telegram.press(WORKER, "sum:send")
+    assert query(settings, "SELECT event_code, sponsor_id FROM submissions") == [
+        (code, int(sponsor))
+    ]
+    counts = dict(query(settings, "SELECT kind, sum(count) FROM event_counts GROUP BY kind"))
+    assert counts == {"opened": 1, "consented": 1}
+    listing = await telegram.text(OFFICER, "/acara")
+    assert "dibuka 1" in listing and "terkirim 1" in listing
+
+
+async def test_an_event_link_opened_at_the_consent_step_is_kept(
+    telegram: Telegram, settings: Settings
+) -> None:
+    code = await create_event(telegram, OFFICER, "Sosialisasi Pasar Wates")
+    await telegram.text(WORKER, "/start")  # the welcome, without the event
+    answer = await telegram.text(WORKER, f"/start {code}")
+    assert "Sosialisasi Pasar Wates" in answer and "Anda setuju" in answer
+    await reach_summary(telegram, WORKER, NIK, start="/start")
+    await telegram.press(WORKER, "sum:send")
+    assert query(settings, "SELECT event_code FROM submissions") == [(code,)]
+    counts = dict(query(settings, "SELECT kind, sum(count) FROM event_counts GROUP BY kind"))
+    assert counts == {"opened": 1, "consented": 1}
+
+
+async def test_an_event_link_opened_after_submitting_counts_as_an_open(
+    telegram: Telegram, settings: Settings
+) -> None:
+    code = await create_event(telegram, OFFICER, "Sosialisasi Pasar Wates")
+    await reach_summary(telegram, WORKER, NIK)
+    await telegram.press(WORKER, "sum:send")
+    await telegram.text(WORKER, f"/start {code}")
+    assert query(settings, "SELECT event_code FROM submissions") == [(None,)]
+    counts = dict(query(settings, "SELECT kind, sum(count) FROM event_counts GROUP BY kind"))
+    assert counts == {"opened": 1}

@@ -305,3 +305,17 @@ async def test_a_double_tap_is_answered_once_and_without_an_apology(
     answered = [c.params["callback_query_id"] for c in calls]
     assert answered == [tap["callback_query"]["id"], again["callback_query"]["id"]]
     assert "text" not in calls[0].params and "Sudah dijawab" in calls[1].params["text"]
+
+
+async def test_the_welcome_is_sent_once_and_repeats_are_short(telegram: Telegram) -> None:
+    welcome = await telegram.text(WORKER, "/start")
+    assert "Untuk pekerja mandiri" in welcome  # the long welcome, once
+    wrong = await telegram.text(WORKER, "hmm")
+    assert "Untuk pekerja mandiri" not in wrong
+    assert "Pilih salah satu tombol" in wrong and "Anda setuju" in wrong
+    assert set(telegram.request.last_buttons(WORKER)) == {"consent:yes", "consent:no"}
+    assert len(wrong) < len(welcome) / 3
+    helped = await telegram.text(WORKER, "/bantuan")
+    assert "Bantuan" in helped and "Untuk pekerja mandiri" not in helped
+    status = await telegram.text(WORKER, "/status")
+    assert "Untuk pekerja mandiri" not in status
