@@ -33,6 +33,7 @@ from handlers.outbox import deliver_due
 from handlers.telegram.bot import BpuBot, bot_of, make_bot
 from handlers.telegram.delivery import telegram_sender
 from handlers.telegram.errors import on_error
+from handlers.telegram.menus import Menus
 from handlers.telegram.parse import CHANNEL
 from handlers.telegram.ratelimit import PerChatRateLimiter
 from handlers.telegram.receive import poll
@@ -41,6 +42,7 @@ from handlers.telegram.updates import on_update
 
 OUTBOX_INTERVAL_SECONDS = 2.0
 HOUSEKEEPING_INTERVAL_SECONDS = 600.0
+MENUS_INTERVAL_SECONDS = 60.0
 
 PTBApplication: TypeAlias = "Application[Any, Any, Any, Any, Any, Any]"
 
@@ -88,6 +90,7 @@ def build_application(
         desk=desk,
         dispatcher=Dispatcher(repo, config, desk),
         pump=pump,
+        menus=Menus(),
     )
     # Every message (typed, a contact, a document, an edit) and every tap goes to the one
     # dispatch in the core, which decides officer command / officer dialog / worker flow.
@@ -104,6 +107,9 @@ def build_application(
         )
         application.job_queue.run_repeating(
             housekeeping, interval=HOUSEKEEPING_INTERVAL_SECONDS, first=30.0, name="housekeeping"
+        )
+        application.job_queue.run_repeating(
+            refresh_menus, interval=MENUS_INTERVAL_SECONDS, first=MENUS_INTERVAL_SECONDS
         )
     return application
 
@@ -122,6 +128,12 @@ async def deliver_outbox(context: ContextTypes.DEFAULT_TYPE) -> None:
     await deliver_due(services.repo, telegram_sender(bot_of(context)), utcnow(), lease)
 
 
+async def refresh_menus(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Officers added or removed since the last look get (or lose) their command menu."""
+    services = Services.of(context)
+    await services.menus.refresh(bot_of(context), services.repo)
+
+
 async def housekeeping(context: ContextTypes.DEFAULT_TYPE) -> None:
     """Reminders to stalled workers and purge of abandoned drafts."""
     services = Services.of(context)
@@ -134,6 +146,9 @@ async def running(application: PTBApplication) -> AsyncIterator[Services]:
     what a previous process left unapplied; on exit, what is in flight is finished first."""
     services = services_of(application)
     async with application:  # initialize() ... shutdown()
+        bot = bot_of_application(application)
+        await services.menus.set_default(bot)
+        await services.menus.refresh(bot, services.repo)
         await application.start()
         services.pump.start_recovering()
         try:

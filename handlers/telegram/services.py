@@ -13,6 +13,7 @@ from bot.officers.desk import OfficerDesk
 from bot.ports import Repository
 from bot.settings import Settings
 from handlers.inbox import Pump
+from handlers.telegram.menus import Menus
 
 KEY = "services"
 
@@ -27,6 +28,7 @@ class Services:
     desk: OfficerDesk
     dispatcher: Dispatcher
     pump: Pump
+    menus: Menus
 
     @staticmethod
     def of(context: ContextTypes.DEFAULT_TYPE) -> Services:

@@ -35,6 +35,8 @@ async def on_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     bot = bot_of(context)
     if services.desk.bot_username != bot.username and bot.username:
         services.desk.bot_username = bot.username  # from getMe: deep links name the real bot
+    if services.menus.failed:
+        await services.menus.retry_for(bot, parsed.user_id)
     result = await services.dispatcher.dispatch(parsed, utcnow(), fetch=fetcher(bot))
     await acknowledge(bot, update, result)
     if update.effective_chat is not None:

@@ -159,9 +159,7 @@ async def test_updates_in_flight_at_a_kill_are_applied_once_and_answered(
 
     def everyone_answered() -> bool:
         assert second.process.alive(), second.process.output()
-        approvals = all(
-            any(APPROVED in c.text for c in fake.sent(user)) for user in APPLICANTS
-        )
+        approvals = all(any(APPROVED in c.text for c in fake.sent(user)) for user in APPLICANTS)
         return approvals and all("Dari NIK" in fake.sent(user)[-1].text for user in TYPISTS)
 
     fake.wait_for(everyone_answered, 30.0, f"answers after the restart\n{second.process.output()}")
@@ -182,8 +180,7 @@ async def test_updates_in_flight_at_a_kill_are_applied_once_and_answered(
         assert len([c for c in fake.sent(user) if APPROVED in c.text]) == 1
     # Nothing is left unanswered in the inbox.
     fake.wait_for(
-        lambda: query(database, "SELECT count(*) FROM inbox WHERE answered_at IS NULL")
-        == [(0,)],
+        lambda: query(database, "SELECT count(*) FROM inbox WHERE answered_at IS NULL") == [(0,)],
         10.0,
         "the inbox to be answered",
     )
