@@ -8,7 +8,6 @@ from datetime import UTC, datetime
 import pytest
 
 from bot.domain import Officer, Role
-
 from handlers.telegram.app import running, services_of
 from tests.conftest import OFFICER, WORKER, Telegram
 from tests.fakes import Call
