@@ -20,6 +20,7 @@ from bot.fields import (
     Kind,
     column_values,
 )
+from bot.flow.events import Msg
 from bot.flow.questions import ASK, FIELD_STEP
 from bot.flow.summary import answer_lines
 from bot.spreadsheets import EXPORT_COLUMNS
@@ -51,8 +52,8 @@ def test_every_field_is_an_answer_and_can_be_named_by_officers() -> None:
 
 
 def test_the_summary_and_the_card_list_every_field_in_order() -> None:
-    lines = answer_lines(FULL)
-    assert [line.params["label"].msgid for line in lines] == [f.label for f in REGISTRATION]
+    labels = [line.params["label"] for line in answer_lines(FULL)]
+    assert labels == [Msg(f.label) for f in REGISTRATION]
 
 
 def test_the_export_has_a_column_for_every_field_in_order() -> None:

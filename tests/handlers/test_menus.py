@@ -50,7 +50,7 @@ async def test_a_refused_officer_scope_is_logged_and_tried_again_at_their_messag
 
     telegram.request.fail = chat_not_found
     menus = services_of(telegram.app).menus
-    await menus.refresh(telegram.app.bot, telegram.repo)  # type: ignore[arg-type]
+    await menus.refresh(telegram.app.bot, telegram.repo)
     assert menus.failed == {str(OFFICER)}
     assert any("command menu not set yet" in r.message for r in caplog.records)
     refuse["on"] = False
@@ -64,13 +64,13 @@ async def test_a_refused_officer_scope_is_logged_and_tried_again_at_their_messag
 
 async def test_a_removed_officer_loses_the_menu(telegram: Telegram) -> None:
     menus = services_of(telegram.app).menus
-    await menus.refresh(telegram.app.bot, telegram.repo)  # type: ignore[arg-type]
+    await menus.refresh(telegram.app.bot, telegram.repo)
     async with telegram.repo.officer() as session:
         session.restrict(None)
         await session.save_officer(
             Officer("777", Role.PETUGAS, ("Yogyakarta",)), "t", datetime.now(UTC)
         )
-    await menus.refresh(telegram.app.bot, telegram.repo)  # type: ignore[arg-type]
+    await menus.refresh(telegram.app.bot, telegram.repo)
     assert any(
         c.method == "setMyCommands" and scope(c).get("chat_id") == 777
         for c in telegram.request.calls
@@ -78,7 +78,7 @@ async def test_a_removed_officer_loses_the_menu(telegram: Telegram) -> None:
     async with telegram.repo.officer() as session:
         session.restrict(None)
         await session.remove_officer("777")
-    await menus.refresh(telegram.app.bot, telegram.repo)  # type: ignore[arg-type]
+    await menus.refresh(telegram.app.bot, telegram.repo)
     assert any(
         c.method == "deleteMyCommands" and scope(c).get("chat_id") == 777
         for c in telegram.request.calls
