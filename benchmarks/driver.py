@@ -36,6 +36,31 @@ async def drive(
     return sum(len(stream) for stream in streams)
 
 
+async def drive_inbox(
+    app: Application,
+    streams: Sequence[Stream],
+    latencies: list[float] | None = None,
+) -> int:
+    """Like :func:`drive`, but the way the running bot receives updates: each is stored in the
+    inbox first (the webhook's or the poller's step), then handled by the inbox pump, and the
+    answered ones are marked so in batches."""
+    from handlers.telegram.app import services_of
+    from handlers.telegram.receive import store
+
+    pump = services_of(app).pump
+
+    async def one_chat(stream: Stream) -> None:
+        for data in stream:
+            start = time.perf_counter()
+            await asyncio.gather(*await store(pump, app.bot, [data]))
+            if latencies is not None:
+                latencies.append(time.perf_counter() - start)
+
+    await asyncio.gather(*(one_chat(stream) for stream in streams))
+    await pump.settle()
+    return sum(len(stream) for stream in streams)
+
+
 class QueueDriver:
     """Puts updates on ``app.update_queue`` (as the poller or webhook does) and waits for each.
 

@@ -1,10 +1,14 @@
 """(c) BPU Bot's full registration: ``build_application`` on a fresh SQLite file, N workers at once.
 
-Three ways of feeding the same updates:
+Four ways of feeding the same updates:
 
-- ``direct``: ``process_update`` awaited per update, every worker a task of one asyncio.gather.
+- ``inbox``: as the running bot receives them (polling or webhook): each update is stored in the
+  durable inbox first, then handled by the inbox pump (one chat's updates in order), and marked
+  answered in batches. These are the headline numbers: what an update really costs.
+- ``direct``: ``process_update`` awaited per update, every worker a task of one asyncio.gather
+  (no inbox: the flow's own cost).
   PTB applies ``concurrent_updates`` only in the updater's fetch loop, so the setting plays no
-  part here; the concurrency is the gather's. These are the headline numbers.
+  part here; the concurrency is the gather's.
 - ``updater, concurrent_updates=True``: updates go through ``app.update_queue`` with the fetch
   loop running, as with polling or a webhook; up to 256 are handled at once (the app's setting).
 - ``updater, concurrent_updates=False``: the same, one update at a time (PTB's default).
@@ -24,7 +28,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from driver import QueueDriver, Stream, drive, set_concurrent_updates
+from driver import QueueDriver, Stream, drive, drive_inbox, set_concurrent_updates
 from measure import Timed, timed
 from offline import TOKEN, CountingBotApi, UpdateJson
 from telegram.ext import Application, SimpleUpdateProcessor
@@ -34,7 +38,12 @@ from bot.settings import Settings
 from handlers.telegram.app import build_application
 from storage.sqlite import SqliteRepository
 
-MODES = ("direct", "updater, concurrent_updates=True", "updater, concurrent_updates=False")
+MODES = (
+    "inbox",
+    "direct",
+    "updater, concurrent_updates=True",
+    "updater, concurrent_updates=False",
+)
 
 
 @dataclass(frozen=True)
@@ -133,6 +142,8 @@ async def feed(
     """Time the update loop of one mode."""
     if mode == "direct":
         return await timed(lambda: drive(app, streams, latencies))
+    if mode == "inbox":
+        return await timed(lambda: drive_inbox(app, streams, latencies))
     driver = QueueDriver(app)
     await app.start()
     try:
@@ -154,7 +165,7 @@ async def warm_up() -> None:
     """Load regions, catalogs and Babel data once, so the first measured worker pays nothing extra."""
     workers = make_workers(3, seed=1, first_user_id=900_000)
     build = UpdateJson()
-    await run_flow("direct", [w.updates(build) for w in workers], {w.nik for w in workers})
+    await run_flow("inbox", [w.updates(build) for w in workers], {w.nik for w in workers})
 
 
 def spread(values: Sequence[int]) -> str:

@@ -18,7 +18,7 @@ from handlers.telegram.app import build_application, services_of
 from handlers.telegram.delivery import telegram_sender
 from handlers.telegram.receive import store
 from storage.sqlite import SqliteRepository, database_path
-from tests.fakes import RecordingRequest, Updates, to_update
+from tests.fakes import RecordingRequest, Updates
 
 OFFICER = 9001
 WORKER = 5001
@@ -68,7 +68,7 @@ class Telegram:
 
     async def feed(self, data: dict[str, Any]) -> None:
         """Receive one update as if Telegram had sent it (stored in the inbox, then applied)."""
-        applying = await store(services_of(self.app).pump, [to_update(data, self.app.bot)])
+        applying = await store(services_of(self.app).pump, self.app.bot, [data])
         await asyncio.gather(*applying)
 
     async def text(self, user: int, text: str, **kwargs: Any) -> str:

@@ -24,6 +24,17 @@ class BpuBot(ExtBot[None]):
         """Call ``method`` (``sendMessage``...) with ``params``; None values are left out."""
         await self._post(method, params)
 
+    async def fetch_updates(
+        self, offset: int | None, wait: int, allowed: list[str]
+    ) -> list[dict[str, Any]]:
+        """getUpdates as Telegram's JSON: the inbox stores it as sent, and each update is parsed
+        into an Update once, afterwards (``get_updates`` parses, and storing would serialise
+        again). The read timeout allows for the long poll, as ``get_updates`` does."""
+        read_timeout = (self._request[0].read_timeout or 0) + wait
+        params = {"offset": offset, "timeout": wait, "allowed_updates": allowed}
+        result = await self._post("getUpdates", params, read_timeout=read_timeout)
+        return list(result) if isinstance(result, list) else []
+
 
 def make_bot(
     token: str,

@@ -9,10 +9,12 @@ the batch again, and the inbox ignores what it already has.
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 from collections.abc import Sequence
+from typing import Any
 
-from telegram import Update
+from telegram import Bot, Update
 from telegram.error import NetworkError, RetryAfter, TelegramError
 
 from bot.ports import InboxItem
@@ -29,7 +31,7 @@ POLL_TIMEOUT_SECONDS = 10
 STORE_RETRY_SECONDS = 1.0
 
 
-def inbox_items(updates: Sequence[Update]) -> list[InboxItem]:
+def inbox_items(raw: Sequence[dict[str, Any]], updates: Sequence[Update]) -> list[InboxItem]:
     """Updates as inbox rows: keyed by update_id, stored as the JSON Telegram sent."""
     now = utcnow()
     return [
@@ -37,17 +39,18 @@ def inbox_items(updates: Sequence[Update]) -> list[InboxItem]:
             channel=CHANNEL,
             update_key=str(update.update_id),
             chat=chat_key(update),
-            payload=update.to_json(),
+            payload=json.dumps(data, ensure_ascii=False, separators=(",", ":")),
             received_at=now,
         )
-        for update in updates
+        for data, update in zip(raw, updates, strict=True)
     ]
 
 
-async def store(pump: Pump, updates: Sequence[Update]) -> list[asyncio.Task[None]]:
-    """Store ``updates`` in the inbox and start applying them (raises if the database fails);
-    returns the tasks applying the new ones."""
-    return await pump.receive(inbox_items(updates), updates)
+async def store(pump: Pump, bot: Bot, raw: Sequence[dict[str, Any]]) -> list[asyncio.Task[None]]:
+    """Store updates (Telegram's JSON) in the inbox and start applying them (raises if the
+    database fails); returns the tasks applying the new ones."""
+    updates = [Update.de_json(data, bot) for data in raw]
+    return await pump.receive(inbox_items(raw, updates), updates)
 
 
 async def poll(bot: BpuBot, pump: Pump, stop: asyncio.Event) -> None:
@@ -56,9 +59,7 @@ async def poll(bot: BpuBot, pump: Pump, stop: asyncio.Event) -> None:
     offset: int | None = None
     while not stop.is_set():
         try:
-            updates = await bot.get_updates(
-                offset=offset, timeout=POLL_TIMEOUT_SECONDS, allowed_updates=ALLOWED_UPDATES
-            )
+            updates = await bot.fetch_updates(offset, POLL_TIMEOUT_SECONDS, ALLOWED_UPDATES)
         except RetryAfter as error:
             await _pause(stop, retry_after(error).total_seconds())
             continue
@@ -70,7 +71,7 @@ async def poll(bot: BpuBot, pump: Pump, stop: asyncio.Event) -> None:
             continue
         while not stop.is_set():
             try:
-                await store(pump, updates)
+                await store(pump, bot, updates)
                 break
             except Exception:
                 # Not stored, so not confirmed: keep the offset and try again.
@@ -78,12 +79,12 @@ async def poll(bot: BpuBot, pump: Pump, stop: asyncio.Event) -> None:
                 await _pause(stop, STORE_RETRY_SECONDS)
         else:
             return  # stopping: the batch was not stored, and Telegram will send it again
-        offset = updates[-1].update_id + 1
+        offset = int(updates[-1]["update_id"]) + 1
     # Confirm the last stored batch, so a restart does not receive it again (harmless if it
     # did: the inbox ignores updates it has).
     if offset is not None:
         try:
-            await bot.get_updates(offset=offset, timeout=0, allowed_updates=ALLOWED_UPDATES)
+            await bot.fetch_updates(offset, 0, ALLOWED_UPDATES)
         except TelegramError:
             pass
 

@@ -18,6 +18,7 @@ import re
 import signal
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import uvicorn
@@ -91,11 +92,11 @@ def webhook_app(application: PTBApplication, settings: Settings) -> Starlette:
         body = await read_limited(request, MAX_BODY_BYTES)
         if body is None:
             return Response(status_code=413)
-        update = parse_update(body, application)
-        if update is None:
+        raw = parse_update(body)
+        if raw is None:
             return Response(status_code=400)
         try:
-            await store(services.pump, [update])
+            await store(services.pump, application.bot, [raw])
         except Exception:  # not stored: Telegram must try again, so it must not hear 200
             log.exception("could not store an update")
             return Response(status_code=503)
@@ -134,16 +135,18 @@ async def read_limited(request: Request, limit: int) -> bytes | None:
     return body
 
 
-def parse_update(body: bytes, application: PTBApplication) -> Update | None:
-    """The Update in a webhook body; None for anything that is not one (never an exception)."""
+def parse_update(body: bytes) -> dict[str, Any] | None:
+    """The update in a webhook body, checked to parse as an Update; None for anything else
+    (never an exception)."""
     try:
         data = json.loads(body)
         if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):
             return None
-        return Update.de_json(data, application.bot)
+        Update.de_json(data, None)
     except (ValueError, TypeError, KeyError, AttributeError, RecursionError):
         # RecursionError: deeply nested JSON, which json.loads refuses that way.
         return None
+    return data
 
 
 class _Server(uvicorn.Server):
