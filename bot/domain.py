@@ -45,6 +45,7 @@ class Flag(StrEnum):
     HOME_DIFFERS_FROM_NIK = "domisili_beda"
     NIK_REGION_UNKNOWN = "wilayah_nik_tidak_dikenal"
     POSSIBLE_DUPLICATE = "kemungkinan_ganda"
+    AGE_65_OR_OLDER = "usia_65_lebih"  # accepted; an upper age limit is reported, not confirmed
 
 
 # Answer keys an officer may ask to correct, in the order the flow asks them.
