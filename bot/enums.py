@@ -42,6 +42,7 @@ class Flag(StrEnum):
     HOME_DIFFERS_FROM_NIK = "domisili_beda"
     NIK_REGION_UNKNOWN = "wilayah_nik_tidak_dikenal"
     POSSIBLE_DUPLICATE = "kemungkinan_ganda"
+    AGE_65_OR_OLDER = "usia_65_lebih"
 
 
 class Role(StrEnum):
