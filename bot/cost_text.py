@@ -12,8 +12,8 @@ from datetime import date
 
 from bot.contribution import MIN_BASIS, Quote, quote
 from bot.domain import Payer
-from bot.flow.events import Msg, Param
 from bot.i18n import N_, format_rupiah
+from bot.messages import Msg, Param
 from bot.sectors import Sector
 
 MONTHS = (

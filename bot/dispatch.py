@@ -19,8 +19,9 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from bot.flow.context import FlowConfig
-from bot.flow.events import Document, Incoming, Msg, Reply, Text
+from bot.flow.events import Document, Incoming, Text
 from bot.i18n import N_, language_from_code
+from bot.messages import Msg, Reply
 from bot.officers import officer_command
 from bot.officers.desk import OfficerDesk
 from bot.ports import Repository

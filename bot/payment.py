@@ -19,8 +19,8 @@ from pathlib import Path
 
 from bot.contribution import Quote
 from bot.cost_text import cost_msg
-from bot.flow.events import Block, Msg, Part
 from bot.i18n import N_
+from bot.messages import Block, Msg, Part
 
 _FILE = "payment_channels.csv"
 _COLUMNS = ("name", "status", "source")

@@ -35,8 +35,8 @@ if TYPE_CHECKING:
         SubmissionView,
         SubmitResult,
     )
-    from bot.flow.events import Reply
     from bot.flow.state import Conversation
+    from bot.messages import Reply
 
 
 @dataclass(frozen=True)

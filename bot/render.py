@@ -6,8 +6,8 @@ import html
 import re
 from functools import lru_cache
 
-from bot.flow.events import Block, Day, Msg, Param, Part, Reply
 from bot.i18n import format_day, translate
+from bot.messages import Block, Day, Msg, Param, Part, Reply
 
 _TAGS = re.compile(r"</?(b|i|code)>")
 _ESCAPED_TAGS = re.compile(r"&lt;(/?(?:b|i|code))&gt;")

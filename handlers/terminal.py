@@ -17,8 +17,9 @@ from typing import TextIO
 
 from bot.dispatch import Dispatcher, Inbound
 from bot.flow.context import FlowConfig
-from bot.flow.events import Command, Document, Incoming, Keyboard, Msg, Press, Reply, Text
+from bot.flow.events import Command, Document, Incoming, Press, Text
 from bot.i18n import N_
+from bot.messages import Keyboard, Msg, Reply
 from bot.officers.desk import OfficerDesk
 from bot.ports import OutboxItem, Repository
 from bot.render import render_msg, render_text

@@ -9,15 +9,7 @@ from bot.dates import parse_birth_date
 from bot.domain import Sex, SubmissionDraft
 from bot.fields import OCCUPATIONS, OTHER_OCCUPATION
 from bot.flow.context import Context, Outcome
-from bot.flow.events import (
-    Button,
-    Msg,
-    Part,
-    Press,
-    Reply,
-    SharedContact,
-    Text,
-)
+from bot.flow.events import Press, SharedContact, Text
 from bot.flow.moves import ask_cancel, finish, goto, retry, say
 from bot.flow.needs import (
     NikHolder,
@@ -28,6 +20,7 @@ from bot.flow.state import Conversation, Step
 from bot.flow.summary import contribution_for, flags_for
 from bot.i18n import N_, format_rupiah
 from bot.income import parse_income
+from bot.messages import Button, Msg, Part, Reply
 from bot.nik import NikInfo, parse_nik
 from bot.phone import contact_phone_to_e164, normalize_mobile
 from bot.regions import match_region, region_by_code, suggest_home_from_nik

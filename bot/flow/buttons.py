@@ -5,10 +5,8 @@ from __future__ import annotations
 import unicodedata
 from functools import lru_cache
 
-from bot.flow.events import (
-    Button,
-)
 from bot.i18n import LANGUAGES, translate
+from bot.messages import Button
 
 # --- typed answers that mean a button -------------------------------------------------------------
 

@@ -7,14 +7,7 @@ from collections.abc import Callable
 
 from bot.domain import OFFICER_COMMANDS
 from bot.flow.context import Context, Outcome
-from bot.flow.events import (
-    Block,
-    Button,
-    Command,
-    Msg,
-    Part,
-    Reply,
-)
+from bot.flow.events import Command
 from bot.flow.moves import ask_cancel, begin, goto, say, sponsor_sees, welcome_back
 from bot.flow.needs import (
     Erase,
@@ -26,6 +19,7 @@ from bot.flow.questions import FIELD_STEP
 from bot.flow.state import IN_PROGRESS, Conversation, Step
 from bot.flow.status import status_reply
 from bot.i18n import LANGUAGES, N_
+from bot.messages import Block, Button, Msg, Part, Reply
 
 # Telegram deep-link payloads: at most 64 characters of A-Za-z0-9_-.
 EVENT_CODE = re.compile(r"[A-Za-z0-9_-]{1,64}")

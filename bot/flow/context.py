@@ -8,9 +8,9 @@ from datetime import date, datetime
 from typing import Any, TypeVar
 
 from bot.clock import today_wib
-from bot.flow.events import Msg, Reply
 from bot.flow.needs import MissingFact, Need
 from bot.flow.state import Conversation
+from bot.messages import Msg, Reply
 from bot.regions import load_branches
 from bot.settings import Settings
 

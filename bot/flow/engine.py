@@ -11,16 +11,7 @@ from bot.flow.answers import HANDLERS
 from bot.flow.buttons import match_button
 from bot.flow.commands import GLOBAL_PRESSES, on_command
 from bot.flow.context import Context, Outcome
-from bot.flow.events import (
-    Command,
-    Document,
-    Incoming,
-    Msg,
-    Press,
-    Repeat,
-    Text,
-    Unsupported,
-)
+from bot.flow.events import Command, Document, Incoming, Press, Repeat, Text, Unsupported
 from bot.flow.moves import begin, paused, recent, say, stale_tap, welcome_back
 from bot.flow.needs import (
     MissingFact,
@@ -29,6 +20,7 @@ from bot.flow.needs import (
 from bot.flow.questions import question
 from bot.flow.state import Conversation, Step
 from bot.i18n import N_
+from bot.messages import Msg
 
 
 def step(conv: Conversation, event: Incoming, ctx: Context) -> Outcome | Need[object]:

@@ -8,11 +8,6 @@ from datetime import datetime, timedelta
 
 from bot.fields import SponsorChoice
 from bot.flow.context import Context, Outcome
-from bot.flow.events import (
-    Button,
-    Msg,
-    Part,
-)
 from bot.flow.needs import (
     EventOf,
     SponsorFor,
@@ -20,6 +15,7 @@ from bot.flow.needs import (
 from bot.flow.questions import FIELD_STEP, question
 from bot.flow.state import IN_PROGRESS, Conversation, Step
 from bot.i18n import N_
+from bot.messages import Button, Msg, Part
 from bot.regions import suggest_home_from_nik
 from bot.validation import Invalid
 

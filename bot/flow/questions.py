@@ -9,11 +9,11 @@ from bot.contribution import Program, lowest_monthly_cost
 from bot.domain import Sex
 from bot.fields import OCCUPATIONS, OTHER_OCCUPATION, REGISTRATION, SEX_LABELS
 from bot.flow.context import Context
-from bot.flow.events import Button, Day, Keyboard, Msg, Reply
 from bot.flow.needs import EventOf
 from bot.flow.state import STEP_NUMBER, TOTAL_STEPS, Conversation, Step
 from bot.flow.summary import contribution_for, summary_parts
 from bot.i18n import N_, format_rupiah
+from bot.messages import Button, Day, Keyboard, Msg, Reply
 from bot.regions import region_by_code, suggest_home_from_nik
 
 YES = ("ya", "y", "yes", "iya", "benar", "betul", "ok", "oke", "setuju", "lanjut")

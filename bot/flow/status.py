@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from bot.domain import Status, SubmissionView
-from bot.flow.events import Block, Button, Msg, Reply
 from bot.i18n import N_
+from bot.messages import Block, Button, Msg, Reply
 
 STATUS_WORDS = {
     Status.SUBMITTED: N_("diajukan, sedang diperiksa petugas"),

@@ -7,8 +7,8 @@ from datetime import date
 from bot.contribution import Contribution, Program, monthly_contribution
 from bot.domain import Flag, Payer
 from bot.fields import OCCUPATIONS, REGISTRATION, SEX_LABELS, Answers, Field, Kind
-from bot.flow.events import Block, Day, Msg
 from bot.i18n import N_, format_rupiah
+from bot.messages import Block, Day, Msg
 from bot.regions import region_by_code
 
 PROGRAM_LABELS = {

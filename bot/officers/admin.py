@@ -6,8 +6,8 @@ from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
 from bot.domain import Officer, Role
-from bot.flow.events import Block, Msg, Reply
 from bot.i18n import N_
+from bot.messages import Block, Msg, Reply
 from bot.officers.views import text
 
 if TYPE_CHECKING:

@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING, Any
 
 from bot.domain import Decision, Officer, Role, Status
 from bot.flow.context import FlowConfig
-from bot.flow.events import Block, Button, Msg, Reply
 from bot.i18n import N_
+from bot.messages import Block, Button, Msg, Reply
 from bot.nik import clean_digits
 from bot.officers import admin, dialogs, events, reports, sponsors
 from bot.officers.views import (

@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING, Any
 
 from bot.domain import Decision, Status
 from bot.fields import BY_NAME, CORRECTABLE, FIELD_WORDS, REGISTRATION
-from bot.flow.events import Button, Msg, Reply
 from bot.i18n import N_
+from bot.messages import Button, Msg, Reply
 from bot.officers.views import CANCEL, not_found, text, toggles
 from bot.validation import Invalid
 

@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING, Any
 
 from bot.dates import parse_date
 from bot.domain import EventDraft
-from bot.flow.events import Attachment, Block, Button, Day, Msg, Reply
 from bot.i18n import N_
+from bot.messages import Attachment, Block, Button, Day, Msg, Reply
 from bot.officers.views import CANCEL, text
 from bot.poster import PosterInfo, poster_png, qr_png
 from bot.regions import match_region, region_by_code

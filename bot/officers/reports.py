@@ -15,9 +15,9 @@ from bot.charts import FUNNEL_LABELS, funnel_png
 from bot.dates import parse_date
 from bot.domain import Decision, ExportFilter, Status
 from bot.fields import OCCUPATIONS, SEX_LABELS
-from bot.flow.events import Attachment, Block, Msg, Reply
 from bot.flow.state import IN_PROGRESS, Step
 from bot.i18n import N_
+from bot.messages import Attachment, Block, Msg, Reply
 from bot.officers.views import STATUS_LABELS, text, worker_notice
 from bot.regions import region_by_code
 from bot.spreadsheets import describe_problem, read_import

@@ -15,8 +15,8 @@ from bot.contribution import MIN_BASIS, monthly_contribution
 from bot.dates import parse_date
 from bot.domain import Payer, Role, Sponsor
 from bot.fields import OCCUPATIONS
-from bot.flow.events import Block, Button, Day, Msg, Reply
 from bot.i18n import N_, format_rupiah
+from bot.messages import Block, Button, Day, Msg, Reply
 from bot.officers.views import CANCEL, text, toggles
 from bot.regions import match_region
 from bot.text import clean_free_text

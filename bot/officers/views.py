@@ -8,10 +8,10 @@ from typing import TYPE_CHECKING
 
 from bot.domain import Flag, Status, Submission
 from bot.fields import BY_NAME
-from bot.flow.events import Block, Button, Day, Msg, Param, Part, Reply
 from bot.flow.summary import answer_lines, region_text
 from bot.i18n import N_, format_rupiah
 from bot.masking import mask_name, mask_nik, mask_phone
+from bot.messages import Block, Button, Day, Msg, Param, Part, Reply
 
 if TYPE_CHECKING:
     from bot.domain import CardNotes

@@ -8,8 +8,8 @@ from telegram import Update
 from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
 
-from bot.flow.events import Msg, Reply
 from bot.i18n import N_, language_from_code
+from bot.messages import Msg, Reply
 from handlers.telegram.render import html
 
 log = logging.getLogger(__name__)

@@ -5,15 +5,7 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.dispatch import Inbound
-from bot.flow.events import (
-    Command,
-    Document,
-    Incoming,
-    Press,
-    SharedContact,
-    Text,
-    Unsupported,
-)
+from bot.flow.events import Command, Document, Incoming, Press, SharedContact, Text, Unsupported
 
 CHANNEL = "tg"
 

@@ -12,7 +12,7 @@ from telegram import (
     ReplyKeyboardRemove,
 )
 
-from bot.flow.events import Keyboard, Reply
+from bot.messages import Keyboard, Reply
 from bot.render import render_msg, render_text
 
 # The Bot API takes reply_markup as a JSON string: serialised once per distinct keyboard here,

@@ -15,7 +15,7 @@ from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
 from bot.dispatch import Dispatched
-from bot.flow.events import Reply
+from bot.messages import Reply
 from bot.render import render_msg, split_text
 from handlers.telegram.bot import BpuBot, bot_of
 from handlers.telegram.parse import inbound

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.domain import Housekeeping
-from bot.flow.events import Reply, reply_from_data, reply_to_data
+from bot.messages import Reply, reply_from_data, reply_to_data
 from bot.ports import OutboxItem
 from storage.sql.tx import Row, Tx, as_json, to_json
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.domain import CardNotes, Decision, DecisionResult, Status, Submission
-from bot.flow.events import Reply
+from bot.messages import Reply
 from storage.sql import outbox, rows
 from storage.sql.scope import Scoped
 from storage.sql.tx import as_datetime, to_json

@@ -19,7 +19,7 @@ from pathlib import Path
 import aiosqlite
 
 from bot.domain import ExportFilter, Housekeeping, Officer, Role
-from bot.flow.events import Reply
+from bot.messages import Reply
 from bot.ports import InboxItem, OutboxItem
 from storage.export import export_submissions
 from storage.sql import inbox, outbox

@@ -9,7 +9,7 @@ import pytest
 from bot.contribution import quote
 from bot.cost_text import WelcomeQuote, cost_msg, month_year, welcome_msg, welcome_quote
 from bot.domain import Payer
-from bot.flow.events import Msg
+from bot.messages import Msg
 from bot.render import render_msg
 from bot.sectors import Sector
 

@@ -20,9 +20,9 @@ from bot.fields import (
     Kind,
     column_values,
 )
-from bot.flow.events import Msg
 from bot.flow.questions import ASK, FIELD_STEP
 from bot.flow.summary import answer_lines
+from bot.messages import Msg
 from bot.spreadsheets import EXPORT_COLUMNS
 from storage.sqlite.connection import _split_statements, migrations
 

@@ -13,14 +13,7 @@ from bot.domain import Erasure, SubmitResult
 from bot.fields import Answers
 from bot.flow.context import Context, Outcome
 from bot.flow.engine import step
-from bot.flow.events import (
-    Command,
-    Incoming,
-    Press,
-    SharedContact,
-    Text,
-    Unsupported,
-)
+from bot.flow.events import Command, Incoming, Press, SharedContact, Text, Unsupported
 from bot.flow.needs import (
     Erase,
     EventOf,

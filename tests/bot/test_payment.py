@@ -9,7 +9,7 @@ import pytest
 
 from bot.contribution import quote
 from bot.domain import Payer
-from bot.flow.events import Reply
+from bot.messages import Reply
 from bot.officers.dialogs import REJECT_REASONS
 from bot.payment import (
     ALREADY_ACTIVE,

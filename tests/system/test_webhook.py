@@ -17,7 +17,7 @@ import pytest
 from pydantic import SecretStr
 from telegram.ext import Application
 
-from bot.flow.events import Msg, Reply
+from bot.messages import Msg, Reply
 from bot.settings import Settings
 from handlers.telegram.app import build_application
 from handlers.telegram.webhook import SECRET_HEADER, webhook_app, webhook_target
