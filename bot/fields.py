@@ -16,6 +16,7 @@ from typing import Any
 
 from bot.enums import Payer, Sex
 from bot.i18n import N_
+from bot.sectors import Sector
 
 SEX_LABELS = {Sex.MALE: N_("Laki-laki"), Sex.FEMALE: N_("Perempuan")}
 
@@ -60,6 +61,7 @@ class Answers:
     address: str | None = None
     occupation: str | None = None  # a key of OCCUPATIONS, or OTHER_OCCUPATION
     occupation_other: str | None = None  # typed when the occupation is OTHER_OCCUPATION
+    sector: Sector | None = None  # PP 50/2025's sector: from the occupation, or asked
     income: int | None = None  # whole rupiah a month
     jht: bool | None = None
     sponsor: SponsorChoice | None = None
@@ -93,6 +95,8 @@ class Answers:
                 value = date.fromisoformat(value)
             elif f.name in ("nik_sex", "sex"):
                 value = Sex(value)
+            elif f.name == "sector":
+                value = Sector(value)
             elif f.name == "sponsor":
                 value = SponsorChoice(int(value["id"]), value["name"], Payer(value["payer"]))
             setattr(answers, f.name, value)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 from pydantic import Field, SecretStr, field_validator
@@ -19,6 +20,8 @@ class Settings(BaseSettings):
     database_url: str = "sqlite:///bpu.db"
     officer_ids: Annotated[tuple[int, ...], NoDecode] = ()
     default_branch: str = "Kantor Pusat"
+    branches_file: Path | None = None  # a deployment's own branch table (bot/data/README.md)
+    payment_channels_file: Path | None = None  # a deployment's own list of places to pay
     kpj_length: int = Field(default=11, ge=6, le=20)
     webhook_url: str = ""
     webhook_secret: SecretStr | None = None

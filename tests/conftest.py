@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-from collections.abc import AsyncIterator
-from datetime import UTC, datetime
+import time
+from collections.abc import AsyncIterator, Callable
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +51,17 @@ def query(settings: Settings, sql: str, *args: Any) -> list[tuple[Any, ...]]:
         return db.execute(sql, args).fetchall()
 
 
+# Handler tests run on a fixed day (contribution rates and reliefs depend on the date), with the
+# time moving on from there as the test runs (leases and retries still pass).
+TEST_START = datetime(2026, 11, 23, 3, 0, tzinfo=UTC)
+
+
+def moving_clock() -> Callable[[], datetime]:
+    """TEST_START plus the real time elapsed since this call."""
+    began = time.monotonic()
+    return lambda: TEST_START + timedelta(seconds=time.monotonic() - began)
+
+
 class Telegram:
     """The real Application fed Update JSON, its Bot API calls recorded."""
 
@@ -86,9 +98,13 @@ class Telegram:
         await self.feed(self.updates.contact(user, phone, owner=owner))
         return self.request.last_text(user)
 
+    def now(self) -> datetime:
+        """The bot's time (see TEST_START)."""
+        return services_of(self.app).clock()
+
     async def deliver(self, now: datetime | None = None) -> int:
         """Run the outbox loop once (at ``now``, default the real time)."""
-        when = now or datetime.now(UTC)
+        when = now or services_of(self.app).clock()
         return await deliver_due(self.repo, telegram_sender(self.app.bot), when)
 
 
@@ -96,7 +112,9 @@ class Telegram:
 async def telegram(settings: Settings, repo: SqliteRepository) -> AsyncIterator[Telegram]:
     """An initialised Application on the test database, with a recording fake Bot API."""
     request = RecordingRequest()
-    app = build_application(settings, repo, request=request, rate_limiter=False)
+    app = build_application(
+        settings, repo, request=request, rate_limiter=False, clock=moving_clock()
+    )
     await app.initialize()
     yield Telegram(app, request, repo, settings)
     await app.shutdown()

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from bot.contribution import MIN_BASIS
+from bot.age import check_age
+from bot.contribution import sector_question_matters
 from bot.dates import parse_birth_date
 from bot.domain import Sex, SubmissionDraft
 from bot.fields import OCCUPATIONS, OTHER_OCCUPATION
@@ -17,13 +18,15 @@ from bot.flow.needs import (
 )
 from bot.flow.questions import FIELD_STEP
 from bot.flow.state import Conversation, Step
-from bot.flow.summary import contribution_for, flags_for
+from bot.flow.summary import contribution_for, flags_for, office_words
 from bot.i18n import N_, format_rupiah
 from bot.income import parse_income
+from bot.income_levels import lowest_level
 from bot.messages import Button, Msg, Part, Reply
 from bot.nik import NikInfo, parse_nik
 from bot.phone import contact_phone_to_e164, normalize_mobile
 from bot.regions import match_region, region_by_code, suggest_home_from_nik
+from bot.sectors import Sector, sector_of
 from bot.text import clean_address, clean_free_text, clean_name, clean_place
 from bot.validation import Invalid
 
@@ -98,7 +101,12 @@ def remember_nik(conv: Conversation, nik: NikInfo) -> None:
 def on_nik_confirm(conv: Conversation, event: Answer, ctx: Context) -> Outcome:
     """The NIK's birth date and sex are right, or the worker gives their own."""
     if event == Press("nikok:yes"):
-        conv.answers.birth_date = conv.answers.nik_birth_date
+        born = conv.answers.nik_birth_date
+        age = check_age(born, ctx.today) if born is not None else None
+        if isinstance(age, Invalid):
+            # The same rule as a typed date; a wrong date in the NIK is corrected with Ubah.
+            return retry(conv, ctx, age)
+        conv.answers.birth_date = born
         conv.answers.sex = conv.answers.nik_sex
         return finish(conv, ctx)
     if event == Press("nikok:no"):
@@ -113,6 +121,9 @@ def on_birth_date(conv: Conversation, event: Answer, ctx: Context) -> Outcome:
     born = parse_birth_date(event.text, ctx.today)
     if isinstance(born, Invalid):
         return retry(conv, ctx, born)
+    age = check_age(born, ctx.today)
+    if isinstance(age, Invalid):
+        return retry(conv, ctx, age)
     conv.answers.birth_date = born
     if conv.answers.sex is None:
         return goto(conv, Step.SEX, ctx)
@@ -215,7 +226,7 @@ def on_occupation(conv: Conversation, event: Answer, ctx: Context) -> Outcome:
         if key in OCCUPATIONS:
             conv.answers.occupation = key
             conv.answers.occupation_other = None
-            return finish(conv, ctx)
+            return after_occupation(conv, ctx)
     if isinstance(event, Text):
         return on_occupation_other(conv, event, ctx)
     return retry(conv, ctx, CHOOSE)
@@ -230,7 +241,25 @@ def on_occupation_other(conv: Conversation, event: Answer, ctx: Context) -> Outc
         return retry(conv, ctx, work)
     conv.answers.occupation = OTHER_OCCUPATION
     conv.answers.occupation_other = work
+    return after_occupation(conv, ctx)
+
+
+def after_occupation(conv: Conversation, ctx: Context) -> Outcome:
+    """The sector follows from most occupations; otherwise it is asked, but only while it
+    changes what the worker pays (PP 50/2025's windows differ by sector)."""
+    answers = conv.answers
+    answers.sector = sector_of(answers.occupation, answers.occupation_other)
+    if answers.sector is None and sector_question_matters(ctx.today):
+        return goto(conv, Step.SECTOR, ctx)
     return finish(conv, ctx)
+
+
+def on_sector(conv: Conversation, event: Answer, ctx: Context) -> Outcome:
+    """Carries people or goods for pay: transport; otherwise every other sector."""
+    if isinstance(event, Press) and event.data in ("sector:yes", "sector:no"):
+        conv.answers.sector = Sector.TRANSPORT if event.data == "sector:yes" else Sector.OTHER
+        return finish(conv, ctx)
+    return retry(conv, ctx, CHOOSE)
 
 
 def on_income(conv: Conversation, event: Answer, ctx: Context) -> Outcome:
@@ -245,14 +274,14 @@ def on_income(conv: Conversation, event: Answer, ctx: Context) -> Outcome:
         return retry(conv, ctx, amount)
     conv.answers.income = amount
     notices: list[Part] = []
-    if amount < MIN_BASIS:
+    if amount < lowest_level():
         notices.append(
             Msg(
                 N_(
                     "Penghasilan {income} kami catat. Iuran dihitung dari penghasilan terendah "
                     "yang berlaku, {basis}."
                 ),
-                {"income": format_rupiah(amount), "basis": format_rupiah(MIN_BASIS)},
+                {"income": format_rupiah(amount), "basis": format_rupiah(lowest_level())},
             )
         )
     return finish(conv, ctx, *notices)
@@ -281,13 +310,13 @@ def submit(conv: Conversation, ctx: Context) -> Outcome:
     """Store the submission (or the corrected one) and tell the worker its reference."""
     draft = SubmissionDraft(
         answers=conv.answers.copy(),
-        flags=flags_for(conv.answers),
+        flags=flags_for(conv.answers, ctx.today),
         monthly_self_paid=contribution_for(conv.answers, ctx.today).self_paid,
         event_code=conv.event_code,
         consent_at=conv.consent_at,
         consent_version=conv.consent_version,
         reference=conv.fix_reference,
-        branch=ctx.config.branch_for(conv.answers.home_code or ""),
+        branch=ctx.config.branch_for(conv.answers.home_code or "") or ctx.config.default_branch,
         sponsor_id=conv.answers.sponsor.id if conv.answers.sponsor else None,
     )
     result = ctx.fact(Submit(draft))
@@ -322,11 +351,11 @@ def submit(conv: Conversation, ctx: Context) -> Outcome:
                     ),
                     Msg(
                         N_(
-                            "Petugas BPJS Ketenagakerjaan Kantor Cabang {branch} akan memeriksa data "
+                            "Petugas BPJS Ketenagakerjaan di {office} akan memeriksa data "
                             "Anda, biasanya dalam 3 hari kerja. Hasilnya (dan nomor kartu peserta/KPJ "
                             "jika disetujui) kami kirim lewat chat ini."
                         ),
-                        {"branch": draft.branch},
+                        {"office": office_words(ctx.config.branch_for(draft.answers.home_code))},
                     ),
                     Msg(N_("Cek kapan saja dengan /status.")),
                 )
@@ -382,6 +411,7 @@ HANDLERS: dict[Step, Handler] = {
     Step.ADDRESS: typed("address", clean_address, N_("Ketik alamat rumah Anda.")),
     Step.OCCUPATION: on_occupation,
     Step.OCCUPATION_OTHER: on_occupation_other,
+    Step.SECTOR: on_sector,
     Step.INCOME: on_income,
     Step.JHT: on_jht,
     Step.SUMMARY: on_summary,

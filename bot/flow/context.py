@@ -7,11 +7,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, TypeVar
 
+from bot.branches import load_branches
 from bot.clock import today_wib
 from bot.flow.needs import MissingFact, Need
 from bot.flow.state import Conversation
 from bot.messages import Msg, Reply
-from bot.regions import load_branches
 from bot.settings import Settings
 
 T = TypeVar("T")
@@ -23,20 +23,25 @@ class FlowConfig:
 
     consent_version: str = "1"
     branches: Mapping[str, str] = field(default_factory=dict)  # region code → branch office
-    default_branch: str = "Kantor Pusat"
+    default_branch: str = "Kantor Pusat"  # where unmapped regions' submissions go (admins)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> FlowConfig:
         """The configuration of this deployment: settings and the branch table."""
         return cls(
             consent_version=settings.consent_version,
-            branches=load_branches(),
+            branches=load_branches(settings.branches_file),
             default_branch=settings.default_branch,
         )
 
-    def branch_for(self, region_code: str) -> str:
-        """The branch office serving a kabupaten/kota."""
-        return self.branches.get(region_code, self.default_branch)
+    def branch_for(self, region_code: str | None) -> str | None:
+        """The branch office serving a kabupaten/kota; None when the table has no row for it
+        (its submissions go to ``default_branch``, the admins' queue)."""
+        return self.branches.get(region_code or "")
+
+    def queue_of(self, region_code: str | None) -> str:
+        """The branch whose queue a registration from this region goes to."""
+        return self.branch_for(region_code) or self.default_branch
 
 
 @dataclass(frozen=True)

@@ -108,6 +108,7 @@ NEXT: dict[Step, Callable[[Conversation], Step]] = {
     Step.ADDRESS: fixed(Step.OCCUPATION),
     Step.OCCUPATION: fixed(Step.INCOME),
     Step.OCCUPATION_OTHER: fixed(Step.INCOME),
+    Step.SECTOR: fixed(Step.INCOME),
     Step.INCOME: fixed(Step.JHT),
     Step.JHT: fixed(Step.SUMMARY),
 }

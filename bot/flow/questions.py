@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 
-from bot.contribution import Program, lowest_monthly_cost
+from bot.contribution import Program
+from bot.cost_text import welcome_msg
 from bot.domain import Sex
 from bot.fields import OCCUPATIONS, OTHER_OCCUPATION, REGISTRATION, SEX_LABELS
 from bot.flow.context import Context
@@ -15,6 +16,7 @@ from bot.flow.summary import contribution_for, summary_parts
 from bot.i18n import N_, format_rupiah
 from bot.messages import Button, Day, Keyboard, Msg, Reply
 from bot.regions import region_by_code, suggest_home_from_nik
+from bot.sectors import SECTOR_QUESTION
 
 YES = ("ya", "y", "yes", "iya", "benar", "betul", "ok", "oke", "setuju", "lanjut")
 NO = ("tidak", "tdk", "no", "n", "nggak", "gak", "enggak", "bukan")
@@ -34,8 +36,9 @@ FIELD_STEP = {
     "jht": Step.JHT,
 }
 
-# Income buttons, whole rupiah; anything else is typed.
-INCOME_CHOICES = (1_000_000, 1_500_000, 2_000_000, 3_000_000, 5_000_000)
+# Income buttons: levels of the BPU income table (bot/data/income_levels.csv), so a tap pays
+# exactly on what it says; anything else is typed and falls in its band.
+INCOME_CHOICES = (1_000_000, 1_400_000, 2_000_000, 3_000_000, 5_000_000)
 
 
 def yes_no(prefix: str, yes: str, no: str) -> tuple[tuple[Button, ...], ...]:
@@ -92,10 +95,10 @@ def ask_consent(conv: Conversation, ctx: Context) -> Reply:
                 N_(
                     "Untuk pekerja mandiri (tukang becak, nelayan, petani, pedagang, ojek, dan "
                     "lainnya): jika celaka saat bekerja, biaya perawatan ditanggung (JKK); jika "
-                    "meninggal, keluarga mendapat santunan (JKM). Iuran mulai <b>{cost}</b> per bulan."
-                ),
-                {"cost": format_rupiah(lowest_monthly_cost(ctx.today))},
+                    "meninggal, keluarga mendapat santunan (JKM)."
+                )
             ),
+            welcome_msg(ctx.today),
             Msg(
                 N_(
                     "Kami akan menanyakan NIK, nama, tanggal dan tempat lahir, jenis kelamin, nomor "
@@ -271,6 +274,22 @@ def ask_occupation_other(conv: Conversation, ctx: Context) -> Reply:
     )
 
 
+def ask_sector(conv: Conversation, ctx: Context) -> Reply:
+    """Transport or not: asked only while PP 50/2025's relief differs by sector."""
+    return Reply(
+        parts=(
+            Msg(
+                N_(
+                    "Keringanan iuran untuk pekerja transportasi berlaku lebih lama, jadi kami "
+                    "perlu tahu:"
+                )
+            ),
+            Msg(SECTOR_QUESTION),
+        ),
+        buttons=yes_no("sector", N_("Ya"), N_("Bukan")),
+    )
+
+
 def ask_income(conv: Conversation, ctx: Context) -> Reply:
     """Monthly income: brackets with the contribution each implies, or typed."""
     rows = []
@@ -374,6 +393,7 @@ ASK: dict[Step, Callable[[Conversation, Context], Reply]] = {
     Step.ADDRESS: ask_address,
     Step.OCCUPATION: ask_occupation,
     Step.OCCUPATION_OTHER: ask_occupation_other,
+    Step.SECTOR: ask_sector,
     Step.INCOME: ask_income,
     Step.JHT: ask_jht,
     Step.SUMMARY: ask_summary,

@@ -27,6 +27,7 @@ class Step(StrEnum):
     ADDRESS = "address"
     OCCUPATION = "occupation"
     OCCUPATION_OTHER = "occupation_other"
+    SECTOR = "sector"  # carries people or goods? (only while it changes the amount)
     INCOME = "income"
     JHT = "jht"
     SUMMARY = "summary"
@@ -53,6 +54,7 @@ STEP_NUMBER = {
     Step.ADDRESS: 7,
     Step.OCCUPATION: 8,
     Step.OCCUPATION_OTHER: 8,
+    Step.SECTOR: 8,
     Step.INCOME: 9,
     Step.JHT: 10,
     Step.SUMMARY: 11,

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from bot.contribution import Contribution, Program, monthly_contribution
+from bot.age import AgeOk, check_age
+from bot.branches import NEAREST_OFFICE
+from bot.contribution import Program, Quote, quote
+from bot.cost_text import cost_msg
 from bot.domain import Flag, Payer
 from bot.fields import OCCUPATIONS, REGISTRATION, SEX_LABELS, Answers, Field, Kind
 from bot.i18n import N_, format_rupiah
@@ -25,12 +28,13 @@ PAYER_LABELS = {
 
 def contribution_for(
     answers: Answers, today: date, jht: bool | None = None, income: int | None = None
-) -> Contribution:
-    """The monthly contribution implied by the answers (JHT and income as answered unless given)."""
+) -> Quote:
+    """The monthly contribution implied by the answers (JHT and income as answered unless
+    given): the one quote every place that shows an amount uses."""
     declared = income if income is not None else (answers.income or 0)
     with_jht = bool(answers.jht) if jht is None else jht
-    payer: Payer | None = answers.sponsor.payer if answers.sponsor else None
-    return monthly_contribution(declared, with_jht, today, payer)
+    payer = answers.sponsor.payer if answers.sponsor else Payer.SELF
+    return quote(declared, with_jht, payer, answers.sector, today)
 
 
 def occupation_text(answers: Answers) -> Msg:
@@ -38,6 +42,14 @@ def occupation_text(answers: Answers) -> Msg:
     if answers.occupation in OCCUPATIONS:
         return Msg(OCCUPATIONS[answers.occupation])
     return Msg("{text}", {"text": answers.occupation_other or ""})
+
+
+def office_words(branch: str | None) -> Msg:
+    """The office that handles a registration, as the worker reads it: its own name, or (a
+    region without a known branch) the nearest office, never a made-up branch."""
+    if branch is None:
+        return Msg(NEAREST_OFFICE)
+    return Msg(N_("Kantor Cabang {branch}"), {"branch": branch})
 
 
 def region_text(code: str | None) -> str:
@@ -79,10 +91,10 @@ def summary_parts(answers: Answers, today: date) -> tuple[Block, ...]:
     lines = [Msg(N_("<b>Periksa data Anda:</b>")), *answer_lines(answers)]
     money = contribution_for(answers, today)
     cost_lines = [Msg(N_("<b>Iuran per bulan</b>"))]
-    if money.basis_raised:
+    if money.basis != money.income:
         cost_lines.append(
             Msg(
-                N_("Dihitung dari penghasilan {basis} (batas terendah)."),
+                N_("Dihitung dari tingkat penghasilan {basis} (tabel iuran BPU)."),
                 {"basis": format_rupiah(money.basis)},
             )
         )
@@ -97,9 +109,7 @@ def summary_parts(answers: Answers, today: date) -> tuple[Block, ...]:
                 },
             )
         )
-    cost_lines.append(
-        Msg(N_("<b>Anda bayar: {total} per bulan</b>"), {"total": format_rupiah(money.self_paid)})
-    )
+    cost_lines.append(Msg(N_("<b>Anda bayar: {cost}</b>"), {"cost": cost_msg(money)}))
     if money.relief:
         cost_lines.append(Msg(N_("Sudah termasuk keringanan iuran JKK dan JKM (PP 50/2025).")))
     if answers.sponsor is not None:
@@ -122,9 +132,14 @@ def summary_parts(answers: Answers, today: date) -> tuple[Block, ...]:
     return (Block(tuple(lines)), Block(tuple(cost_lines)))
 
 
-def flags_for(answers: Answers) -> tuple[Flag, ...]:
-    """What an officer should check: answers that differ from the NIK, an unknown NIK region."""
-    flags = []
+def flags_for(answers: Answers, today: date) -> tuple[Flag, ...]:
+    """What an officer should check: answers that differ from the NIK, an unknown NIK region,
+    an age the officer should look at twice."""
+    flags: list[Flag] = []
+    if answers.birth_date is not None:
+        age = check_age(answers.birth_date, today)
+        if isinstance(age, AgeOk):
+            flags.extend(age.flags)
     if answers.birth_date != answers.nik_birth_date:
         flags.append(Flag.NIK_BIRTH_DATE_DIFFERS)
     if answers.sex != answers.nik_sex:

@@ -124,7 +124,7 @@ async def choose_region(
     desk: OfficerDesk, req: Request, state: dict[str, Any], code: str
 ) -> list[Reply]:
     """The event's place; it must lie in one of the officer's branches."""
-    branch = desk.config.branch_for(code)
+    branch = desk.config.queue_of(code)
     scope = req.officer.scope
     if scope is not None and branch not in scope:
         return [

@@ -39,6 +39,7 @@ STEP_LABELS = {
     Step.ADDRESS: N_("alamat"),
     Step.OCCUPATION: N_("pekerjaan"),
     Step.OCCUPATION_OTHER: N_("pekerjaan"),
+    Step.SECTOR: N_("pekerjaan"),
     Step.INCOME: N_("penghasilan"),
     Step.JHT: N_("JHT"),
     Step.SUMMARY: N_("ringkasan"),

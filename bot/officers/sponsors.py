@@ -145,7 +145,7 @@ async def typed(desk: OfficerDesk, req: Request, state: dict[str, Any]) -> list[
     if key == "period":
         state["start"], state["end"] = value[0].isoformat(), value[1].isoformat()
     elif key == "regions":
-        branch = desk.config.branch_for(value[0])
+        branch = desk.config.queue_of(value[0])
         if req.officer.scope is not None and branch not in req.officer.scope:
             return [
                 text(

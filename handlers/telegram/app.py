@@ -22,6 +22,7 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
+from bot.clock import Clock
 from bot.dispatch import Dispatcher
 from bot.flow.context import FlowConfig
 from bot.officers.desk import OfficerDesk
@@ -53,8 +54,10 @@ def build_application(
     *,
     request: BaseRequest | None = None,
     rate_limiter: bool = True,
+    clock: Clock = utcnow,
 ) -> PTBApplication:
-    """The application with every handler registered; ``request`` replaces the HTTP layer."""
+    """The application with every handler registered; ``request`` replaces the HTTP layer and
+    ``clock`` the time (tests fix the date: contribution rates depend on it)."""
     token = settings.telegram_bot_token.get_secret_value() if settings.telegram_bot_token else ""
     bot = make_bot(
         token,
@@ -80,7 +83,7 @@ def build_application(
         repo,
         CHANNEL,
         apply,
-        clock=utcnow,
+        clock=clock,
         lease=timedelta(seconds=settings.inbox_lease_seconds),
     )
     application.bot_data[KEY] = Services(
@@ -91,6 +94,7 @@ def build_application(
         dispatcher=Dispatcher(repo, config, desk),
         pump=pump,
         menus=Menus(),
+        clock=clock,
     )
     # Every message (typed, a contact, a document, an edit) and every tap goes to the one
     # dispatch in the core, which decides officer command / officer dialog / worker flow.
@@ -125,7 +129,7 @@ async def deliver_outbox(context: ContextTypes.DEFAULT_TYPE) -> None:
     """Delivers due notifications from the database (survives restarts: nothing kept in memory)."""
     services = Services.of(context)
     lease = timedelta(seconds=services.settings.outbox_lease_seconds)
-    await deliver_due(services.repo, telegram_sender(bot_of(context)), utcnow(), lease)
+    await deliver_due(services.repo, telegram_sender(bot_of(context)), services.clock(), lease)
 
 
 async def refresh_menus(context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -137,7 +141,7 @@ async def refresh_menus(context: ContextTypes.DEFAULT_TYPE) -> None:
 async def housekeeping(context: ContextTypes.DEFAULT_TYPE) -> None:
     """Reminders to stalled workers and purge of abandoned drafts."""
     services = Services.of(context)
-    await housekeep(services.repo, services.settings, utcnow())
+    await housekeep(services.repo, services.settings, services.clock())
 
 
 @asynccontextmanager

@@ -12,6 +12,7 @@ import asyncio
 import json
 import logging
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from telegram import Bot, Update
@@ -22,7 +23,6 @@ from handlers.inbox import Pump
 from handlers.telegram.bot import BpuBot
 from handlers.telegram.delivery import retry_after
 from handlers.telegram.parse import CHANNEL, chat_key
-from handlers.telegram.services import utcnow
 
 log = logging.getLogger(__name__)
 
@@ -31,9 +31,10 @@ POLL_TIMEOUT_SECONDS = 10
 STORE_RETRY_SECONDS = 1.0
 
 
-def inbox_items(raw: Sequence[dict[str, Any]], updates: Sequence[Update]) -> list[InboxItem]:
+def inbox_items(
+    raw: Sequence[dict[str, Any]], updates: Sequence[Update], now: datetime
+) -> list[InboxItem]:
     """Updates as inbox rows: keyed by update_id, stored as the JSON Telegram sent."""
-    now = utcnow()
     return [
         InboxItem(
             channel=CHANNEL,
@@ -50,7 +51,7 @@ async def store(pump: Pump, bot: Bot, raw: Sequence[dict[str, Any]]) -> list[asy
     """Store updates (Telegram's JSON) in the inbox and start applying them (raises if the
     database fails); returns the tasks applying the new ones."""
     updates = [Update.de_json(data, bot) for data in raw]
-    return await pump.receive(inbox_items(raw, updates), updates)
+    return await pump.receive(inbox_items(raw, updates, pump.clock()), updates)
 
 
 async def poll(bot: BpuBot, pump: Pump, stop: asyncio.Event) -> None:

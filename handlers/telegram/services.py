@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from telegram.ext import ContextTypes
 
+from bot.clock import Clock
 from bot.dispatch import Dispatcher
 from bot.flow.context import FlowConfig
 from bot.officers.desk import OfficerDesk
@@ -29,6 +30,7 @@ class Services:
     dispatcher: Dispatcher
     pump: Pump
     menus: Menus
+    clock: Clock = field(default=lambda: datetime.now(UTC))  # the time, read at the edge
 
     @staticmethod
     def of(context: ContextTypes.DEFAULT_TYPE) -> Services:

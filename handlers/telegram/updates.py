@@ -21,7 +21,7 @@ from handlers.telegram.bot import BpuBot, bot_of
 from handlers.telegram.parse import inbound
 from handlers.telegram.render import html, markup
 from handlers.telegram.sending import with_retries
-from handlers.telegram.services import Services, utcnow
+from handlers.telegram.services import Services
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +37,7 @@ async def on_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         services.desk.bot_username = bot.username  # from getMe: deep links name the real bot
     if services.menus.failed:
         await services.menus.retry_for(bot, parsed.user_id)
-    result = await services.dispatcher.dispatch(parsed, utcnow(), fetch=fetcher(bot))
+    result = await services.dispatcher.dispatch(parsed, services.clock(), fetch=fetcher(bot))
     await acknowledge(bot, update, result)
     if update.effective_chat is not None:
         await send_all(bot, update.effective_chat.id, result.replies, result.lang)

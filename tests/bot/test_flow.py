@@ -162,6 +162,7 @@ EVENTS = st.one_of(
                 "home:no",
                 "home:34.02",
                 "occ:lainnya",
+                "sector:yes",
                 "inc:999",
                 "jht:yes",
                 "sum:edit",

@@ -28,7 +28,7 @@ STEPS: list[tuple[str, str, str]] = [
     ("text", "Dusun Krebet RT 02", "Apa pekerjaan Anda"),
     ("tap", "occ:lainnya", "Ketik pekerjaan Anda"),
     ("text", "kusir dokar", "penghasilan"),
-    ("tap", "inc:1500000", "Ikut JHT juga"),
+    ("tap", "inc:1400000", "Ikut JHT juga"),
     ("tap", "jht:yes", "Periksa data Anda"),
     ("tap", "sum:edit", "Bagian mana"),
     ("tap", "edit:back", "Periksa data Anda"),

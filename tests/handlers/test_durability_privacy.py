@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import json
 import logging
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 
@@ -100,7 +100,7 @@ async def test_one_reminder_then_purge(
     repo: SqliteRepository, telegram: Telegram, settings: Settings
 ) -> None:
     await start_to_name(telegram)
-    now = datetime.now(UTC)
+    now = telegram.now()
     assert await housekeep(repo, settings, now) == (0, 0)  # too early
     later = now + timedelta(hours=settings.reminder_after_hours + 1)
     assert await housekeep(repo, settings, later) == (1, 0)

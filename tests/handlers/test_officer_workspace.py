@@ -47,7 +47,7 @@ async def register_home(tg: Telegram, user: int, nik: str, home: str) -> str:
         await tg.press(user, tg.request.last_buttons(user)[0])
     await tg.text(user, "Jl. Merdeka 1")
     await tg.press(user, "occ:pedagang")
-    await tg.press(user, "inc:1500000")
+    await tg.press(user, "inc:1400000")
     await tg.press(user, "jht:no")
     done = await tg.press(user, "sum:send")
     found = re.search(r"BPU-\d{4}-\d{6}", done)

@@ -261,7 +261,7 @@ async def test_a_changed_birth_date_is_kept_and_flagged(
     await telegram.press(WORKER, "occ:pedagang")
     await telegram.text(WORKER, "800 ribu")
     summary = await telegram.press(WORKER, "jht:no")
-    assert "Rp1.000.000 (batas terendah)" in summary
+    assert "Dihitung dari tingkat penghasilan Rp1.000.000" in summary
     await telegram.press(WORKER, "sum:send")
     birth, home, flags, income = query(
         settings, "SELECT birth_date, home_code, flags, income FROM submissions"
