@@ -34,9 +34,8 @@ class Worker:
     conv: Conversation = field(default_factory=Conversation)
     drafts: list[SubmissionDraft] = field(default_factory=list)
 
-    @property
     def at(self) -> Step:
-        """The pending step (a property: each read is a fresh look for the type checker)."""
+        """The pending step (a call: each is a fresh look for the type checker)."""
         return self.conv.step
 
     def resolve(self, need: Need[Any]) -> Any:
@@ -77,7 +76,7 @@ def test_a_typed_occupation_that_may_be_transport_is_asked_while_it_changes_the_
     worker.to_occupation()
     worker.send(Press("occ:lainnya"))
     question = worker.send(Text("serabutan"))
-    assert worker.at is Step.SECTOR
+    assert worker.at() is Step.SECTOR
     assert "mengangkut orang atau barang" in question
     worker.send(Press("sector:yes"))
     assert worker.conv.answers.sector is Sector.TRANSPORT
@@ -92,7 +91,7 @@ def test_an_occupation_with_a_known_sector_is_not_asked() -> None:
         worker = Worker()
         worker.to_occupation()
         answer = worker.send(Press(button))
-        assert worker.at is Step.INCOME and "penghasilan" in answer
+        assert worker.at() is Step.INCOME and "penghasilan" in answer
         assert worker.conv.answers.sector is sector
     worker = Worker()
     worker.to_occupation()
@@ -107,7 +106,7 @@ def test_the_sector_is_not_asked_once_it_no_longer_changes_anything() -> None:
     worker.to_occupation()
     worker.send(Press("occ:lainnya"))
     worker.send(Text("serabutan"))
-    assert worker.at is Step.INCOME and worker.conv.answers.sector is None
+    assert worker.at() is Step.INCOME and worker.conv.answers.sector is None
 
 
 def test_the_welcome_says_the_discount_is_temporary_and_until_when() -> None:
@@ -131,11 +130,11 @@ def test_a_childs_nik_is_refused_at_its_confirmation_and_the_real_date_can_be_ty
     for event in (Command("start"), Press("consent:yes"), Text(CHILD_NIK)):
         worker.send(event)
     refused = worker.send(Press("nikok:yes"))
-    assert "belum 15 tahun" in refused and worker.at is Step.NIK_CONFIRM
+    assert "belum 15 tahun" in refused and worker.at() is Step.NIK_CONFIRM
     worker.send(Press("nikok:no"))
     assert "belum 15 tahun" in worker.send(Text("12-03-2015"))  # the same rule when typed
     worker.send(Text("12-03-1965"))
-    assert worker.at is Step.SEX  # a corrected date asks the sex too
+    assert worker.at() is Step.SEX  # a corrected date asks the sex too
     assert worker.conv.answers.birth_date is not None
 
 
