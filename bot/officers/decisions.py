@@ -115,12 +115,13 @@ def decision_detail(decision: Decision) -> str:
 
 
 def apply_decision(
-    ctx: DeskContext, orders: Sequence[Order], via: str = ""
+    ctx: DeskContext, orders: Sequence[Order], *, via: str = "", source: str = ""
 ) -> tuple[tuple[DecisionResult, ...], list[Effect]]:
     """Decide (each only if the submission still waits), then, for each one applied, audit it
     and queue the worker's notice through the outbox, once, in the same transaction.
 
-    ``via`` names where the decisions came from in the audit ("impor"; "" for the desk).
+    ``via`` names where the decisions came from in the audit's action ("impor"; "" for a
+    button or a command), ``source`` what they came with (the imported file's name).
     """
     results = ctx.fact(Decide(tuple(orders)))
     effects: list[Effect] = []
@@ -130,7 +131,7 @@ def apply_decision(
             continue
         action = f"{via} {order.decision.status}".strip()
         detail = decision_detail(order.decision)
-        effects.append(Audit(action, sub.reference, f"{detail} · {via}" if via else detail))
+        effects.append(Audit(action, sub.reference, f"{detail} · {source}" if source else detail))
         effects.append(Notify(sub.channel, sub.user_id, worker_notice(sub), sub.reference))
     return results, effects
 
@@ -331,7 +332,12 @@ def take_note(
             return retry(state, question, ctx, CHOOSE)
         form.note = reasons[index]
     elif len(event.text.strip()) < 3:
-        return retry(state, question, ctx, Invalid(N_("Alasan terlalu pendek.")))
+        too_short = (
+            N_("Alasan terlalu pendek.")
+            if form.status is Status.REJECTED
+            else N_("Catatan terlalu pendek: tulis minimal 3 huruf.")
+        )
+        return retry(state, question, ctx, Invalid(too_short))
     else:
         form.note = event.text.strip()[:NOTE_LIMIT]
     return ask(DeskState(Dialog.PREVIEW, form), question, ctx)

@@ -114,7 +114,8 @@ def answer(state: DeskState, event: Answer, ctx: DeskContext) -> DeskOutcome:
             return retry(
                 state, question, ctx, Invalid(N_("Kabupaten/kota itu tidak kami temukan."))
             )
-        return ask(state, question, ctx)
+        similar = Msg(N_("Ada beberapa yang mirip: pilih salah satu, atau ketik lebih lengkap."))
+        return ask(state, question, ctx, similar)
     if state.dialog is Dialog.EVENT_ORGANISER and isinstance(event, Press):
         index = number(button_args(event, "e_penyelenggara") or "", 0, len(ORGANISERS) - 1)
         if index is None:

@@ -236,7 +236,11 @@ def apply_import(state: DeskState, upload: Upload, ctx: DeskContext) -> DeskOutc
         )
         for row in upload.rows
     ]
-    results, effects = apply_decision(ctx, orders, via="impor") if orders else ((), [])
+    results, effects = (
+        apply_decision(ctx, orders, via="impor", source=shorten(upload.filename, 60))
+        if orders
+        else ((), [])
+    )
     notes: list[tuple[int, Msg | str]] = [
         (p.line, describe_problem(p, ctx.lang)) for p in upload.problems
     ]
