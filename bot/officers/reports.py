@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date
 
 from babel.numbers import format_decimal
@@ -31,7 +32,7 @@ from bot.officers.views import (
     text,
 )
 from bot.regions import region_by_code
-from bot.spreadsheets import describe_problem
+from bot.spreadsheets import ImportProblem, describe_problem
 from bot.validation import Invalid
 
 STEP_LABELS = {
@@ -225,6 +226,12 @@ def answer(state: DeskState, event: Answer, ctx: DeskContext) -> DeskOutcome:
     return retry(state, question, ctx, file_please)
 
 
+def shortened(problem: ImportProblem) -> ImportProblem:
+    """A problem whose echoed cells are short (a cell may hold a whole paragraph)."""
+    params = {key: shorten(value, ECHO_LIMIT) for key, value in problem.params.items()}
+    return replace(problem, params=params)
+
+
 def apply_import(state: DeskState, upload: Upload, ctx: DeskContext) -> DeskOutcome:
     """Apply every good row in this one transaction (one notice per worker); list the rest."""
     orders = [
@@ -242,7 +249,7 @@ def apply_import(state: DeskState, upload: Upload, ctx: DeskContext) -> DeskOutc
         else ((), [])
     )
     notes: list[tuple[int, Msg | str]] = [
-        (p.line, describe_problem(p, ctx.lang)) for p in upload.problems
+        (p.line, describe_problem(shortened(p), ctx.lang)) for p in upload.problems
     ]
     skipped = {p.line for p in upload.problems}
     applied = 0
