@@ -6,7 +6,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from datetime import date
 
+from bot.dates import parse_date
 from bot.flow.engine import match_button
 from bot.flow.events import Msg, Part, Press, Reply, Text
 from bot.i18n import N_
@@ -44,6 +46,18 @@ def number(typed: str, low: int, high: int) -> int | None:
         return None
     value = int(typed)
     return value if low <= value <= high else None
+
+
+def officer_date(typed: str, today: date) -> date | Invalid:
+    """A date an officer types for an event or a budget: like a worker's, except that a
+    two-digit year is always this century ("12-12-26" is 2026, never 1926)."""
+    day = parse_date(typed, today)
+    if isinstance(day, date) and day.year < 2000:
+        try:
+            return day.replace(year=day.year + 100)
+        except ValueError:  # 29 February of a year that has none
+            return Invalid(N_("Tanggal {date} tidak ada di kalender."), {"date": typed.strip()})
+    return day
 
 
 def first_word(args: str) -> str:

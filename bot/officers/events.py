@@ -3,11 +3,22 @@
 
 from __future__ import annotations
 
-from bot.dates import parse_date
+from datetime import date, timedelta
+
 from bot.domain import EventDraft
 from bot.flow.events import Block, Button, Day, Msg, Press, Reply, Text
 from bot.i18n import N_
-from bot.officers.common import CHOOSE, Answer, Family, ask, button_args, number, retry, said
+from bot.officers.common import (
+    CHOOSE,
+    Answer,
+    Family,
+    ask,
+    button_args,
+    number,
+    officer_date,
+    retry,
+    said,
+)
 from bot.officers.context import DeskContext, DeskOutcome
 from bot.officers.needs import (
     Audit,
@@ -125,7 +136,7 @@ def answer(state: DeskState, event: Answer, ctx: DeskContext) -> DeskOutcome:
     if not isinstance(event, Text):
         return retry(state, question, ctx, CHOOSE)
     if state.dialog is Dialog.EVENT_DAY:
-        day = parse_date(event.text, ctx.today)
+        day = event_day(event.text, ctx.today)
         if isinstance(day, Invalid):
             return retry(state, question, ctx, day)
         form.day = day
@@ -138,6 +149,16 @@ def answer(state: DeskState, event: Answer, ctx: DeskContext) -> DeskOutcome:
         return ask(DeskState(Dialog.EVENT_DAY, form), question, ctx)
     form.organiser = words
     return ask(DeskState(Dialog.EVENT_SPONSOR, form), question, ctx)
+
+
+def event_day(typed: str, today: date) -> date | Invalid:
+    """The event's date: not more than two years ahead of today (WIB), a sure typo."""
+    day = officer_date(typed, today)
+    if isinstance(day, Invalid):
+        return day
+    if day > today + timedelta(days=2 * 366):
+        return Invalid(N_("Tanggal itu lebih dari dua tahun lagi."))
+    return day
 
 
 def choose_region(state: DeskState, form: EventForm, code: str, ctx: DeskContext) -> DeskOutcome:

@@ -10,12 +10,21 @@ import re
 from datetime import date
 
 from bot.contribution import MIN_BASIS, monthly_contribution
-from bot.dates import parse_date
 from bot.domain import Payer, Role, Sponsor
 from bot.fields import OCCUPATIONS
 from bot.flow.events import Block, Button, Day, Msg, Press, Reply
 from bot.i18n import N_, format_rupiah
-from bot.officers.common import CHOOSE, Answer, Family, ask, button_args, number, retry, said
+from bot.officers.common import (
+    CHOOSE,
+    Answer,
+    Family,
+    ask,
+    button_args,
+    number,
+    officer_date,
+    retry,
+    said,
+)
 from bot.officers.context import DeskContext, DeskOutcome
 from bot.officers.needs import Audit, CreateSponsor, SponsorReport
 from bot.officers.state import SPONSOR_DIALOGS, DeskState, Dialog, SponsorForm
@@ -98,7 +107,7 @@ def parse_period(typed: str, today: date) -> tuple[date, date] | Invalid:
     parts = PERIOD_SPLIT.split(typed.strip())
     if len(parts) != 2:
         return Invalid(N_("Tulis dua tanggal, misalnya 1-1-2026 sampai 31-12-2026."))
-    start, end = (parse_date(part, today) for part in parts)
+    start, end = (officer_date(part, today) for part in parts)
     if isinstance(start, Invalid):
         return start
     if isinstance(end, Invalid):

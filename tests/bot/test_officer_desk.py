@@ -8,8 +8,9 @@ import pytest
 
 from bot.domain import Statistics, Status
 from bot.flow.events import Command, Incoming, Press, Text
-from bot.officers.common import number
+from bot.officers.common import number, officer_date
 from bot.officers.decisions import check_kpj, parse_fields
+from bot.officers.events import event_day
 from bot.officers.reports import funnel_of
 from bot.officers.state import (
     ClosingForm,
@@ -198,3 +199,12 @@ def test_funnel_shares_are_of_link_opens_and_only_where_they_are_a_part() -> Non
     assert funnel_of(stats(10, 8), one_event=True)[1] == (None, 10, 10, 10, 10)
     assert funnel_of(stats(1, 8), one_event=False)[1] == (None, 1, None, None, None)
     assert funnel_of(stats(0, 8), one_event=True)[1] == (None,) * 5
+
+
+def test_officers_two_digit_years_are_this_century() -> None:
+    today = date(2026, 11, 28)
+    assert officer_date("12-12-26", today) == date(2026, 12, 12)  # a worker's would be 1926
+    assert officer_date("1/1/27", today) == date(2027, 1, 1)
+    assert officer_date("12-12-2026", today) == date(2026, 12, 12)
+    assert isinstance(officer_date("29-2-27", today), Invalid)
+    assert isinstance(event_day("12-12-2062", today), Invalid)
