@@ -235,6 +235,8 @@ class OfficerDesk:
         """Typed text in an officer's dialog; None when there is no dialog (or no officer)."""
         if not await self.is_officer(user_id, now):
             return None  # the common case (every worker message): no query at all
+        if not await self.repo.has_dialog(user_id):
+            return None  # an officer registering themselves: no write lock taken for it
         event = Text(typed.strip())
         return await self._apply(user_id, event, now, lang, update, name, only_in_dialog=True)
 
