@@ -229,8 +229,3 @@ def funnel_png(
         count = format_count(value)
         rows.append((label, value, f"{count} ({share})" if share else count))
     return _render(FUNNEL_TITLE, rows, lang)
-
-
-def format_share(value: int, total: int) -> str:
-    """``value`` as a percentage of ``total``: ``45%``, ``4,5%``; empty when ``total`` is 0."""
-    return _format_share(value, total)
