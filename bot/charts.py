@@ -211,12 +211,21 @@ def bar_chart_png(title: str, bars: Sequence[tuple[str, int]], lang: str = "id")
     return _render(title, rows, lang)
 
 
-def funnel_png(steps: Sequence[tuple[str, int]], lang: str = "id") -> bytes:
-    """The registration funnel: each step's count and its share of the first step."""
+def funnel_png(
+    steps: Sequence[tuple[str, int]],
+    lang: str = "id",
+    bases: Sequence[int | None] | None = None,
+) -> bytes:
+    """The registration funnel: each step's count and its share of a base.
+
+    ``bases`` gives each step's denominator (None: the step shows no percentage, as when its
+    count is not part of the base); by default every step is a share of the first.
+    """
     first = steps[0][1] if steps else 0
+    shares_of = list(bases) if bases is not None else [first] * len(steps)
     rows = []
-    for label, value in steps:
-        share = _format_share(value, first)
+    for (label, value), base in zip(steps, shares_of, strict=True):
+        share = _format_share(value, base) if base is not None else ""
         count = format_count(value)
         rows.append((label, value, f"{count} ({share})" if share else count))
     return _render(FUNNEL_TITLE, rows, lang)

@@ -110,11 +110,21 @@ class Dispatcher:
         replies: list[Reply] | None = None
         if asked is not None:
             replies = await desk.handle(
-                inbound.user_id, *asked, now, lang, update=(inbound.channel, inbound.update_key)
+                inbound.user_id,
+                *asked,
+                now,
+                lang,
+                update=(inbound.channel, inbound.update_key),
+                name=inbound.name,
             )
         elif isinstance(event, Text):
             replies = await desk.handle_text(
-                inbound.user_id, event.text, now, update=(inbound.channel, inbound.update_key)
+                inbound.user_id,
+                event.text,
+                now,
+                update=(inbound.channel, inbound.update_key),
+                name=inbound.name,
+                lang=lang,
             )
         elif isinstance(event, Document) and fetch is not None:
             if await desk.wants_document(inbound.user_id, event.caption, now):
@@ -127,6 +137,7 @@ class Dispatcher:
                     now,
                     lang,
                     update=(inbound.channel, inbound.update_key),
+                    name=inbound.name,
                 )
         if replies is None:
             return None

@@ -137,6 +137,12 @@ class Officer:
     user_id: str
     role: Role
     branches: tuple[str, ...] = ()
+    name: str = ""  # their name on the channel (Telegram's first name), as last seen
+
+    @property
+    def shown(self) -> str:
+        """How others see this officer: their name, or their user id until it is known."""
+        return self.name or self.user_id
 
     @property
     def scope(self) -> tuple[str, ...] | None:
@@ -247,6 +253,25 @@ class CardNotes:
 
     erasure_requested_at: datetime | None
     undeliverable: int
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    """One line of a submission's audit trail; ``actor_name`` is '' for an unknown name."""
+
+    at: datetime
+    actor: str
+    actor_name: str
+    action: str
+    detail: str
+
+
+@dataclass(frozen=True)
+class AuditTrail:
+    """The newest entries of a submission's audit trail, and how many there are in all."""
+
+    entries: tuple[AuditEntry, ...]
+    total: int
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from bot.domain import (
+        AuditTrail,
         CardNotes,
         Decision,
         DecisionResult,
@@ -127,15 +128,23 @@ class OfficerSession(Protocol):
 
     async def officers(self) -> list[Officer]: ...
 
-    async def save_officer(self, officer: Officer, by: str, now: datetime) -> None: ...
+    async def save_officer(self, officer: Officer, by: str, now: datetime) -> None:
+        """Add or change an officer's role and branches (an empty name keeps the known one)."""
+        ...
+
+    async def rename_officer(self, user_id: str, name: str, now: datetime) -> None:
+        """Remember the name the officer's channel gives them (shown instead of their id)."""
+        ...
 
     async def remove_officer(self, user_id: str) -> bool: ...
 
-    async def dialog(self, user_id: str) -> dict[str, Any] | None: ...
+    async def dialog(self, user_id: str) -> dict[str, Any] | None:
+        """The officer's dialog state as stored (JSON data), if a dialog is open."""
+        ...
 
-    async def set_dialog(
-        self, user_id: str, state: dict[str, Any] | None, now: datetime
-    ) -> None: ...
+    async def set_dialog(self, user_id: str, state: dict[str, Any] | None, now: datetime) -> None:
+        """Keep the dialog state (None: the dialog is over)."""
+        ...
 
     async def get(self, reference: str) -> Submission | None: ...
 
@@ -151,7 +160,9 @@ class OfficerSession(Protocol):
         self, actor: str, action: str, reference: str | None, detail: str, now: datetime
     ) -> None: ...
 
-    async def audit_trail(self, reference: str) -> list[tuple[datetime, str, str, str]]: ...
+    async def audit_trail(self, reference: str, limit: int) -> AuditTrail:
+        """The ``limit`` newest entries (shown oldest first), the actors' names, and the total."""
+        ...
 
     async def notify(
         self, channel: str, user_id: str, reply: Reply, reference: str, now: datetime
@@ -170,6 +181,14 @@ class OfficerSession(Protocol):
     async def events(self, limit: int) -> list[EventSummary]: ...
 
     async def close_event(self, code: str, now: datetime) -> bool: ...
+
+    async def event(self, code: str) -> EventInfo | None:
+        """An event of any branch (a submission's card names the event it came through)."""
+        ...
+
+    async def own_event(self, code: str) -> EventInfo | None:
+        """An event of the officer's branches."""
+        ...
 
     async def sponsors(self) -> list[Sponsor]: ...
 

@@ -1,89 +1,95 @@
-"""Admins manage officers: who they are, their role, and the branches they serve."""
+"""Admins manage officers: who they are (by name), their role, and the branches they serve."""
 
 from __future__ import annotations
-
-from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING
 
 from bot.domain import Officer, Role
 from bot.i18n import N_
 from bot.messages import Block, Msg, Reply
-from bot.officers.views import text
+from bot.officers.common import number, said
+from bot.officers.context import DeskContext, DeskOutcome
+from bot.officers.needs import Audit, Officers, RemoveOfficer, SaveOfficer
+from bot.officers.state import DeskState
+from bot.officers.views import ECHO_LIMIT, more_lines, shorten, text
 
-if TYPE_CHECKING:
-    from bot.officers.desk import OfficerDesk, Request
+OFFICERS_SHOWN = 50
+USER_ID_MAX = 10**15  # Telegram user ids have up to 52 bits
 
 
 def describe(officer: Officer) -> Msg:
-    """One officer on one line."""
+    """One officer on one line: name (id), role, branches."""
+    who = (
+        Msg(N_("{name} ({user})"), {"name": officer.name, "user": officer.user_id})
+        if officer.name
+        else officer.user_id
+    )
     return Msg(
         "{user} · {role} · {branches}",
         {
-            "user": officer.user_id,
+            "user": who,
             "role": str(officer.role),
             "branches": ", ".join(officer.branches) or Msg(N_("semua cabang")),
         },
     )
 
 
-async def list_officers(desk: OfficerDesk, req: Request) -> list[Reply]:
+def list_officers(state: DeskState, args: str, ctx: DeskContext) -> DeskOutcome:
     """/petugas: every officer with role and branches."""
-    officers = await req.session.officers()
+    officers = ctx.fact(Officers())
     lines = [Msg(N_("<b>Petugas</b> ({count})"), {"count": len(officers)})]
-    lines += [describe(o) for o in officers]
-    return [Reply(parts=(Block(tuple(lines)),))]
+    lines += [describe(o) for o in officers[:OFFICERS_SHOWN]]
+    if len(officers) > OFFICERS_SHOWN:
+        lines.append(more_lines(len(officers) - OFFICERS_SHOWN))
+    return said(state, Reply(parts=(Block(tuple(lines)),)))
 
 
-async def add_officer(desk: OfficerDesk, req: Request) -> list[Reply]:
+def add_officer(state: DeskState, args: str, ctx: DeskContext) -> DeskOutcome:
     """/petugas_tambah <user id> <petugas|supervisor|admin> [branch, branch...]: add or change."""
-    words = req.args.split(maxsplit=2)
+    words = args.split(maxsplit=2)
     usage = text(
         N_("Tulis: /petugas_tambah <id Telegram> <petugas|supervisor|admin> [cabang, ...]")
     )
-    if len(words) < 2 or not words[0].isdigit() or words[1].lower() not in set(Role):
-        return [usage]
+    user_id = number(words[0], 1, USER_ID_MAX) if words else None
+    if len(words) < 2 or user_id is None or words[1].lower() not in set(Role):
+        return said(state, usage)
     role = Role(words[1].lower())
-    branches = tuple(
-        b.strip() for b in (words[2] if len(words) > 2 else "").split(",") if b.strip()
-    )
-    unknown = [b for b in branches if b not in desk.branches]
+    # Branch names are matched without regard to case ("yogyakarta" is Yogyakarta).
+    known = {name.casefold(): name for name in ctx.config.branch_names}
+    typed = [b.strip() for b in (words[2] if len(words) > 2 else "").split(",") if b.strip()]
+    unknown = [b for b in typed if " ".join(b.split()).casefold() not in known]
     if unknown:
-        return [
+        return said(
+            state,
             text(
                 N_("Cabang tidak dikenal: {names}. Cabang yang ada: {known}"),
-                names=", ".join(unknown),
-                known=", ".join(sorted(desk.branches)),
-            )
-        ]
+                names=shorten(", ".join(unknown), ECHO_LIMIT),
+                known=", ".join(sorted(ctx.config.branch_names)),
+            ),
+        )
+    branches = tuple(dict.fromkeys(known[" ".join(b.split()).casefold()] for b in typed))
     if role is Role.PETUGAS and len(branches) != 1:
-        return [text(N_("Petugas melayani tepat satu cabang."))]
-    officer = Officer(words[0], role, branches)
-    await req.session.save_officer(officer, req.officer.user_id, req.now)
-    desk.forget_officers()
-    await req.session.audit(
-        req.officer.user_id,
-        "petugas_tambah",
-        None,
-        f"{officer.user_id} {role} {branches}",
-        req.now,
+        return said(state, text(N_("Petugas melayani tepat satu cabang.")))
+    officer = Officer(str(user_id), role, branches)
+    detail = f"{officer.user_id} {role} {branches}"
+    return DeskOutcome(
+        state,
+        [Reply(parts=(Msg(N_("Disimpan:")), describe(officer)))],
+        effects=[SaveOfficer(officer), Audit("petugas_tambah", None, detail)],
+        officers_changed=True,
     )
-    return [Reply(parts=(Msg(N_("Disimpan:")), describe(officer)))]
 
 
-async def remove_officer(desk: OfficerDesk, req: Request) -> list[Reply]:
+def remove_officer(state: DeskState, args: str, ctx: DeskContext) -> DeskOutcome:
     """/petugas_hapus <user id>."""
-    user_id = req.args.strip()
-    if user_id == req.officer.user_id:
-        return [text(N_("Anda tidak bisa menghapus diri sendiri."))]
-    desk.forget_officers()
-    if not await req.session.remove_officer(user_id):
-        return [text(N_("Petugas {user} tidak ditemukan."), user=user_id or "-")]
-    await req.session.audit(req.officer.user_id, "petugas_hapus", None, user_id, req.now)
-    return [text(N_("Petugas {user} dihapus."), user=user_id)]
-
-
-COMMANDS: dict[str, Callable[[OfficerDesk, Request], Awaitable[list[Reply]]]] = {
-    "petugas": list_officers,
-    "petugas_tambah": add_officer,
-    "petugas_hapus": remove_officer,
-}
+    user_id = number(args, 1, USER_ID_MAX)
+    if user_id is None:
+        return said(state, text(N_("Tulis: /petugas_hapus <id Telegram>")))
+    if str(user_id) == ctx.officer.user_id:
+        return said(state, text(N_("Anda tidak bisa menghapus diri sendiri.")))
+    if not ctx.fact(RemoveOfficer(str(user_id))):
+        return said(state, text(N_("Petugas {user} tidak ditemukan."), user=str(user_id)))
+    return DeskOutcome(
+        state,
+        [text(N_("Petugas {user} dihapus."), user=str(user_id))],
+        effects=[Audit("petugas_hapus", None, str(user_id))],
+        officers_changed=True,
+    )

@@ -1,36 +1,67 @@
-"""Branch officers' commands over the repository, scoped to each officer's branches.
+"""Runs the officer desk's pure step against storage: one officer update = one transaction.
 
-Channel-agnostic like the flow: commands come in as (name, args), answers go out as Replies.
-Every command is one transaction. Every decision and every view of a full NIK is audited; the
-worker is told of every decision through the outbox, in the decision's transaction.
+Like bot/service.py for workers: the update's officer and dialog state are read, the step is
+run (its Needs answered from the session, stepping again after each), its effects and new state
+are written, and the update is marked applied, all in one transaction. Long work waits until
+that transaction has committed: pictures are drawn in a thread, an export is built in a worker
+process, and an /impor file is read in a thread before the transaction begins.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, replace
+import asyncio
+import secrets
+import tempfile
+from collections.abc import Callable, Hashable
+from dataclasses import replace
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from bot.domain import Decision, Officer, Role, Status
+from bot.charts import funnel_png
 from bot.flow.context import FlowConfig
+from bot.flow.events import Text
+from bot.flow.needs import Need
 from bot.i18n import N_
-from bot.messages import Block, Button, Msg, Reply
-from bot.nik import clean_digits
-from bot.officers import admin, dialogs, events, reports, sponsors
-from bot.officers.views import (
-    STATUS_LABELS,
-    already_decided,
-    card,
-    not_found,
-    queue_line,
-    search_line,
-    text,
-    worker_notice,
+from bot.messages import Attachment, Reply
+from bot.officers.context import DeskConfig, DeskContext, DeskEvent, DeskOutcome, Upload
+from bot.officers.needs import (
+    Audit,
+    AuditOf,
+    CardNotesOf,
+    CloseEvent,
+    CreateEvent,
+    CreateSponsor,
+    Decide,
+    Effect,
+    EventOf,
+    Events,
+    ExportJob,
+    FunnelPicture,
+    OfficerOf,
+    Officers,
+    OwnEvent,
+    PendingCount,
+    Picture,
+    PosterPicture,
+    QrPicture,
+    QueuePage,
+    RemoveOfficer,
+    SaveOfficer,
+    Search,
+    SponsorOf,
+    SponsorReport,
+    Sponsors,
+    StatisticsOf,
+    SubmissionOf,
 )
-from bot.phone import normalize_mobile
-from bot.validation import Invalid
+from bot.officers.needs import Notify as NotifyWorker
+from bot.officers.reports import IN_PROGRESS_STEPS, exported
+from bot.officers.state import DeskState
+from bot.officers.step import desk_event, step
+from bot.officers.views import text
+from bot.poster import poster_png, qr_png
+from bot.spreadsheets import read_import
 
 if TYPE_CHECKING:
     from bot.ports import OfficerSession, Repository
@@ -38,33 +69,111 @@ if TYPE_CHECKING:
 OFFICERS_TTL = timedelta(seconds=60)
 Update = tuple[str, str | None]  # (channel, inbox key) of the update being applied
 NO_UPDATE: Update = ("", None)
-PAGE_SIZE = 10
-SEARCH_LIMIT = 20
+# A step asks a handful of questions (the card: submission, notes, event, sponsor); more means
+# a bug, not a loop.
+MAX_NEEDS = 16
+NAME_LIMIT = 64
+ALREADY_DONE = N_(
+    "Perintah Anda sebelumnya sudah dijalankan sebelum bot dimulai ulang. Periksa dengan /audit "
+    "atau /antrean."
+)
 
 
-@dataclass
-class Request:
-    """One officer command: who, in which transaction, with what arguments."""
-
-    session: OfficerSession
-    officer: Officer
-    args: str
-    now: datetime
-    lang: str = "id"
+def new_nonce() -> str:
+    """64 random bits in Telegram's deep-link alphabet (11 characters)."""
+    return secrets.token_urlsafe(8)
 
 
-@dataclass(frozen=True)
-class Later:
-    """Work a command hands back to run after its transaction (a long export)."""
+async def answer_need(session: OfficerSession, need: Need[Any], ctx: DeskContext) -> Any:
+    """Look up or write what the step asked for."""
+    by, now = ctx.officer.user_id, ctx.now
+    match need:
+        case QueuePage(limit, offset):
+            return await session.queue(limit, offset)
+        case PendingCount():
+            return await session.count_pending()
+        case SubmissionOf(reference):
+            return await session.get(reference)
+        case CardNotesOf(reference):
+            return await session.card_notes(reference)
+        case EventOf(code):
+            return await session.event(code)
+        case OwnEvent(code):
+            return await session.own_event(code)
+        case SponsorOf(sponsor_id):
+            return await session.sponsor(sponsor_id)
+        case OfficerOf(user_id):
+            return await session.officer(user_id)
+        case Search(kind, value, limit):
+            return await session.search(kind, value, limit)
+        case AuditOf(reference, limit):
+            return await session.audit_trail(reference, limit)
+        case Sponsors():
+            return await session.sponsors()
+        case SponsorReport():
+            return [(s, await session.sponsor_approved(s.id)) for s in await session.sponsors()]
+        case Events(limit):
+            return await session.events(limit)
+        case StatisticsOf(event_code):
+            return await session.statistics(event_code, IN_PROGRESS_STEPS)
+        case Officers():
+            return await session.officers()
+        case Decide(orders):
+            return tuple([await session.decide(o.reference, o.decision, by, now) for o in orders])
+        case CreateSponsor(sponsor):
+            return await session.create_sponsor(sponsor, by, now)
+        case CloseEvent(code):
+            return await session.close_event(code, now)
+        case RemoveOfficer(user_id):
+            return await session.remove_officer(user_id)
+    raise ValueError(f"unknown need {need!r}")
 
-    run: Callable[[], Awaitable[list[Reply]]]
+
+async def apply_effect(session: OfficerSession, effect: Effect, ctx: DeskContext) -> None:
+    """Write what the step decided, in the same transaction."""
+    by, now = ctx.officer.user_id, ctx.now
+    match effect:
+        case Audit(action, reference, detail):
+            await session.audit(by, action, reference, detail, now)
+        case NotifyWorker(channel, user_id, reply, reference):
+            await session.notify(channel, user_id, reply, reference, now)
+        case CreateEvent(draft):
+            await session.create_event(draft, by, now)
+        case SaveOfficer(officer):
+            await session.save_officer(officer, by, now)
 
 
-Command = Callable[["OfficerDesk", Request], Awaitable["list[Reply] | Later"]]
+async def settle(
+    session: OfficerSession, state: DeskState, event: DeskEvent, ctx: DeskContext
+) -> DeskOutcome:
+    """Step until the outcome is known, answering each Need, then apply its effects."""
+    facts: dict[Hashable, Any] = {}
+    for _ in range(MAX_NEEDS):
+        result = step(state, event, replace(ctx, facts=facts))
+        if isinstance(result, DeskOutcome):
+            break
+        facts[result.key] = await answer_need(session, result, ctx)
+    else:
+        raise RuntimeError(f"the desk kept asking in dialog {state.dialog}")
+    for effect in result.effects:
+        await apply_effect(session, effect, ctx)
+    return result
+
+
+def draw(picture: Picture) -> Attachment:
+    """A picture the step asked for (CPU-bound: run it in a thread)."""
+    match picture:
+        case QrPicture(filename, url):
+            return Attachment(filename, qr_png(url))
+        case PosterPicture(filename, info):
+            return Attachment(filename, poster_png(info), photo=False)
+        case FunnelPicture(filename, steps, bases, lang):
+            return Attachment(filename, funnel_png(list(steps), lang, bases))
+    raise ValueError(f"unknown picture {picture!r}")
 
 
 class OfficerDesk:
-    """The officer commands; ``branches`` are the branch names officers may be assigned to."""
+    """The officer desk, as the dispatcher calls it; ``config`` gives the branch table."""
 
     def __init__(
         self,
@@ -73,13 +182,25 @@ class OfficerDesk:
         *,
         kpj_length: int = 11,
         bot_username: str = "bpu_bot",
+        nonce: Callable[[], str] = new_nonce,
     ) -> None:
         self.repo = repo
         self.config = config
         self.kpj_length = kpj_length
         self.bot_username = bot_username  # for deep links; Telegram's getMe may correct it
+        self.nonce = nonce
         self._officer_ids: frozenset[str] = frozenset()
         self._officers_read_at: datetime | None = None
+
+    @property
+    def desk_config(self) -> DeskConfig:
+        """What the step is told of this deployment."""
+        return DeskConfig(
+            branches=self.config.branches,
+            default_branch=self.config.default_branch,
+            kpj_length=self.kpj_length,
+            bot_username=self.bot_username,
+        )
 
     async def is_officer(self, user_id: str, now: datetime) -> bool:
         """A cheap check for every typed message: officers are re-read at most once a minute
@@ -94,16 +215,6 @@ class OfficerDesk:
         """Officers changed: read them again next time."""
         self._officers_read_at = None
 
-    @property
-    def branches(self) -> frozenset[str]:
-        """The branch names officers may be assigned to: the branch table's and the default."""
-        return frozenset(self.config.branches.values()) | {self.config.default_branch}
-
-    @staticmethod
-    def later(run: Callable[[], Awaitable[list[Reply]]]) -> Later:
-        """Defer ``run`` until the command's transaction has ended."""
-        return Later(run)
-
     async def handle(
         self,
         user_id: str,
@@ -112,27 +223,36 @@ class OfficerDesk:
         now: datetime,
         lang: str = "id",
         update: Update = NO_UPDATE,
+        name: str | None = None,
     ) -> list[Reply] | None:
-        """Run a command; None when the user is not an officer (the flow answers them).
+        """A command or an 'off:' button; None when the user is not an officer (the flow
+        answers them). ``update`` (channel, inbox key) is applied once: a redelivery gets no
+        answer. ``name`` is the officer's name on the channel, remembered to show them by."""
+        return await self._apply(user_id, desk_event(command, args), now, lang, update, name)
 
-        ``update`` (channel, inbox key) is applied once: a redelivery gets no answer.
-        """
-        async with self.repo.officer() as session:
-            officer = await session.officer(user_id)
-            if officer is None:
-                return None
-            if await session.already_applied(*update):
-                return []
-            await session.mark_applied(*update, now)
-            session.restrict(officer.scope)
-            run = COMMANDS.get(command)
-            if run is None:
-                return [text(N_("Perintah petugas tidak dikenal."))]
-            if command in admin.COMMANDS and officer.role is not Role.ADMIN:
-                return [text(N_("Perintah ini hanya untuk admin."))]
-            result = await run(self, Request(session, officer, args.strip(), now, lang))
-        # Long work runs here, outside the transaction, so other updates are not held up.
-        return await result.run() if isinstance(result, Later) else result
+    async def handle_text(
+        self,
+        user_id: str,
+        typed: str,
+        now: datetime,
+        update: Update = NO_UPDATE,
+        name: str | None = None,
+        lang: str = "id",
+    ) -> list[Reply] | None:
+        """Typed text in an officer's dialog; None when there is no dialog (or no officer)."""
+        if not await self.is_officer(user_id, now):
+            return None  # the common case (every worker message): no query at all
+        if not await self.repo.has_dialog(user_id):
+            return None  # an officer registering themselves: no write lock taken for it
+        event = Text(typed.strip())
+        return await self._apply(user_id, event, now, lang, update, name, only_in_dialog=True)
+
+    async def wants_document(self, user_id: str, caption: str, now: datetime) -> bool:
+        """Whether a document from this user should be read as an /impor file (officers only:
+        nobody else's files are downloaded)."""
+        if not await self.is_officer(user_id, now):
+            return False
+        return caption.strip().lower().startswith("/impor") or await self.repo.has_dialog(user_id)
 
     async def import_document(
         self,
@@ -143,253 +263,74 @@ class OfficerDesk:
         now: datetime,
         lang: str = "id",
         update: Update = NO_UPDATE,
+        name: str | None = None,
     ) -> list[Reply] | None:
-        """A spreadsheet sent with the caption /impor or after /impor; None if it is not one."""
+        """A spreadsheet sent with the caption /impor or after /impor; None when the officer
+        has no dialog and did not caption it /impor (the flow answers them).
+
+        The file is read in a thread, before the transaction; the good rows are then applied
+        in one short transaction."""
+        if not await self.is_officer(user_id, now):
+            return None
+        for_import = caption.strip().lower().startswith("/impor")
+        rows, problems = await asyncio.to_thread(read_import, data, filename, self.kpj_length)
+        upload = Upload(filename, tuple(rows), tuple(problems), for_import)
+        return await self._apply(
+            user_id, upload, now, lang, update, name, only_in_dialog=not for_import
+        )
+
+    async def _apply(
+        self,
+        user_id: str,
+        event: DeskEvent,
+        now: datetime,
+        lang: str,
+        update: Update,
+        name: str | None,
+        *,
+        only_in_dialog: bool = False,
+    ) -> list[Reply] | None:
+        nonce = self.nonce()
         async with self.repo.officer() as session:
             officer = await session.officer(user_id)
             if officer is None:
                 return None
-            state = await session.dialog(user_id)
-            waiting = state is not None and state.get("action") == "impor"
-            if not waiting and not caption.strip().lower().startswith("/impor"):
+            state = DeskState.from_data(await session.dialog(user_id))
+            if only_in_dialog and state.idle:
                 return None
             if await session.already_applied(*update):
-                return []
+                # Applied before the bot restarted (its replies were lost): say so, not again.
+                return [text(ALREADY_DONE)]
             await session.mark_applied(*update, now)
             session.restrict(officer.scope)
-            return await reports.apply_import(
-                self, Request(session, officer, "", now, lang), filename, data
-            )
+            name = (name or "").strip()[:NAME_LIMIT]
+            if name and name != officer.name:
+                officer = replace(officer, name=name)
+                await session.rename_officer(user_id, name, now)
+            ctx = DeskContext(now, officer, lang, self.desk_config, nonce=nonce)
+            outcome = await settle(session, state, event, ctx)
+            if outcome.state.to_data() != state.to_data():
+                await session.set_dialog(user_id, outcome.state.to_data(), now)
+        # The transaction has committed; long work runs here, holding up no other update.
+        if outcome.officers_changed:
+            self.forget_officers()
+        return await self._after(outcome)
 
-    async def wants_document(self, user_id: str, caption: str, now: datetime) -> bool:
-        """Whether a document from this user should be read as an /impor file (officers only:
-        nobody else's files are downloaded)."""
-        if not await self.is_officer(user_id, now):
-            return False
-        return caption.strip().lower().startswith("/impor") or await self.repo.has_dialog(user_id)
+    async def _after(self, outcome: DeskOutcome) -> list[Reply]:
+        """Draw the pictures and build the export the step asked for."""
+        replies = list(outcome.replies)
+        if outcome.pictures and replies:
+            files = await asyncio.to_thread(lambda: tuple(map(draw, outcome.pictures)))
+            last = replies[-1]
+            replies[-1] = replace(last, files=(*last.files, *files))
+        if outcome.export is not None:
+            replies.append(await self._export(outcome.export))
+        return replies
 
-    async def handle_text(
-        self, user_id: str, typed: str, now: datetime, update: Update = NO_UPDATE
-    ) -> list[Reply] | None:
-        """Typed text during an officer's decision dialog; None when there is no dialog."""
-        if not await self.is_officer(user_id, now):
-            return None  # the common case (every worker message): no query at all
-        async with self.repo.officer() as session:
-            officer = await session.officer(user_id)
-            state = await session.dialog(user_id) if officer is not None else None
-            if officer is None or state is None:
-                return None
-            if await session.already_applied(*update):
-                return []
-            await session.mark_applied(*update, now)
-            session.restrict(officer.scope)
-            typed_in = DIALOGS.get(state.get("action", ""), dialogs.typed)
-            return await typed_in(self, Request(session, officer, typed.strip(), now), state)
-
-    # --- reading --------------------------------------------------------------------------------
-
-    async def queue(self, req: Request) -> list[Reply]:
-        """/antrean [page]: the branch's pending submissions, oldest first, masked."""
-        page = int(req.args) if req.args.isdigit() and int(req.args) > 0 else 1
-        total = await req.session.count_pending()
-        rows = await req.session.queue(PAGE_SIZE, (page - 1) * PAGE_SIZE)
-        if not rows:
-            return [text(N_("Antrean kosong: tidak ada pendaftaran yang menunggu."))]
-        first = (page - 1) * PAGE_SIZE + 1
-        lines = [
-            Msg(
-                N_("<b>Antrean</b>: {total} menunggu, halaman {page}"),
-                {"total": total, "page": page},
-            )
-        ]
-        lines += [queue_line(first + i, sub, req.now) for i, sub in enumerate(rows)]
-        buttons = [
-            tuple(
-                Button(Msg("{n}", {"n": first + i}), f"off:lihat:{sub.reference}")
-                for i, sub in list(enumerate(rows))[start : start + 5]
-            )
-            for start in range(0, len(rows), 5)
-        ]
-        paging = []
-        if page > 1:
-            paging.append(Button(Msg(N_("« Sebelumnya")), f"off:antrean:{page - 1}"))
-        if first + len(rows) - 1 < total:
-            paging.append(Button(Msg(N_("Berikutnya »")), f"off:antrean:{page + 1}"))
-        if paging:
-            buttons.append(tuple(paging))
-        return [Reply(parts=(Block(tuple(lines)),), buttons=tuple(buttons))]
-
-    async def view(self, req: Request) -> list[Reply]:
-        """/lihat <ref>: the whole submission; the view of the full NIK is audited."""
-        reference = first_word(req.args)
-        sub = await req.session.get(reference)
-        if sub is None:
-            return [not_found(reference)]
-        notes = await req.session.card_notes(sub.reference)
-        await req.session.audit(
-            req.officer.user_id, "lihat", sub.reference, "NIK lengkap ditampilkan", req.now
-        )
-        return [card(sub, notes)]
-
-    async def search(self, req: Request) -> list[Reply]:
-        """/cari <query>: 16 digits → NIK, a phone number → phone, otherwise a name."""
-        query = req.args
-        digits = clean_digits(query)
-        phone = normalize_mobile(query) if re.fullmatch(r"\+?[\d\s().\-]{8,}", query) else None
-        if digits.isdigit() and len(digits) == 16:
-            kind, value = "nik", digits
-        elif isinstance(phone, str):
-            kind, value = "phone", phone
-        elif len(query) >= 3:
-            kind, value = "name", query
-        else:
-            return [text(N_("Tulis: /cari <NIK, nomor HP, atau minimal 3 huruf nama>"))]
-        found = await req.session.search(kind, value, SEARCH_LIMIT)
-        await req.session.audit(
-            req.officer.user_id, "cari", None, f"{kind}: {len(found)} hasil", req.now
-        )
-        if not found:
-            return [text(N_("Tidak ada yang cocok."))]
-        lines = [Msg(N_("<b>Hasil pencarian</b> ({count})"), {"count": len(found)})]
-        lines += [search_line(sub) for sub in found]
-        return [Reply(parts=(Block(tuple(lines)),))]
-
-    async def audit_trail(self, req: Request) -> list[Reply]:
-        """/audit <ref>: who viewed and decided what, and when."""
-        reference = first_word(req.args)
-        sub = await req.session.get(reference)
-        if sub is None:
-            return [not_found(reference)]
-        trail = await req.session.audit_trail(sub.reference)
-        lines = [Msg(N_("<b>Riwayat {reference}</b>"), {"reference": sub.reference})]
-        lines += [
-            Msg(
-                "{at} · {actor} · {action} {detail}",
-                {
-                    "at": at.strftime("%Y-%m-%d %H:%M UTC"),
-                    "actor": actor,
-                    "action": action,
-                    "detail": detail,
-                },
-            )
-            for at, actor, action, detail in trail
-        ]
-        return [Reply(parts=(Block(tuple(lines)),))]
-
-    # --- deciding -------------------------------------------------------------------------------
-
-    async def approve(self, req: Request) -> list[Reply]:
-        """/setujui <ref> <KPJ>."""
-        words = req.args.split()
-        if len(words) != 2:
-            return [text(N_("Tulis: /setujui <nomor pendaftaran> <nomor KPJ>"))]
-        kpj = self.check_kpj(words[1])
-        if isinstance(kpj, Invalid):
-            return [Reply(parts=(Msg(kpj.msgid, kpj.params),))]
-        return await self.decide(req, words[0], Decision(Status.APPROVED, kpj=kpj))
-
-    async def reject(self, req: Request) -> list[Reply]:
-        """/tolak <ref> <reason...>."""
-        reference, _, reason = req.args.partition(" ")
-        if not reason.strip():
-            return [text(N_("Tulis: /tolak <nomor pendaftaran> <alasan>"))]
-        decision = Decision(Status.REJECTED, note=reason.strip()[:300])
-        return await self.decide(req, reference, decision)
-
-    async def request_fix(self, req: Request) -> list[Reply]:
-        """/perbaikan <ref> <field[,field]> <note...>."""
-        parts = req.args.split(maxsplit=2)
-        if len(parts) < 3:
-            return [text(N_("Tulis: /perbaikan <nomor pendaftaran> <bagian> <catatan>"))]
-        fields = dialogs.parse_fields(parts[1])
-        if isinstance(fields, Invalid):
-            return [Reply(parts=(Msg(fields.msgid, fields.params),))]
-        decision = Decision(Status.NEEDS_FIX, note=parts[2].strip()[:300], fix_fields=fields)
-        return await self.decide(req, parts[0], decision)
-
-    def check_kpj(self, kpj: str) -> str | Invalid:
-        """A KPJ card number: digits only, ``KPJ_LENGTH`` of them."""
-        if kpj.isdigit() and len(kpj) == self.kpj_length:
-            return kpj
-        return Invalid(
-            N_("Nomor KPJ harus {length} angka; yang Anda tulis: {kpj}"),
-            {"length": self.kpj_length, "kpj": kpj},
-        )
-
-    async def decide(self, req: Request, reference: str, decision: Decision) -> list[Reply]:
-        """Apply a decision once, audit it, and queue the worker's notification with it."""
-        reference = reference.upper()
-        result = await req.session.decide(reference, decision, req.officer.user_id, req.now)
-        sub = result.submission
-        if sub is None:
-            return [not_found(reference)]
-        if not result.applied:
-            return [already_decided(sub)]
-        detail = dialogs.decision_detail(decision)
-        await req.session.audit(
-            req.officer.user_id, str(decision.status), reference, detail, req.now
-        )
-        await req.session.notify(sub.channel, sub.user_id, worker_notice(sub), reference, req.now)
-        await req.session.set_dialog(req.officer.user_id, None, req.now)
-        return [
-            text(
-                N_("{reference}: {status}. Pekerja akan diberi tahu."),
-                reference=reference,
-                status=Msg(STATUS_LABELS[decision.status]),
-            )
-        ]
-
-    async def preview(self, req: Request, reference: str, decision: Decision) -> list[Reply]:
-        """Show the officer the worker's message before it is sent."""
-        sub = await req.session.get(reference)
-        if sub is None:
-            return [not_found(reference)]
-        if sub.status is not Status.SUBMITTED:
-            return [already_decided(sub)]
-        notice = worker_notice(
-            replace(
-                sub,
-                status=decision.status,
-                kpj=decision.kpj,
-                note=decision.note,
-                fix_fields=decision.fix_fields,
-            )
-        )
-        return [
-            Reply(
-                parts=(Msg(N_("<b>Pesan untuk pekerja:</b>")), *notice.parts),
-                buttons=(
-                    (
-                        Button(Msg(N_("Kirim keputusan")), "off:d_kirim:"),
-                        Button(Msg(N_("Batal")), "off:d_batal:"),
-                    ),
-                ),
-            )
-        ]
-
-
-def first_word(args: str) -> str:
-    """The first word of the arguments, upper-cased (references are typed in any case)."""
-    return args.split()[0].upper() if args.split() else ""
-
-
-COMMANDS: dict[str, Command] = {
-    "antrean": OfficerDesk.queue,
-    "lihat": OfficerDesk.view,
-    "setujui": OfficerDesk.approve,
-    "tolak": OfficerDesk.reject,
-    "perbaikan": OfficerDesk.request_fix,
-    "cari": OfficerDesk.search,
-    "audit": OfficerDesk.audit_trail,
-    **dialogs.COMMANDS,
-    **admin.COMMANDS,
-    **events.COMMANDS,
-    **sponsors.COMMANDS,
-    **reports.COMMANDS,
-}
-
-# Typed text in a dialog goes to the dialog that asked for it (decisions by default).
-DIALOGS: dict[str, Callable[[OfficerDesk, Request, dict[str, Any]], Awaitable[list[Reply]]]] = {
-    "acara_baru": events.typed,
-    "sponsor_baru": sponsors.typed,
-}
+    async def _export(self, job: ExportJob) -> Reply:
+        """Build an export in the repository's worker process; its reply with the file."""
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / job.filename
+            count = await self.repo.export(job.branches, job.chosen, job.fmt, path)
+            data = await asyncio.to_thread(path.read_bytes) if count else b""
+        return exported(count, job.filename, data)

@@ -1,36 +1,60 @@
 """Outreach events: /acara_baru (a short dialog) gives a deep link, a QR code and a poster;
-/acara lists the branch's events with their counts; events can be closed."""
+/acara lists the branch's events with their counts; an event is closed after a confirmation."""
 
 from __future__ import annotations
 
-import secrets
-from collections.abc import Awaitable, Callable
-from datetime import date
-from typing import TYPE_CHECKING, Any
+from datetime import date, timedelta
 
-from bot.dates import parse_date
 from bot.domain import EventDraft
+from bot.flow.events import Press, Text
 from bot.i18n import N_
-from bot.messages import Attachment, Block, Button, Day, Msg, Reply
-from bot.officers.views import CANCEL, text
-from bot.poster import PosterInfo, poster_png, qr_png
+from bot.messages import Block, Button, Day, Msg, Reply
+from bot.officers.common import (
+    CHOOSE,
+    Answer,
+    Family,
+    ask,
+    button_args,
+    number,
+    officer_date,
+    retry,
+    said,
+)
+from bot.officers.context import DeskContext, DeskOutcome
+from bot.officers.needs import (
+    Audit,
+    CloseEvent,
+    CreateEvent,
+    Events,
+    OwnEvent,
+    PosterPicture,
+    QrPicture,
+    Sponsors,
+)
+from bot.officers.state import EVENT_DIALOGS, ClosingForm, DeskState, Dialog, EventForm
+from bot.officers.views import CANCEL, ECHO_LIMIT, shorten, text
+from bot.poster import PosterInfo
 from bot.regions import match_region, region_by_code
 from bot.text import clean_free_text
 from bot.validation import Invalid
-
-if TYPE_CHECKING:
-    from bot.officers.desk import OfficerDesk, Request
 
 ORGANISERS = (
     N_("Kantor Cabang BPJS Ketenagakerjaan"),
     N_("Dinas Tenaga Kerja kabupaten/kota"),
     N_("Agen Perisai"),
 )
+EVENTS_SHOWN = 20
+CLOSE_LABEL_LIMIT = 30  # characters of an event's name on its close button
+PLACE_TYPED_LIMIT = 100
+NO_SPONSOR = Button(
+    Msg(N_("Tanpa sponsor")), "off:e_sponsor:0", aliases=("tidak ada", "tidak", "none")
+)
 
 
-def new_code() -> str:
-    """A short code nobody can guess: 'ev' + 64 random bits in Telegram's payload alphabet."""
-    return "ev" + secrets.token_urlsafe(8)
+def event_code(nonce: str) -> str:
+    """A short code nobody can guess: 'ev' + the update's random word (Telegram's payload
+    alphabet; the runner draws 64 random bits)."""
+    return "ev" + nonce
 
 
 def deep_link(bot_username: str, code: str) -> str:
@@ -38,31 +62,34 @@ def deep_link(bot_username: str, code: str) -> str:
     return f"https://t.me/{bot_username}?start={code}"
 
 
-async def begin(desk: OfficerDesk, req: Request) -> list[Reply]:
-    """/acara_baru: start the dialog."""
-    state: dict[str, Any] = {"action": "acara_baru"}
-    await req.session.set_dialog(req.officer.user_id, state, req.now)
-    return [await ask(desk, req, state)]
+def begin(state: DeskState, args: str, ctx: DeskContext) -> DeskOutcome:
+    """/acara_baru: start the dialog (any other dialog ends)."""
+    return ask(DeskState(Dialog.EVENT_NAME, EventForm()), question, ctx)
 
 
-async def ask(desk: OfficerDesk, req: Request, state: dict[str, Any]) -> Reply:
-    """The dialog's next question."""
-    if "name" not in state:
-        return Reply(
-            parts=(Msg(N_("Nama acara? Contoh: Sosialisasi BPU Pasar Wates")),),
-            buttons=((CANCEL,),),
-        )
-    if "day" not in state:
+def question(state: DeskState, ctx: DeskContext) -> Reply:
+    """The dialog's pending question."""
+    form = state.form_as(EventForm)
+    if state.dialog is Dialog.EVENT_NAME:
+        asked = N_("Nama acara? Contoh: Sosialisasi BPU Pasar Wates")
+        return Reply(parts=(Msg(asked),), buttons=((CANCEL,),))
+    if state.dialog is Dialog.EVENT_DAY:
         return Reply(parts=(Msg(N_("Tanggal acara? Contoh: 12-12-2026")),), buttons=((CANCEL,),))
-    if "region" not in state:
+    if state.dialog is Dialog.EVENT_PLACE:
         choices = tuple(
-            (Button(Msg("{name}", {"name": region.label}), f"off:e_tempat:{region.code}"),)
-            for code in state.get("candidates", [])
+            (
+                Button(
+                    Msg("{name}", {"name": region.label}),
+                    f"off:e_tempat:{region.code}",
+                    aliases=(region.label, region.name),
+                ),
+            )
+            for code in form.candidates
             if (region := region_by_code(code)) is not None
         )
-        question = N_("Di kabupaten/kota mana? Contoh: Kulon Progo")
-        return Reply(parts=(Msg(question),), buttons=(*choices, (CANCEL,)))
-    if "organiser" not in state:
+        asked = N_("Di kabupaten/kota mana? Contoh: Kulon Progo")
+        return Reply(parts=(Msg(asked),), buttons=(*choices, (CANCEL,)))
+    if state.dialog is Dialog.EVENT_ORGANISER:
         rows = tuple(
             (Button(Msg(o), f"off:e_penyelenggara:{i}"),) for i, o in enumerate(ORGANISERS)
         )
@@ -70,140 +97,130 @@ async def ask(desk: OfficerDesk, req: Request, state: dict[str, Any]) -> Reply:
             parts=(Msg(N_("Siapa penyelenggaranya? Pilih, atau ketik.")),),
             buttons=(*rows, (CANCEL,)),
         )
-    sponsors = await req.session.sponsors()
-    rows = tuple(
-        (Button(Msg("{name}", {"name": s.name}), f"off:e_sponsor:{s.id}"),)
-        for s in sponsors
-        if s.start_day <= state_day(state) <= s.end_day
+    sponsors = tuple(
+        (Button(Msg("{name}", {"name": s.name}), f"off:e_sponsor:{s.id}", aliases=(s.name,)),)
+        for s in ctx.fact(Sponsors())
+        if form.day is not None and s.start_day <= form.day <= s.end_day
     )
     return Reply(
         parts=(Msg(N_("Ada sponsor yang membayar iuran JKK dan JKM peserta acara ini?")),),
-        buttons=(*rows, (Button(Msg(N_("Tanpa sponsor")), "off:e_sponsor:0"),), (CANCEL,)),
+        buttons=(*sponsors, (NO_SPONSOR,), (CANCEL,)),
     )
 
 
-def state_day(state: dict[str, Any]) -> date:
-    """The event's date as chosen so far."""
-    return date.fromisoformat(state["day"])
-
-
-async def typed(desk: OfficerDesk, req: Request, state: dict[str, Any]) -> list[Reply]:
-    """A typed answer in the dialog."""
-    problem: Invalid | None = None
-    if "name" not in state:
-        name = clean_free_text(req.args, 80)
-        problem = name if isinstance(name, Invalid) else None
-        if problem is None:
-            state["name"] = name
-    elif "day" not in state:
-        day = parse_date(req.args, req.now.date())
-        if isinstance(day, Invalid):
-            problem = day
-        else:
-            state["day"] = day.isoformat()
-    elif "region" not in state:
-        found = match_region(req.args)
+def answer(state: DeskState, event: Answer, ctx: DeskContext) -> DeskOutcome:
+    """Typed text, or a tap on one of the pending question's buttons."""
+    form = state.form_as(EventForm)
+    if state.dialog is Dialog.EVENT_SPONSOR:
+        if isinstance(event, Text):
+            return retry(state, question, ctx, Invalid(N_("Pilih sponsor dengan tombol.")))
+        return create(form, event, ctx)
+    if state.dialog is Dialog.EVENT_PLACE:
+        if isinstance(event, Press):
+            return choose_region(state, form, button_args(event, "e_tempat") or "", ctx)
+        found = match_region(event.text[:PLACE_TYPED_LIMIT])
         if found.region is not None:
-            return await choose_region(desk, req, state, found.region.code)
-        state["candidates"] = [r.code for r in found.candidates]
+            return choose_region(state, form, found.region.code, ctx)
+        form.candidates = [r.code for r in found.candidates]
         if not found.candidates:
-            problem = Invalid(N_("Kabupaten/kota itu tidak kami temukan."))
-    elif "organiser" not in state:
-        organiser = clean_free_text(req.args, 80)
-        problem = organiser if isinstance(organiser, Invalid) else None
-        if problem is None:
-            state["organiser"] = organiser
-    else:
-        return [text(N_("Pilih sponsor dengan tombol."))]
-    await req.session.set_dialog(req.officer.user_id, state, req.now)
-    replies = [Reply(parts=(Msg(problem.msgid, problem.params),))] if problem else []
-    return [*replies, await ask(desk, req, state)]
+            return retry(
+                state, question, ctx, Invalid(N_("Kabupaten/kota itu tidak kami temukan."))
+            )
+        similar = Msg(N_("Ada beberapa yang mirip: pilih salah satu, atau ketik lebih lengkap."))
+        return ask(state, question, ctx, similar)
+    if state.dialog is Dialog.EVENT_ORGANISER and isinstance(event, Press):
+        index = number(button_args(event, "e_penyelenggara") or "", 0, len(ORGANISERS) - 1)
+        if index is None:
+            return retry(state, question, ctx, CHOOSE)
+        form.organiser = ORGANISERS[index]
+        return ask(DeskState(Dialog.EVENT_SPONSOR, form), question, ctx)
+    if not isinstance(event, Text):
+        return retry(state, question, ctx, CHOOSE)
+    if state.dialog is Dialog.EVENT_DAY:
+        day = event_day(event.text, ctx.today)
+        if isinstance(day, Invalid):
+            return retry(state, question, ctx, day)
+        form.day = day
+        return ask(DeskState(Dialog.EVENT_PLACE, form), question, ctx)
+    words = clean_free_text(event.text, 80)
+    if isinstance(words, Invalid):
+        return retry(state, question, ctx, words)
+    if state.dialog is Dialog.EVENT_NAME:
+        form.name = words
+        return ask(DeskState(Dialog.EVENT_DAY, form), question, ctx)
+    form.organiser = words
+    return ask(DeskState(Dialog.EVENT_SPONSOR, form), question, ctx)
 
 
-async def choose_region(
-    desk: OfficerDesk, req: Request, state: dict[str, Any], code: str
-) -> list[Reply]:
+def event_day(typed: str, today: date) -> date | Invalid:
+    """The event's date: not more than two years ahead of today (WIB), a sure typo."""
+    day = officer_date(typed, today)
+    if isinstance(day, Invalid):
+        return day
+    if day > today + timedelta(days=2 * 366):
+        return Invalid(N_("Tanggal itu lebih dari dua tahun lagi."))
+    return day
+
+
+def choose_region(state: DeskState, form: EventForm, code: str, ctx: DeskContext) -> DeskOutcome:
     """The event's place; it must lie in one of the officer's branches."""
-    branch = desk.config.queue_of(code)
-    scope = req.officer.scope
+    if region_by_code(code) is None:
+        return retry(state, question, ctx, CHOOSE)
+    branch = ctx.config.branch_for(code)
+    scope = ctx.officer.scope
     if scope is not None and branch not in scope:
-        return [
-            text(
-                N_("Tempat itu dilayani Kantor Cabang {branch}, di luar cabang Anda."),
-                branch=branch,
-            ),
-            await ask(desk, req, state),
-        ]
-    state.update(region=code, branch=branch)
-    state.pop("candidates", None)
-    await req.session.set_dialog(req.officer.user_id, state, req.now)
-    return [await ask(desk, req, state)]
+        outside = Invalid(
+            N_("Tempat itu dilayani Kantor Cabang {branch}, di luar cabang Anda."),
+            {"branch": branch},
+        )
+        return retry(state, question, ctx, outside)
+    form.region, form.branch, form.candidates = code, branch, []
+    return ask(DeskState(Dialog.EVENT_ORGANISER, form), question, ctx)
 
 
-async def on_place(desk: OfficerDesk, req: Request) -> list[Reply]:
-    """A kabupaten/kota button."""
-    state = await req.session.dialog(req.officer.user_id)
-    if state is None or state.get("action") != "acara_baru" or region_by_code(req.args) is None:
-        return [text(N_("Tombol itu sudah tidak berlaku."))]
-    return await choose_region(desk, req, state, req.args)
-
-
-async def on_organiser(desk: OfficerDesk, req: Request) -> list[Reply]:
-    """An organiser button."""
-    state = await req.session.dialog(req.officer.user_id)
-    if state is None or state.get("action") != "acara_baru" or not req.args.isdigit():
-        return [text(N_("Tombol itu sudah tidak berlaku."))]
-    state["organiser"] = ORGANISERS[int(req.args) % len(ORGANISERS)]
-    await req.session.set_dialog(req.officer.user_id, state, req.now)
-    return [await ask(desk, req, state)]
-
-
-async def on_sponsor(desk: OfficerDesk, req: Request) -> list[Reply]:
-    """The sponsor button (or none): create the event and hand out its link, QR and poster."""
-    state = await req.session.dialog(req.officer.user_id)
-    if state is None or state.get("action") != "acara_baru" or "organiser" not in state:
-        return [text(N_("Tombol itu sudah tidak berlaku."))]
-    sponsor_id = int(req.args) if req.args.isdigit() else 0
-    sponsor = next((s for s in await req.session.sponsors() if s.id == sponsor_id), None)
+def create(form: EventForm, event: Press, ctx: DeskContext) -> DeskOutcome:
+    """The sponsor chosen (or none): store the event, hand out its link, QR code and poster."""
+    chosen = number(button_args(event, "e_sponsor") or "", 0, 2**62)
+    sponsor = next((s for s in ctx.fact(Sponsors()) if s.id == chosen), None)
+    assert form.day is not None  # the dialog asks the day before the sponsor
     draft = EventDraft(
-        code=new_code(),
-        name=state["name"],
-        day=state_day(state),
-        region_code=state["region"],
-        organiser=state["organiser"],
+        code=event_code(ctx.nonce),
+        name=form.name,
+        day=form.day,
+        region_code=form.region,
+        organiser=form.organiser,
         sponsor_id=sponsor.id if sponsor else None,
-        branch=state["branch"],
+        branch=form.branch,
     )
-    await req.session.create_event(draft, req.officer.user_id, req.now)
-    await req.session.set_dialog(req.officer.user_id, None, req.now)
-    await req.session.audit(req.officer.user_id, "acara_baru", None, draft.code, req.now)
-    return [handout(desk, draft, sponsor.name if sponsor else None)]
-
-
-def handout(desk: OfficerDesk, draft: EventDraft, sponsor: str | None) -> Reply:
-    """The event's link, QR code and printable poster."""
-    url = deep_link(desk.bot_username, draft.code)
+    url = deep_link(ctx.config.bot_username, draft.code)
     region = region_by_code(draft.region_code)
     place = region.label if region else draft.region_code
-    poster = PosterInfo(draft.name, draft.day, place, url, draft.organiser, sponsor)
-    return Reply(
+    poster = PosterInfo(
+        draft.name, draft.day, place, url, draft.organiser, sponsor.name if sponsor else None
+    )
+    handout = Reply(
         parts=(
             Msg(N_("Acara <b>{name}</b> dibuat."), {"name": draft.name}),
             Msg(N_("Tautan pendaftaran: {url}"), {"url": url}),
             Msg(N_("Kode QR dan poster (A4) terlampir.")),
-        ),
-        files=(
-            Attachment(f"qr-{draft.code}.png", qr_png(url)),
-            Attachment(f"poster-{draft.code}.png", poster_png(poster), photo=False),
-        ),
+        )
+    )
+    return DeskOutcome(
+        DeskState(),
+        [handout],
+        effects=[CreateEvent(draft), Audit("acara_baru", None, draft.code)],
+        pictures=[
+            QrPicture(f"qr-{draft.code}.png", url),
+            PosterPicture(f"poster-{draft.code}.png", poster),
+        ],
     )
 
 
-async def list_events(desk: OfficerDesk, req: Request) -> list[Reply]:
+def list_events(state: DeskState, args: str, ctx: DeskContext) -> DeskOutcome:
     """/acara: the branch's events, newest first, with their counts and a close button."""
-    events = await req.session.events(20)
+    events = ctx.fact(Events(EVENTS_SHOWN))
     if not events:
-        return [text(N_("Belum ada acara. Buat dengan /acara_baru."))]
+        return said(state, text(N_("Belum ada acara. Buat dengan /acara_baru.")))
     lines = [Msg(N_("<b>Acara</b>"))]
     buttons = []
     for e in events:
@@ -226,24 +243,64 @@ async def list_events(desk: OfficerDesk, req: Request) -> list[Reply]:
             )
         )
         if not e.closed:
-            label = Msg(N_("Tutup {name}"), {"name": e.name[:30]})
+            label = Msg(N_("Tutup {name}"), {"name": shorten(e.name, CLOSE_LABEL_LIMIT)})
             buttons.append((Button(label, f"off:acara_tutup:{e.code}"),))
-    return [Reply(parts=(Block(tuple(lines)),), buttons=tuple(buttons))]
+    return said(state, Reply(parts=(Block(tuple(lines)),), buttons=tuple(buttons)))
 
 
-async def close_event(desk: OfficerDesk, req: Request) -> list[Reply]:
-    """Close an event: its link then opens the normal flow, without the event."""
-    if not await req.session.close_event(req.args, req.now):
-        return [text(N_("Acara {code} tidak ditemukan."), code=req.args or "-")]
-    await req.session.audit(req.officer.user_id, "acara_tutup", None, req.args, req.now)
-    return [text(N_("Acara {code} ditutup."), code=req.args)]
+def close_event(state: DeskState, args: str, ctx: DeskContext) -> DeskOutcome:
+    """A close button from /acara: ask to confirm first (any other dialog ends)."""
+    code = args.strip()
+    event = ctx.fact(OwnEvent(code)) if code else None
+    if event is None:
+        missing = text(N_("Acara {code} tidak ditemukan."), code=shorten(code, ECHO_LIMIT) or "-")
+        return said(state, missing)
+    if not event.open:
+        return said(state, text(N_("Acara {name} sudah ditutup."), name=event.name))
+    return ask(DeskState(Dialog.CLOSE_EVENT, ClosingForm(event.code, event.name)), confirm, ctx)
 
 
-COMMANDS: dict[str, Callable[[OfficerDesk, Request], Awaitable[list[Reply]]]] = {
-    "acara_baru": begin,
-    "acara": list_events,
-    "acara_tutup": close_event,
-    "e_tempat": on_place,
-    "e_penyelenggara": on_organiser,
-    "e_sponsor": on_sponsor,
-}
+def confirm(state: DeskState, ctx: DeskContext) -> Reply:
+    """Are you sure? Closing cannot be undone."""
+    form = state.form_as(ClosingForm)
+    yes = Button(Msg(N_("Ya, tutup")), "off:e_tutup:", aliases=("ya", "tutup"))
+    return Reply(
+        parts=(
+            Msg(
+                N_(
+                    "Tutup acara <b>{name}</b> ({code})? Tautan dan kode QR-nya lalu membuka "
+                    "pendaftaran biasa, tanpa nama acara. Ini tidak bisa dibatalkan."
+                ),
+                {"name": form.name, "code": form.code},
+            ),
+        ),
+        buttons=((yes, CANCEL),),
+    )
+
+
+def on_confirm(state: DeskState, event: Answer, ctx: DeskContext) -> DeskOutcome:
+    """'Ya, tutup': close the event (its link then opens the normal flow)."""
+    form = state.form_as(ClosingForm)
+    if event != Press("off:e_tutup:"):
+        return retry(state, confirm, ctx, CHOOSE)
+    if not ctx.fact(CloseEvent(form.code)):
+        return said(DeskState(), text(N_("Acara {code} tidak ditemukan."), code=form.code))
+    return DeskOutcome(
+        DeskState(),
+        [text(N_("Acara {name} ({code}) ditutup."), name=form.name, code=form.code)],
+        effects=[Audit("acara_tutup", None, form.code)],
+    )
+
+
+FAMILY = Family(
+    dialogs=EVENT_DIALOGS,
+    question=question,
+    answer=answer,
+    cancelled=N_("Dibatalkan. Acara tidak dibuat."),
+)
+CLOSING = Family(
+    dialogs=frozenset({Dialog.CLOSE_EVENT}),
+    question=confirm,
+    answer=on_confirm,
+    cancelled=N_("Dibatalkan. Acara tetap aktif."),
+)

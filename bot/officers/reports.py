@@ -1,29 +1,39 @@
 """Reports for partners: /statistik (funnel, where drafts stop, breakdowns, a chart), /ekspor
-(XLSX or CSV with full data, built in a worker process), /impor (KPJ numbers and decisions from
-a spreadsheet, applied in one transaction)."""
+(XLSX or CSV with full data, built after the transaction in a worker process), /impor (KPJ
+numbers and decisions from a spreadsheet, read off the event loop, applied in one transaction)."""
 
 from __future__ import annotations
 
 import re
-import tempfile
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
+from dataclasses import replace
 from datetime import date
-from pathlib import Path
-from typing import TYPE_CHECKING
 
-from bot.charts import FUNNEL_LABELS, funnel_png
+from babel.numbers import format_decimal
+
+from bot.charts import FUNNEL_LABELS
 from bot.dates import parse_date
-from bot.domain import Decision, ExportFilter, Status
+from bot.domain import Decision, ExportFilter, Statistics, Status
 from bot.fields import OCCUPATIONS, SEX_LABELS
 from bot.flow.state import IN_PROGRESS, Step
 from bot.i18n import N_
 from bot.messages import Attachment, Block, Msg, Reply
-from bot.officers.views import STATUS_LABELS, text, worker_notice
+from bot.officers.common import Answer, Family, ask, retry, said
+from bot.officers.context import DeskContext, DeskOutcome, Upload
+from bot.officers.decisions import apply_decision
+from bot.officers.needs import Audit, ExportJob, FunnelPicture, Order, OwnEvent, StatisticsOf
+from bot.officers.state import DeskState, Dialog, ImportForm
+from bot.officers.views import (
+    CANCEL,
+    ECHO_LIMIT,
+    STATUS_LABELS,
+    more_lines,
+    shorten,
+    text,
+)
 from bot.regions import region_by_code
-from bot.spreadsheets import describe_problem, read_import
-
-if TYPE_CHECKING:
-    from bot.officers.desk import Later, OfficerDesk, Request
+from bot.spreadsheets import ImportProblem, describe_problem
+from bot.validation import Invalid
 
 STEP_LABELS = {
     Step.CONSENT: N_("persetujuan data"),
@@ -45,32 +55,60 @@ STEP_LABELS = {
     Step.SUMMARY: N_("ringkasan"),
     Step.EDIT_PICK: N_("ringkasan"),
 }
-RANGE = re.compile(r"(\d{4}-\d{2}-\d{2})\.\.(\d{4}-\d{2}-\d{2})")
+RANGE = re.compile(r"(\d{4}-\d{2}-\d{2})\.\.(\d{4}-\d{2}-\d{2})", re.ASCII)
+IN_PROGRESS_STEPS = frozenset(str(s) for s in IN_PROGRESS)
+IMPORT_NOTES_SHOWN = 30
+NOTE_LIMIT = 200  # characters of one import problem (a cell may hold a whole paragraph)
+
+# --- /statistik ------------------------------------------------------------------------------
 
 
-async def statistics(desk: OfficerDesk, req: Request) -> list[Reply]:
-    """/statistik [event-code]: counts as text, then the funnel as a chart."""
-    code = req.args.split()[0] if req.args.split() else None
-    if code is not None and code not in {e.code for e in await req.session.events(10_000)}:
-        return [text(N_("Acara {code} tidak ditemukan."), code=code)]
-    stats = await req.session.statistics(code, frozenset(str(s) for s in IN_PROGRESS))
+def funnel_of(
+    stats: Statistics, one_event: bool
+) -> tuple[tuple[int, ...], tuple[int | None, ...]]:
+    """The funnel's counts and each step's base for a percentage (None: no percentage).
+
+    Link opens are counted for events only; of all events together, the submissions include
+    those made without a link, so only the consents are a share of the opens then.
+    """
     submitted = sum(stats.by_status.values())
-    funnel = (
+    counts = (
         stats.opened,
         stats.consented,
         submitted,
         stats.by_status.get(Status.APPROVED, 0),
         stats.by_status.get(Status.REJECTED, 0),
     )
+    base = stats.opened if stats.opened > 0 else None
+    bases = (None, base, base, base, base) if one_event else (None, base, None, None, None)
+    return counts, bases
+
+
+def share(value: int, base: int | None) -> str:
+    """' (45%)' of a base, or '' without one."""
+    if base is None:
+        return ""
+    percent = format_decimal(100 * value / base, format="#,##0.#", locale="id_ID")
+    return f" ({percent}%)"
+
+
+def statistics(state: DeskState, args: str, ctx: DeskContext) -> DeskOutcome:
+    """/statistik [event-code]: counts as text, then the funnel as a chart (drawn after commit)."""
+    code = args.split()[0] if args.split() else None
+    if code is not None and ctx.fact(OwnEvent(code)) is None:
+        missing = text(N_("Acara {code} tidak ditemukan."), code=shorten(code, ECHO_LIMIT))
+        return said(state, missing)
+    stats = ctx.fact(StatisticsOf(code))
+    counts, bases = funnel_of(stats, one_event=code is not None)
     lines = [
         Msg(N_("<b>Statistik {scope}</b>"), {"scope": code or Msg(N_("semua acara"))}),
         *(
-            Msg("{label}: {count}", {"label": Msg(label), "count": count})
-            for label, count in zip(FUNNEL_LABELS, funnel, strict=True)
+            Msg("{label}: {count}{share}", {"label": Msg(label), "count": n, "share": share(n, b)})
+            for label, n, b in zip(FUNNEL_LABELS, counts, bases, strict=True)
         ),
     ]
     stopped = [
-        Msg("{label}: {count}", {"label": Msg(STEP_LABELS.get(Step(step), step)), "count": n})
+        Msg("{label}: {count}", {"label": step_label(step), "count": n})
         for step, n in stats.stopped_at
     ]
     parts = [Block(tuple(lines))]
@@ -79,8 +117,21 @@ async def statistics(desk: OfficerDesk, req: Request) -> list[Reply]:
     parts.append(breakdown(N_("<b>Pekerjaan</b>"), stats.by_occupation, occupation_label))
     parts.append(breakdown(N_("<b>Kabupaten/kota</b>"), stats.by_region, region_label))
     parts.append(breakdown(N_("<b>Jenis kelamin</b>"), stats.by_sex, sex_label))
-    chart = funnel_png(list(zip(FUNNEL_LABELS, funnel, strict=True)), req.lang)
-    return [Reply(parts=tuple(parts), files=(Attachment("statistik.png", chart),))]
+    chart = FunnelPicture(
+        f"statistik-{ctx.now:%Y%m%d-%H%M%S}-{ctx.nonce[:6]}.png",
+        tuple(zip(FUNNEL_LABELS, counts, strict=True)),
+        bases,
+        ctx.lang,
+    )
+    return DeskOutcome(state, [Reply(parts=tuple(parts))], pictures=[chart])
+
+
+def step_label(step: str) -> Msg:
+    """Where a draft stopped, in words."""
+    try:
+        return Msg(STEP_LABELS.get(Step(step), step))
+    except ValueError:  # a step a newer release added
+        return Msg("{v}", {"v": step})
 
 
 def breakdown(title: str, rows: list[tuple[str, int]], label: Callable[[str], Msg]) -> Block:
@@ -106,6 +157,9 @@ def sex_label(value: str) -> Msg:
     return Msg(labels.get(value, value))
 
 
+# --- /ekspor ----------------------------------------------------------------------------------
+
+
 def export_filter(args: str, today: date) -> tuple[ExportFilter, str] | None:
     """'/ekspor [event-code | sponsor | YYYY-MM-DD..YYYY-MM-DD] [csv]' → the filter and format."""
     chosen, fmt = ExportFilter(), "xlsx"
@@ -119,105 +173,130 @@ def export_filter(args: str, today: date) -> tuple[ExportFilter, str] | None:
             if not isinstance(start, date) or not isinstance(end, date) or end < start:
                 return None
             chosen = ExportFilter(start=start, end=end)
-        else:
+        elif len(word) <= 64:
             chosen = ExportFilter(event_code=word)
+        else:
+            return None
     return chosen, fmt
 
 
-async def export(desk: OfficerDesk, req: Request) -> Later | list[Reply]:
-    """/ekspor: audited here; the file is built after this transaction, in a worker process."""
-    parsed = export_filter(req.args, req.now.date())
+def export(state: DeskState, args: str, ctx: DeskContext) -> DeskOutcome:
+    """/ekspor: audited here; the file is built after the transaction, in a worker process."""
+    parsed = export_filter(args, ctx.today)
     if parsed is None:
-        return [text(N_("Tulis: /ekspor [kode acara | sponsor | 2026-01-01..2026-01-31] [csv]"))]
+        usage = N_("Tulis: /ekspor [kode acara | sponsor | 2026-01-01..2026-01-31] [csv]")
+        return said(state, text(usage))
     chosen, fmt = parsed
-    await req.session.audit(req.officer.user_id, "ekspor", None, req.args or "semua", req.now)
-    scope = req.officer.scope
-
-    async def build() -> list[Reply]:
-        with tempfile.TemporaryDirectory() as folder:
-            path = Path(folder) / f"pendaftaran-{req.now:%Y%m%d-%H%M}.{fmt}"
-            count = await desk.repo.export(scope, chosen, fmt, path)
-            if count == 0:
-                return [text(N_("Tidak ada pendaftaran untuk diekspor."))]
-            data = path.read_bytes()
-        return [
-            Reply(
-                parts=(
-                    Msg(N_("Ekspor {count} pendaftaran, dengan data lengkap."), {"count": count}),
-                ),
-                files=(Attachment(path.name, data, photo=False),),
-            )
-        ]
-
-    return desk.later(build)
+    # Unique per update: two exports in the same minute must not overwrite each other's file.
+    filename = f"pendaftaran-{ctx.now:%Y%m%d-%H%M%S}-{ctx.nonce[:6]}.{fmt}"
+    job = ExportJob(ctx.officer.scope, chosen, fmt, filename)
+    detail = shorten(args, 200) or "semua"
+    return DeskOutcome(state, [], effects=[Audit("ekspor", None, detail)], export=job)
 
 
-async def ask_import(desk: OfficerDesk, req: Request) -> list[Reply]:
-    """/impor without a file: wait for the officer's next document."""
-    await req.session.set_dialog(req.officer.user_id, {"action": "impor"}, req.now)
-    return [
-        text(
-            N_(
-                "Kirim berkas XLSX atau CSV dengan kolom Nomor pendaftaran dan Nomor KPJ (boleh "
-                "juga Status dan Alasan)."
-            )
+def exported(count: int, filename: str, data: bytes) -> Reply:
+    """What the officer gets once the export is built (the runner calls this after commit)."""
+    if count == 0:
+        return text(N_("Tidak ada pendaftaran untuk diekspor."))
+    return Reply(
+        parts=(Msg(N_("Ekspor {count} pendaftaran, dengan data lengkap."), {"count": count}),),
+        files=(Attachment(filename, data, photo=False),),
+    )
+
+
+# --- /impor -----------------------------------------------------------------------------------
+
+
+def ask_import(state: DeskState, args: str, ctx: DeskContext) -> DeskOutcome:
+    """/impor without a file: wait for the officer's next document (any other dialog ends)."""
+    return ask(DeskState(Dialog.IMPORT_FILE, ImportForm()), question, ctx)
+
+
+def question(state: DeskState, ctx: DeskContext) -> Reply:
+    """Waiting for the file."""
+    asked = N_(
+        "Kirim berkas XLSX atau CSV dengan kolom Nomor pendaftaran dan Nomor KPJ (boleh juga "
+        "Status dan Alasan)."
+    )
+    return Reply(parts=(Msg(asked),), buttons=((CANCEL,),))
+
+
+def answer(state: DeskState, event: Answer, ctx: DeskContext) -> DeskOutcome:
+    """Text while a file is awaited: say what is expected."""
+    file_please = Invalid(N_("Kirim berkasnya sebagai dokumen (bukan teks), atau tekan Batal."))
+    return retry(state, question, ctx, file_please)
+
+
+def shortened(problem: ImportProblem) -> ImportProblem:
+    """A problem whose echoed cells are short (a cell may hold a whole paragraph)."""
+    params = {key: shorten(value, ECHO_LIMIT) for key, value in problem.params.items()}
+    return replace(problem, params=params)
+
+
+def apply_import(state: DeskState, upload: Upload, ctx: DeskContext) -> DeskOutcome:
+    """Apply every good row in this one transaction (one notice per worker); list the rest."""
+    orders = [
+        Order(
+            row.reference,
+            Decision(Status.REJECTED, note=row.reason)
+            if row.status == str(Status.REJECTED)
+            else Decision(Status.APPROVED, kpj=row.kpj),
         )
+        for row in upload.rows
     ]
-
-
-async def apply_import(desk: OfficerDesk, req: Request, filename: str, data: bytes) -> list[Reply]:
-    """Validate every row; apply all good ones in this one transaction, one notice per worker."""
-    rows, problems = read_import(data, filename, desk.kpj_length)
-    notes = [Msg("{text}", {"text": describe_problem(p, req.lang)}) for p in problems]
-    skipped = {p.line for p in problems}
+    results, effects = (
+        apply_decision(ctx, orders, via="impor", source=shorten(upload.filename, 60))
+        if orders
+        else ((), [])
+    )
+    notes: list[tuple[int, Msg | str]] = [
+        (p.line, describe_problem(shortened(p), ctx.lang)) for p in upload.problems
+    ]
+    skipped = {p.line for p in upload.problems}
     applied = 0
-    for row in rows:
-        if row.status == "ditolak":
-            decision = Decision(Status.REJECTED, note=row.reason)
-        else:
-            decision = Decision(Status.APPROVED, kpj=row.kpj)
-        result = await req.session.decide(row.reference, decision, req.officer.user_id, req.now)
-        if result.submission is None or not result.applied:
-            skipped.add(row.line)
+    for row, result in zip(upload.rows, results, strict=True):
         if result.submission is None:
             notes.append(
-                Msg(
-                    N_("Baris {line}: {reference} tidak ditemukan."),
-                    {"line": row.line, "reference": row.reference},
+                (
+                    row.line,
+                    Msg(
+                        N_("Baris {line}: {reference} tidak ditemukan."),
+                        {"line": row.line, "reference": row.reference},
+                    ),
                 )
             )
-            continue
-        if not result.applied:
+        elif not result.applied:
+            status = Msg(STATUS_LABELS[result.submission.status])
+            already = N_("Baris {line}: {reference} sudah diputuskan ({status}).")
             notes.append(
-                Msg(
-                    N_("Baris {line}: {reference} sudah diputuskan ({status})."),
-                    {
-                        "line": row.line,
-                        "reference": row.reference,
-                        "status": Msg(STATUS_LABELS[result.submission.status]),
-                    },
+                (
+                    row.line,
+                    Msg(already, {"line": row.line, "reference": row.reference, "status": status}),
                 )
             )
+        else:
+            applied += 1
             continue
-        sub = result.submission
-        await req.session.audit(
-            req.officer.user_id, f"impor {decision.status}", sub.reference, filename, req.now
-        )
-        await req.session.notify(
-            sub.channel, sub.user_id, worker_notice(sub), sub.reference, req.now
-        )
-        applied += 1
-    await req.session.set_dialog(req.officer.user_id, None, req.now)
+        skipped.add(row.line)
+    notes.sort(key=lambda note: note[0])
+    lines = [
+        note if isinstance(note, Msg) else Msg("{text}", {"text": shorten(note, NOTE_LIMIT)})
+        for _, note in notes[:IMPORT_NOTES_SHOWN]
+    ]
+    if len(notes) > IMPORT_NOTES_SHOWN:
+        lines.append(more_lines(len(notes) - IMPORT_NOTES_SHOWN))
     summary = Msg(
         N_("Impor {filename}: {applied} diterapkan, {skipped} dilewati."),
-        {"filename": filename, "applied": applied, "skipped": len(skipped)},
+        {"filename": shorten(upload.filename, 60), "applied": applied, "skipped": len(skipped)},
     )
-    details = tuple(notes[:30])
-    return [Reply(parts=(summary, *([Block(details)] if details else [])))]
+    after = DeskState() if state.dialog is Dialog.IMPORT_FILE else state
+    reply = Reply(parts=(summary, *([Block(tuple(lines))] if lines else [])))
+    return DeskOutcome(after, [reply], effects=effects)
 
 
-COMMANDS: dict[str, Callable[[OfficerDesk, Request], Awaitable[list[Reply] | Later]]] = {
-    "statistik": statistics,
-    "ekspor": export,
-    "impor": ask_import,
-}
+FAMILY = Family(
+    dialogs=frozenset({Dialog.IMPORT_FILE}),
+    question=question,
+    answer=answer,
+    cancelled=N_("Dibatalkan. Tidak ada berkas yang diimpor."),
+)

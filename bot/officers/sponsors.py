@@ -7,23 +7,32 @@ approved, and the monthly bill (approved workers × the sponsored JKK + JKM).
 from __future__ import annotations
 
 import re
-from collections.abc import Awaitable, Callable
 from datetime import date
-from typing import TYPE_CHECKING, Any
 
 from bot.contribution import MIN_BASIS, monthly_contribution
-from bot.dates import parse_date
 from bot.domain import Payer, Role, Sponsor
 from bot.fields import OCCUPATIONS
+from bot.flow.events import Press
 from bot.i18n import N_, format_rupiah
 from bot.messages import Block, Button, Day, Msg, Reply
-from bot.officers.views import CANCEL, text, toggles
+from bot.officers.common import (
+    CHOOSE,
+    Answer,
+    Family,
+    ask,
+    button_args,
+    number,
+    officer_date,
+    retry,
+    said,
+)
+from bot.officers.context import DeskContext, DeskOutcome
+from bot.officers.needs import Audit, CreateSponsor, SponsorReport
+from bot.officers.state import SPONSOR_DIALOGS, DeskState, Dialog, SponsorForm
+from bot.officers.views import CANCEL, ECHO_LIMIT, more_lines, shorten, text, toggles
 from bot.regions import match_region
 from bot.text import clean_free_text
 from bot.validation import Invalid
-
-if TYPE_CHECKING:
-    from bot.officers.desk import OfficerDesk, Request
 
 LEVELS = {
     "kabupaten": (Payer.APBD, N_("APBD kabupaten/kota")),
@@ -31,6 +40,9 @@ LEVELS = {
     "pusat": (Payer.APBN, N_("APBN")),
 }
 PERIOD_SPLIT = re.compile(r"\s*(?:\.\.|sampai|s/d|hingga|–|—)\s*", re.IGNORECASE)
+MAX_QUOTA = 1_000_000
+MAX_REGIONS = 60
+SPONSORS_SHOWN = 20
 
 
 def sponsored_amount(sponsor: Sponsor, on: date) -> int:
@@ -38,52 +50,54 @@ def sponsored_amount(sponsor: Sponsor, on: date) -> int:
     return monthly_contribution(MIN_BASIS, False, on, sponsor.payer).total
 
 
-async def begin(desk: OfficerDesk, req: Request) -> list[Reply]:
-    """/sponsor_baru: start the dialog (admins and supervisors)."""
-    if req.officer.role is Role.PETUGAS:
-        return [text(N_("Perintah ini hanya untuk supervisor dan admin."))]
-    state: dict[str, Any] = {"action": "sponsor_baru", "occupations": []}
-    await req.session.set_dialog(req.officer.user_id, state, req.now)
-    return [ask(state)]
+def begin(state: DeskState, args: str, ctx: DeskContext) -> DeskOutcome:
+    """/sponsor_baru: start the dialog (admins and supervisors; any other dialog ends)."""
+    if ctx.officer.role is Role.PETUGAS:
+        return said(state, text(N_("Perintah ini hanya untuk supervisor dan admin.")))
+    return ask(DeskState(Dialog.SPONSOR_NAME, SponsorForm()), question, ctx)
 
 
-def ask(state: dict[str, Any]) -> Reply:
-    """The dialog's next question."""
-    if "name" not in state:
-        question = N_("Nama program sponsor? Contoh: Pemkab Kulon Progo 2026")
-        return Reply(parts=(Msg(question),), buttons=((CANCEL,),))
-    if "level" not in state:
+def question(state: DeskState, ctx: DeskContext) -> Reply:
+    """The dialog's pending question."""
+    form = state.form_as(SponsorForm)
+    typed_questions = {
+        Dialog.SPONSOR_NAME: N_("Nama program sponsor? Contoh: Pemkab Kulon Progo 2026"),
+        Dialog.SPONSOR_PERIOD: N_(
+            "Berlaku dari kapan sampai kapan? Contoh: 1-1-2026 sampai 31-12-2026"
+        ),
+        Dialog.SPONSOR_QUOTA: N_("Kuota: berapa pekerja paling banyak? Contoh: 500"),
+        Dialog.SPONSOR_REGIONS: N_(
+            "Kabupaten/kota yang dicakup, pisahkan dengan koma. Contoh: Kulon Progo, Bantul"
+        ),
+    }
+    if state.dialog in typed_questions:
+        return Reply(parts=(Msg(typed_questions[state.dialog]),), buttons=((CANCEL,),))
+    if state.dialog is Dialog.SPONSOR_LEVEL:
         rows = tuple(
-            (Button(Msg(label), f"off:s_dana:{key}"),) for key, (_, label) in LEVELS.items()
+            (Button(Msg(label), f"off:s_dana:{key}", aliases=(key,)),)
+            for key, (_, label) in LEVELS.items()
         )
         return Reply(parts=(Msg(N_("Dari anggaran mana?")),), buttons=(*rows, (CANCEL,)))
-    if "start" not in state:
-        question = N_("Berlaku dari kapan sampai kapan? Contoh: 1-1-2026 sampai 31-12-2026")
-        return Reply(parts=(Msg(question),), buttons=((CANCEL,),))
-    if "quota" not in state:
-        return Reply(
-            parts=(Msg(N_("Kuota: berapa pekerja paling banyak? Contoh: 500")),),
-            buttons=((CANCEL,),),
-        )
-    if "regions" not in state:
-        question = N_(
-            "Kabupaten/kota yang dicakup, pisahkan dengan koma. Contoh: Kulon Progo, Bantul"
-        )
-        return Reply(parts=(Msg(question),), buttons=((CANCEL,),))
-    if not state.get("occupations_done"):
-        grid = toggles(OCCUPATIONS, state["occupations"], "s_pekerjaan")
-        grid.append(
-            (Button(Msg(N_("Lanjut (tanpa pilihan = semua pekerjaan)")), "off:s_lanjut:"),)
+    if state.dialog is Dialog.SPONSOR_OCCUPATIONS:
+        grid = toggles(OCCUPATIONS, form.occupations, "s_pekerjaan")
+        go_on = Button(
+            Msg(N_("Lanjut (tanpa pilihan = semua pekerjaan)")),
+            "off:s_lanjut:",
+            aliases=("lanjut",),
         )
         return Reply(
             parts=(Msg(N_("Hanya untuk pekerjaan tertentu? Pilih, lalu Lanjut.")),),
-            buttons=(*grid, (CANCEL,)),
+            buttons=(*grid, (go_on,), (CANCEL,)),
         )
     return Reply(
         parts=(Msg(N_("Siapa yang bisa memakai sponsor ini?")),),
         buttons=(
-            (Button(Msg(N_("Semua warga wilayah itu")), "off:s_cakupan:1"),),
-            (Button(Msg(N_("Hanya pendaftar lewat acara")), "off:s_cakupan:0"),),
+            (Button(Msg(N_("Semua warga wilayah itu")), "off:s_cakupan:1", aliases=("semua",)),),
+            (
+                Button(
+                    Msg(N_("Hanya pendaftar lewat acara")), "off:s_cakupan:0", aliases=("acara",)
+                ),
+            ),
             (CANCEL,),
         ),
     )
@@ -94,7 +108,7 @@ def parse_period(typed: str, today: date) -> tuple[date, date] | Invalid:
     parts = PERIOD_SPLIT.split(typed.strip())
     if len(parts) != 2:
         return Invalid(N_("Tulis dua tanggal, misalnya 1-1-2026 sampai 31-12-2026."))
-    start, end = (parse_date(part, today) for part in parts)
+    start, end = (officer_date(part, today) for part in parts)
     if isinstance(start, Invalid):
         return start
     if isinstance(end, Invalid):
@@ -106,145 +120,124 @@ def parse_period(typed: str, today: date) -> tuple[date, date] | Invalid:
 
 def parse_regions(typed: str) -> list[str] | Invalid:
     """'Kulon Progo, Bantul' → region codes; every name must match exactly one region."""
-    codes = []
+    codes: list[str] = []
     for name in (part.strip() for part in typed.split(",")):
         if not name:
             continue
-        found = match_region(name)
+        found = match_region(name[:100])
         if found.region is None:
             return Invalid(
                 N_(
                     "Kabupaten/kota \u201c{name}\u201d tidak jelas. Tulis lengkap, misalnya \u201cKota Pekalongan\u201d."
                 ),
-                {"name": name},
+                {"name": shorten(name, ECHO_LIMIT)},
             )
-        codes.append(found.region.code)
+        if found.region.code not in codes:
+            codes.append(found.region.code)
+        if len(codes) > MAX_REGIONS:
+            return Invalid(N_("Paling banyak {count} kabupaten/kota."), {"count": MAX_REGIONS})
     return codes or Invalid(N_("Tulis minimal satu kabupaten/kota."))
 
 
-async def typed(desk: OfficerDesk, req: Request, state: dict[str, Any]) -> list[Reply]:
-    """A typed answer in the dialog."""
-    value: Any
-    if "name" not in state:
-        value, key = clean_free_text(req.args, 80), "name"
-    elif "level" not in state:
-        return [text(N_("Pilih anggaran dengan tombol.")), ask(state)]
-    elif "start" not in state:
-        value, key = parse_period(req.args, req.now.date()), "period"
-    elif "quota" not in state:
-        digits = req.args.replace(".", "").replace(",", "")
-        ok = digits.isdigit() and 0 < int(digits) <= 1_000_000
-        value = int(digits) if ok else Invalid(N_("Kuota harus angka lebih dari 0."))
-        key = "quota"
-    elif "regions" not in state:
-        value, key = parse_regions(req.args), "regions"
-    else:
-        return [text(N_("Pilih dengan tombol.")), ask(state)]
-    if isinstance(value, Invalid):
-        return [Reply(parts=(Msg(value.msgid, value.params),)), ask(state)]
-    if key == "period":
-        state["start"], state["end"] = value[0].isoformat(), value[1].isoformat()
-    elif key == "regions":
-        branch = desk.config.queue_of(value[0])
-        if req.officer.scope is not None and branch not in req.officer.scope:
-            return [
-                text(
-                    N_("Wilayah itu dilayani Kantor Cabang {branch}, di luar cabang Anda."),
-                    branch=branch,
-                ),
-                ask(state),
-            ]
-        state["regions"], state["branch"] = value, branch
-    else:
-        state[key] = value
-    await req.session.set_dialog(req.officer.user_id, state, req.now)
-    return [ask(state)]
+def outside_branches(codes: list[str], ctx: DeskContext) -> Invalid | None:
+    """Every region must be served by one of the officer's branches (not only the first)."""
+    scope = ctx.officer.scope
+    if scope is None:
+        return None
+    for code in codes:
+        branch = ctx.config.branch_for(code)
+        if branch not in scope:
+            return Invalid(
+                N_("Wilayah itu dilayani Kantor Cabang {branch}, di luar cabang Anda."),
+                {"branch": branch},
+            )
+    return None
 
 
-async def pressed(
-    desk: OfficerDesk, req: Request, change: Callable[[dict[str, Any]], bool]
-) -> list[Reply]:
-    """Apply a button to the dialog (False: the button does not fit) and ask the next question."""
-    state = await req.session.dialog(req.officer.user_id)
-    if state is None or state.get("action") != "sponsor_baru" or not change(state):
-        return [text(N_("Tombol itu sudah tidak berlaku."))]
-    await req.session.set_dialog(req.officer.user_id, state, req.now)
-    return [ask(state)]
+def answer(state: DeskState, event: Answer, ctx: DeskContext) -> DeskOutcome:
+    """Typed text, or a tap on one of the pending question's buttons."""
+    form = state.form_as(SponsorForm)
+    if isinstance(event, Press):
+        return pressed(state, form, event, ctx)
+    typed = event.text
+    if state.dialog is Dialog.SPONSOR_NAME:
+        name = clean_free_text(typed, 80)
+        if isinstance(name, Invalid):
+            return retry(state, question, ctx, name)
+        form.name = name
+        return ask(DeskState(Dialog.SPONSOR_LEVEL, form), question, ctx)
+    if state.dialog is Dialog.SPONSOR_PERIOD:
+        period = parse_period(typed, ctx.today)
+        if isinstance(period, Invalid):
+            return retry(state, question, ctx, period)
+        form.start, form.end = period
+        return ask(DeskState(Dialog.SPONSOR_QUOTA, form), question, ctx)
+    if state.dialog is Dialog.SPONSOR_QUOTA:
+        quota = number(typed.replace(".", "").replace(",", ""), 1, MAX_QUOTA)
+        if quota is None:
+            return retry(state, question, ctx, Invalid(N_("Kuota harus angka lebih dari 0.")))
+        form.quota = quota
+        return ask(DeskState(Dialog.SPONSOR_REGIONS, form), question, ctx)
+    if state.dialog is Dialog.SPONSOR_REGIONS:
+        codes = parse_regions(typed)
+        if isinstance(codes, Invalid):
+            return retry(state, question, ctx, codes)
+        if (outside := outside_branches(codes, ctx)) is not None:
+            return retry(state, question, ctx, outside)
+        form.regions, form.branch = codes, ctx.config.branch_for(codes[0])
+        return ask(DeskState(Dialog.SPONSOR_OCCUPATIONS, form), question, ctx)
+    return retry(state, question, ctx, CHOOSE)
 
 
-async def on_level(desk: OfficerDesk, req: Request) -> list[Reply]:
-    """Which budget pays."""
-
-    def take(state: dict[str, Any]) -> bool:
-        state["level"] = req.args
-        return req.args in LEVELS and "name" in state
-
-    return await pressed(desk, req, take)
-
-
-async def on_occupation(desk: OfficerDesk, req: Request) -> list[Reply]:
-    """Toggle an occupation."""
-
-    def take(state: dict[str, Any]) -> bool:
-        state["occupations"] = sorted(set(state["occupations"]) ^ {req.args})
-        return req.args in OCCUPATIONS
-
-    return await pressed(desk, req, take)
+def pressed(state: DeskState, form: SponsorForm, event: Press, ctx: DeskContext) -> DeskOutcome:
+    """A button of the pending question."""
+    if (level := button_args(event, "s_dana")) in LEVELS:
+        form.level = level
+        return ask(DeskState(Dialog.SPONSOR_PERIOD, form), question, ctx)
+    if (occupation := button_args(event, "s_pekerjaan")) in OCCUPATIONS:
+        form.occupations = sorted(set(form.occupations) ^ {occupation})
+        return ask(state, question, ctx)
+    if event.data == "off:s_lanjut:":
+        return ask(DeskState(Dialog.SPONSOR_SCOPE, form), question, ctx)
+    if (whole := button_args(event, "s_cakupan")) in ("0", "1"):
+        return create(form, whole == "1", ctx)
+    return retry(state, question, ctx, CHOOSE)
 
 
-async def on_occupations_done(desk: OfficerDesk, req: Request) -> list[Reply]:
-    """'Lanjut' after occupations."""
-
-    def take(state: dict[str, Any]) -> bool:
-        state["occupations_done"] = True
-        return "regions" in state
-
-    return await pressed(desk, req, take)
-
-
-async def on_scope(desk: OfficerDesk, req: Request) -> list[Reply]:
-    """Whole region or events only: create the sponsor."""
-    state = await req.session.dialog(req.officer.user_id)
-    if state is None or state.get("action") != "sponsor_baru" or not state.get("occupations_done"):
-        return [text(N_("Tombol itu sudah tidak berlaku."))]
-    payer, _ = LEVELS[state["level"]]
+def create(form: SponsorForm, whole_region: bool, ctx: DeskContext) -> DeskOutcome:
+    """Store the sponsor."""
+    payer, _ = LEVELS[form.level]
+    assert form.start is not None and form.end is not None  # asked before the scope
     sponsor = Sponsor(
         id=0,
-        name=state["name"],
+        name=form.name,
         payer=payer,
-        level=state["level"],
-        start_day=date.fromisoformat(state["start"]),
-        end_day=date.fromisoformat(state["end"]),
-        quota=state["quota"],
-        regions=tuple(state["regions"]),
-        occupations=tuple(state["occupations"]),
-        whole_region=req.args == "1",
-        branch=state["branch"],
+        level=form.level,
+        start_day=form.start,
+        end_day=form.end,
+        quota=form.quota,
+        regions=tuple(form.regions),
+        occupations=tuple(form.occupations),
+        whole_region=whole_region,
+        branch=form.branch,
     )
-    sponsor_id = await req.session.create_sponsor(sponsor, req.officer.user_id, req.now)
-    await req.session.set_dialog(req.officer.user_id, None, req.now)
-    await req.session.audit(req.officer.user_id, "sponsor_baru", None, str(sponsor_id), req.now)
-    return [
-        text(
-            N_(
-                "Sponsor <b>{name}</b> dibuat (kuota {quota}). Pilih sponsor ini saat membuat acara."
-            ),
-            name=sponsor.name,
-            quota=sponsor.quota,
-        )
-    ]
+    sponsor_id = ctx.fact(CreateSponsor(sponsor))
+    done = text(
+        N_("Sponsor <b>{name}</b> dibuat (kuota {quota}). Pilih sponsor ini saat membuat acara."),
+        name=sponsor.name,
+        quota=sponsor.quota,
+    )
+    return DeskOutcome(DeskState(), [done], effects=[Audit("sponsor_baru", None, str(sponsor_id))])
 
 
-async def report(desk: OfficerDesk, req: Request) -> list[Reply]:
+def report(state: DeskState, args: str, ctx: DeskContext) -> DeskOutcome:
     """/sponsor: registered vs quota, approved, and the monthly bill per sponsor."""
-    sponsors = await req.session.sponsors()
+    sponsors = ctx.fact(SponsorReport())
     if not sponsors:
-        return [text(N_("Belum ada sponsor. Buat dengan /sponsor_baru."))]
-    today = req.now.date()
+        return said(state, text(N_("Belum ada sponsor. Buat dengan /sponsor_baru.")))
     lines = [Msg(N_("<b>Sponsor</b>"))]
-    for sponsor in sponsors:
-        approved = await req.session.sponsor_approved(sponsor.id)
-        amount = sponsored_amount(sponsor, today)
+    for sponsor, approved in sponsors[:SPONSORS_SHOWN]:
+        amount = sponsored_amount(sponsor, ctx.today)
         lines.append(
             Msg(
                 N_(
@@ -253,7 +246,7 @@ async def report(desk: OfficerDesk, req: Request) -> list[Reply]:
                 ),
                 {
                     "name": sponsor.name,
-                    "payer": Msg(LEVELS[sponsor.level][1]),
+                    "payer": Msg(LEVELS[sponsor.level][1]) if sponsor.level in LEVELS else "-",
                     "start": Day(sponsor.start_day),
                     "end": Day(sponsor.end_day),
                     "taken": sponsor.taken,
@@ -264,14 +257,14 @@ async def report(desk: OfficerDesk, req: Request) -> list[Reply]:
                 },
             )
         )
-    return [Reply(parts=(Block(tuple(lines)),))]
+    if len(sponsors) > SPONSORS_SHOWN:
+        lines.append(more_lines(len(sponsors) - SPONSORS_SHOWN))
+    return said(state, Reply(parts=(Block(tuple(lines)),)))
 
 
-COMMANDS: dict[str, Callable[[OfficerDesk, Request], Awaitable[list[Reply]]]] = {
-    "sponsor_baru": begin,
-    "sponsor": report,
-    "s_dana": on_level,
-    "s_pekerjaan": on_occupation,
-    "s_lanjut": on_occupations_done,
-    "s_cakupan": on_scope,
-}
+FAMILY = Family(
+    dialogs=SPONSOR_DIALOGS,
+    question=question,
+    answer=answer,
+    cancelled=N_("Dibatalkan. Sponsor tidak dibuat."),
+)

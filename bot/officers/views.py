@@ -4,17 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import datetime
-from typing import TYPE_CHECKING
 
-from bot.domain import Flag, Status, Submission
+from bot.clock import today_wib
+from bot.domain import CardNotes, EventInfo, Flag, Sponsor, Status, Submission
 from bot.fields import BY_NAME
 from bot.flow.summary import answer_lines, region_text
-from bot.i18n import N_, format_rupiah
+from bot.i18n import LANGUAGES, N_, format_rupiah, translate
 from bot.masking import mask_name, mask_nik, mask_phone
 from bot.messages import Block, Button, Day, Msg, Param, Part, Reply
-
-if TYPE_CHECKING:
-    from bot.domain import CardNotes
 
 STATUS_LABELS = {
     Status.APPROVED: N_("disetujui"),
@@ -35,19 +32,41 @@ FLAG_WORDS = {
 }
 
 
-# Every officer dialog's way out (dialogs.on_cancel forgets whichever dialog is open).
-CANCEL = Button(Msg(N_("Batal")), "off:d_batal:")
+# Every officer dialog's way out (typed "Batal" or "batalkan" too): the dialog is forgotten.
+CANCEL = Button(Msg(N_("Batal")), "off:d_batal:", aliases=("batalkan", "cancel"))
+
+ECHO_LIMIT = 40  # characters of what an officer typed that an answer repeats back
+ELLIPSIS = "…"
+
+
+def shorten(value: str, limit: int) -> str:
+    """``value`` in at most ``limit`` characters, cut at a word boundary and marked "…"."""
+    value = " ".join(value.split())
+    if len(value) <= limit:
+        return value
+    head = value[: limit - 1]
+    cut = head.rfind(" ")
+    if cut >= limit // 2:
+        head = head[:cut]
+    return head.rstrip(" ,.;:-") + ELLIPSIS
+
+
+def labels_in_all_languages(msgid: str) -> tuple[str, ...]:
+    """A label as typed in any language: what makes a button with values typeable."""
+    return tuple(translate(msgid, lang) for lang in LANGUAGES)
 
 
 def toggles(
     options: Mapping[str, str], chosen: Iterable[str], command: str
 ) -> list[tuple[Button, ...]]:
-    """Choices to tick and untick, two to a row, the ticked ones marked ✓."""
+    """Choices to tick and untick, two to a row, the ticked ones marked ✓ (typing a choice's
+    label ticks it too)."""
     ticked = set(chosen)
     buttons = [
         Button(
             Msg("{mark}{label}", {"mark": "✓ " if key in ticked else "", "label": Msg(label)}),
             f"off:{command}:{key}",
+            aliases=labels_in_all_languages(label),
         )
         for key, label in options.items()
     ]
@@ -57,6 +76,11 @@ def toggles(
 def text(msgid: str, **params: Param) -> Reply:
     """A one-paragraph reply."""
     return Reply(parts=(Msg(msgid, params),))
+
+
+def more_lines(hidden: int) -> Msg:
+    """The last line of a capped list: how many lines were left out."""
+    return Msg(N_("… dan {count} lainnya tidak ditampilkan."), {"count": hidden})
 
 
 def age_words(since: datetime, now: datetime) -> Msg:
@@ -102,20 +126,37 @@ def search_line(sub: Submission) -> Msg:
 
 def not_found(reference: str) -> Reply:
     """The same answer for a reference that does not exist and one the officer may not see."""
-    return text(N_("Pendaftaran {reference} tidak ditemukan."), reference=reference or "-")
+    return text(
+        N_("Pendaftaran {reference} tidak ditemukan."),
+        reference=shorten(reference, ECHO_LIMIT) or "-",
+    )
 
 
-def already_decided(sub: Submission) -> Reply:
-    """Another decision came first."""
+def already_decided(sub: Submission, officer: str) -> Reply:
+    """Another decision came first; ``officer`` names who made it."""
     return text(
         N_("{reference} sudah diputuskan ({status}) oleh {officer}. Tidak ada yang diubah."),
         reference=sub.reference,
         status=Msg(STATUS_LABELS[sub.status]),
-        officer=sub.decided_by or "-",
+        officer=officer or "-",
     )
 
 
-def card(sub: Submission, notes: CardNotes) -> Reply:
+def event_words(code: str | None, event: EventInfo | None) -> Param:
+    """An event by name and code ("-" for none)."""
+    if not code:
+        return "-"
+    if event is None:
+        return code
+    return Msg(N_("{name} ({code})"), {"name": event.name, "code": code})
+
+
+def card(
+    sub: Submission,
+    notes: CardNotes,
+    event: EventInfo | None = None,
+    sponsor: Sponsor | None = None,
+) -> Reply:
     """Every answer of a submission, its flags in words, and the decision buttons."""
     lines = [
         Msg(
@@ -128,7 +169,10 @@ def card(sub: Submission, notes: CardNotes) -> Reply:
         )
     ]
     lines += answer_lines(sub.answers)
-    lines.append(Msg(N_("Acara: {event}"), {"event": sub.event_code or "-"}))
+    lines.append(Msg(N_("Acara: {event}"), {"event": event_words(sub.event_code, event)}))
+    if sub.sponsor_id is not None:
+        sponsor_name = sponsor.name if sponsor is not None else str(sub.sponsor_id)
+        lines.append(Msg(N_("Sponsor (membayar JKK dan JKM): {name}"), {"name": sponsor_name}))
     lines.append(
         Msg(
             N_("Iuran bayar sendiri: {amount} per bulan"),
@@ -144,7 +188,7 @@ def card(sub: Submission, notes: CardNotes) -> Reply:
         warnings.append(
             Msg(
                 N_("⚠ Pekerja meminta datanya dihapus pada {day}"),
-                {"day": Day(notes.erasure_requested_at.date())},
+                {"day": Day(today_wib(notes.erasure_requested_at))},
             )
         )
     parts: list[Part] = [Block(tuple(lines))]

@@ -130,6 +130,14 @@ class Outreach(Scoped):
         )
         return changed == 1
 
+    async def event(self, code: str) -> EventInfo | None:
+        return await event_info(self.tx, code)
+
+    async def own_event(self, code: str) -> EventInfo | None:
+        scope, args = self.in_scope()
+        row = await self.tx.one(f"SELECT code FROM events WHERE code = ? AND {scope}", code, *args)
+        return await event_info(self.tx, code) if row else None
+
     async def sponsors(self) -> list[Sponsor]:
         scope, args = self.in_scope()
         found = await self.tx.all(

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.domain import CardNotes, Decision, DecisionResult, Status, Submission
+from bot.domain import (
+    AuditEntry,
+    AuditTrail,
+    CardNotes,
+    Decision,
+    DecisionResult,
+    Status,
+    Submission,
+)
 from bot.messages import Reply
 from storage.sql import outbox, rows
 from storage.sql.scope import Scoped
@@ -108,12 +116,22 @@ class Review(Scoped):
             detail,
         )
 
-    async def audit_trail(self, reference: str) -> list[tuple[datetime, str, str, str]]:
+    async def audit_trail(self, reference: str, limit: int) -> AuditTrail:
+        total = await self.tx.one("SELECT count(*) AS n FROM audit WHERE reference = ?", reference)
         found = await self.tx.all(
-            "SELECT at, actor, action, detail FROM audit WHERE reference = ? ORDER BY id",
+            "SELECT a.at, a.actor, o.name, a.action, a.detail FROM audit a"
+            " LEFT JOIN officers o ON o.user_id = a.actor"
+            " WHERE a.reference = ? ORDER BY a.at DESC, a.id DESC LIMIT ?",
             reference,
+            limit,
         )
-        return [(as_datetime(r["at"]), r["actor"], r["action"], r["detail"] or "") for r in found]
+        entries = tuple(
+            AuditEntry(
+                as_datetime(r["at"]), r["actor"], r["name"] or "", r["action"], r["detail"] or ""
+            )
+            for r in reversed(found)
+        )
+        return AuditTrail(entries, int(total["n"]) if total else 0)
 
     async def notify(
         self, channel: str, user_id: str, reply: Reply, reference: str, now: datetime

@@ -13,7 +13,7 @@ SUBMISSION = (
 SPONSOR = (
     "id, name, payer, level, start_day, end_day, quota, regions, occupations, whole_region, branch"
 )
-OFFICER = "user_id, role, branches"
+OFFICER = "user_id, role, branches, name"
 
 
 def submission(row: Row) -> Submission:
@@ -57,4 +57,6 @@ def sponsor(row: Row) -> Sponsor:
 
 def officer(row: Row) -> Officer:
     """An officers row."""
-    return Officer(row["user_id"], Role(row["role"]), tuple(as_json(row["branches"])))
+    return Officer(
+        row["user_id"], Role(row["role"]), tuple(as_json(row["branches"])), row["name"] or ""
+    )

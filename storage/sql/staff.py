@@ -23,16 +23,25 @@ class Staff(Scoped):
         return [rows.officer(r) for r in found]
 
     async def save_officer(self, officer: Officer, by: str, now: datetime) -> None:
+        # An admin adding someone does not know their name: an empty one keeps the known name.
         await self.tx.run(
-            "INSERT INTO officers (user_id, role, branches, created_by, created_at, updated_at)"
-            " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (user_id) DO UPDATE SET role = excluded.role,"
-            " branches = excluded.branches, updated_at = excluded.updated_at",
+            "INSERT INTO officers (user_id, role, branches, name, created_by, created_at,"
+            " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (user_id) DO UPDATE SET"
+            " role = excluded.role, branches = excluded.branches,"
+            " name = CASE WHEN excluded.name = '' THEN officers.name ELSE excluded.name END,"
+            " updated_at = excluded.updated_at",
             officer.user_id,
             str(officer.role),
             to_json(list(officer.branches)),
+            officer.name,
             by,
             now,
             now,
+        )
+
+    async def rename_officer(self, user_id: str, name: str, now: datetime) -> None:
+        await self.tx.run(
+            "UPDATE officers SET name = ?, updated_at = ? WHERE user_id = ?", name, now, user_id
         )
 
     async def remove_officer(self, user_id: str) -> bool:

@@ -10,7 +10,7 @@ import pytest
 from bot.contribution import quote
 from bot.domain import Payer
 from bot.messages import Reply
-from bot.officers.dialogs import REJECT_REASONS
+from bot.officers.decisions import REJECT_REASONS
 from bot.payment import (
     ALREADY_ACTIVE,
     NEUTRAL_NEXT_STEP,

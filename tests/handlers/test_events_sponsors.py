@@ -96,7 +96,10 @@ async def test_unknown_and_closed_codes_get_the_normal_flow(telegram: Telegram) 
     unknown = await telegram.text(WORKER, "/start evNOPE")
     assert "tidak dikenal" in unknown and "Anda setuju" in unknown
     code = await create_event(telegram, OFFICER)
-    await telegram.press(OFFICER, f"off:acara_tutup:{code}")
+    # Closing asks for a confirmation first; until then the event stays open.
+    asked = await telegram.press(OFFICER, f"off:acara_tutup:{code}")
+    assert "Tutup acara" in asked and "off:e_tutup:" in telegram.request.last_buttons(OFFICER)
+    assert "ditutup" in await telegram.press(OFFICER, "off:e_tutup:")
     closed = await telegram.text(WORKER + 1, f"/start {code}")
     assert "sudah ditutup" in closed and "Anda setuju" in closed
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import re
+from typing import Any
 
 from bot.settings import Settings
 from tests.conftest import NIK, OFFICER, WORKER, Telegram, query, register, to_phone
@@ -25,6 +26,13 @@ async def staff(tg: Telegram) -> None:
     assert "Disimpan" in await tg.text(
         OFFICER, f"/petugas_tambah {SUPERVISOR} supervisor Yogyakarta, Purwokerto"
     )
+
+
+def named(update: dict[str, Any], first_name: str) -> dict[str, Any]:
+    """An update whose sender has this first name on Telegram."""
+    body = update.get("message") or update["callback_query"]
+    body["from"] = {**body["from"], "first_name": first_name}
+    return update
 
 
 def worker_name(user: int) -> str:
@@ -195,16 +203,20 @@ async def test_two_officers_deciding_at_once_one_wins(
     for officer in (JOGJA_OFFICER, SUPERVISOR):
         await telegram.press(officer, f"off:d_setujui:{reference}")
         await telegram.text(officer, "12345678901")
+    names = {str(JOGJA_OFFICER): "Budi", str(SUPERVISOR): "Siti"}
     await asyncio.gather(
-        telegram.feed(telegram.updates.press(JOGJA_OFFICER, "off:d_kirim:")),
-        telegram.feed(telegram.updates.press(SUPERVISOR, "off:d_kirim:")),
+        *(
+            telegram.feed(named(telegram.updates.press(int(officer), "off:d_kirim:"), name))
+            for officer, name in names.items()
+        )
     )
     answers = [telegram.request.last_text(o) for o in (JOGJA_OFFICER, SUPERVISOR)]
     winners = [a for a in answers if "Pekerja akan diberi tahu" in a]
     losers = [a for a in answers if "sudah diputuskan" in a]
     assert len(winners) == 1 and len(losers) == 1
+    # The loser is told who decided, by the name Telegram gives them (not their user id).
     (decided_by,) = query(settings, "SELECT decided_by FROM submissions")[0]
-    assert decided_by in losers[0]
+    assert f"oleh {names[decided_by]}." in losers[0]
     assert query(settings, "SELECT count(*) FROM outbox") == [(1,)]
 
 

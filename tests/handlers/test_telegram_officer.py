@@ -118,7 +118,8 @@ async def test_second_decision_is_refused_and_the_worker_hears_once(
     reference = await submitted(telegram)
     await telegram.text(OFFICER, f"/setujui {reference} 12345678901")
     late = await telegram.text(OFFICER, f"/tolak {reference} salah")
-    assert "sudah diputuskan" in late and str(OFFICER) in late
+    # The officer who decided is named by their Telegram first name (the test updates' "Pekerja").
+    assert "sudah diputuskan (disetujui) oleh Pekerja." in late
     assert query(settings, "SELECT count(*) FROM outbox") == [(1,)]
     assert query(settings, "SELECT status FROM submissions") == [("disetujui",)]
 

@@ -1,0 +1,97 @@
+"""What the officer desk's step is given besides its state, and what it gives back."""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any, TypeVar
+
+from bot.clock import today_wib
+from bot.domain import Officer
+from bot.flow.events import Command, Press, Text
+from bot.flow.needs import MissingFact, Need
+from bot.messages import Reply
+from bot.officers.needs import Effect, ExportJob, Picture
+from bot.officers.state import DeskState
+from bot.spreadsheets import ImportProblem, ImportRow
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A spreadsheet an officer sent, already read (off the event loop, outside any
+    transaction); ``for_import`` when its caption was /impor."""
+
+    filename: str
+    rows: tuple[ImportRow, ...]
+    problems: tuple[ImportProblem, ...]
+    for_import: bool = False
+
+
+# What the desk's step takes: a command (typed, or an 'off:' button naming one), a button, typed
+# text, or an uploaded file.
+DeskEvent = Command | Press | Text | Upload
+
+
+@dataclass(frozen=True)
+class DeskConfig:
+    """The deployment's choices the desk depends on."""
+
+    branches: Mapping[str, str] = field(default_factory=dict)  # region code → branch office
+    default_branch: str = "Kantor Pusat"
+    kpj_length: int = 11
+    bot_username: str = "bpu_bot"
+
+    def branch_for(self, region_code: str) -> str:
+        """The branch office serving a kabupaten/kota."""
+        return self.branches.get(region_code, self.default_branch)
+
+    @property
+    def branch_names(self) -> frozenset[str]:
+        """The branch names officers may be assigned to: the branch table's and the default."""
+        return frozenset(self.branches.values()) | {self.default_branch}
+
+
+@dataclass(frozen=True)
+class DeskContext:
+    """Who acts, when, in which language, and the answers to the step's Needs so far.
+
+    ``nonce`` is a random word chosen once per update by the runner (event codes, unique file
+    names): stepping again gives the same result, and transcripts can fix it.
+    """
+
+    now: datetime  # aware, UTC
+    officer: Officer
+    lang: str = "id"
+    config: DeskConfig = field(default_factory=DeskConfig)
+    facts: Mapping[Hashable, Any] = field(default_factory=dict)
+    nonce: str = "0"
+
+    @property
+    def today(self) -> date:
+        """Today in Indonesia (WIB)."""
+        return today_wib(self.now)
+
+    def fact(self, need: Need[T]) -> T:
+        """The answer to ``need``; when missing, stop stepping so the runner can fetch it."""
+        if need.key not in self.facts:
+            raise MissingFact(need)
+        answer: T = self.facts[need.key]
+        return answer
+
+
+@dataclass
+class DeskOutcome:
+    """The new state, the replies, and what the runner does with and after the transaction."""
+
+    state: DeskState
+    replies: list[Reply] = field(default_factory=list)
+    effects: list[Effect] = field(default_factory=list)
+    pictures: list[Picture] = field(
+        default_factory=list
+    )  # drawn after commit, sent with the last reply
+    export: ExportJob | None = None  # built after commit; its reply replaces ``replies``
+    officers_changed: bool = False  # the runner's cache of officer ids is stale
+    declined: bool = False  # typed text outside any dialog: the worker flow answers it

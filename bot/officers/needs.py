@@ -1,0 +1,254 @@
+"""What the officer desk's pure step asks of the runner (bot/officers/desk.py).
+
+- Needs: look-ups and writes whose answer the step uses, one frozen dataclass each, typed by
+  that answer (``ctx.fact(PendingCount())`` is an ``int``). The runner answers them inside the
+  officer's one transaction and steps again.
+- Effects: writes that answer nothing (an audit row, a notice to a worker, a new event, an
+  officer saved), applied by the runner in the same transaction, in order, after the last step.
+- Pictures and the export: long work, done by the runner after the transaction has committed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Union
+
+from bot.domain import (
+    AuditTrail,
+    CardNotes,
+    Decision,
+    DecisionResult,
+    EventDraft,
+    EventInfo,
+    EventSummary,
+    ExportFilter,
+    Officer,
+    Sponsor,
+    Statistics,
+    Submission,
+)
+from bot.flow.needs import Need
+from bot.messages import Reply
+from bot.poster import PosterInfo
+
+# --- look-ups ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class QueuePage(Need[list[Submission]]):
+    """Pending submissions of the officer's branches, oldest first."""
+
+    limit: int
+    offset: int
+
+
+@dataclass(frozen=True)
+class PendingCount(Need[int]):
+    """How many submissions of the officer's branches wait for a decision."""
+
+
+@dataclass(frozen=True)
+class SubmissionOf(Need[Submission | None]):
+    """One submission of the officer's branches (None: not found, or another branch's)."""
+
+    reference: str
+
+
+@dataclass(frozen=True)
+class CardNotesOf(Need[CardNotes]):
+    """What the card must say besides the answers (erasure requested, notices undelivered)."""
+
+    reference: str
+
+
+@dataclass(frozen=True)
+class EventOf(Need[EventInfo | None]):
+    """The event a submission came through (any branch's: the card names it)."""
+
+    code: str
+
+
+@dataclass(frozen=True)
+class OwnEvent(Need[EventInfo | None]):
+    """An event of the officer's branches."""
+
+    code: str
+
+
+@dataclass(frozen=True)
+class SponsorOf(Need[Sponsor | None]):
+    """A sponsor by id."""
+
+    sponsor_id: int
+
+
+@dataclass(frozen=True)
+class OfficerOf(Need[Officer | None]):
+    """An officer by user id (to name who decided)."""
+
+    user_id: str
+
+
+@dataclass(frozen=True)
+class Search(Need[list[Submission]]):
+    """Submissions by NIK, phone or name ('nik' | 'phone' | 'name')."""
+
+    kind: str
+    value: str
+    limit: int
+
+
+@dataclass(frozen=True)
+class AuditOf(Need[AuditTrail]):
+    """A submission's newest audit entries and their total."""
+
+    reference: str
+    limit: int
+
+
+@dataclass(frozen=True)
+class Sponsors(Need[list[Sponsor]]):
+    """The sponsors of the officer's branches, newest first."""
+
+
+@dataclass(frozen=True)
+class SponsorReport(Need[list[tuple[Sponsor, int]]]):
+    """Each sponsor of the officer's branches with its approved submissions."""
+
+
+@dataclass(frozen=True)
+class Events(Need[list[EventSummary]]):
+    """The officer's branches' events, newest first, with their counts."""
+
+    limit: int
+
+
+@dataclass(frozen=True)
+class StatisticsOf(Need[Statistics]):
+    """/statistik's counts for the officer's branches (and one event)."""
+
+    event_code: str | None
+
+
+@dataclass(frozen=True)
+class Officers(Need[list[Officer]]):
+    """Every officer."""
+
+
+# --- writes that answer something ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Order:
+    """A decision on one submission."""
+
+    reference: str
+    decision: Decision
+
+
+@dataclass(frozen=True)
+class Decide(Need[tuple[DecisionResult, ...]]):
+    """Apply decisions, in order; each applies only to a submission still waiting for one."""
+
+    orders: tuple[Order, ...]
+
+
+@dataclass(frozen=True)
+class CreateSponsor(Need[int]):
+    """Store a sponsor; its new id."""
+
+    sponsor: Sponsor
+
+
+@dataclass(frozen=True)
+class CloseEvent(Need[bool]):
+    """Close an open event of the officer's branches; False if there is none."""
+
+    code: str
+
+
+@dataclass(frozen=True)
+class RemoveOfficer(Need[bool]):
+    """Remove an officer (and their dialog); False if there was none."""
+
+    user_id: str
+
+
+# --- effects ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Audit:
+    """An audit row by the acting officer."""
+
+    action: str
+    reference: str | None
+    detail: str
+
+
+@dataclass(frozen=True)
+class Notify:
+    """A message to a worker, through the outbox."""
+
+    channel: str
+    user_id: str
+    reply: Reply
+    reference: str
+
+
+@dataclass(frozen=True)
+class CreateEvent:
+    """Store an event."""
+
+    draft: EventDraft
+
+
+@dataclass(frozen=True)
+class SaveOfficer:
+    """Add an officer or change their role and branches."""
+
+    officer: Officer
+
+
+Effect = Union[Audit, Notify, CreateEvent, SaveOfficer]  # noqa: UP007
+
+# --- after the transaction ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class QrPicture:
+    """A QR code of ``url``."""
+
+    filename: str
+    url: str
+
+
+@dataclass(frozen=True)
+class PosterPicture:
+    """An event's printable A4 poster (a document, not a photo)."""
+
+    filename: str
+    info: PosterInfo
+
+
+@dataclass(frozen=True)
+class FunnelPicture:
+    """The /statistik funnel chart; ``bases`` gives each step's denominator (None: no %)."""
+
+    filename: str
+    steps: tuple[tuple[str, int], ...]
+    bases: tuple[int | None, ...]
+    lang: str
+
+
+Picture = Union[QrPicture, PosterPicture, FunnelPicture]  # noqa: UP007
+
+
+@dataclass(frozen=True)
+class ExportJob:
+    """An /ekspor file to build in a worker process."""
+
+    branches: tuple[str, ...] | None
+    chosen: ExportFilter
+    fmt: str
+    filename: str
