@@ -28,6 +28,7 @@ class SubmissionView:
     kpj: str | None
     fix_fields: tuple[str, ...]
     submitted_at: datetime
+    answers: Answers | None = None  # for an approved one: what the worker pays (the guidance)
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ WORKER_MENU: tuple[tuple[str, str], ...] = (
     ("batal", N_("Batalkan pendaftaran yang sedang diisi")),
     ("bahasa", N_("Ganti bahasa (Indonesia/English)")),
     ("hapusdata", N_("Hapus data Anda")),
+    ("berhenti", N_("Hentikan pengingat bayar iuran")),
     ("bantuan", N_("Bantuan")),
 )
 

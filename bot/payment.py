@@ -20,7 +20,7 @@ from pathlib import Path
 from bot.contribution import Quote
 from bot.cost_text import cost_msg
 from bot.i18n import N_
-from bot.messages import Block, Msg, Part
+from bot.messages import Block, Button, Msg, Part, Reply
 
 _FILE = "payment_channels.csv"
 _COLUMNS = ("name", "status", "source")
@@ -141,3 +141,37 @@ NEUTRAL_NEXT_STEP = N_(
 def rejection_next_step(reason: str) -> Msg:
     """What the worker can do after a rejection for ``reason`` (a reason msgid or typed text)."""
     return Msg(NEXT_STEPS.get(reason.strip(), NEUTRAL_NEXT_STEP))
+
+
+# The offer at the end of an approval notice: a reminder on a day of each month, until /berhenti.
+REMIND_OFFER = N_("Mau kami ingatkan membayar iuran setiap bulan lewat chat ini?")
+
+
+def reminder_buttons(reference: str) -> tuple[tuple[Button, ...], ...]:
+    """Yes / no to the monthly payment reminder for one registration."""
+    return (
+        (
+            Button(Msg(N_("Ya, ingatkan saya")), f"remind:yes:{reference}", aliases=("ya",)),
+            Button(Msg(N_("Tidak usah")), f"remind:no:{reference}", aliases=("tidak",)),
+        ),
+    )
+
+
+def payment_reminder(money: Quote, channels: Sequence[PaymentChannel], month: Msg) -> Reply:
+    """The monthly reminder: what to pay this month and where; how to stop the reminders."""
+    how = (
+        [Msg(PAY_JMO_OR), *(Msg("• {name}", {"name": c.name}) for c in channels)]
+        if channels
+        else [Msg(PAY_JMO)]
+    )
+    return Reply(
+        parts=(
+            Msg(
+                N_("Pengingat: iuran BPJS Ketenagakerjaan bulan {month}: {cost}."),
+                {"month": month, "cost": cost_msg(money)},
+            ),
+            Block(tuple(how)),
+            Msg(INACTIVE),
+            Msg(N_("Ketik /berhenti jika tidak mau diingatkan lagi.")),
+        )
+    )

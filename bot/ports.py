@@ -6,10 +6,10 @@ core's records, never the other way round (import-linter checks it).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
@@ -104,6 +104,10 @@ class WorkerSession(Protocol):
         self, event_code: str | None, home_code: str, occupation: str, now: datetime
     ) -> Sponsor | None: ...
 
+    async def set_reminder(self, reference: str | None, on: bool, now: datetime) -> bool:
+        """Monthly payment reminders on or off for an approved registration (None: all)."""
+        ...
+
 
 class OfficerSession(Protocol):
     """One officer command, as one transaction; submissions only from ``restrict``'s branches."""
@@ -194,7 +198,9 @@ class OfficerSession(Protocol):
 
     async def create_sponsor(self, sponsor: Sponsor, by: str, now: datetime) -> int: ...
 
-    async def sponsor_approved(self, sponsor_id: int) -> int: ...
+    async def sponsor_approved(self, sponsor_id: int) -> list[tuple[int, int]]:
+        """The sponsor's approved workers, counted by declared income: (income, count)."""
+        ...
 
     async def sponsor(self, sponsor_id: int) -> Sponsor | None: ...
 
@@ -250,9 +256,15 @@ class Repository(Protocol):
     async def has_dialog(self, user_id: str) -> bool: ...
 
     async def export(
-        self, branches: tuple[str, ...] | None, chosen: ExportFilter, fmt: str, out: Path
+        self,
+        branches: tuple[str, ...] | None,
+        chosen: ExportFilter,
+        fmt: str,
+        out: Path,
+        on: date,
     ) -> int:
-        """Write an export without holding up other updates; returns the row count."""
+        """Write an export without holding up other updates (amounts as of ``on``, WIB);
+        returns the row count."""
         ...
 
     async def outbox_backlog(self) -> int: ...
@@ -260,5 +272,12 @@ class Repository(Protocol):
     async def housekeeping(
         self, now: datetime, policy: Housekeeping, reminder: Reply
     ) -> tuple[int, int]: ...
+
+    async def payment_reminders(
+        self, now: datetime, month: str, compose: Callable[[Submission], Reply | None]
+    ) -> int:
+        """Queue this ``month``'s ('YYYY-MM') payment reminder of every worker who asked for
+        one and has none for it yet (``compose`` None: nothing to remind of); returns how many."""
+        ...
 
     async def close(self) -> None: ...

@@ -23,6 +23,7 @@ from bot.flow.needs import (
     MySubmissions,
     Need,
     NikHolder,
+    SetReminder,
     SponsorFor,
     Submit,
 )
@@ -64,6 +65,8 @@ async def answer_need(session: WorkerSession, need: Need[Any], now: datetime) ->
             return await session.erase(now)
         case SponsorFor(event_code, home_code, occupation):
             return await session.sponsor_for(event_code, home_code, occupation, now)
+        case SetReminder(reference, on):
+            return await session.set_reminder(reference, on, now)
     raise ValueError(f"unknown need {need!r}")
 
 

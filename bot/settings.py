@@ -29,6 +29,7 @@ class Settings(BaseSettings):
     webhook_port: int = 8080
     draft_retention_days: int = 30
     reminder_after_hours: int = 24
+    payment_reminder_day: int = Field(default=5, ge=1, le=28)  # day of the month (WIB)
     consent_version: str = "1"
     outbox_lease_seconds: int = Field(default=30, ge=1)
     inbox_lease_seconds: int = Field(default=30, ge=1)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from bot.clock import today_wib
 from bot.domain import Housekeeping
-from bot.flow.questions import reminder
+from bot.flow.context import FlowConfig
+from bot.flow.reminders import draft_reminder, payment_reminder_for
 from bot.flow.state import IN_PROGRESS
 from bot.ports import Repository
 from bot.settings import Settings
@@ -20,6 +22,16 @@ def policy(settings: Settings) -> Housekeeping:
     )
 
 
-async def housekeep(repo: Repository, settings: Settings, now: datetime) -> tuple[int, int]:
-    """Queue one reminder per stalled draft and purge abandoned ones: (reminded, purged)."""
-    return await repo.housekeeping(now, policy(settings), reminder())
+async def housekeep(
+    repo: Repository, settings: Settings, now: datetime, config: FlowConfig | None = None
+) -> tuple[int, int]:
+    """Queue one reminder per stalled draft and purge abandoned ones: (reminded, purged); from
+    the payment reminder day of each month (WIB), the monthly reminders to pay."""
+    done = await repo.housekeeping(now, policy(settings), draft_reminder())
+    today = today_wib(now)
+    if today.day >= settings.payment_reminder_day:
+        channels = config.payment_channels if config is not None else ()
+        await repo.payment_reminders(
+            now, f"{today:%Y-%m}", lambda sub: payment_reminder_for(sub, today, channels)
+        )
+    return done

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 from bot.clock import today_wib, wib_midnight_utc
 from bot.domain import ExportFilter
+from bot.flow.summary import contribution_for
 from bot.regions import region_by_code
 from bot.spreadsheets import export_record, write_csv, write_xlsx
 from storage.sql import rows
@@ -44,9 +46,11 @@ def _utc_start(day: date) -> str:
     return wib_midnight_utc(day).isoformat()
 
 
-def export_row(row: sqlite3.Row) -> dict[str, object]:
-    """A stored submission (with its event's and sponsor's names) as the export's values."""
-    sub = rows.submission(row)
+def export_row(row: sqlite3.Row, on: date) -> dict[str, object]:
+    """A stored submission (with its event's and sponsor's names) as the export's values; the
+    monthly amount is the one the worker is told on ``on`` (the same quote as everywhere)."""
+    stored = rows.submission(row)
+    sub = replace(stored, monthly_self_paid=contribution_for(stored.answers, on).self_paid)
     region = region_by_code(sub.home_code)
     event = f"{row['event_name']} ({sub.event_code})" if row["event_name"] else sub.event_code
     return export_record(
@@ -59,7 +63,7 @@ def export_row(row: sqlite3.Row) -> dict[str, object]:
 
 
 def export_submissions(
-    db_path: str, branches: list[str] | None, chosen: ExportFilter, fmt: str, out: str
+    db_path: str, branches: list[str] | None, chosen: ExportFilter, fmt: str, out: str, on: date
 ) -> int:
     """Write the chosen submissions to ``out`` (xlsx or csv); returns the number of rows."""
     db = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
@@ -72,8 +76,8 @@ def export_submissions(
             f" LEFT JOIN sponsors sp ON sp.id = s.sponsor_id WHERE {where} ORDER BY s.id",
             args,
         )
-        rows: Iterator[dict[str, object]] = (export_row(r) for r in cursor)
+        records: Iterator[dict[str, object]] = (export_row(r, on) for r in cursor)
         write = write_xlsx if fmt == "xlsx" else write_csv
-        return write(rows, Path(out))
+        return write(records, Path(out))
     finally:
         db.close()

@@ -14,6 +14,7 @@ from bot.flow.needs import (
     EventOf,
     FixTargetOf,
     MySubmissions,
+    SetReminder,
 )
 from bot.flow.questions import FIELD_STEP
 from bot.flow.state import IN_PROGRESS, Conversation, Step
@@ -129,7 +130,37 @@ def on_erase(conv: Conversation, value: str, ctx: Context) -> Outcome:
     return outcome
 
 
+def on_remind(conv: Conversation, value: str, ctx: Context) -> Outcome:
+    """Yes or no to the monthly payment reminder offered with an approval."""
+    answer, _, reference = value.partition(":")
+    wanted = answer == "yes"
+    changed = ctx.fact(SetReminder(reference or None, wanted))
+    if not changed:
+        notice = Msg(N_("Pengingat hanya untuk pendaftaran Anda yang sudah disetujui."))
+    elif wanted:
+        notice = Msg(
+            N_(
+                "Baik, kami ingatkan setiap tanggal {day}. Ketik /berhenti jika tidak mau "
+                "diingatkan lagi."
+            ),
+            {"day": ctx.config.reminder_day},
+        )
+    else:
+        notice = Msg(N_("Baik, tidak ada pengingat."))
+    outcome = aside(conv, ctx, notice)
+    outcome.ack = Msg(N_("Ya, ingatkan saya") if wanted else N_("Tidak usah"))
+    return outcome
+
+
+def aside(conv: Conversation, ctx: Context, notice: Msg) -> Outcome:
+    """A notice, then the pending question only if a registration is under way."""
+    if conv.step in IN_PROGRESS:
+        return say(conv, ctx, notice)
+    return Outcome(conv, [Reply(parts=(notice,))])
+
+
 GLOBAL_PRESSES: dict[str, Callable[[Conversation, str, Context], Outcome]] = {
+    "remind": on_remind,
     "erase": on_erase,
     "lang": on_language,
     "restart": on_restart,
@@ -154,9 +185,14 @@ def on_command(conv: Conversation, command: Command, ctx: Context) -> Outcome:
         return begin(conv, code_or_none, ctx)
     if name == "status":
         views = ctx.fact(MySubmissions())
-        listing = status_reply(views)
+        listing = status_reply(views, ctx.today, ctx.config.payment_channels)
         outcome = say(conv, ctx) if conv.step in IN_PROGRESS else None
         return Outcome(conv, [listing, *(outcome.replies if outcome else [])])
+    if name == "berhenti":
+        stopped = ctx.fact(SetReminder(None, False))
+        if stopped:
+            return aside(conv, ctx, Msg(N_("Pengingat bayar iuran dihentikan.")))
+        return aside(conv, ctx, Msg(N_("Tidak ada pengingat yang aktif.")))
     if name == "bantuan":
         return say(conv, ctx, *help_text())
     if name == "batal":
@@ -219,6 +255,7 @@ def help_text() -> tuple[Part, ...]:
                 Msg(N_("/batal: batalkan pendaftaran yang sedang diisi")),
                 Msg(N_("/bahasa: ganti bahasa (Indonesia/English)")),
                 Msg(N_("/hapusdata: hapus data Anda")),
+                Msg(N_("/berhenti: hentikan pengingat bayar iuran")),
                 Msg(N_("/bantuan: pesan ini")),
             )
         ),

@@ -12,6 +12,7 @@ from bot.clock import today_wib
 from bot.flow.needs import MissingFact, Need
 from bot.flow.state import Conversation
 from bot.messages import Msg, Reply
+from bot.payment import PaymentChannel, load_payment_channels
 from bot.settings import Settings
 
 T = TypeVar("T")
@@ -24,6 +25,8 @@ class FlowConfig:
     consent_version: str = "1"
     branches: Mapping[str, str] = field(default_factory=dict)  # region code → branch office
     default_branch: str = "Kantor Pusat"  # where unmapped regions' submissions go (admins)
+    payment_channels: tuple[PaymentChannel, ...] = ()  # where to pay, named to approved workers
+    reminder_day: int = 5  # the day of the month payment reminders go out
 
     @classmethod
     def from_settings(cls, settings: Settings) -> FlowConfig:
@@ -32,6 +35,8 @@ class FlowConfig:
             consent_version=settings.consent_version,
             branches=load_branches(settings.branches_file),
             default_branch=settings.default_branch,
+            payment_channels=load_payment_channels(settings.payment_channels_file),
+            reminder_day=settings.payment_reminder_day,
         )
 
     def branch_for(self, region_code: str | None) -> str | None:

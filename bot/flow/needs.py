@@ -90,3 +90,12 @@ class SponsorFor(Need[Sponsor | None]):
     event_code: str | None
     home_code: str
     occupation: str
+
+
+@dataclass(frozen=True)
+class SetReminder(Need[bool]):
+    """Turn the monthly payment reminder of this worker's approved ``reference`` on or off
+    (``reference`` None: every one of theirs); True when something changed."""
+
+    reference: str | None
+    on: bool

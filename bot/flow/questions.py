@@ -405,17 +405,3 @@ ASK: dict[Step, Callable[[Conversation, Context], Reply]] = {
 
 # Questions with a shorter form for asking again.
 SHORT: dict[Step, Callable[[Conversation, Context], Reply]] = {Step.CONSENT: ask_consent_again}
-
-
-def reminder() -> Reply:
-    """The one reminder to a worker who stopped half-way (sent through the outbox)."""
-    return Reply(
-        parts=(
-            Msg(
-                N_(
-                    "Pendaftaran BPJS Ketenagakerjaan Anda belum selesai. Jawaban Anda tersimpan; "
-                    "ketik /start untuk melanjutkan."
-                )
-            ),
-        )
-    )

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import date
+
 from bot.domain import Status, SubmissionView
+from bot.flow.summary import contribution_for
 from bot.i18n import N_
-from bot.messages import Block, Button, Msg, Reply
+from bot.messages import Block, Button, Msg, Part, Reply
+from bot.payment import PaymentChannel, approval_parts, rejection_next_step
 
 STATUS_WORDS = {
     Status.SUBMITTED: N_("diajukan, sedang diperiksa petugas"),
@@ -13,6 +18,18 @@ STATUS_WORDS = {
     Status.REJECTED: N_("ditolak"),
     Status.DRAFT: N_("draf"),
 }
+
+
+def status_parts(
+    view: SubmissionView, today: date, channels: Sequence[PaymentChannel]
+) -> tuple[Part, ...]:
+    """One submission; an approved one with the same payment guidance as its approval notice."""
+    lines = status_lines(view)
+    if view.status is not Status.APPROVED or not view.kpj or view.answers is None:
+        return (lines,)
+    money = contribution_for(view.answers, today)
+    sponsor = view.answers.sponsor.name if view.answers.sponsor else None
+    return (lines, *approval_parts(view.kpj, money, sponsor, channels)[1:])
 
 
 def status_lines(view: SubmissionView) -> Block:
@@ -29,10 +46,13 @@ def status_lines(view: SubmissionView) -> Block:
         lines.append(Msg(N_("Catatan petugas: {note}"), {"note": view.note}))
     if view.status is Status.REJECTED and view.note:
         lines.append(Msg(N_("Alasan: {reason}"), {"reason": view.note}))
+        lines.append(rejection_next_step(view.note))
     return Block(tuple(lines))
 
 
-def status_reply(views: list[SubmissionView]) -> Reply:
+def status_reply(
+    views: list[SubmissionView], today: date, channels: Sequence[PaymentChannel] = ()
+) -> Reply:
     """Every submission of the worker, newest first, with a button to start each correction."""
     if not views:
         return Reply(parts=(Msg(N_("Anda belum punya pendaftaran yang terkirim.")),))
@@ -46,6 +66,9 @@ def status_reply(views: list[SubmissionView]) -> Reply:
         if v.status is Status.NEEDS_FIX
     )
     return Reply(
-        parts=(Msg(N_("Status pendaftaran Anda:")), *(status_lines(v) for v in views)),
+        parts=(
+            Msg(N_("Status pendaftaran Anda:")),
+            *(part for v in views for part in status_parts(v, today, channels)),
+        ),
         buttons=buttons,
     )

@@ -13,6 +13,7 @@ from bot.fields import OCCUPATIONS, REGISTRATION, SEX_LABELS, Answers, Field, Ki
 from bot.i18n import N_, format_rupiah
 from bot.messages import Block, Day, Msg
 from bot.regions import region_by_code
+from bot.sectors import sector_of
 
 PROGRAM_LABELS = {
     Program.JKK: N_("Jaminan Kecelakaan Kerja (JKK)"),
@@ -34,7 +35,9 @@ def contribution_for(
     declared = income if income is not None else (answers.income or 0)
     with_jht = bool(answers.jht) if jht is None else jht
     payer = answers.sponsor.payer if answers.sponsor else Payer.SELF
-    return quote(declared, with_jht, payer, answers.sector, today)
+    # Registrations from before the sector was kept: it follows from most occupations.
+    sector = answers.sector or sector_of(answers.occupation, answers.occupation_other)
+    return quote(declared, with_jht, payer, sector, today)
 
 
 def occupation_text(answers: Answers) -> Msg:

@@ -14,6 +14,7 @@ from bot.flow.needs import MissingFact, Need
 from bot.messages import Reply
 from bot.officers.needs import Effect, ExportJob, Picture
 from bot.officers.state import DeskState
+from bot.payment import PaymentChannel
 from bot.spreadsheets import ImportProblem, ImportRow
 
 T = TypeVar("T")
@@ -43,6 +44,7 @@ class DeskConfig:
     default_branch: str = "Kantor Pusat"
     kpj_length: int = 11
     bot_username: str = "bpu_bot"
+    payment_channels: tuple[PaymentChannel, ...] = ()  # named in approval notices
 
     def branch_for(self, region_code: str) -> str:
         """The branch office serving a kabupaten/kota."""

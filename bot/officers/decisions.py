@@ -133,7 +133,8 @@ def apply_decision(
         action = f"{via} {order.decision.status}".strip()
         detail = decision_detail(order.decision)
         effects.append(Audit(action, sub.reference, f"{detail} · {source}" if source else detail))
-        effects.append(Notify(sub.channel, sub.user_id, worker_notice(sub), sub.reference))
+        notice = worker_notice(sub, ctx.today, ctx.config.payment_channels)
+        effects.append(Notify(sub.channel, sub.user_id, notice, sub.reference))
     return results, effects
 
 
@@ -277,7 +278,9 @@ def preview(form: DecisionForm, ctx: DeskContext) -> Reply:
             kpj=decision.kpj,
             note=decision.note,
             fix_fields=decision.fix_fields,
-        )
+        ),
+        ctx.today,
+        ctx.config.payment_channels,
     )
     return Reply(parts=(Msg(N_("<b>Pesan untuk pekerja:</b>")), *notice.parts), buttons=buttons)
 

@@ -200,6 +200,7 @@ class OfficerDesk:
             default_branch=self.config.default_branch,
             kpj_length=self.kpj_length,
             bot_username=self.bot_username,
+            payment_channels=self.config.payment_channels,
         )
 
     async def is_officer(self, user_id: str, now: datetime) -> bool:
@@ -331,6 +332,6 @@ class OfficerDesk:
         """Build an export in the repository's worker process; its reply with the file."""
         with tempfile.TemporaryDirectory() as folder:
             path = Path(folder) / job.filename
-            count = await self.repo.export(job.branches, job.chosen, job.fmt, path)
+            count = await self.repo.export(job.branches, job.chosen, job.fmt, path, job.on)
             data = await asyncio.to_thread(path.read_bytes) if count else b""
         return exported(count, job.filename, data)

@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Union
 
 from bot.domain import (
@@ -112,8 +113,9 @@ class Sponsors(Need[list[Sponsor]]):
 
 
 @dataclass(frozen=True)
-class SponsorReport(Need[list[tuple[Sponsor, int]]]):
-    """Each sponsor of the officer's branches with its approved submissions."""
+class SponsorReport(Need[list[tuple[Sponsor, list[tuple[int, int]]]]]):
+    """Each sponsor of the officer's branches with its approved workers by income: (income,
+    count), since the sponsored JKK depends on each worker's income level."""
 
 
 @dataclass(frozen=True)
@@ -252,3 +254,4 @@ class ExportJob:
     chosen: ExportFilter
     fmt: str
     filename: str
+    on: date  # the day (WIB) the amounts in it are for

@@ -189,7 +189,7 @@ def export(state: DeskState, args: str, ctx: DeskContext) -> DeskOutcome:
     chosen, fmt = parsed
     # Unique per update: two exports in the same minute must not overwrite each other's file.
     filename = f"pendaftaran-{ctx.now:%Y%m%d-%H%M%S}-{ctx.nonce[:6]}.{fmt}"
-    job = ExportJob(ctx.officer.scope, chosen, fmt, filename)
+    job = ExportJob(ctx.officer.scope, chosen, fmt, filename, ctx.today)
     detail = shorten(args, 200) or "semua"
     return DeskOutcome(state, [], effects=[Audit("ekspor", None, detail)], export=job)
 

@@ -95,7 +95,7 @@ def view(state: DeskState, args: str, ctx: DeskContext) -> DeskOutcome:
     event = ctx.fact(EventOf(sub.event_code)) if sub.event_code else None
     sponsor = ctx.fact(SponsorOf(sub.sponsor_id)) if sub.sponsor_id is not None else None
     seen = Audit("lihat", sub.reference, "NIK lengkap ditampilkan")
-    return DeskOutcome(state, [card(sub, notes, event, sponsor)], effects=[seen])
+    return DeskOutcome(state, [card(sub, notes, ctx.today, event, sponsor)], effects=[seen])
 
 
 def search(state: DeskState, args: str, ctx: DeskContext) -> DeskOutcome:

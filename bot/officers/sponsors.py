@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from bot.contribution import MIN_BASIS, monthly_contribution
+from bot.contribution import quote
 from bot.domain import Payer, Role, Sponsor
 from bot.fields import OCCUPATIONS
 from bot.flow.events import Press
@@ -45,9 +45,16 @@ MAX_REGIONS = 60
 SPONSORS_SHOWN = 20
 
 
-def sponsored_amount(sponsor: Sponsor, on: date) -> int:
-    """What the sponsor pays per worker and month: JKK + JKM at the minimum basis."""
-    return monthly_contribution(MIN_BASIS, False, on, sponsor.payer).total
+def sponsored_amount(sponsor: Sponsor, income: int, on: date) -> int:
+    """What the sponsor pays a month for a worker of this income: JKK + JKM at its level (the
+    same quote the worker and the officer's card see; the worker's own JHT is not the sponsor's)."""
+    money = quote(income, False, sponsor.payer, None, on)
+    return sum(line.amount for line in money.lines if line.payer == sponsor.payer)
+
+
+def monthly_bill(sponsor: Sponsor, approved: list[tuple[int, int]], on: date) -> int:
+    """The sponsor's monthly bill: each approved worker at their own income level."""
+    return sum(count * sponsored_amount(sponsor, income, on) for income, count in approved)
 
 
 def begin(state: DeskState, args: str, ctx: DeskContext) -> DeskOutcome:
@@ -236,13 +243,14 @@ def report(state: DeskState, args: str, ctx: DeskContext) -> DeskOutcome:
     if not sponsors:
         return said(state, text(N_("Belum ada sponsor. Buat dengan /sponsor_baru.")))
     lines = [Msg(N_("<b>Sponsor</b>"))]
-    for sponsor, approved in sponsors[:SPONSORS_SHOWN]:
-        amount = sponsored_amount(sponsor, ctx.today)
+    for sponsor, by_income in sponsors[:SPONSORS_SHOWN]:
+        approved = sum(count for _, count in by_income)
         lines.append(
             Msg(
                 N_(
                     "<b>{name}</b> ({payer}) · {start} s/d {end} · terdaftar {taken} dari kuota "
-                    "{quota} · disetujui {approved} · tagihan {bill} per bulan ({amount} × {approved})"
+                    "{quota} · disetujui {approved} · tagihan {bill} per bulan (JKK dan JKM tiap "
+                    "peserta menurut tingkat penghasilannya)"
                 ),
                 {
                     "name": sponsor.name,
@@ -252,8 +260,7 @@ def report(state: DeskState, args: str, ctx: DeskContext) -> DeskOutcome:
                     "taken": sponsor.taken,
                     "quota": sponsor.quota,
                     "approved": approved,
-                    "bill": format_rupiah(approved * amount),
-                    "amount": format_rupiah(amount),
+                    "bill": format_rupiah(monthly_bill(sponsor, by_income, ctx.today)),
                 },
             )
         )

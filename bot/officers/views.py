@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from datetime import datetime
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date, datetime
 
+from bot.age import AGE_FLAG_WORDS
 from bot.clock import today_wib
+from bot.cost_text import cost_msg
 from bot.domain import CardNotes, EventInfo, Flag, Sponsor, Status, Submission
 from bot.fields import BY_NAME
-from bot.flow.summary import answer_lines, region_text
-from bot.i18n import LANGUAGES, N_, format_rupiah, translate
+from bot.flow.summary import answer_lines, contribution_for, region_text
+from bot.i18n import LANGUAGES, N_, translate
 from bot.masking import mask_name, mask_nik, mask_phone
 from bot.messages import Block, Button, Day, Msg, Param, Part, Reply
+from bot.payment import (
+    REMIND_OFFER,
+    PaymentChannel,
+    approval_parts,
+    rejection_next_step,
+    reminder_buttons,
+)
 
 STATUS_LABELS = {
     Status.APPROVED: N_("disetujui"),
@@ -29,6 +38,7 @@ FLAG_WORDS = {
     Flag.POSSIBLE_DUPLICATE: N_(
         "Kemungkinan terdaftar ganda: nama dan tanggal lahir, atau nomor HP, sama dengan NIK lain"
     ),
+    Flag.AGE_65_OR_OLDER: AGE_FLAG_WORDS,
 }
 
 
@@ -154,6 +164,7 @@ def event_words(code: str | None, event: EventInfo | None) -> Param:
 def card(
     sub: Submission,
     notes: CardNotes,
+    today: date,
     event: EventInfo | None = None,
     sponsor: Sponsor | None = None,
 ) -> Reply:
@@ -175,8 +186,8 @@ def card(
         lines.append(Msg(N_("Sponsor (membayar JKK dan JKM): {name}"), {"name": sponsor_name}))
     lines.append(
         Msg(
-            N_("Iuran bayar sendiri: {amount} per bulan"),
-            {"amount": format_rupiah(sub.monthly_self_paid)},
+            N_("Iuran bayar sendiri: {cost}"),
+            {"cost": cost_msg(contribution_for(sub.answers, today))},
         )
     )
     warnings = [Msg(N_("⚠ {flag}"), {"flag": Msg(FLAG_WORDS[flag])}) for flag in sub.flags]
@@ -206,26 +217,17 @@ def card(
     return Reply(parts=tuple(parts), buttons=buttons)
 
 
-def worker_notice(sub: Submission) -> Reply:
-    """What the worker is told about a decision on their submission."""
+def worker_notice(sub: Submission, today: date, channels: Sequence[PaymentChannel] = ()) -> Reply:
+    """What the worker is told about a decision on their submission: an approval with what to
+    pay, how and what happens when it is not paid (and an offer of a monthly reminder); a
+    rejection with the next step that fits its reason; a correction with a button to make it."""
     if sub.status is Status.APPROVED:
-        return Reply(
-            parts=(
-                Msg(
-                    N_(
-                        "Selamat! Pendaftaran {reference} disetujui. Nomor kartu peserta (KPJ) "
-                        "Anda: <b>{kpj}</b>."
-                    ),
-                    {"reference": sub.reference, "kpj": sub.kpj or "-"},
-                ),
-                Msg(
-                    N_(
-                        "Simpan nomor ini. Iuran dibayar setiap bulan; tanyakan cara bayar di Kantor "
-                        "Cabang terdekat."
-                    )
-                ),
-            )
-        )
+        money = contribution_for(sub.answers, today)
+        sponsor = sub.answers.sponsor.name if sub.answers.sponsor else None
+        parts = approval_parts(sub.kpj or "-", money, sponsor, channels, sub.reference)
+        if money.self_paid == 0:
+            return Reply(parts=parts)
+        return Reply(parts=(*parts, Msg(REMIND_OFFER)), buttons=reminder_buttons(sub.reference))
     if sub.status is Status.REJECTED:
         return Reply(
             parts=(
@@ -233,7 +235,7 @@ def worker_notice(sub: Submission) -> Reply:
                     N_("Maaf, pendaftaran {reference} ditolak. Alasan: {reason}"),
                     {"reference": sub.reference, "reason": sub.note or "-"},
                 ),
-                Msg(N_("Anda boleh mendaftar lagi dengan /start setelah memperbaiki datanya.")),
+                rejection_next_step(sub.note or ""),
             )
         )
     fields = tuple(Msg(N_("• {field}"), {"field": Msg(BY_NAME[f].label)}) for f in sub.fix_fields)

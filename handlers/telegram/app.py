@@ -141,7 +141,7 @@ async def refresh_menus(context: ContextTypes.DEFAULT_TYPE) -> None:
 async def housekeeping(context: ContextTypes.DEFAULT_TYPE) -> None:
     """Reminders to stalled workers and purge of abandoned drafts."""
     services = Services.of(context)
-    await housekeep(services.repo, services.settings, services.clock())
+    await housekeep(services.repo, services.settings, services.clock(), services.config)
 
 
 @asynccontextmanager

@@ -169,10 +169,11 @@ class Outreach(Scoped):
         assert row is not None
         return int(row["id"])
 
-    async def sponsor_approved(self, sponsor_id: int) -> int:
-        row = await self.tx.one(
-            "SELECT count(*) AS n FROM submissions WHERE sponsor_id = ? AND status = ?",
+    async def sponsor_approved(self, sponsor_id: int) -> list[tuple[int, int]]:
+        found = await self.tx.all(
+            "SELECT income, count(*) AS n FROM submissions WHERE sponsor_id = ? AND status = ?"
+            " GROUP BY income ORDER BY income",
             sponsor_id,
             str(Status.APPROVED),
         )
-        return int(row["n"]) if row else 0
+        return [(int(r["income"]), int(r["n"])) for r in found]

@@ -281,7 +281,7 @@ class WorkerSession:
     async def my_submissions(self) -> list[SubmissionView]:
         await self.hold()
         found = await self.tx.all(
-            "SELECT reference, status, note, kpj, fix_fields, submitted_at FROM submissions"
+            "SELECT reference, status, note, kpj, fix_fields, submitted_at, answers FROM submissions"
             " WHERE channel = ? AND user_id = ? ORDER BY id DESC LIMIT 10",
             self.channel,
             self.user_id,
@@ -294,6 +294,7 @@ class WorkerSession:
                 kpj=r["kpj"],
                 fix_fields=tuple(as_json(r["fix_fields"])),
                 submitted_at=as_datetime(r["submitted_at"]),
+                answers=Answers.from_data(as_json(r["answers"])),
             )
             for r in found
         ]
@@ -327,3 +328,40 @@ class WorkerSession:
         return await outreach.sponsor_for(
             self.tx, event_code, home_code, occupation, today_wib(now)
         )
+
+    async def set_reminder(self, reference: str | None, on: bool, now: datetime) -> bool:
+        """A worker's yes or no to monthly payment reminders (only for their approved ones)."""
+        await self.hold()
+        if reference is None:
+            changed = await self.tx.run(
+                "UPDATE payment_reminders SET active = ?, updated_at = ?"
+                " WHERE channel = ? AND user_id = ? AND active = ?",
+                False,
+                now,
+                self.channel,
+                self.user_id,
+                True,
+            )
+            return changed > 0
+        row = await self.tx.one(
+            "SELECT 1 AS mine FROM submissions WHERE reference = ? AND channel = ? AND user_id = ?"
+            " AND status = ?",
+            reference,
+            self.channel,
+            self.user_id,
+            str(Status.APPROVED),
+        )
+        if row is None:
+            return False
+        await self.tx.run(
+            "INSERT INTO payment_reminders (reference, channel, user_id, active, created_at,"
+            " updated_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (reference) DO UPDATE SET"
+            " active = excluded.active, updated_at = excluded.updated_at",
+            reference,
+            self.channel,
+            self.user_id,
+            on,
+            now,
+            now,
+        )
+        return True

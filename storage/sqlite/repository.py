@@ -10,19 +10,19 @@ from __future__ import annotations
 
 import asyncio
 import multiprocessing
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import asynccontextmanager
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import aiosqlite
 
-from bot.domain import ExportFilter, Housekeeping, Officer, Role
+from bot.domain import ExportFilter, Housekeeping, Officer, Role, Submission
 from bot.messages import Reply
 from bot.ports import InboxItem, OutboxItem
 from storage.export import export_submissions
-from storage.sql import inbox, outbox
+from storage.sql import inbox, outbox, reminders
 from storage.sql.officers import OfficerSession
 from storage.sql.workers import WorkerSession
 from storage.sqlite.connection import SqliteTx, configure, database_path, setup_lock
@@ -166,6 +166,12 @@ class SqliteRepository:
             await inbox.purge(tx, now - INBOX_RETENTION)
         return done
 
+    async def payment_reminders(
+        self, now: datetime, month: str, compose: Callable[[Submission], Reply | None]
+    ) -> int:
+        async with self._transaction() as tx:
+            return await reminders.queue_due(tx, now, month, compose)
+
     # --- officers ---------------------------------------------------------------------------
 
     async def bootstrap_admins(self, user_ids: tuple[int, ...], now: datetime) -> None:
@@ -190,7 +196,12 @@ class SqliteRepository:
             )
 
     async def export(
-        self, branches: tuple[str, ...] | None, chosen: ExportFilter, fmt: str, out: Path
+        self,
+        branches: tuple[str, ...] | None,
+        chosen: ExportFilter,
+        fmt: str,
+        out: Path,
+        on: date,
     ) -> int:
         """Write an export in a worker process (see storage.export); returns the row count."""
         if self._exporter is None:
@@ -200,7 +211,7 @@ class SqliteRepository:
         loop = asyncio.get_running_loop()
         scope = list(branches) if branches is not None else None
         return await loop.run_in_executor(
-            self._exporter, export_submissions, self.path, scope, chosen, fmt, str(out)
+            self._exporter, export_submissions, self.path, scope, chosen, fmt, str(out), on
         )
 
     async def close(self) -> None:

@@ -264,11 +264,13 @@ class FakeOfficerSession:
         self.world.sponsors[new_id] = replace(sponsor, id=new_id)
         return new_id
 
-    async def sponsor_approved(self, sponsor_id: int) -> int:
-        return sum(
-            s.sponsor_id == sponsor_id and s.status is Status.APPROVED
+    async def sponsor_approved(self, sponsor_id: int) -> list[tuple[int, int]]:
+        incomes = Counter(
+            s.answers.income or 0
             for s in self.world.submissions.values()
+            if s.sponsor_id == sponsor_id and s.status is Status.APPROVED
         )
+        return sorted(incomes.items())
 
     async def sponsor(self, sponsor_id: int) -> Sponsor | None:
         sponsor = self.world.sponsors.get(sponsor_id)
