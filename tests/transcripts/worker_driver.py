@@ -1,0 +1,167 @@
+"""Drives the worker flow's pure core for transcripts: a fixed clock, an in-memory world.
+
+Each input is stepped with bot.flow.engine.step, its Needs answered from a small fake of the
+worker's storage session (no database), and a tapped choice echoed at the top of the next message
+as the dispatcher does (bot.dispatch.echo_choice). Notes show what else happened: a submission
+stored (with its branch and flags), an event counter, a short notice on a tapped button.
+"""
+
+from __future__ import annotations
+
+import shlex
+from collections.abc import Hashable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from bot.branches import load_branches
+from bot.clock import WIB, as_utc
+from bot.dispatch import echo_choice
+from bot.domain import (
+    Erasure,
+    EventInfo,
+    FixTarget,
+    Status,
+    SubmissionDraft,
+    SubmissionView,
+    SubmitResult,
+)
+from bot.fields import Answers
+from bot.flow.context import Context, FlowConfig, Outcome
+from bot.flow.engine import step
+from bot.flow.needs import (
+    Erase,
+    EventOf,
+    FixTargetOf,
+    MySubmissions,
+    Need,
+    NikHolder,
+    SetReminder,
+    SponsorFor,
+    Submit,
+)
+from bot.flow.state import Conversation
+from bot.render import render_msg
+from tests.transcripts.runner import Sent, SentFile, Turn
+
+CONFIG = FlowConfig(branches=load_branches())
+
+
+def options(words: list[str]) -> dict[str, str]:
+    """'key=value' words."""
+    return dict(word.partition("=")[::2] for word in words)
+
+
+@dataclass
+class Stored:
+    """A submission the fake keeps."""
+
+    reference: str
+    answers: Answers
+    status: Status
+    note: str = ""
+    fields: tuple[str, ...] = ()
+
+
+@dataclass
+class WorkerDriver:
+    """One worker's chat against the pure flow."""
+
+    now: datetime = as_utc(datetime(2026, 11, 23, 10, 0, tzinfo=WIB))
+    conv: Conversation = field(default_factory=Conversation)
+    events: dict[str, EventInfo] = field(default_factory=dict)
+    taken_niks: set[str] = field(default_factory=set)
+    submissions: dict[str, Stored] = field(default_factory=dict)
+    counter: int = 0
+
+    async def setup(self, directive: str) -> None:
+        words = shlex.split(directive)
+        what, rest = words[0], words[1:]
+        if what == "now":
+            self.now = as_utc(datetime.fromisoformat(" ".join(rest)).replace(tzinfo=WIB))
+        elif what == "later":
+            amount = rest[0]
+            unit = {"m": "minutes", "h": "hours", "d": "days"}[amount[-1]]
+            self.now += timedelta(**{unit: int(amount[:-1])})
+        elif what == "event":
+            opts = options(rest[1:])
+            self.events[rest[0]] = EventInfo(rest[0], opts.get("name", rest[0]), "closed" not in opts)
+        elif what == "nik-taken":
+            self.taken_niks.add(rest[0])
+        elif what == "correction":
+            # The worker's last submission now waits for a correction of these fields.
+            opts = options(rest)
+            stored = self.submissions[self.conv.reference or ""]
+            stored.status = Status.NEEDS_FIX
+            stored.fields = tuple(opts["fields"].split(","))
+            stored.note = opts.get("note", "")
+        else:
+            raise ValueError(f"unknown set-up {what!r}")
+
+    def answer(self, need: Need[Any], notes: list[str]) -> Any:
+        match need:
+            case NikHolder(nik):
+                return "BPU-2026-999999" if nik in self.taken_niks else None
+            case Submit(draft):
+                return self.submit(draft, notes)
+            case MySubmissions():
+                return [self.view(s) for s in reversed(self.submissions.values())]
+            case FixTargetOf(reference):
+                stored = self.submissions.get(reference)
+                if stored is None or stored.status is not Status.NEEDS_FIX:
+                    return None
+                return FixTarget(reference, stored.answers.copy(), stored.fields, stored.note)
+            case EventOf(code):
+                return self.events.get(code)
+            case SponsorFor():
+                return None
+            case Erase():
+                return Erasure((), tuple(self.submissions))
+            case SetReminder():
+                return False
+        raise ValueError(need)
+
+    def submit(self, draft: SubmissionDraft, notes: list[str]) -> SubmitResult:
+        if draft.reference is not None:
+            stored = self.submissions[draft.reference]
+            stored.answers, stored.status = draft.answers.copy(), Status.SUBMITTED
+            notes.append(f"diajukan ulang: {draft.reference}")
+            return SubmitResult(draft.reference)
+        self.counter += 1
+        reference = f"BPU-2026-{self.counter:06d}"
+        self.submissions[reference] = Stored(reference, draft.answers.copy(), Status.SUBMITTED)
+        flags = ", ".join(str(f) for f in draft.flags) or "-"
+        notes.append(
+            f"tersimpan: {reference} · cabang {draft.branch} · iuran sendiri "
+            f"{draft.monthly_self_paid} · acara {draft.event_code or '-'} · tanda {flags}"
+        )
+        return SubmitResult(reference)
+
+    def view(self, stored: Stored) -> SubmissionView:
+        return SubmissionView(
+            stored.reference,
+            stored.status,
+            stored.note or None,
+            None,
+            stored.fields,
+            self.now,
+            stored.answers,
+        )
+
+    async def send(self, sent: Sent) -> Turn:
+        if isinstance(sent, SentFile):
+            raise ValueError("workers send no files in these transcripts")
+        notes: list[str] = []
+        facts: dict[Hashable, Any] = {}
+        while True:
+            result = step(self.conv, sent, Context(now=self.now, facts=facts, config=CONFIG))
+            if isinstance(result, Outcome):
+                break
+            facts[result.key] = self.answer(result, notes)
+        self.conv = result.conv.touched(self.now)
+        notes += [f"hitungan acara {code}: {kind}" for code, kind in result.counters]
+        if result.toast is not None:
+            notes.append(f"pemberitahuan di tombol: {render_msg(result.toast, 'id', as_html=False)}")
+        return Turn(echo_choice(result.replies, result.ack), notes)
+
+
