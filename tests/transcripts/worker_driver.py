@@ -45,6 +45,7 @@ from bot.render import render_msg
 from tests.transcripts.runner import Sent, SentFile, Turn
 
 CONFIG = FlowConfig(branches=load_branches())
+START = as_utc(datetime(2026, 11, 23, 10, 0, tzinfo=WIB))  # a Monday
 
 
 def options(words: list[str]) -> dict[str, str]:
@@ -67,7 +68,7 @@ class Stored:
 class WorkerDriver:
     """One worker's chat against the pure flow."""
 
-    now: datetime = as_utc(datetime(2026, 11, 23, 10, 0, tzinfo=WIB))
+    now: datetime = START
     conv: Conversation = field(default_factory=Conversation)
     events: dict[str, EventInfo] = field(default_factory=dict)
     taken_niks: set[str] = field(default_factory=set)
