@@ -39,6 +39,7 @@ from handlers.whatsapp import labels
 from handlers.whatsapp.limits import wa_len
 from handlers.whatsapp.markup import neutralise, render_msg
 from handlers.whatsapp.phone import PHONE_OTHER, PHONE_YES, phone_answer, phone_question
+from handlers.whatsapp.preview import preview_reply
 from handlers.whatsapp.render import Choices, Rendered, media_message, render_reply, split_text
 from tests.bot.test_flow import HAPPY, NOW, run, walk
 from tests.system.fake_whatsapp_rules import validate
@@ -427,3 +428,16 @@ def test_other_replies_pass_the_phone_hook_unchanged() -> None:
     reply = Reply(parts=(Msg("Ketik NIK Anda, 16 angka di KTP."),))
     assert phone_question(reply, WA_ID) is reply
 
+
+def test_the_terminal_preview_shows_what_a_whatsapp_user_sees() -> None:
+    shown, choices = preview_reply(phone_step_reply(), "id", WA_ID)
+    assert shown.endswith("Nomor HP Anda 0812-3456-7890?\n[ Ya ]  [ Nomor lain ]")
+    assert choices.resolve("nomor lain") == PHONE_OTHER
+    income = next(
+        r for r in flow_replies() if r.all_buttons and r.all_buttons[0].data == "inc:1000000"
+    )
+    shown, _ = preview_reply(income, "en")
+    assert "[ ☰ Choose ]" in shown and "• Rp1,000,000" not in shown
+    assert "   • Rp1.000.000 — contribution Rp8.400 a month" in shown
+    files = Reply(parts=(Msg("Poster"),), files=(Attachment("poster.png", b"", photo=False),))
+    assert preview_reply(files, "id")[0] == "Poster\n📎 dokumen poster.png"

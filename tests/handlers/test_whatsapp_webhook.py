@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from bot.flow.events import Command, Press, SharedContact, Text, Unsupported
-from handlers.whatsapp.inbound import Sender, parse_notification, text_event
+from handlers.whatsapp.inbound import Sender, parse_notification, start_link, text_event
 from handlers.whatsapp.webhook import (
     MAX_BODY_BYTES,
     Accepted,
@@ -388,3 +388,11 @@ def test_skipped_parts_are_counted() -> None:
     )
     parsed = parse_notification(payload)
     assert len(parsed.messages) == 1 and parsed.skipped == 2
+
+
+def test_an_events_wa_me_link_types_daftar_and_its_code() -> None:
+    link = start_link("6281100001111", "ev_KP2026")
+    assert link == "https://wa.me/6281100001111?text=DAFTAR%20ev_KP2026"
+    assert start_link("6281100001111") == "https://wa.me/6281100001111?text=DAFTAR"
+    typed = link.split("text=", 1)[1].replace("%20", " ")
+    assert text_event(typed) == Command("start", "ev_KP2026")
