@@ -1,10 +1,11 @@
 """Templates for the 24-hour rule: every outbox notice has one, filled from the notice itself,
-accepted by the fake Cloud API outside the window."""
+accepted by the fake Cloud API outside the window, and documented word for word."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date
+from pathlib import Path
 
 import httpx
 import pytest
@@ -31,6 +32,7 @@ from tests.handlers.test_whatsapp_render import submission
 from tests.system.fake_whatsapp import PHONE_NUMBER_ID, TOKEN, FakeWhatsApp
 from tests.system.fake_whatsapp_rules import validate
 
+DOCS = Path(__file__).resolve().parents[2] / "docs" / "whatsapp.md"
 USER = "6281234567890"
 
 
@@ -138,6 +140,18 @@ def test_a_template_reads_as_its_text(settings: Settings) -> None:
         "Pendaftaran BPJS Ketenagakerjaan Anda nomor BPU-2026-000123 perlu perbaikan."
     )
     assert shown.endswith("[ Perbaiki sekarang ]")
+
+
+def test_every_template_text_is_in_the_docs_word_for_word() -> None:
+    docs = " ".join(DOCS.read_text(encoding="utf-8").split())
+    for notice, template in TEMPLATES.items():
+        for lang, text in template.text.items():
+            assert text in docs, f"{notice} ({lang}) differs in docs/whatsapp.md"
+        for label in (template.button or {}).values():
+            assert label in docs
+    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    for name in notices_by_name(settings):
+        assert f"`{name}`" in docs
 
 
 def test_template_texts_stay_within_metas_limits() -> None:
