@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Annotated
 
@@ -35,6 +36,23 @@ class Settings(BaseSettings):
     inbox_lease_seconds: int = Field(default=30, ge=1)
     log_level: str = "INFO"
 
+    # WhatsApp Cloud API (docs/whatsapp.md). Requests go to <base>/<phone number id>/messages; the
+    # base pins the Graph API version (v26.0 is the newest one Meta's changelog lists, July 2026).
+    whatsapp_phone_number_id: str = ""
+    whatsapp_access_token: SecretStr | None = None
+    whatsapp_app_secret: SecretStr | None = None  # signs the webhook's X-Hub-Signature-256
+    whatsapp_verify_token: SecretStr | None = None  # echoed in the webhook's GET handshake
+    whatsapp_api_base_url: str = "https://graph.facebook.com/v26.0"
+    whatsapp_display_number: str = ""  # the business number in wa.me links: digits, with 62
+    # One approved template per outbox notice (docs/whatsapp.md has their texts), in two languages.
+    whatsapp_template_approved: str = "bpu_pendaftaran_disetujui"
+    whatsapp_template_needs_fix: str = "bpu_pendaftaran_perlu_perbaikan"
+    whatsapp_template_rejected: str = "bpu_pendaftaran_ditolak"
+    whatsapp_template_finish_reminder: str = "bpu_pendaftaran_belum_selesai"
+    whatsapp_template_payment_reminder: str = "bpu_pengingat_iuran"
+    whatsapp_template_lang_id: str = "id"
+    whatsapp_template_lang_en: str = "en_US"
+
     @field_validator("officer_ids", mode="before")
     @classmethod
     def _split_ids(cls, value: object) -> object:
@@ -44,3 +62,48 @@ class Settings(BaseSettings):
         if isinstance(value, int):
             return (value,)
         return value
+
+    @field_validator(
+        "whatsapp_template_approved",
+        "whatsapp_template_needs_fix",
+        "whatsapp_template_rejected",
+        "whatsapp_template_finish_reminder",
+        "whatsapp_template_payment_reminder",
+    )
+    @classmethod
+    def _template_name(cls, value: str) -> str:
+        """Meta's template names: lower-case letters, digits and underscores."""
+        if not _TEMPLATE_NAME.fullmatch(value):
+            raise ValueError("a template name is lower-case letters, digits and underscores")
+        return value
+
+    @field_validator("whatsapp_display_number")
+    @classmethod
+    def _display_number(cls, value: str) -> str:
+        """'+62 812-3456-7890' → '6281234567890', the form wa.me links take."""
+        digits = re.sub(r"[\s().+-]", "", value)
+        if digits and not digits.isdigit():
+            raise ValueError("WHATSAPP_DISPLAY_NUMBER is a phone number in international form")
+        return digits
+
+    def whatsapp_missing(self) -> list[str]:
+        """The WhatsApp settings a deployment must still set (empty: WhatsApp can run)."""
+        required = {
+            "WHATSAPP_PHONE_NUMBER_ID": self.whatsapp_phone_number_id,
+            "WHATSAPP_ACCESS_TOKEN": _secret(self.whatsapp_access_token),
+            "WHATSAPP_APP_SECRET": _secret(self.whatsapp_app_secret),
+            "WHATSAPP_VERIFY_TOKEN": _secret(self.whatsapp_verify_token),
+        }
+        return [name for name, value in required.items() if not value]
+
+    @property
+    def whatsapp_configured(self) -> bool:
+        """Whether the WhatsApp channel has what it needs to send and to receive."""
+        return not self.whatsapp_missing()
+
+
+_TEMPLATE_NAME = re.compile(r"[a-z0-9_]{1,512}")
+
+
+def _secret(value: SecretStr | None) -> str:
+    return value.get_secret_value() if value is not None else ""

@@ -86,7 +86,9 @@ class WorkerDriver:
             self.now += timedelta(**{unit: int(amount[:-1])})
         elif what == "event":
             opts = options(rest[1:])
-            self.events[rest[0]] = EventInfo(rest[0], opts.get("name", rest[0]), "closed" not in opts)
+            self.events[rest[0]] = EventInfo(
+                rest[0], opts.get("name", rest[0]), "closed" not in opts
+            )
         elif what == "nik-taken":
             self.taken_niks.add(rest[0])
         elif what == "correction":
@@ -162,7 +164,7 @@ class WorkerDriver:
         self.conv = result.conv.touched(self.now)
         notes += [f"hitungan acara {code}: {kind}" for code, kind in result.counters]
         if result.toast is not None:
-            notes.append(f"pemberitahuan di tombol: {render_msg(result.toast, 'id', as_html=False)}")
+            notes.append(
+                f"pemberitahuan di tombol: {render_msg(result.toast, 'id', as_html=False)}"
+            )
         return Turn(echo_choice(result.replies, result.ack), notes)
-
-

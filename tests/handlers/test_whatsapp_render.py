@@ -1,0 +1,442 @@
+"""The core's replies on WhatsApp: within Meta's limits for every button the flow can produce,
+in both languages; WhatsApp markup; long texts split; the phone question as one tap.
+
+Every rendered message is checked with the fake Cloud API's rules (tests/system/
+fake_whatsapp_rules.py), written from Meta's pages independently of handlers.whatsapp.limits.
+"""
+
+from __future__ import annotations
+
+import ast
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.domain import Status, Submission, SubmissionView
+from bot.fields import OCCUPATIONS, REGISTRATION, SEX_LABELS, Answers
+from bot.flow.events import Command, Press, SharedContact, Text
+from bot.flow.questions import ask_home
+from bot.flow.reminders import draft_reminder
+from bot.flow.state import Conversation, Step
+from bot.flow.status import status_reply
+from bot.i18n import LANGUAGES, translate
+from bot.messages import Attachment, Block, Button, Keyboard, Msg, Reply
+from bot.officers.decisions import FIX_NOTES, REJECT_REASONS
+from bot.officers.events import ORGANISERS
+from bot.officers.sponsors import LEVELS
+from bot.officers.views import worker_notice
+from handlers.whatsapp import labels
+from handlers.whatsapp.limits import wa_len
+from handlers.whatsapp.markup import neutralise, render_msg
+from handlers.whatsapp.phone import PHONE_OTHER, PHONE_YES, phone_answer, phone_question
+from handlers.whatsapp.preview import preview_reply
+from handlers.whatsapp.render import Choices, Rendered, media_message, render_reply, split_text
+from tests.bot.test_flow import HAPPY, NOW, run, walk
+from tests.system.fake_whatsapp_rules import validate
+
+ROOT = Path(__file__).resolve().parents[2]
+WA_ID = "6281234567890"
+# Values for the placeholders of button labels, as long as they get in practice.
+SAMPLES: dict[str, Any] = {
+    "reference": "BPU-2026-000123",
+    "income": "Rp5.000.000",
+    "cost": "Rp103.400",
+    "n": 10,
+    "mark": "✓ ",
+}
+USER_DATA = {"name"}  # placeholders filled with user data: no short msgid can exist
+
+
+def checked(rendered: Rendered) -> Rendered:
+    """``rendered`` after every message passed Meta's checks (as the fake applies them)."""
+    for message in rendered.messages:
+        problem = validate({"messaging_product": "whatsapp", "to": WA_ID, **message})
+        assert problem is None, f"{problem}: {message}"
+    return rendered
+
+
+def kinds(rendered: Rendered) -> list[str]:
+    return [
+        m["interactive"]["type"] if m["type"] == "interactive" else m["type"]
+        for m in rendered.messages
+    ]
+
+
+# --- every button label of bot/ ------------------------------------------------------------------
+
+
+def _calls(tree: ast.AST, names: set[str]) -> list[ast.Call]:
+    return [
+        node
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in names
+    ]
+
+
+def _literal_msgids(node: ast.AST) -> list[str]:
+    return [
+        call.args[0].value
+        for call in _calls(node, {"N_"})
+        if call.args
+        and isinstance(call.args[0], ast.Constant)
+        and isinstance(call.args[0].value, str)
+    ]
+
+
+SOURCES = [p for p in (ROOT / "bot").rglob("*.py") if p.name != "messages.py"]
+TREES = {path: ast.parse(path.read_text(encoding="utf-8")) for path in SOURCES}
+# Labels that are not an N_() literal inside the Button(...) call, by the source of its first
+# argument: where their texts come from. A new kind of label fails test_every_button_site_is_known
+# until it is listed here (and its texts are covered below).
+DYNAMIC_SITES = {
+    "Msg(yes)": "yes_no(...) arguments",
+    "Msg(no)": "yes_no(...) arguments",
+    "Msg(SEX_LABELS[Sex.MALE])": "SEX_LABELS",
+    "Msg(SEX_LABELS[Sex.FEMALE])": "SEX_LABELS",
+    "Msg(label)": "OCCUPATIONS, LEVELS",
+    "Msg(f.label)": "the registration's field labels (bot/fields.py)",
+    "label": "'{income} · iuran {cost}' and 'Tutup {name}' (below)",
+    "Msg(o)": "ORGANISERS",
+    "Msg(reason)": "REJECT_REASONS, FIX_NOTES",
+    "Msg('{mark}{label}', {'mark': '✓ ' if key in ticked else '', 'label': Msg(label)})": "toggles",
+    "Msg('{name}', {'name': r.label})": "user data: region names",
+    "Msg('{name}', {'name': region.label})": "user data: region names",
+    "Msg('{name}', {'name': s.name})": "user data: sponsor names",
+    "Msg('{n}', {'n': first + i})": "numbers",
+}
+EXTRA_LABELS = ["{income} · iuran {cost}", "Tutup {name}"]
+
+
+def button_msgids() -> set[str]:
+    """Every label msgid a button of bot/ can show."""
+    found: set[str] = set(EXTRA_LABELS)
+    for tree in TREES.values():
+        for call in _calls(tree, {"Button", "yes_no"}):
+            found.update(_literal_msgids(call))
+    tables = [
+        OCCUPATIONS.values(),
+        [f.label for f in REGISTRATION],
+        SEX_LABELS.values(),
+        ORGANISERS,
+    ]
+    tables += [[label for _, label in LEVELS.values()], REJECT_REASONS, FIX_NOTES]
+    found.update(label for table in tables for label in table)
+    found.discard("📱 Bagikan nomor HP")  # Keyboard.CONTACT: replaced by phone_question
+    return found
+
+
+def test_every_button_site_is_known() -> None:
+    unknown = {
+        ast.unparse(call.args[0])
+        for tree in TREES.values()
+        for call in _calls(tree, {"Button"})
+        if call.args
+        and not _literal_msgids(call.args[0])
+        and ast.unparse(call.args[0]) not in DYNAMIC_SITES
+    }
+    assert not unknown, f"button labels the WhatsApp tests do not cover: {unknown}"
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_button_label_fits_a_button_or_a_row(lang: str) -> None:
+    msgids = button_msgids()
+    assert len(msgids) > 60  # the scan found the labels
+    too_long = []
+    for msgid in sorted(msgids):
+        params = {
+            name: SAMPLES.get(name, "Sosialisasi BPU Pasar Wates") for name in _fields(msgid)
+        }
+        msg = Msg(msgid, params)
+        fits = labels.row(msg, lang) is not None
+        if not USER_DATA & set(params):
+            fits = fits and labels.title(msg, lang, 20) is not None
+        if not fits:
+            too_long.append((msgid, labels.plain(msg, lang)))
+    assert not too_long, f"labels without a short form in handlers/whatsapp/labels.py: {too_long}"
+
+
+def test_short_labels_are_short_and_keep_the_placeholders() -> None:
+    for long, short in labels.SHORT_LABELS.items():
+        assert set(_fields(short.title)) <= set(_fields(long))
+        for lang in LANGUAGES:
+            params = {name: SAMPLES[name] for name in _fields(long)}
+            assert wa_len(labels.plain(Msg(short.title, params), lang)) <= 20, (long, lang)
+
+
+def _fields(msgid: str) -> list[str]:
+    import string
+
+    return [name for _, name, _, _ in string.Formatter().parse(msgid) if name]
+
+
+# --- every reply of the flow ---------------------------------------------------------------------
+
+
+def flow_replies() -> list[Reply]:
+    """The replies of a registration with detours: commands, edits, a pause, a cancel."""
+    events = [
+        Command("start"),
+        *HAPPY,
+        Press("sum:edit"),
+        Press("edit:home_code"),
+        Text("Pekalongan"),
+        Command("bahasa"),
+        Command("hapusdata"),
+        Command("status"),
+        Press("sum:cancel"),
+    ]
+    replies: list[Reply] = []
+    conv = Conversation()
+    for event in events:
+        outcome = run(conv, event)
+        replies += outcome.replies
+        conv = outcome.conv
+    paused = walk(HAPPY[:5])
+    replies += run(paused, Text("halo"), NOW + timedelta(days=2)).replies
+    homes = Conversation(step=Step.HOME, home_candidates=["71.09", "16.12", "34.02"])
+    replies.append(ask_home(homes, None))  # type: ignore[arg-type]  # ctx unused with candidates
+    views = [
+        SubmissionView("BPU-2026-000123", Status.NEEDS_FIX, "Foto buram", None, ("nik",), NOW)
+    ]
+    replies += [status_reply(views, NOW.date()), draft_reminder()]
+    replies += [
+        worker_notice(submission(status), NOW.date())
+        for status in (Status.APPROVED, Status.REJECTED, Status.NEEDS_FIX)
+    ]
+    return replies
+
+
+def submission(status: Status) -> Submission:
+    return Submission(
+        reference="BPU-2026-000123", channel="whatsapp", user_id=WA_ID,
+        answers=Answers.from_data({"nik": "3401025203790001", "name": "Sri Wahyuni",
+            "birth_date": "1979-03-12", "sex": "P", "phone": "+6281234567890",
+            "home_code": "34.01", "occupation": "nelayan", "income": 1_000_000, "jht": False}),
+        monthly_self_paid=8400, flags=(), event_code=None, status=status, note="Foto KTP *buram*",
+        fix_fields=("nik", "name"), kpj="12345678901", decided_by="9001", decided_at=NOW,
+        submitted_at=NOW,
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_reply_of_the_flow_renders_within_the_limits(lang: str) -> None:
+    replies = flow_replies()
+    assert len(replies) > 20
+    for reply in replies:
+        rendered = checked(render_reply(phone_question(reply, WA_ID), lang))
+        buttons = len(reply.all_buttons)
+        if 0 < buttons <= 10 and reply.keyboard is not Keyboard.CONTACT:
+            # Tappable whenever WhatsApp allows: never the numbered fallback for ≤ 10 choices.
+            assert kinds(rendered)[-1] in ("button", "list"), (reply, rendered)
+
+
+def test_the_flows_choices_take_the_expected_forms() -> None:
+    by_first_button = {
+        r.all_buttons[0].data: render_reply(r, "id") for r in flow_replies() if r.all_buttons
+    }
+    assert kinds(by_first_button["consent:yes"])[-1] == "button"
+    assert kinds(by_first_button["occ:becak"]) == ["list"]
+    assert kinds(by_first_button["inc:1000000"]) == ["list"]
+    assert kinds(by_first_button["edit:nik"]) == ["text"]  # 12 choices: numbered
+    income = by_first_button["inc:1000000"].messages[0]["interactive"]["action"]["sections"][0][
+        "rows"
+    ][1]
+    assert income == {
+        "id": "inc:1400000",
+        "title": "Rp1.400.000",
+        "description": "iuran Rp10.400 per bulan",
+    }
+
+
+def test_a_short_label_shows_on_the_button_and_can_be_typed_back() -> None:
+    views = [
+        SubmissionView("BPU-2026-000123", Status.NEEDS_FIX, "Foto buram", None, ("nik",), NOW)
+    ]
+    rendered = checked(render_reply(status_reply(views, NOW.date()), "id"))
+    button = rendered.messages[-1]["interactive"]["action"]["buttons"][0]["reply"]
+    assert button == {"id": "fix:BPU-2026-000123", "title": "Ubah BPU-2026-000123"}
+    assert rendered.choices.resolve("ubah BPU-2026-000123") == "fix:BPU-2026-000123"
+    assert rendered.choices.resolve("Perbaiki BPU-2026-000123") == "fix:BPU-2026-000123"
+
+
+def test_long_user_data_labels_become_rows_with_the_whole_name_underneath() -> None:
+    homes = Conversation(step=Step.HOME, home_candidates=["71.09", "16.12", "34.02"])
+    rendered = checked(render_reply(ask_home(homes, None), "id"))  # type: ignore[arg-type]
+    rows = rendered.messages[-1]["interactive"]["action"]["sections"][0]["rows"]
+    long = [r for r in rows if "description" in r]
+    assert long, rows
+    for row in long:
+        assert row["title"].endswith("…") and wa_len(row["title"]) <= 24
+        assert row["title"][:-1].rstrip() in row["description"]
+
+
+def test_more_than_ten_choices_are_numbered_and_answered_by_number_or_name() -> None:
+    buttons = tuple((Button(Msg(f"Pilihan {i}"), f"pick:{i}"),) for i in range(1, 13))
+    rendered = checked(render_reply(Reply(parts=(Msg("Pilih satu:"),), buttons=buttons), "id"))
+    (message,) = rendered.messages
+    body = message["text"]["body"]
+    assert "1. Pilihan 1\n2. Pilihan 2" in body and "12. Pilihan 12" in body
+    assert body.endswith("_Balas dengan angka pilihan Anda._")
+    assert rendered.choices.resolve("12") == "pick:12"
+    assert rendered.choices.resolve(" 3. ") == "pick:3"
+    assert rendered.choices.resolve("pilihan 7") == "pick:7"
+    assert rendered.choices.resolve("13") is None
+    assert Choices.from_data(rendered.choices.to_data()) == rendered.choices
+
+
+def test_duplicate_titles_fall_back_to_a_list_or_numbers() -> None:
+    twice = Reply(
+        parts=(Msg("?"),), buttons=((Button(Msg("Ya"), "a:1"), Button(Msg("Ya"), "a:2")),)
+    )
+    rendered = checked(render_reply(twice, "id"))
+    assert kinds(rendered) == ["text"]
+    assert rendered.choices.numbers == {"1": "a:1", "2": "a:2"}
+
+
+# --- text ----------------------------------------------------------------------------------------
+
+
+def test_emphasis_becomes_whatsapp_markup_never_html() -> None:
+    msg = Msg(
+        "Pendaftaran Anda sudah terkirim dengan nomor <b>{reference}</b>.",
+        {"reference": "BPU-2026-000001"},
+    )
+    assert (
+        render_msg(msg, "id") == "Pendaftaran Anda sudah terkirim dengan nomor *BPU-2026-000001*."
+    )
+    progress = Msg("<i>Langkah {number} dari {total}</i>", {"number": 3, "total": 11})
+    assert render_msg(progress, "en") == "_Step 3 of 11_"
+    assert "<" not in render_msg(
+        Msg("Tekan tombol <b>Bagikan nomor HP</b> di bawah, atau ketik nomor HP Anda."), "id"
+    )
+
+
+def test_user_data_cannot_turn_into_formatting() -> None:
+    msg = Msg(
+        "NIK Anda dari <b>{region}</b>. Masih tinggal di sana?", {"region": "*Kab*_x_ ~y~ `z`"}
+    )
+    shown = render_msg(msg, "id")
+    assert shown.startswith("NIK Anda dari *∗Kab∗ˍxˍ ˜y˜ ˋzˋ*.")
+    assert neutralise("lihat https://wa.me/6281100001111?text=DAFTAR%20ev_KP2026 *ya*") == (
+        "lihat https://wa.me/6281100001111?text=DAFTAR%20ev_KP2026 ∗ya∗"
+    )
+
+
+def test_user_data_in_button_titles_stays_as_typed() -> None:
+    reply = Reply(parts=(Msg("?"),), buttons=((Button(Msg("{name}", {"name": "A*B_C"}), "x:1"),),))
+    rendered = checked(render_reply(reply, "id"))
+    assert rendered.messages[0]["interactive"]["action"]["buttons"][0]["reply"]["title"] == "A*B_C"
+
+
+def test_a_long_text_is_split_at_line_ends() -> None:
+    lines = [f"Baris {i:03d} " + "x" * 90 for i in range(100)]  # ~10,000 characters
+    rendered = checked(
+        render_reply(Reply(parts=(Block(tuple(Msg(line) for line in lines)),)), "id")
+    )
+    bodies = [m["text"]["body"] for m in rendered.messages]
+    assert len(bodies) == 3 and all(wa_len(b) <= 4096 for b in bodies)
+    assert "\n".join(bodies) == "\n".join(lines)  # nothing lost, nothing cut inside a line
+
+
+def test_a_line_longer_than_a_message_is_cut_at_spaces() -> None:
+    words = " ".join(f"kata{i}" for i in range(1500))
+    pieces = split_text(words, 4096)
+    assert all(wa_len(p) <= 4096 for p in pieces) and " ".join(pieces) == words
+
+
+def test_an_interactive_body_is_the_last_part_of_a_long_text() -> None:
+    summary = [Msg(f"Baris {i}: " + "y" * 60) for i in range(40)]  # ~2,800 characters
+    reply = Reply(
+        parts=(Block(tuple(summary)), Msg("Sudah benar semua?")),
+        buttons=((Button(Msg("Kirim"), "sum:send"),),),
+    )
+    rendered = checked(render_reply(reply, "id"))
+    assert kinds(rendered) == ["text", "button"]
+    body = rendered.messages[-1]["interactive"]["body"]["text"]
+    assert body.endswith("Sudah benar semua?") and wa_len(body) <= 1024
+    assert rendered.messages[0]["text"]["body"].startswith("Baris 0:")
+
+
+def test_remove_keyboard_means_plain_text_and_files_pass_through() -> None:
+    picture = Attachment("qr.png", b"png")
+    rendered = render_reply(
+        Reply(parts=(Msg("Ketik NIK Anda."),), keyboard=Keyboard.REMOVE, files=(picture,)), "id"
+    )
+    assert kinds(rendered) == ["text"] and rendered.files == (picture,)
+    assert media_message("m1", picture) == {"type": "image", "image": {"id": "m1"}}
+    sheet = Attachment("antrean.xlsx", b"x", photo=False)
+    assert media_message("m2", sheet) == {
+        "type": "document",
+        "document": {"id": "m2", "filename": "antrean.xlsx"},
+    }
+
+
+# --- the phone question -----------------------------------------------------------------------
+
+
+def phone_step_reply() -> Reply:
+    conv = walk(HAPPY[:6])
+    assert conv.step is Step.PHONE
+    return run(conv, Command("status")).replies[-1]
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_phone_question_is_one_tap_when_the_number_is_known(lang: str) -> None:
+    rendered = checked(render_reply(phone_question(phone_step_reply(), WA_ID), lang))
+    interactive = rendered.messages[-1]["interactive"]
+    assert [b["reply"]["id"] for b in interactive["action"]["buttons"]] == [PHONE_YES, PHONE_OTHER]
+    asked = translate("Nomor HP Anda {phone}?", lang).format(phone="0812-3456-7890")
+    assert interactive["body"]["text"].endswith(asked)
+    for word in ("Bagikan", "Share", "tombol", "button"):
+        assert word not in interactive["body"]["text"]
+
+
+def test_without_a_usable_number_the_worker_types_it() -> None:
+    for wa_id in (None, "14155550123"):  # a username without a phone; a foreign number
+        rendered = checked(render_reply(phone_question(phone_step_reply(), wa_id), "id"))
+        text = rendered.messages[-1]["text"]["body"]
+        assert "Ketik nomor HP Anda." in text and "Contoh: 0812 3456 7890" in text
+        assert "Bagikan" not in text
+
+
+def test_the_answers_to_the_phone_question() -> None:
+    assert phone_answer(Press(PHONE_YES), WA_ID) == SharedContact("+6281234567890", own=True)
+    assert phone_answer(Text("Ya"), WA_ID) == SharedContact("+6281234567890", own=True)
+    other = phone_answer(Press(PHONE_OTHER), WA_ID)
+    assert (
+        isinstance(other, Reply)
+        and "Ketik nomor HP Anda." in render_reply(other, "id").messages[0]["text"]["body"]
+    )
+    assert isinstance(phone_answer(Text("nomor lain"), WA_ID), Reply)
+    assert phone_answer(Text("0813 1111 2222"), WA_ID) == Text("0813 1111 2222")
+    assert phone_answer(Text("ya"), None) == Text("ya")  # nothing to confirm without a number
+
+
+def test_the_one_tap_answer_completes_the_phone_step_in_the_core() -> None:
+    conv = walk(HAPPY[:6])
+    answer = phone_answer(Press(PHONE_YES), WA_ID)
+    assert isinstance(answer, SharedContact)
+    after = run(conv, answer).conv
+    assert after.answers.phone == "+6281234567890"
+    assert after.step is not Step.PHONE
+
+
+def test_other_replies_pass_the_phone_hook_unchanged() -> None:
+    reply = Reply(parts=(Msg("Ketik NIK Anda, 16 angka di KTP."),))
+    assert phone_question(reply, WA_ID) is reply
+
+
+def test_the_terminal_preview_shows_what_a_whatsapp_user_sees() -> None:
+    shown, choices = preview_reply(phone_step_reply(), "id", WA_ID)
+    assert shown.endswith("Nomor HP Anda 0812-3456-7890?\n[ Ya ]  [ Nomor lain ]")
+    assert choices.resolve("nomor lain") == PHONE_OTHER
+    income = next(
+        r for r in flow_replies() if r.all_buttons and r.all_buttons[0].data == "inc:1000000"
+    )
+    shown, _ = preview_reply(income, "en")
+    assert "[ ☰ Choose ]" in shown and "• Rp1,000,000" not in shown
+    assert "   • Rp1.000.000 — contribution Rp8.400 a month" in shown
+    files = Reply(parts=(Msg("Poster"),), files=(Attachment("poster.png", b"", photo=False),))
+    assert preview_reply(files, "id")[0] == "Poster\n📎 dokumen poster.png"
