@@ -40,6 +40,8 @@ class Inbound:
     update_key: str | None = None  # its inbox row, if it came through the inbox
     language_code: str | None = None  # what the channel says the person's language is
     name: str | None = None  # the person's display name on the channel (officers are named)
+    phone: str | None = None  # their mobile number (E.164), where the channel gives it (WhatsApp)
+    contact_button: bool = True  # the channel can share a contact with one tap (Telegram)
 
 
 @dataclass
@@ -90,6 +92,8 @@ class Dispatcher:
             event,
             now,
             language_code=inbound.language_code,
+            sender_phone=inbound.phone,
+            contact_button=inbound.contact_button,
             config=self.config,
             update_key=inbound.update_key,
         )

@@ -102,3 +102,9 @@ def contact_phone_to_e164(raw: str) -> str | Invalid:
     if _is_international(text) or text.startswith("0"):
         return _to_e164(text)
     return _to_e164("+" + text)
+
+
+def national_phone(e164: str) -> str:
+    """``+6281234567890`` → ``0812-3456-7890``, the way Indonesians write their number."""
+    number = phonenumbers.parse(e164)
+    return str(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL))

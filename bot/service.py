@@ -80,6 +80,8 @@ async def handle_worker(
     language_code: str | None = None,
     config: FlowConfig | None = None,
     update_key: str | None = None,
+    sender_phone: str | None = None,
+    contact_button: bool = True,
 ) -> Handled:
     """Load the conversation, step the flow (answering its Needs), save, and return the replies.
 
@@ -98,6 +100,8 @@ async def handle_worker(
                 language_code,
                 config or FlowConfig(),
                 update_key,
+                sender_phone,
+                contact_button,
             )
         except StaleConversation:
             if attempt == STALE_ATTEMPTS - 1:
@@ -114,6 +118,8 @@ async def _handle_once(
     language_code: str | None,
     config: FlowConfig,
     update_key: str | None,
+    sender_phone: str | None,
+    contact_button: bool,
 ) -> Handled:
     async with repo.worker(channel, user_id, update_key) as session:
         conv = await session.load() or Conversation()
@@ -122,7 +128,13 @@ async def _handle_once(
             event = Repeat()
         facts: dict[Hashable, Any] = {}
         for _ in range(MAX_NEEDS):
-            ctx = Context(now=now, facts=facts, config=config)
+            ctx = Context(
+                now=now,
+                facts=facts,
+                config=config,
+                sender_phone=sender_phone,
+                contact_button=contact_button,
+            )
             result = step(conv, event, ctx)
             if isinstance(result, Outcome):
                 break

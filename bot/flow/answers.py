@@ -154,7 +154,15 @@ def typed(field: str, clean: Callable[[str], str | Invalid], missing: str) -> Ha
 
 
 def on_phone(conv: Conversation, event: Answer, ctx: Context) -> Outcome:
-    """The contact button (the sender's own number) or a typed Indonesian mobile number."""
+    """The contact button (the sender's own number), the channel's number confirmed with a tap,
+    or a typed Indonesian mobile number."""
+    if event == Press("phone:yes") and ctx.sender_phone is not None:
+        conv.phone_typed = False
+        conv.answers.phone = ctx.sender_phone
+        return finish(conv, ctx)
+    if event == Press("phone:other"):
+        conv.phone_typed = True
+        return say(conv, ctx)
     if isinstance(event, SharedContact) and not event.own:
         # Someone else's contact card: their number must not become this worker's.
         return retry(

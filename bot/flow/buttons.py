@@ -8,8 +8,6 @@ from functools import lru_cache
 from bot.i18n import LANGUAGES, translate
 from bot.messages import Button
 
-# --- typed answers that mean a button -------------------------------------------------------------
-
 
 def normalise(text: str) -> str:
     """Lower-case letters and digits only, for comparing a typed answer with button labels."""
@@ -17,11 +15,20 @@ def normalise(text: str) -> str:
     return " ".join("".join(c if c.isalnum() else " " for c in folded).split())
 
 
+# More choices than a chat app can show as buttons (WhatsApp: 10) are shown as a numbered list,
+# answered with the number: "3" then means the third choice.
+NUMBERED_OVER = 10
+
+
 def match_button(text: str, buttons: tuple[Button, ...]) -> Button | None:
-    """The button a typed answer names (its label in any language, or an alias)."""
+    """The button a typed answer names (its label in any language, or an alias; its number in a
+    list too long for buttons)."""
     typed = normalise(text)
     if not typed:
         return None
+    if len(buttons) > NUMBERED_OVER and typed.isascii() and typed.isdigit():
+        number = int(typed[:3])
+        return buttons[number - 1] if 1 <= number <= len(buttons) else None
     for button in buttons:
         label = None if button.text.params else button.text.msgid
         if typed in _names(label, button.aliases):

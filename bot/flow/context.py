@@ -56,6 +56,10 @@ class Context:
     now: datetime  # aware, UTC
     facts: Mapping[Hashable, Any] = field(default_factory=dict)
     config: FlowConfig = field(default_factory=FlowConfig)
+    # The sender's own mobile number when the channel gives it with every message (WhatsApp):
+    # the phone question is then one tap. None on Telegram, whose contact button shares it.
+    sender_phone: str | None = None
+    contact_button: bool = True  # the channel has a button that shares the phone (Telegram)
 
     @property
     def today(self) -> date:

@@ -15,6 +15,7 @@ from bot.flow.state import STEP_NUMBER, TOTAL_STEPS, Conversation, Step
 from bot.flow.summary import contribution_for, summary_parts
 from bot.i18n import N_, format_rupiah
 from bot.messages import Button, Day, Keyboard, Msg, Reply
+from bot.phone import national_phone
 from bot.regions import region_by_code, suggest_home_from_nik
 from bot.sectors import SECTOR_QUESTION
 
@@ -191,7 +192,27 @@ def ask_birth_place(conv: Conversation, ctx: Context) -> Reply:
 
 
 def ask_phone(conv: Conversation, ctx: Context) -> Reply:
-    """Phone number: one tap on the contact button, or typed."""
+    """Phone number: one tap on the contact button, or typed; where the channel tells us the
+    sender's number (WhatsApp), one tap to confirm it."""
+    if ctx.sender_phone is not None and not conv.phone_typed:
+        return Reply(
+            parts=(
+                Msg(N_("Nomor HP Anda {phone}?"), {"phone": national_phone(ctx.sender_phone)}),
+            ),
+            buttons=(
+                (
+                    Button(Msg(N_("Ya")), "phone:yes", aliases=YES),
+                    Button(Msg(N_("Nomor lain")), "phone:other", aliases=("lain", "bukan")),
+                ),
+            ),
+        )
+    if ctx.sender_phone is not None or not ctx.contact_button:
+        return Reply(
+            parts=(
+                Msg(N_("Ketik nomor HP Anda.")),
+                Msg(N_("Contoh: {example}"), {"example": "0812 3456 7890"}),
+            )
+        )
     return Reply(
         parts=(
             Msg(N_("Tekan tombol <b>Bagikan nomor HP</b> di bawah, atau ketik nomor HP Anda.")),

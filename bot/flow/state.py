@@ -78,6 +78,7 @@ class Conversation:
     fix_fields: list[str] = field(default_factory=list)  # fields still to ask in a correction
     home_candidates: list[str] = field(default_factory=list)  # region codes offered as buttons
     reference: str | None = None  # the last submission made from this chat
+    phone_typed: bool = False  # asked to type a number other than the channel's own
     erase_token: str | None = None  # binds /hapusdata's "Ya" button to the request it answers
     updated_at: str | None = None  # ISO time in UTC of the last update
 

@@ -12,7 +12,6 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from bot.messages import Reply
-from handlers.whatsapp.phone import phone_question
 from handlers.whatsapp.render import Choices, render_reply
 from handlers.whatsapp.templates import TEMPLATES, Notice, filled
 
@@ -43,10 +42,10 @@ def preview_all(
     return "\n\n".join(preview(m, template_names) for m in messages)
 
 
-def preview_reply(reply: Reply, lang: str, wa_id: str | None = None) -> tuple[str, Choices]:
+def preview_reply(reply: Reply, lang: str) -> tuple[str, Choices]:
     """A core reply as a WhatsApp user would see it (``chat --as whatsapp``), and what they may
-    type back; ``wa_id`` is the sender's number for the one-tap phone question."""
-    rendered = render_reply(phone_question(reply, wa_id), lang)
+    type back."""
+    rendered = render_reply(reply, lang)
     shown = preview_all(rendered.messages)
     for attachment in rendered.files:
         kind = "gambar" if attachment.photo else "dokumen"

@@ -10,8 +10,8 @@ The text goes in WhatsApp's markup (handlers.whatsapp.markup). A text over 4,096
 split at line boundaries into several messages; the body of an interactive message is its last
 ≤ 1,024 characters (again cut at a line), sent after the rest as plain text.
 
-``Keyboard.CONTACT`` has no WhatsApp equivalent: pass such a reply through
-``handlers.whatsapp.phone.phone_question`` first (the contact button is dropped here).
+``Keyboard.CONTACT`` has no WhatsApp equivalent and never comes: told there is no contact
+button, the core asks for a one-tap confirmation of the sender's number, or a typed one.
 ``Keyboard.REMOVE`` means nothing on WhatsApp. Files are returned as they are, to be uploaded
 and sent by media id (``WhatsAppClient.send_rendered``).
 """

@@ -201,3 +201,11 @@ def test_no_input_crashes_a_step_or_leaves_it_silent(prefix: int, events: list[I
                 assert render_text(reply, lang, as_html=True).strip()
         conv = Conversation.from_json(outcome.conv.to_json())
         assert conv.step in Step
+
+
+def test_a_list_too_long_for_buttons_is_answered_with_its_number() -> None:
+    conv = walk([*HAPPY, Press("sum:edit")])
+    assert conv.step is Step.EDIT_PICK  # 11 fields and "back": shown numbered on WhatsApp
+    picked = run(conv, Text("4"))  # the fourth choice: the name
+    assert picked.conv.step is Step.NAME
+    assert run(conv, Text("40")).conv.step is Step.EDIT_PICK  # no such choice: asked again

@@ -16,7 +16,9 @@ import pytest
 
 from bot.domain import Status, Submission, SubmissionView
 from bot.fields import OCCUPATIONS, REGISTRATION, SEX_LABELS, Answers
-from bot.flow.events import Command, Press, SharedContact, Text
+from bot.flow.context import Context, Outcome
+from bot.flow.engine import step
+from bot.flow.events import Command, Press, Text
 from bot.flow.questions import ask_home
 from bot.flow.reminders import draft_reminder
 from bot.flow.state import Conversation, Step
@@ -30,7 +32,6 @@ from bot.officers.views import worker_notice
 from handlers.whatsapp import labels
 from handlers.whatsapp.limits import wa_len
 from handlers.whatsapp.markup import neutralise, render_msg
-from handlers.whatsapp.phone import PHONE_OTHER, PHONE_YES, phone_answer, phone_question
 from handlers.whatsapp.preview import preview_reply
 from handlers.whatsapp.render import Choices, Rendered, media_message, render_reply, split_text
 from tests.bot.test_flow import HAPPY, NOW, run, walk
@@ -38,6 +39,7 @@ from tests.system.fake_whatsapp_rules import validate
 
 ROOT = Path(__file__).resolve().parents[2]
 WA_ID = "6281234567890"
+PHONE = "+6281234567890"
 # Values for the placeholders of button labels, as long as they get in practice.
 SAMPLES: dict[str, Any] = {
     "reference": "BPU-2026-000123",
@@ -123,7 +125,7 @@ def button_msgids() -> set[str]:
     ]
     tables += [[label for _, label in LEVELS.values()], REJECT_REASONS, FIX_NOTES]
     found.update(label for table in tables for label in table)
-    found.discard("📱 Bagikan nomor HP")  # Keyboard.CONTACT: replaced by phone_question
+    found.discard("📱 Bagikan nomor HP")  # Telegram only (Context.contact_button)
     return found
 
 
@@ -225,7 +227,7 @@ def test_every_reply_of_the_flow_renders_within_the_limits(lang: str) -> None:
     replies = flow_replies()
     assert len(replies) > 20
     for reply in replies:
-        rendered = checked(render_reply(phone_question(reply, WA_ID), lang))
+        rendered = checked(render_reply(reply, lang))
         buttons = len(reply.all_buttons)
         if 0 < buttons <= 10 and reply.keyboard is not Keyboard.CONTACT:
             # Tappable whenever WhatsApp allows: never the numbered fallback for ≤ 10 choices.
@@ -373,20 +375,27 @@ def test_remove_keyboard_means_plain_text_and_files_pass_through() -> None:
     }
 
 
-# --- the phone question -----------------------------------------------------------------------
+# --- the phone question (asked by the core, from what the channel tells it) -------------------
 
 
-def phone_step_reply() -> Reply:
+def phone_step_reply(phone: str | None = PHONE, contact_button: bool = False) -> Reply:
+    """The phone question as the core asks it of a WhatsApp sender."""
     conv = walk(HAPPY[:6])
     assert conv.step is Step.PHONE
-    return run(conv, Command("status")).replies[-1]
+    ctx = Context(now=NOW, sender_phone=phone, contact_button=contact_button)
+    outcome = step(conv, Command("bantuan"), ctx)
+    assert isinstance(outcome, Outcome)
+    return outcome.replies[-1]
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_the_phone_question_is_one_tap_when_the_number_is_known(lang: str) -> None:
-    rendered = checked(render_reply(phone_question(phone_step_reply(), WA_ID), lang))
+    rendered = checked(render_reply(phone_step_reply(), lang))
     interactive = rendered.messages[-1]["interactive"]
-    assert [b["reply"]["id"] for b in interactive["action"]["buttons"]] == [PHONE_YES, PHONE_OTHER]
+    assert [b["reply"]["id"] for b in interactive["action"]["buttons"]] == [
+        "phone:yes",
+        "phone:other",
+    ]
     asked = translate("Nomor HP Anda {phone}?", lang).format(phone="0812-3456-7890")
     assert interactive["body"]["text"].endswith(asked)
     for word in ("Bagikan", "Share", "tombol", "button"):
@@ -394,44 +403,31 @@ def test_the_phone_question_is_one_tap_when_the_number_is_known(lang: str) -> No
 
 
 def test_without_a_usable_number_the_worker_types_it() -> None:
-    for wa_id in (None, "14155550123"):  # a username without a phone; a foreign number
-        rendered = checked(render_reply(phone_question(phone_step_reply(), wa_id), "id"))
-        text = rendered.messages[-1]["text"]["body"]
-        assert "Ketik nomor HP Anda." in text and "Contoh: 0812 3456 7890" in text
-        assert "Bagikan" not in text
+    rendered = checked(render_reply(phone_step_reply(phone=None), "id"))
+    text = rendered.messages[-1]["text"]["body"]
+    assert "Ketik nomor HP Anda." in text and "Contoh: 0812 3456 7890" in text
+    assert "Bagikan" not in text
 
 
-def test_the_answers_to_the_phone_question() -> None:
-    assert phone_answer(Press(PHONE_YES), WA_ID) == SharedContact("+6281234567890", own=True)
-    assert phone_answer(Text("Ya"), WA_ID) == SharedContact("+6281234567890", own=True)
-    other = phone_answer(Press(PHONE_OTHER), WA_ID)
-    assert (
-        isinstance(other, Reply)
-        and "Ketik nomor HP Anda." in render_reply(other, "id").messages[0]["text"]["body"]
-    )
-    assert isinstance(phone_answer(Text("nomor lain"), WA_ID), Reply)
-    assert phone_answer(Text("0813 1111 2222"), WA_ID) == Text("0813 1111 2222")
-    assert phone_answer(Text("ya"), None) == Text("ya")  # nothing to confirm without a number
-
-
-def test_the_one_tap_answer_completes_the_phone_step_in_the_core() -> None:
+def test_the_one_tap_answer_completes_the_phone_step() -> None:
     conv = walk(HAPPY[:6])
-    answer = phone_answer(Press(PHONE_YES), WA_ID)
-    assert isinstance(answer, SharedContact)
-    after = run(conv, answer).conv
-    assert after.answers.phone == "+6281234567890"
-    assert after.step is not Step.PHONE
-
-
-def test_other_replies_pass_the_phone_hook_unchanged() -> None:
-    reply = Reply(parts=(Msg("Ketik NIK Anda, 16 angka di KTP."),))
-    assert phone_question(reply, WA_ID) is reply
+    ctx = Context(now=NOW, sender_phone=PHONE, contact_button=False)
+    after = step(conv, Press("phone:yes"), ctx)
+    assert isinstance(after, Outcome)
+    assert after.conv.answers.phone == PHONE and after.conv.step is not Step.PHONE
+    typed = step(conv, Text("ya"), ctx)  # typed, the same
+    assert isinstance(typed, Outcome) and typed.conv.answers.phone == PHONE
+    other = step(conv, Press("phone:other"), ctx)
+    assert isinstance(other, Outcome) and other.conv.step is Step.PHONE
+    assert (
+        "Ketik nomor HP Anda." in render_reply(other.replies[0], "id").messages[0]["text"]["body"]
+    )
 
 
 def test_the_terminal_preview_shows_what_a_whatsapp_user_sees() -> None:
-    shown, choices = preview_reply(phone_step_reply(), "id", WA_ID)
+    shown, choices = preview_reply(phone_step_reply(), "id")
     assert shown.endswith("Nomor HP Anda 0812-3456-7890?\n[ Ya ]  [ Nomor lain ]")
-    assert choices.resolve("nomor lain") == PHONE_OTHER
+    assert choices.resolve("nomor lain") == "phone:other"
     income = next(
         r for r in flow_replies() if r.all_buttons and r.all_buttons[0].data == "inc:1000000"
     )
