@@ -157,7 +157,9 @@ def reminder_buttons(reference: str) -> tuple[tuple[Button, ...], ...]:
     )
 
 
-def payment_reminder(money: Quote, channels: Sequence[PaymentChannel], month: Msg) -> Reply:
+def payment_reminder(
+    kpj: str, money: Quote, channels: Sequence[PaymentChannel], month: Msg
+) -> Reply:
     """The monthly reminder: what to pay this month and where; how to stop the reminders."""
     how = (
         [Msg(PAY_JMO_OR), *(Msg("• {name}", {"name": c.name}) for c in channels)]
@@ -167,8 +169,11 @@ def payment_reminder(money: Quote, channels: Sequence[PaymentChannel], month: Ms
     return Reply(
         parts=(
             Msg(
-                N_("Pengingat: iuran BPJS Ketenagakerjaan bulan {month}: {cost}."),
-                {"month": month, "cost": cost_msg(money)},
+                N_(
+                    "Pengingat: iuran BPJS Ketenagakerjaan bulan {month} untuk kartu peserta "
+                    "(KPJ) {kpj}: {cost}."
+                ),
+                {"month": month, "kpj": kpj, "cost": cost_msg(money)},
             ),
             Block(tuple(how)),
             Msg(INACTIVE),

@@ -236,9 +236,14 @@ class Repository(Protocol):
     async def inbox_pending(self) -> int: ...
 
     async def due_notifications(
-        self, now: datetime, limit: int, lease: timedelta = ...
+        self,
+        now: datetime,
+        limit: int,
+        lease: timedelta = ...,
+        channels: Sequence[str] = ...,
     ) -> list[OutboxItem]:
-        """Claim what is due: not offered again until ``lease`` has passed (or it fails)."""
+        """Claim what is due for ``channels``: not offered again until ``lease`` has passed (or
+        it fails)."""
         ...
 
     async def mark_sent(self, item_id: int, now: datetime) -> None: ...

@@ -8,7 +8,7 @@ waits asked for by the channel (Telegram's retry_after) by raising the exception
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime, timedelta
 
 from bot.masking import redact
@@ -41,7 +41,11 @@ def backoff(attempts: int) -> timedelta:
 
 
 async def deliver_due(
-    repo: Repository, send: Sender, now: datetime, lease: timedelta = timedelta(seconds=30)
+    repo: Repository,
+    send: Sender,
+    now: datetime,
+    lease: timedelta = timedelta(seconds=30),
+    channels: Sequence[str] = ("tg",),
 ) -> int:
     """Deliver what is due now; returns how many were sent.
 
@@ -49,7 +53,7 @@ async def deliver_due(
     that crashed mid-way is offered again when the lease runs out (at least once).
     """
     sent = 0
-    for item in await repo.due_notifications(now, BATCH, lease):
+    for item in await repo.due_notifications(now, BATCH, lease, channels):
         try:
             await send(item)
         except Undeliverable as error:

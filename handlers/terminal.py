@@ -102,7 +102,7 @@ class TerminalChat:
             print(f"({render_msg(result.toast, self.lang, as_html=False)})", file=self.out)
         for reply in result.replies:
             self.show(reply)
-        await deliver_due(self.repo, self.deliver, self.clock())
+        await deliver_due(self.repo, self.deliver, self.clock(), channels=(CHANNEL,))
 
     async def deliver(self, item: OutboxItem) -> None:
         """Print a notification addressed to a terminal user."""

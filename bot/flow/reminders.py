@@ -38,4 +38,4 @@ def payment_reminder_for(
     money = contribution_for(sub.answers, today)
     if money.self_paid == 0:
         return None
-    return payment_reminder(money, channels, month_year(today))
+    return payment_reminder(sub.kpj or "-", money, channels, month_year(today))

@@ -16,13 +16,9 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
 from enum import StrEnum
 from typing import Any
 
-from babel.dates import format_date
-
-from bot.i18n import format_rupiah
 from bot.messages import Block, Msg, Reply
 from bot.settings import Settings
 from handlers.whatsapp.inbound import COMMAND_PAYLOAD
@@ -54,15 +50,21 @@ class Template:
 
 TEMPLATES: dict[Notice, Template] = {
     Notice.APPROVED: Template(
-        params=("nomor pendaftaran", "nomor KPJ"),
-        example=("BPU-2026-000123", "12345678901"),
+        params=("nomor pendaftaran", "nomor KPJ", "iuran"),
+        example=(
+            "BPU-2026-000123",
+            "12345678901",
+            "Rp8.400 per bulan sampai Desember 2026, lalu Rp16.800",
+        ),
         text={
             "id": "Selamat! Pendaftaran BPJS Ketenagakerjaan Anda nomor {{1}} disetujui. Nomor "
-            "kartu peserta (KPJ) Anda: {{2}}. Simpan nomor ini. Iuran dibayar setiap bulan; "
-            "tanyakan cara bayar di Kantor Cabang terdekat.",
+            "kartu peserta (KPJ) Anda: {{2}}. Iuran yang Anda bayar: {{3}}. Bayar setiap bulan "
+            "lewat aplikasi JMO atau mitra pembayaran dengan NIK atau nomor KPJ. Jika 3 bulan "
+            "tidak membayar, kepesertaan menjadi tidak aktif.",
             "en": "Congratulations! Your BPJS Ketenagakerjaan registration {{1}} has been "
-            "approved. Your participant card (KPJ) number: {{2}}. Keep this number. "
-            "Contributions are paid every month; ask the nearest branch office how to pay.",
+            "approved. Your participant card (KPJ) number: {{2}}. Your contribution: {{3}}. Pay "
+            "every month in the JMO app or at a payment partner with your NIK or KPJ number. "
+            "If you do not pay for 3 months, your membership becomes inactive.",
         },
     ),
     Notice.NEEDS_FIX: Template(
@@ -79,15 +81,17 @@ TEMPLATES: dict[Notice, Template] = {
         button={"id": "Perbaiki sekarang", "en": "Fix now"},
     ),
     Notice.REJECTED: Template(
-        params=("nomor pendaftaran", "alasan"),
-        example=("BPU-2026-000123", "Sudah terdaftar sebagai peserta aktif"),
+        params=("nomor pendaftaran", "alasan", "langkah berikutnya"),
+        example=(
+            "BPU-2026-000123",
+            "Sudah terdaftar sebagai peserta aktif",
+            "Anda sudah terlindungi; cek kartu Anda di aplikasi JMO.",
+        ),
         text={
             "id": "Maaf, pendaftaran BPJS Ketenagakerjaan Anda nomor {{1}} ditolak. Alasan: "
-            "{{2}}. Anda boleh mendaftar lagi setelah memperbaiki datanya: balas pesan ini "
-            "dengan DAFTAR.",
+            "{{2}}. Langkah berikutnya: {{3}} Terima kasih.",
             "en": "Sorry, your BPJS Ketenagakerjaan registration {{1}} was rejected. Reason: "
-            "{{2}}. You may register again once the data is corrected: reply to this message "
-            "with DAFTAR.",
+            "{{2}}. Next step: {{3}} Thank you.",
         },
     ),
     Notice.FINISH_REMINDER: Template(
@@ -103,27 +107,31 @@ TEMPLATES: dict[Notice, Template] = {
     ),
     Notice.PAYMENT_REMINDER: Template(
         params=("bulan", "nomor KPJ", "iuran"),
-        example=("Desember 2026", "12345678901", "Rp16.800"),
+        example=("Desember 2026", "12345678901", "Rp8.400 per bulan sampai Desember 2026"),
         text={
             "id": "Pengingat iuran BPJS Ketenagakerjaan bulan {{1}} untuk kartu peserta (KPJ) "
-            "{{2}}: {{3}}. Bayar lewat aplikasi JMO atau mitra pembayaran (bank, kantor pos, "
-            "ritel, dompet digital) dengan NIK atau nomor KPJ. Tidak ada denda keterlambatan, "
-            "tetapi kepesertaan menjadi tidak aktif setelah 3 bulan tidak dibayar.",
+            "{{2}}: {{3}}. Bayar lewat aplikasi JMO atau mitra pembayaran dengan NIK atau nomor "
+            "KPJ. Jika 3 bulan tidak membayar, kepesertaan menjadi tidak aktif.",
             "en": "BPJS Ketenagakerjaan contribution reminder for {{1}}, participant card (KPJ) "
-            "{{2}}: {{3}}. Pay in the JMO app or at a payment partner (banks, post offices, "
-            "shops, e-wallets) with your NIK or KPJ number. There is no late fee, but the "
-            "membership becomes inactive after 3 months unpaid.",
+            "{{2}}: {{3}}. Pay in the JMO app or at a payment partner with your NIK or KPJ "
+            "number. If you do not pay for 3 months, your membership becomes inactive.",
         },
     ),
 }
 
+
 # The outbox's replies, recognised by their first text (bot/officers/views.py worker_notice and
-# bot/flow/questions.py reminder; tests/handlers/test_whatsapp_templates.py builds each one and
+# bot/flow/reminders.py; tests/handlers/test_whatsapp_templates.py builds each one and
 # fails if a rewording breaks the match).
 _APPROVED = (
     "Selamat! Pendaftaran {reference} disetujui. Nomor kartu peserta (KPJ) Anda: <b>{kpj}</b>."
 )
 _REJECTED = "Maaf, pendaftaran {reference} ditolak. Alasan: {reason}"
+_YOU_PAY = "Iuran yang Anda bayar: {cost}"
+_NOTHING_TO_PAY = "Anda tidak perlu membayar iuran."
+_PAYMENT = (
+    "Pengingat: iuran BPJS Ketenagakerjaan bulan {month} untuk kartu peserta (KPJ) {kpj}: {cost}."
+)
 _NEEDS_FIX = "Pendaftaran {reference} perlu perbaikan. Catatan petugas: {note}"
 _REMINDER = (
     "Pendaftaran BPJS Ketenagakerjaan Anda belum selesai. Jawaban Anda tersimpan; "
@@ -191,13 +199,29 @@ def notice_template(reply: Reply, lang: str, settings: Settings) -> Payload | No
         return None
     values = {name: _value(value, lang) for name, value in first.params.items()}
     if first.msgid == _APPROVED:
-        return template_message(
-            Notice.APPROVED, lang, [values["reference"], values["kpj"]], settings
+        cost = next(
+            (
+                _value(line.params["cost"], lang)
+                for line in _lines(reply)
+                if line.msgid == _YOU_PAY
+            ),
+            None,
         )
+        if cost is None:  # a sponsor pays everything
+            cost = _value(Msg(_NOTHING_TO_PAY), lang)
+        params = [values["reference"], values["kpj"], cost]
+        return template_message(Notice.APPROVED, lang, params, settings)
     if first.msgid == _REJECTED:
-        return template_message(
-            Notice.REJECTED, lang, [values["reference"], values["reason"]], settings
+        step = (
+            _value(reply.parts[1], lang)
+            if len(reply.parts) > 1 and isinstance(reply.parts[1], Msg)
+            else "-"
         )
+        params = [values["reference"], values["reason"], step]
+        return template_message(Notice.REJECTED, lang, params, settings)
+    if first.msgid == _PAYMENT:
+        params = [values["month"], values["kpj"], values["cost"]]
+        return template_message(Notice.PAYMENT_REMINDER, lang, params, settings)
     if first.msgid == _NEEDS_FIX:
         fields = ", ".join(
             _value(line.params["field"], lang)
@@ -214,11 +238,12 @@ def notice_template(reply: Reply, lang: str, settings: Settings) -> Payload | No
     return None
 
 
-def payment_reminder(month: date, kpj: str, amount: int, lang: str, settings: Settings) -> Payload:
-    """The monthly reminder to pay (no core reply exists for it yet)."""
-    locale = "en_US" if lang == "en" else "id_ID"
-    params = [format_date(month, "MMMM y", locale=locale), kpj, format_rupiah(amount)]
-    return template_message(Notice.PAYMENT_REMINDER, lang, params, settings)
+def _lines(reply: Reply) -> list[Msg]:
+    """Every text of a reply, paragraphs and the lines of blocks alike."""
+    found: list[Msg] = []
+    for part in reply.parts:
+        found.extend(part.lines if isinstance(part, Block) else (part,))
+    return found
 
 
 def filled(notice: Notice, lang: str, params: Sequence[str]) -> str:

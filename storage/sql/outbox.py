@@ -3,6 +3,7 @@ later by a loop (at least once), and the housekeeping that reminds and purges dr
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from bot.domain import Housekeeping
@@ -10,10 +11,15 @@ from bot.messages import Reply, reply_from_data, reply_to_data
 from bot.ports import OutboxItem
 from storage.sql.tx import Row, Tx, as_json, to_json
 
-DUE = (
-    "SELECT id, channel, user_id, lang, payload, attempts FROM outbox"
-    " WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY id LIMIT ?"
-)
+
+def due(channels: Sequence[str]) -> str:
+    """The due rows of these channels (a process claims only what it can deliver)."""
+    marks = ", ".join("?" for _ in channels)
+    return (
+        "SELECT id, channel, user_id, lang, payload, attempts FROM outbox"
+        f" WHERE status = 'pending' AND channel IN ({marks}) AND next_attempt_at <= ?"
+        " ORDER BY id LIMIT ?"
+    )
 
 
 async def enqueue(

@@ -131,15 +131,21 @@ class SqliteRepository:
     # --- the outbox -------------------------------------------------------------------------
 
     async def due_notifications(
-        self, now: datetime, limit: int, lease: timedelta = timedelta(seconds=30)
+        self,
+        now: datetime,
+        limit: int,
+        lease: timedelta = timedelta(seconds=30),
+        channels: Sequence[str] = ("tg",),
     ) -> list[OutboxItem]:
-        """Claim the due notifications: their next attempt moves a lease ahead, so another
-        process (or the next round here) does not send them too; a crash re-sends after it."""
+        """Claim the due notifications of ``channels``: their next attempt moves a lease ahead,
+        so another process (or the next round here) does not send them too; a crash re-sends
+        after it. A process claims only the channels it can deliver to."""
+        due = outbox.due(channels)
         async with self._read() as tx:  # the usual answer, nothing due, needs no write lock
-            if not await tx.all(outbox.DUE, now, 1):
+            if not await tx.all(due, *channels, now, 1):
                 return []
         async with self._transaction() as tx:
-            found = await tx.all(outbox.DUE, now, limit)
+            found = await tx.all(due, *channels, now, limit)
             await outbox.lease(tx, found, now + lease)
         return [outbox.item(r) for r in found]
 

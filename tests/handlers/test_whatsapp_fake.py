@@ -80,7 +80,7 @@ def listing(
 
 def template(
     name: str = "bpu_pendaftaran_disetujui",
-    params: tuple[str, ...] = ("BPU-2026-000001", "12345678901"),
+    params: tuple[str, ...] = ("BPU-2026-000001", "12345678901", "Rp8.400 per bulan"),
 ) -> dict[str, Any]:
     return {
         "messaging_product": "whatsapp",

@@ -4,6 +4,7 @@ accepted by the fake Cloud API outside the window, and documented word for word.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from pydantic import ValidationError
 
 from bot.domain import Status
 from bot.flow.reminders import draft_reminder as reminder
+from bot.flow.reminders import payment_reminder_for
 from bot.messages import Msg, Reply
 from bot.officers.views import worker_notice
 from bot.settings import Settings
@@ -25,7 +27,6 @@ from handlers.whatsapp.templates import (
     filled,
     notice_template,
     notices_by_name,
-    payment_reminder,
     template_message,
 )
 from tests.bot.test_flow import NOW
@@ -66,7 +67,11 @@ def test_an_approval_is_sent_as_its_template(settings: Settings) -> None:
     assert template is not None
     assert template["template"]["name"] == "bpu_pendaftaran_disetujui"
     assert template["template"]["language"] == {"policy": "deterministic", "code": "id"}
-    assert body_params(template) == ["BPU-2026-000123", "12345678901"]
+    assert body_params(template) == [
+        "BPU-2026-000123",
+        "12345678901",
+        "Rp8.400 per bulan sampai Desember 2026, lalu Rp16.800",
+    ]
 
 
 def test_a_rejection_carries_the_reason_as_plain_text(settings: Settings) -> None:
@@ -75,7 +80,7 @@ def test_a_rejection_carries_the_reason_as_plain_text(settings: Settings) -> Non
     )
     assert template is not None
     assert template["template"]["language"]["code"] == "en_US"
-    assert body_params(template) == ["BPU-2026-000123", "Foto KTP ∗buram∗"]
+    assert body_params(template)[:2] == ["BPU-2026-000123", "Foto KTP ∗buram∗"]
 
 
 def test_a_correction_request_lists_the_fields_and_keeps_its_button(settings: Settings) -> None:
@@ -103,20 +108,40 @@ def test_other_replies_have_no_template(settings: Settings) -> None:
     assert notice_template(Reply(parts=()), "id", settings) is None
 
 
-def test_the_payment_reminder(settings: Settings) -> None:
-    indonesian = payment_reminder(date(2026, 12, 1), "12345678901", 16_800, "id", settings)
-    assert body_params(indonesian) == ["Desember 2026", "12345678901", "Rp16.800"]
-    english = payment_reminder(date(2026, 12, 1), "12345678901", 16_800, "en", settings)
-    assert body_params(english)[0] == "December 2026"
+def test_the_payment_reminder_outside_the_window_is_its_template(settings: Settings) -> None:
+    sub = replace(submission(Status.APPROVED), kpj="12345678901")
+    reply = payment_reminder_for(sub, date(2026, 12, 5), ())
+    assert reply is not None
+    indonesian = notice_template(reply, "id", settings)
+    assert indonesian is not None
+    assert body_params(indonesian) == [
+        "Desember 2026",
+        "12345678901",
+        "Rp8.400 per bulan sampai Desember 2026, lalu Rp16.800",
+    ]
+    english = notice_template(reply, "en", settings)
+    assert english is not None and body_params(english)[0] == "December 2026"
+
+
+def test_the_approval_and_rejection_templates_carry_the_guidance(settings: Settings) -> None:
+    approved = notice_template(
+        worker_notice(submission(Status.APPROVED), NOW.date()), "id", settings
+    )
+    assert approved is not None
+    assert body_params(approved)[2] == "Rp8.400 per bulan sampai Desember 2026, lalu Rp16.800"
+    rejected = replace(submission(Status.REJECTED), note="Sudah terdaftar sebagai peserta aktif")
+    template = notice_template(worker_notice(rejected, NOW.date()), "id", settings)
+    assert template is not None
+    assert body_params(template)[2] == "Anda sudah terlindungi; cek kartu Anda di aplikasi JMO."
 
 
 def test_parameters_are_one_line_and_not_too_long(settings: Settings) -> None:
     template = template_message(
-        Notice.REJECTED, "id", ["BPU-1", "baris\nbaru\t" + "x" * 400], settings
+        Notice.REJECTED, "id", ["BPU-1", "baris\nbaru\t" + "x" * 400, "-"], settings
     )
     reason = body_params(template)[1]
     assert "\n" not in reason and "\t" not in reason and len(reason) <= MAX_PARAM
-    with pytest.raises(ValueError, match="2 parameters"):
+    with pytest.raises(ValueError, match="3 parameters"):
         template_message(Notice.REJECTED, "id", ["BPU-1"], settings)
 
 
