@@ -196,7 +196,7 @@ def test_templates_go_out_of_the_window_if_approved_and_complete(fake: FakeWhats
     assert "disetujui" in fake.transcript(USER) and "12345678901" in fake.transcript(USER)
     assert error_code(post(fake, template(name="promo_lebaran"))) == 132001
     assert error_code(post(fake, template(params=("BPU-2026-000001",)))) == 132000
-    assert error_code(post(fake, template(params=("BPU\n2026", "1")))) == 131009
+    assert error_code(post(fake, template(params=("BPU\n2026", "1", "x")))) == 131009
 
 
 def test_injected_failures_come_first_then_pass(fake: FakeWhatsApp) -> None:
