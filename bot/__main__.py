@@ -38,13 +38,17 @@ async def migrate(settings: Settings) -> None:
 
 
 def run(settings: Settings) -> None:
-    """Serve Telegram: polling, or a webhook when WEBHOOK_URL is set."""
-    from handlers.telegram.app import build_application
-
-    if settings.telegram_bot_token is None:
-        sys.exit("TELEGRAM_BOT_TOKEN is not set (python -m bot chat needs no token).")
-    if settings.webhook_url:
-        from handlers.telegram.webhook import run_webhook, secret_problem
+    """Serve the configured channels: Telegram (polling, or a webhook when WEBHOOK_URL is set)
+    and/or WhatsApp (its webhook at /whatsapp), until SIGINT/SIGTERM."""
+    telegram = settings.telegram_bot_token is not None
+    if not telegram and not settings.whatsapp_configured:
+        missing = ", ".join(settings.whatsapp_missing())
+        sys.exit(
+            "Nothing to serve: set TELEGRAM_BOT_TOKEN, or the WhatsApp settings "
+            f"({missing}). python -m bot chat needs neither."
+        )
+    if telegram and settings.webhook_url:
+        from handlers.telegram.webhook import secret_problem
 
         problem = secret_problem(settings)
         if problem is not None:
@@ -52,17 +56,28 @@ def run(settings: Settings) -> None:
             sys.exit(2)
 
     async def serve() -> None:
-        from handlers.telegram.app import run_polling
-        from handlers.telegram.delivery import quiet_retry_after_warning
+        from datetime import UTC, datetime
 
-        quiet_retry_after_warning()
+        from handlers.runtime import Channel, Runtime, build_core
+
         repo = await _open_repo(settings)
         try:
-            application = build_application(settings, repo)
-            if settings.webhook_url:
-                await run_webhook(application, settings)
-            else:
-                await run_polling(application)
+            core = build_core(settings, repo, lambda: datetime.now(UTC))
+            channels: list[Channel] = []
+            if telegram:
+                from handlers.telegram.app import build_application
+                from handlers.telegram.channel import TelegramChannel
+                from handlers.telegram.delivery import quiet_retry_after_warning
+
+                quiet_retry_after_warning()
+                channels.append(
+                    TelegramChannel(build_application(settings, repo, core=core), settings)
+                )
+            if settings.whatsapp_configured:
+                from handlers.whatsapp.channel import WhatsAppChannel
+
+                channels.append(WhatsAppChannel(core))
+            await Runtime(core, channels).serve()
         finally:
             await repo.close()
 

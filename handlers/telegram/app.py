@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import json
-import signal
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import timedelta
@@ -23,26 +20,18 @@ from telegram.ext import (
 from telegram.request import BaseRequest
 
 from bot.clock import Clock
-from bot.dispatch import Dispatcher
-from bot.flow.context import FlowConfig
-from bot.officers.desk import OfficerDesk
 from bot.ports import Repository
 from bot.settings import Settings
-from handlers.housekeeping import housekeep
 from handlers.inbox import Delivery, Pump
-from handlers.outbox import deliver_due
+from handlers.runtime import Core, build_core
 from handlers.telegram.bot import BpuBot, bot_of, make_bot
-from handlers.telegram.delivery import telegram_sender
 from handlers.telegram.errors import on_error
 from handlers.telegram.menus import Menus
 from handlers.telegram.parse import CHANNEL
 from handlers.telegram.ratelimit import PerChatRateLimiter
-from handlers.telegram.receive import poll
 from handlers.telegram.services import KEY, Services, utcnow
 from handlers.telegram.updates import on_update
 
-OUTBOX_INTERVAL_SECONDS = 2.0
-HOUSEKEEPING_INTERVAL_SECONDS = 600.0
 MENUS_INTERVAL_SECONDS = 60.0
 
 PTBApplication: TypeAlias = "Application[Any, Any, Any, Any, Any, Any]"
@@ -55,9 +44,12 @@ def build_application(
     request: BaseRequest | None = None,
     rate_limiter: bool = True,
     clock: Clock = utcnow,
+    core: Core | None = None,
 ) -> PTBApplication:
     """The application with every handler registered; ``request`` replaces the HTTP layer and
-    ``clock`` the time (tests fix the date: contribution rates depend on it)."""
+    ``clock`` the time (tests fix the date: contribution rates depend on it). ``core``: the
+    dispatcher shared with the process's other channels (built here when not given)."""
+    core = core or build_core(settings, repo, clock)
     token = settings.telegram_bot_token.get_secret_value() if settings.telegram_bot_token else ""
     bot = make_bot(
         token,
@@ -68,10 +60,6 @@ def build_application(
     # Updates are applied by the inbox pump (handlers/inbox.py), which calls process_update
     # itself: one chat's updates in order, different chats' in parallel.
     application = ApplicationBuilder().bot(bot).updater(None).build()
-    config = FlowConfig.from_settings(settings)
-    desk = OfficerDesk(
-        repo, config, kpj_length=settings.kpj_length, bot_username=settings.bot_username
-    )
 
     async def apply(delivery: Delivery) -> None:
         update = delivery.parsed
@@ -83,18 +71,18 @@ def build_application(
         repo,
         CHANNEL,
         apply,
-        clock=clock,
+        clock=core.clock,
         lease=timedelta(seconds=settings.inbox_lease_seconds),
     )
     application.bot_data[KEY] = Services(
         repo=repo,
         settings=settings,
-        config=config,
-        desk=desk,
-        dispatcher=Dispatcher(repo, config, desk),
+        config=core.config,
+        desk=core.desk,
+        dispatcher=core.dispatcher,
         pump=pump,
         menus=Menus(),
-        clock=clock,
+        clock=core.clock,
     )
     # Every message (typed, a contact, a document, an edit) and every tap goes to the one
     # dispatch in the core, which decides officer command / officer dialog / worker flow.
@@ -106,12 +94,6 @@ def build_application(
     )
     application.add_error_handler(on_error)
     if application.job_queue is not None:
-        application.job_queue.run_repeating(
-            deliver_outbox, interval=OUTBOX_INTERVAL_SECONDS, first=1.0, name="outbox"
-        )
-        application.job_queue.run_repeating(
-            housekeeping, interval=HOUSEKEEPING_INTERVAL_SECONDS, first=30.0, name="housekeeping"
-        )
         application.job_queue.run_repeating(
             refresh_menus, interval=MENUS_INTERVAL_SECONDS, first=MENUS_INTERVAL_SECONDS
         )
@@ -125,29 +107,24 @@ def services_of(application: PTBApplication) -> Services:
     return services
 
 
-async def deliver_outbox(context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Delivers due notifications from the database (survives restarts: nothing kept in memory)."""
-    services = Services.of(context)
-    lease = timedelta(seconds=services.settings.outbox_lease_seconds)
-    await deliver_due(services.repo, telegram_sender(bot_of(context)), services.clock(), lease)
-
-
 async def refresh_menus(context: ContextTypes.DEFAULT_TYPE) -> None:
     """Officers added or removed since the last look get (or lose) their command menu."""
     services = Services.of(context)
     await services.menus.refresh(bot_of(context), services.repo)
 
 
-async def housekeeping(context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Reminders to stalled workers and purge of abandoned drafts."""
-    services = Services.of(context)
-    await housekeep(services.repo, services.settings, services.clock(), services.config)
+def bot_of_application(application: PTBApplication) -> BpuBot:
+    """The application's bot."""
+    bot = application.bot
+    assert isinstance(bot, BpuBot)
+    return bot
 
 
 @asynccontextmanager
 async def running(application: PTBApplication) -> AsyncIterator[Services]:
-    """The application started (outbox and housekeeping jobs) with its inbox pump recovering
-    what a previous process left unapplied; on exit, what is in flight is finished first."""
+    """The application started (its menus set, its jobs running) with its inbox pump
+    recovering what a previous process left unanswered; on exit, what is in flight is
+    finished first."""
     services = services_of(application)
     async with application:  # initialize() ... shutdown()
         bot = bot_of_application(application)
@@ -160,21 +137,3 @@ async def running(application: PTBApplication) -> AsyncIterator[Services]:
         finally:
             await services.pump.stop()
             await application.stop()
-
-
-async def run_polling(application: PTBApplication) -> None:
-    """Long-poll Telegram until SIGINT/SIGTERM (updates stored before they are confirmed)."""
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        with contextlib.suppress(NotImplementedError, RuntimeError):
-            loop.add_signal_handler(sig, stop.set)
-    async with running(application) as services:
-        await poll(bot_of_application(application), services.pump, stop)
-
-
-def bot_of_application(application: PTBApplication) -> BpuBot:
-    """The application's bot."""
-    bot = application.bot
-    assert isinstance(bot, BpuBot)
-    return bot

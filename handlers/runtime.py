@@ -1,0 +1,155 @@
+"""A running bot: its channels (Telegram, WhatsApp, or both), the outbox and housekeeping loops,
+and the HTTP server their webhooks need, until SIGINT/SIGTERM.
+
+Every channel shares one core (bot/dispatch.py) and one database; each brings its inbox pump,
+its way of receiving (a webhook route, or polling) and its way of delivering outbox rows. A
+process claims only the outbox rows of the channels it has, so a process without WhatsApp
+settings never takes WhatsApp's notices.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Protocol
+
+from starlette.routing import BaseRoute
+
+from bot.clock import Clock
+from bot.dispatch import Dispatcher
+from bot.flow.context import FlowConfig
+from bot.officers.desk import OfficerDesk
+from bot.ports import OutboxItem, Repository
+from bot.settings import Settings
+from handlers.housekeeping import housekeep
+from handlers.inbox import Pump
+from handlers.outbox import Undeliverable, deliver_due
+from handlers.server import http_app, serve_http, stopping
+
+log = logging.getLogger(__name__)
+
+OUTBOX_EVERY_SECONDS = 2.0
+HOUSEKEEPING_EVERY_SECONDS = 600.0
+HOUSEKEEPING_FIRST_SECONDS = 30.0
+
+
+class Channel(Protocol):
+    """One chat app the bot serves."""
+
+    name: str  # as stored with conversations and outbox rows: "tg", "wa"
+
+    @property
+    def pump(self) -> Pump: ...
+
+    def routes(self) -> list[BaseRoute]:
+        """Its webhook routes (none when it polls)."""
+        ...
+
+    async def start(self) -> None: ...
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Receive until ``stop`` (polling); nothing to do for a webhook."""
+        ...
+
+    async def stop(self) -> None: ...
+
+    async def deliver(self, item: OutboxItem) -> None:
+        """Send one outbox row (raises the outbox's RetryLater / Undeliverable)."""
+        ...
+
+
+@dataclass(frozen=True)
+class Core:
+    """The one core every channel of a process shares."""
+
+    repo: Repository
+    settings: Settings
+    config: FlowConfig
+    desk: OfficerDesk
+    dispatcher: Dispatcher
+    clock: Clock
+
+
+def build_core(settings: Settings, repo: Repository, clock: Clock) -> Core:
+    """The dispatcher and officer desk of this deployment."""
+    config = FlowConfig.from_settings(settings)
+    desk = OfficerDesk(
+        repo, config, kpj_length=settings.kpj_length, bot_username=settings.bot_username
+    )
+    return Core(repo, settings, config, desk, Dispatcher(repo, config, desk), clock)
+
+
+@dataclass
+class Runtime:
+    """The channels of one process and the loops they share."""
+
+    core: Core
+    channels: Sequence[Channel]
+    _tasks: list[asyncio.Task[None]] = field(default_factory=list)
+
+    async def deliver(self, item: OutboxItem) -> None:
+        """An outbox row, through its own channel."""
+        for channel in self.channels:
+            if channel.name == item.channel:
+                await channel.deliver(item)
+                return
+        raise Undeliverable(f"no channel {item.channel!r} in this process")
+
+    async def deliver_due(self) -> int:
+        """One round of the outbox for this process's channels."""
+        lease = timedelta(seconds=self.core.settings.outbox_lease_seconds)
+        names = [channel.name for channel in self.channels]
+        return await deliver_due(self.core.repo, self.deliver, self.core.clock(), lease, names)
+
+    async def _every(self, seconds: float, first: float, work: str, stop: asyncio.Event) -> None:
+        await _pause(stop, first)
+        while not stop.is_set():
+            try:
+                if work == "outbox":
+                    await self.deliver_due()
+                else:
+                    await housekeep(
+                        self.core.repo, self.core.settings, self.core.clock(), self.core.config
+                    )
+            except Exception:
+                log.exception("the %s loop failed; it runs again", work)
+            await _pause(stop, seconds)
+
+    async def serve(self) -> None:
+        """Start every channel, serve their webhooks (if any) and loops until a signal."""
+        with stopping() as stop:
+            for channel in self.channels:
+                await channel.start()
+            try:
+                self._tasks = [
+                    asyncio.create_task(self._every(OUTBOX_EVERY_SECONDS, 1.0, "outbox", stop)),
+                    asyncio.create_task(
+                        self._every(
+                            HOUSEKEEPING_EVERY_SECONDS,
+                            HOUSEKEEPING_FIRST_SECONDS,
+                            "housekeeping",
+                            stop,
+                        )
+                    ),
+                    *(asyncio.create_task(channel.run(stop)) for channel in self.channels),
+                ]
+                routes = [route for channel in self.channels for route in channel.routes()]
+                if routes:
+                    await serve_http(http_app(routes, self.core.repo), self.core.settings, stop)
+                else:
+                    await stop.wait()
+            finally:
+                stop.set()
+                await asyncio.gather(*self._tasks, return_exceptions=True)
+                for channel in reversed(self.channels):
+                    await channel.stop()
+
+
+async def _pause(stop: asyncio.Event, seconds: float) -> None:
+    """Sleep, or less if asked to stop."""
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(stop.wait(), seconds)

@@ -1,0 +1,221 @@
+"""WhatsApp as one channel of the runtime: the ``/whatsapp`` webhook (Meta's handshake, signed
+notifications into the inbox), applying each message through the core, and the outbox's sender
+(a free-form message within 24 hours of the worker's last message, else its approved template).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from datetime import timedelta
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, Response
+from starlette.routing import BaseRoute, Route
+
+from bot.dispatch import Inbound
+from bot.phone import contact_phone_to_e164
+from bot.ports import InboxItem, OutboxItem
+from bot.validation import Invalid
+from handlers.inbox import Delivery, Pump
+from handlers.outbox import RetryLater, Undeliverable
+from handlers.runtime import Core
+from handlers.server import read_limited
+from handlers.whatsapp.client import WhatsAppClient
+from handlers.whatsapp.errors import WindowClosed
+from handlers.whatsapp.inbound import InboundMessage, parse_notification
+from handlers.whatsapp.render import render_reply
+from handlers.whatsapp.templates import notice_template
+from handlers.whatsapp.webhook import (
+    MAX_BODY_BYTES,
+    SIGNATURE_HEADER,
+    Accepted,
+    read_notification,
+    too_large,
+    verify_subscription,
+)
+
+log = logging.getLogger(__name__)
+
+CHANNEL = "wa"
+PATH = "/whatsapp"
+REPLY_ATTEMPTS = 3  # a worker's answer: Meta's passing trouble is tried again a little
+
+
+def secret(value: Any) -> str:
+    """A SecretStr setting's value ('' when unset)."""
+    return value.get_secret_value() if value is not None else ""
+
+
+def one_message_envelopes(payload: dict[str, Any]) -> list[dict[str, Any]]:
+    """A notification cut into one notification per message (with its sender's contact card
+    and metadata), so each is stored, claimed and applied on its own."""
+    found = []
+    for entry in payload.get("entry") or []:
+        if not isinstance(entry, dict):
+            continue
+        for change in entry.get("changes") or []:
+            value = change.get("value") if isinstance(change, dict) else None
+            if not isinstance(value, dict):
+                continue
+            shared = {k: v for k, v in value.items() if k not in ("messages", "statuses")}
+            for message in value.get("messages") or []:
+                found.append(
+                    {
+                        "object": payload.get("object"),
+                        "entry": [
+                            {
+                                "id": entry.get("id"),
+                                "changes": [
+                                    {
+                                        "field": "messages",
+                                        "value": {**shared, "messages": [message]},
+                                    }
+                                ],
+                            }
+                        ],
+                    }
+                )
+    return found
+
+
+def sender_phone(message: InboundMessage) -> str | None:
+    """The sender's Indonesian mobile number, when WhatsApp shares it (for the one-tap phone)."""
+    if message.sender.phone is None:
+        return None
+    phone = contact_phone_to_e164(message.sender.phone)
+    return None if isinstance(phone, Invalid) else phone
+
+
+class WhatsAppChannel:
+    """The WhatsApp Cloud API channel (docs/whatsapp.md)."""
+
+    name = CHANNEL
+
+    def __init__(self, core: Core, client: WhatsAppClient | None = None) -> None:
+        self.core = core
+        self.settings = core.settings
+        self.client = client or WhatsAppClient.from_settings(core.settings)
+        self._pump = Pump(
+            core.repo,
+            CHANNEL,
+            self.apply,
+            clock=core.clock,
+            lease=timedelta(seconds=core.settings.inbox_lease_seconds),
+        )
+
+    @property
+    def pump(self) -> Pump:
+        return self._pump
+
+    # --- receiving ------------------------------------------------------------------------
+
+    def routes(self) -> list[BaseRoute]:
+        return [
+            Route(PATH, self.handshake, methods=["GET"]),
+            Route(PATH, self.receive, methods=["POST"]),
+        ]
+
+    async def handshake(self, request: Request) -> Response:
+        """Meta's subscription check: echo the challenge when the verify token matches."""
+        answer = verify_subscription(
+            dict(request.query_params), secret(self.settings.whatsapp_verify_token)
+        )
+        return PlainTextResponse(answer.text, status_code=answer.status)
+
+    async def receive(self, request: Request) -> Response:
+        """A signed notification: its messages stored in the inbox before Meta hears 200."""
+        if too_large(request.headers.get("content-length")):
+            return PlainTextResponse("too large", status_code=413)
+        body = await read_limited(request, MAX_BODY_BYTES)
+        if body is None:
+            return PlainTextResponse("too large", status_code=413)
+        checked = read_notification(
+            body, request.headers.get(SIGNATURE_HEADER), secret(self.settings.whatsapp_app_secret)
+        )
+        if not isinstance(checked, Accepted):
+            return PlainTextResponse(checked.text, status_code=checked.status)
+        try:
+            await self.store(checked.payload)
+        except Exception:  # not stored: Meta retries what does not get a 200
+            log.exception("could not store a WhatsApp notification")
+            return PlainTextResponse("try again", status_code=503)
+        return PlainTextResponse("ok")
+
+    async def store(self, payload: dict[str, Any]) -> list[asyncio.Task[None]]:
+        """Each message of a notification into the inbox, keyed by its wamid."""
+        items = []
+        for envelope in one_message_envelopes(payload):
+            messages = parse_notification(envelope).messages
+            if not messages:
+                continue
+            message = messages[0]
+            items.append(
+                InboxItem(
+                    channel=CHANNEL,
+                    update_key=message.message_id,
+                    chat=message.sender.key,
+                    payload=json.dumps(envelope, ensure_ascii=False, separators=(",", ":")),
+                    received_at=self.core.clock(),
+                )
+            )
+        return await self.pump.receive(items) if items else []
+
+    # --- applying ----------------------------------------------------------------------------
+
+    async def apply(self, delivery: Delivery) -> None:
+        """One worker's message through the core; the replies within WhatsApp's rules."""
+        (message,) = parse_notification(json.loads(delivery.item.payload)).messages
+        user = message.sender.key
+        try:  # the read receipt is the acknowledgement of an answer: cosmetic
+            await self.client.mark_read(message.message_id)
+        except (RetryLater, Undeliverable) as error:
+            log.debug("could not mark a WhatsApp message read: %s", error)
+        inbound = Inbound(
+            CHANNEL,
+            user,
+            message.event,
+            update_key=message.message_id,
+            name=message.sender.name,
+            phone=sender_phone(message),
+            contact_button=False,
+        )
+        result = await self.core.dispatcher.dispatch(inbound, self.core.clock())
+        for reply in result.replies:
+            rendered = render_reply(reply, result.lang)
+            for attempt in range(REPLY_ATTEMPTS):
+                try:
+                    await self.client.send_rendered(user, rendered)
+                    break
+                except RetryLater as error:
+                    if attempt == REPLY_ATTEMPTS - 1:
+                        raise
+                    await asyncio.sleep(error.after.total_seconds() if error.after else 0.5)
+
+    # --- the outbox --------------------------------------------------------------------------
+
+    async def deliver(self, item: OutboxItem) -> None:
+        """A notice: as a message within the 24-hour window, else as its approved template."""
+        try:
+            await self.client.send_rendered(item.user_id, render_reply(item.reply, item.lang))
+        except WindowClosed:
+            template = notice_template(item.reply, item.lang, self.settings)
+            if template is None:
+                raise Undeliverable(
+                    "outside WhatsApp's 24-hour window, with no template"
+                ) from None
+            await self.client.send(item.user_id, template)
+
+    # --- lifecycle ---------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        self.pump.start_recovering()
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Nothing to poll: Meta posts to the webhook."""
+
+    async def stop(self) -> None:
+        await self.pump.stop()
+        await self.client.aclose()
