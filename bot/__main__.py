@@ -12,9 +12,17 @@ from bot.settings import Settings
 async def _open_repo(settings: Settings):  # type: ignore[no-untyped-def]
     from datetime import UTC, datetime
 
-    from storage.sqlite import SqliteRepository
+    from storage import DatabaseUnavailable, open_repository
 
-    repo = await SqliteRepository.open(settings.database_url)
+    try:
+        repo = await open_repository(
+            settings.database_url,
+            pool_min=settings.database_pool_min,
+            pool_max=settings.database_pool_max,
+        )
+    except DatabaseUnavailable as error:
+        print(error, file=sys.stderr)
+        sys.exit(2)
     await repo.bootstrap_admins(settings.officer_ids, datetime.now(UTC))
     return repo
 

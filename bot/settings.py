@@ -17,6 +17,9 @@ class Settings(BaseSettings):
     telegram_api_base_url: str = "https://api.telegram.org/bot"
     bot_username: str = "bpu_bot"
     database_url: str = "sqlite:///bpu.db"
+    # PostgreSQL only: connections each process keeps open (min) and may open (max).
+    database_pool_min: int = Field(default=2, ge=0)
+    database_pool_max: int = Field(default=10, ge=1)
     officer_ids: Annotated[tuple[int, ...], NoDecode] = ()
     default_branch: str = "Kantor Pusat"
     kpj_length: int = Field(default=11, ge=6, le=20)

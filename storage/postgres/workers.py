@@ -1,0 +1,41 @@
+"""A worker's unit of work on PostgreSQL: the shared one, with row locks where SQLite's single
+writer made them unnecessary.
+
+On SQLite a transaction holds the whole database's write lock; here transactions run side by
+side (READ COMMITTED), so what must not interleave takes a lock until commit:
+
+- the conversation row (``HOLD ... FOR UPDATE``): another process's update of the same worker
+  waits, then finds the revision moved and runs again; where no row existed yet, the save's
+  compare-and-set refuses the second insert instead;
+- the NIK (a transaction-scoped advisory lock) before the "one active submission per NIK" check,
+  so two workers submitting one NIK at once get one submission and one "already registered",
+  not a unique-index error;
+- the sponsor's row before its places are counted, so the quota holds under concurrent submits;
+- the year's row of ``sequences`` (taken by the shared upsert), so reference numbers have no
+  gaps beyond what a rollback gives back: none, since a rolled-back increment is undone.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot.domain import SubmissionDraft, SubmitResult
+from storage.sql.workers import WorkerSession
+
+NIK_LOCK = "SELECT pg_advisory_xact_lock(hashtextextended(?, 0)) AS locked"
+
+
+class PgWorkerSession(WorkerSession):
+    """bot.ports.WorkerSession on PostgreSQL (see the module's docstring)."""
+
+    HOLD = f"{WorkerSession.HOLD} FOR UPDATE"
+
+    async def submit(self, draft: SubmissionDraft, now: datetime) -> SubmitResult:
+        await self.hold()
+        if draft.answers.nik:
+            await self.tx.one(NIK_LOCK, f"bpubot:nik:{draft.answers.nik}")
+        return await super().submit(draft, now)
+
+    async def lock_sponsor(self, sponsor_id: int) -> None:
+        """Hold the sponsor's row, so its places are counted by one submission at a time."""
+        await self.tx.one("SELECT id FROM sponsors WHERE id = ? FOR UPDATE", sponsor_id)
