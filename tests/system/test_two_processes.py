@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -116,8 +115,8 @@ class Cluster:
 
 
 @pytest.fixture
-async def cluster(tmp_path: Path, fake: FakeTelegram, bots: Bots) -> AsyncIterator[Cluster]:
-    database = tmp_path / "bpu.db"
+async def cluster(database_url: str, fake: FakeTelegram, bots: Bots) -> AsyncIterator[Cluster]:
+    database = database_url
     ports = [free_port(), free_port()]
     procs = [
         bots.start(
@@ -142,7 +141,7 @@ async def cluster(tmp_path: Path, fake: FakeTelegram, bots: Bots) -> AsyncIterat
 
 
 async def test_twenty_workers_alternating_between_two_processes(
-    cluster: Cluster, fake: FakeTelegram, tmp_path: Path
+    cluster: Cluster, fake: FakeTelegram, database_url: str
 ) -> None:
     updates = Updates()
     users = [FIRST_WORKER + i for i in range(WORKERS)]
@@ -162,7 +161,7 @@ async def test_twenty_workers_alternating_between_two_processes(
     webhooks = [c for c in fake.snapshot() if c.method == "setWebhook"]
     assert len(webhooks) == 2
     assert {c.params["secret_token"] for c in webhooks} == {SECRET}
-    database = tmp_path / "bpu.db"
+    database = database_url
     rows = query(database, "SELECT reference, nik, user_id, status FROM submissions")
     assert len(rows) == WORKERS
     assert len({reference for reference, *_ in rows}) == WORKERS
@@ -182,7 +181,7 @@ async def test_twenty_workers_alternating_between_two_processes(
 
 
 async def test_one_update_delivered_to_both_processes_is_applied_once(
-    cluster: Cluster, fake: FakeTelegram, tmp_path: Path
+    cluster: Cluster, fake: FakeTelegram, database_url: str
 ) -> None:
     user = FIRST_WORKER
     updates = Updates()
@@ -197,14 +196,14 @@ async def test_one_update_delivered_to_both_processes_is_applied_once(
     texts = [c.text for c in fake.sent(user)]
     assert len(texts) == 5, texts
     assert "Langkah 4 dari 11" in texts[-1]
-    state = conversation(tmp_path / "bpu.db", user)
+    state = conversation(database_url, user)
     assert state["step"] == "birth_place"
     assert state["answers"]["name"] == "Sri Wahyuni"
     assert "birth_place" not in state["answers"]
 
 
 async def test_a_notification_is_sent_once_by_two_processes(
-    cluster: Cluster, fake: FakeTelegram, tmp_path: Path
+    cluster: Cluster, fake: FakeTelegram, database_url: str
 ) -> None:
     """Both processes run the outbox loop; one notification must still go out once.
 
@@ -214,13 +213,13 @@ async def test_a_notification_is_sent_once_by_two_processes(
     user = FIRST_WORKER
     updates = Updates()
     await cluster.talk(user, registration(updates, user, nik(1)), first=0)
-    ((reference,),) = query(tmp_path / "bpu.db", "SELECT reference FROM submissions")
+    ((reference,),) = query(database_url, "SELECT reference FROM submissions")
     fake.slow_send(2.5, chat_id=user)
     await cluster.post(1, updates.text(OFFICER, f"/setujui {reference} {KPJ}"))
     await cluster.replies(OFFICER, 1)
 
     def sent_rows() -> bool:
-        return query(tmp_path / "bpu.db", "SELECT status FROM outbox") == [("sent",)]
+        return query(database_url, "SELECT status FROM outbox") == [("sent",)]
 
     await asyncio.to_thread(fake.wait_for, sent_rows, ANSWER_SECONDS, "the notification")
     # A second send, if any, reached the fake before the row was marked sent (it is recorded
