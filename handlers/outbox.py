@@ -10,7 +10,9 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
+from typing import Protocol, runtime_checkable
 
+from bot.clock import Clock
 from bot.masking import redact
 from bot.ports import OutboxItem, Repository
 
@@ -65,3 +67,33 @@ async def deliver_due(
             await repo.mark_sent(item.id, now)
             sent += 1
     return sent
+
+
+@runtime_checkable
+class OutboxWake(Protocol):
+    """A repository that can tell when a notification was queued (PostgreSQL: LISTEN/NOTIFY)."""
+
+    async def wait_for_outbox(self, seconds: float) -> bool:
+        """Until a notification is queued by any process, or ``seconds`` pass."""
+        ...
+
+
+async def deliver_on_wake(
+    repo: Repository,
+    wake: OutboxWake,
+    send: Sender,
+    clock: Clock,
+    lease: timedelta,
+    every: float,
+) -> None:
+    """Deliver whenever a notification is queued, and at least every ``every`` seconds (for
+    retries that come due), until cancelled. Replaces the fixed poll where the repository wakes.
+    """
+    while True:
+        sent = 0
+        try:
+            sent = await deliver_due(repo, send, clock(), lease)
+        except Exception:
+            log.warning("could not deliver notifications", exc_info=True)
+        if sent < BATCH:  # a full batch: more may be due already, go on at once
+            await wake.wait_for_outbox(every)

@@ -29,7 +29,7 @@ from bot.ports import Repository
 from bot.settings import Settings
 from handlers.housekeeping import housekeep
 from handlers.inbox import Delivery, Pump
-from handlers.outbox import deliver_due
+from handlers.outbox import OutboxWake, deliver_due, deliver_on_wake
 from handlers.telegram.bot import BpuBot, bot_of, make_bot
 from handlers.telegram.delivery import telegram_sender
 from handlers.telegram.errors import on_error
@@ -99,9 +99,10 @@ def build_application(
     )
     application.add_error_handler(on_error)
     if application.job_queue is not None:
-        application.job_queue.run_repeating(
-            deliver_outbox, interval=OUTBOX_INTERVAL_SECONDS, first=1.0, name="outbox"
-        )
+        if not isinstance(repo, OutboxWake):  # otherwise running() delivers when woken
+            application.job_queue.run_repeating(
+                deliver_outbox, interval=OUTBOX_INTERVAL_SECONDS, first=1.0, name="outbox"
+            )
         application.job_queue.run_repeating(
             housekeeping, interval=HOUSEKEEPING_INTERVAL_SECONDS, first=30.0, name="housekeeping"
         )
@@ -136,11 +137,27 @@ async def running(application: PTBApplication) -> AsyncIterator[Services]:
     async with application:  # initialize() ... shutdown()
         await application.start()
         services.pump.start_recovering()
+        delivering = wake_delivery(application, services)
         try:
             yield services
         finally:
+            if delivering is not None:
+                delivering.cancel()
+                await asyncio.gather(delivering, return_exceptions=True)
             await services.pump.stop()
             await application.stop()
+
+
+def wake_delivery(application: PTBApplication, services: Services) -> asyncio.Task[None] | None:
+    """Where the repository wakes on new notifications, the delivery loop that waits for it
+    (instead of the 2 s job): a decision's notification leaves as soon as it is committed."""
+    repo = services.repo
+    if not isinstance(repo, OutboxWake):
+        return None
+    lease = timedelta(seconds=services.settings.outbox_lease_seconds)
+    sender = telegram_sender(bot_of_application(application))
+    loop = deliver_on_wake(repo, repo, sender, utcnow, lease, OUTBOX_INTERVAL_SECONDS)
+    return asyncio.create_task(loop, name="outbox-delivery")
 
 
 async def run_polling(application: PTBApplication) -> None:

@@ -11,42 +11,59 @@ CREATE TABLE status_counts (
 INSERT INTO status_counts (branch, status, n)
     SELECT branch, status, count(*) FROM submissions GROUP BY branch, status;
 
--- A counter row is locked from its change to the commit. A change of status touches two rows;
--- taking them in one order (branch, status) keeps two such transactions (an officer asking for
--- a correction, a worker resubmitting another submission) from deadlocking on them.
-CREATE FUNCTION status_counts_add(b text, s text, delta integer) RETURNS void
+-- PostgreSQL: statement-level triggers over the statement's transition tables, so a bulk
+-- insert or update (an import, a copy from SQLite) changes each counter once per statement, not
+-- once per row. A counter row is locked from its change to the commit; the changes are applied
+-- in one order (branch, status) so that two transactions touching the same counters (an officer
+-- asking for a correction while a worker resubmits another submission) do not deadlock.
+CREATE FUNCTION status_counts_inserted() RETURNS trigger
 LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
 BEGIN
-    INSERT INTO status_counts (branch, status, n) VALUES (b, s, delta)
-        ON CONFLICT (branch, status) DO UPDATE SET n = status_counts.n + delta;
-END
-$$;
-
-CREATE FUNCTION status_counts_follow() RETURNS trigger
-LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
-BEGIN
-    IF TG_OP = 'INSERT' THEN
-        PERFORM status_counts_add(NEW.branch, NEW.status, 1);
-    ELSIF TG_OP = 'DELETE' THEN
-        PERFORM status_counts_add(OLD.branch, OLD.status, -1);
-    ELSIF (OLD.branch, OLD.status) < (NEW.branch, NEW.status) THEN
-        PERFORM status_counts_add(OLD.branch, OLD.status, -1);
-        PERFORM status_counts_add(NEW.branch, NEW.status, 1);
-    ELSE
-        PERFORM status_counts_add(NEW.branch, NEW.status, 1);
-        PERFORM status_counts_add(OLD.branch, OLD.status, -1);
-    END IF;
+    INSERT INTO status_counts (branch, status, n)
+        SELECT branch, status, count(*) FROM new_rows GROUP BY branch, status
+        ORDER BY branch, status
+        ON CONFLICT (branch, status) DO UPDATE SET n = status_counts.n + excluded.n;
     RETURN NULL;
 END
 $$;
 
+CREATE FUNCTION status_counts_updated() RETURNS trigger
+LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
+BEGIN
+    INSERT INTO status_counts (branch, status, n)
+        SELECT branch, status, sum(delta) FROM (
+            SELECT branch, status, 1 AS delta FROM new_rows
+            UNION ALL
+            SELECT branch, status, -1 AS delta FROM old_rows
+        ) AS changes
+        GROUP BY branch, status HAVING sum(delta) <> 0
+        ORDER BY branch, status
+        ON CONFLICT (branch, status) DO UPDATE SET n = status_counts.n + excluded.n;
+    RETURN NULL;
+END
+$$;
+
+CREATE FUNCTION status_counts_deleted() RETURNS trigger
+LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
+BEGIN
+    UPDATE status_counts SET n = status_counts.n - gone.n
+        FROM (SELECT branch, status, count(*) AS n FROM old_rows GROUP BY branch, status) AS gone
+        WHERE status_counts.branch = gone.branch AND status_counts.status = gone.status;
+    RETURN NULL;
+END
+$$;
+
+-- (Transition tables rule out a column list: every UPDATE statement on submissions runs it,
+-- and one that changes no status or branch changes no counter.)
 CREATE TRIGGER status_counts_insert AFTER INSERT ON submissions
-    FOR EACH ROW EXECUTE FUNCTION status_counts_follow();
-CREATE TRIGGER status_counts_update AFTER UPDATE OF status, branch ON submissions
-    FOR EACH ROW WHEN (OLD.status IS DISTINCT FROM NEW.status OR OLD.branch IS DISTINCT FROM NEW.branch)
-    EXECUTE FUNCTION status_counts_follow();
+    REFERENCING NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION status_counts_inserted();
+CREATE TRIGGER status_counts_update AFTER UPDATE ON submissions
+    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION status_counts_updated();
 CREATE TRIGGER status_counts_delete AFTER DELETE ON submissions
-    FOR EACH ROW EXECUTE FUNCTION status_counts_follow();
+    REFERENCING OLD TABLE AS old_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION status_counts_deleted();
 
 -- Replayed updates are now recognised from the last update ids kept in each conversation's state.
 DROP TABLE processed_updates;
