@@ -48,6 +48,7 @@ CLAIM_INBOX = (
     " AND attempts < $3 ORDER BY id LIMIT $4 FOR UPDATE SKIP LOCKED)"
     " RETURNING id, channel, update_key, chat, payload, received_at, attempts - 1 AS attempts"
 )
+OFFICER_BEGIN = "BEGIN; SET LOCAL plan_cache_mode = force_custom_plan"
 # Two processes' housekeeping must not both remind the same stalled worker.
 HOUSEKEEPING_LOCK = (
     "SELECT pg_advisory_xact_lock(hashtextextended('bpubot:housekeeping:' || current_schema(), 0))"
@@ -80,9 +81,9 @@ class PostgresRepository:
     # --- units of work ----------------------------------------------------------------------
 
     @asynccontextmanager
-    async def _transaction(self) -> AsyncIterator[PgTx]:
+    async def _transaction(self, begin: str = "BEGIN") -> AsyncIterator[PgTx]:
         async with self.pool.acquire() as conn:
-            await conn.execute("BEGIN")
+            await conn.execute(begin)
             try:
                 yield PgTx(conn)
             except BaseException:
@@ -116,8 +117,15 @@ class PostgresRepository:
 
     @asynccontextmanager
     async def officer(self) -> AsyncIterator[OfficerSession]:
-        """One officer command as one transaction."""
-        async with self._transaction() as tx:
+        """One officer command as one transaction, planned for its own arguments.
+
+        asyncpg keeps statements prepared; after five runs PostgreSQL may switch one to a generic
+        plan, blind to its arguments. For /cari by name that plan can walk the primary key
+        backwards hoping for an early match (ORDER BY id DESC LIMIT) and read the whole table for
+        a rare name; planned with the pattern, it reads the trigram index. Officer commands are
+        few, so each is planned for what it asks (set in BEGIN's own round trip).
+        """
+        async with self._transaction(OFFICER_BEGIN) as tx:
             yield OfficerSession(tx)
 
     # --- the inbox --------------------------------------------------------------------------

@@ -83,7 +83,7 @@ async def test_a_first_save_racing_another_first_save_is_refused(
     with pytest.raises(StaleConversation):
         async with repo.worker("tg", "1") as mine:
             await mine.load()
-            await mine.event("none")  # a look-up begins the transaction; no row to hold yet
+            await mine.count("ev", "opened", NOW)  # a write begins the transaction; no row yet
             await save_meanwhile(others[0])
             await mine.save(Conversation(event_code="mine"), NOW)
     ((state,),) = query(settings, "SELECT state FROM conversations")
@@ -103,17 +103,18 @@ async def test_an_update_waits_for_another_process_holding_the_same_worker(
             async with others[0].worker("tg", "1") as session:
                 await session.load()
                 waited.set()
-                await session.event("none")  # FOR UPDATE: waits for our commit
+                await session.count("ev", "opened", NOW)  # FOR UPDATE: waits for our commit
                 await session.save(Conversation(event_code="theirs"), NOW)
 
     async with repo.worker("tg", "1") as mine:
         await mine.load()
-        await mine.event("none")  # holds the row
+        await mine.count("ev", "opened", NOW)  # holds the row
         task = asyncio.create_task(theirs())
         await waited.wait()
         await mine.save(Conversation(event_code="mine"), NOW)
     await task
     ((rev, state),) = query(settings, "SELECT rev, state FROM conversations")
+    assert query(settings, "SELECT sum(count) FROM event_counts") == [(1,)]  # theirs undone
     assert rev == 1  # two saves: the first one and ours; theirs ran on a stale read
     assert Conversation.from_json(state).event_code == "mine"
 
@@ -278,3 +279,27 @@ async def test_times_and_dates_round_trip_as_aware_utc(repo: PostgresRepository)
     finally:
         await conn.close()
     assert consent == NOW.astimezone(UTC) == datetime.fromisoformat(NOW.isoformat())
+
+
+async def test_a_look_up_alone_begins_no_transaction_and_a_stale_save_still_fails(
+    repo: PostgresRepository, others: list[PostgresRepository], settings: Settings
+) -> None:
+    with pytest.raises(StaleConversation):
+        async with repo.worker("tg", "1") as mine:
+            await mine.load()
+            assert await mine.event("none") is None
+            assert not mine.tx.in_transaction
+            await save_meanwhile(others[0])
+            await mine.save(Conversation(event_code="mine"), NOW)
+    ((state,),) = query(settings, "SELECT state FROM conversations")
+    assert Conversation.from_json(state).event_code == "theirs"
+
+
+async def test_officer_commands_are_planned_for_their_own_arguments(
+    repo: PostgresRepository,
+) -> None:
+    async with repo.officer() as desk:
+        row = await desk.tx.one("SELECT current_setting('plan_cache_mode') AS mode")
+    assert row is not None and row["mode"] == "force_custom_plan"
+    async with repo.pool.acquire() as conn:  # only for the officer's transaction
+        assert await conn.fetchval("SELECT current_setting('plan_cache_mode')") == "auto"
