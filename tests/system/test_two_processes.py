@@ -233,3 +233,88 @@ async def test_a_notification_is_sent_once_by_two_processes(
             " still pending while the other's send is in flight (storage + handlers/outbox)"
         )
     assert len(notifications) == 1
+
+
+MANY = 50
+FIRST_OF_MANY = 7101
+
+
+def kpj(user: int) -> str:
+    """A card number of its own for each worker."""
+    return f"{10**10 + user}"
+
+
+async def test_fifty_workers_and_an_officer_deciding_meanwhile(
+    cluster: Cluster, fake: FakeTelegram, database_url: str
+) -> None:
+    """Two processes behind a balancer, 50 workers registering while an officer decides each
+    submission as it arrives (every fifth rejected): nothing lost, no reference twice, every
+    question in order, every decision told to its worker once."""
+    updates = Updates()
+    users = [FIRST_OF_MANY + i for i in range(MANY)]
+    plans = {
+        user: registration(updates, user, nik(100 + i), name=NAMES[i % len(NAMES)])
+        for i, user in enumerate(users)
+    }
+    rejected = set(users[::5])
+    registering = asyncio.gather(
+        *(cluster.talk(user, plans[user], first=i) for i, user in enumerate(users))
+    )
+
+    async def officer() -> None:
+        """Decide what has been submitted, one command at a time, alternating processes."""
+        decided: set[str] = set()
+        deadline = asyncio.get_running_loop().time() + 120
+        while len(decided) < MANY:
+            assert asyncio.get_running_loop().time() < deadline, cluster.logs()
+            waiting = await asyncio.to_thread(
+                query,
+                database_url,
+                "SELECT reference, user_id FROM submissions WHERE status = 'diajukan'",
+            )
+            for reference, user_id in waiting:
+                user = int(user_id)
+                command = (
+                    f"/tolak {reference} Foto KTP tidak jelas"
+                    if user in rejected
+                    else f"/setujui {reference} {kpj(user)}"
+                )
+                before = len(fake.sent(OFFICER))
+                await cluster.post(len(decided) % 2, updates.text(OFFICER, command))
+                await cluster.replies(OFFICER, before + 1)
+                decided.add(reference)
+            await asyncio.sleep(0.1)
+
+    await asyncio.gather(registering, officer())
+
+    def told(user: int) -> list[str]:
+        marker = "Foto KTP tidak jelas" if user in rejected else kpj(user)
+        return [c.text for c in fake.sent(user) if marker in c.text]
+
+    def everyone_told() -> bool:
+        return all(told(user) for user in users)
+
+    await asyncio.to_thread(fake.wait_for, everyone_told, 30, "every decision told")
+    await asyncio.sleep(1.0)  # a second send, if any, would come within a loop round
+    await cluster.stop()
+
+    rows = query(database_url, "SELECT reference, nik, user_id, status, kpj FROM submissions")
+    assert len(rows) == MANY  # none lost
+    assert len({reference for reference, *_ in rows}) == MANY  # no reference twice
+    assert sorted(int(u) for _, _, u, _, _ in rows) == users
+    for _, _, user_id, status, card in rows:
+        user = int(user_id)
+        assert (status, card) == (
+            ("ditolak", None) if user in rejected else ("disetujui", kpj(user))
+        )
+    assert query(database_url, "SELECT status, count(*) FROM outbox GROUP BY status") == [
+        ("sent", MANY)
+    ]
+    for user in users:
+        assert len(told(user)) == 1, (user, told(user))  # told once
+        texts = [c.text for c in fake.sent(user)]
+        expected = [marker for _, marker in plans[user]]
+        # Each question in order, one message per update, then the decision.
+        assert len(texts) == len(expected) + 1, (user, texts)
+        for text, marker in zip(texts, expected, strict=False):
+            assert marker in text, (user, marker, text)
