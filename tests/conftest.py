@@ -22,7 +22,9 @@ from storage.backends import AnyRepository
 from tests.databases import (
     BACKENDS,
     drop_schema,
+    empty_schema,
     in_ci,
+    migrate_schema,
     new_schema,
     postgres_problem,
     postgres_server_url,
@@ -54,18 +56,26 @@ def backend(request: pytest.FixtureRequest) -> str:
     return str(request.param)
 
 
-@pytest.fixture
-def database_url(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[str]:
-    """A fresh database: a SQLite file in tmp_path, or a PostgreSQL schema of its own."""
-    if backend == "sqlite":
-        yield f"sqlite:///{tmp_path / 'bpu.db'}"
-        return
-    server = request.getfixturevalue("postgres_server")
-    schema = new_schema(server)
+@pytest.fixture(scope="session")
+def postgres_schema(postgres_server: str) -> Iterator[tuple[str, str]]:
+    """The session's PostgreSQL schema, migrated: its URL and the SQL that empties it."""
+    schema = new_schema(postgres_server)
     try:
-        yield schema_url(server, schema)
+        url = schema_url(postgres_server, schema)
+        yield url, migrate_schema(url)
     finally:
-        drop_schema(server, schema)
+        drop_schema(postgres_server, schema)
+
+
+@pytest.fixture
+def database_url(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> str:
+    """An empty database: a fresh SQLite file in tmp_path, or the session's PostgreSQL schema
+    with every row deleted (tests/databases.py)."""
+    if backend == "sqlite":
+        return f"sqlite:///{tmp_path / 'bpu.db'}"
+    url, reset = request.getfixturevalue("postgres_schema")
+    empty_schema(url, reset)
+    return str(url)
 
 
 @pytest.fixture

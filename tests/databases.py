@@ -1,9 +1,11 @@
 """The test databases on either backend, and reading them directly, as an inspector would.
 
-SQLite: a file in the test's tmp_path. PostgreSQL: a schema of its own in the database of
-``TEST_POSTGRES_URL`` (default below), named in the URL's options (``search_path``), created
-before the test and dropped after it. When no server answers, PostgreSQL tests are skipped with
-a one-line reason, except under ``CI=true``, where they fail.
+SQLite: a file in the test's tmp_path. PostgreSQL: a schema in the database of
+``TEST_POSTGRES_URL`` (default below), named in the URL's options (``search_path``): one per test
+session, migrated once and emptied before each test (every row deleted, identities restarted:
+15 ms, where a fresh schema and its migrations took 250), dropped at the end; tests about
+migrations make schemas of their own. When no server answers, PostgreSQL tests are skipped
+with a one-line reason, except under ``CI=true``, where they fail.
 
 ``query`` and ``execute`` take ``?`` placeholders on both backends and give rows back as SQLite
 would (times as UTC ISO text, dates as ISO text, booleans as 0/1, JSON as its text), so a test
@@ -15,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import os
 import sqlite3
+import sys
 import uuid
 from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -91,6 +94,56 @@ def drop_schema(server: str, schema: str) -> None:
     _admin(server, f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
 
 
+def migrate_schema(url: str) -> str:
+    """Migrate the (empty) schema of ``url``; returns the SQL that empties it again."""
+    from storage.postgres import PostgresRepository
+
+    async def go() -> str:
+        repo = await PostgresRepository.open(url, 1, 1)
+        await repo.close()
+        conn = await asyncpg.connect(url, timeout=10)
+        try:
+            tables = [
+                r["tablename"]
+                for r in await conn.fetch(
+                    "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()"
+                    " AND tablename <> 'schema_migrations'"
+                )
+            ]
+            edges = await conn.fetch(
+                "SELECT conrelid::regclass::text AS child, confrelid::regclass::text AS parent"
+                " FROM pg_constraint WHERE contype = 'f'"
+                " AND connamespace = current_schema()::regnamespace"
+            )
+            identities = await conn.fetch(
+                "SELECT table_name, column_name FROM information_schema.columns"
+                " WHERE table_schema = current_schema() AND is_identity = 'YES'"
+            )
+        finally:
+            await conn.close()
+        parents = {t: {e["parent"] for e in edges if e["child"] == t} for t in tables}
+        children_first: list[str] = []
+        while parents:  # a table is emptied before the tables its foreign keys name
+            ready = sorted(t for t in parents if not any(t in needs for needs in parents.values()))
+            children_first += ready
+            for table in ready:
+                del parents[table]
+        deletes = " ".join(f'DELETE FROM "{t}";' for t in children_first)
+        restarts = " ".join(
+            f"SELECT setval(pg_get_serial_sequence('\"{r['table_name']}\"',"
+            f" '{r['column_name']}'), 1, false);"
+            for r in identities
+        )
+        return f"{deletes} {restarts}"
+
+    return run_sync(go)
+
+
+def empty_schema(url: str, reset: str) -> None:
+    """Delete every row of the session's schema (``reset`` from ``migrate_schema``)."""
+    _admin(url, reset)
+
+
 def _admin(server: str, sql: str) -> None:
     async def go() -> None:
         conn = await asyncpg.connect(server, timeout=10)
@@ -165,3 +218,18 @@ def columns_url(url: str, table: str) -> list[str]:
         table,
     )
     return [str(r[0]) for r in found]
+
+
+def main() -> int:
+    """``python -m tests.databases``: whether the PostgreSQL test server answers (for CI)."""
+    url = postgres_server_url()
+    problem = postgres_problem(url)
+    if problem is not None:
+        print(f"PostgreSQL at {url} does not answer: {problem}", file=sys.stderr)
+        return 1
+    print(f"PostgreSQL at {url} answers.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
