@@ -1,8 +1,10 @@
 """The baselines: (a) an echo bot, and (b) the same echo bot writing one row per update.
 
-(b) is the least any bot that keeps its state in SQLite must do per update: one upsert keyed by
-user id and one commit on a persistent aiosqlite connection (WAL, synchronous=NORMAL), serialised
-by a lock as the bot's repository serialises its transactions.
+(b) is the least any bot that keeps its state in the database must do per update, on the same
+backend as the bot under test: one upsert keyed by user id, committed. SQLite: on a persistent
+aiosqlite connection (WAL, synchronous=NORMAL), serialised by a lock as the bot's repository
+serialises its transactions. PostgreSQL: one self-committing statement on a connection taken from
+a pool made exactly as the bot's repository makes its own (storage/postgres/connection.py).
 """
 
 from __future__ import annotations
@@ -10,12 +12,16 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable
 from pathlib import Path
+from typing import Any
 
 import aiosqlite
+from databases import Target
 from offline import TOKEN
 from telegram import Update
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, MessageHandler, filters
 from telegram.request import BaseRequest
+
+from storage.postgres.connection import create_pool, numbered
 
 Callback = Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[None]]
 UPSERT = (
@@ -81,8 +87,47 @@ class EchoStore:
         await self.db.close()
 
 
-def writing_echo_application(request: BaseRequest, store: EchoStore) -> Application:
-    """The echo bot that first writes the update to SQLite."""
+class PgEchoStore:
+    """A pool like the bot's; each update upserts its user's row in one self-committing
+    statement on a pooled connection (the bot's common update makes two such round trips)."""
+
+    def __init__(self, pool: Any) -> None:
+        self.pool = pool
+
+    @classmethod
+    async def open(cls, url: str) -> PgEchoStore:
+        pool = await create_pool(url, 2, 10)
+        await pool.execute(
+            "CREATE TABLE IF NOT EXISTS echo"
+            " (user_id bigint PRIMARY KEY, text text NOT NULL, seen integer NOT NULL)"
+        )
+        return cls(pool)
+
+    async def record(self, user_id: int, text: str) -> None:
+        async with self.pool.acquire() as conn:
+            await conn.execute(PG_UPSERT, user_id, text)
+
+    async def rows(self) -> int:
+        return int(await self.pool.fetchval("SELECT count(*) FROM echo"))
+
+    async def close(self) -> None:
+        await self.pool.close()
+
+
+PG_UPSERT = numbered(UPSERT).replace("seen = seen + 1", "seen = echo.seen + 1")
+Store = EchoStore | PgEchoStore
+
+
+async def open_store(target: Target) -> Store:
+    """(b)'s store on the backend under test, in a fresh database."""
+    url = await target.fresh("echo")
+    if target.backend == "postgresql":
+        return await PgEchoStore.open(url)
+    return await EchoStore.open(Path(url.removeprefix("sqlite:///")))
+
+
+def writing_echo_application(request: BaseRequest, store: Store) -> Application:
+    """The echo bot that first writes the update to the database."""
 
     async def echo_and_write(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Upserts the user's row, commits, then sends the text back."""

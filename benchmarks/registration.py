@@ -1,4 +1,4 @@
-"""(c) BPU Bot's full registration: ``build_application`` on a fresh SQLite file, N workers at once.
+"""(c) BPU Bot's full registration: ``build_application`` on a fresh database, N workers at once.
 
 Four ways of feeding the same updates:
 
@@ -19,15 +19,13 @@ from __future__ import annotations
 import cProfile
 import io
 import pstats
-import sqlite3
 import statistics
-import tempfile
 import time
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
+from databases import Target, rows, server_cpu_seconds
 from driver import QueueDriver, Stream, drive, drive_inbox, set_concurrent_updates
 from measure import Timed, timed
 from offline import TOKEN, CountingBotApi, UpdateJson
@@ -36,7 +34,7 @@ from workers import make_workers
 
 from bot.settings import Settings
 from handlers.telegram.app import build_application
-from storage.sqlite import SqliteRepository
+from storage import open_repository
 
 MODES = (
     "inbox",
@@ -74,24 +72,23 @@ class FlowRun:
     sends_per_chat: list[int]
     check: Check
     profile: str | None = None
+    server_cpu_s: float | None = None  # the local PostgreSQL server's CPU during the run
 
 
-def settings_for(directory: Path) -> Settings:
-    """A fresh database file, no officers, an offline token."""
+def settings_for(url: str) -> Settings:
+    """A fresh database, no officers, an offline token."""
     return Settings(
         _env_file=None,
-        database_url=f"sqlite:///{directory / 'bpu.db'}",
+        database_url=url,
         telegram_bot_token=TOKEN,
         officer_ids=(),
     )
 
 
-def check_submissions(database: Path, expected: set[str]) -> Check:
-    """Read the file directly, after the bot has closed it."""
-    with sqlite3.connect(database) as db:
-        counts = dict(db.execute("SELECT nik, count(*) FROM submissions GROUP BY nik").fetchall())
-        done = db.execute("SELECT count(*) FROM conversations WHERE step = 'done'").fetchone()[0]
-    db.close()
+async def check_submissions(url: str, expected: set[str]) -> Check:
+    """Read the database directly, after the bot has closed it."""
+    counts = dict(await rows(url, "SELECT nik, count(*) FROM submissions GROUP BY nik"))
+    ((done,),) = await rows(url, "SELECT count(*) FROM conversations WHERE step = 'done'")
     stored = sum(counts.values())
     found = expected & counts.keys()
     # Every row beyond one per expected NIK is a duplicate (a repeat, or a NIK nobody sent).
@@ -99,30 +96,40 @@ def check_submissions(database: Path, expected: set[str]) -> Check:
 
 
 async def run_flow(
-    mode: str, streams: Sequence[Stream], expected: set[str], *, profile: bool = False
+    target: Target,
+    mode: str,
+    streams: Sequence[Stream],
+    expected: set[str],
+    *,
+    profile: bool = False,
 ) -> FlowRun:
     """Every worker's registration through a fresh bot on a fresh database."""
-    with tempfile.TemporaryDirectory(prefix="bpu-bench-") as tmp:
-        settings = settings_for(Path(tmp))
-        repo = await SqliteRepository.open(settings.database_url)
-        api = CountingBotApi()
-        app = build_application(settings, repo, request=api, rate_limiter=False)
-        if mode.endswith("=False"):
-            set_concurrent_updates(app, SimpleUpdateProcessor(1))
-        await app.initialize()
-        latencies: list[float] = []
-        # CPU of the event loop's thread only: waits (epoll, the GIL) are not anyone's cost.
-        profiler = cProfile.Profile(time.thread_time) if profile else None
-        try:
-            if profiler is not None:
-                profiler.enable()
-            measured = await feed(app, mode, streams, latencies)
-        finally:
-            if profiler is not None:
-                profiler.disable()
-            await app.shutdown()
-            await repo.close()
-        check = check_submissions(Path(tmp) / "bpu.db", expected)
+    settings = settings_for(await target.fresh("flow"))
+    repo = await open_repository(
+        settings.database_url,
+        pool_min=settings.database_pool_min,
+        pool_max=settings.database_pool_max,
+    )
+    api = CountingBotApi()
+    app = build_application(settings, repo, request=api, rate_limiter=False)
+    if mode.endswith("=False"):
+        set_concurrent_updates(app, SimpleUpdateProcessor(1))
+    await app.initialize()
+    latencies: list[float] = []
+    # CPU of the event loop's thread only: waits (epoll, the GIL) are not anyone's cost.
+    profiler = cProfile.Profile(time.thread_time) if profile else None
+    server_before = server_cpu_seconds() if target.backend == "postgresql" else None
+    try:
+        if profiler is not None:
+            profiler.enable()
+        measured = await feed(app, mode, streams, latencies)
+    finally:
+        if profiler is not None:
+            profiler.disable()
+        server_after = server_cpu_seconds() if server_before is not None else None
+        await app.shutdown()
+        await repo.close()
+    check = await check_submissions(settings.database_url, expected)
     return FlowRun(
         mode=mode,
         timed=measured,
@@ -133,6 +140,9 @@ async def run_flow(
         sends_per_chat=sorted(api.sent_to.values()),
         check=check,
         profile=top_functions(profiler) if profiler is not None else None,
+        server_cpu_s=None
+        if server_before is None or server_after is None
+        else server_after - server_before,
     )
 
 
@@ -161,11 +171,11 @@ def top_functions(profiler: cProfile.Profile, count: int = 15) -> str:
     return out.getvalue()
 
 
-async def warm_up() -> None:
+async def warm_up(target: Target) -> None:
     """Load regions, catalogs and Babel data once, so the first measured worker pays nothing extra."""
     workers = make_workers(3, seed=1, first_user_id=900_000)
     build = UpdateJson()
-    await run_flow("inbox", [w.updates(build) for w in workers], {w.nik for w in workers})
+    await run_flow(target, "inbox", [w.updates(build) for w in workers], {w.nik for w in workers})
 
 
 def spread(values: Sequence[int]) -> str:

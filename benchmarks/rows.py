@@ -1,9 +1,9 @@
 """Officer look-ups on a big database: ``--rows`` synthetic submissions, then repository calls.
 
-The rows go straight into the real schema (created by SqliteRepository.open's migrations) with
-executemany in big transactions; the bot's flow is far too slow a way to make a million. Then a
-fresh repository (as after a restart) times whole officer units of work: the transaction, the
-query and the Submission objects it returns.
+The rows go straight into the real schema (created by the repository's migrations) with
+executemany in big transactions (SQLite) or COPY (PostgreSQL); the bot's flow is far too slow a
+way to make a million. Then a fresh repository (as after a restart) times whole officer units of
+work: the transaction, the query and the Submission objects it returns.
 """
 
 from __future__ import annotations
@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, timezone
 from functools import cache
 from math import gcd
-from pathlib import Path
 from typing import Any
 
+from databases import Target, bulk_insert, execute, rows, size_bytes, table_columns
 from measure import median
 
 from bot.contribution import monthly_contribution
@@ -26,7 +26,8 @@ from bot.domain import Flag
 from bot.fields import OCCUPATIONS
 from bot.flow.questions import INCOME_CHOICES
 from bot.regions import all_regions, branch_for, load_branches
-from storage.sqlite import SqliteRepository
+from storage import open_repository
+from storage.backends import AnyRepository
 
 WIB = timezone(timedelta(hours=7))
 CHUNK = 20_000  # rows per executemany
@@ -227,17 +228,9 @@ class RowMaker:
             ]
 
 
-async def table_columns(repo: SqliteRepository) -> list[tuple[str, bool]]:
-    """The submissions table's columns: name, and whether a value must be given."""
-    async with repo.db.execute("PRAGMA table_info(submissions)") as cursor:
-        table = list(await cursor.fetchall())
-    # (cid, name, type, notnull, default, pk): required = NOT NULL, no default, not the rowid.
-    return [(r[1], bool(r[3] and r[4] is None and not r[5])) for r in table]
-
-
-async def insertable_columns(repo: SqliteRepository, offered: set[str]) -> list[str]:
+async def insertable_columns(url: str, offered: set[str]) -> list[str]:
     """The columns to fill: those offered that exist; fail on a required one we cannot fill."""
-    table = await table_columns(repo)
+    table = await table_columns(url, "submissions")
     missing = [name for name, required in table if required and name not in offered]
     if missing:
         raise RuntimeError(
@@ -246,37 +239,23 @@ async def insertable_columns(repo: SqliteRepository, offered: set[str]) -> list[
     return [name for name, _ in table if name in offered]
 
 
-async def fill(repo: SqliteRepository, maker: RowMaker) -> None:
+async def fill(url: str, maker: RowMaker) -> None:
     """Insert every row, TRANSACTION rows per transaction, and move the reference counters on."""
-    columns = await insertable_columns(repo, set(maker.row(0)))
+    columns = await insertable_columns(url, set(maker.row(0)))
     maker.reset()
-    sql = (
-        f"INSERT INTO submissions ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
-    )
-    await repo.db.execute("BEGIN IMMEDIATE")
-    for number, chunk in enumerate(maker.chunks(columns), start=1):
-        await repo.db.executemany(sql, chunk)
-        if number * CHUNK % TRANSACTION == 0:
-            await repo.db.execute("COMMIT")
-            await repo.db.execute("BEGIN IMMEDIATE")
-    await repo.db.executemany(
+    await bulk_insert(url, "submissions", columns, maker.chunks(columns), TRANSACTION)
+    await execute(
+        url,
         "INSERT INTO sequences (name, value) VALUES (?, ?)"
         " ON CONFLICT (name) DO UPDATE SET value = excluded.value",
         [(f"ref-{year}", value) for year, value in maker.sequence.items()],
     )
-    await repo.db.execute("COMMIT")
-
-
-def file_bytes(database: Path) -> int:
-    """The database file and its WAL."""
-    wal = database.with_name(database.name + "-wal")
-    return database.stat().st_size + (wal.stat().st_size if wal.exists() else 0)
 
 
 async def officer_ms(
-    repo: SqliteRepository, call: Callable[[Any], Awaitable[Any]], scope: tuple[str, ...] | None
+    repo: AnyRepository, call: Callable[[Any], Awaitable[Any]], scope: tuple[str, ...] | None
 ) -> float:
-    """One officer unit of work (BEGIN IMMEDIATE ... COMMIT around ``call``), in milliseconds."""
+    """One officer unit of work (its transaction around ``call``), in milliseconds."""
     start = time.perf_counter()
     async with repo.officer() as session:
         if hasattr(session, "restrict"):  # branch scoping, where the repository has it
@@ -291,13 +270,12 @@ async def expect(found: Awaitable[Any], what: str) -> None:
         raise AssertionError(f"look-up found nothing: {what}")
 
 
-async def first_column(repo: SqliteRepository, sql: str, *args: Any) -> list[Any]:
-    async with repo.db.execute(sql, args) as cursor:
-        return [row[0] for row in await cursor.fetchall()]
+async def first_column(url: str, sql: str, *args: Any) -> list[Any]:
+    return [row[0] for row in await rows(url, sql, *args)]
 
 
 async def median_ms(
-    repo: SqliteRepository,
+    repo: AnyRepository,
     calls: list[Callable[[Any], Awaitable[Any]]],
     scope: tuple[str, ...] | None,
 ) -> float:
@@ -305,30 +283,30 @@ async def median_ms(
     return median([await officer_ms(repo, call, scope) for call in calls])
 
 
-async def busiest_branch(repo: SqliteRepository) -> str | None:
+async def busiest_branch(url: str) -> str | None:
     """The branch with the most pending submissions, where submissions have branches."""
-    if "branch" not in {name for name, _ in await table_columns(repo)}:
+    if "branch" not in {name for name, _ in await table_columns(url, "submissions")}:
         return None
     found = await first_column(
-        repo,
+        url,
         "SELECT branch FROM submissions WHERE status = 'diajukan'"
         " GROUP BY branch ORDER BY count(*) DESC LIMIT 1",
     )
     return found[0] if found else None
 
 
-async def time_lookups(repo: SqliteRepository, maker: RowMaker) -> Timings:
+async def time_lookups(repo: AnyRepository, url: str, maker: RowMaker) -> Timings:
     """Median of RUNS of each look-up, on different random rows each time."""
     niks = [maker.niks.nik(maker.rng.randrange(maker.rows))[0] for _ in range(RUNS)]
     marks = ", ".join("?" * len(niks))
     references = await first_column(
-        repo, f"SELECT reference FROM submissions WHERE nik IN ({marks})", *niks
+        url, f"SELECT reference FROM submissions WHERE nik IN ({marks})", *niks
     )
     by_reference = [lambda s, r=r: expect(s.get(r), r) for r in references]
     by_nik = [lambda s, n=n: expect(s.search("nik", n, 20), n) for n in niks]
     first_page = [lambda s: expect(s.queue(10, 0), "queue")] * RUNS
     counting = [lambda s: expect(s.count_pending(), "count_pending")] * RUNS
-    branch = await busiest_branch(repo)
+    branch = await busiest_branch(url)
     return Timings(
         reference_ms=await median_ms(repo, by_reference, None),
         nik_ms=await median_ms(repo, by_nik, None),
@@ -338,27 +316,23 @@ async def time_lookups(repo: SqliteRepository, maker: RowMaker) -> Timings:
     )
 
 
-async def seed(database: Path, maker: RowMaker) -> tuple[float, int]:
-    """Fill a fresh database file with ``maker``'s rows; returns (seconds, bytes on disk)."""
-    url = f"sqlite:///{database}"
-    repo = await SqliteRepository.open(url)
+async def seed(url: str, maker: RowMaker) -> tuple[float, int]:
+    """Fill a fresh database with ``maker``'s rows; returns (seconds, bytes on disk)."""
+    repo = await open_repository(url)  # creates the schema
+    await repo.close()
     start = time.perf_counter()
-    try:
-        await fill(repo, maker)
-    finally:
-        await repo.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        await repo.close()
-    return time.perf_counter() - start, file_bytes(database)
+    await fill(url, maker)
+    return time.perf_counter() - start, await size_bytes(url)
 
 
-async def run_rows(directory: Path, rows: int) -> Lookups:
-    """Fill a fresh database with ``rows`` submissions and time the officer look-ups."""
-    database = directory / "big.db"
-    maker = RowMaker(rows)
-    fill_s, size = await seed(database, maker)
-    repo = await SqliteRepository.open(f"sqlite:///{database}")  # fresh, as after a restart
+async def run_rows(target: Target, rows_: int) -> Lookups:
+    """Fill a fresh database with ``rows_`` submissions and time the officer look-ups."""
+    url = await target.fresh("big")
+    maker = RowMaker(rows_)
+    fill_s, size = await seed(url, maker)
+    repo = await open_repository(url)  # fresh, as after a restart
     try:
-        timings = await time_lookups(repo, maker)
+        timings = await time_lookups(repo, url, maker)
     finally:
         await repo.close()
-    return Lookups(rows, fill_s, size / max(rows, 1), timings)
+    return Lookups(rows_, fill_s, size / max(rows_, 1), timings)

@@ -4,10 +4,16 @@ What is measured, all offline (a BaseRequest that answers like Telegram, no netw
 rate limiter off and updates fed to ``Application.process_update``:
 
 (a) a minimal echo bot: PTB's own cost per update (parse the update, route it, send a message);
-(b) the echo bot plus one upsert and commit per update on a persistent aiosqlite connection
-    (WAL, synchronous=NORMAL): the least a bot that keeps its state in SQLite must pay;
-(c) BPU Bot's full registration (``build_application`` on a fresh SQLite file) for N workers at
+(b) the echo bot plus one upsert and commit per update on the same backend as (c): a persistent
+    aiosqlite connection (WAL, synchronous=NORMAL), or a pooled asyncpg connection: the least a
+    bot that keeps its state in that database must pay;
+(c) BPU Bot's full registration (``build_application`` on a fresh database) for N workers at
     once, each with a realistic mix of answers (typos, retries, typed labels, corrections).
+
+``--database`` picks the backend: ``sqlite`` (the default: fresh files in a temporary directory)
+or a ``postgresql://`` URL (fresh schemas in that database, dropped afterwards). With a local
+PostgreSQL server, the server's CPU during (c) is reported too (not part of the ratios: the
+process's own CPU is what the targets are about).
 
 CPU time is ``time.process_time`` around the update loop (every thread of the process, so
 aiosqlite's too), divided by the number of updates. Absolute numbers depend on the machine; the
@@ -20,6 +26,7 @@ per completed registration; (c) again through PTB's update queue with concurrent
 off; ``--rows`` officer look-ups on a big database; ``--loopback`` an echo bot over real HTTP.
 
     python benchmarks/run.py [--quick] [--workers N] [--rows R] [--loopback] [--profile]
+                             [--database sqlite | postgresql://user@host/db]
 
 The last line printed is one JSON object with every number. Exit status 1 only when a submission
 was lost or duplicated or the bot logged an error; a missed speed target is printed, not fatal.
@@ -40,8 +47,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
+from databases import Target
 from driver import Stream, drive
-from echo import EchoStore, echo_application, writing_echo_application
+from echo import echo_application, open_store, writing_echo_application
 from loopback import BurstResult, run_loopback
 from measure import ErrorCounter, Timed, peak_rss_mb, percentile, timed
 from offline import CountingBotApi, UpdateJson
@@ -73,6 +81,11 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--profile", action="store_true", help="cProfile the (c) run and print its top functions"
     )
+    parser.add_argument(
+        "--database",
+        default="sqlite",
+        help="sqlite (default) or postgresql://user@host:port/db (fresh schemas, dropped after)",
+    )
     args = parser.parse_args(argv)
     args.workers = args.workers or (100 if args.quick else 1000)
     args.rows = args.rows if args.rows is not None else (20_000 if args.quick else 1_000_000)
@@ -99,9 +112,9 @@ async def run_echo(streams: list[Stream]) -> Timed:
         return await timed(lambda: drive(app, streams))
 
 
-async def run_echo_write(streams: list[Stream], database: Path) -> Timed:
-    """(b): the echo bot writing one row per update."""
-    store = await EchoStore.open(database)
+async def run_echo_write(streams: list[Stream], target: Target) -> Timed:
+    """(b): the echo bot writing one row per update, on the backend under test."""
+    store = await open_store(target)
     app = writing_echo_application(CountingBotApi(), store)
     try:
         async with app:
@@ -140,7 +153,7 @@ def middle(items: list[T], key: Callable[[T], float]) -> T:
 
 
 async def run_rounds(
-    rounds: int, workers: list[Worker], streams: list[Stream], build: UpdateJson, tmp: Path
+    rounds: int, workers: list[Worker], streams: list[Stream], build: UpdateJson, target: Target
 ) -> Rounds:
     """(a), (b), (c) one after the other, ``rounds`` times: a busy neighbour on a shared machine
     then slows all three alike instead of one."""
@@ -148,10 +161,13 @@ async def run_rounds(
     expected = {worker.nik for worker in workers}
     found = Rounds()
     for number in range(rounds):
-        progress(f"round {number + 1} of {rounds}: (a) echo, (b) echo + SQLite, (c) registration")
+        progress(
+            f"round {number + 1} of {rounds}: (a) echo, (b) echo + {target.label},"
+            " (c) registration"
+        )
         found.echo.append(await run_echo(texts))
-        found.write.append(await run_echo_write(texts, tmp / f"echo-{number}.db"))
-        found.flow.append(await run_flow(MODES[0], streams, expected))
+        found.write.append(await run_echo_write(texts, target))
+        found.flow.append(await run_flow(target, MODES[0], streams, expected))
     return found
 
 
@@ -179,7 +195,7 @@ def print_machine() -> None:
     print(f"machine: {os.cpu_count()} CPUs, {model}, Python {platform.python_version()}")
 
 
-def print_cpu(rounds: Rounds) -> None:
+def print_cpu(rounds: Rounds, backend: str) -> None:
     a, b, c = rounds.a, rounds.b, rounds.c
     print(
         "\nCPU per update (process_time around the update loop / updates;"
@@ -187,7 +203,7 @@ def print_cpu(rounds: Rounds) -> None:
     )
     for label, run, every in (
         ("(a) echo", a, rounds.echo),
-        ("(b) echo + SQLite upsert", b, rounds.write),
+        (f"(b) echo + {backend} upsert", b, rounds.write),
         ("(c) BPU registration", c.timed, [r.timed for r in rounds.flow]),
     ):
         all_rounds = " / ".join(f"{t.cpu_us_per_update:.0f}" for t in every)
@@ -198,6 +214,11 @@ def print_cpu(rounds: Rounds) -> None:
     ratio_b = c.timed.cpu_us_per_update / b.cpu_us_per_update
     print(f"  c/a = {c.timed.cpu_us_per_update / a.cpu_us_per_update:.2f}")
     print(f"  c/b = {ratio_b:.2f}  target ≤ {RATIO_TARGET:g}: {verdict(ratio_b <= RATIO_TARGET)}")
+    if c.server_cpu_s is not None:
+        print(
+            f"  PostgreSQL server CPU during (c): {c.server_cpu_s / c.timed.count * 1e6:.0f} µs"
+            " per update (every postgres process on this machine; not in the ratios)"
+        )
 
 
 def print_flow(c: FlowRun, workers: int) -> None:
@@ -259,7 +280,8 @@ def print_rows(found: Lookups) -> None:
     t = found.timings
     print(
         f"\n--rows {found.rows}: filled in {found.fill_s:.1f} s,"
-        f" {found.bytes_per_submission:.0f} bytes per submission (database + WAL after checkpoint)"
+        f" {found.bytes_per_submission:.0f} bytes per submission (SQLite: file + WAL after a"
+        " checkpoint; PostgreSQL: tables, indexes and TOAST of the schema)"
     )
     print("  officer units of work (transaction + query + Submission objects), median of 7:")
     lines = [
@@ -284,6 +306,7 @@ def summary(results: Results) -> dict[str, Any]:
     every = rounds.flow + modes
     completed = max(c.check.completed, 1)
     result: dict[str, Any] = {
+        "backend": results.backend,
         "cpu_us_per_update_echo": round(a.cpu_us_per_update, 1),
         "cpu_us_per_update_write": round(b.cpu_us_per_update, 1),
         "cpu_us_per_update_flow": round(c.timed.cpu_us_per_update, 1),
@@ -309,6 +332,9 @@ def summary(results: Results) -> dict[str, Any]:
         "queue_page_ms": round(found.timings.queue_ms, 3) if found else None,
         "count_pending_ms": round(found.timings.count_pending_ms, 3) if found else None,
         "bytes_per_submission": round(found.bytes_per_submission, 1) if found else None,
+        "server_cpu_us_per_update_flow": round(c.server_cpu_s / c.timed.count * 1e6, 1)
+        if c.server_cpu_s is not None
+        else None,
     }
     if loop:
         result["loopback_cpu_ms_per_update"] = {
@@ -327,6 +353,7 @@ class Results:
     profiled: FlowRun | None
     loop: list[BurstResult]
     found: Lookups | None
+    backend: str
 
 
 async def measure_all(args: argparse.Namespace) -> Results:
@@ -335,31 +362,35 @@ async def measure_all(args: argparse.Namespace) -> Results:
     build = UpdateJson()
     streams = [worker.updates(build) for worker in workers]
     expected = {worker.nik for worker in workers}
-    await warm_up()
     with tempfile.TemporaryDirectory(prefix="bpu-bench-") as tmp:
-        rounds = await run_rounds(args.rounds, workers, streams, build, Path(tmp))
-        rss = peak_rss_mb()
-        progress("(c) through the updater queue, concurrent_updates True and False")
-        modes = [await run_flow(mode, streams, expected) for mode in MODES[1:]]
-        profiled = None
-        if args.profile:  # a run of its own: cProfile slows the run it watches
-            progress("(c) once more under cProfile")
-            profiled = await run_flow(MODES[0], streams, expected, profile=True)
-        loop = []
-        if args.loopback:
-            progress("--loopback: echo bot over HTTP")
-            loop = await run_loopback()
-        found = None
-        if args.rows:
-            progress(f"--rows {args.rows}: filling a database, then officer look-ups")
-            found = await run_rows(Path(tmp), args.rows)
+        target = Target(args.database, Path(tmp))
+        try:
+            await warm_up(target)
+            rounds = await run_rounds(args.rounds, workers, streams, build, target)
+            rss = peak_rss_mb()
+            progress("(c) through the updater queue, concurrent_updates True and False")
+            modes = [await run_flow(target, mode, streams, expected) for mode in MODES[1:]]
+            profiled = None
+            if args.profile:  # a run of its own: cProfile slows the run it watches
+                progress("(c) once more under cProfile")
+                profiled = await run_flow(target, MODES[0], streams, expected, profile=True)
+            loop = []
+            if args.loopback:
+                progress("--loopback: echo bot over HTTP")
+                loop = await run_loopback()
+            found = None
+            if args.rows:
+                progress(f"--rows {args.rows}: filling a database, then officer look-ups")
+                found = await run_rows(target, args.rows)
+        finally:
+            await target.close()
     progress("done")
-    return Results(rounds, rss, modes, profiled, loop, found)
+    return Results(rounds, rss, modes, profiled, loop, found, target.label)
 
 
 def report(results: Results, workers: int) -> None:
     """The human-readable part of the output."""
-    print_cpu(results.rounds)
+    print_cpu(results.rounds, results.backend)
     print_flow(results.rounds.c, workers)
     print(f"  peak RSS after (c): {results.rss_mb:.0f} MiB (whole process, ru_maxrss)")
     print_modes([results.rounds.c, *results.modes])

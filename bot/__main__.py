@@ -1,4 +1,5 @@
-"""``python -m bot chat|run|migrate``: wiring only; adapters are imported inside each command."""
+"""``python -m bot chat|run|migrate|backup``: wiring only; adapters are imported inside each
+command."""
 
 from __future__ import annotations
 
@@ -12,9 +13,17 @@ from bot.settings import Settings
 async def _open_repo(settings: Settings):  # type: ignore[no-untyped-def]
     from datetime import UTC, datetime
 
-    from storage.sqlite import SqliteRepository
+    from storage import DatabaseUnavailable, open_repository
 
-    repo = await SqliteRepository.open(settings.database_url)
+    try:
+        repo = await open_repository(
+            settings.database_url,
+            pool_min=settings.database_pool_min,
+            pool_max=settings.database_pool_max,
+        )
+    except DatabaseUnavailable as error:
+        print(error, file=sys.stderr)
+        sys.exit(2)
     await repo.bootstrap_admins(settings.officer_ids, datetime.now(UTC))
     return repo
 
@@ -35,6 +44,59 @@ async def migrate(settings: Settings) -> None:
     repo = await _open_repo(settings)
     await repo.close()
     print(f"Database ready: {settings.database_url}")
+
+
+async def copy(source: str, target: str) -> None:
+    """Copy a SQLite deployment into PostgreSQL (idempotent), then check every count."""
+    from storage import DatabaseUnavailable, backend_of
+    from storage.backends import shown
+    from storage.postgres.copy import SchemaMismatch, copy_sqlite_to_postgres
+
+    try:
+        if (backend_of(source), backend_of(target)) != ("sqlite", "postgresql"):
+            print(
+                "migrate --from takes a sqlite:/// URL, --to a postgresql:// URL.", file=sys.stderr
+            )
+            sys.exit(2)
+        copied = await copy_sqlite_to_postgres(source, target)
+    except DatabaseUnavailable as error:
+        print(error, file=sys.stderr)
+        sys.exit(2)
+    except SchemaMismatch as error:
+        print(f"Cannot copy: {error}", file=sys.stderr)
+        sys.exit(2)
+    for table in copied:
+        verdict = "ok" if table.matches else "MISMATCH"
+        print(
+            f"{table.table:20} {table.source:>10} in SQLite {table.target:>10} in PostgreSQL"
+            f" ({table.inserted} added now)  {verdict}"
+        )
+    if not all(table.matches for table in copied):
+        sys.exit("The copy does not match the source (see MISMATCH above).")
+    print(f"Copied {shown(source)} into {shown(target)}; every count matches.")
+
+
+def backup(settings: Settings, destination: str) -> None:
+    """A consistent copy of the SQLite database, safe while the bot runs."""
+    import sqlite3
+    from pathlib import Path
+
+    from storage import backend_of
+    from storage.sqlite.backup import backup as copy_database
+
+    if backend_of(settings.database_url) != "sqlite":
+        print(
+            "python -m bot backup copies a SQLite database; for PostgreSQL use pg_dump"
+            " (see README, Backups).",
+            file=sys.stderr,
+        )
+        sys.exit(2)
+    try:
+        pages = copy_database(settings.database_url, Path(destination))
+    except (OSError, sqlite3.Error) as error:
+        print(f"Backup failed: {error}", file=sys.stderr)
+        sys.exit(2)
+    print(f"Backup written: {destination} ({pages} pages)")
 
 
 def run(settings: Settings) -> None:
@@ -95,8 +157,19 @@ def main(argv: list[str] | None = None) -> None:
         "--officer", action="store_true", help="act as the first officer in OFFICER_IDS"
     )
     commands.add_parser("run", help="serve Telegram (polling, or webhook if WEBHOOK_URL is set)")
-    commands.add_parser("migrate", help="create or upgrade the database")
+    migrate_cmd = commands.add_parser(
+        "migrate",
+        help="create or upgrade the database; with --from and --to, copy SQLite into PostgreSQL",
+    )
+    migrate_cmd.add_argument("--from", dest="source", help="sqlite:///path/to/bpu.db")
+    migrate_cmd.add_argument("--to", dest="target", help="postgresql://user@host:port/db")
+    backup_cmd = commands.add_parser(
+        "backup", help="write a consistent copy of the SQLite database (safe while it runs)"
+    )
+    backup_cmd.add_argument("file", help="where to write the copy")
     args = parser.parse_args(argv)
+    if args.command == "migrate" and (args.source is None) != (args.target is None):
+        parser.error("migrate: --from and --to go together")
 
     from handlers.logs import setup_logging
 
@@ -104,8 +177,12 @@ def main(argv: list[str] | None = None) -> None:
     setup_logging(settings.log_level)
     if args.command == "chat":
         asyncio.run(chat(settings, args.officer))
+    elif args.command == "migrate" and args.source is not None:
+        asyncio.run(copy(args.source, args.target))
     elif args.command == "migrate":
         asyncio.run(migrate(settings))
+    elif args.command == "backup":
+        backup(settings, args.file)
     else:
         run(settings)
 

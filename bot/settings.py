@@ -19,6 +19,9 @@ class Settings(BaseSettings):
     telegram_api_base_url: str = "https://api.telegram.org/bot"
     bot_username: str = "bpu_bot"
     database_url: str = "sqlite:///bpu.db"
+    # PostgreSQL only: connections each process keeps open (min) and may open (max).
+    database_pool_min: int = Field(default=2, ge=0)
+    database_pool_max: int = Field(default=10, ge=1)
     officer_ids: Annotated[tuple[int, ...], NoDecode] = ()
     default_branch: str = "Kantor Pusat"
     branches_file: Path | None = None  # a deployment's own branch table (bot/data/README.md)

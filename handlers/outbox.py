@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime, timedelta
+from typing import Protocol, runtime_checkable
 
 from bot.masking import redact
 from bot.ports import OutboxItem, Repository
@@ -69,3 +70,12 @@ async def deliver_due(
             await repo.mark_sent(item.id, now)
             sent += 1
     return sent
+
+
+@runtime_checkable
+class OutboxWake(Protocol):
+    """A repository that can tell when a notification was queued (PostgreSQL: LISTEN/NOTIFY)."""
+
+    async def wait_for_outbox(self, seconds: float) -> bool:
+        """Until a notification is queued by any process, or ``seconds`` pass."""
+        ...

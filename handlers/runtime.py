@@ -12,10 +12,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Sequence
+from collections.abc import Coroutine, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Protocol
+from typing import Any, Protocol
 
 from starlette.routing import BaseRoute
 
@@ -27,7 +27,7 @@ from bot.ports import OutboxItem, Repository
 from bot.settings import Settings
 from handlers.housekeeping import housekeep
 from handlers.inbox import Pump
-from handlers.outbox import Undeliverable, deliver_due
+from handlers.outbox import BATCH, OutboxWake, Undeliverable, deliver_due
 from handlers.server import http_app, serve_http, stopping
 
 log = logging.getLogger(__name__)
@@ -105,19 +105,33 @@ class Runtime:
         names = [channel.name for channel in self.channels]
         return await deliver_due(self.core.repo, self.deliver, self.core.clock(), lease, names)
 
-    async def _every(self, seconds: float, first: float, work: str, stop: asyncio.Event) -> None:
-        await _pause(stop, first)
+    async def _outbox(self, stop: asyncio.Event) -> None:
+        """Deliver every OUTBOX_EVERY_SECONDS; where the repository wakes on a new notification
+        (PostgreSQL's LISTEN/NOTIFY), also as soon as one is queued by any process."""
+        repo = self.core.repo
+        wake = repo if isinstance(repo, OutboxWake) else None
+        await _pause(stop, 1.0)
+        while not stop.is_set():
+            sent = 0
+            try:
+                sent = await self.deliver_due()
+            except Exception:
+                log.exception("the outbox loop failed; it runs again")
+            if sent >= BATCH:  # a full batch: more may be due already
+                continue
+            if wake is None or not await _until(stop, wake.wait_for_outbox(OUTBOX_EVERY_SECONDS)):
+                await _pause(stop, OUTBOX_EVERY_SECONDS)
+
+    async def _housekeeping(self, stop: asyncio.Event) -> None:
+        await _pause(stop, HOUSEKEEPING_FIRST_SECONDS)
         while not stop.is_set():
             try:
-                if work == "outbox":
-                    await self.deliver_due()
-                else:
-                    await housekeep(
-                        self.core.repo, self.core.settings, self.core.clock(), self.core.config
-                    )
+                await housekeep(
+                    self.core.repo, self.core.settings, self.core.clock(), self.core.config
+                )
             except Exception:
-                log.exception("the %s loop failed; it runs again", work)
-            await _pause(stop, seconds)
+                log.exception("the housekeeping loop failed; it runs again")
+            await _pause(stop, HOUSEKEEPING_EVERY_SECONDS)
 
     async def serve(self) -> None:
         """Start every channel, serve their webhooks (if any) and loops until a signal."""
@@ -126,15 +140,8 @@ class Runtime:
                 await channel.start()
             try:
                 self._tasks = [
-                    asyncio.create_task(self._every(OUTBOX_EVERY_SECONDS, 1.0, "outbox", stop)),
-                    asyncio.create_task(
-                        self._every(
-                            HOUSEKEEPING_EVERY_SECONDS,
-                            HOUSEKEEPING_FIRST_SECONDS,
-                            "housekeeping",
-                            stop,
-                        )
-                    ),
+                    asyncio.create_task(self._outbox(stop)),
+                    asyncio.create_task(self._housekeeping(stop)),
                     *(asyncio.create_task(channel.run(stop)) for channel in self.channels),
                 ]
                 routes = [route for channel in self.channels for route in channel.routes()]
@@ -153,3 +160,20 @@ async def _pause(stop: asyncio.Event, seconds: float) -> None:
     """Sleep, or less if asked to stop."""
     with contextlib.suppress(TimeoutError):
         await asyncio.wait_for(stop.wait(), seconds)
+
+
+async def _until(stop: asyncio.Event, waiting: Coroutine[Any, Any, object]) -> bool:
+    """Await ``waiting``, or less if asked to stop; False when it failed (then the caller falls
+    back to its plain pause, so a lost connection cannot make it spin)."""
+    task = asyncio.ensure_future(waiting)
+    stopped = asyncio.ensure_future(stop.wait())
+    try:
+        await asyncio.wait((task, stopped), return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for pending in (task, stopped):
+            pending.cancel()
+        await asyncio.gather(task, stopped, return_exceptions=True)
+    if task.done() and not task.cancelled() and task.exception() is not None:
+        log.warning("waiting for new notifications failed", exc_info=task.exception())
+        return False
+    return True

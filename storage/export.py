@@ -6,7 +6,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import replace
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -16,14 +16,17 @@ from bot.flow.summary import contribution_for
 from bot.regions import region_by_code
 from bot.spreadsheets import export_record, write_csv, write_xlsx
 from storage.sql import rows
+from storage.sql.tx import Row
 
 # Every submissions column the record needs, qualified (events and sponsors have a name too).
 SELECTED = ", ".join(f"s.{column.strip()}" for column in rows.SUBMISSION.split(","))
 
 
 def where_clause(branches: list[str] | None, chosen: ExportFilter) -> tuple[str, list[Any]]:
-    """The SQL condition for the officer's branches and the filter."""
-    conditions, args = ["1 = 1"], []
+    """The SQL condition for the officer's branches and the filter (arguments as Python
+    values, times as aware datetimes: each backend stores them its own way)."""
+    conditions: list[str] = ["1 = 1"]
+    args: list[Any] = []
     if branches is not None:
         conditions.append(f"s.branch IN ({', '.join('?' for _ in branches)})")
         args += branches
@@ -34,19 +37,19 @@ def where_clause(branches: list[str] | None, chosen: ExportFilter) -> tuple[str,
         conditions.append("s.sponsor_id IS NOT NULL")
     if chosen.start is not None:
         conditions.append("s.submitted_at >= ?")
-        args.append(_utc_start(chosen.start))
+        args.append(wib_midnight_utc(chosen.start))
     if chosen.end is not None:
         conditions.append("s.submitted_at < ?")
-        args.append(_utc_start(chosen.end + timedelta(days=1)))
+        args.append(wib_midnight_utc(chosen.end + timedelta(days=1)))
     return " AND ".join(conditions), args
 
 
-def _utc_start(day: date) -> str:
-    """Midnight WIB of ``day`` as the UTC ISO text stored in submitted_at."""
-    return wib_midnight_utc(day).isoformat()
+def _as_sqlite(value: Any) -> Any:
+    """A time as SQLite stores it (UTC ISO text, see storage/sqlite/connection.py)."""
+    return value.astimezone(UTC).isoformat() if isinstance(value, datetime) else value
 
 
-def export_row(row: sqlite3.Row, on: date) -> dict[str, object]:
+def export_row(row: Row, on: date) -> dict[str, object]:
     """A stored submission (with its event's and sponsor's names) as the export's values; the
     monthly amount is the one the worker is told on ``on`` (the same quote as everywhere)."""
     stored = rows.submission(row)
@@ -65,7 +68,8 @@ def export_row(row: sqlite3.Row, on: date) -> dict[str, object]:
 def export_submissions(
     db_path: str, branches: list[str] | None, chosen: ExportFilter, fmt: str, out: str, on: date
 ) -> int:
-    """Write the chosen submissions to ``out`` (xlsx or csv); returns the number of rows."""
+    """Write the chosen submissions of a SQLite file to ``out`` (xlsx or csv); returns the
+    number of rows. (PostgreSQL: storage.postgres.export.)"""
     db = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
     db.row_factory = sqlite3.Row
     try:
@@ -74,7 +78,7 @@ def export_submissions(
             f"SELECT {SELECTED}, e.name AS event_name, sp.name AS sponsor_name"
             " FROM submissions s LEFT JOIN events e ON e.code = s.event_code"
             f" LEFT JOIN sponsors sp ON sp.id = s.sponsor_id WHERE {where} ORDER BY s.id",
-            args,
+            [_as_sqlite(a) for a in args],
         )
         records: Iterator[dict[str, object]] = (export_row(r, on) for r in cursor)
         write = write_xlsx if fmt == "xlsx" else write_csv

@@ -1,11 +1,11 @@
-"""Shared fixtures: a real SQLite file per test and the real Telegram Application, offline."""
+"""Shared fixtures: a real database per test, on each backend (SQLite and PostgreSQL: test ids
+end in ``[sqlite]`` / ``[postgresql]``), and the real Telegram Application, offline."""
 
 from __future__ import annotations
 
 import asyncio
-import sqlite3
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -18,37 +18,91 @@ from handlers.outbox import deliver_due
 from handlers.telegram.app import build_application, services_of
 from handlers.telegram.delivery import telegram_sender
 from handlers.telegram.receive import store
-from storage.sqlite import SqliteRepository, database_path
+from storage import open_repository
+from storage.backends import AnyRepository
+from tests.databases import (
+    BACKENDS,
+    drop_schema,
+    empty_schema,
+    in_ci,
+    migrate_schema,
+    new_schema,
+    postgres_problem,
+    postgres_server_url,
+    query_url,
+    schema_url,
+)
 from tests.fakes import RecordingRequest, Updates
 
 OFFICER = 9001
 WORKER = 5001
 
 
+@pytest.fixture(scope="session")
+def postgres_server() -> str:
+    """The PostgreSQL server's URL; skips (fails under CI=true) when it does not answer."""
+    url = postgres_server_url()
+    problem = postgres_problem(url)
+    if problem is not None:
+        reason = f"PostgreSQL at {url} does not answer ({problem}); set TEST_POSTGRES_URL"
+        if in_ci():
+            pytest.fail(reason)
+        pytest.skip(reason)
+    return url
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    """Which backend this test runs on (a module may override it to pin one)."""
+    return str(request.param)
+
+
+@pytest.fixture(scope="session")
+def postgres_schema(postgres_server: str) -> Iterator[tuple[str, str]]:
+    """The session's PostgreSQL schema, migrated: its URL and the SQL that empties it."""
+    schema = new_schema(postgres_server)
+    try:
+        url = schema_url(postgres_server, schema)
+        yield url, migrate_schema(url)
+    finally:
+        drop_schema(postgres_server, schema)
+
+
 @pytest.fixture
-def settings(tmp_path: Path) -> Settings:
-    """Settings for one test: a fresh SQLite file, one officer, a dummy token."""
+def database_url(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> str:
+    """An empty database: a fresh SQLite file in tmp_path, or the session's PostgreSQL schema
+    with every row deleted (tests/databases.py)."""
+    if backend == "sqlite":
+        return f"sqlite:///{tmp_path / 'bpu.db'}"
+    url, reset = request.getfixturevalue("postgres_schema")
+    empty_schema(url, reset)
+    return str(url)
+
+
+@pytest.fixture
+def settings(database_url: str) -> Settings:
+    """Settings for one test: a fresh database, one officer, a dummy token."""
     return Settings(
         _env_file=None,  # type: ignore[call-arg]
-        database_url=f"sqlite:///{tmp_path / 'bpu.db'}",
+        database_url=database_url,
         telegram_bot_token="123456:TEST",  # type: ignore[arg-type]
         officer_ids=(OFFICER,),
     )
 
 
 @pytest.fixture
-async def repo(settings: Settings) -> AsyncIterator[SqliteRepository]:
-    """The real SQLite repository on the test's file."""
-    repository = await SqliteRepository.open(settings.database_url)
+async def repo(settings: Settings) -> AsyncIterator[AnyRepository]:
+    """The real repository (the backend the URL names) on the test's database."""
+    repository = await open_repository(settings.database_url, pool_min=1, pool_max=4)
     await repository.bootstrap_admins(settings.officer_ids, datetime.now(UTC))
     yield repository
     await repository.close()
 
 
 def query(settings: Settings, sql: str, *args: Any) -> list[tuple[Any, ...]]:
-    """Read the test's database file directly, outside the bot."""
-    with sqlite3.connect(database_path(settings.database_url)) as db:
-        return db.execute(sql, args).fetchall()
+    """Read the test's database directly, outside the bot (``?`` placeholders, values as
+    SQLite gives them back, on either backend: tests/databases.py)."""
+    return query_url(settings.database_url, sql, *args)
 
 
 # Handler tests run on a fixed day (contribution rates and reliefs depend on the date), with the
@@ -69,7 +123,7 @@ class Telegram:
         self,
         app: Application,  # type: ignore[type-arg]
         request: RecordingRequest,
-        repo: SqliteRepository,
+        repo: AnyRepository,
         settings: Settings,
     ) -> None:
         self.app = app
@@ -109,7 +163,7 @@ class Telegram:
 
 
 @pytest.fixture
-async def telegram(settings: Settings, repo: SqliteRepository) -> AsyncIterator[Telegram]:
+async def telegram(settings: Settings, repo: AnyRepository) -> AsyncIterator[Telegram]:
     """An initialised Application on the test database, with a recording fake Bot API."""
     request = RecordingRequest()
     app = build_application(

@@ -49,6 +49,10 @@ LOAD = (
 class WorkerSession:
     """bot.ports.WorkerSession over a Tx; see the module's docstring for the transactions."""
 
+    # The revision check that opens the transaction. A backend whose transactions do not lock
+    # the whole database appends a row lock (PostgreSQL: FOR UPDATE).
+    HOLD = "SELECT rev FROM conversations WHERE channel = ? AND user_id = ?"
+
     def __init__(self, tx: Tx, channel: str, user_id: str, update_key: str | None) -> None:
         self.tx = tx
         self.channel = channel
@@ -74,11 +78,7 @@ class WorkerSession:
         if self.tx.in_transaction:
             return
         await self.tx.begin()
-        row = await self.tx.one(
-            "SELECT rev FROM conversations WHERE channel = ? AND user_id = ?",
-            self.channel,
-            self.user_id,
-        )
+        row = await self.tx.one(self.HOLD, self.channel, self.user_id)
         if (None if row is None else int(row["rev"])) != self._rev:
             raise StaleConversation(self.channel, self.user_id)
 
@@ -94,14 +94,12 @@ class WorkerSession:
             now,
             self.update_key,
         )
-        if self.tx.in_transaction:  # hold() checked the revision already
-            await self.tx.run(SAVE, *params)
-            return
         # Outside a transaction the statement commits itself; it changes nothing if another
-        # process saved since load(): a new row where there was none, or a newer revision.
-        changed = await self.tx.run(
-            f"{SAVE} WHERE ? IS NOT NULL AND conversations.rev = ?", *params, self._rev, self._rev
-        )
+        # process saved since load(): a new row where there was none (a NULL revision equals
+        # nothing), or a newer revision. In a transaction hold() checked the revision already;
+        # the condition still matters where no row existed then and the database locked none
+        # (PostgreSQL: another process may insert it meanwhile).
+        changed = await self.tx.run(f"{SAVE} WHERE conversations.rev = ?", *params, self._rev)
         if changed != 1:
             raise StaleConversation(self.channel, self.user_id)
 

@@ -52,7 +52,7 @@ async def test_hapusdata_deletes_a_draft_at_once(telegram: Telegram, settings: S
     done = await telegram.press(WORKER, erase_button(telegram))
     assert "sudah kami hapus" in done
     assert query(
-        settings, "SELECT count(*) FROM conversations WHERE state LIKE ?", f"%{NIK}%"
+        settings, "SELECT count(*) FROM conversations WHERE CAST(state AS TEXT) LIKE ?", f"%{NIK}%"
     ) == [(0,)]
 
 
@@ -72,7 +72,7 @@ async def test_an_old_erase_button_asks_again_instead_of_erasing_a_newer_draft(
     again = await telegram.press(WORKER, old)
     assert "Hapus data Anda?" in again and "sudah kami hapus" not in again
     assert query(
-        settings, "SELECT count(*) FROM conversations WHERE state LIKE ?", f"%{NIK}%"
+        settings, "SELECT count(*) FROM conversations WHERE CAST(state AS TEXT) LIKE ?", f"%{NIK}%"
     ) == [(1,)]
 
 

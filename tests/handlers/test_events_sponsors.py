@@ -35,12 +35,7 @@ async def create_sponsor(
 
 
 def query_last_sponsor(tg: Telegram) -> int:
-    import sqlite3
-
-    from storage.sqlite import database_path
-
-    with sqlite3.connect(database_path(tg.settings.database_url)) as db:
-        return int(db.execute("SELECT max(id) FROM sponsors").fetchone()[0])
+    return int(query(tg.settings, "SELECT max(id) FROM sponsors")[0][0])
 
 
 async def reach_summary(

@@ -10,7 +10,7 @@ from telegram.ext import Application
 
 from bot.settings import Settings
 from handlers.telegram.app import build_application
-from storage.sqlite import SqliteRepository
+from storage.backends import AnyRepository
 from tests.conftest import WORKER
 from tests.fakes import Call, RecordingRequest, Updates, to_update
 
@@ -19,7 +19,7 @@ SLOW, FAST = WORKER, WORKER + 1
 
 @pytest.fixture
 async def limited(
-    settings: Settings, repo: SqliteRepository
+    settings: Settings, repo: AnyRepository
 ) -> AsyncIterator[tuple[Application, RecordingRequest]]:  # type: ignore[type-arg]
     request = RecordingRequest(retry_after=1)
     app = build_application(settings, repo, request=request, rate_limiter=True)

@@ -5,14 +5,13 @@ from __future__ import annotations
 import asyncio
 import csv
 import io
-import sqlite3
 
 import openpyxl
 from PIL import Image
 
 from bot.settings import Settings
-from storage.sqlite import database_path
 from tests.conftest import NIK, OFFICER, WORKER, Telegram, create_event, query
+from tests.databases import columns_url, execute_url
 from tests.handlers.test_officer_workspace import JOGJA_OFFICER, register_home, staff
 
 
@@ -92,23 +91,23 @@ async def test_a_big_export_does_not_hold_up_workers(
     telegram: Telegram, settings: Settings
 ) -> None:
     await register_home(telegram, WORKER, NIK, "Bantul")
-    with sqlite3.connect(database_path(settings.database_url)) as db:
-        columns = [c[1] for c in db.execute("PRAGMA table_info(submissions)") if c[1] != "id"]
-        names = ", ".join(columns)
-        copy = ", ".join(
-            "'BPU-2000-' || printf('%06d', n)"
-            if c == "reference"
-            else "'3301' || printf('%012d', n)"
-            if c == "nik"
-            else "'ditolak'"
-            if c == "status"
-            else c
-            for c in columns
-        )
-        db.execute(
-            f"WITH RECURSIVE seq(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM seq WHERE n < 15000)"
-            f" INSERT INTO submissions ({names}) SELECT {copy} FROM seq, submissions"
-        )
+    # 15,000 more rejected copies of it, in SQL both backends read alike.
+    columns = [c for c in columns_url(settings.database_url, "submissions") if c != "id"]
+    copy = ", ".join(
+        "'BPU-2000-' || (100000 + n)"
+        if c == "reference"
+        else "'3301' || (100000000000 + n)"
+        if c == "nik"
+        else "'ditolak'"
+        if c == "status"
+        else c
+        for c in columns
+    )
+    execute_url(
+        settings.database_url,
+        "WITH RECURSIVE seq(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM seq WHERE n < 15000)"
+        f" INSERT INTO submissions ({', '.join(columns)}) SELECT {copy} FROM seq, submissions",
+    )
     export = asyncio.create_task(telegram.text(OFFICER, "/ekspor"))
     await asyncio.sleep(0.3)  # the export is under way in its worker process
     answer = await telegram.text(WORKER + 9, "/start")

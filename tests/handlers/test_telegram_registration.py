@@ -1,4 +1,4 @@
-"""A worker registers end to end through the real Application and a real SQLite file."""
+"""A worker registers end to end through the real Application and a real database."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import re
 
 from bot.settings import Settings
 from handlers.telegram.app import build_application
-from storage.sqlite import SqliteRepository
+from storage import open_repository
 from tests.conftest import NIK, OFFICER, WORKER, Telegram, create_event, query, register, to_phone
 from tests.fakes import RecordingRequest, to_update
 
@@ -102,7 +102,7 @@ async def test_double_kirim_and_replayed_update_make_one_submission(
 
 
 async def test_a_killed_process_resumes_at_the_same_question(settings: Settings) -> None:
-    first_repo = await SqliteRepository.open(settings.database_url)
+    first_repo = await open_repository(settings.database_url)
     request = RecordingRequest()
     app = build_application(settings, first_repo, request=request, rate_limiter=False)
     await app.initialize()
@@ -121,7 +121,7 @@ async def test_a_killed_process_resumes_at_the_same_question(settings: Settings)
     # No shutdown, no flush: the process is simply gone.
     await first_repo.close()
 
-    second_repo = await SqliteRepository.open(settings.database_url)
+    second_repo = await open_repository(settings.database_url)
     request2 = RecordingRequest()
     app2 = build_application(settings, second_repo, request=request2, rate_limiter=False)
     await app2.initialize()

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from bot.settings import Settings
 from handlers.terminal import TerminalChat, run_chat
-from storage.sqlite import SqliteRepository
+from storage.backends import AnyRepository
 from tests.conftest import NIK, OFFICER, query
 
 SCRIPT = [
@@ -29,7 +29,7 @@ SCRIPT = [
 
 
 async def test_a_full_registration_in_the_terminal(
-    repo: SqliteRepository, settings: Settings
+    repo: AnyRepository, settings: Settings
 ) -> None:
     out = io.StringIO()
     chat = TerminalChat(repo, settings, user_id="42", out=out)
@@ -45,7 +45,7 @@ async def test_a_full_registration_in_the_terminal(
 
 
 async def test_officer_mode_decides_and_the_notification_is_printed(
-    repo: SqliteRepository, settings: Settings
+    repo: AnyRepository, settings: Settings
 ) -> None:
     out = io.StringIO()
     chat = TerminalChat(repo, settings, user_id=str(OFFICER), out=out)
@@ -64,7 +64,7 @@ async def test_officer_mode_decides_and_the_notification_is_printed(
 
 
 async def test_run_chat_ends_cleanly_at_end_of_input(
-    repo: SqliteRepository, settings: Settings
+    repo: AnyRepository, settings: Settings
 ) -> None:
     stdin = io.StringIO("1\n" + NIK + "\n")
     await run_chat(repo, settings, officer=False, stdin=stdin)
@@ -72,15 +72,14 @@ async def test_run_chat_ends_cleanly_at_end_of_input(
     assert state == [("nik_confirm",)]
 
 
-def test_python_m_bot_chat_is_scriptable(tmp_path: Path) -> None:
-    database = tmp_path / "chat.db"
+def test_python_m_bot_chat_is_scriptable(database_url: str) -> None:
     result = subprocess.run(
         [sys.executable, "-m", "bot", "chat"],
         input="\n".join(SCRIPT) + "\n",
         capture_output=True,
         text=True,
         timeout=60,
-        env={"DATABASE_URL": f"sqlite:///{database}", "PATH": "", "PYTHONPATH": str(Path.cwd())},
+        env={"DATABASE_URL": database_url, "PATH": "", "PYTHONPATH": str(Path.cwd())},
         check=False,
     )
     assert result.returncode == 0, result.stderr

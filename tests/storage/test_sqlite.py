@@ -21,6 +21,14 @@ from bot.settings import Settings
 from storage.sqlite import SqliteRepository, database_path, migrations
 from tests.conftest import NIK, query
 
+
+@pytest.fixture(params=["sqlite"])
+def backend(request: pytest.FixtureRequest) -> str:
+    """These tests are about the SQLite file itself (tests/storage/test_backends.py holds the
+    promises both backends keep, test_postgres.py PostgreSQL's own)."""
+    return str(request.param)
+
+
 ANSWERS = {
     "nik": NIK,
     "nik_birth_date": "1979-03-12",

@@ -9,7 +9,6 @@ import json
 import os
 import signal
 import socket
-import sqlite3
 import subprocess
 import sys
 import time
@@ -18,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.settings import Settings
+from tests.databases import query_url
 from tests.fakes import Updates
 from tests.system.fake_telegram import HOST, FakeTelegram
 
@@ -40,13 +40,20 @@ def nik(serial: int) -> str:
     return f"340102520379{serial:04d}"
 
 
-def bot_env(fake: FakeTelegram, database: Path, **settings: str) -> dict[str, str]:
-    """The environment of a bot process: only our settings, none inherited from the shell."""
+def database_url(database: Path | str) -> str:
+    """A database URL as is, or a SQLite file's path as its URL."""
+    return database if isinstance(database, str) else f"sqlite:///{database}"
+
+
+def bot_env(fake: FakeTelegram, database: Path | str, **settings: str) -> dict[str, str]:
+    """The environment of a bot process: only our settings, none inherited from the shell.
+
+    ``database``: a URL (either backend), or a SQLite file's path."""
     env = {k: v for k, v in os.environ.items() if k.upper() not in _SETTINGS_NAMES}
     env.update(
         TELEGRAM_BOT_TOKEN=TOKEN,
         TELEGRAM_API_BASE_URL=fake.base_url,
-        DATABASE_URL=f"sqlite:///{database}",
+        DATABASE_URL=database_url(database),
         OFFICER_IDS=str(OFFICER),
         LOG_LEVEL="INFO",
         OUTBOX_LEASE_SECONDS="3",  # a crashed send is retried after this (30 s in production)
@@ -170,13 +177,12 @@ def registration(
     ]
 
 
-def query(database: Path, sql: str, *args: Any) -> list[tuple[Any, ...]]:
-    """Read the bot's SQLite file directly (a separate connection, as an inspector would)."""
-    with sqlite3.connect(database, timeout=10) as db:
-        return db.execute(sql, args).fetchall()
+def query(database: Path | str, sql: str, *args: Any) -> list[tuple[Any, ...]]:
+    """Read the bot's database directly (a separate connection, as an inspector would)."""
+    return query_url(database_url(database), sql, *args)
 
 
-def conversation(database: Path, user: int) -> dict[str, Any]:
+def conversation(database: Path | str, user: int) -> dict[str, Any]:
     """The stored conversation of a Telegram user."""
     rows = query(
         database, "SELECT state FROM conversations WHERE channel = 'tg' AND user_id = ?", str(user)

@@ -8,7 +8,6 @@ it is never lost). Nothing may be submitted twice.
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 from tests.fakes import Updates
 from tests.system.fake_telegram import FakeTelegram
@@ -30,9 +29,9 @@ HELD_SECONDS = 10.0  # the outbox loop runs every 2 s: the held send comes well 
 
 
 def test_killed_mid_registration_resumes_at_the_same_question(
-    tmp_path: Path, fake: FakeTelegram, bots: Bots
+    database_url: str, fake: FakeTelegram, bots: Bots
 ) -> None:
-    database = tmp_path / "bpu.db"
+    database = database_url
     env = bot_env(fake, database)
     steps = registration(Updates(), WORKER, nik(1), name="Sarjono")
 
@@ -75,10 +74,10 @@ def test_killed_mid_registration_resumes_at_the_same_question(
 
 
 def test_killed_while_its_answer_is_in_flight(
-    tmp_path: Path, fake: FakeTelegram, bots: Bots
+    database_url: str, fake: FakeTelegram, bots: Bots
 ) -> None:
     """The answer was saved but its reply never reached the worker: /start asks again."""
-    database = tmp_path / "bpu.db"
+    database = database_url
     env = bot_env(fake, database)
     updates = Updates()
     steps = registration(updates, WORKER, nik(2), name="Sarjono")
@@ -105,9 +104,9 @@ def test_killed_while_its_answer_is_in_flight(
 
 
 def test_killed_while_a_notification_is_in_flight(
-    tmp_path: Path, fake: FakeTelegram, bots: Bots
+    database_url: str, fake: FakeTelegram, bots: Bots
 ) -> None:
-    database = tmp_path / "bpu.db"
+    database = database_url
     env = bot_env(fake, database)
     updates = Updates()
 

@@ -34,8 +34,10 @@ def test_a_webhook_without_a_usable_secret_is_refused(
     assert fake.snapshot() == []  # not even getMe: nothing was started
 
 
-def test_polling_stops_cleanly_on_sigterm(tmp_path: Path, fake: FakeTelegram, bots: Bots) -> None:
-    bot = bots.start(bot_env(fake, tmp_path / "bpu.db"), "polling")
+def test_polling_stops_cleanly_on_sigterm(
+    database_url: str, fake: FakeTelegram, bots: Bots
+) -> None:
+    bot = bots.start(bot_env(fake, database_url), "polling")
     wait_polling(fake, bot)
     assert bot.terminate(EXIT_SECONDS) == 0, bot.output()
     assert "Traceback" not in bot.output()

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -116,8 +115,8 @@ class Cluster:
 
 
 @pytest.fixture
-async def cluster(tmp_path: Path, fake: FakeTelegram, bots: Bots) -> AsyncIterator[Cluster]:
-    database = tmp_path / "bpu.db"
+async def cluster(database_url: str, fake: FakeTelegram, bots: Bots) -> AsyncIterator[Cluster]:
+    database = database_url
     ports = [free_port(), free_port()]
     procs = [
         bots.start(
@@ -142,7 +141,7 @@ async def cluster(tmp_path: Path, fake: FakeTelegram, bots: Bots) -> AsyncIterat
 
 
 async def test_twenty_workers_alternating_between_two_processes(
-    cluster: Cluster, fake: FakeTelegram, tmp_path: Path
+    cluster: Cluster, fake: FakeTelegram, database_url: str
 ) -> None:
     updates = Updates()
     users = [FIRST_WORKER + i for i in range(WORKERS)]
@@ -162,7 +161,7 @@ async def test_twenty_workers_alternating_between_two_processes(
     webhooks = [c for c in fake.snapshot() if c.method == "setWebhook"]
     assert len(webhooks) == 2
     assert {c.params["secret_token"] for c in webhooks} == {SECRET}
-    database = tmp_path / "bpu.db"
+    database = database_url
     rows = query(database, "SELECT reference, nik, user_id, status FROM submissions")
     assert len(rows) == WORKERS
     assert len({reference for reference, *_ in rows}) == WORKERS
@@ -182,7 +181,7 @@ async def test_twenty_workers_alternating_between_two_processes(
 
 
 async def test_one_update_delivered_to_both_processes_is_applied_once(
-    cluster: Cluster, fake: FakeTelegram, tmp_path: Path
+    cluster: Cluster, fake: FakeTelegram, database_url: str
 ) -> None:
     user = FIRST_WORKER
     updates = Updates()
@@ -197,14 +196,14 @@ async def test_one_update_delivered_to_both_processes_is_applied_once(
     texts = [c.text for c in fake.sent(user)]
     assert len(texts) == 5, texts
     assert "Langkah 4 dari 11" in texts[-1]
-    state = conversation(tmp_path / "bpu.db", user)
+    state = conversation(database_url, user)
     assert state["step"] == "birth_place"
     assert state["answers"]["name"] == "Sri Wahyuni"
     assert "birth_place" not in state["answers"]
 
 
 async def test_a_notification_is_sent_once_by_two_processes(
-    cluster: Cluster, fake: FakeTelegram, tmp_path: Path
+    cluster: Cluster, fake: FakeTelegram, database_url: str
 ) -> None:
     """Both processes run the outbox loop; one notification must still go out once.
 
@@ -214,13 +213,13 @@ async def test_a_notification_is_sent_once_by_two_processes(
     user = FIRST_WORKER
     updates = Updates()
     await cluster.talk(user, registration(updates, user, nik(1)), first=0)
-    ((reference,),) = query(tmp_path / "bpu.db", "SELECT reference FROM submissions")
+    ((reference,),) = query(database_url, "SELECT reference FROM submissions")
     fake.slow_send(2.5, chat_id=user)
     await cluster.post(1, updates.text(OFFICER, f"/setujui {reference} {KPJ}"))
     await cluster.replies(OFFICER, 1)
 
     def sent_rows() -> bool:
-        return query(tmp_path / "bpu.db", "SELECT status FROM outbox") == [("sent",)]
+        return query(database_url, "SELECT status FROM outbox") == [("sent",)]
 
     await asyncio.to_thread(fake.wait_for, sent_rows, ANSWER_SECONDS, "the notification")
     # A second send, if any, reached the fake before the row was marked sent (it is recorded
@@ -234,3 +233,88 @@ async def test_a_notification_is_sent_once_by_two_processes(
             " still pending while the other's send is in flight (storage + handlers/outbox)"
         )
     assert len(notifications) == 1
+
+
+MANY = 50
+FIRST_OF_MANY = 7101
+
+
+def kpj(user: int) -> str:
+    """A card number of its own for each worker."""
+    return f"{10**10 + user}"
+
+
+async def test_fifty_workers_and_an_officer_deciding_meanwhile(
+    cluster: Cluster, fake: FakeTelegram, database_url: str
+) -> None:
+    """Two processes behind a balancer, 50 workers registering while an officer decides each
+    submission as it arrives (every fifth rejected): nothing lost, no reference twice, every
+    question in order, every decision told to its worker once."""
+    updates = Updates()
+    users = [FIRST_OF_MANY + i for i in range(MANY)]
+    plans = {
+        user: registration(updates, user, nik(100 + i), name=NAMES[i % len(NAMES)])
+        for i, user in enumerate(users)
+    }
+    rejected = set(users[::5])
+    registering = asyncio.gather(
+        *(cluster.talk(user, plans[user], first=i) for i, user in enumerate(users))
+    )
+
+    async def officer() -> None:
+        """Decide what has been submitted, one command at a time, alternating processes."""
+        decided: set[str] = set()
+        deadline = asyncio.get_running_loop().time() + 120
+        while len(decided) < MANY:
+            assert asyncio.get_running_loop().time() < deadline, cluster.logs()
+            waiting = await asyncio.to_thread(
+                query,
+                database_url,
+                "SELECT reference, user_id FROM submissions WHERE status = 'diajukan'",
+            )
+            for reference, user_id in waiting:
+                user = int(user_id)
+                command = (
+                    f"/tolak {reference} Foto KTP tidak jelas"
+                    if user in rejected
+                    else f"/setujui {reference} {kpj(user)}"
+                )
+                before = len(fake.sent(OFFICER))
+                await cluster.post(len(decided) % 2, updates.text(OFFICER, command))
+                await cluster.replies(OFFICER, before + 1)
+                decided.add(reference)
+            await asyncio.sleep(0.1)
+
+    await asyncio.gather(registering, officer())
+
+    def told(user: int) -> list[str]:
+        marker = "Foto KTP tidak jelas" if user in rejected else kpj(user)
+        return [c.text for c in fake.sent(user) if marker in c.text]
+
+    def everyone_told() -> bool:
+        return all(told(user) for user in users)
+
+    await asyncio.to_thread(fake.wait_for, everyone_told, 30, "every decision told")
+    await asyncio.sleep(1.0)  # a second send, if any, would come within a loop round
+    await cluster.stop()
+
+    rows = query(database_url, "SELECT reference, nik, user_id, status, kpj FROM submissions")
+    assert len(rows) == MANY  # none lost
+    assert len({reference for reference, *_ in rows}) == MANY  # no reference twice
+    assert sorted(int(u) for _, _, u, _, _ in rows) == users
+    for _, _, user_id, status, card in rows:
+        user = int(user_id)
+        assert (status, card) == (
+            ("ditolak", None) if user in rejected else ("disetujui", kpj(user))
+        )
+    assert query(database_url, "SELECT status, count(*) FROM outbox GROUP BY status") == [
+        ("sent", MANY)
+    ]
+    for user in users:
+        assert len(told(user)) == 1, (user, told(user))  # told once
+        texts = [c.text for c in fake.sent(user)]
+        expected = [marker for _, marker in plans[user]]
+        # Each question in order, one message per update, then the decision.
+        assert len(texts) == len(expected) + 1, (user, texts)
+        for text, marker in zip(texts, expected, strict=False):
+            assert marker in text, (user, marker, text)

@@ -21,7 +21,8 @@ from bot.messages import Msg, Reply
 from bot.settings import Settings
 from handlers.telegram.app import build_application
 from handlers.telegram.webhook import SECRET_HEADER, webhook_app, webhook_target
-from storage.sqlite import SqliteRepository
+from storage import open_repository
+from storage.backends import AnyRepository
 from tests.conftest import WORKER, query
 from tests.fakes import RecordingRequest, Updates
 
@@ -37,7 +38,7 @@ class Hook:
     app: Application  # type: ignore[type-arg]
     request: RecordingRequest
     client: httpx.AsyncClient
-    repo: SqliteRepository
+    repo: AnyRepository
     updates: Updates
 
     async def post(self, data: Any, secret: str | bytes | None = SECRET) -> httpx.Response:
@@ -72,7 +73,7 @@ def hook_settings(settings: Settings) -> Settings:
 
 @pytest.fixture
 async def hook(hook_settings: Settings) -> AsyncIterator[Hook]:
-    repo = await SqliteRepository.open(hook_settings.database_url)
+    repo = await open_repository(hook_settings.database_url)
     request = RecordingRequest()
     app = build_application(hook_settings, repo, request=request, rate_limiter=False)
     transport = httpx.ASGITransport(app=webhook_app(app, hook_settings))

@@ -1,0 +1,304 @@
+"""The PostgreSQL implementation of bot.ports.Repository, for several processes on several hosts.
+
+Each unit of work takes a connection from an asyncpg pool. A worker's common update is, as on
+SQLite, a read and one self-committing compare-and-set upsert (two round trips, no
+transaction); anything more is one transaction with row locks (storage/postgres/workers.py).
+Officer commands are one transaction each. Outbox and inbox rows are claimed with
+``FOR UPDATE SKIP LOCKED`` in one self-committing statement, so processes never wait for each
+other's claims; a new notification wakes every process's delivery loop through LISTEN/NOTIFY.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import multiprocessing
+from collections.abc import AsyncIterator, Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import asynccontextmanager
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from bot.domain import ExportFilter, Housekeeping, Officer, Role, Submission
+from bot.messages import Reply
+from bot.ports import InboxItem, OutboxItem
+from storage.postgres.connection import PgTx, connect, create_pool, migrate
+from storage.postgres.export import export_submissions
+from storage.postgres.workers import PgWorkerSession
+from storage.sql import inbox, outbox, reminders
+from storage.sql.officers import OfficerSession
+
+log = logging.getLogger(__name__)
+
+INBOX_RETENTION = timedelta(days=2)
+OUTBOX_CHANNEL = "bpubot_outbox"  # the NOTIFY of migration 0001's trigger; payload: the schema
+
+# Claims in one statement: the rows no other process holds, leased to this one, returned.
+CLAIM_OUTBOX = (
+    "UPDATE outbox SET next_attempt_at = $3 WHERE id IN ("
+    " SELECT id FROM outbox WHERE status = 'pending' AND next_attempt_at <= $1"
+    " AND channel = ANY($4::text[]) ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED)"
+    " RETURNING id, channel, user_id, lang, payload, attempts"
+)
+CLAIM_INBOX = (
+    "UPDATE inbox SET lease_until = $5, attempts = attempts + 1 WHERE id IN ("
+    " SELECT id FROM inbox WHERE answered_at IS NULL AND channel = $1 AND lease_until <= $2"
+    " AND attempts < $3 ORDER BY id LIMIT $4 FOR UPDATE SKIP LOCKED)"
+    " RETURNING id, channel, update_key, chat, payload, received_at, attempts - 1 AS attempts"
+)
+OFFICER_BEGIN = "BEGIN; SET LOCAL plan_cache_mode = force_custom_plan"
+# Two processes' housekeeping must not both remind the same stalled worker.
+HOUSEKEEPING_LOCK = (
+    "SELECT pg_advisory_xact_lock(hashtextextended('bpubot:housekeeping:' || current_schema(), 0))"
+)
+PAYMENT_REMINDERS_LOCK = (
+    "SELECT pg_advisory_xact_lock(hashtextextended('bpubot:reminders:' || current_schema(), 0))"
+)
+
+
+class PostgresRepository:
+    """Storage on a PostgreSQL database (``DATABASE_URL=postgresql://...``)."""
+
+    def __init__(self, pool: Any, url: str, schema: str) -> None:
+        self.pool = pool
+        self.url = url
+        self.schema = schema
+        self._exporter: ProcessPoolExecutor | None = None
+        self._listener: Any = None
+        self._outbox_woken = asyncio.Event()
+
+    @classmethod
+    async def open(cls, url: str, pool_min: int = 2, pool_max: int = 10) -> PostgresRepository:
+        """Migrate (processes starting together take turns), then open the pool."""
+        conn = await connect(url)
+        try:
+            await migrate(conn)
+            schema = str(await conn.fetchval("SELECT current_schema()"))
+        finally:
+            await conn.close()
+        pool = await create_pool(url, min(pool_min, pool_max), pool_max)
+        return cls(pool, url, schema)
+
+    # --- units of work ----------------------------------------------------------------------
+
+    @asynccontextmanager
+    async def _transaction(self, begin: str = "BEGIN") -> AsyncIterator[PgTx]:
+        async with self.pool.acquire() as conn:
+            await conn.execute(begin)
+            try:
+                yield PgTx(conn)
+            except BaseException:
+                await _rollback(conn)
+                raise
+            await conn.execute("COMMIT")
+
+    @asynccontextmanager
+    async def _read(self) -> AsyncIterator[PgTx]:
+        """Statements that commit themselves (one statement sees one snapshot)."""
+        async with self.pool.acquire() as conn:
+            yield PgTx(conn)
+
+    @asynccontextmanager
+    async def worker(
+        self, channel: str, user_id: str, update_key: str | None = None
+    ) -> AsyncIterator[PgWorkerSession]:
+        """One worker update: a read and a compare-and-set save, or, once the flow needs more,
+        one transaction. Raises StaleConversation when another process saved this worker's
+        state in between: the caller runs the update again."""
+        async with self.pool.acquire() as conn:
+            tx = PgTx(conn)
+            try:
+                yield PgWorkerSession(tx, channel, user_id, update_key)
+            except BaseException:
+                if tx.in_transaction:
+                    await _rollback(conn)
+                raise
+            if tx.in_transaction:
+                await conn.execute("COMMIT")
+
+    @asynccontextmanager
+    async def officer(self) -> AsyncIterator[OfficerSession]:
+        """One officer command as one transaction, planned for its own arguments.
+
+        asyncpg keeps statements prepared; after five runs PostgreSQL may switch one to a generic
+        plan, blind to its arguments. For /cari by name that plan can walk the primary key
+        backwards hoping for an early match (ORDER BY id DESC LIMIT) and read the whole table for
+        a rare name; planned with the pattern, it reads the trigram index. Officer commands are
+        few, so each is planned for what it asks (set in BEGIN's own round trip).
+        """
+        async with self._transaction(OFFICER_BEGIN) as tx:
+            yield OfficerSession(tx)
+
+    # --- the inbox --------------------------------------------------------------------------
+
+    async def inbox_receive(self, items: Sequence[InboxItem], lease: timedelta) -> list[bool]:
+        if not items:
+            return []
+        until = max(i.received_at for i in items) + lease
+        if len(items) == 1:  # a webhook's one update: one self-committing insert
+            async with self._read() as tx:
+                return await inbox.receive(tx, items, until)
+        async with self._transaction() as tx:
+            return await inbox.receive(tx, items, until)
+
+    async def inbox_claim(
+        self, channel: str, now: datetime, limit: int, lease: timedelta
+    ) -> list[InboxItem]:
+        async with self.pool.acquire() as conn:
+            found = await conn.fetch(
+                CLAIM_INBOX, channel, now, inbox.MAX_ATTEMPTS, limit, now + lease
+            )
+        return [inbox.item(r) for r in sorted(found, key=lambda r: int(r["id"]))]
+
+    async def inbox_answered(
+        self, channel: str, update_keys: Sequence[str], now: datetime
+    ) -> None:
+        if update_keys:
+            async with self._read() as tx:  # one self-committing statement
+                await inbox.mark_answered(tx, channel, update_keys, now)
+
+    async def inbox_pending(self) -> int:
+        async with self._read() as tx:
+            return await inbox.pending(tx)
+
+    # --- the outbox -------------------------------------------------------------------------
+
+    async def due_notifications(
+        self,
+        now: datetime,
+        limit: int,
+        lease: timedelta = timedelta(seconds=30),
+        channels: Sequence[str] = ("tg",),
+    ) -> list[OutboxItem]:
+        """Claim the due notifications of ``channels`` no other process holds: their next
+        attempt moves a lease ahead (a crash re-sends after it). A process claims only the
+        channels it can deliver to."""
+        async with self.pool.acquire() as conn:
+            found = await conn.fetch(CLAIM_OUTBOX, now, limit, now + lease, list(channels))
+        return [outbox.item(r) for r in sorted(found, key=lambda r: int(r["id"]))]
+
+    async def mark_sent(self, item_id: int, now: datetime) -> None:
+        async with self._read() as tx:
+            await outbox.mark_sent(tx, item_id, now)
+
+    async def mark_failed(
+        self, item_id: int, error: str, retry_at: datetime | None, now: datetime
+    ) -> None:
+        async with self._read() as tx:
+            await outbox.mark_failed(tx, item_id, error, retry_at, now)
+
+    async def outbox_backlog(self) -> int:
+        async with self._read() as tx:
+            return await outbox.backlog(tx)
+
+    async def wait_for_outbox(self, seconds: float) -> bool:
+        """Until a notification is queued (by any process) or ``seconds`` pass.
+
+        True when woken. The delivery loop calls this between rounds instead of sleeping, so
+        a decision's notification goes out as soon as its transaction commits.
+        """
+        await self._listen()
+        try:
+            await asyncio.wait_for(self._outbox_woken.wait(), seconds)
+        except TimeoutError:
+            return False
+        self._outbox_woken.clear()
+        return True
+
+    async def _listen(self) -> None:
+        """LISTEN on a connection of its own (pooled ones are shared); reconnect when lost."""
+        if self._listener is not None and not self._listener.is_closed():
+            return
+        try:
+            conn = await connect(self.url)
+        except Exception:
+            log.warning("cannot LISTEN for new notifications; polling only", exc_info=True)
+            return
+
+        def heard(_conn: Any, _pid: int, _channel: str, payload: str) -> None:
+            if payload == self.schema:
+                self._outbox_woken.set()
+
+        def lost(_conn: Any) -> None:
+            self._outbox_woken.set()  # anything may have been queued meanwhile: look once
+
+        await conn.add_listener(OUTBOX_CHANNEL, heard)
+        conn.add_termination_listener(lost)
+        self._listener = conn
+
+    async def housekeeping(
+        self, now: datetime, policy: Housekeeping, reminder: Reply
+    ) -> tuple[int, int]:
+        """Reminders to stalled drafts, purge of abandoned ones and of old inbox rows."""
+        async with self._transaction() as tx:
+            await tx.one(HOUSEKEEPING_LOCK)
+            done = await outbox.housekeeping(tx, now, policy, reminder)
+            await inbox.purge(tx, now - INBOX_RETENTION)
+        return done
+
+    async def payment_reminders(
+        self, now: datetime, month: str, compose: Callable[[Submission], Reply | None]
+    ) -> int:
+        """This month's payment reminders, queued once whichever process looks first."""
+        async with self._transaction() as tx:
+            await tx.one(PAYMENT_REMINDERS_LOCK)
+            return await reminders.queue_due(tx, now, month, compose)
+
+    # --- officers ---------------------------------------------------------------------------
+
+    async def bootstrap_admins(self, user_ids: tuple[int, ...], now: datetime) -> None:
+        """OFFICER_IDS are admins of every branch, whatever the table says."""
+        async with self.officer() as session:
+            session.restrict(None)
+            for user_id in user_ids:
+                await session.save_officer(Officer(str(user_id), Role.ADMIN), "OFFICER_IDS", now)
+
+    async def officer_ids(self) -> frozenset[str]:
+        """Every officer's user id (a cheap read, no transaction)."""
+        async with self._read() as tx:
+            found = await tx.all("SELECT user_id FROM officers")
+        return frozenset(str(r["user_id"]) for r in found)
+
+    async def has_dialog(self, user_id: str) -> bool:
+        """Whether an officer is in the middle of a dialog (a cheap read, no transaction)."""
+        async with self._read() as tx:
+            return (
+                await tx.one("SELECT 1 AS hit FROM officer_dialogs WHERE user_id = ?", user_id)
+                is not None
+            )
+
+    async def export(
+        self,
+        branches: tuple[str, ...] | None,
+        chosen: ExportFilter,
+        fmt: str,
+        out: Path,
+        on: date,
+    ) -> int:
+        """Write an export in a worker process with its own connection (see
+        storage.postgres.export); returns the row count."""
+        if self._exporter is None:
+            # Spawned, not forked: the child must not inherit the event loop or the pool.
+            context = multiprocessing.get_context("spawn")
+            self._exporter = ProcessPoolExecutor(max_workers=1, mp_context=context)
+        loop = asyncio.get_running_loop()
+        scope = list(branches) if branches is not None else None
+        return await loop.run_in_executor(
+            self._exporter, export_submissions, self.url, scope, chosen, fmt, str(out), on
+        )
+
+    async def close(self) -> None:
+        if self._exporter is not None:
+            self._exporter.shutdown(wait=True)
+        if self._listener is not None:
+            with contextlib.suppress(Exception):
+                await self._listener.close()
+        await self.pool.close()
+
+
+async def _rollback(conn: Any) -> None:
+    """End a failed transaction; a connection too broken for that is dropped by the pool."""
+    with contextlib.suppress(Exception):
+        await conn.execute("ROLLBACK")

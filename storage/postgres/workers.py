@@ -1,0 +1,91 @@
+"""A worker's unit of work on PostgreSQL: the shared one, with row locks where SQLite's single
+writer made them unnecessary.
+
+On SQLite a transaction holds the whole database's write lock; here transactions run side by
+side (READ COMMITTED), so what must not interleave takes a lock until commit:
+
+- the conversation row (``HOLD ... FOR UPDATE``): another process's update of the same worker
+  waits, then finds the revision moved and runs again; where no row existed yet, the save's
+  compare-and-set refuses the second insert instead;
+- the NIK (a transaction-scoped advisory lock) before the "one active submission per NIK" check,
+  so two workers submitting one NIK at once get one submission and one "already registered",
+  not a unique-index error;
+- the sponsor's row before its places are counted, so the quota holds under concurrent submits;
+- the year's row of ``sequences`` (taken by the shared upsert), so reference numbers have no
+  gaps beyond what a rollback gives back: none, since a rolled-back increment is undone.
+
+A look-up alone (an event, a sponsor, the worker's submissions) begins no transaction here: under
+READ COMMITTED every statement reads its own snapshot inside a transaction or out of it, and the
+save's compare-and-set still refuses an update whose worker was saved meanwhile. That spares such
+an update three round trips (BEGIN, the revision check, COMMIT). Writes begin the transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import datetime
+
+from bot.domain import (
+    EventInfo,
+    FixTarget,
+    Sponsor,
+    SubmissionDraft,
+    SubmissionView,
+    SubmitResult,
+)
+from storage.sql.workers import WorkerSession
+
+NIK_LOCK = "SELECT pg_advisory_xact_lock(hashtextextended(?, 0)) AS locked"
+
+
+class PgWorkerSession(WorkerSession):
+    """bot.ports.WorkerSession on PostgreSQL (see the module's docstring)."""
+
+    HOLD = f"{WorkerSession.HOLD} FOR UPDATE"
+    _looking_up = False
+
+    async def hold(self) -> None:
+        if self._looking_up and not self.tx.in_transaction:
+            return  # a look-up: no transaction needed (see the module's docstring)
+        await super().hold()
+
+    @asynccontextmanager
+    async def _look_up(self) -> AsyncIterator[None]:
+        self._looking_up = True
+        try:
+            yield
+        finally:
+            self._looking_up = False
+
+    async def nik_holder(self, nik: str) -> str | None:
+        async with self._look_up():
+            return await super().nik_holder(nik)
+
+    async def my_submissions(self) -> list[SubmissionView]:
+        async with self._look_up():
+            return await super().my_submissions()
+
+    async def fix_target(self, reference: str) -> FixTarget | None:
+        async with self._look_up():
+            return await super().fix_target(reference)
+
+    async def event(self, code: str) -> EventInfo | None:
+        async with self._look_up():
+            return await super().event(code)
+
+    async def sponsor_for(
+        self, event_code: str | None, home_code: str, occupation: str, now: datetime
+    ) -> Sponsor | None:
+        async with self._look_up():
+            return await super().sponsor_for(event_code, home_code, occupation, now)
+
+    async def submit(self, draft: SubmissionDraft, now: datetime) -> SubmitResult:
+        await self.hold()  # a write: the transaction begins here
+        if draft.answers.nik:
+            await self.tx.one(NIK_LOCK, f"bpubot:nik:{draft.answers.nik}")
+        return await super().submit(draft, now)
+
+    async def lock_sponsor(self, sponsor_id: int) -> None:
+        """Hold the sponsor's row, so its places are counted by one submission at a time."""
+        await self.tx.one("SELECT id FROM sponsors WHERE id = ? FOR UPDATE", sponsor_id)

@@ -1,0 +1,261 @@
+"""What both backends promise, checked on each: the schema's guarantees and the behaviour of
+several processes on one database (a second repository on the same URL is another process)."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+
+import asyncpg
+import pytest
+
+from bot.domain import Decision, Housekeeping, StaleConversation, Status, SubmissionDraft
+from bot.fields import Answers
+from bot.flow.state import Conversation
+from bot.messages import Msg, Reply
+from bot.ports import InboxItem
+from bot.settings import Settings
+from storage import open_repository
+from storage.backends import AnyRepository
+from tests.conftest import NIK, query
+from tests.databases import columns_url, execute_url
+
+ANSWERS = {
+    "nik": NIK,
+    "nik_birth_date": "1979-03-12",
+    "nik_sex": "P",
+    "birth_date": "1979-03-12",
+    "sex": "P",
+    "name": "Sri Wahyuni",
+    "birth_place": "Kulon Progo",
+    "phone": "+6281234567890",
+    "home_code": "34.01",
+    "address": "Dusun Krebet",
+    "occupation": "nelayan",
+    "income": 1_500_000,
+    "jht": False,
+}
+NOW = datetime(2026, 6, 1, 3, 0, tzinfo=UTC)
+
+
+def draft(**answers: object) -> SubmissionDraft:
+    return SubmissionDraft(
+        answers=Answers.from_data({**ANSWERS, **answers}),
+        flags=(),
+        monthly_self_paid=10_900,
+        event_code=None,
+        consent_at=NOW.isoformat(),
+        consent_version="1",
+        reference=None,
+        branch="Yogyakarta",
+    )
+
+
+def nik(serial: int) -> str:
+    return f"340102520379{serial:04d}"
+
+
+@pytest.fixture
+async def other(settings: Settings) -> AsyncIterator[AnyRepository]:
+    """A second repository on the same database: another process."""
+    second = await open_repository(settings.database_url, pool_min=1, pool_max=4)
+    yield second
+    await second.close()
+
+
+async def submit(repo: AnyRepository, user: str, **answers: object) -> str | None:
+    async with repo.worker("tg", user) as session:
+        return (await session.submit(draft(**answers), NOW)).reference
+
+
+async def test_references_count_up_per_year_in_wib(repo: AnyRepository) -> None:
+    # 23:30 UTC on 31 Dec 2026 is already 1 Jan 2027 in WIB.
+    late = datetime(2026, 12, 31, 23, 30, tzinfo=UTC)
+    async with repo.worker("tg", "1") as session:
+        first = await session.submit(draft(), datetime(2026, 6, 1, tzinfo=UTC))
+    async with repo.worker("tg", "2") as session:
+        second = await session.submit(draft(nik=nik(2)), late)
+    async with repo.worker("tg", "3") as session:
+        third = await session.submit(draft(nik=nik(3)), late)
+    assert [first.reference, second.reference, third.reference] == [
+        "BPU-2026-000001",
+        "BPU-2027-000001",
+        "BPU-2027-000002",
+    ]
+
+
+async def test_the_schema_refuses_a_second_active_submission_for_a_nik(
+    repo: AnyRepository, settings: Settings
+) -> None:
+    assert await submit(repo, "1")
+    columns = [c for c in columns_url(settings.database_url, "submissions") if c != "id"]
+    copied = ", ".join(
+        "'BPU-2026-999999'" if c == "reference" else "'2'" if c == "user_id" else c
+        for c in columns
+    )
+    with pytest.raises((sqlite3.IntegrityError, asyncpg.UniqueViolationError)):
+        execute_url(
+            settings.database_url,
+            f"INSERT INTO submissions ({', '.join(columns)}) SELECT {copied} FROM submissions",
+        )
+
+
+async def test_a_failed_update_rolls_back_everything(
+    repo: AnyRepository, settings: Settings
+) -> None:
+    with pytest.raises(RuntimeError):
+        async with repo.worker("tg", "1") as session:
+            await session.submit(draft(), NOW)
+            raise RuntimeError("crash after the insert")
+    assert query(settings, "SELECT count(*) FROM submissions") == [(0,)]
+    assert query(settings, "SELECT count(*) FROM sequences") == [(0,)]
+    assert await submit(repo, "1") == "BPU-2026-000001"  # the number was given back
+
+
+async def test_status_counts_follow_every_change(repo: AnyRepository, settings: Settings) -> None:
+    for i in range(4):
+        await submit(repo, str(i), nik=nik(i + 10))
+    async with repo.officer() as desk:
+        desk.restrict(None)
+        await desk.decide("BPU-2026-000001", Decision(Status.APPROVED, kpj="1" * 11), "9", NOW)
+        await desk.decide("BPU-2026-000002", Decision(Status.REJECTED, note="x"), "9", NOW)
+        counts = await desk.count_by_status()
+    scanned = dict(query(settings, "SELECT status, count(*) FROM submissions GROUP BY status"))
+    execute_url(
+        settings.database_url,
+        "UPDATE submissions SET branch = 'Pekalongan' WHERE reference = 'BPU-2026-000003'",
+    )
+    execute_url(
+        settings.database_url, "DELETE FROM submissions WHERE reference = ?", "BPU-2026-000004"
+    )
+    by_branch = {
+        (b, s): n
+        for b, s, n in query(settings, "SELECT branch, status, n FROM status_counts WHERE n > 0")
+    }
+    assert (
+        {str(k): v for k, v in counts.items()}
+        == scanned
+        == {"diajukan": 2, "disetujui": 1, "ditolak": 1}
+    )
+    assert by_branch == {
+        ("Pekalongan", "diajukan"): 1,
+        ("Yogyakarta", "disetujui"): 1,
+        ("Yogyakarta", "ditolak"): 1,
+    }
+
+
+def state_of(settings: Settings, user_id: str) -> Conversation:
+    ((state,),) = query(settings, "SELECT state FROM conversations WHERE user_id = ?", user_id)
+    return Conversation.from_json(state)
+
+
+async def save_meanwhile(other: AnyRepository) -> None:
+    """Another process handles worker 1 while this one is in the middle of an update."""
+    async with other.worker("tg", "1") as theirs:
+        await theirs.load()
+        await theirs.save(Conversation(event_code="theirs"), NOW)
+
+
+@pytest.mark.parametrize("existing", [False, True], ids=["new", "existing"])
+async def test_a_state_saved_by_another_process_meanwhile_is_not_overwritten(
+    repo: AnyRepository, other: AnyRepository, settings: Settings, existing: bool
+) -> None:
+    if existing:
+        async with repo.worker("tg", "1") as session:
+            await session.load()
+            await session.save(Conversation(event_code="first"), NOW)
+    with pytest.raises(StaleConversation):
+        async with repo.worker("tg", "1") as mine:
+            await mine.load()
+            await save_meanwhile(other)
+            await mine.save(Conversation(event_code="mine"), NOW)
+    assert state_of(settings, "1").event_code == "theirs"
+
+
+@pytest.mark.parametrize("existing", [False, True], ids=["new", "existing"])
+async def test_a_transaction_after_a_concurrent_save_keeps_nothing(
+    repo: AnyRepository, other: AnyRepository, settings: Settings, existing: bool
+) -> None:
+    if existing:
+        async with repo.worker("tg", "1") as session:
+            await session.load()
+            await session.save(Conversation(event_code="first"), NOW)
+    with pytest.raises(StaleConversation):
+        async with repo.worker("tg", "1") as mine:
+            await mine.load()
+            await save_meanwhile(other)
+            await mine.submit(draft(), NOW)  # begins the transaction: the revision moved
+            await mine.save(Conversation(event_code="mine"), NOW)
+    assert query(settings, "SELECT count(*) FROM submissions") == [(0,)]
+    assert state_of(settings, "1").event_code == "theirs"
+
+
+async def queue_notifications(repo: AnyRepository, count: int) -> None:
+    async with repo.officer() as desk:
+        desk.restrict(None)
+        for n in range(count):
+            await desk.notify("tg", str(n), Reply(parts=(Msg("Halo"),)), f"BPU-2026-{n:06d}", NOW)
+
+
+async def test_two_processes_claim_each_notification_once(
+    repo: AnyRepository, other: AnyRepository
+) -> None:
+    await queue_notifications(repo, 30)
+    lease = timedelta(seconds=30)
+    claims = await asyncio.gather(
+        *(r.due_notifications(NOW, 7, lease) for r in (repo, other, repo, other, repo, other))
+    )
+    ids = [item.id for claim in claims for item in claim]
+    assert len(ids) == len(set(ids))  # nobody got a row somebody else got
+    rest = [i.id for r in (repo, other) for i in await r.due_notifications(NOW, 100, lease)]
+    assert sorted(ids + rest) == sorted(set(ids + rest)) and len(ids + rest) == 30
+    # Leased: not offered again before the lease runs out, offered again after it.
+    assert await repo.due_notifications(NOW + timedelta(seconds=29), 100, lease) == []
+    again = await other.due_notifications(NOW + timedelta(seconds=31), 100, lease)
+    assert len(again) == 30 and [i.id for i in again] == sorted(i.id for i in again)
+
+
+async def test_unapplied_updates_are_claimed_once_after_their_lease(
+    repo: AnyRepository, other: AnyRepository
+) -> None:
+    items = [
+        InboxItem("tg", str(n), chat=str(n % 3), payload="{}", received_at=NOW) for n in range(12)
+    ]
+    lease = timedelta(seconds=30)
+    assert await repo.inbox_receive(items, lease) == [True] * 12
+    assert await other.inbox_receive(items[:2], lease) == [False, False]  # a redelivery
+    assert await other.inbox_claim("tg", NOW, 100, lease) == []  # still leased
+    later = NOW + timedelta(seconds=31)
+    claims = await asyncio.gather(*(r.inbox_claim("tg", later, 5, lease) for r in (repo, other)))
+    keys = [i.update_key for claim in claims for i in claim]
+    assert len(keys) == len(set(keys)) == 10
+    for claim in claims:  # oldest first, the attempt counted
+        assert [int(i.update_key) for i in claim] == sorted(int(i.update_key) for i in claim)
+        assert {i.attempts for i in claim} == {0}
+    await repo.inbox_answered("tg", ["11"], later)
+    rest = await other.inbox_claim("tg", later, 100, lease)
+    assert [i.update_key for i in rest] == ["10"]
+    assert await repo.inbox_pending() == 11
+
+
+async def test_two_processes_housekeeping_at_once_remind_once(
+    repo: AnyRepository, other: AnyRepository, settings: Settings
+) -> None:
+    async with repo.worker("tg", "1") as session:
+        await session.load()
+        await session.save(Conversation(event_code="x").touched(NOW), NOW)
+    execute_url(settings.database_url, "UPDATE conversations SET step = 'name'")
+    policy = Housekeeping(
+        in_progress_steps=frozenset({"name"}),
+        remind_after=timedelta(hours=1),
+        purge_after=timedelta(days=30),
+    )
+    later = NOW + timedelta(hours=2)
+    reminder = Reply(parts=(Msg("Lanjutkan?"),))
+    done = await asyncio.gather(
+        repo.housekeeping(later, policy, reminder), other.housekeeping(later, policy, reminder)
+    )
+    assert sorted(done) == [(0, 0), (1, 0)]
+    assert query(settings, "SELECT count(*) FROM outbox") == [(1,)]
