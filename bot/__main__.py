@@ -1,11 +1,12 @@
-"""``python -m bot chat|run|migrate|backup``: wiring only; adapters are imported inside each
-command."""
+"""``python -m bot chat|run|migrate|backup`` (installed: ``bpu-bot ...``): wiring only;
+adapters are imported inside each command."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
 import sys
+from pathlib import Path
 
 from bot.settings import Settings
 
@@ -148,7 +149,10 @@ def run(settings: Settings) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     """Parse the command line and run the chosen command."""
-    parser = argparse.ArgumentParser(prog="python -m bot", description="BPU Bot")
+    # The console script is installed as bpu-bot; run as a module, argv[0] is this file.
+    command = Path(sys.argv[0]).name
+    prog = "python -m bot" if command in ("__main__.py", "") else command
+    parser = argparse.ArgumentParser(prog=prog, description="BPU Bot")
     commands = parser.add_subparsers(dest="command", required=True)
     chat_cmd = commands.add_parser(
         "chat", help="chat with the bot in this terminal (no token needed)"

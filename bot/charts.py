@@ -9,14 +9,15 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 from functools import cache
-from pathlib import Path
+from importlib import resources
+from importlib.resources.abc import Traversable
 
 from babel.numbers import format_decimal
 from PIL import Image, ImageDraw, ImageFont
 
 from bot.i18n import N_, translate
 
-FONTS_DIR = Path(__file__).resolve().parent / "fonts"
+FONTS_DIR: Traversable = resources.files("bot") / "fonts"
 ELLIPSIS = "…"
 
 NO_DATA = N_("Belum ada data")
@@ -53,7 +54,13 @@ Row = tuple[str, int, str]  # label, value for the bar's length, text after the 
 def font(size: int, bold: bool = False) -> Font:
     """The bundled DejaVu Sans (or Sans Bold) at ``size`` pixels."""
     name = "DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf"
-    return ImageFont.truetype(str(FONTS_DIR / name), size)
+    return ImageFont.truetype(io.BytesIO(_font_file(name)), size)
+
+
+@cache
+def _font_file(name: str) -> bytes:
+    """A bundled font file's bytes, read once (package data, so it works from any install)."""
+    return (FONTS_DIR / name).read_bytes()
 
 
 def line_height(face: Font) -> int:

@@ -2,6 +2,8 @@
 
 msgids are the Indonesian texts themselves (marked with ``N_``), so Indonesian needs no catalog; the
 English catalog in ``locales/en`` is compiled in memory at start-up instead of committing ``.mo`` files.
+``locales`` is a package of its own (top level, as in the source tree), so the catalogs ship in the
+wheel and are read with ``importlib.resources`` wherever the bot is installed.
 """
 
 from __future__ import annotations
@@ -10,14 +12,15 @@ import gettext
 import io
 from datetime import date
 from functools import cache, lru_cache
-from pathlib import Path
+from importlib import resources
+from importlib.resources.abc import Traversable
 
 from babel.dates import format_date as babel_format_date
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_currency
 
-LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
+LOCALES_DIR: Traversable = resources.files("locales")
 DOMAIN = "bpubot"
 LANGUAGES = ("id", "en")
 DEFAULT_LANGUAGE = "id"
@@ -38,10 +41,18 @@ def language_from_code(language_code: str | None) -> str:
 
 @cache
 def translations(lang: str) -> gettext.NullTranslations:
-    """The compiled catalog for ``lang`` (Indonesian and unknown languages: the msgids themselves)."""
-    po_path = LOCALES_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
-    if lang == DEFAULT_LANGUAGE or not po_path.exists():
+    """The compiled catalog for ``lang`` (Indonesian and unknown languages: the msgids themselves).
+
+    A language the bot offers whose catalog is missing is a broken install: that raises
+    FileNotFoundError rather than answer English speakers in Indonesian without a word.
+    """
+    if lang == DEFAULT_LANGUAGE or lang not in LANGUAGES:
         return gettext.NullTranslations()
+    po_path = LOCALES_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+    if not po_path.is_file():
+        raise FileNotFoundError(
+            f"no {lang} catalog at {po_path}: is the locales package installed?"
+        )
     with po_path.open("rb") as handle:
         catalog = read_po(handle, locale=lang)
     buffer = io.BytesIO()

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import csv
+import io
 import re
 import unicodedata
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
+from importlib import resources
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Literal
 
@@ -23,7 +26,7 @@ PROVINCES: dict[str, str] = dict(_LOKAL_PROVINCES)
 # kabupaten (old 94.01 Merauke is today's Nabire), so its prefix must not be suggested as home.
 PAPUA_PROVINCES = frozenset({"91", "92", "93", "94", "95", "96"})
 
-BRANCHES_CSV = Path(__file__).resolve().parent / "data" / "branches.csv"
+BRANCHES_CSV: Traversable = resources.files("bot") / "data" / "branches.csv"
 
 Kind = Literal["kabupaten", "kota"]
 
@@ -281,12 +284,14 @@ def _kind_of(region: Region) -> Kind:
     return "kota" if region.is_kota else "kabupaten"
 
 
-def load_branches(path: Path | None = None) -> dict[str, str]:
+def load_branches(path: Path | Traversable | None = None) -> dict[str, str]:
     """Region code (``34.01``) → BPJS Ketenagakerjaan branch, from a ``region_code,branch`` CSV."""
     source = path if path is not None else BRANCHES_CSV
     branches: dict[str, str] = {}
     # utf-8-sig: a deployment that edits the file in a spreadsheet often saves it with a BOM.
-    with source.open(newline="", encoding="utf-8-sig") as handle:
+    # Read as bytes: a Traversable (package data) takes no newline="", which csv wants.
+    text = source.read_bytes().decode("utf-8-sig")
+    with io.StringIO(text, newline="") as handle:
         reader = csv.DictReader(handle)
         if not {"region_code", "branch"} <= set(reader.fieldnames or ()):
             raise ValueError(f"{source}: expected columns region_code,branch")

@@ -38,6 +38,10 @@ class Settings(BaseSettings):
     outbox_lease_seconds: int = Field(default=30, ge=1)
     inbox_lease_seconds: int = Field(default=30, ge=1)
     log_level: str = "INFO"
+    # Officers' /impor uploads (see bot.uploads): a branch's monthly file fits well within these.
+    import_max_bytes: int = Field(default=10_000_000, ge=1)
+    import_max_rows: int = Field(default=20_000, ge=1)
+    import_max_columns: int = Field(default=30, ge=2, le=16_384)
 
     # WhatsApp Cloud API (docs/whatsapp.md). Requests go to <base>/<phone number id>/messages; the
     # base pins the Graph API version (v26.0 is the newest one Meta's changelog lists, July 2026).

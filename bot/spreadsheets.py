@@ -1,15 +1,14 @@
 """Officers' spreadsheets: submission exports (XLSX, CSV) and imports of BPJS decisions.
 
 Exports stream row by row, so 100k submissions never sit in memory. Imports read an uploaded file
-into decision rows and problems (Indonesian msgids with parameters); nothing here touches storage.
+(bot.uploads, within size, row and column limits) into decision rows and problems (Indonesian
+msgids with parameters); nothing here touches storage.
 """
 
 from __future__ import annotations
 
 import csv
-import io
 import re
-import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -17,13 +16,13 @@ from enum import Enum
 from pathlib import Path
 from typing import Any
 
-import openpyxl  # type: ignore[import-untyped,unused-ignore]
 import xlsxwriter  # type: ignore[import-untyped,unused-ignore]
 
 from bot.domain import Status, Submission
 from bot.fields import OCCUPATIONS, REGISTRATION, Field
 from bot.fields import Kind as FieldKind
 from bot.i18n import N_, translate
+from bot.uploads import DEFAULT_LIMITS, ImportLimits, Refusal, Table, read_table
 
 
 class Kind(Enum):
@@ -269,9 +268,6 @@ REJECTED_WITH_KPJ = N_("Nomor {reference} ditolak tetapi ada nomor KPJ {kpj}; pe
 _REFERENCE = re.compile(r"BPU-[0-9]{4}-[0-9]{6}", re.IGNORECASE)
 _NOT_WORD = re.compile(r"[^0-9a-z]+")
 _KPJ_SEPARATORS = re.compile(r"[\s\-]+")
-_XLSX_MAGIC = b"PK\x03\x04"
-_OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # the old binary .xls, which we do not read
-_DELIMITERS = (",", ";", "\t")
 
 # Header words → field, compared after lower-casing and reducing punctuation to single spaces.
 _SYNONYMS = {
@@ -321,7 +317,6 @@ class _Raw:
     reason: str | None
 
 
-Table = list[tuple[int, Sequence[object]]]
 _Found = tuple[str, dict[str, str]]  # msgid and parameters of a problem on the current line
 
 
@@ -351,56 +346,6 @@ def _cell_text(value: object) -> str | None:
 def _is_number(value: object) -> bool:
     """Whether an Excel cell held a number (which loses leading zeros)."""
     return isinstance(value, int | float) and not isinstance(value, bool)
-
-
-def _csv_table(data: bytes) -> Table | None:
-    """The lines of a UTF-8 (or, failing that, Windows-1252) CSV; None if it is not text."""
-    if b"\x00" in data:
-        return None
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        # Excel's plain "CSV" format saves in the Windows code page.
-        text = data.decode("cp1252", errors="replace")
-    header = next((line for line in text.splitlines() if line.strip()), "")
-    delimiter = max(_DELIMITERS, key=header.count)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    table: Table = []
-    last = 0
-    try:
-        for cells in reader:
-            table.append((last + 1, cells))
-            last = reader.line_num
-    except csv.Error:
-        return None
-    return table
-
-
-def _xlsx_table(data: bytes) -> Table | None:
-    """The rows of the first sheet of an XLSX file, numbered as Excel numbers them."""
-    try:
-        with warnings.catch_warnings():
-            # Uploaded files trip openpyxl's notices (unsupported extensions, odd styles).
-            warnings.simplefilter("ignore")
-            book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-            try:
-                sheet = book.worksheets[0]
-                sheet.reset_dimensions()  # some writers store wrong sizes; read every row
-                rows = sheet.iter_rows(min_row=1, values_only=True)
-                return list(enumerate((tuple(row) for row in rows), start=1))
-            finally:
-                book.close()
-    except Exception:  # any parser error in an uploaded file means "unreadable", not a crash
-        return None
-
-
-def _read_table(data: bytes, filename: str) -> Table | None:
-    """The file's rows, chosen by its content first and its name second; None if unreadable."""
-    if data.startswith(_XLSX_MAGIC):
-        return _xlsx_table(data)
-    if data.startswith(_OLE_MAGIC) or filename.lower().endswith((".xlsx", ".xlsm", ".xls")):
-        return None
-    return _csv_table(data)
 
 
 def _find_columns(header: Sequence[object]) -> dict[str, int]:
@@ -535,12 +480,15 @@ def _raws(table: Table) -> tuple[list[_Raw], list[ImportProblem]]:
 
 
 def read_import(
-    data: bytes, filename: str, kpj_length: int
+    data: bytes, filename: str, kpj_length: int, limits: ImportLimits = DEFAULT_LIMITS
 ) -> tuple[list[ImportRow], list[ImportProblem]]:
-    """Decisions from an uploaded XLSX or CSV: the usable rows and every problem found."""
-    table = _read_table(data, filename)
+    """Decisions from an uploaded XLSX or CSV: the usable rows and every problem found. A file
+    past one of ``limits`` is refused whole, with one problem saying which limit and what to do."""
+    table = read_table(data, filename, limits)
     if table is None:
         return [], [ImportProblem(1, FILE_UNREADABLE, {"filename": filename})]
+    if isinstance(table, Refusal):
+        return [], [ImportProblem(table.line, table.msgid, table.params)]
     raws, problems = _raws(table)
     repeated = _repeated(raws)
     rows: list[ImportRow] = []

@@ -25,6 +25,7 @@ from bot.flow.context import FlowConfig
 from bot.officers.desk import OfficerDesk
 from bot.ports import OutboxItem, Repository
 from bot.settings import Settings
+from bot.uploads import ImportLimits
 from handlers.housekeeping import housekeep
 from handlers.inbox import Pump
 from handlers.outbox import BATCH, OutboxWake, Undeliverable, deliver_due
@@ -78,7 +79,11 @@ def build_core(settings: Settings, repo: Repository, clock: Clock) -> Core:
     """The dispatcher and officer desk of this deployment."""
     config = FlowConfig.from_settings(settings)
     desk = OfficerDesk(
-        repo, config, kpj_length=settings.kpj_length, bot_username=settings.bot_username
+        repo,
+        config,
+        kpj_length=settings.kpj_length,
+        bot_username=settings.bot_username,
+        import_limits=ImportLimits.from_settings(settings),
     )
     return Core(repo, settings, config, desk, Dispatcher(repo, config, desk), clock)
 

@@ -15,16 +15,16 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TextIO
 
-from bot.dispatch import Dispatcher, Inbound
-from bot.flow.context import FlowConfig
+from bot.dispatch import Inbound
 from bot.flow.events import Command, Document, Incoming, Press, Text
 from bot.i18n import N_
 from bot.messages import Keyboard, Msg, Reply
-from bot.officers.desk import OfficerDesk
 from bot.ports import OutboxItem, Repository
 from bot.render import render_msg, render_text
 from bot.settings import Settings
 from handlers.outbox import deliver_due
+from handlers.runtime import build_core
+from storage.files import private_dir, write_private
 
 CHANNEL = "terminal"
 
@@ -47,11 +47,10 @@ class TerminalChat:
         self.user_id = user_id
         self.out = out
         self.clock = clock
-        self.config = FlowConfig.from_settings(settings)
-        self.desk = OfficerDesk(
-            repo, self.config, kpj_length=settings.kpj_length, bot_username=settings.bot_username
-        )
-        self.dispatcher = Dispatcher(repo, self.config, self.desk)
+        core = build_core(settings, repo, clock)
+        self.config = core.config
+        self.desk = core.desk
+        self.dispatcher = core.dispatcher
         self.files = files
         self.choices: list[str] = []  # callback data of the numbered choices on screen
         self.lang = "id"
@@ -60,9 +59,8 @@ class TerminalChat:
         """Print a reply, its buttons numbered (the contact button is typed here instead)."""
         print(render_text(reply, self.lang, as_html=False), file=self.out)
         for attachment in reply.files:
-            self.files.mkdir(parents=True, exist_ok=True)
-            path = self.files / attachment.filename
-            path.write_bytes(attachment.data)
+            path = private_dir(self.files) / attachment.filename
+            write_private(path, attachment.data)
             print(f"  📎 {path}", file=self.out)
         buttons = [] if reply.keyboard is Keyboard.CONTACT else list(reply.all_buttons)
         if buttons:

@@ -15,6 +15,7 @@ from bot.domain import ExportFilter
 from bot.flow.summary import contribution_for
 from bot.regions import region_by_code
 from bot.spreadsheets import export_record, write_csv, write_xlsx
+from storage.files import write_private
 from storage.sql import rows
 from storage.sql.tx import Row
 
@@ -82,6 +83,9 @@ def export_submissions(
         )
         records: Iterator[dict[str, object]] = (export_row(r, on) for r in cursor)
         write = write_xlsx if fmt == "xlsx" else write_csv
+        # Full personal data: the file exists as mode 0600 before the writer opens it (both
+        # writers truncate it in place, keeping the mode).
+        write_private(Path(out))
         return write(records, Path(out))
     finally:
         db.close()

@@ -62,6 +62,7 @@ from bot.officers.step import desk_event, step
 from bot.officers.views import text
 from bot.poster import poster_png, qr_png
 from bot.spreadsheets import read_import
+from bot.uploads import DEFAULT_LIMITS, ImportLimits
 
 if TYPE_CHECKING:
     from bot.ports import OfficerSession, Repository
@@ -183,10 +184,12 @@ class OfficerDesk:
         kpj_length: int = 11,
         bot_username: str = "bpu_bot",
         nonce: Callable[[], str] = new_nonce,
+        import_limits: ImportLimits = DEFAULT_LIMITS,
     ) -> None:
         self.repo = repo
         self.config = config
         self.kpj_length = kpj_length
+        self.import_limits = import_limits
         self.bot_username = bot_username  # for deep links; Telegram's getMe may correct it
         self.nonce = nonce
         self._officer_ids: frozenset[str] = frozenset()
@@ -274,7 +277,9 @@ class OfficerDesk:
         if not await self.is_officer(user_id, now):
             return None
         for_import = caption.strip().lower().startswith("/impor")
-        rows, problems = await asyncio.to_thread(read_import, data, filename, self.kpj_length)
+        rows, problems = await asyncio.to_thread(
+            read_import, data, filename, self.kpj_length, self.import_limits
+        )
         upload = Upload(filename, tuple(rows), tuple(problems), for_import)
         return await self._apply(
             user_id, upload, now, lang, update, name, only_in_dialog=not for_import

@@ -17,6 +17,7 @@ from typing import Any
 from bot.domain import ExportFilter
 from bot.spreadsheets import write_csv, write_xlsx
 from storage.export import SELECTED, export_row, where_clause
+from storage.files import write_private
 from storage.postgres.connection import connect, numbered
 
 BATCH = 2_000
@@ -52,6 +53,7 @@ def export_submissions(
                     yield from (export_row(row, on) for row in batch)
 
             write = write_xlsx if fmt == "xlsx" else write_csv
+            write_private(Path(out))  # full personal data: 0600 before the writer opens it
             return write(records(), Path(out))
         finally:
             loop.run_until_complete(conn.close())

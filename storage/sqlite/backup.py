@@ -12,6 +12,7 @@ import os
 import sqlite3
 from pathlib import Path
 
+from storage.files import create_private, private_dir
 from storage.sqlite.connection import BUSY_TIMEOUT_SECONDS, database_path
 
 
@@ -21,9 +22,10 @@ def backup(url: str, destination: Path) -> int:
     if not Path(source_path).is_file():
         raise FileNotFoundError(f"no SQLite database at {source_path}")
     destination = destination.resolve()
-    destination.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(destination.parent)
     partial = destination.with_name(f".{destination.name}.partial")
     partial.unlink(missing_ok=True)
+    create_private(partial)  # personal data: 0600 before SQLite writes into it
     source = sqlite3.connect(f"file:{source_path}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_SECONDS)
     try:
         copy = sqlite3.connect(partial)

@@ -14,6 +14,7 @@ from typing import Any
 
 import aiosqlite
 
+from storage.files import create_private
 from storage.sql.tx import Row
 
 BUSY_TIMEOUT_SECONDS = 10.0
@@ -77,6 +78,7 @@ async def migrate(db: aiosqlite.Connection) -> int:
 @asynccontextmanager
 async def setup_lock(lock_path: Path) -> AsyncIterator[None]:
     """An exclusive advisory lock on a file beside the database, held across processes."""
+    create_private(lock_path)
     with lock_path.open("a") as handle:
         await asyncio.to_thread(fcntl.flock, handle.fileno(), fcntl.LOCK_EX)
         try:

@@ -22,6 +22,7 @@ from bot.domain import ExportFilter, Housekeeping, Officer, Role, Submission
 from bot.messages import Reply
 from bot.ports import InboxItem, OutboxItem
 from storage.export import export_submissions
+from storage.files import create_private, private_dir
 from storage.sql import inbox, outbox, reminders
 from storage.sql.officers import OfficerSession
 from storage.sql.workers import WorkerSession
@@ -47,10 +48,13 @@ class SqliteRepository:
         path = database_path(url)
         if path == ":memory:":
             return cls(await configure(path), path)
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        private_dir(Path(path).parent)
         # Switching a new file to WAL and migrating it are not safe to race: two processes
         # starting together can deadlock there ("database is locked"), so set-up takes turns.
         async with setup_lock(Path(f"{path}.setup-lock")):
+            # A new database file is made 0600 before SQLite opens it; SQLite then gives its
+            # -wal and -shm files the same mode, whatever the umask (see storage.files).
+            create_private(Path(path))
             return cls(await configure(path), path)
 
     @asynccontextmanager

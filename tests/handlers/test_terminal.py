@@ -85,3 +85,16 @@ def test_python_m_bot_chat_is_scriptable(database_url: str) -> None:
     assert result.returncode == 0, result.stderr
     assert "BPU-" in result.stdout
     assert "Traceback" not in result.stderr
+
+
+async def test_import_limits_come_from_the_settings(
+    repo: AnyRepository, settings: Settings, tmp_path: Path
+) -> None:
+    """IMPORT_MAX_ROWS reaches the officer desk: a file one row past it is refused whole."""
+    small = settings.model_copy(update={"import_max_rows": 2})
+    upload = tmp_path / "hasil.csv"
+    upload.write_text("Nomor referensi,KPJ\nBPU-1,1\nBPU-2,2\nBPU-3,3\n", encoding="utf-8")
+    out = io.StringIO()
+    chat = TerminalChat(repo, small, user_id=str(OFFICER), out=out, files=tmp_path / "out")
+    await chat.send(f"/impor {upload}")
+    assert "lebih dari 2 baris data" in out.getvalue()

@@ -58,6 +58,8 @@ async def test_a_backup_taken_while_the_bot_writes_is_whole_and_consistent(
     assert done.returncode == 0, done.stderr
     assert "Backup written" in done.stdout
     assert not list(copy.parent.glob(".*partial"))
+    assert copy.stat().st_mode & 0o777 == 0o600  # personal data, whatever the umask
+    assert copy.parent.stat().st_mode & 0o777 == 0o700
     db = sqlite3.connect(copy)
     try:
         assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)

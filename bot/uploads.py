@@ -1,0 +1,302 @@
+"""An uploaded XLSX or CSV read into numbered rows, within limits of size, rows and columns.
+
+An XLSX is a zip of XML, and what its XML says decides how much openpyxl allocates: a 100 KiB file
+with one cell in column XFD on each row made it pad 20,000 rows to 16,384 cells each (2.4 GB). So
+every sheet is first scanned as a stream (expat, no tree, constant memory) and the file refused at
+the first row or cell past a limit; only a file that passes is opened by openpyxl, in read-only
+mode, its first sheet read with the stored dimension ignored and ``max_col`` set, so that no row is
+padded past the column limit.
+Pure and synchronous: bytes in, rows or a refusal out (the caller may run it in a thread).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import warnings
+import zipfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import IO, TYPE_CHECKING
+from xml.parsers import expat
+
+import openpyxl  # type: ignore[import-untyped,unused-ignore]
+
+from bot.i18n import N_
+
+if TYPE_CHECKING:
+    from bot.settings import Settings
+
+FILE_TOO_LARGE = N_(
+    "Berkas {filename} terlalu besar ({size} MB); batasnya {limit} MB. Bagi menjadi beberapa "
+    "berkas, atau hapus kolom yang tidak perlu, lalu kirim lagi."
+)
+UNPACKED_TOO_LARGE = N_(
+    "Isi berkas {filename} terlalu besar setelah dibuka ({size} MB; batasnya {limit} MB). Salin "
+    "hanya baris dan kolom yang perlu ke berkas baru, atau simpan sebagai CSV, lalu kirim lagi."
+)
+TOO_MANY_ROWS = N_(
+    "Berkas {filename} berisi lebih dari {limit} baris data. Bagi menjadi beberapa berkas, "
+    "masing-masing paling banyak {limit} baris dengan baris judul di atasnya, lalu kirim lagi. "
+    "Baris kosong yang diberi format di bawah data, dan lembar lain di berkas itu, juga "
+    "terhitung: hapus yang tidak perlu."
+)
+TOO_MANY_COLUMNS = N_(
+    "Berkas {filename} memakai lebih dari {limit} kolom (sampai kolom {column}). Hapus kolom "
+    "yang tidak perlu, juga kolom kosong yang diberi format, dan lembar lain yang tidak perlu, "
+    "lalu kirim lagi. Yang dibaca hanya kolom Nomor pendaftaran, Nomor KPJ, Status dan Alasan."
+)
+
+_XLSX_MAGIC = b"PK\x03\x04"
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # the old binary .xls, which we do not read
+_DELIMITERS = (",", ";", "\t")
+_MB = 1_000_000
+# The most an XLSX may unpack to: the sheet's XML for every allowed cell, at this many bytes a
+# cell on average (our own 20,000-row export unpacks to about 60 bytes a cell), and an allowance
+# for the parts every workbook has (styles, theme, shared strings' own markup). It bounds the
+# scan's time and what openpyxl holds at load (it reads the shared strings whole).
+_XML_BYTES_PER_CELL = 100
+_WORKBOOK_ALLOWANCE = 10 * _MB
+# Element names as expat reports them with namespace_separator="}". openpyxl reads rows and cells
+# of this namespace only, so elements of any other are no concern of the scan. (Of a workbook's
+# other parts only an external link's cached values hold rows: they count too, which is strict.)
+_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_ROW = _MAIN + "}row"
+_CELL = _MAIN + "}c"
+
+Table = list[tuple[int, Sequence[object]]]
+
+
+@dataclass(frozen=True)
+class ImportLimits:
+    """The largest upload read (settings IMPORT_MAX_BYTES, IMPORT_MAX_ROWS, IMPORT_MAX_COLUMNS)."""
+
+    max_bytes: int = 10 * _MB
+    max_rows: int = 20_000  # data rows, below the header row
+    max_columns: int = 30
+
+    @property
+    def max_unpacked(self) -> int:
+        """The most an XLSX may unpack to (its XML), in bytes."""
+        cells = (self.max_rows + 1) * self.max_columns
+        return cells * _XML_BYTES_PER_CELL + _WORKBOOK_ALLOWANCE
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> ImportLimits:
+        """This deployment's limits."""
+        return cls(
+            max_bytes=settings.import_max_bytes,
+            max_rows=settings.import_max_rows,
+            max_columns=settings.import_max_columns,
+        )
+
+
+DEFAULT_LIMITS = ImportLimits()
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """Why a whole file is not read: a message (msgid, parameters) and the line it points at."""
+
+    line: int
+    msgid: str
+    params: dict[str, str]
+
+
+class _Refused(Exception):
+    """Raised from inside the XML scan to stop it at the first row or cell past a limit."""
+
+    def __init__(self, refusal: Refusal) -> None:
+        super().__init__(refusal.msgid)
+        self.refusal = refusal
+
+
+def read_table(data: bytes, filename: str, limits: ImportLimits) -> Table | Refusal | None:
+    """The file's rows numbered as a spreadsheet numbers them, a refusal when it is past a limit,
+    or None when it is not a file we can read. Chosen by content first and name second."""
+    if len(data) > limits.max_bytes:
+        params = {"size": _megabytes(len(data)), "limit": _megabytes(limits.max_bytes, up=False)}
+        return Refusal(1, FILE_TOO_LARGE, {"filename": filename, **params})
+    if data.startswith(_XLSX_MAGIC):
+        return _xlsx_table(data, filename, limits)
+    if data.startswith(_OLE_MAGIC) or filename.lower().endswith((".xlsx", ".xlsm", ".xls")):
+        return None
+    return _csv_table(data, filename, limits)
+
+
+def _megabytes(size: int, *, up: bool = True) -> str:
+    """Bytes as megabytes the Indonesian way, to a tenth: ``10``, ``12,3``. Sizes round up and
+    limits down (``up=False``), so a file just over a limit never reads as the limit itself."""
+    tenths = -(-size // (_MB // 10)) if up else size // (_MB // 10)
+    whole, tenth = divmod(tenths, 10)
+    return f"{whole},{tenth}" if tenth else str(whole)
+
+
+def _count(number: int) -> str:
+    """A count with Indonesian grouping: ``20.000``."""
+    return f"{number:,}".replace(",", ".")
+
+
+def _column_letters(index: int) -> str:
+    """1 → A, 30 → AD, 16384 → XFD."""
+    letters = ""
+    while index > 0:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
+def _too_many_rows(filename: str, limits: ImportLimits) -> Refusal:
+    return Refusal(1, TOO_MANY_ROWS, {"filename": filename, "limit": _count(limits.max_rows)})
+
+
+def _too_many_columns(filename: str, limits: ImportLimits, line: int, column: str) -> Refusal:
+    params = {"filename": filename, "limit": _count(limits.max_columns), "column": column}
+    return Refusal(line, TOO_MANY_COLUMNS, params)
+
+
+# --- CSV -----------------------------------------------------------------------------------
+
+
+def _csv_table(data: bytes, filename: str, limits: ImportLimits) -> Table | Refusal | None:
+    """The records of a UTF-8 (or, failing that, Windows-1252) CSV; None if it is not text."""
+    if b"\x00" in data:
+        return None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        # Excel's plain "CSV" format saves in the Windows code page.
+        text = data.decode("cp1252", errors="replace")
+    header = next((line for line in text.splitlines() if line.strip()), "")
+    delimiter = max(_DELIMITERS, key=header.count)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    table: Table = []
+    last = 0
+    try:
+        for cells in reader:
+            if len(table) > limits.max_rows:  # the header and max_rows records are read
+                return _too_many_rows(filename, limits)
+            if len(cells) > limits.max_columns:
+                # Excel writes empty fields up to the widest row; only filled ones count.
+                width = len(cells)
+                while width and not cells[width - 1].strip():
+                    width -= 1
+                if width > limits.max_columns:
+                    column = _column_letters(width)
+                    return _too_many_columns(filename, limits, last + 1, column)
+            table.append((last + 1, cells))
+            last = reader.line_num
+    except csv.Error:
+        return None
+    return table
+
+
+# --- XLSX ----------------------------------------------------------------------------------
+
+
+def _xlsx_table(data: bytes, filename: str, limits: ImportLimits) -> Table | Refusal | None:
+    """The rows of the first sheet of an XLSX file, after the scan found it within the limits."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        # The sizes the archive declares bind: zipfile stops reading a member at its size.
+        unpacked = sum(member.file_size for member in archive.infolist())
+    except (zipfile.BadZipFile, ValueError, OSError):
+        return None
+    if unpacked > limits.max_unpacked:
+        params = {"size": _megabytes(unpacked), "limit": _megabytes(limits.max_unpacked, up=False)}
+        return Refusal(1, UNPACKED_TOO_LARGE, {"filename": filename, **params})
+    try:
+        # Before openpyxl sees the file: at load it parses every sheet as far as its
+        # dimension, and a sheet without one all the way, building a tree as it goes.
+        _scan_parts(archive, filename, limits)
+    except _Refused as refused:
+        return refused.refusal
+    except Exception:  # a malformed archive or sheet means "unreadable", not a crash
+        return None
+    try:
+        with warnings.catch_warnings():
+            # Uploaded files trip openpyxl's notices (unsupported extensions, odd styles).
+            warnings.simplefilter("ignore")
+            book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+            try:
+                sheet = book.worksheets[0]
+                sheet.reset_dimensions()  # a stored dimension may lie, in either direction
+                rows = sheet.iter_rows(min_row=1, max_col=limits.max_columns, values_only=True)
+                return list(enumerate((tuple(row) for row in rows), start=1))
+            finally:
+                book.close()
+    except Exception:  # any parser error in an uploaded file means "unreadable", not a crash
+        return None
+
+
+def _scan_parts(archive: zipfile.ZipFile, filename: str, limits: ImportLimits) -> None:
+    """Raise _Refused at the first row or cell past a limit in any part of the archive.
+
+    Every part is scanned, not only the first sheet: openpyxl reads every sheet at load, and
+    which part is a sheet is only known from the workbook's relationships, which a file may
+    point anywhere. Parts that are not XML (pictures) stop expat at once and are skipped.
+    """
+    for member in archive.infolist():
+        with archive.open(member) as source:
+            try:
+                _scan_sheet(source, filename, limits)
+            except expat.ExpatError:
+                continue
+
+
+class _SheetScan:
+    """Counts a sheet's rows and each row's cells as expat reports them, and stops the parse at
+    the first row or cell past a limit. Cells are numbered the way openpyxl numbers them: by
+    their reference ("XFD2"), or one after the previous cell when they have none."""
+
+    def __init__(self, filename: str, limits: ImportLimits) -> None:
+        self.filename = filename
+        self.limits = limits
+        self.rows = 0  # row elements seen
+        self.row = 0  # the current row's number
+        self.cells = 0  # cell elements in the current row
+        self.column = 0  # the current cell's column number
+
+    def start(self, name: str, attrs: dict[str, str]) -> None:
+        """expat's start-element handler: cells first, the most frequent element."""
+        if name == _CELL:
+            self.cell(attrs.get("r"))
+        elif name == _ROW:
+            self.start_row(attrs.get("r"))
+
+    def start_row(self, reference: str | None) -> None:
+        self.rows += 1
+        self.row = int(reference) if reference else self.row + 1
+        self.cells = self.column = 0
+        if max(self.rows, self.row) > self.limits.max_rows + 1:
+            raise _Refused(_too_many_rows(self.filename, self.limits))
+
+    def cell(self, reference: str | None) -> None:
+        self.cells += 1
+        letters = reference.rstrip("0123456789") if reference else ""
+        self.column = _column_number(letters) if letters else self.column + 1
+        if max(self.cells, self.column) > self.limits.max_columns:
+            column = letters[:10] or _column_letters(max(self.cells, self.column))
+            line = self.row or 1
+            raise _Refused(_too_many_columns(self.filename, self.limits, line, column))
+
+
+@lru_cache(maxsize=1024)  # a sheet has few distinct column letters
+def _column_number(letters: str) -> int:
+    """A → 1, AD → 30, XFD → 16384; ValueError for anything but letters."""
+    if not letters.isascii() or not letters.isalpha():
+        raise ValueError(f"not a column: {letters!r}")
+    number = 0
+    for letter in letters.upper():
+        number = number * 26 + ord(letter) - ord("A") + 1
+    return number
+
+
+def _scan_sheet(source: IO[bytes], filename: str, limits: ImportLimits) -> None:
+    """Raise _Refused at the first row or cell of the XML ``source`` past a limit (ExpatError
+    when it is not XML)."""
+    scan = _SheetScan(filename, limits)
+    parser = expat.ParserCreate(namespace_separator="}")
+    parser.StartElementHandler = scan.start
+    parser.ParseFile(source)
