@@ -9,6 +9,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 
 from handlers.outbox import RetryLater, Sender, Undeliverable
 from handlers.telegram.bot import BpuBot
+from handlers.telegram.ratelimit import Priority
 from handlers.telegram.render import html, markup
 from storage.repository import OutboxItem
 
@@ -20,11 +21,16 @@ def retry_after(error: RetryAfter) -> timedelta:
 
 
 def telegram_sender(bot: BpuBot) -> Sender:
-    """A Sender that delivers outbox items as Telegram messages."""
+    """A Sender that delivers outbox items as Telegram messages, yielding to replies.
+
+    Nobody is waiting for a notification or a reminder the way a worker waits for the next
+    question, so they go at background priority: inside the same flood budget, after replies.
+    """
 
     async def send(item: OutboxItem) -> None:
         try:
-            await bot.post(
+            await bot.post_at(
+                Priority.BACKGROUND,
                 "sendMessage",
                 chat_id=int(item.user_id),
                 text=html(item.reply, item.lang),
