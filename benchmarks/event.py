@@ -17,9 +17,11 @@ apart, they are not chat messages); 429s the fake sent; completed and lost regis
 outbox drain (the last decision confirmed → the last notification delivered); the most
 chat-bound calls the fake saw in any one second; the bot process's CPU.
 
-    python benchmarks/event.py --quick     # 60 workers over 30 s, thinking 1-3 s (about a minute)
+    python benchmarks/event.py --quick     # 60 workers over 30 s, thinking 1-3 s (~65 s: the
+                                           # last one arrives at ~30 s and needs ~30 s more)
     python benchmarks/event.py             # 300 workers over 5 minutes, thinking 5-15 s (~8 min)
         [--workers N] [--window S] [--think LO HI] [--seed S] [--decisions M] [--officers K]
+        [--dump calls.jsonl]               # every call the fake saw, with its arrival time
 
 The last line printed is one JSON object. Exit status 1 when a registration is lost (or
 duplicated, or an officer's notification never arrives, or the bot process dies).

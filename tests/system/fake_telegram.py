@@ -24,7 +24,7 @@ import json
 import math
 import threading
 import time
-from collections import Counter, deque
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -234,10 +234,6 @@ class FakeTelegram:
         """How many calls were refused for flood limits."""
         with self._lock:
             return len(self.refused)
-
-    def counts(self) -> Counter[str]:
-        """Answered calls by method."""
-        return Counter(c.method for c in self.snapshot() if not c.held)
 
     def wait_for(
         self, condition: Callable[[], bool], timeout: float, what: str, poll: float = 0.02
