@@ -132,6 +132,7 @@ class FakeTelegram:
     _answered: dict[int, list[Call]] = field(default_factory=dict)  # sendMessage by chat
     _updates: list[dict[str, Any]] = field(default_factory=list)
     _confirmed: int = 0  # update ids below this were confirmed by a getUpdates offset
+    _last_update_id: int = 0  # the highest update id pushed so far
     _lock: threading.Condition = field(default_factory=threading.Condition)
     _hold: _Hold | None = None
     _slow: tuple[float, int | None] | None = None  # (seconds, chat) of a slow sendMessage
@@ -185,8 +186,16 @@ class FakeTelegram:
     # --- what tests do -----------------------------------------------------------------------
 
     def push(self, update: dict[str, Any]) -> None:
-        """Queue an update for getUpdates (wakes a waiting long poll)."""
+        """Queue an update for getUpdates (wakes a waiting long poll).
+
+        As on Telegram, update ids only grow: an update built before others but pushed after
+        them gets the next id. (Kept as built, a getUpdates offset already past it would drop it
+        unseen, whenever it arrived between two long polls.)
+        """
         with self._lock:
+            if update["update_id"] <= self._last_update_id:
+                update = {**update, "update_id": self._last_update_id + 1}
+            self._last_update_id = update["update_id"]
             self._updates.append(update)
             self._lock.notify_all()
 
