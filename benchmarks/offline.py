@@ -11,9 +11,12 @@ from telegram.request import RequestData
 from handlers.telegram.offline import BOT_USER, DATE, OfflineBotApi
 
 TOKEN = "123456:BENCHMARK"
-# Bot API methods that put a new message in the chat, and those that only touch an old one.
+# Bot API methods that put a new message in the chat, those that change an old one (both count
+# against Telegram's flood limits), and the answer to a button tap (not a chat message).
 SENDS = frozenset({"sendMessage", "sendPhoto", "sendDocument"})
-TOUCHES = frozenset({"editMessageText", "editMessageReplyMarkup", "answerCallbackQuery"})
+EDITS = frozenset({"editMessageText", "editMessageReplyMarkup"})
+CALLBACK_ANSWERS = frozenset({"answerCallbackQuery"})
+TOUCHES = EDITS | CALLBACK_ANSWERS
 
 
 class CountingBotApi(OfflineBotApi):
@@ -40,9 +43,17 @@ class CountingBotApi(OfflineBotApi):
         """New messages the bot put in chats."""
         return sum(self.calls[m] for m in SENDS)
 
+    def edits(self) -> int:
+        """Edits of earlier messages."""
+        return sum(self.calls[m] for m in EDITS)
+
+    def callback_answers(self) -> int:
+        """Answers to button taps."""
+        return sum(self.calls[m] for m in CALLBACK_ANSWERS)
+
     def touches(self) -> int:
         """Edits of earlier messages and answers to button taps."""
-        return sum(self.calls[m] for m in TOUCHES)
+        return self.edits() + self.callback_answers()
 
 
 class UpdateJson:

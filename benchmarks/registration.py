@@ -68,7 +68,8 @@ class FlowRun:
     latencies: list[float]
     calls: Counter[str]
     sends: int
-    touches: int
+    edits: int
+    callback_answers: int
     sends_per_chat: list[int]
     check: Check
     profile: str | None = None
@@ -136,7 +137,8 @@ async def run_flow(
         latencies=latencies,
         calls=api.calls,
         sends=api.sends(),
-        touches=api.touches(),
+        edits=api.edits(),
+        callback_answers=api.callback_answers(),
         sends_per_chat=sorted(api.sent_to.values()),
         check=check,
         profile=top_functions(profiler) if profiler is not None else None,

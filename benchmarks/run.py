@@ -21,14 +21,16 @@ ratios c/a and c/b do much less, which is why the targets are ratios: c/b at mos
 bot's own logic costs no more than the storage round trip every stateful bot pays.
 
 Also: p50/p99 wall latency per update of (c) with all N workers in flight, peak RSS, lost and
-duplicated submissions (set of NIKs sent vs rows stored: must be 0), Bot API calls and messages
-per completed registration; (c) again through PTB's update queue with concurrent_updates on and
+duplicated submissions (set of NIKs sent vs rows stored: must be 0), Bot API calls, sent
+messages, edits and callback answers per completed registration; (c) again through PTB's update queue with concurrent_updates on and
 off; ``--rows`` officer look-ups on a big database; ``--loopback`` an echo bot over real HTTP.
 
     python benchmarks/run.py [--quick] [--workers N] [--rows R] [--loopback] [--profile]
                              [--database sqlite | postgresql://user@host/db]
 
-The last line printed is one JSON object with every number. Exit status 1 only when a submission
+The last line printed is one JSON object with every number. ``edits_per_registration`` counts
+editMessageText and editMessageReplyMarkup only; until 2026-11 it also counted answerCallbackQuery
+(old value = ``edits_per_registration + callback_answers_per_registration``). Exit status 1 only when a submission
 was lost or duplicated or the bot logged an error; a missed speed target is printed, not fatal.
 """
 
@@ -241,7 +243,7 @@ def print_flow(c: FlowRun, workers: int) -> None:
     print(
         f"  per registration: {sum(c.calls.values()) / completed:.1f} Bot API calls,"
         f" {per:.1f} sent messages (min/median/max per worker {spread(c.sends_per_chat)}),"
-        f" {c.touches / completed:.1f} edits/callback answers"
+        f" {c.edits / completed:.1f} edits, {c.callback_answers / completed:.1f} callback answers"
         f"  sent ≤ {MESSAGES_TARGET}: {verdict(per <= MESSAGES_TARGET)}"
     )
     print(f"  calls: {dict(sorted(c.calls.items()))}")
@@ -322,7 +324,8 @@ def summary(results: Results) -> dict[str, Any]:
         "duplicated": sum(r.check.duplicated for r in every),
         "api_calls_per_registration": round(sum(c.calls.values()) / completed, 2),
         "messages_per_registration": round(c.sends / completed, 2),
-        "edits_per_registration": round(c.touches / completed, 2),
+        "edits_per_registration": round(c.edits / completed, 2),
+        "callback_answers_per_registration": round(c.callback_answers / completed, 2),
         "cpu_us_per_update_flow_by_mode": {
             r.mode: round(r.timed.cpu_us_per_update, 1) for r in [c, *modes]
         },

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import warnings
-from datetime import timedelta
 
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
@@ -12,6 +11,7 @@ from telegram.warnings import PTBDeprecationWarning
 from bot.ports import OutboxItem
 from handlers.outbox import RetryLater, Sender, Undeliverable
 from handlers.telegram.bot import BpuBot
+from handlers.telegram.ratelimit import Priority, retry_after
 from handlers.telegram.render import html, markup
 
 
@@ -23,18 +23,17 @@ def quiet_retry_after_warning() -> None:
     )
 
 
-def retry_after(error: RetryAfter) -> timedelta:
-    """Telegram's requested wait, whether PTB gives it in seconds (22) or as a timedelta (23)."""
-    value = error.retry_after
-    return value if isinstance(value, timedelta) else timedelta(seconds=value)
-
-
 def telegram_sender(bot: BpuBot) -> Sender:
-    """A Sender that delivers outbox items as Telegram messages."""
+    """A Sender that delivers outbox items as Telegram messages, yielding to replies.
+
+    Nobody is waiting for a notification or a reminder the way a worker waits for the next
+    question, so they go at background priority: inside the same flood budget, after replies.
+    """
 
     async def send(item: OutboxItem) -> None:
         try:
-            await bot.post(
+            await bot.post_at(
+                Priority.BACKGROUND,
                 "sendMessage",
                 chat_id=int(item.user_id),
                 text=html(item.reply, item.lang),

@@ -21,8 +21,8 @@ from telegram.error import NetworkError, RetryAfter, TelegramError
 from bot.ports import InboxItem
 from handlers.inbox import Pump
 from handlers.telegram.bot import BpuBot
-from handlers.telegram.delivery import retry_after
 from handlers.telegram.parse import CHANNEL, chat_key
+from handlers.telegram.ratelimit import retry_after
 
 log = logging.getLogger(__name__)
 

@@ -8,6 +8,7 @@ the next message by the core, so a tapped answer costs one chat-bound call, like
 from __future__ import annotations
 
 import logging
+from contextlib import nullcontext
 
 from telegram import InputFile, Update
 from telegram.constants import MessageLimit, ParseMode
@@ -18,12 +19,18 @@ from bot.dispatch import Dispatched
 from bot.messages import Reply
 from bot.render import render_msg, split_text
 from handlers.telegram.bot import BpuBot, bot_of
+from handlers.telegram.feedback import TYPING_AFTER_SECONDS, typing_if_slow
 from handlers.telegram.parse import inbound
 from handlers.telegram.render import html, markup
 from handlers.telegram.sending import with_retries
 from handlers.telegram.services import Services
 
 log = logging.getLogger(__name__)
+
+
+# An answer slower than this (a busy event: replies wait for their place in the flood budget)
+# shows "typing…" first (handlers/telegram/feedback.py).
+TYPING_AFTER = TYPING_AFTER_SECONDS
 
 
 async def on_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -37,10 +44,12 @@ async def on_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         services.desk.bot_username = bot.username  # from getMe: deep links name the real bot
     if services.menus.failed:
         await services.menus.retry_for(bot, parsed.user_id)
-    result = await services.dispatcher.dispatch(parsed, services.clock(), fetch=fetcher(bot))
-    await acknowledge(bot, update, result)
-    if update.effective_chat is not None:
-        await send_all(bot, update.effective_chat.id, result.replies, result.lang)
+    chat = update.effective_chat
+    async with typing_if_slow(bot, chat.id, TYPING_AFTER) if chat else nullcontext():
+        result = await services.dispatcher.dispatch(parsed, services.clock(), fetch=fetcher(bot))
+        await acknowledge(bot, update, result)
+        if chat is not None:
+            await send_all(bot, chat.id, result.replies, result.lang)
 
 
 def fetcher(bot: BpuBot):  # type: ignore[no-untyped-def]

@@ -8,14 +8,23 @@ test can kill the bot while that message is in flight.
 The bot finds it with ``TELEGRAM_API_BASE_URL=<fake.base_url>`` (PTB appends the token and the
 method: ``/bot<token>/<method>``). Every wait in here is bounded, and ``stop`` releases held
 requests, so nothing outlives the test.
+
+With ``FakeTelegram(limits=FloodModel())`` (off by default) it also *enforces* Telegram's flood
+limits as we model them: at most 30 chat-bound calls in any second overall, and per chat a burst
+of 3, then one a second; beyond that it answers 429 with ``retry_after`` (whole seconds, as
+Telegram does) and counts it (``http_429``, ``refused``). answerCallbackQuery and sendChatAction
+are not counted. Each call records when it arrived (``Call.at``, ``time.monotonic()``), and an
+``observer`` may be told of every answered call as it arrives (from the server's threads).
 """
 
 from __future__ import annotations
 
 import itertools
 import json
+import math
 import threading
 import time
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -35,11 +44,17 @@ _JSON_PARAMS = frozenset(
 
 @dataclass(frozen=True)
 class Call:
-    """One Bot API request: its method, its parameters, and whether it was held unanswered."""
+    """One Bot API request: its method, its parameters, and whether it was held unanswered.
+
+    ``at`` is when it arrived (``time.monotonic()``); ``message_id`` is the id a sendMessage's
+    answer gave the new message.
+    """
 
     method: str
     params: dict[str, Any]
     held: bool = False
+    at: float = 0.0
+    message_id: int | None = None
 
     @property
     def chat_id(self) -> int | None:
@@ -49,6 +64,51 @@ class Call:
     @property
     def text(self) -> str:
         return str(self.params.get("text", ""))
+
+
+@dataclass(frozen=True)
+class FloodModel:
+    """Telegram's flood limits as the fake enforces them (seconds; tests may scale them down)."""
+
+    overall: int = 30  # chat-bound calls in any one window, all chats together
+    window: float = 1.0
+    chat_burst: int = 3  # calls to one chat at once, then one every chat_interval
+    chat_interval: float = 1.0
+    uncounted: frozenset[str] = frozenset({"answerCallbackQuery", "sendChatAction"})
+
+
+class _Flood:
+    """The counting behind FloodModel: a sliding window overall, a GCRA bucket per chat."""
+
+    def __init__(self, model: FloodModel) -> None:
+        self.model = model
+        self.recent: deque[float] = deque()  # arrivals of admitted calls within the window
+        self.tat: dict[int, float] = {}  # per chat: theoretical arrival time
+
+    def admit(self, method: str, chat: int | None, now: float) -> float:
+        """0 when the call may pass (and is counted), else the seconds it should have waited."""
+        model = self.model
+        if chat is None or method in model.uncounted:
+            return 0.0
+        while self.recent and self.recent[0] <= now - model.window:
+            self.recent.popleft()
+        wait = 0.0
+        if len(self.recent) >= model.overall:
+            wait = self.recent[0] + model.window - now
+        tat = self.tat.get(chat, -math.inf)
+        wait = max(wait, tat - (model.chat_burst - 1) * model.chat_interval - now)
+        if wait > 0:
+            return wait
+        self.recent.append(now)
+        self.tat[chat] = max(tat, now) + model.chat_interval
+        return 0.0
+
+
+@dataclass(frozen=True)
+class _TooMany:
+    """The answer to a call beyond the flood limits."""
+
+    retry_after: int
 
 
 @dataclass
@@ -64,10 +124,15 @@ class _Hold:
 class FakeTelegram:
     """The fake Bot API; use as a context manager (or ``start``/``stop``)."""
 
+    limits: FloodModel | None = None  # enforce Telegram's flood limits (off: answer everything)
+    observer: Callable[[Call], None] | None = None  # told of each answered call, in its thread
     calls: list[Call] = field(default_factory=list)
+    refused: list[Call] = field(default_factory=list)  # answered 429 (not in ``calls``)
+    _flood: _Flood | None = None
     _answered: dict[int, list[Call]] = field(default_factory=dict)  # sendMessage by chat
     _updates: list[dict[str, Any]] = field(default_factory=list)
     _confirmed: int = 0  # update ids below this were confirmed by a getUpdates offset
+    _last_update_id: int = 0  # the highest update id pushed so far
     _lock: threading.Condition = field(default_factory=threading.Condition)
     _hold: _Hold | None = None
     _hold_all: bool = False  # every sendMessage is received and never answered
@@ -83,6 +148,7 @@ class FakeTelegram:
     def start(self) -> FakeTelegram:
         """Listen on a free port of 127.0.0.1 and serve in a background thread."""
         fake = self
+        self._flood = _Flood(self.limits) if self.limits is not None else None
 
         class Handler(_Handler):
             telegram = fake
@@ -121,8 +187,16 @@ class FakeTelegram:
     # --- what tests do -----------------------------------------------------------------------
 
     def push(self, update: dict[str, Any]) -> None:
-        """Queue an update for getUpdates (wakes a waiting long poll)."""
+        """Queue an update for getUpdates (wakes a waiting long poll).
+
+        As on Telegram, update ids only grow: an update built before others but pushed after
+        them gets the next id. (Kept as built, a getUpdates offset already past it would drop it
+        unseen, whenever it arrived between two long polls.)
+        """
         with self._lock:
+            if update["update_id"] <= self._last_update_id:
+                update = {**update, "update_id": self._last_update_id + 1}
+            self._last_update_id = update["update_id"]
             self._updates.append(update)
             self._lock.notify_all()
 
@@ -175,6 +249,12 @@ class FakeTelegram:
             and (chat_id is None or c.chat_id == chat_id)
         ]
 
+    @property
+    def http_429(self) -> int:
+        """How many calls were refused for flood limits."""
+        with self._lock:
+            return len(self.refused)
+
     def wait_for(
         self, condition: Callable[[], bool], timeout: float, what: str, poll: float = 0.02
     ) -> None:
@@ -193,26 +273,35 @@ class FakeTelegram:
             return True, self._get_updates(params)
         hold = False
         with self._lock:
+            now = time.monotonic()
+            chat = _int(params.get("chat_id"))
+            wait = self._flood.admit(method, chat, now) if self._flood is not None else 0.0
+            if wait > 0:
+                self.refused.append(Call(method, params, at=now))
+                return True, _TooMany(max(1, math.ceil(wait)))
             if method == "sendMessage" and self._hold_all:
                 hold = True
             elif method == "sendMessage" and self._hold is not None:
                 wanted = self._hold.chat_id
-                if wanted is None or wanted == _int(params.get("chat_id")):
+                if wanted is None or wanted == chat:
                     self._hold.seen += 1
                     if self._hold.seen == self._hold.nth:
                         hold, self._hold = True, None
-            call = Call(method, params, held=hold)
+            message_id = next(self._message_ids) if method == "sendMessage" else None
+            call = Call(method, params, held=hold, at=now, message_id=message_id)
             self.calls.append(call)
             if method == "sendMessage" and not hold and call.chat_id is not None:
                 self._answered.setdefault(call.chat_id, []).append(call)
         if hold:
             self._held.set()
             return False, None
+        if self.observer is not None:
+            self.observer(call)
         if method == "sendMessage" and self._slow is not None:
-            seconds, chat = self._slow
-            if chat is None or chat == call.chat_id:
+            seconds, slow_chat = self._slow
+            if slow_chat is None or slow_chat == call.chat_id:
                 self._release.wait(seconds)
-        return True, self._result(method, params)
+        return True, self._result(call)
 
     def _get_updates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
         offset = _int(params.get("offset")) or 0
@@ -230,12 +319,13 @@ class FakeTelegram:
                 self._lock.wait(left)
             return list(self._updates[:100])
 
-    def _result(self, method: str, params: dict[str, Any]) -> Any:
+    def _result(self, call: Call) -> Any:
+        method, params = call.method, call.params
         if method == "getMe":
             return BOT_USER
         if method in ("sendMessage", "editMessageText", "editMessageReplyMarkup"):
             chat_id = _int(params.get("chat_id")) or 0
-            message_id = _int(params.get("message_id")) or next(self._message_ids)
+            message_id = call.message_id or _int(params.get("message_id")) or 0
             return {
                 "message_id": message_id,
                 "date": int(time.time()),
@@ -266,6 +356,7 @@ def _parse(content_type: str, body: bytes) -> dict[str, Any]:
 class _Handler(BaseHTTPRequestHandler):
     telegram: FakeTelegram
     protocol_version = "HTTP/1.1"  # keep-alive, as httpx expects
+    disable_nagle_algorithm = True  # headers and body are two writes: no 40 ms delayed-ACK stall
 
     def do_POST(self) -> None:
         self._handle()
@@ -287,6 +378,16 @@ class _Handler(BaseHTTPRequestHandler):
             # Held: keep the connection open without a word, until released or given up.
             self.telegram._release.wait(HOLD_SECONDS)
             self.close_connection = True
+            return
+        if isinstance(result, _TooMany):
+            wait = result.retry_after
+            refusal = {
+                "ok": False,
+                "error_code": 429,
+                "description": f"Too Many Requests: retry after {wait}",
+                "parameters": {"retry_after": wait},
+            }
+            self._reply(429, refusal)
             return
         self._reply(200, {"ok": True, "result": result})
 

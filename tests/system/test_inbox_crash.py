@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -120,18 +121,27 @@ async def test_updates_in_flight_at_a_kill_are_applied_once_and_answered(
     first = Bot(mode, fake, bots, database, "first")
     first.wait_ready()
 
-    # Before the crash: ten registrations to decide, ten workers at the NIK question.
-    references = []
-    for i, user in enumerate(APPLICANTS):
+    # Before the crash: ten registrations to decide, ten workers at the NIK question, all at
+    # once (the bot paces each chat to Telegram's one message a second, as it would at an event).
+    loop = asyncio.get_running_loop()
+    people = ThreadPoolExecutor(max_workers=len(APPLICANTS) + len(TYPISTS))
+
+    async def talk(update: dict[str, Any], user: int) -> str:
+        return await loop.run_in_executor(people, first.talk, update, user)
+
+    async def register(i: int, user: int) -> str:
         for update, marker in registration(updates, user, nik(i + 1)):
-            answer = await asyncio.to_thread(first.talk, update, user)
+            answer = await talk(update, user)
             assert marker in answer, answer
-        references.append(reference_of(answer))
-    for user in TYPISTS:
-        await asyncio.to_thread(first.talk, updates.text(user, "/start"), user)
-        assert "Langkah 1" in await asyncio.to_thread(
-            first.talk, updates.press(user, "consent:yes"), user
-        )
+        return reference_of(answer)
+
+    async def to_nik(user: int) -> None:
+        await talk(updates.text(user, "/start"), user)
+        assert "Langkah 1" in await talk(updates.press(user, "consent:yes"), user)
+
+    with people:
+        references = await asyncio.gather(*(register(i, u) for i, u in enumerate(APPLICANTS)))
+        await asyncio.gather(*(to_nik(user) for user in TYPISTS))
 
     # The crash: every reply is held; the updates arrive and are applied or queued; kill -9.
     fake.hold_all_sends()
