@@ -37,15 +37,19 @@ REFERENCE = re.compile(r"BPU-\d{4}-\d{6}")
 # --- the dry run --------------------------------------------------------------------------------
 
 
+SHOWN = frozenset({"sendMessage", "editMessageText"})  # what a worker sees as the bot's answer
+
+
 class _MessagesPerChat(OfflineBotApi):
-    """The offline Bot API, counting sendMessage per chat."""
+    """The offline Bot API, counting per chat the answers shown (messages sent, and tapped
+    messages edited into the answer to the tap)."""
 
     def __init__(self) -> None:
         super().__init__()
         self.sent: Counter[int] = Counter()
 
     def answer(self, url: str, name: str, request_data: RequestData | None) -> tuple[int, bytes]:
-        if name == "sendMessage" and request_data is not None:
+        if name in SHOWN and request_data is not None:
             self.sent[int(request_data.json_parameters["chat_id"])] += 1
         return super().answer(url, name, request_data)
 
@@ -93,7 +97,7 @@ class Screen:
 
     def observe(self, call: Call) -> None:
         """The fake's observer: runs in a server thread, hands the call to the loop."""
-        if call.method == "sendMessage" and call.chat_id is not None:
+        if call.method in SHOWN and call.chat_id is not None:
             self.loop.call_soon_threadsafe(self._arrived, call)
 
     def _arrived(self, call: Call) -> None:

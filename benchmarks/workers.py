@@ -16,12 +16,14 @@ from typing import Any
 
 from offline import UpdateJson
 
-from bot.fields import OCCUPATIONS
+from bot.contribution import sector_question_matters
+from bot.fields import OCCUPATIONS, OTHER_OCCUPATION
 from bot.flow.questions import INCOME_CHOICES
 from bot.income import parse_income
 from bot.nik import NikInfo, parse_nik
 from bot.phone import normalize_mobile
 from bot.regions import PAPUA_PROVINCES, all_regions, match_region
+from bot.sectors import sector_of
 from bot.text import clean_address, clean_name, clean_place
 from bot.validation import Invalid
 
@@ -313,11 +315,14 @@ def answer_occupation(s: Script) -> None:
         s.press(f"occ:{s.rng.choice(list(OCCUPATIONS))}")
     elif roll < 0.75:
         s.text(s.rng.choice(OCCUPATION_LABELS))
-    elif roll < 0.9:
-        s.press("occ:lainnya")
-        s.text(s.rng.choice(OTHER_WORK))
     else:
-        s.text(s.rng.choice(OTHER_WORK))
+        if roll < 0.9:
+            s.press("occ:lainnya")
+        work = s.rng.choice(OTHER_WORK)
+        s.text(work)
+        if sector_of(OTHER_OCCUPATION, work) is None and sector_question_matters(TODAY):
+            # Work the bot cannot place in a sector: it asks whether they carry people or goods.
+            s.tap_or_type("sector:no", "bukan", typed=0.2)
 
 
 def answer_income(s: Script) -> None:

@@ -52,12 +52,16 @@ class Dispatched:
     lang: str = "id"
     toast: Msg | None = None  # a short notice on the tapped button (not a message)
     repeated: bool = False  # applied before, its replies lost: the pending question again
+    # The first reply answers an accepted tap of the worker flow (it starts with "✓ choice"): a
+    # channel that can edit may show it in place of the tapped message (CONVERSATION.md, 10).
+    answers_tap: bool = False
 
 
 def echo_choice(replies: list[Reply], choice: Msg | None) -> list[Reply]:
     """A tapped answer is acknowledged at the top of the next message: "✓ Nelayan".
 
-    One chat-bound call per answer (no edit of the tapped message): CONVERSATION.md, 10.
+    One chat-bound call per answer: on Telegram that message replaces the tapped one (an edit),
+    elsewhere it is a new message (CONVERSATION.md, 10).
     """
     if choice is None or not replies:
         return replies
@@ -103,6 +107,7 @@ class Dispatcher:
             lang=handled.lang,
             toast=outcome.toast,
             repeated=handled.repeated,
+            answers_tap=outcome.ack is not None and bool(outcome.replies) and not handled.repeated,
         )
 
     async def _officer(

@@ -73,12 +73,17 @@ class RecordingRequest(OfflineBotApi):
         }
 
     def sent(self, chat_id: int | None = None) -> list[Call]:
-        """sendMessage calls, optionally to one chat."""
+        """The answers shown, optionally in one chat: messages sent, and tapped messages edited
+        into the answer to the tap (handlers/telegram/updates.py edit_tapped)."""
         return [
             c
             for c in self.calls
-            if c.method == "sendMessage" and (chat_id is None or c.params["chat_id"] == chat_id)
+            if c.method in SHOWN and (chat_id is None or c.params["chat_id"] == chat_id)
         ]
+
+    def sends(self, chat_id: int | None = None) -> list[Call]:
+        """sendMessage calls only."""
+        return [c for c in self.sent(chat_id) if c.method == "sendMessage"]
 
     def last_text(self, chat_id: int | None = None) -> str:
         """The text of the last message sent (to ``chat_id``)."""
@@ -92,6 +97,9 @@ class RecordingRequest(OfflineBotApi):
         data = json.loads(markup) if isinstance(markup, str) else markup
         rows = data.get("inline_keyboard") or []
         return [b.get("callback_data", "") for row in rows for b in row]
+
+
+SHOWN = frozenset({"sendMessage", "editMessageText"})
 
 
 class Updates:

@@ -12,11 +12,11 @@ from contextlib import nullcontext
 
 from telegram import InputFile, Update
 from telegram.constants import MessageLimit, ParseMode
-from telegram.error import TelegramError
+from telegram.error import BadRequest, TelegramError
 from telegram.ext import ContextTypes
 
 from bot.dispatch import Dispatched
-from bot.messages import Reply
+from bot.messages import Keyboard, Reply
 from bot.render import render_msg, split_text
 from handlers.telegram.bot import BpuBot, bot_of
 from handlers.telegram.feedback import TYPING_AFTER_SECONDS, typing_if_slow
@@ -49,7 +49,10 @@ async def on_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         result = await services.dispatcher.dispatch(parsed, services.clock(), fetch=fetcher(bot))
         await acknowledge(bot, update, result)
         if chat is not None:
-            await send_all(bot, chat.id, result.replies, result.lang)
+            replies = result.replies
+            if result.answers_tap and await edit_tapped(bot, update, replies[0], result.lang):
+                replies = replies[1:]
+            await send_all(bot, chat.id, replies, result.lang)
 
 
 def fetcher(bot: BpuBot):  # type: ignore[no-untyped-def]
@@ -80,6 +83,40 @@ async def send_all(bot: BpuBot, chat_id: int, replies: list[Reply], lang: str) -
             upload = InputFile(attachment.data, filename=attachment.filename)
             send = bot.send_photo if attachment.photo else bot.send_document
             await with_retries(send, chat_id, upload)
+
+
+EDITABLE = frozenset({Keyboard.INLINE, Keyboard.REMOVE})
+
+
+async def edit_tapped(bot: BpuBot, update: Update, reply: Reply, lang: str) -> bool:
+    """Show the answer to a tap in place of the tapped message ("✓ Nelayan" and the next
+    question, its buttons under it): one edit instead of a new message, so an event's flood
+    budget goes further, and the change appears where the worker's finger is. Not possible
+    for a reply keyboard, a file or a text longer than one message: False, and it is sent.
+    (A reply keyboard to remove is not showing while the worker taps an inline button: the
+    one-time keyboards hide once used.)
+    """
+    query = update.callback_query
+    message = query.message if query is not None else None
+    if message is None or reply.keyboard not in EDITABLE or reply.files:
+        return False
+    text = html(reply, lang)
+    if len(text) > MessageLimit.MAX_TEXT_LENGTH:
+        return False
+    try:
+        await with_retries(
+            bot.post,
+            "editMessageText",
+            chat_id=message.chat.id,
+            message_id=message.message_id,
+            text=text,
+            parse_mode=ParseMode.HTML,
+            reply_markup=markup(reply, lang),
+        )
+    except BadRequest as error:  # deleted, too old, or not the bot's: send it instead
+        log.info("tapped message not edited (%s); sent instead", error)
+        return False
+    return True
 
 
 async def acknowledge(bot: BpuBot, update: Update, result: Dispatched) -> None:

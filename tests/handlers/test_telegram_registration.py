@@ -38,17 +38,36 @@ async def test_full_registration_stores_one_submission(
     assert consent_version == "1"
 
 
-async def test_each_answer_costs_one_message_and_a_tap_is_echoed_on_the_next(
+async def test_each_answer_costs_one_call_and_a_tap_becomes_its_answer(
     telegram: Telegram,
 ) -> None:
     await register(telegram, WORKER)
-    sent = telegram.request.sent(WORKER)
-    # Greeting + 11 questions + the summary's answer = 13 messages for a clean registration.
-    assert len(sent) == 13
-    # No edit of the tapped message: the choice is echoed at the top of the next one.
-    assert not [c for c in telegram.request.calls if c.method.startswith("edit")]
-    after_occupation = next(c for c in sent if "Berapa kira-kira penghasilan" in c.params["text"])
+    shown = telegram.request.sent(WORKER)
+    # Greeting + 11 questions + the summary's answer = 13 answers for a clean registration,
+    # one chat-bound call each: the five taps (consent, NIK confirmed, occupation, JHT, Kirim)
+    # edit the tapped message into "✓ choice" and the next question; typed answers get a message.
+    assert len(shown) == 13
+    edits = [c for c in telegram.request.calls if c.method.startswith("edit")]
+    assert [c.method for c in edits] == ["editMessageText"] * 5
+    assert len(telegram.request.sends(WORKER)) == 8
+    after_occupation = next(c for c in shown if "Berapa kira-kira penghasilan" in c.params["text"])
+    assert after_occupation.method == "editMessageText"
     assert str(after_occupation.params["text"]).startswith("✓ Nelayan")
+    assert "inline_keyboard" in str(after_occupation.params["reply_markup"])
+
+
+async def test_a_tap_whose_message_cannot_be_edited_is_answered_with_a_message(
+    telegram: Telegram,
+) -> None:
+    await telegram.text(WORKER, "/start")
+    telegram.request.fail = lambda call: (
+        (400, "Bad Request: message to edit not found")
+        if call.method == "editMessageText"
+        else None
+    )
+    question = await telegram.press(WORKER, "consent:yes")
+    assert question.startswith("✓ Setuju") and "Langkah 1 dari 11" in question
+    assert telegram.request.sent(WORKER)[-1].method == "sendMessage"
 
 
 async def test_questions_show_progress_and_an_example(telegram: Telegram) -> None:
@@ -299,7 +318,10 @@ async def test_a_double_tap_is_answered_once_and_without_an_apology(
     sent = telegram.request.sent(WORKER)
     assert len(sent) == 2 and "Ketik NIK Anda" in sent[-1].params["text"]
     assert not [c for c in sent if "gangguan" in c.params["text"]]
-    calls = [c for c in telegram.request.calls if c.method != "sendMessage"]
+    assert sent[-1].method == "editMessageText" and sent[-1].params["message_id"] == 41
+    calls = [
+        c for c in telegram.request.calls if c.method not in ("sendMessage", "editMessageText")
+    ]
     # Both taps stop their spinner; the second with a short notice instead of a message.
     assert [c.method for c in calls] == ["answerCallbackQuery", "answerCallbackQuery"]
     answered = [c.params["callback_query_id"] for c in calls]

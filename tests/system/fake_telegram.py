@@ -32,6 +32,7 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 from handlers.telegram.offline import BOT_USER
+from tests.fakes import SHOWN
 
 HOST = "127.0.0.1"
 LONG_POLL_SECONDS = 1.0  # at most; PTB asks for 10 s, a test does not need to wait that long
@@ -135,7 +136,7 @@ class FakeTelegram:
     _last_update_id: int = 0  # the highest update id pushed so far
     _lock: threading.Condition = field(default_factory=threading.Condition)
     _hold: _Hold | None = None
-    _hold_all: bool = False  # every sendMessage is received and never answered
+    _hold_all: bool = False  # every answer shown is received and never answered
     _slow: tuple[float, int | None] | None = None  # (seconds, chat) of a slow sendMessage
     _held: threading.Event = field(default_factory=threading.Event)
     _release: threading.Event = field(default_factory=threading.Event)
@@ -207,20 +208,21 @@ class FakeTelegram:
             self._held.clear()
 
     def hold_all_sends(self) -> None:
-        """Arm: from now on every sendMessage is received but never answered (until disarmed)."""
+        """Arm: from now on every message sent or edited is received but never answered (until
+        disarmed)."""
         with self._lock:
             self._hold_all = True
 
     def held(self) -> list[Call]:
-        """The sendMessage requests received and left unanswered."""
-        return [c for c in self.snapshot() if c.method == "sendMessage" and c.held]
+        """The sends and edits received and left unanswered."""
+        return [c for c in self.snapshot() if c.method in SHOWN and c.held]
 
     def wait_held(self, timeout: float) -> bool:
         """Whether the held sendMessage arrived within ``timeout`` seconds."""
         return self._held.wait(timeout)
 
     def slow_send(self, seconds: float, chat_id: int | None = None) -> None:
-        """Answer every sendMessage (to ``chat_id``) only after ``seconds`` (a slow Telegram)."""
+        """Answer every send or edit (to ``chat_id``) only after ``seconds`` (a slow Telegram)."""
         with self._lock:
             self._slow = (min(seconds, HOLD_SECONDS), chat_id)
 
@@ -237,14 +239,15 @@ class FakeTelegram:
             return list(self.calls)
 
     def sent(self, chat_id: int | None = None, *, held: bool = False) -> list[Call]:
-        """sendMessage calls that were answered (plus held ones with ``held=True``)."""
+        """The answers shown (messages sent, tapped messages edited into the answer to the tap)
+        that Telegram answered (plus held ones with ``held=True``)."""
         if chat_id is not None and not held:
             with self._lock:
                 return list(self._answered.get(chat_id, ()))
         return [
             c
             for c in self.snapshot()
-            if c.method == "sendMessage"
+            if c.method in SHOWN
             and (held or not c.held)
             and (chat_id is None or c.chat_id == chat_id)
         ]
@@ -279,9 +282,9 @@ class FakeTelegram:
             if wait > 0:
                 self.refused.append(Call(method, params, at=now))
                 return True, _TooMany(max(1, math.ceil(wait)))
-            if method == "sendMessage" and self._hold_all:
+            if method in SHOWN and self._hold_all:
                 hold = True
-            elif method == "sendMessage" and self._hold is not None:
+            elif method in SHOWN and self._hold is not None:
                 wanted = self._hold.chat_id
                 if wanted is None or wanted == chat:
                     self._hold.seen += 1
@@ -290,14 +293,14 @@ class FakeTelegram:
             message_id = next(self._message_ids) if method == "sendMessage" else None
             call = Call(method, params, held=hold, at=now, message_id=message_id)
             self.calls.append(call)
-            if method == "sendMessage" and not hold and call.chat_id is not None:
+            if method in SHOWN and not hold and call.chat_id is not None:
                 self._answered.setdefault(call.chat_id, []).append(call)
         if hold:
             self._held.set()
             return False, None
         if self.observer is not None:
             self.observer(call)
-        if method == "sendMessage" and self._slow is not None:
+        if method in SHOWN and self._slow is not None:
             seconds, slow_chat = self._slow
             if slow_chat is None or slow_chat == call.chat_id:
                 self._release.wait(seconds)
