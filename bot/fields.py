@@ -8,8 +8,9 @@ one row here, one question in the flow, one migration and the catalogs (README, 
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Mapping
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, fields
 from datetime import date
 from enum import StrEnum
 from typing import Any
@@ -103,8 +104,8 @@ class Answers:
         return answers
 
     def copy(self) -> Answers:
-        """An independent copy (every value is immutable)."""
-        return replace(self)
+        """An independent copy (every value is immutable, so a shallow copy is one)."""
+        return copy.copy(self)
 
     @property
     def occupation_words(self) -> str:

@@ -17,7 +17,7 @@ from bot.flow.needs import (
     MissingFact,
     Need,
 )
-from bot.flow.questions import question
+from bot.flow.questions import pending_buttons
 from bot.flow.state import Conversation, Step
 from bot.i18n import N_
 from bot.messages import Msg
@@ -58,14 +58,14 @@ def _step(conv: Conversation, event: Incoming, ctx: Context) -> Outcome:
     if paused(conv, ctx.now) and not isinstance(event, Press):
         return welcome_back(conv, ctx)
 
-    pending = question(conv, ctx)
-    if isinstance(event, Text) and pending.all_buttons:
-        match = match_button(event.text, pending.all_buttons)
+    buttons = pending_buttons(conv, ctx)
+    if isinstance(event, Text) and buttons:
+        match = match_button(event.text, buttons)
         if match is not None:
             event = Press(match.data)
     ack = None
     if isinstance(event, Press):
-        chosen = next((b for b in pending.all_buttons if b.data == event.data), None)
+        chosen = next((b for b in buttons if b.data == event.data), None)
         if chosen is None and recent(conv, ctx.now):
             return stale_tap(conv)
         if chosen is None:

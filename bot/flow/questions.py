@@ -76,6 +76,11 @@ def question(conv: Conversation, ctx: Context, *, short: bool = False) -> Reply:
     return replace(built, parts=(head, *built.parts))
 
 
+def pending_buttons(conv: Conversation, ctx: Context) -> tuple[Button, ...]:
+    """The buttons of the pending question (to read a tap or a typed label against)."""
+    return ASK[conv.step](conv, ctx).all_buttons
+
+
 # --- one function per step -------------------------------------------------------------------
 
 

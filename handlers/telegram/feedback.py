@@ -30,18 +30,27 @@ async def typing_if_slow(
     """Around one update's handling: if it still runs after ``after`` seconds, show "typing".
 
     One chat action at most (Telegram shows it for five seconds or until the next message).
-    Showing it is a courtesy: a failure is logged, never raised into the update.
+    Showing it is a courtesy: a failure is logged, never raised into the update. A timer, not a
+    task, waits for the second: most answers come sooner and then cost nothing but its cancel.
     """
-    later = asyncio.create_task(_typing_after(bot, chat_id, after))
+    loop = asyncio.get_running_loop()
+    started: list[asyncio.Task[None]] = []
+
+    def show() -> None:
+        started.append(loop.create_task(_typing(bot, chat_id)))
+
+    timer = loop.call_later(after, show)
     try:
         yield
     finally:
-        later.cancel()
-        await asyncio.wait([later])  # let it finish cancelling; our own cancellation still raises
+        timer.cancel()
+        for task in started:
+            task.cancel()
+        if started:  # let it finish cancelling; our own cancellation still raises
+            await asyncio.wait(started)
 
 
-async def _typing_after(bot: BpuBot, chat_id: int, after: float) -> None:
-    await asyncio.sleep(after)
+async def _typing(bot: BpuBot, chat_id: int) -> None:
     try:
         await bot.post("sendChatAction", chat_id=chat_id, action=ChatAction.TYPING)
     except TelegramError as error:

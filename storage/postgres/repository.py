@@ -28,6 +28,8 @@ from storage.postgres.connection import PgTx, connect, create_pool, migrate
 from storage.postgres.export import export_submissions
 from storage.postgres.workers import PgWorkerSession
 from storage.sql import inbox, outbox, reminders
+from storage.sql.inbox import remember_fresh
+from storage.sql.memory import RecentStates
 from storage.sql.officers import OfficerSession
 
 log = logging.getLogger(__name__)
@@ -68,6 +70,7 @@ class PostgresRepository:
         self._exporter: ProcessPoolExecutor | None = None
         self._listener: Any = None
         self._outbox_woken = asyncio.Event()
+        self.memory = RecentStates()  # storage/sql/memory.py
 
     @classmethod
     async def open(cls, url: str, pool_min: int = 2, pool_max: int = 10) -> PostgresRepository:
@@ -109,14 +112,17 @@ class PostgresRepository:
         state in between: the caller runs the update again."""
         async with self.pool.acquire() as conn:
             tx = PgTx(conn)
+            session = PgWorkerSession(tx, channel, user_id, update_key, self.memory)
             try:
-                yield PgWorkerSession(tx, channel, user_id, update_key)
+                yield session
             except BaseException:
+                self.memory.forget(channel, user_id)
                 if tx.in_transaction:
                     await _rollback(conn)
                 raise
             if tx.in_transaction:
                 await conn.execute("COMMIT")
+            session.committed()
 
     @asynccontextmanager
     async def officer(self) -> AsyncIterator[OfficerSession]:
@@ -139,9 +145,12 @@ class PostgresRepository:
         until = max(i.received_at for i in items) + lease
         if len(items) == 1:  # a webhook's one update: one self-committing insert
             async with self._read() as tx:
-                return await inbox.receive(tx, items, until)
-        async with self._transaction() as tx:
-            return await inbox.receive(tx, items, until)
+                fresh = await inbox.receive(tx, items, until)
+        else:
+            async with self._transaction() as tx:
+                fresh = await inbox.receive(tx, items, until)
+        remember_fresh(self.memory, items, fresh)
+        return fresh
 
     async def inbox_claim(
         self, channel: str, now: datetime, limit: int, lease: timedelta

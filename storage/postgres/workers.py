@@ -14,26 +14,17 @@ side (READ COMMITTED), so what must not interleave takes a lock until commit:
 - the year's row of ``sequences`` (taken by the shared upsert), so reference numbers have no
   gaps beyond what a rollback gives back: none, since a rolled-back increment is undone.
 
-A look-up alone (an event, a sponsor, the worker's submissions) begins no transaction here: under
-READ COMMITTED every statement reads its own snapshot inside a transaction or out of it, and the
-save's compare-and-set still refuses an update whose worker was saved meanwhile. That spares such
-an update three round trips (BEGIN, the revision check, COMMIT). Writes begin the transaction.
+A look-up alone (an event, a sponsor, the worker's submissions) begins no transaction, as on
+SQLite (storage/sql/workers.py): under READ COMMITTED every statement reads its own snapshot
+inside a transaction or out of it, and the save's compare-and-set still refuses an update whose
+worker was saved meanwhile. Writes begin the transaction.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from datetime import datetime
 
-from bot.domain import (
-    EventInfo,
-    FixTarget,
-    Sponsor,
-    SubmissionDraft,
-    SubmissionView,
-    SubmitResult,
-)
+from bot.domain import SubmissionDraft, SubmitResult
 from storage.sql.workers import WorkerSession
 
 NIK_LOCK = "SELECT pg_advisory_xact_lock(hashtextextended(?, 0)) AS locked"
@@ -43,42 +34,6 @@ class PgWorkerSession(WorkerSession):
     """bot.ports.WorkerSession on PostgreSQL (see the module's docstring)."""
 
     HOLD = f"{WorkerSession.HOLD} FOR UPDATE"
-    _looking_up = False
-
-    async def hold(self) -> None:
-        if self._looking_up and not self.tx.in_transaction:
-            return  # a look-up: no transaction needed (see the module's docstring)
-        await super().hold()
-
-    @asynccontextmanager
-    async def _look_up(self) -> AsyncIterator[None]:
-        self._looking_up = True
-        try:
-            yield
-        finally:
-            self._looking_up = False
-
-    async def nik_holder(self, nik: str) -> str | None:
-        async with self._look_up():
-            return await super().nik_holder(nik)
-
-    async def my_submissions(self) -> list[SubmissionView]:
-        async with self._look_up():
-            return await super().my_submissions()
-
-    async def fix_target(self, reference: str) -> FixTarget | None:
-        async with self._look_up():
-            return await super().fix_target(reference)
-
-    async def event(self, code: str) -> EventInfo | None:
-        async with self._look_up():
-            return await super().event(code)
-
-    async def sponsor_for(
-        self, event_code: str | None, home_code: str, occupation: str, now: datetime
-    ) -> Sponsor | None:
-        async with self._look_up():
-            return await super().sponsor_for(event_code, home_code, occupation, now)
 
     async def submit(self, draft: SubmissionDraft, now: datetime) -> SubmitResult:
         await self.hold()  # a write: the transaction begins here

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from bot.ports import InboxItem
+from storage.sql.memory import RecentStates
 from storage.sql.tx import Row, Tx, as_datetime
 
 # An update that failed this many times is left alone (a bug, not a crash): it stays for a look.
@@ -49,6 +50,15 @@ async def receive(tx: Tx, items: Sequence[InboxItem], lease_until: datetime) -> 
         )
         fresh.append(changed == 1)
     return fresh
+
+
+def remember_fresh(
+    memory: RecentStates, items: Sequence[InboxItem], fresh: Sequence[bool]
+) -> None:
+    """Tell the process's memory which updates it has just stored (storage/sql/memory.py)."""
+    for new, stored in zip(items, fresh, strict=True):
+        if stored:
+            memory.stored(new.channel, (new.update_key,))
 
 
 CLAIMABLE = (

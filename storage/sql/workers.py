@@ -2,10 +2,14 @@
 
 The common update is two statements and no transaction: the state read (which also tells
 whether this update was applied already) and one self-committing upsert that only applies if
-the revision is still the one read. The first Need the flow asks for (a look-up or a write, such
-as the submission) begins a transaction and re-checks the revision, so from there on the update
-is serialised as a whole and everything commits with the save. Saving marks the update's inbox
-row applied (a trigger), in the same statement.
+the revision is still the one read. A look-up the flow asks for (an event, a sponsor, the
+worker's submissions, who holds a NIK) is one more statement, still without a transaction: it
+reads committed data, and the save's compare-and-set refuses the update if the worker was saved
+meanwhile. The first write (the submission, a counter, an erasure) begins a transaction and
+re-checks the revision, so from there on the update is serialised as a whole and everything
+commits with the save; a write re-checks what it relies on (the NIK's unique index, the
+sponsor's places under its lock). Saving marks the update's inbox row applied (a trigger), in
+the same statement.
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ from bot.domain import (
 from bot.fields import SUBMISSION_COLUMNS, Answers, column_values
 from bot.flow.state import Conversation
 from storage.sql import outreach, rows
+from storage.sql.memory import RecentStates
 from storage.sql.tx import Tx, as_datetime, as_json, to_json
 
 SAVE = (
@@ -53,15 +58,29 @@ class WorkerSession:
     # the whole database appends a row lock (PostgreSQL: FOR UPDATE).
     HOLD = "SELECT rev FROM conversations WHERE channel = ? AND user_id = ?"
 
-    def __init__(self, tx: Tx, channel: str, user_id: str, update_key: str | None) -> None:
+    def __init__(
+        self,
+        tx: Tx,
+        channel: str,
+        user_id: str,
+        update_key: str | None,
+        memory: RecentStates | None = None,
+    ) -> None:
         self.tx = tx
         self.channel = channel
         self.user_id = user_id
         self.update_key = update_key
+        self.memory = memory
         self._rev: int | None = None  # the revision read; None: no row yet
         self._applied = False
+        self._saved: Conversation | None = None
 
     async def load(self) -> Conversation | None:
+        if self.memory is not None:
+            found = self.memory.take(self.channel, self.user_id, self.update_key)
+            if found is not None:  # this process saved it last (storage/sql/memory.py)
+                self._rev = found.rev
+                return found.conv
         row = await self.tx.one(LOAD, self.channel, self.update_key, self.channel, self.user_id)
         assert row is not None  # one row whatever the tables hold
         self._applied = row["applied"] is not None
@@ -102,6 +121,17 @@ class WorkerSession:
         changed = await self.tx.run(f"{SAVE} WHERE conversations.rev = ?", *params, self._rev)
         if changed != 1:
             raise StaleConversation(self.channel, self.user_id)
+        self._saved = conv
+
+    def committed(self) -> None:
+        """The unit of work committed: remember what it saved (or that the state is gone)."""
+        if self.memory is None:
+            return
+        if self._saved is None:
+            self.memory.forget(self.channel, self.user_id)
+            return
+        rev = 0 if self._rev is None else self._rev + 1  # the column's default, or one up
+        self.memory.saved(self.channel, self.user_id, rev, self._saved)
 
     async def erase(self, now: datetime) -> Erasure:
         """Forget the draft; anonymise rejected submissions; record requests for the others."""
@@ -156,7 +186,6 @@ class WorkerSession:
             )
 
     async def nik_holder(self, nik: str) -> str | None:
-        await self.hold()
         row = await self.tx.one(
             "SELECT reference FROM submissions WHERE nik = ? AND status IN (?, ?, ?)",
             nik,
@@ -277,7 +306,6 @@ class WorkerSession:
         return SubmitResult(draft.reference)
 
     async def my_submissions(self) -> list[SubmissionView]:
-        await self.hold()
         found = await self.tx.all(
             "SELECT reference, status, note, kpj, fix_fields, submitted_at, answers FROM submissions"
             " WHERE channel = ? AND user_id = ? ORDER BY id DESC LIMIT 10",
@@ -298,7 +326,6 @@ class WorkerSession:
         ]
 
     async def fix_target(self, reference: str) -> FixTarget | None:
-        await self.hold()
         row = await self.tx.one(
             f"SELECT {rows.SUBMISSION} FROM submissions WHERE reference = ?", reference
         )
@@ -312,7 +339,6 @@ class WorkerSession:
         return FixTarget(found.reference, found.answers.copy(), found.fix_fields, found.note or "")
 
     async def event(self, code: str) -> EventInfo | None:
-        await self.hold()
         return await outreach.event_info(self.tx, code)
 
     async def count(self, event_code: str, kind: str, now: datetime) -> None:
@@ -322,7 +348,6 @@ class WorkerSession:
     async def sponsor_for(
         self, event_code: str | None, home_code: str, occupation: str, now: datetime
     ) -> Sponsor | None:
-        await self.hold()
         return await outreach.sponsor_for(
             self.tx, event_code, home_code, occupation, today_wib(now)
         )

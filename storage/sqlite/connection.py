@@ -104,8 +104,13 @@ async def configure(path: str) -> aiosqlite.Connection:
     return db
 
 
+_PLAIN = frozenset({str, int, float, bool, type(None), bytes})
+
+
 def stored(value: Any) -> Any:
     """A Python value as SQLite keeps it: times as UTC ISO text, dates as ISO text."""
+    if type(value) in _PLAIN:  # most arguments: no isinstance checks
+        return value
     if isinstance(value, datetime):
         return value.astimezone(UTC).isoformat()
     if isinstance(value, date):

@@ -24,6 +24,8 @@ from bot.ports import InboxItem, OutboxItem
 from storage.export import export_submissions
 from storage.files import create_private, private_dir
 from storage.sql import inbox, outbox, reminders
+from storage.sql.inbox import remember_fresh
+from storage.sql.memory import RecentStates
 from storage.sql.officers import OfficerSession
 from storage.sql.workers import WorkerSession
 from storage.sqlite.connection import SqliteTx, configure, database_path, setup_lock
@@ -41,6 +43,7 @@ class SqliteRepository:
         self._lock = asyncio.Lock()
         self._tx = SqliteTx(db)
         self._exporter: ProcessPoolExecutor | None = None
+        self.memory = RecentStates()  # storage/sql/memory.py
 
     @classmethod
     async def open(cls, url: str) -> SqliteRepository:
@@ -82,14 +85,17 @@ class SqliteRepository:
         one transaction. Raises StaleConversation when another process saved this worker's
         state in between: the caller runs the update again."""
         async with self._lock:
+            session = WorkerSession(self._tx, channel, user_id, update_key, self.memory)
             try:
-                yield WorkerSession(self._tx, channel, user_id, update_key)
+                yield session
             except BaseException:
+                self.memory.forget(channel, user_id)
                 if self.db.in_transaction:
                     await self.db.rollback()
                 raise
             if self.db.in_transaction:
                 await self.db.commit()
+            session.committed()
 
     @asynccontextmanager
     async def officer(self) -> AsyncIterator[OfficerSession]:
@@ -105,9 +111,12 @@ class SqliteRepository:
         until = max(i.received_at for i in items) + lease
         if len(items) == 1:  # the common case (a webhook): one self-committing statement
             async with self._read() as tx:
-                return await inbox.receive(tx, items, until)
-        async with self._transaction() as tx:
-            return await inbox.receive(tx, items, until)
+                fresh = await inbox.receive(tx, items, until)
+        else:
+            async with self._transaction() as tx:
+                fresh = await inbox.receive(tx, items, until)
+        remember_fresh(self.memory, items, fresh)
+        return fresh
 
     async def inbox_claim(
         self, channel: str, now: datetime, limit: int, lease: timedelta

@@ -259,3 +259,44 @@ async def test_two_processes_housekeeping_at_once_remind_once(
     )
     assert sorted(done) == [(0, 0), (1, 0)]
     assert query(settings, "SELECT count(*) FROM outbox") == [(1,)]
+
+
+async def test_a_look_up_alone_begins_no_transaction_and_a_stale_save_still_fails(
+    repo: AnyRepository, other: AnyRepository, settings: Settings
+) -> None:
+    """A look-up reads committed data without a transaction (no BEGIN, revision check, COMMIT);
+    the save's compare-and-set still refuses an update whose worker was saved meanwhile."""
+    with pytest.raises(StaleConversation):
+        async with repo.worker("tg", "1") as mine:
+            await mine.load()
+            assert await mine.event("none") is None
+            assert await mine.nik_holder(NIK) is None
+            assert await mine.my_submissions() == []
+            assert not mine.tx.in_transaction
+            await save_meanwhile(other)
+            await mine.save(Conversation(event_code="mine"), NOW)
+    ((state,),) = query(settings, "SELECT state FROM conversations")
+    assert Conversation.from_json(state).event_code == "theirs"
+
+
+async def test_a_remembered_state_is_refused_when_another_process_saved_meanwhile(
+    repo: AnyRepository, other: AnyRepository, settings: Settings
+) -> None:
+    """This process's memory is only a starting point: another process's save moves the
+    revision, the compare-and-set refuses, and the retry reads the database."""
+    async with repo.worker("tg", "1") as session:
+        await session.load()
+        await session.save(Conversation(event_code="mine"), NOW)
+    await save_meanwhile(other)  # "theirs", one revision up
+    item = InboxItem("tg", "77", "1", "{}", NOW)
+    assert await repo.inbox_receive([item], timedelta(seconds=30)) == [True]
+    with pytest.raises(StaleConversation):
+        async with repo.worker("tg", "1", "77") as session:
+            remembered = await session.load()
+            assert remembered is not None and remembered.event_code == "mine"
+            await session.save(Conversation(event_code="stale"), NOW)
+    async with repo.worker("tg", "1", "77") as session:  # the retry: read from the database
+        fresh = await session.load()
+        assert fresh is not None and fresh.event_code == "theirs"
+    ((state,),) = query(settings, "SELECT state FROM conversations")
+    assert Conversation.from_json(state).event_code == "theirs"

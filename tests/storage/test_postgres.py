@@ -281,20 +281,6 @@ async def test_times_and_dates_round_trip_as_aware_utc(repo: PostgresRepository)
     assert consent == NOW.astimezone(UTC) == datetime.fromisoformat(NOW.isoformat())
 
 
-async def test_a_look_up_alone_begins_no_transaction_and_a_stale_save_still_fails(
-    repo: PostgresRepository, others: list[PostgresRepository], settings: Settings
-) -> None:
-    with pytest.raises(StaleConversation):
-        async with repo.worker("tg", "1") as mine:
-            await mine.load()
-            assert await mine.event("none") is None
-            assert not mine.tx.in_transaction
-            await save_meanwhile(others[0])
-            await mine.save(Conversation(event_code="mine"), NOW)
-    ((state,),) = query(settings, "SELECT state FROM conversations")
-    assert Conversation.from_json(state).event_code == "theirs"
-
-
 async def test_officer_commands_are_planned_for_their_own_arguments(
     repo: PostgresRepository,
 ) -> None:
