@@ -108,15 +108,19 @@ def match_home(text: str, nik_region: str | None = None) -> HomeMatch:
     in_places = [r for code, _ in places if (r := region_by_code(code)) is not None]
     if len(named) == 1:
         # "Depok" is a kota in Jawa Barat and a kecamatan of Sleman: a worker whose NIK is from
-        # DI Yogyakarta is asked which one.
+        # DI Yogyakarta is asked which one (not when "Kota Depok" was typed in full).
+        same_name = _places().get(_key(text), ())
         near = [
             r
-            for r in in_places
-            if nik_region and r.province_code == nik_region[:2] and r != named[0]
+            for code, _ in same_name
+            if (r := region_by_code(code)) is not None
+            and nik_region
+            and r.province_code == nik_region[:2]
+            and r != named[0]
         ]
         if not near or named[0].province_code == (nik_region or "")[:2]:
             return HomeMatch(named, sure=True)
-        return HomeMatch((*_nearest_first(near, nik_region), named[0]), place=places[0][1])
+        return HomeMatch((*_nearest_first(near, nik_region), named[0]), place=same_name[0][1])
     if named:
         return HomeMatch(_nearest_first(list(named), nik_region))
     if in_places:

@@ -38,6 +38,9 @@ READINGS: list[tuple[str, str | None, str, tuple[str, ...], str | None]] = [
     ("Kep. Seribu", None, SURE, ("31.01",), None),
     ("Karanganyar", "33.13", SURE, ("33.13",), None),  # also a kecamatan elsewhere in Jateng
     ("Depok", "32.01", SURE, ("32.76",), None),
+    ("Kota Depok", "34.04", SURE, ("32.76",), None),  # typed in full: no question
+    ("Kota Bandung", "35.13", SURE, ("32.73",), None),  # Jawa Timur has a kecamatan Bandung
+    ("Kabupaten Banyumas", "18.05", SURE, ("33.02",), None),
     # Kabupaten/Kota homonyms: both offered, the NIK's first
     ("pekalongan", "33.26", CHOOSE, ("33.26", "33.75"), None),
     ("magelang", "33.71", CHOOSE, ("33.71", "33.08"), None),
@@ -61,6 +64,7 @@ READINGS: list[tuple[str, str | None, str, tuple[str, ...], str | None]] = [
     ("Wates", "35.05", CHOOSE, ("35.05", "35.06", "34.01"), "Wates"),
     ("kec wates", None, CHOOSE, ("34.01", "35.05", "35.06"), "Wates"),
     ("Depok", "34.04", CHOOSE, ("34.04", "32.76"), "Depok"),  # Sleman's kecamatan, the kota
+    ("Banyumas", "18.05", CHOOSE, ("18.10", "33.02"), "Banyumas"),  # Pringsewu's kecamatan
     ("wonosari", "34.03", CHOOSE, ("34.03", "33.10", "35.07", "35.11", "75.02"), "Wonosari"),
     # near spellings: confirmed (one) or choices (several)
     ("Slemn", None, CONFIRM, ("34.04",), None),
