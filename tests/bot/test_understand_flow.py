@@ -18,7 +18,8 @@ from bot.flow.context import Context, FlowConfig, Outcome
 from bot.flow.engine import step
 from bot.flow.events import Command, Incoming, Press, Text
 from bot.flow.needs import Need, Submit
-from bot.flow.state import Conversation, Step
+from bot.flow.state import IN_PROGRESS, Conversation, Step
+from bot.officers.reports import STEP_LABELS
 from bot.render import render_msg, render_text
 from bot.sectors import Sector
 
@@ -270,6 +271,7 @@ def test_a_kecamatan_in_several_kabupaten_comes_back_as_buttons_nik_province_fir
 def test_a_town_is_confirmed_with_a_tap() -> None:
     worker = Worker().to(Step.HOME).walk("Wamena")
     assert "Wamena ada di Kab. Jayawijaya. Benar?" in worker.said
+    assert "Langkah 6 dari 11" in worker.said  # the confirmation is not a step of its own
     assert worker.at() is Step.HOME and worker.conv.answers.home_code is None
     worker.send("iya")
     assert worker.at() is Step.ADDRESS and worker.conv.answers.home_code == "95.01"
@@ -357,3 +359,9 @@ def test_a_state_stored_before_the_confirmations_existed_still_loads() -> None:
         del old[name]
     conv = Conversation.from_json(json.dumps(old))
     assert conv.step is Step.HOME and conv.pending_income is None and conv.home_place is None
+
+
+def test_the_officers_statistics_name_the_question_of_every_step_in_progress() -> None:
+    assert set(IN_PROGRESS) <= set(STEP_LABELS)
+    assert STEP_LABELS[Step.INCOME_CONFIRM] == STEP_LABELS[Step.INCOME]
+    assert STEP_LABELS[Step.OCCUPATION_CONFIRM] == STEP_LABELS[Step.OCCUPATION]
