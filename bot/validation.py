@@ -5,10 +5,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from bot.messages import Param
+
 
 @dataclass(frozen=True)
 class Invalid:
-    """Why an answer was refused: an Indonesian msgid (see bot.i18n.N_) and its named parameters."""
+    """Why an answer was refused: an Indonesian msgid (see bot.i18n.N_) and its named parameters
+    (user text as str, our own words as Msg, translated in turn)."""
 
     msgid: str
-    params: Mapping[str, str | int] = field(default_factory=dict)
+    params: Mapping[str, Param] = field(default_factory=dict)

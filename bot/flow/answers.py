@@ -5,13 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from bot.age import check_age
-from bot.contribution import sector_question_matters
 from bot.dates import parse_birth_date
 from bot.domain import Sex, SubmissionDraft
-from bot.fields import OCCUPATIONS, OTHER_OCCUPATION
 from bot.flow.context import Context, Outcome
 from bot.flow.events import Press, SharedContact, Text
-from bot.flow.moves import ask_cancel, finish, goto, retry, say
+from bot.flow.moves import CHOOSE, Answer, ask_cancel, finish, goto, retry, say, unclear
 from bot.flow.needs import (
     NikHolder,
     Submit,
@@ -19,23 +17,27 @@ from bot.flow.needs import (
 from bot.flow.questions import FIELD_STEP
 from bot.flow.state import Conversation, Step
 from bot.flow.summary import contribution_for, flags_for, office_words
-from bot.i18n import N_, format_rupiah
-from bot.income import parse_income
-from bot.income_levels import lowest_level
-from bot.messages import Button, Msg, Part, Reply
+from bot.flow.work import (
+    on_income,
+    on_income_confirm,
+    on_occupation,
+    on_occupation_confirm,
+    on_occupation_other,
+    on_sector,
+)
+from bot.i18n import N_
+from bot.messages import Button, Msg, Reply
 from bot.nik import NikInfo, parse_nik
 from bot.phone import contact_phone_to_e164, normalize_mobile
-from bot.regions import match_region, region_by_code, suggest_home_from_nik
-from bot.sectors import Sector, sector_of
-from bot.text import clean_address, clean_free_text, clean_name, clean_place
+from bot.places import match_home
+from bot.regions import region_by_code, suggest_home_from_nik
+from bot.text import clean_address, clean_name, clean_place
 from bot.validation import Invalid
+from bot.yes_no import read_yes_no
 
-Answer = Text | Press | SharedContact
 Handler = Callable[[Conversation, Answer, Context], Outcome]
 
 # --- one handler per step ------------------------------------------------------------------------
-
-CHOOSE = Invalid(N_("Pilih salah satu tombol, atau ketik jawabannya."))
 
 
 def on_consent(conv: Conversation, event: Answer, ctx: Context) -> Outcome:
@@ -64,7 +66,7 @@ def on_consent(conv: Conversation, event: Answer, ctx: Context) -> Outcome:
                 )
             ],
         )
-    return retry(conv, ctx, CHOOSE)
+    return retry(conv, ctx, unclear(event))
 
 
 def on_nik(conv: Conversation, event: Answer, ctx: Context) -> Outcome:
@@ -111,7 +113,7 @@ def on_nik_confirm(conv: Conversation, event: Answer, ctx: Context) -> Outcome:
         return finish(conv, ctx)
     if event == Press("nikok:no"):
         return goto(conv, Step.BIRTH_DATE, ctx)
-    return retry(conv, ctx, CHOOSE)
+    return retry(conv, ctx, unclear(event))
 
 
 def on_birth_date(conv: Conversation, event: Answer, ctx: Context) -> Outcome:
@@ -189,31 +191,37 @@ def on_home_confirm(conv: Conversation, event: Answer, ctx: Context) -> Outcome:
         return finish(conv, ctx)
     if event == Press("home:no"):
         return goto(conv, Step.HOME, ctx)
-    if isinstance(event, Text):
+    if isinstance(event, Text) and not read_yes_no(event.text).mixed:
         # A typed place name is an answer too: look it up as on the typed question.
         conv.step = Step.HOME
         return on_home(conv, event, ctx)
-    return retry(conv, ctx, CHOOSE)
+    return retry(conv, ctx, unclear(event))
 
 
 def on_home(conv: Conversation, event: Answer, ctx: Context) -> Outcome:
-    """A kabupaten/kota, matched tolerantly; close calls are offered as buttons."""
+    """A kabupaten/kota: an exact name is taken; a kecamatan, a town or a near spelling is
+    confirmed with a tap, or offered with others as buttons."""
+    if event == Press("home:none"):
+        conv.home_candidates, conv.home_place = [], None
+        return goto(conv, Step.HOME, ctx)
     if isinstance(event, Press):
         code = event.data.removeprefix("home:")
         if region_by_code(code) is None:
             return retry(conv, ctx, CHOOSE)
         conv.answers.home_code = code
-        conv.home_candidates = []
+        conv.home_candidates, conv.home_place = [], None
         return finish(conv, ctx)
     if not isinstance(event, Text):
         return retry(conv, ctx, Invalid(N_("Ketik nama kabupaten atau kota tempat tinggal Anda.")))
-    found = match_region(event.text)
-    if found.region is not None:
-        conv.answers.home_code = found.region.code
-        conv.home_candidates = []
+    nik_region = region_by_code((conv.answers.nik or "")[:4])
+    found = match_home(event.text, nik_region.code if nik_region else None)
+    if found.sure:
+        conv.answers.home_code = found.regions[0].code
+        conv.home_candidates, conv.home_place = [], None
         return finish(conv, ctx)
-    conv.home_candidates = [region.code for region in found.candidates]
-    if found.candidates:
+    conv.home_candidates = [region.code for region in found.regions]
+    conv.home_place = found.place
+    if found.regions:
         return say(conv, ctx)
     return retry(
         conv,
@@ -225,82 +233,12 @@ def on_home(conv: Conversation, event: Answer, ctx: Context) -> Outcome:
     )
 
 
-def on_occupation(conv: Conversation, event: Answer, ctx: Context) -> Outcome:
-    """An occupation button; 'Lainnya' or any other typed work is asked/taken as text."""
-    if isinstance(event, Press):
-        key = event.data.removeprefix("occ:")
-        if key == OTHER_OCCUPATION:
-            return goto(conv, Step.OCCUPATION_OTHER, ctx)
-        if key in OCCUPATIONS:
-            conv.answers.occupation = key
-            conv.answers.occupation_other = None
-            return after_occupation(conv, ctx)
-    if isinstance(event, Text):
-        return on_occupation_other(conv, event, ctx)
-    return retry(conv, ctx, CHOOSE)
-
-
-def on_occupation_other(conv: Conversation, event: Answer, ctx: Context) -> Outcome:
-    """A typed occupation."""
-    if not isinstance(event, Text):
-        return retry(conv, ctx, Invalid(N_("Ketik pekerjaan Anda.")))
-    work = clean_free_text(event.text, 60)
-    if isinstance(work, Invalid):
-        return retry(conv, ctx, work)
-    conv.answers.occupation = OTHER_OCCUPATION
-    conv.answers.occupation_other = work
-    return after_occupation(conv, ctx)
-
-
-def after_occupation(conv: Conversation, ctx: Context) -> Outcome:
-    """The sector follows from most occupations; otherwise it is asked, but only while it
-    changes what the worker pays (PP 50/2025's windows differ by sector)."""
-    answers = conv.answers
-    answers.sector = sector_of(answers.occupation, answers.occupation_other)
-    if answers.sector is None and sector_question_matters(ctx.today):
-        return goto(conv, Step.SECTOR, ctx)
-    return finish(conv, ctx)
-
-
-def on_sector(conv: Conversation, event: Answer, ctx: Context) -> Outcome:
-    """Carries people or goods for pay: transport; otherwise every other sector."""
-    if isinstance(event, Press) and event.data in ("sector:yes", "sector:no"):
-        conv.answers.sector = Sector.TRANSPORT if event.data == "sector:yes" else Sector.OTHER
-        return finish(conv, ctx)
-    return retry(conv, ctx, CHOOSE)
-
-
-def on_income(conv: Conversation, event: Answer, ctx: Context) -> Outcome:
-    """Monthly income; below the minimum basis is accepted and explained."""
-    if isinstance(event, Press):
-        amount: int | Invalid = int(event.data.removeprefix("inc:"))
-    elif isinstance(event, Text):
-        amount = parse_income(event.text)
-    else:
-        return retry(conv, ctx, Invalid(N_("Ketik penghasilan Anda sebulan.")))
-    if isinstance(amount, Invalid):
-        return retry(conv, ctx, amount)
-    conv.answers.income = amount
-    notices: list[Part] = []
-    if amount < lowest_level():
-        notices.append(
-            Msg(
-                N_(
-                    "Penghasilan {income} kami catat. Iuran dihitung dari penghasilan terendah "
-                    "yang berlaku, {basis}."
-                ),
-                {"income": format_rupiah(amount), "basis": format_rupiah(lowest_level())},
-            )
-        )
-    return finish(conv, ctx, *notices)
-
-
 def on_jht(conv: Conversation, event: Answer, ctx: Context) -> Outcome:
     """JHT savings: yes or no."""
     if isinstance(event, Press) and event.data in ("jht:yes", "jht:no"):
         conv.answers.jht = event.data == "jht:yes"
         return finish(conv, ctx)
-    return retry(conv, ctx, CHOOSE)
+    return retry(conv, ctx, unclear(event))
 
 
 def on_summary(conv: Conversation, event: Answer, ctx: Context) -> Outcome:
@@ -311,7 +249,7 @@ def on_summary(conv: Conversation, event: Answer, ctx: Context) -> Outcome:
         return goto(conv, Step.EDIT_PICK, ctx)
     if event == Press("sum:cancel"):
         return ask_cancel(conv, ctx)
-    return retry(conv, ctx, CHOOSE)
+    return retry(conv, ctx, unclear(event))
 
 
 def submit(conv: Conversation, ctx: Context) -> Outcome:
@@ -380,7 +318,7 @@ def on_edit_pick(conv: Conversation, event: Answer, ctx: Context) -> Outcome:
             return goto(conv, Step.SUMMARY, ctx)
         if field in FIELD_STEP:
             conv.return_to_summary = True
-            conv.home_candidates = []
+            conv.home_candidates, conv.home_place = [], None
             return goto(conv, FIELD_STEP[field], ctx)
     return retry(conv, ctx, CHOOSE)
 
@@ -402,7 +340,7 @@ def on_confirm_cancel(conv: Conversation, event: Answer, ctx: Context) -> Outcom
         back = conv.resume_step or Step.SUMMARY
         conv.resume_step = None
         return goto(conv, back, ctx)
-    return retry(conv, ctx, CHOOSE)
+    return retry(conv, ctx, unclear(event))
 
 
 HANDLERS: dict[Step, Handler] = {
@@ -419,8 +357,10 @@ HANDLERS: dict[Step, Handler] = {
     Step.ADDRESS: typed("address", clean_address, N_("Ketik alamat rumah Anda.")),
     Step.OCCUPATION: on_occupation,
     Step.OCCUPATION_OTHER: on_occupation_other,
+    Step.OCCUPATION_CONFIRM: on_occupation_confirm,
     Step.SECTOR: on_sector,
     Step.INCOME: on_income,
+    Step.INCOME_CONFIRM: on_income_confirm,
     Step.JHT: on_jht,
     Step.SUMMARY: on_summary,
     Step.EDIT_PICK: on_edit_pick,

@@ -7,6 +7,7 @@ from functools import lru_cache
 
 from bot.i18n import LANGUAGES, translate
 from bot.messages import Button
+from bot.yes_no import without_courtesy, yes_no
 
 
 def normalise(text: str) -> str:
@@ -21,19 +22,35 @@ NUMBERED_OVER = 10
 
 
 def match_button(text: str, buttons: tuple[Button, ...]) -> Button | None:
-    """The button a typed answer names (its label in any language, or an alias; its number in a
-    list too long for buttons)."""
+    """The button a typed answer names: its label in any language or an alias (also with "pak",
+    "kak", "dong" around it), its number in a list too long for buttons, or, on a yes/no
+    question, the yes or no button for a typed yes or no ("iya pak", "gak", "tidak mau")."""
     typed = normalise(text)
     if not typed:
         return None
     if len(buttons) > NUMBERED_OVER and typed.isascii() and typed.isdigit():
         number = int(typed[:3])
         return buttons[number - 1] if 1 <= number <= len(buttons) else None
-    for button in buttons:
-        label = None if button.text.params else button.text.msgid
-        if typed in _names(label, button.aliases):
-            return button
-    return None
+    plain = without_courtesy(text)
+    for candidate in dict.fromkeys((typed, plain)):
+        for button in buttons:
+            label = None if button.text.params else button.text.msgid
+            if candidate and candidate in _names(label, button.aliases):
+                return button
+    return _yes_or_no(text, buttons)
+
+
+def _yes_or_no(text: str, buttons: tuple[Button, ...]) -> Button | None:
+    """The yes or the no button of a yes/no question, as the typed text answers it."""
+    sides = {
+        True: [b for b in buttons if b.means],
+        False: [b for b in buttons if b.means is False],
+    }
+    if len(sides[True]) != 1 or len(sides[False]) != 1:
+        return None
+    yes, no = sides[True][0], sides[False][0]
+    answer = yes_no(text, yes=yes.aliases, no=no.aliases)
+    return None if answer is None else sides[answer][0]
 
 
 @lru_cache(maxsize=1024)  # labels and aliases only (never what a worker typed)

@@ -72,5 +72,6 @@ def _step(conv: Conversation, event: Incoming, ctx: Context) -> Outcome:
             return say(conv, ctx, Msg(N_("Tombol itu sudah tidak berlaku. Jawab pertanyaan ini:")))
         ack = chosen.text
     outcome = HANDLERS[conv.step](conv, event, ctx)
-    outcome.ack = ack
+    if ack is not None:
+        outcome.ack = ack  # else what a handler understood from typed words, if it says
     return outcome

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 
 from bot.fields import SponsorChoice
 from bot.flow.context import Context, Outcome
+from bot.flow.events import Press, SharedContact, Text
 from bot.flow.needs import (
     EventOf,
     SponsorFor,
@@ -18,6 +19,11 @@ from bot.i18n import N_
 from bot.messages import Button, Msg, Part
 from bot.regions import suggest_home_from_nik
 from bot.validation import Invalid
+from bot.yes_no import read_yes_no
+
+Answer = Text | Press | SharedContact
+CHOOSE = Invalid(N_("Pilih salah satu tombol, atau ketik jawabannya."))
+ECHO_LIMIT = 60  # characters of the worker's text shown back
 
 # A worker back after this long is greeted and shown the pending question before answering it.
 RESUME_AFTER = timedelta(hours=1)
@@ -56,6 +62,20 @@ def retry(conv: Conversation, ctx: Context, invalid: Invalid) -> Outcome:
             Msg(N_("Kesulitan? Ketik /bantuan, atau minta bantuan petugas BPJS Ketenagakerjaan."))
         )
     return say(conv, ctx, *notices)
+
+
+def unclear(event: Answer) -> Invalid:
+    """The refusal of a yes/no question's answer, saying what was read in a typed one."""
+    if not isinstance(event, Text) or not event.text.strip():
+        return CHOOSE
+    shown = {"text": " ".join(event.text.split())[:ECHO_LIMIT]}
+    if read_yes_no(event.text).mixed:
+        return Invalid(
+            N_("“{text}” berisi ya dan tidak sekaligus. Pilih salah satu tombol."), shown
+        )
+    return Invalid(
+        N_("“{text}” belum jelas bagi kami: ya atau tidak? Pilih salah satu tombol."), shown
+    )
 
 
 def finish(conv: Conversation, ctx: Context, *notices: Part) -> Outcome:
@@ -108,8 +128,10 @@ NEXT: dict[Step, Callable[[Conversation], Step]] = {
     Step.ADDRESS: fixed(Step.OCCUPATION),
     Step.OCCUPATION: fixed(Step.INCOME),
     Step.OCCUPATION_OTHER: fixed(Step.INCOME),
+    Step.OCCUPATION_CONFIRM: fixed(Step.INCOME),
     Step.SECTOR: fixed(Step.INCOME),
     Step.INCOME: fixed(Step.JHT),
+    Step.INCOME_CONFIRM: fixed(Step.JHT),
     Step.JHT: fixed(Step.SUMMARY),
 }
 

@@ -11,16 +11,14 @@ from bot.domain import Sex
 from bot.fields import OCCUPATIONS, OTHER_OCCUPATION, REGISTRATION, SEX_LABELS
 from bot.flow.context import Context
 from bot.flow.needs import EventOf
+from bot.flow.readback import ask_home_choice, ask_income_confirm, ask_occupation_confirm
 from bot.flow.state import STEP_NUMBER, TOTAL_STEPS, Conversation, Step
 from bot.flow.summary import contribution_for, summary_parts
 from bot.i18n import N_, format_rupiah
 from bot.messages import Button, Day, Keyboard, Msg, Reply
 from bot.phone import national_phone
-from bot.regions import region_by_code, suggest_home_from_nik
+from bot.regions import suggest_home_from_nik
 from bot.sectors import SECTOR_QUESTION
-
-YES = ("ya", "y", "yes", "iya", "benar", "betul", "ok", "oke", "setuju", "lanjut")
-NO = ("tidak", "tdk", "no", "n", "nggak", "gak", "enggak", "bukan")
 
 # The step that asks each field when it is edited or corrected.
 FIELD_STEP = {
@@ -42,12 +40,20 @@ FIELD_STEP = {
 INCOME_CHOICES = (1_000_000, 1_400_000, 2_000_000, 3_000_000, 5_000_000)
 
 
-def yes_no(prefix: str, yes: str, no: str) -> tuple[tuple[Button, ...], ...]:
-    """Two buttons on one row, answering yes or no to the question ``prefix``."""
+def yes_no(
+    prefix: str,
+    yes: str,
+    no: str,
+    yes_words: tuple[str, ...] = (),
+    no_words: tuple[str, ...] = (),
+) -> tuple[tuple[Button, ...], ...]:
+    """Two buttons on one row, answering yes or no to the question ``prefix``: a typed yes or
+    no (bot.yes_no) taps them; ``yes_words``/``no_words`` answer this question only ("masih",
+    "pindah")."""
     return (
         (
-            Button(Msg(yes), f"{prefix}:yes", aliases=YES),
-            Button(Msg(no), f"{prefix}:no", aliases=NO),
+            Button(Msg(yes), f"{prefix}:yes", aliases=yes_words, means=True),
+            Button(Msg(no), f"{prefix}:no", aliases=no_words, means=False),
         ),
     )
 
@@ -115,16 +121,18 @@ def ask_consent(conv: Conversation, ctx: Context) -> Reply:
             ),
             CONSENT_QUESTION,
         ),
-        buttons=yes_no("consent", N_("Setuju"), N_("Tidak")),
+        buttons=CONSENT_BUTTONS,
     )
 
 
+# "Lanjut" is a yes here only: on /batal's question it means "go on with the registration".
+CONSENT_BUTTONS = yes_no("consent", N_("Setuju"), N_("Tidak"), ("lanjut", "ayo", "yuk", "daftar"))
 CONSENT_QUESTION = Msg(N_("Anda setuju data Anda dipakai untuk pendaftaran ini?"))
 
 
 def ask_consent_again(conv: Conversation, ctx: Context) -> Reply:
     """The consent question alone: the welcome was read already."""
-    return Reply(parts=(CONSENT_QUESTION,), buttons=yes_no("consent", N_("Setuju"), N_("Tidak")))
+    return Reply(parts=(CONSENT_QUESTION,), buttons=CONSENT_BUTTONS)
 
 
 def ask_nik(conv: Conversation, ctx: Context) -> Reply:
@@ -149,7 +157,7 @@ def ask_nik_confirm(conv: Conversation, ctx: Context) -> Reply:
                 {"sex": Msg(SEX_LABELS[sex]), "born": Day(born)},
             ),
         ),
-        buttons=yes_no("nikok", N_("Benar"), N_("Ubah")),
+        buttons=yes_no("nikok", N_("Benar"), N_("Ubah"), ("cocok", "sesuai"), ("ganti", "beda")),
     )
 
 
@@ -169,11 +177,15 @@ def ask_sex(conv: Conversation, ctx: Context) -> Reply:
         parts=(Msg(N_("Jenis kelamin Anda?")),),
         buttons=(
             (
-                Button(Msg(SEX_LABELS[Sex.MALE]), "sex:L", aliases=("l", "laki", "pria", "male")),
-                Button(Msg(SEX_LABELS[Sex.FEMALE]), "sex:P", aliases=("p", "wanita", "female")),
+                Button(Msg(SEX_LABELS[Sex.MALE]), "sex:L", aliases=MALE_WORDS),
+                Button(Msg(SEX_LABELS[Sex.FEMALE]), "sex:P", aliases=FEMALE_WORDS),
             ),
         ),
     )
+
+
+MALE_WORDS = ("l", "lk", "laki", "lakilaki", "lelaki", "pria", "cowok", "cowo", "male", "man")
+FEMALE_WORDS = ("p", "pr", "wanita", "cewek", "cewe", "female", "woman")
 
 
 def ask_name(conv: Conversation, ctx: Context) -> Reply:
@@ -206,8 +218,13 @@ def ask_phone(conv: Conversation, ctx: Context) -> Reply:
             ),
             buttons=(
                 (
-                    Button(Msg(N_("Ya")), "phone:yes", aliases=YES),
-                    Button(Msg(N_("Nomor lain")), "phone:other", aliases=("lain", "bukan")),
+                    Button(Msg(N_("Ya")), "phone:yes", means=True),
+                    Button(
+                        Msg(N_("Nomor lain")),
+                        "phone:other",
+                        aliases=("lain", "ganti"),
+                        means=False,
+                    ),
                 ),
             ),
         )
@@ -239,23 +256,16 @@ def ask_home_confirm(conv: Conversation, ctx: Context) -> Reply:
                 {"region": region.label},
             ),
         ),
-        buttons=yes_no("home", N_("Ya"), N_("Tidak, pindah")),
+        buttons=yes_no("home", N_("Ya"), N_("Tidak, pindah"), ("masih", "tetap"), ("pindah",)),
         keyboard=Keyboard.REPLY,
     )
 
 
 def ask_home(conv: Conversation, ctx: Context) -> Reply:
-    """Home kabupaten/kota, typed; close matches come back as buttons."""
+    """Home kabupaten/kota, typed; a place it was found through is confirmed with a tap, and
+    several come back as buttons."""
     if conv.home_candidates:
-        regions = [region_by_code(code) for code in conv.home_candidates]
-        return Reply(
-            parts=(Msg(N_("Maksud Anda yang mana? Pilih, atau ketik lagi.")),),
-            buttons=tuple(
-                (Button(Msg("{name}", {"name": r.label}), f"home:{r.code}"),)
-                for r in regions
-                if r is not None
-            ),
-        )
+        return ask_home_choice(conv, ctx)
     return Reply(
         parts=(
             Msg(N_("Di kabupaten atau kota mana Anda tinggal sekarang?")),
@@ -349,7 +359,7 @@ def ask_jht(conv: Conversation, ctx: Context) -> Reply:
                 {"extra": format_rupiah(extra)},
             ),
         ),
-        buttons=yes_no("jht", N_("Ya, ikut JHT"), N_("Tidak")),
+        buttons=yes_no("jht", N_("Ya, ikut JHT"), N_("Tidak"), ("ikut",)),
     )
 
 
@@ -361,9 +371,9 @@ def ask_summary(conv: Conversation, ctx: Context) -> Reply:
             Msg(N_("Sudah benar semua? Tekan <b>Kirim</b>.")),
         ),
         buttons=(
-            (Button(Msg(N_("Kirim")), "sum:send", aliases=("kirim", "send")),),
+            (Button(Msg(N_("Kirim")), "sum:send", aliases=("kirim", "send"), means=True),),
             (
-                Button(Msg(N_("Ubah")), "sum:edit", aliases=("ubah", "edit")),
+                Button(Msg(N_("Ubah")), "sum:edit", aliases=("ubah", "edit"), means=False),
                 Button(Msg(N_("Batal")), "sum:cancel", aliases=("batal", "cancel")),
             ),
         ),
@@ -382,7 +392,13 @@ def ask_confirm_cancel(conv: Conversation, ctx: Context) -> Reply:
     """Confirm throwing the draft away."""
     return Reply(
         parts=(Msg(N_("Batalkan pendaftaran? Semua jawaban Anda akan dihapus.")),),
-        buttons=yes_no("cancel", N_("Ya, batalkan"), N_("Tidak, lanjutkan")),
+        buttons=yes_no(
+            "cancel",
+            N_("Ya, batalkan"),
+            N_("Tidak, lanjutkan"),
+            ("batal", "batalkan", "hapus"),
+            ("lanjut", "lanjutkan", "terus"),
+        ),
     )
 
 
@@ -419,8 +435,10 @@ ASK: dict[Step, Callable[[Conversation, Context], Reply]] = {
     Step.ADDRESS: ask_address,
     Step.OCCUPATION: ask_occupation,
     Step.OCCUPATION_OTHER: ask_occupation_other,
+    Step.OCCUPATION_CONFIRM: ask_occupation_confirm,
     Step.SECTOR: ask_sector,
     Step.INCOME: ask_income,
+    Step.INCOME_CONFIRM: ask_income_confirm,
     Step.JHT: ask_jht,
     Step.SUMMARY: ask_summary,
     Step.EDIT_PICK: ask_edit_pick,

@@ -28,8 +28,10 @@ class Step(StrEnum):
     ADDRESS = "address"
     OCCUPATION = "occupation"
     OCCUPATION_OTHER = "occupation_other"
+    OCCUPATION_CONFIRM = "occupation_confirm"  # typed work not in the list: "Lainnya" with a tap
     SECTOR = "sector"  # carries people or goods? (only while it changes the amount)
     INCOME = "income"
+    INCOME_CONFIRM = "income_confirm"  # a day's or week's income as a month's, with a tap
     JHT = "jht"
     SUMMARY = "summary"
     EDIT_PICK = "edit_pick"
@@ -40,7 +42,8 @@ class Step(StrEnum):
 # Steps during which a registration is under way (a /batal has something to throw away).
 IN_PROGRESS = frozenset(Step) - {Step.IDLE, Step.DONE, Step.CONFIRM_CANCEL}
 
-# "Langkah N dari 11" — what the worker sees as progress.
+# "Langkah N dari 11" — what the worker sees as progress. A confirmation tap of an answer keeps
+# the number of the question it confirms.
 TOTAL_STEPS = 11
 STEP_NUMBER = {
     Step.NIK: 1,
@@ -55,8 +58,10 @@ STEP_NUMBER = {
     Step.ADDRESS: 7,
     Step.OCCUPATION: 8,
     Step.OCCUPATION_OTHER: 8,
+    Step.OCCUPATION_CONFIRM: 8,
     Step.SECTOR: 8,
     Step.INCOME: 9,
+    Step.INCOME_CONFIRM: 9,
     Step.JHT: 10,
     Step.SUMMARY: 11,
 }
@@ -78,6 +83,10 @@ class Conversation:
     fix_reference: str | None = None  # correcting this submission
     fix_fields: list[str] = field(default_factory=list)  # fields still to ask in a correction
     home_candidates: list[str] = field(default_factory=list)  # region codes offered as buttons
+    home_place: str | None = None  # the kecamatan or town that led to home_candidates
+    pending_work: str | None = None  # typed occupation waiting for its "Lainnya" tap
+    pending_income: int | None = None  # typed amount per pending_period, waiting for a tap
+    pending_period: str | None = None  # bot.income.Period: "day" or "week"
     reference: str | None = None  # the last submission made from this chat
     phone_typed: bool = False  # asked to type a number other than the channel's own
     erase_token: str | None = None  # binds /hapusdata's "Ya" button to the request it answers

@@ -117,8 +117,11 @@ def test_parse_date_values(raw: str, expected: date) -> None:
         ("", Invalid(NOT_UNDERSTOOD)),
         ("   ", Invalid(NOT_UNDERSTOOD)),
         ("kemarin", Invalid(NOT_UNDERSTOOD)),
-        ("17081985", Invalid(NOT_UNDERSTOOD)),
-        ("17 8", Invalid(NOT_UNDERSTOOD)),
+        ("1708198", Invalid(NOT_UNDERSTOOD)),
+        (
+            "17 8",
+            Invalid("Kami membaca “{text}”, tanpa tahun. Ketik juga tahunnya.", {"text": "17 8"}),
+        ),
         ("17 8 1985 10", Invalid(NOT_UNDERSTOOD)),
         ("17 8 985", Invalid(NOT_UNDERSTOOD)),
         ("17 008 1985", Invalid(NOT_UNDERSTOOD)),

@@ -7,14 +7,33 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.income import MAX_INCOME, parse_income
+from bot.messages import Msg
 from bot.validation import Invalid
 
-NO_DIGITS = "Penghasilan harus ditulis dengan angka."
+EMPTY = "Penghasilan belum diisi."
+NO_AMOUNT = (
+    "Kami tidak menemukan jumlah uang dalam “{text}”. Contoh: 1,5 juta atau 50 ribu sehari."
+)
 NEGATIVE = "Penghasilan tidak boleh negatif."
 ZERO = "Penghasilan tidak boleh nol."
-NOT_UNDERSTOOD = "Format angka penghasilan tidak dikenali."
+NOT_UNDERSTOOD = (
+    "Kami tidak bisa membaca “{text}” sebagai jumlah uang. Contoh: 1,5 juta atau 1.500.000."
+)
 TOO_BIG = "Penghasilan lebih dari {max} terlalu besar, periksa lagi."
-TOO_SMALL = "{amount} terlalu kecil untuk sebulan; maksud Anda “{suggestion}”?"
+BARE = "Kami membaca {number} saja, tanpa “ribu” atau “juta”. Maksud Anda “{suggestion}”?"
+RANGE = "Kami membaca dua jumlah, {low} dan {high}. Tulis satu saja, kira-kira rata-ratanya."
+
+
+def bare(number: str, unit: str, per: str = "sebulan") -> Invalid:
+    """The refusal of a number without ribu/juta, suggesting ``number unit per``."""
+    suggestion = Msg(
+        "{amount} {unit} {per}", {"amount": number, "unit": Msg(unit), "per": Msg(per)}
+    )
+    return Invalid(BARE, {"number": number, "suggestion": suggestion})
+
+
+def unread(text: str) -> Invalid:
+    return Invalid(NOT_UNDERSTOOD, {"text": text})
 
 
 @pytest.mark.parametrize(
@@ -76,10 +95,9 @@ def test_parse_income_accepts(raw: str, expected: int) -> None:
 @pytest.mark.parametrize(
     ("raw", "expected"),
     [
-        ("", Invalid(NO_DIGITS)),
-        ("   ", Invalid(NO_DIGITS)),
-        ("dua juta", Invalid(NO_DIGITS)),
-        ("Rp", Invalid(NO_DIGITS)),
+        ("", Invalid(EMPTY)),
+        ("   ", Invalid(EMPTY)),
+        ("Rp", Invalid(NO_AMOUNT, {"text": "Rp"})),
         ("0", Invalid(ZERO)),
         ("Rp 0,00", Invalid(ZERO)),
         ("0 juta", Invalid(ZERO)),
@@ -91,20 +109,18 @@ def test_parse_income_accepts(raw: str, expected: int) -> None:
         ("2 miliar", Invalid(TOO_BIG, {"max": "Rp1.000.000.000"})),
         ("1.500 juta", Invalid(TOO_BIG, {"max": "Rp1.000.000.000"})),
         ("9" * 5000, Invalid(TOO_BIG, {"max": "Rp1.000.000.000"})),
-        ("800", Invalid(TOO_SMALL, {"amount": "Rp800", "suggestion": "800 ribu"})),
-        ("2", Invalid(TOO_SMALL, {"amount": "Rp2", "suggestion": "2 juta"})),
-        ("1,5", Invalid(TOO_SMALL, {"amount": "Rp1,5", "suggestion": "1,5 juta"})),
-        ("Rp 9.999", Invalid(TOO_SMALL, {"amount": "Rp9.999", "suggestion": "9.999 ribu"})),
-        ("1.50.000", Invalid(NOT_UNDERSTOOD)),
-        ("1.5.2", Invalid(NOT_UNDERSTOOD)),
-        ("1 juta 500", Invalid(NOT_UNDERSTOOD)),
-        ("500 ribu 1 juta", Invalid(NOT_UNDERSTOOD)),
-        ("1 2", Invalid(NOT_UNDERSTOOD)),
-        ("1e6", Invalid(NOT_UNDERSTOOD)),
-        ("2 jutaan", Invalid(NOT_UNDERSTOOD)),
-        ("2 juta sehari", Invalid(NOT_UNDERSTOOD)),
-        ("1.500.000 - 2.000.000", Invalid(NOT_UNDERSTOOD)),
-        ("$500", Invalid(NOT_UNDERSTOOD)),
+        ("50 juta sehari", Invalid(TOO_BIG, {"max": "Rp1.000.000.000"})),  # 1,3 miliar a month
+        ("800", bare("800", "ribu")),
+        ("2", bare("2", "juta")),
+        ("1,5", bare("1,5", "juta")),
+        ("Rp 9.999", bare("9.999", "ribu")),
+        ("1.50.000", unread("1.50.000")),
+        ("1.5.2", unread("1.5.2")),
+        ("500 ribu 1 juta", unread("500 ribu 1 juta")),
+        ("1 2", unread("1 2")),
+        ("1e6", unread("1e6")),
+        ("$500", unread("$500")),
+        ("1.500.000 - 2.000.000", Invalid(RANGE, {"low": "1.500.000", "high": "2.000.000"})),
     ],
 )
 def test_parse_income_refuses(raw: str, expected: Invalid) -> None:

@@ -24,12 +24,22 @@ STEPS: list[tuple[str, str, str]] = [
     ("text", "Kulon Progo", "Bagikan nomor HP"),
     ("text", "0812 3456 7890", "Masih tinggal di sana"),
     ("tap", "home:no", "kabupaten atau kota"),
-    ("text", "Bantul", "alamat rumah"),
+    ("text", "Slemn", "Maksud Anda"),  # a near spelling, confirmed with a tap
+    ("tap", "home:34.04", "alamat rumah"),
     ("text", "Dusun Krebet RT 02", "Apa pekerjaan Anda"),
     ("tap", "occ:lainnya", "Ketik pekerjaan Anda"),
     ("text", "kusir dokar", "penghasilan"),
-    ("tap", "inc:1400000", "Ikut JHT juga"),
+    ("text", "50rb sehari", "26 hari kerja"),  # a day's income, confirmed as a month's
+    ("tap", "inccf:yes", "Ikut JHT juga"),
     ("tap", "jht:yes", "Periksa data Anda"),
+    ("tap", "sum:edit", "Bagian mana"),
+    ("tap", "edit:occupation", "Apa pekerjaan Anda"),
+    ("text", "juru kunci makam", "Lainnya"),  # work not in the list, kept with a tap
+    ("tap", "occok:yes", "mengangkut orang atau barang"),  # its sector is asked
+    ("tap", "sector:no", "Periksa data Anda"),
+    ("tap", "sum:edit", "Bagian mana"),
+    ("tap", "edit:income", "penghasilan"),
+    ("tap", "inc:1400000", "Periksa data Anda"),
     ("tap", "sum:edit", "Bagian mana"),
     ("tap", "edit:back", "Periksa data Anda"),
     ("tap", "sum:cancel", "Batalkan pendaftaran?"),

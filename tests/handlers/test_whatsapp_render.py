@@ -195,6 +195,26 @@ def flow_replies() -> list[Reply]:
         outcome = run(conv, event)
         replies += outcome.replies
         conv = outcome.conv
+    # The read-back questions: a near spelling, a kecamatan in several kabupaten, other work, a
+    # day's income.
+    conv = Conversation()
+    for event in [
+        *HAPPY[:7],
+        Press("home:no"),
+        Text("Slemn"),
+        Text("bukan"),
+        Text("wates"),
+        Press("home:34.01"),
+        Text("Dusun Krebet"),
+        Text("juru kunci makam"),
+        Press("occok:yes"),
+        Press("sector:no"),
+        Text("50rb sehari"),
+        Press("inccf:yes"),
+    ]:
+        outcome = run(conv, event)
+        replies += outcome.replies
+        conv = outcome.conv
     paused = walk(HAPPY[:5])
     replies += run(paused, Text("halo"), NOW + timedelta(days=2)).replies
     homes = Conversation(step=Step.HOME, home_candidates=["71.09", "16.12", "34.02"])
@@ -242,6 +262,10 @@ def test_the_flows_choices_take_the_expected_forms() -> None:
     assert kinds(by_first_button["occ:becak"]) == ["list"]
     assert kinds(by_first_button["inc:1000000"]) == ["list"]
     assert kinds(by_first_button["edit:nik"]) == ["text"]  # 12 choices: numbered
+    assert kinds(by_first_button["inccf:yes"])[-1] == "button"
+    assert kinds(by_first_button["occok:yes"])[-1] == "button"
+    assert kinds(by_first_button["home:34.04"])[-1] == "button"  # "Maksud Anda Kab. Sleman?"
+    assert kinds(by_first_button["home:34.01"])[-1] == "button"  # Wates: three kabupaten
     income = by_first_button["inc:1000000"].messages[0]["interactive"]["action"]["sections"][0][
         "rows"
     ][1]

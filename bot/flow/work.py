@@ -1,0 +1,195 @@
+"""The answers about a worker's work: occupation (a button, words that mean one, or "Lainnya"),
+the sector where it matters, and income (a month's, or a day's or week's confirmed as a month's)."""
+
+from __future__ import annotations
+
+from bot.contribution import sector_question_matters
+from bot.fields import OCCUPATIONS, OTHER_OCCUPATION
+from bot.flow.context import Context, Outcome
+from bot.flow.events import Press, Text
+from bot.flow.moves import CHOOSE, Answer, finish, goto, retry, unclear
+from bot.flow.state import Conversation, Step
+from bot.i18n import N_, format_rupiah
+from bot.income import PER_MONTH, PERIOD_WORDS, Period, read_income
+from bot.income_levels import lowest_level
+from bot.messages import Msg, Part
+from bot.occupations import read_occupation
+from bot.sectors import Sector, sector_of
+from bot.text import clean_free_text, looks_like_gibberish
+from bot.validation import Invalid
+
+WORK_MAX = 60  # characters of a typed occupation
+
+
+def on_occupation(conv: Conversation, event: Answer, ctx: Context) -> Outcome:
+    """An occupation button, words that name one ("narik becak"), a known trade without a button
+    ("mbatik"), or other work, kept as "Lainnya" after a confirming tap."""
+    if isinstance(event, Press):
+        key = event.data.removeprefix("occ:")
+        if key == OTHER_OCCUPATION:
+            return goto(conv, Step.OCCUPATION_OTHER, ctx)
+        if key in OCCUPATIONS:
+            return take_occupation(conv, ctx, key, None)
+    if not isinstance(event, Text):
+        return retry(conv, ctx, CHOOSE)
+    understood = understood_work(conv, event, ctx)
+    if understood is not None:
+        return understood
+    work = typed_work(event.text)
+    if isinstance(work, Invalid):
+        return retry(conv, ctx, work)
+    conv.pending_work = work
+    return goto(conv, Step.OCCUPATION_CONFIRM, ctx)
+
+
+def on_occupation_other(conv: Conversation, event: Answer, ctx: Context) -> Outcome:
+    """Typed work after choosing "Lainnya" (words that name a button still take the button)."""
+    if not isinstance(event, Text):
+        return retry(conv, ctx, Invalid(N_("Ketik pekerjaan Anda.")))
+    understood = understood_work(conv, event, ctx)
+    if understood is not None:
+        return understood
+    work = typed_work(event.text)
+    if isinstance(work, Invalid):
+        return retry(conv, ctx, work)
+    return take_occupation(conv, ctx, OTHER_OCCUPATION, work)
+
+
+def on_occupation_confirm(conv: Conversation, event: Answer, ctx: Context) -> Outcome:
+    """Yes keeps the typed work as "Lainnya"; no shows the list again; more typing is a new
+    answer to the occupation question."""
+    if event == Press("occok:yes") and conv.pending_work:
+        work, conv.pending_work = conv.pending_work, None
+        return take_occupation(conv, ctx, OTHER_OCCUPATION, work)
+    if event == Press("occok:no"):
+        conv.pending_work = None
+        return goto(conv, Step.OCCUPATION, ctx)
+    if isinstance(event, Text):
+        conv.pending_work = None
+        conv.step = Step.OCCUPATION
+        return on_occupation(conv, event, ctx)
+    return retry(conv, ctx, unclear(event))
+
+
+def understood_work(conv: Conversation, event: Text, ctx: Context) -> Outcome | None:
+    """The occupation typed words name (echoed like a tap), a refusal naming the several trades
+    they name, or None when they name none we know."""
+    reading = read_occupation(event.text)
+    if reading.key is not None:
+        outcome = take_occupation(conv, ctx, reading.key, None)
+        outcome.ack = Msg(OCCUPATIONS[reading.key])
+        return outcome
+    if reading.trade is not None:
+        outcome = take_occupation(conv, ctx, OTHER_OCCUPATION, reading.trade)
+        outcome.ack = Msg(N_("Lainnya: {work}"), {"work": reading.trade})
+        return outcome
+    if reading.keys:
+        named = Msg(OCCUPATIONS[reading.keys[-1]])
+        for key in reversed(reading.keys[:-1]):
+            named = Msg(N_("{first} dan {rest}"), {"first": Msg(OCCUPATIONS[key]), "rest": named})
+        return retry(
+            conv,
+            ctx,
+            Invalid(
+                N_("Anda menyebut beberapa pekerjaan: {jobs}. Pilih yang paling utama."),
+                {"jobs": named},
+            ),
+        )
+    return None
+
+
+def typed_work(text: str) -> str | Invalid:
+    """Work typed in words: trimmed, with letters, and not a keyboard mash."""
+    work = clean_free_text(text, WORK_MAX)
+    if isinstance(work, Invalid):
+        return work
+    if looks_like_gibberish(work):
+        return Invalid(
+            N_(
+                "“{text}” tidak terbaca sebagai pekerjaan. Ketik pekerjaan Anda, misalnya kusir dokar."
+            ),
+            {"text": work},
+        )
+    return work
+
+
+def take_occupation(conv: Conversation, ctx: Context, key: str, other: str | None) -> Outcome:
+    """Keep the occupation and go on (to the sector question if it is needed)."""
+    conv.answers.occupation = key
+    conv.answers.occupation_other = other
+    return after_occupation(conv, ctx)
+
+
+def after_occupation(conv: Conversation, ctx: Context) -> Outcome:
+    """The sector follows from most occupations; otherwise it is asked, but only while it
+    changes what the worker pays (PP 50/2025's windows differ by sector)."""
+    answers = conv.answers
+    answers.sector = sector_of(answers.occupation, answers.occupation_other)
+    if answers.sector is None and sector_question_matters(ctx.today):
+        return goto(conv, Step.SECTOR, ctx)
+    return finish(conv, ctx)
+
+
+def on_sector(conv: Conversation, event: Answer, ctx: Context) -> Outcome:
+    """Carries people or goods for pay: transport; otherwise every other sector."""
+    if isinstance(event, Press) and event.data in ("sector:yes", "sector:no"):
+        conv.answers.sector = Sector.TRANSPORT if event.data == "sector:yes" else Sector.OTHER
+        return finish(conv, ctx)
+    return retry(conv, ctx, unclear(event))
+
+
+def on_income(conv: Conversation, event: Answer, ctx: Context) -> Outcome:
+    """Monthly income by button or typed; a day's or week's is confirmed as a month's first."""
+    if isinstance(event, Press):
+        return take_income(conv, ctx, int(event.data.removeprefix("inc:")))
+    if not isinstance(event, Text):
+        return retry(conv, ctx, Invalid(N_("Ketik penghasilan Anda sebulan.")))
+    reading = read_income(event.text)
+    if isinstance(reading, Invalid):
+        return retry(conv, ctx, reading)
+    if reading.period is not Period.MONTH:
+        conv.pending_income, conv.pending_period = reading.amount, str(reading.period)
+        return goto(conv, Step.INCOME_CONFIRM, ctx)
+    notices: list[Part] = []
+    if reading.spelled:
+        # Read from words: say the figure, so a misreading shows before the summary.
+        notices.append(
+            Msg(
+                N_("Kami baca: {income} {per}."),
+                {"income": format_rupiah(reading.amount), "per": Msg(PERIOD_WORDS[Period.MONTH])},
+            )
+        )
+    return take_income(conv, ctx, reading.monthly, *notices)
+
+
+def on_income_confirm(conv: Conversation, event: Answer, ctx: Context) -> Outcome:
+    """Yes keeps the monthly figure; no asks the income again; a typed amount is a new answer."""
+    pending, period = conv.pending_income, conv.pending_period
+    if event == Press("inccf:yes") and pending is not None and period is not None:
+        conv.pending_income = conv.pending_period = None
+        return take_income(conv, ctx, pending * PER_MONTH[Period(period)])
+    if event == Press("inccf:no"):
+        conv.pending_income = conv.pending_period = None
+        return goto(conv, Step.INCOME, ctx)
+    if isinstance(event, Text):
+        conv.pending_income = conv.pending_period = None
+        conv.step = Step.INCOME
+        return on_income(conv, event, ctx)
+    return retry(conv, ctx, unclear(event))
+
+
+def take_income(conv: Conversation, ctx: Context, amount: int, *notices: Part) -> Outcome:
+    """Keep a monthly income; below the minimum basis is accepted and explained."""
+    conv.answers.income = amount
+    said = list(notices)
+    if amount < lowest_level():
+        said.append(
+            Msg(
+                N_(
+                    "Penghasilan {income} kami catat. Iuran dihitung dari penghasilan terendah "
+                    "yang berlaku, {basis}."
+                ),
+                {"income": format_rupiah(amount), "basis": format_rupiah(lowest_level())},
+            )
+        )
+    return finish(conv, ctx, *said)
