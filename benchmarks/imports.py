@@ -33,8 +33,9 @@ from pathlib import Path
 import openpyxl  # type: ignore[import-untyped,unused-ignore]
 from measure import median
 
+from bot.decision_sheet import read_import
 from bot.domain import Status
-from bot.spreadsheets import read_import, write_csv, write_xlsx
+from bot.spreadsheets import write_csv, write_xlsx
 from bot.uploads import DEFAULT_LIMITS, ImportLimits, read_table
 
 

@@ -6,7 +6,7 @@ import unicodedata
 from functools import lru_cache
 
 from bot.i18n import LANGUAGES, translate
-from bot.messages import Button
+from bot.messages import Button, Msg
 from bot.yes_no import without_courtesy, yes_no
 
 
@@ -58,3 +58,21 @@ def _names(msgid: str | None, aliases: tuple[str, ...]) -> frozenset[str]:
     """What typing a button's label (in any language; None: a label with values) or alias is."""
     labels = [translate(msgid, lang) for lang in LANGUAGES] if msgid is not None else []
     return frozenset(normalise(name) for name in (*aliases, *labels))
+
+
+def yes_no_buttons(
+    prefix: str,
+    yes: str,
+    no: str,
+    yes_words: tuple[str, ...] = (),
+    no_words: tuple[str, ...] = (),
+) -> tuple[tuple[Button, ...], ...]:
+    """Two buttons on one row, answering yes or no to the question ``prefix``: a typed yes or
+    no (bot.yes_no) taps them; ``yes_words``/``no_words`` answer this question only ("masih",
+    "pindah")."""
+    return (
+        (
+            Button(Msg(yes), f"{prefix}:yes", aliases=yes_words, means=True),
+            Button(Msg(no), f"{prefix}:no", aliases=no_words, means=False),
+        ),
+    )

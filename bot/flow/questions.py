@@ -9,6 +9,7 @@ from bot.contribution import Program
 from bot.cost_text import welcome_msg
 from bot.domain import Sex
 from bot.fields import OCCUPATIONS, OTHER_OCCUPATION, REGISTRATION, SEX_LABELS
+from bot.flow.buttons import yes_no_buttons
 from bot.flow.context import Context
 from bot.flow.needs import EventOf
 from bot.flow.readback import ask_home_choice, ask_income_confirm, ask_occupation_confirm
@@ -38,24 +39,6 @@ FIELD_STEP = {
 # Income buttons: levels of the BPU income table (bot/data/income_levels.csv), so a tap pays
 # exactly on what it says; anything else is typed and falls in its band.
 INCOME_CHOICES = (1_000_000, 1_400_000, 2_000_000, 3_000_000, 5_000_000)
-
-
-def yes_no(
-    prefix: str,
-    yes: str,
-    no: str,
-    yes_words: tuple[str, ...] = (),
-    no_words: tuple[str, ...] = (),
-) -> tuple[tuple[Button, ...], ...]:
-    """Two buttons on one row, answering yes or no to the question ``prefix``: a typed yes or
-    no (bot.yes_no) taps them; ``yes_words``/``no_words`` answer this question only ("masih",
-    "pindah")."""
-    return (
-        (
-            Button(Msg(yes), f"{prefix}:yes", aliases=yes_words, means=True),
-            Button(Msg(no), f"{prefix}:no", aliases=no_words, means=False),
-        ),
-    )
 
 
 def progress(conv: Conversation) -> Msg | None:
@@ -126,7 +109,9 @@ def ask_consent(conv: Conversation, ctx: Context) -> Reply:
 
 
 # "Lanjut" is a yes here only: on /batal's question it means "go on with the registration".
-CONSENT_BUTTONS = yes_no("consent", N_("Setuju"), N_("Tidak"), ("lanjut", "ayo", "yuk", "daftar"))
+CONSENT_BUTTONS = yes_no_buttons(
+    "consent", N_("Setuju"), N_("Tidak"), ("lanjut", "ayo", "yuk", "daftar")
+)
 CONSENT_QUESTION = Msg(N_("Anda setuju data Anda dipakai untuk pendaftaran ini?"))
 
 
@@ -157,7 +142,9 @@ def ask_nik_confirm(conv: Conversation, ctx: Context) -> Reply:
                 {"sex": Msg(SEX_LABELS[sex]), "born": Day(born)},
             ),
         ),
-        buttons=yes_no("nikok", N_("Benar"), N_("Ubah"), ("cocok", "sesuai"), ("ganti", "beda")),
+        buttons=yes_no_buttons(
+            "nikok", N_("Benar"), N_("Ubah"), ("cocok", "sesuai"), ("ganti", "beda")
+        ),
     )
 
 
@@ -256,7 +243,9 @@ def ask_home_confirm(conv: Conversation, ctx: Context) -> Reply:
                 {"region": region.label},
             ),
         ),
-        buttons=yes_no("home", N_("Ya"), N_("Tidak, pindah"), ("masih", "tetap"), ("pindah",)),
+        buttons=yes_no_buttons(
+            "home", N_("Ya"), N_("Tidak, pindah"), ("masih", "tetap"), ("pindah",)
+        ),
         keyboard=Keyboard.REPLY,
     )
 
@@ -322,7 +311,7 @@ def ask_sector(conv: Conversation, ctx: Context) -> Reply:
             ),
             Msg(SECTOR_QUESTION),
         ),
-        buttons=yes_no("sector", N_("Ya"), N_("Bukan")),
+        buttons=yes_no_buttons("sector", N_("Ya"), N_("Bukan")),
     )
 
 
@@ -359,7 +348,7 @@ def ask_jht(conv: Conversation, ctx: Context) -> Reply:
                 {"extra": format_rupiah(extra)},
             ),
         ),
-        buttons=yes_no("jht", N_("Ya, ikut JHT"), N_("Tidak"), ("ikut",)),
+        buttons=yes_no_buttons("jht", N_("Ya, ikut JHT"), N_("Tidak"), ("ikut",)),
     )
 
 
@@ -392,7 +381,7 @@ def ask_confirm_cancel(conv: Conversation, ctx: Context) -> Reply:
     """Confirm throwing the draft away."""
     return Reply(
         parts=(Msg(N_("Batalkan pendaftaran? Semua jawaban Anda akan dihapus.")),),
-        buttons=yes_no(
+        buttons=yes_no_buttons(
             "cancel",
             N_("Ya, batalkan"),
             N_("Tidak, lanjutkan"),

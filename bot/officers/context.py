@@ -8,6 +8,7 @@ from datetime import date, datetime
 from typing import Any, TypeVar
 
 from bot.clock import today_wib
+from bot.decision_sheet import ImportProblem, ImportRow
 from bot.domain import Officer
 from bot.flow.events import Command, Press, Text
 from bot.flow.needs import MissingFact, Need
@@ -15,7 +16,6 @@ from bot.messages import Reply
 from bot.officers.needs import Effect, ExportJob, Picture
 from bot.officers.state import DeskState
 from bot.payment import PaymentChannel
-from bot.spreadsheets import ImportProblem, ImportRow
 
 T = TypeVar("T")
 

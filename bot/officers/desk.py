@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from bot.charts import funnel_png
+from bot.decision_sheet import read_import
 from bot.flow.context import FlowConfig
 from bot.flow.events import Text
 from bot.flow.needs import Need
@@ -61,7 +62,6 @@ from bot.officers.state import DeskState
 from bot.officers.step import desk_event, step
 from bot.officers.views import text
 from bot.poster import poster_png, qr_png
-from bot.spreadsheets import read_import
 from bot.uploads import DEFAULT_LIMITS, ImportLimits
 
 if TYPE_CHECKING:

@@ -13,6 +13,7 @@ from babel.numbers import format_decimal
 
 from bot.charts import FUNNEL_LABELS
 from bot.dates import parse_date
+from bot.decision_sheet import ImportProblem, describe_problem
 from bot.domain import Decision, ExportFilter, Statistics, Status
 from bot.fields import OCCUPATIONS, SEX_LABELS
 from bot.flow.state import IN_PROGRESS, Step
@@ -32,7 +33,6 @@ from bot.officers.views import (
     text,
 )
 from bot.regions import region_by_code
-from bot.spreadsheets import ImportProblem, describe_problem
 from bot.validation import Invalid
 
 STEP_LABELS = {

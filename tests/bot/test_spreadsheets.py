@@ -14,12 +14,9 @@ import pytest
 import xlsxwriter  # type: ignore[import-untyped,unused-ignore]
 from openpyxl.utils import get_column_letter  # type: ignore[import-untyped,unused-ignore]
 
-from bot.domain import Sex, Status
-from bot.fields import BY_NAME, REGISTRATION
-from bot.spreadsheets import (
+from bot.decision_sheet import (
     APPROVED_WITHOUT_KPJ,
     COLUMNS_MISSING,
-    EXPORT_COLUMNS,
     FILE_UNREADABLE,
     KPJ_LENGTH,
     KPJ_LENGTH_NUMBER,
@@ -35,9 +32,10 @@ from bot.spreadsheets import (
     ImportRow,
     describe_problem,
     read_import,
-    write_csv,
-    write_xlsx,
 )
+from bot.domain import Sex, Status
+from bot.fields import BY_NAME, REGISTRATION
+from bot.spreadsheets import EXPORT_COLUMNS, write_csv, write_xlsx
 
 NIK = "3401025203790001"
 KPJ = "01234567890"

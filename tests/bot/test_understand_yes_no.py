@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.flow.buttons import match_button
-from bot.flow.questions import yes_no as yes_no_buttons
+from bot.flow.buttons import match_button, yes_no_buttons
 from bot.yes_no import read_yes_no, without_courtesy, yes_no
 
 # (typed, the reading): True yes, False no, None not understood.

@@ -13,8 +13,8 @@ from collections.abc import Callable, Sequence
 import pytest
 import xlsxwriter  # type: ignore[import-untyped,unused-ignore]
 
+from bot.decision_sheet import ImportProblem, describe_problem, read_import
 from bot.settings import Settings
-from bot.spreadsheets import ImportProblem, describe_problem, read_import
 from bot.uploads import (
     DEFAULT_LIMITS,
     FILE_TOO_LARGE,

@@ -93,8 +93,8 @@ TREES = {path: ast.parse(path.read_text(encoding="utf-8")) for path in SOURCES}
 # argument: where their texts come from. A new kind of label fails test_every_button_site_is_known
 # until it is listed here (and its texts are covered below).
 DYNAMIC_SITES = {
-    "Msg(yes)": "yes_no(...) arguments",
-    "Msg(no)": "yes_no(...) arguments",
+    "Msg(yes)": "yes_no_buttons(...) arguments",
+    "Msg(no)": "yes_no_buttons(...) arguments",
     "Msg(SEX_LABELS[Sex.MALE])": "SEX_LABELS",
     "Msg(SEX_LABELS[Sex.FEMALE])": "SEX_LABELS",
     "Msg(label)": "OCCUPATIONS, LEVELS",
@@ -115,7 +115,7 @@ def button_msgids() -> set[str]:
     """Every label msgid a button of bot/ can show."""
     found: set[str] = set(EXTRA_LABELS)
     for tree in TREES.values():
-        for call in _calls(tree, {"Button", "yes_no"}):
+        for call in _calls(tree, {"Button", "yes_no_buttons"}):
             found.update(_literal_msgids(call))
     tables = [
         OCCUPATIONS.values(),

@@ -12,6 +12,7 @@ from datetime import date, datetime
 from typing import Any
 
 from bot.clock import WIB, as_utc
+from bot.decision_sheet import read_import
 from bot.domain import (
     EventDraft,
     Flag,
@@ -34,7 +35,6 @@ from bot.officers.state import DeskState
 from bot.officers.step import desk_event
 from bot.regions import load_branches
 from bot.render import render_msg, render_text
-from bot.spreadsheets import read_import
 from tests.transcripts.officer_world import Event, FakeOfficerSession, World
 from tests.transcripts.runner import Sent, SentFile, Turn
 
