@@ -406,7 +406,9 @@ def report(results: Results, workers: int) -> None:
     if results.found:
         print_rows(results.found)
     if results.profiled is not None:
-        print("\ncProfile of (c) direct, a separate run (CPU of the event loop's thread only):")
+        print(
+            "\ncProfile of (c) through the inbox, a separate run (CPU of the event loop's thread only):"
+        )
         print(results.profiled.profile)
 
 

@@ -160,6 +160,11 @@ class OfficerSession(Protocol):
         self, reference: str, decision: Decision, officer: str, now: datetime
     ) -> DecisionResult: ...
 
+    async def existing(self, references: Sequence[str]) -> set[str]:
+        """Which of these references (upper case) exist in the officer's scope: one look for a
+        whole import instead of one per row."""
+        ...
+
     async def audit(
         self, actor: str, action: str, reference: str | None, detail: str, now: datetime
     ) -> None: ...

@@ -50,12 +50,12 @@ def health_route(repo: Repository) -> Route:
     async def health(request: Request) -> Response:
         try:
             backlog = await asyncio.wait_for(repo.outbox_backlog(), HEALTH_TIMEOUT_SECONDS)
-            unapplied = await asyncio.wait_for(repo.inbox_pending(), HEALTH_TIMEOUT_SECONDS)
+            unanswered = await asyncio.wait_for(repo.inbox_pending(), HEALTH_TIMEOUT_SECONDS)
         except Exception:  # any failure at all means: do not send traffic here
             log.warning("health check: the database does not answer", exc_info=True)
             return JSONResponse({"database": "unavailable"}, status_code=503)
         return JSONResponse(
-            {"database": "ok", "outbox_pending": backlog, "inbox_unapplied": unapplied}
+            {"database": "ok", "outbox_pending": backlog, "inbox_unanswered": unanswered}
         )
 
     return Route(HEALTH_PATH, health, methods=["GET"])

@@ -141,8 +141,10 @@ def chart_in_english(work: Path) -> None:
         folder.mkdir()
         result = run(folder, "chat", "--officer", stdin=lines)
         check(result.returncode == 0, f"bpu-bot chat --officer:\n{result.stderr}")
-        picture = folder / "chat-output" / "statistik.png"
-        check(picture.is_file(), f"no chart written by /statistik ({lang}):\n{result.stdout}")
+        # Each chart gets its own name (statistik-<time>-<random>.png), never overwriting one.
+        written = sorted((folder / "chat-output").glob("statistik-*.png"))
+        check(len(written) == 1, f"no chart written by /statistik ({lang}):\n{result.stdout}")
+        picture = written[0]
         check(mode(picture) == 0o600 and mode(picture.parent) == 0o700, "chat-output not private")
         pictures[lang] = picture.read_bytes()
     check(pictures["en"] != pictures["id"], "/statistik drew the same chart in both languages")

@@ -37,6 +37,7 @@ from bot.officers.needs import (
     Effect,
     EventOf,
     Events,
+    Existing,
     ExportJob,
     FunnelPicture,
     OfficerOf,
@@ -119,6 +120,8 @@ async def answer_need(session: OfficerSession, need: Need[Any], ctx: DeskContext
             return await session.statistics(event_code, IN_PROGRESS_STEPS)
         case Officers():
             return await session.officers()
+        case Existing(references):
+            return frozenset(await session.existing(references))
         case Decide(orders):
             return tuple([await session.decide(o.reference, o.decision, by, now) for o in orders])
         case CreateSponsor(sponsor):

@@ -22,7 +22,15 @@ from bot.messages import Attachment, Block, Msg, Reply
 from bot.officers.common import Answer, Family, ask, retry, said
 from bot.officers.context import DeskContext, DeskOutcome, Upload
 from bot.officers.decisions import apply_decision
-from bot.officers.needs import Audit, ExportJob, FunnelPicture, Order, OwnEvent, StatisticsOf
+from bot.officers.needs import (
+    Audit,
+    Existing,
+    ExportJob,
+    FunnelPicture,
+    Order,
+    OwnEvent,
+    StatisticsOf,
+)
 from bot.officers.state import DeskState, Dialog, ImportForm
 from bot.officers.views import (
     CANCEL,
@@ -236,7 +244,13 @@ def shortened(problem: ImportProblem) -> ImportProblem:
 
 
 def apply_import(state: DeskState, upload: Upload, ctx: DeskContext) -> DeskOutcome:
-    """Apply every good row in this one transaction (one notice per worker); list the rest."""
+    """Apply every good row in this one transaction (one notice per worker); list the rest.
+
+    A file may hold 100,000 rows, most of them not in the officer's branches: the references are
+    looked up at once, decisions are made only for those found, and a note is written only for
+    the lines shown. (The transaction keeps other units of work waiting: it must stay short.)"""
+    known = ctx.fact(Existing(tuple(row.reference for row in upload.rows)))
+    found = [row for row in upload.rows if row.reference.upper() in known]
     orders = [
         Order(
             row.reference,
@@ -244,56 +258,58 @@ def apply_import(state: DeskState, upload: Upload, ctx: DeskContext) -> DeskOutc
             if row.status == str(Status.REJECTED)
             else Decision(Status.APPROVED, kpj=row.kpj),
         )
-        for row in upload.rows
+        for row in found
     ]
     results, effects = (
         apply_decision(ctx, orders, via="impor", source=shorten(upload.filename, 60))
         if orders
         else ((), [])
     )
-    notes: list[tuple[int, Msg | str]] = [
-        (p.line, describe_problem(shortened(p), ctx.lang)) for p in upload.problems
+    # (line, what to say): a problem of the file, a reference not found, or one decided already.
+    notes: list[tuple[int, ImportProblem | str | tuple[str, Status]]] = [
+        (p.line, p) for p in upload.problems
     ]
-    skipped = {p.line for p in upload.problems}
+    notes += [
+        (row.line, row.reference) for row in upload.rows if row.reference.upper() not in known
+    ]
     applied = 0
-    for row, result in zip(upload.rows, results, strict=True):
+    for row, result in zip(found, results, strict=True):
         if result.submission is None:
-            notes.append(
-                (
-                    row.line,
-                    Msg(
-                        N_("Baris {line}: {reference} tidak ditemukan."),
-                        {"line": row.line, "reference": row.reference},
-                    ),
-                )
-            )
+            notes.append((row.line, row.reference))
         elif not result.applied:
-            status = Msg(STATUS_LABELS[result.submission.status])
-            already = N_("Baris {line}: {reference} sudah diputuskan ({status}).")
-            notes.append(
-                (
-                    row.line,
-                    Msg(already, {"line": row.line, "reference": row.reference, "status": status}),
-                )
-            )
+            notes.append((row.line, (row.reference, result.submission.status)))
         else:
             applied += 1
-            continue
-        skipped.add(row.line)
+    skipped = len({line for line, _ in notes})
     notes.sort(key=lambda note: note[0])
-    lines = [
-        note if isinstance(note, Msg) else Msg("{text}", {"text": shorten(note, NOTE_LIMIT)})
-        for _, note in notes[:IMPORT_NOTES_SHOWN]
-    ]
+    lines = [import_note(line, note, ctx) for line, note in notes[:IMPORT_NOTES_SHOWN]]
     if len(notes) > IMPORT_NOTES_SHOWN:
         lines.append(more_lines(len(notes) - IMPORT_NOTES_SHOWN))
     summary = Msg(
         N_("Impor {filename}: {applied} diterapkan, {skipped} dilewati."),
-        {"filename": shorten(upload.filename, 60), "applied": applied, "skipped": len(skipped)},
+        {"filename": shorten(upload.filename, 60), "applied": applied, "skipped": skipped},
     )
     after = DeskState() if state.dialog is Dialog.IMPORT_FILE else state
     reply = Reply(parts=(summary, *([Block(tuple(lines))] if lines else [])))
     return DeskOutcome(after, [reply], effects=effects)
+
+
+def import_note(
+    line: int, note: ImportProblem | str | tuple[str, Status], ctx: DeskContext
+) -> Msg:
+    """One line of an import's answer."""
+    if isinstance(note, ImportProblem):
+        problem = describe_problem(shortened(note), ctx.lang)
+        return Msg("{text}", {"text": shorten(problem, NOTE_LIMIT)})
+    if isinstance(note, str):
+        return Msg(
+            N_("Baris {line}: {reference} tidak ditemukan."), {"line": line, "reference": note}
+        )
+    reference, status = note
+    already = N_("Baris {line}: {reference} sudah diputuskan ({status}).")
+    return Msg(
+        already, {"line": line, "reference": reference, "status": Msg(STATUS_LABELS[status])}
+    )
 
 
 FAMILY = Family(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from bot.domain import (
@@ -23,6 +24,10 @@ def like_pattern(value: str) -> str:
     """A case-insensitive substring pattern in which the typed % and _ are plain characters."""
     escaped = value.casefold().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"
+
+
+# References looked up per statement (well under SQLite's 32,766 parameters).
+LOOKUP_CHUNK = 500
 
 
 class Review(Scoped):
@@ -77,6 +82,21 @@ class Review(Scoped):
             limit,
         )
         return [rows.submission(r) for r in found]
+
+    async def existing(self, references: Sequence[str]) -> set[str]:
+        scope, args = self.in_scope()
+        wanted = sorted({r.upper() for r in references})
+        found: set[str] = set()
+        for start in range(0, len(wanted), LOOKUP_CHUNK):
+            chunk = wanted[start : start + LOOKUP_CHUNK]
+            marks = ", ".join("?" for _ in chunk)
+            rows_found = await self.tx.all(
+                f"SELECT reference FROM submissions WHERE reference IN ({marks}) AND {scope}",
+                *chunk,
+                *args,
+            )
+            found.update(str(r["reference"]) for r in rows_found)
+        return found
 
     async def decide(
         self, reference: str, decision: Decision, officer: str, now: datetime

@@ -8,7 +8,9 @@ from pathlib import Path
 import pytest
 
 from bot.branches import branch_for, branch_rows, load_branches, parse_branch_rows
+from bot.flow.context import FlowConfig
 from bot.regions import region_by_code, regions_in_province
+from bot.settings import Settings
 
 README = Path(__file__).resolve().parents[2] / "bot" / "data" / "README.md"
 HEADER = "region_code,branch,status,note\n"
@@ -111,3 +113,21 @@ def test_a_deployment_file(tmp_path: Path) -> None:
 def test_malformed_files_are_refused(body: str) -> None:
     with pytest.raises(ValueError):
         parse_branch_rows(body)
+
+
+def test_branches_file_and_payment_channels_file_reach_the_flow(tmp_path: Path) -> None:
+    """BRANCHES_FILE and PAYMENT_CHANNELS_FILE replace the shipped tables for the deployment."""
+    branches = tmp_path / "branches.csv"
+    branches.write_text(HEADER + "32.01,Bogor,sourced,x\n", encoding="utf-8")
+    channels = tmp_path / "channels.csv"
+    channels.write_text("name,status,source\nBank X,sourced,contract 2026\n", encoding="utf-8")
+    settings = Settings(
+        _env_file=None,  # type: ignore[call-arg]
+        branches_file=branches,
+        payment_channels_file=channels,
+    )
+    config = FlowConfig.from_settings(settings)
+    assert config.branch_for("32.01") == "Bogor"
+    assert config.branch_for("34.01") is None  # not in this deployment's table: admins' queue
+    assert config.queue_of("34.01") == settings.default_branch
+    assert [c.name for c in config.payment_channels] == ["Bank X"]

@@ -9,6 +9,7 @@ empty. The real SQL is covered by the Telegram tests (tests/handlers) on a SQLit
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
@@ -112,6 +113,10 @@ class FakeOfficerSession:
         else:
             found = [s for s in self._mine() if getattr(s, kind) == value]
         return found[::-1][:limit]
+
+    async def existing(self, references: Sequence[str]) -> set[str]:
+        wanted = {r.upper() for r in references}
+        return {r for r in wanted if await self.get(r) is not None}
 
     async def decide(
         self, reference: str, decision: Decision, officer: str, now: datetime
