@@ -22,6 +22,7 @@ from __future__ import annotations
 import itertools
 import json
 import math
+import sys
 import threading
 import time
 from collections import deque
@@ -121,6 +122,16 @@ class _Hold:
     seen: int = 0
 
 
+class _QuietServer(ThreadingHTTPServer):
+    """A client that hangs up mid-request (a bot process stopping, a long poll cut short) is
+    not the fake's error: no traceback on stderr for it."""
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return
+        super().handle_error(request, client_address)
+
+
 @dataclass
 class FakeTelegram:
     """The fake Bot API; use as a context manager (or ``start``/``stop``)."""
@@ -154,7 +165,7 @@ class FakeTelegram:
         class Handler(_Handler):
             telegram = fake
 
-        self._server = ThreadingHTTPServer((HOST, 0), Handler)
+        self._server = _QuietServer((HOST, 0), Handler)
         self._server.daemon_threads = True
         self._thread = threading.Thread(
             target=self._server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True
