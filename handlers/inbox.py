@@ -61,6 +61,11 @@ class Pump:
     _recovering: asyncio.Task[None] | None = None
     _answered: list[str] = field(default_factory=list)  # waiting for the next flush
     _flushing: asyncio.Task[None] | None = None
+    # Updates waiting to be stored together (group commit), each caller with its future.
+    _to_store: list[tuple[Sequence[InboxItem], asyncio.Future[list[bool]]]] = field(
+        default_factory=list
+    )
+    _storing: asyncio.Task[None] | None = None
 
     async def receive(
         self, items: Sequence[InboxItem], parsed: Sequence[Any] = ()
@@ -70,13 +75,46 @@ class Pump:
         A redelivered update (already stored) is not handled again. Raises when the database
         does not take them: the channel must then not be told they arrived.
         """
-        fresh = await self.repo.inbox_receive(items, self.lease)
+        fresh = await self._store(items)
         objects = list(parsed) or [None] * len(items)
         started = []
         for item, new, obj in zip(items, fresh, objects, strict=True):
             if new and (task := self._start(Delivery(item, obj))) is not None:
                 started.append(task)
         return started
+
+    async def _store(self, items: Sequence[InboxItem]) -> list[bool]:
+        """Store ``items`` together with whatever else arrives meanwhile: updates received at
+        once (an event's crowd, webhooks in parallel) share one statement and one commit. Each
+        caller returns only once its own updates are stored (or with the database's error)."""
+        waiting: asyncio.Future[list[bool]] = asyncio.get_running_loop().create_future()
+        self._to_store.append((items, waiting))
+        if self._storing is None:
+            self._storing = asyncio.create_task(self._store_waiting(), name="inbox:store")
+        return await waiting
+
+    async def _store_waiting(self) -> None:
+        """Store what is waiting, round after round, until nothing is."""
+        try:
+            while self._to_store:
+                batch, self._to_store = self._to_store, []
+                items = [item for part, _ in batch for item in part]
+                try:
+                    fresh = await self.repo.inbox_receive(items, self.lease)
+                except (
+                    Exception
+                ) as error:  # every caller learns it: none of theirs is acknowledged
+                    for _, waiting in batch:
+                        if not waiting.done():
+                            waiting.set_exception(error)
+                    continue
+                start = 0
+                for part, waiting in batch:
+                    if not waiting.done():  # a caller that gave up (cancelled) is skipped
+                        waiting.set_result(fresh[start : start + len(part)])
+                    start += len(part)
+        finally:
+            self._storing = None
 
     def _start(self, delivery: Delivery) -> asyncio.Task[None] | None:
         key = delivery.item.update_key

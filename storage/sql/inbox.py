@@ -34,21 +34,50 @@ def item(row: Row) -> InboxItem:
     )
 
 
+# Rows per INSERT: six parameters each, well within SQLite's 32,766 and PostgreSQL's 65,535.
+RECEIVE_CHUNK = 500
+_INSERT = (
+    "INSERT INTO inbox (channel, update_key, chat, payload, received_at, lease_until) VALUES "
+)
+_CONFLICT = " ON CONFLICT (channel, update_key) DO NOTHING RETURNING channel, update_key"
+
+
+def one_statement(items: Sequence[InboxItem]) -> bool:
+    """Whether ``receive`` stores these in one self-committing statement (no transaction)."""
+    return len(items) <= RECEIVE_CHUNK
+
+
 async def receive(tx: Tx, items: Sequence[InboxItem], lease_until: datetime) -> list[bool]:
-    """Store new updates (a redelivered one is ignored); True for each one stored now."""
+    """Store new updates (a redelivered one is ignored); True for each one stored now.
+
+    One multi-row INSERT per ``RECEIVE_CHUNK``: a batch of updates received together (a
+    getUpdates answer, webhooks arriving at once) costs one round trip and one commit. An update
+    twice in one batch is stored, and reported new, once.
+    """
+    stored: set[tuple[str, str]] = set()
+    for start in range(0, len(items), RECEIVE_CHUNK):
+        chunk = items[start : start + RECEIVE_CHUNK]
+        args = [
+            value
+            for new in chunk
+            for value in (
+                new.channel,
+                new.update_key,
+                new.chat,
+                new.payload,
+                new.received_at,
+                lease_until,
+            )
+        ]
+        rows = await tx.all(
+            _INSERT + ", ".join(["(?, ?, ?, ?, ?, ?)"] * len(chunk)) + _CONFLICT, *args
+        )
+        stored.update((r["channel"], r["update_key"]) for r in rows)
     fresh = []
     for new in items:
-        changed = await tx.run(
-            "INSERT INTO inbox (channel, update_key, chat, payload, received_at, lease_until)"
-            " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (channel, update_key) DO NOTHING",
-            new.channel,
-            new.update_key,
-            new.chat,
-            new.payload,
-            new.received_at,
-            lease_until,
-        )
-        fresh.append(changed == 1)
+        key = (new.channel, new.update_key)
+        fresh.append(key in stored)
+        stored.discard(key)  # a second copy in the same batch is not new
     return fresh
 
 

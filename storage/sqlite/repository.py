@@ -109,12 +109,10 @@ class SqliteRepository:
         if not items:
             return []
         until = max(i.received_at for i in items) + lease
-        if len(items) == 1:  # the common case (a webhook): one self-committing statement
-            async with self._read() as tx:
-                fresh = await inbox.receive(tx, items, until)
-        else:
-            async with self._transaction() as tx:
-                fresh = await inbox.receive(tx, items, until)
+        # The usual batch is one self-committing statement; a bigger one, one transaction.
+        scope = self._read if inbox.one_statement(items) else self._transaction
+        async with scope() as tx:
+            fresh = await inbox.receive(tx, items, until)
         remember_fresh(self.memory, items, fresh)
         return fresh
 

@@ -240,6 +240,22 @@ async def test_unapplied_updates_are_claimed_once_after_their_lease(
     assert await repo.inbox_pending() == 11
 
 
+async def test_a_batch_is_stored_at_once_and_an_update_twice_in_it_is_new_once(
+    repo: AnyRepository, settings: Settings
+) -> None:
+    """Updates received together go in one INSERT per 500 (more than 500: several, in one
+    transaction); a copy of an update in the same batch, or one stored before, is not new."""
+    lease = timedelta(seconds=30)
+    await repo.inbox_receive([InboxItem("tg", "0", "1", "{}", NOW)], lease)
+    keys = ["0", *(str(n) for n in range(1, 1201)), "7"]
+    items = [InboxItem("tg", k, "1", "{}", NOW) for k in keys]
+    fresh = await repo.inbox_receive(items, lease)
+    assert fresh == [False] + [True] * 1200 + [False]
+    assert query(settings, "SELECT count(*) FROM inbox") == [(1201,)]
+    # Another channel's update with the same key is a different update.
+    assert await repo.inbox_receive([InboxItem("wa", "7", "1", "{}", NOW)], lease) == [True]
+
+
 async def test_two_processes_housekeeping_at_once_remind_once(
     repo: AnyRepository, other: AnyRepository, settings: Settings
 ) -> None:
