@@ -8,7 +8,6 @@ from contextlib import asynccontextmanager
 from datetime import timedelta
 from typing import Any, TypeAlias
 
-from telegram import Update
 from telegram.ext import (
     Application,
     ApplicationBuilder,
@@ -29,6 +28,7 @@ from handlers.telegram.errors import on_error
 from handlers.telegram.menus import Menus
 from handlers.telegram.parse import CHANNEL
 from handlers.telegram.ratelimit import PerChatRateLimiter
+from handlers.telegram.receive import telegram_update
 from handlers.telegram.services import KEY, Services, utcnow
 from handlers.telegram.updates import on_update
 
@@ -64,7 +64,7 @@ def build_application(
     async def apply(delivery: Delivery) -> None:
         update = delivery.parsed
         if update is None:  # recovered from the database after a crash
-            update = Update.de_json(json.loads(delivery.item.payload), application.bot)
+            update = telegram_update(json.loads(delivery.item.payload), application.bot)
         await application.process_update(update)
 
     pump = Pump(

@@ -47,10 +47,31 @@ def inbox_items(
     ]
 
 
-async def store(pump: Pump, bot: Bot, raw: Sequence[dict[str, Any]]) -> list[asyncio.Task[None]]:
-    """Store updates (Telegram's JSON) in the inbox and start applying them (raises if the
-    database fails); returns the tasks applying the new ones."""
-    updates = [Update.de_json(data, bot) for data in raw]
+def telegram_update(data: dict[str, Any], bot: Bot | None) -> Update:
+    """The PTB Update of Telegram's JSON, built without a tapped message's text and buttons.
+
+    Of the tapped message the bot uses only its chat and id (to edit it into the answer), and
+    building its keyboard's objects was the largest part of parsing a tap. The inbox keeps the
+    update exactly as Telegram sent it.
+    """
+    query = data.get("callback_query")
+    if isinstance(query, dict) and isinstance(query.get("message"), dict):
+        tapped = query["message"]
+        lean = {key: tapped[key] for key in ("message_id", "date", "chat") if key in tapped}
+        data = {**data, "callback_query": {**query, "message": lean}}
+    return Update.de_json(data, bot)
+
+
+async def store(
+    pump: Pump,
+    bot: Bot,
+    raw: Sequence[dict[str, Any]],
+    parsed: Sequence[Update] | None = None,
+) -> list[asyncio.Task[None]]:
+    """Store updates (Telegram's JSON; ``parsed``: their Updates, if already built) in the inbox
+    and start applying them (raises if the database fails); returns the tasks applying the new
+    ones."""
+    updates = list(parsed) if parsed is not None else [telegram_update(d, bot) for d in raw]
     return await pump.receive(inbox_items(raw, updates, pump.clock()), updates)
 
 

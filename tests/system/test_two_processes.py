@@ -55,7 +55,12 @@ class Cluster:
         self.fake = fake
         self.procs = procs
         self.urls = [f"http://{HOST}:{port}" for port in ports]
-        self.client = httpx.AsyncClient(trust_env=False, timeout=10.0)
+        # Idle connections are dropped well before uvicorn's 5 s keep-alive closes them: a POST
+        # on a connection the server is closing at that moment fails with a ReadError (a race of
+        # keep-alive, not the bot's; Telegram retries such a delivery).
+        self.client = httpx.AsyncClient(
+            trust_env=False, timeout=10.0, limits=httpx.Limits(keepalive_expiry=1.0)
+        )
 
     async def wait_ready(self) -> None:
         """Until both answer /healthz (bounded)."""
