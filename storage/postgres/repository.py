@@ -21,16 +21,16 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from bot.domain import ExportFilter, Housekeeping, Officer, Role, Submission
+from bot.domain import ExportFilter, Housekeeping, Submission
 from bot.messages import Reply
 from bot.ports import InboxItem, OutboxItem
 from storage.postgres.connection import PgTx, connect, create_pool, migrate
 from storage.postgres.export import export_submissions
 from storage.postgres.workers import PgWorkerSession
 from storage.sql import inbox, outbox, reminders
-from storage.sql.inbox import remember_fresh
 from storage.sql.memory import RecentStates
 from storage.sql.officers import OfficerSession
+from storage.sql.shared import SharedStatements
 
 log = logging.getLogger(__name__)
 
@@ -60,7 +60,7 @@ PAYMENT_REMINDERS_LOCK = (
 )
 
 
-class PostgresRepository:
+class PostgresRepository(SharedStatements):
     """Storage on a PostgreSQL database (``DATABASE_URL=postgresql://...``)."""
 
     def __init__(self, pool: Any, url: str, schema: str) -> None:
@@ -139,17 +139,6 @@ class PostgresRepository:
 
     # --- the inbox --------------------------------------------------------------------------
 
-    async def inbox_receive(self, items: Sequence[InboxItem], lease: timedelta) -> list[bool]:
-        if not items:
-            return []
-        until = max(i.received_at for i in items) + lease
-        # The usual batch is one self-committing statement; a bigger one, one transaction.
-        scope = self._read if inbox.one_statement(items) else self._transaction
-        async with scope() as tx:
-            fresh = await inbox.receive(tx, items, until)
-        remember_fresh(self.memory, items, fresh)
-        return fresh
-
     async def inbox_claim(
         self, channel: str, now: datetime, limit: int, lease: timedelta
     ) -> list[InboxItem]:
@@ -158,17 +147,6 @@ class PostgresRepository:
                 CLAIM_INBOX, channel, now, inbox.MAX_ATTEMPTS, limit, now + lease
             )
         return [inbox.item(r) for r in sorted(found, key=lambda r: int(r["id"]))]
-
-    async def inbox_answered(
-        self, channel: str, update_keys: Sequence[str], now: datetime
-    ) -> None:
-        if update_keys:
-            async with self._read() as tx:  # one self-committing statement
-                await inbox.mark_answered(tx, channel, update_keys, now)
-
-    async def inbox_pending(self) -> int:
-        async with self._read() as tx:
-            return await inbox.pending(tx)
 
     # --- the outbox -------------------------------------------------------------------------
 
@@ -185,20 +163,6 @@ class PostgresRepository:
         async with self.pool.acquire() as conn:
             found = await conn.fetch(CLAIM_OUTBOX, now, limit, now + lease, list(channels))
         return [outbox.item(r) for r in sorted(found, key=lambda r: int(r["id"]))]
-
-    async def mark_sent(self, item_id: int, now: datetime) -> None:
-        async with self._read() as tx:
-            await outbox.mark_sent(tx, item_id, now)
-
-    async def mark_failed(
-        self, item_id: int, error: str, retry_at: datetime | None, now: datetime
-    ) -> None:
-        async with self._read() as tx:
-            await outbox.mark_failed(tx, item_id, error, retry_at, now)
-
-    async def outbox_backlog(self) -> int:
-        async with self._read() as tx:
-            return await outbox.backlog(tx)
 
     async def wait_for_outbox(self, seconds: float) -> bool:
         """Until a notification is queued (by any process) or ``seconds`` pass.
@@ -253,28 +217,7 @@ class PostgresRepository:
             await tx.one(PAYMENT_REMINDERS_LOCK)
             return await reminders.queue_due(tx, now, month, compose)
 
-    # --- officers ---------------------------------------------------------------------------
-
-    async def bootstrap_admins(self, user_ids: tuple[int, ...], now: datetime) -> None:
-        """OFFICER_IDS are admins of every branch, whatever the table says."""
-        async with self.officer() as session:
-            session.restrict(None)
-            for user_id in user_ids:
-                await session.save_officer(Officer(str(user_id), Role.ADMIN), "OFFICER_IDS", now)
-
-    async def officer_ids(self) -> frozenset[str]:
-        """Every officer's user id (a cheap read, no transaction)."""
-        async with self._read() as tx:
-            found = await tx.all("SELECT user_id FROM officers")
-        return frozenset(str(r["user_id"]) for r in found)
-
-    async def has_dialog(self, user_id: str) -> bool:
-        """Whether an officer is in the middle of a dialog (a cheap read, no transaction)."""
-        async with self._read() as tx:
-            return (
-                await tx.one("SELECT 1 AS hit FROM officer_dialogs WHERE user_id = ?", user_id)
-                is not None
-            )
+    # --- officers' exports ------------------------------------------------------------------
 
     async def export(
         self,

@@ -1,0 +1,94 @@
+"""What both repositories do alike: the statements that need nothing of a backend but its
+``_read`` (one self-committing statement), ``_transaction`` and ``officer`` units of work."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from contextlib import AbstractAsyncContextManager
+from datetime import datetime, timedelta
+
+from bot.domain import Officer, Role
+from bot.ports import InboxItem
+from storage.sql import inbox, outbox
+from storage.sql.inbox import remember_fresh
+from storage.sql.memory import RecentStates
+from storage.sql.officers import OfficerSession
+from storage.sql.tx import Tx
+
+
+class SharedStatements:
+    """Mixed into SqliteRepository and PostgresRepository, which provide the units of work."""
+
+    memory: RecentStates
+
+    def _read(self) -> AbstractAsyncContextManager[Tx]:
+        raise NotImplementedError
+
+    def _transaction(self) -> AbstractAsyncContextManager[Tx]:
+        raise NotImplementedError
+
+    def officer(self) -> AbstractAsyncContextManager[OfficerSession]:
+        raise NotImplementedError
+
+    # --- the inbox --------------------------------------------------------------------------
+
+    async def inbox_receive(self, items: Sequence[InboxItem], lease: timedelta) -> list[bool]:
+        if not items:
+            return []
+        until = max(i.received_at for i in items) + lease
+        # The usual batch is one self-committing statement; a bigger one, one transaction.
+        scope = self._read if inbox.one_statement(items) else self._transaction
+        async with scope() as tx:
+            fresh = await inbox.receive(tx, items, until)
+        remember_fresh(self.memory, items, fresh)
+        return fresh
+
+    async def inbox_answered(
+        self, channel: str, update_keys: Sequence[str], now: datetime
+    ) -> None:
+        if update_keys:
+            async with self._read() as tx:  # one self-committing statement
+                await inbox.mark_answered(tx, channel, update_keys, now)
+
+    async def inbox_pending(self) -> int:
+        async with self._read() as tx:
+            return await inbox.pending(tx)
+
+    # --- the outbox -------------------------------------------------------------------------
+
+    async def mark_sent(self, item_id: int, now: datetime) -> None:
+        async with self._read() as tx:
+            await outbox.mark_sent(tx, item_id, now)
+
+    async def mark_failed(
+        self, item_id: int, error: str, retry_at: datetime | None, now: datetime
+    ) -> None:
+        async with self._read() as tx:
+            await outbox.mark_failed(tx, item_id, error, retry_at, now)
+
+    async def outbox_backlog(self) -> int:
+        async with self._read() as tx:
+            return await outbox.backlog(tx)
+
+    # --- officers ---------------------------------------------------------------------------
+
+    async def bootstrap_admins(self, user_ids: tuple[int, ...], now: datetime) -> None:
+        """OFFICER_IDS are admins of every branch, whatever the table says."""
+        async with self.officer() as session:
+            session.restrict(None)
+            for user_id in user_ids:
+                await session.save_officer(Officer(str(user_id), Role.ADMIN), "OFFICER_IDS", now)
+
+    async def officer_ids(self) -> frozenset[str]:
+        """Every officer's user id (a cheap read, no transaction)."""
+        async with self._read() as tx:
+            found = await tx.all("SELECT user_id FROM officers")
+        return frozenset(str(r["user_id"]) for r in found)
+
+    async def has_dialog(self, user_id: str) -> bool:
+        """Whether an officer is in the middle of a dialog (a cheap read, no transaction)."""
+        async with self._read() as tx:
+            return (
+                await tx.one("SELECT 1 AS hit FROM officer_dialogs WHERE user_id = ?", user_id)
+                is not None
+            )
