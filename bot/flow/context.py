@@ -4,18 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
-from typing import Any, TypeVar
+from datetime import datetime
+from typing import Any
 
 from bot.branches import load_branches
-from bot.clock import today_wib
-from bot.flow.needs import MissingFact, Need
+from bot.flow.needs import Facts
 from bot.flow.state import Conversation
 from bot.messages import Msg, Reply
 from bot.payment import PaymentChannel, load_payment_channels
 from bot.settings import Settings
-
-T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -50,7 +47,7 @@ class FlowConfig:
 
 
 @dataclass(frozen=True)
-class Context:
+class Context(Facts):
     """The time, the deployment's choices, and the answers to the flow's Needs so far."""
 
     now: datetime  # aware, UTC
@@ -60,18 +57,6 @@ class Context:
     # the phone question is then one tap. None on Telegram, whose contact button shares it.
     sender_phone: str | None = None
     contact_button: bool = True  # the channel has a button that shares the phone (Telegram)
-
-    @property
-    def today(self) -> date:
-        """Today's date in Indonesia (WIB), which decides ages, years and rates."""
-        return today_wib(self.now)
-
-    def fact(self, need: Need[T]) -> T:
-        """The answer to ``need``; when missing, stop stepping so the runner can fetch it."""
-        if need.key not in self.facts:
-            raise MissingFact(need)
-        answer: T = self.facts[need.key]
-        return answer
 
 
 @dataclass

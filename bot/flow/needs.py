@@ -7,10 +7,12 @@ is kept under ``need.key`` so a step that asks again gets the same answer withou
 
 from __future__ import annotations
 
-from collections.abc import Hashable
+from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any, Generic, TypeVar
 
+from bot.clock import today_wib
 from bot.domain import (
     Erasure,
     EventInfo,
@@ -39,6 +41,26 @@ class MissingFact(Exception):
     def __init__(self, need: Need[Any]) -> None:
         super().__init__(repr(need))
         self.need = need
+
+
+class Facts:
+    """What a step's context offers both cores (worker flow and officer desk): the day, and the
+    answers the runner fetched so far. The context provides ``now`` and ``facts``."""
+
+    now: datetime
+    facts: Mapping[Hashable, Any]
+
+    @property
+    def today(self) -> date:
+        """Today's date in Indonesia (WIB), which decides ages, years and rates."""
+        return today_wib(self.now)
+
+    def fact(self, need: Need[T]) -> T:
+        """The answer to ``need``; when missing, stop stepping so the runner can fetch it."""
+        if need.key not in self.facts:
+            raise MissingFact(need)
+        answer: T = self.facts[need.key]
+        return answer
 
 
 @dataclass(frozen=True)

@@ -4,20 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
-from typing import Any, TypeVar
+from datetime import datetime
+from typing import Any
 
-from bot.clock import today_wib
 from bot.decision_sheet import ImportProblem, ImportRow
 from bot.domain import Officer
 from bot.flow.events import Command, Press, Text
-from bot.flow.needs import MissingFact, Need
+from bot.flow.needs import Facts
 from bot.messages import Reply
 from bot.officers.needs import Effect, ExportJob, Picture
 from bot.officers.state import DeskState
 from bot.payment import PaymentChannel
-
-T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -57,7 +54,7 @@ class DeskConfig:
 
 
 @dataclass(frozen=True)
-class DeskContext:
+class DeskContext(Facts):
     """Who acts, when, in which language, and the answers to the step's Needs so far.
 
     ``nonce`` is a random word chosen once per update by the runner (event codes, unique file
@@ -70,18 +67,6 @@ class DeskContext:
     config: DeskConfig = field(default_factory=DeskConfig)
     facts: Mapping[Hashable, Any] = field(default_factory=dict)
     nonce: str = "0"
-
-    @property
-    def today(self) -> date:
-        """Today in Indonesia (WIB)."""
-        return today_wib(self.now)
-
-    def fact(self, need: Need[T]) -> T:
-        """The answer to ``need``; when missing, stop stepping so the runner can fetch it."""
-        if need.key not in self.facts:
-            raise MissingFact(need)
-        answer: T = self.facts[need.key]
-        return answer
 
 
 @dataclass
