@@ -134,10 +134,12 @@ class FakeWhatsApp:
         times: int = 1,
         title: str = "Injected",
         retry_after: int | None = None,
+        details: str = "",
     ) -> None:
-        """The next ``times`` sends are refused with Meta's error ``code``."""
+        """The next ``times`` sends are refused with Meta's error ``code`` (and ``details``,
+        Meta's explanation, which can name the recipient)."""
         with self._lock:
-            refusal = Refusal(code, f"injected {code}", http_status, title)
+            refusal = Refusal(code, details or f"injected {code}", http_status, title)
             self._injected.append(_Injected(refusal, times, retry_after))
 
     def rate_limit(
@@ -225,12 +227,13 @@ class FakeWhatsApp:
         user_id: str = "",
         name: str = "Pekerja",
         username: str = "",
+        message_id: str = "",
     ) -> int:
         contact: dict[str, Any] = {
             "profile": {"name": name, **({"username": username} if username else {})}
         }
         message: dict[str, Any] = {
-            "id": f"wamid.IN{next(self._ids)}",
+            "id": message_id or f"wamid.IN{next(self._ids)}",  # one given: Meta's retry
             "timestamp": self._stamp(),
             "type": kind,
             kind: body,

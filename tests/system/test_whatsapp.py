@@ -1,0 +1,113 @@
+"""WhatsApp alone, as deployed: ``python -m bot run`` with only WhatsApp settings, a worker
+registering through signed webhooks, and the officer's decision reaching them.
+
+The fake Cloud API (tests/system/fake_whatsapp.py) refuses any message outside Meta's limits and
+any free-form message more than 24 hours after the worker last wrote, so a worker who registered
+and then fell silent can be reached only by the approved template. The officer decides in
+``python -m bot chat --officer`` on the same database (no Telegram here); the running process's
+outbox loop delivers the decision.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from bot.masking import mask_phone
+from bot.settings import Settings
+from handlers.whatsapp.templates import Notice, template_name
+from tests.system.fake_whatsapp import FakeWhatsApp
+from tests.system.fake_whatsapp_rules import validate
+from tests.system.helpers import Bots, nik, query
+from tests.system.whatsapp_helpers import (
+    KPJ,
+    NATIONAL,
+    WORKER,
+    officer_says,
+    register,
+    start_bot,
+    wait_for,
+)
+
+SILENT = "6285712345678"  # registered, then wrote nothing for more than 24 hours
+KPJ_SILENT = "12345678902"
+APPROVED = template_name(Notice.APPROVED, Settings(_env_file=None))  # type: ignore[call-arg]
+
+
+def told(fake: FakeWhatsApp, user: str, marker: str) -> list[dict[str, Any]]:
+    """The messages accepted for ``user`` that carry ``marker`` anywhere."""
+    return [m for m in fake.sent(user) if marker in str(m)]
+
+
+def outbox(database: str) -> list[tuple[Any, ...]]:
+    return query(database, "SELECT user_id, status FROM outbox ORDER BY user_id")
+
+
+def test_a_worker_registers_on_whatsapp_and_hears_the_decision(
+    database_url: str, whatsapp: FakeWhatsApp, wa_bots: Bots, tmp_path: Path
+) -> None:
+    bot = start_bot(wa_bots, whatsapp, database_url)
+    # Meta's passing trouble on the first answer, its explanation naming the worker's number:
+    # the answer is sent again, and the number is logged masked.
+    whatsapp.inject(131016, 503, details=f"Temporary failure sending to {WORKER}")
+    reference = register(bot, WORKER, nik(1))
+    silent_reference = register(bot, SILENT, nik(2), name="Budi Santoso")
+
+    # The phone step was one tap: the bot offered the number WhatsApp gave it, the worker
+    # confirmed it with a button, and that number was stored (nothing typed).
+    asked = [m for m in whatsapp.sent(WORKER) if NATIONAL in str(m)]
+    assert len(asked) == 1 and asked[0]["type"] == "interactive"
+    assert [b["reply"]["id"] for b in asked[0]["interactive"]["action"]["buttons"]] == [
+        "phone:yes",
+        "phone:other",
+    ]
+    after_question = whatsapp.transcript(WORKER).split(NATIONAL, 1)[1].splitlines()
+    assert next(line for line in after_question if line.startswith("> ")) == "> [Ya]"
+    rows = query(
+        database_url,
+        "SELECT reference, channel, user_id, phone, status FROM submissions ORDER BY reference",
+    )
+    assert rows == [
+        (reference, "wa", WORKER, f"+{WORKER}", "diajukan"),
+        (silent_reference, "wa", SILENT, f"+{SILENT}", "diajukan"),
+    ]
+
+    # The second worker last wrote 25 hours ago: only a template may reach them now.
+    whatsapp.user_wrote(SILENT, datetime.now(UTC) - timedelta(hours=25))
+    said = officer_says(
+        tmp_path,
+        database_url,
+        f"/setujui {reference} {KPJ}",
+        f"/setujui {silent_reference} {KPJ_SILENT}",
+    )
+    assert said.count("disetujui") >= 2, said
+
+    def both_delivered() -> bool:
+        assert bot.proc.alive(), bot.proc.output()
+        return outbox(database_url) == [(WORKER, "sent"), (SILENT, "sent")]
+
+    wait_for(both_delivered, "both decisions delivered")
+    # (a) within 24 hours: the notice itself, a normal message with the card number.
+    (notice,) = told(whatsapp, WORKER, KPJ)
+    assert notice["type"] != "template"
+    # (b) after 24 hours: the approved template, with the reference and the card number.
+    (template,) = told(whatsapp, SILENT, KPJ_SILENT)
+    assert template["type"] == "template"
+    assert template["template"]["name"] == APPROVED
+    assert silent_reference in str(template["template"]["components"])
+
+    # Every message the bot sent was within Meta's limits; the only refusals were the injected
+    # one and the free-form notice to the silent worker (131047), replaced by the template.
+    sends = [body for body in whatsapp.requests if body.get("status") != "read"]
+    assert [validate(body) for body in sends] == [None] * len(sends)
+    accepted = len(whatsapp.sent(WORKER)) + len(whatsapp.sent(SILENT))
+    assert len(sends) == accepted + 2
+    assert bot.proc.terminate() == 0, bot.proc.output()
+
+    # The process's log (at DEBUG) never has a worker's number or NIK in full.
+    log = bot.proc.log.read_text()
+    assert "Temporary failure sending to" in log  # the refusal was logged ...
+    assert mask_phone(WORKER) in log  # ... with the number masked
+    for secret in (WORKER, SILENT, nik(1), nik(2)):
+        assert secret not in log, secret
