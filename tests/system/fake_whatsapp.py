@@ -9,7 +9,8 @@ free-form messages only within 24 hours of the user's last message (else 131047)
 
 Errors have Meta's shape (``{"error": {"message", "type", "code", "error_data": {"details"}}}``).
 A test can inject rate limits (429 with 130429/131056/80007/4), server errors (5xx) and
-"recipient not on WhatsApp" (131026), set a user's last-message time, read a transcript of
+"recipient not on WhatsApp" (131026), disable or pause an approved template (132016, 132015),
+set a user's last-message time, read a transcript of
 what each user would see, and POST signed webhook notifications to a URL the way Meta does.
 Every wait is bounded and ``stop`` closes the port, so nothing outlives the test.
 """
@@ -69,6 +70,7 @@ class FakeWhatsApp:
     _transcripts: dict[str, list[str]] = field(default_factory=dict)
     _last_wrote: dict[str, datetime] = field(default_factory=dict)
     _not_on_whatsapp: set[str] = field(default_factory=set)
+    _refused_templates: dict[str, Refusal] = field(default_factory=dict)
     _injected: list[_Injected] = field(default_factory=list)
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -126,6 +128,15 @@ class FakeWhatsApp:
         """Messages to ``user`` are refused with 131026 (not a WhatsApp user)."""
         with self._lock:
             self._not_on_whatsapp.add(user)
+
+    def refuse_template(self, name: str, code: int = 132016) -> None:
+        """Meta stops taking the approved template ``name``: disabled (132016), or paused for
+        its quality (132015: for 3 hours, then 6, then disabled)."""
+        titles = {132015: "Template is paused", 132016: "Template has been disabled"}
+        with self._lock:
+            self._refused_templates[name] = Refusal(
+                code, f"Template {name} cannot be sent now", title=titles.get(code, "Template")
+            )
 
     def inject(
         self,
@@ -312,6 +323,10 @@ class FakeWhatsApp:
 
     def _check_template(self, template: dict[str, Any]) -> Refusal | None:
         name, code = template.get("name"), (template.get("language") or {}).get("code")
+        with self._lock:
+            refused = self._refused_templates.get(str(name))
+        if refused is not None:
+            return refused
         notice = self.templates.get(str(name))
         if notice is None or code not in ("id", "en_US"):
             return Refusal(

@@ -10,9 +10,12 @@ outbox loop delivers the decision.
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+
+import pytest
 
 from bot.masking import mask_phone
 from bot.settings import Settings
@@ -26,6 +29,7 @@ from tests.system.whatsapp_helpers import (
     WORKER,
     officer_says,
     register,
+    shown,
     start_bot,
     wait_for,
 )
@@ -111,3 +115,85 @@ def test_a_worker_registers_on_whatsapp_and_hears_the_decision(
     assert mask_phone(WORKER) in log  # ... with the number masked
     for secret in (WORKER, SILENT, nik(1), nik(2)):
         assert secret not in log, secret
+
+
+def event_code(said: str) -> str:
+    """The code of the event the officer just created, from its link."""
+    found = re.search(r"\?start=([A-Za-z0-9_-]+)", said)
+    assert found is not None, said
+    return found[1]
+
+
+@pytest.mark.parametrize("backend", ["sqlite"])
+def test_daftar_and_an_event_code_attribute_the_registration_to_the_event(
+    database_url: str, whatsapp: FakeWhatsApp, wa_bots: Bots, tmp_path: Path
+) -> None:
+    """The wa.me link's "DAFTAR <code>" does what Telegram's /start <code> does: the greeting
+    names the event, its opens and consents are counted, the submission carries its code."""
+    bot = start_bot(wa_bots, whatsapp, database_url)
+    said = officer_says(
+        tmp_path,
+        database_url,
+        "/acara_baru",
+        "Sosialisasi Pasar Wates",
+        "12-12-2026",
+        "Kulon Progo",
+        "1",  # organiser: the branch office
+        "1",  # no sponsor
+    )
+    code = event_code(said)
+    reference = register(bot, WORKER, nik(1), first=f"DAFTAR {code}")
+    greeting = shown(whatsapp.sent(WORKER)[0])
+    assert "Sosialisasi Pasar Wates" in greeting
+    assert query(database_url, "SELECT reference, event_code FROM submissions") == [
+        (reference, code)
+    ]
+    counts = query(
+        database_url,
+        "SELECT kind, sum(count) FROM event_counts WHERE event_code = ? GROUP BY kind"
+        " ORDER BY kind",
+        code,
+    )
+    assert counts == [("consented", 1), ("opened", 1)]
+    assert bot.proc.terminate() == 0, bot.proc.output()
+
+
+@pytest.mark.parametrize("backend", ["sqlite"])
+def test_a_template_meta_refuses_marks_the_notice_undeliverable_on_the_card(
+    database_url: str, whatsapp: FakeWhatsApp, wa_bots: Bots, tmp_path: Path
+) -> None:
+    """Out of the 24-hour window, with the approved template disabled at Meta (132016), the
+    decision cannot reach the worker: the row is given up and the officer's card says so, as
+    for a Telegram worker who blocked the bot. A paused template (132015) is only retried
+    later (Meta lifts a pause after hours), so the card says nothing yet."""
+    bot = start_bot(wa_bots, whatsapp, database_url)
+    disabled = register(bot, WORKER, nik(1))
+    paused = register(bot, SILENT, nik(2), name="Budi Santoso")
+    long_ago = datetime.now(UTC) - timedelta(hours=25)
+    for user in (WORKER, SILENT):
+        whatsapp.user_wrote(user, long_ago)
+    whatsapp.refuse_template(APPROVED, 132016)
+    officer_says(tmp_path, database_url, f"/setujui {disabled} {KPJ}")
+
+    def given_up() -> bool:
+        assert bot.proc.alive(), bot.proc.output()
+        return outbox(database_url) == [(WORKER, "undeliverable")]
+
+    wait_for(given_up, "the notice given up")
+    ((error,),) = query(database_url, "SELECT last_error FROM outbox")
+    assert "132016" in error
+    assert told(whatsapp, WORKER, KPJ) == []
+
+    whatsapp.refuse_template(APPROVED, 132015)
+    officer_says(tmp_path, database_url, f"/setujui {paused} {KPJ_SILENT}")
+
+    def retried_later() -> bool:
+        rows = query(database_url, "SELECT status, attempts FROM outbox WHERE user_id = ?", SILENT)
+        return rows == [("pending", 1)]
+
+    wait_for(retried_later, "the paused template's notice put off")
+    cards = officer_says(tmp_path, database_url, f"/lihat {disabled}", f"/lihat {paused}")
+    first, second = cards.split(f"{paused} ·")
+    assert "tidak terkirim" in first.split(f"{disabled} ·")[1]
+    assert "tidak terkirim" not in second
+    assert bot.proc.terminate() == 0, bot.proc.output()
