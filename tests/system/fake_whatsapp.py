@@ -228,8 +228,12 @@ class FakeWhatsApp:
             return client.post(url, content=body, headers=headers).status_code
 
     def _post_message(
+        self, url: str, wa_id: str | None, kind: str, body: Any, shown: str, **who: str
+    ) -> int:
+        return self.notify(url, self.message(wa_id, kind, body, shown, **who))
+
+    def message(
         self,
-        url: str,
         wa_id: str | None,
         kind: str,
         body: Any,
@@ -239,7 +243,9 @@ class FakeWhatsApp:
         name: str = "Pekerja",
         username: str = "",
         message_id: str = "",
-    ) -> int:
+    ) -> dict[str, Any]:
+        """The notification of one message from a user, as Meta would POST it (for a test that
+        hands it to the channel in-process); the user's 24-hour window opens, as when posted."""
         contact: dict[str, Any] = {
             "profile": {"name": name, **({"username": username} if username else {})}
         }
@@ -258,7 +264,7 @@ class FakeWhatsApp:
             with self._lock:
                 self._transcripts.setdefault(user, []).append(f"> {shown}")
         value = {"contacts": [contact], "messages": [message]}
-        return self.notify(url, _envelope(value, self.phone_number_id))
+        return _envelope(value, self.phone_number_id)
 
     def _stamp(self) -> str:
         return str(int(self.clock().timestamp()))
