@@ -240,6 +240,11 @@ class Repository(Protocol):
 
     async def inbox_pending(self) -> int: ...
 
+    async def last_received(self, channel: str, chat: str) -> datetime | None:
+        """When the chat last wrote (its latest update), if within the inbox's retention: on
+        WhatsApp, whether a free-form message may still reach them (the 24-hour window)."""
+        ...
+
     async def due_notifications(
         self,
         now: datetime,

@@ -42,6 +42,10 @@ log = logging.getLogger(__name__)
 CHANNEL = "wa"
 PATH = "/whatsapp"
 REPLY_ATTEMPTS = 3  # a worker's answer: Meta's passing trouble is tried again a little
+# Meta's customer service window is 24 hours from the worker's last message as Meta received
+# it; we received it a little later, so a free-form notice is sent only well within it (a
+# utility template inside an open window costs nothing extra).
+OPEN_WINDOW = timedelta(hours=23, minutes=50)
 
 
 def secret(value: Any) -> str:
@@ -197,16 +201,24 @@ class WhatsAppChannel:
     # --- the outbox --------------------------------------------------------------------------
 
     async def deliver(self, item: OutboxItem) -> None:
-        """A notice: as a message within the 24-hour window, else as its approved template."""
-        try:
-            await self.client.send_rendered(item.user_id, render_reply(item.reply, item.lang))
-        except WindowClosed:
-            template = notice_template(item.reply, item.lang, self.settings)
-            if template is None:
-                raise Undeliverable(
-                    "outside WhatsApp's 24-hour window, with no template"
-                ) from None
-            await self.client.send(item.user_id, template)
+        """A notice: as a message within the 24-hour window, else as its approved template.
+
+        The window is judged from when the worker last wrote (the inbox), not only from Meta's
+        refusal: outside the window the Cloud API accepts a free-form message (200, a wamid)
+        and reports 131047 later, in a ``failed`` status notification, so a notice sent that
+        way would count as sent and never arrive. Meta's immediate 131047 still falls back.
+        """
+        last = await self.core.repo.last_received(CHANNEL, item.user_id)
+        if last is not None and self.core.clock() - last < OPEN_WINDOW:
+            try:
+                await self.client.send_rendered(item.user_id, render_reply(item.reply, item.lang))
+                return
+            except WindowClosed:
+                pass
+        template = notice_template(item.reply, item.lang, self.settings)
+        if template is None:
+            raise Undeliverable("outside WhatsApp's 24-hour window, with no template")
+        await self.client.send(item.user_id, template)
 
     # --- lifecycle ---------------------------------------------------------------------------
 

@@ -172,6 +172,10 @@ class PostgresRepository:
         async with self._read() as tx:
             return await inbox.pending(tx)
 
+    async def last_received(self, channel: str, chat: str) -> datetime | None:
+        async with self._read() as tx:
+            return await inbox.last_received(tx, channel, chat)
+
     # --- the outbox -------------------------------------------------------------------------
 
     async def due_notifications(

@@ -240,6 +240,25 @@ async def test_unapplied_updates_are_claimed_once_after_their_lease(
     assert await repo.inbox_pending() == 11
 
 
+async def test_when_a_chat_last_wrote_is_its_latest_update_on_its_channel(
+    repo: AnyRepository,
+) -> None:
+    """WhatsApp's 24-hour window is judged from it (handlers.whatsapp.channel.deliver)."""
+    assert await repo.last_received("wa", "6281234567890") is None
+    times = [NOW, NOW + timedelta(hours=3, microseconds=1), NOW + timedelta(hours=1)]
+    items = [
+        InboxItem("wa", f"wamid.{n}", "6281234567890", "{}", received_at=at)
+        for n, at in enumerate(times)
+    ]
+    others = [
+        InboxItem("tg", "1", "6281234567890", "{}", received_at=NOW + timedelta(hours=9)),
+        InboxItem("wa", "wamid.x", "6289999999999", "{}", received_at=NOW + timedelta(hours=9)),
+    ]
+    await repo.inbox_receive([*items, *others], timedelta(seconds=30))
+    await repo.inbox_answered("wa", ["wamid.1"], NOW)  # answered updates count too
+    assert await repo.last_received("wa", "6281234567890") == times[1]
+
+
 async def test_two_processes_housekeeping_at_once_remind_once(
     repo: AnyRepository, other: AnyRepository, settings: Settings
 ) -> None:

@@ -62,9 +62,14 @@ class FakeWhatsApp:
     phone_number_id: str = PHONE_NUMBER_ID
     app_secret: str = APP_SECRET
     templates: Mapping[str, Notice] = field(default_factory=dict)  # approved: name → notice
+    # Meta's Cloud API takes a free-form message outside the 24-hour window (200, a wamid) and
+    # reports 131047 only later, in a "failed" status notification; True does that (the message
+    # goes to ``failed_later``, never to the user), False refuses it at once with 131047.
+    window_refused_later: bool = False
     clock: Callable[[], datetime] = lambda: datetime.now(UTC)
     requests: list[dict[str, Any]] = field(default_factory=list)  # every POSTed body
     reads: list[str] = field(default_factory=list)  # message ids marked as read
+    failed_later: list[dict[str, Any]] = field(default_factory=list)  # taken, never delivered
     media: dict[str, tuple[str, str, bytes]] = field(default_factory=dict)  # id → name, type, data
     _sent: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # user → messages
     _transcripts: dict[str, list[str]] = field(default_factory=dict)
@@ -305,6 +310,10 @@ class FakeWhatsApp:
         if injected is not None:
             return injected.refusal.http_status, injected.refusal.body(), injected.retry_after
         problem = validate(body) or self._deliverable(body)
+        if problem is not None and problem.code == 131047 and self.window_refused_later:
+            with self._lock:
+                self.failed_later.append(body)
+            return 200, self._taken(_user(body), "to" in body), None
         if problem is not None:
             return problem.http_status, problem.body(), None
         return 200, self._accept(body), None
@@ -361,13 +370,15 @@ class FakeWhatsApp:
 
     def _accept(self, body: dict[str, Any]) -> dict[str, Any]:
         user = _user(body)
-        wamid = f"wamid.OUT{next(self._ids)}"
         with self._lock:
             self._sent.setdefault(user, []).append(body)
             self._transcripts.setdefault(user, []).append(preview(body, self.templates))
-        contact = (
-            {"input": user, "wa_id": user} if "to" in body else {"input": user, "user_id": user}
-        )
+        return self._taken(user, "to" in body)
+
+    def _taken(self, user: str, by_phone: bool) -> dict[str, Any]:
+        """Meta's answer to a message it took: the recipient and the new wamid."""
+        wamid = f"wamid.OUT{next(self._ids)}"
+        contact = {"input": user, "wa_id": user} if by_phone else {"input": user, "user_id": user}
         return {
             "messaging_product": "whatsapp",
             "contacts": [contact],

@@ -20,6 +20,7 @@ import pytest
 from bot.masking import mask_phone
 from bot.settings import Settings
 from handlers.whatsapp.templates import Notice, template_name
+from tests.databases import execute_url
 from tests.system.fake_whatsapp import FakeWhatsApp
 from tests.system.fake_whatsapp_rules import validate
 from tests.system.helpers import Bots, nik, query
@@ -51,6 +52,7 @@ def outbox(database: str) -> list[tuple[Any, ...]]:
 def test_a_worker_registers_on_whatsapp_and_hears_the_decision(
     database_url: str, whatsapp: FakeWhatsApp, wa_bots: Bots, tmp_path: Path
 ) -> None:
+    whatsapp.window_refused_later = True  # as Meta: taken, then "failed" (131047) later
     bot = start_bot(wa_bots, whatsapp, database_url)
     # Meta's passing trouble on the first answer, its explanation naming the worker's number:
     # the answer is sent again, and the number is logged masked.
@@ -77,8 +79,12 @@ def test_a_worker_registers_on_whatsapp_and_hears_the_decision(
         (silent_reference, "wa", SILENT, f"+{SILENT}", "diajukan"),
     ]
 
-    # The second worker last wrote 25 hours ago: only a template may reach them now.
-    whatsapp.user_wrote(SILENT, datetime.now(UTC) - timedelta(hours=25))
+    # The second worker last wrote 25 hours ago (for Meta and in the bot's inbox): only a
+    # template may reach them now.
+    long_ago = datetime.now(UTC) - timedelta(hours=25)
+    whatsapp.user_wrote(SILENT, long_ago)
+    stored = long_ago if database_url.startswith("postgresql") else long_ago.isoformat()
+    execute_url(database_url, "UPDATE inbox SET received_at = ? WHERE chat = ?", stored, SILENT)
     said = officer_says(
         tmp_path,
         database_url,
@@ -101,12 +107,13 @@ def test_a_worker_registers_on_whatsapp_and_hears_the_decision(
     assert template["template"]["name"] == APPROVED
     assert silent_reference in str(template["template"]["components"])
 
-    # Every message the bot sent was within Meta's limits; the only refusals were the injected
-    # one and the free-form notice to the silent worker (131047), replaced by the template.
+    # Every message the bot sent was within Meta's limits and reached its worker: the only
+    # refusal was the injected one; no free-form message went out of the window.
     sends = [body for body in whatsapp.requests if body.get("status") != "read"]
     assert [validate(body) for body in sends] == [None] * len(sends)
     accepted = len(whatsapp.sent(WORKER)) + len(whatsapp.sent(SILENT))
-    assert len(sends) == accepted + 2
+    assert len(sends) == accepted + 1
+    assert whatsapp.failed_later == []
     assert bot.proc.terminate() == 0, bot.proc.output()
 
     # The process's log (at DEBUG) never has a worker's number or NIK in full.
