@@ -37,6 +37,8 @@ from tests.system.whatsapp_helpers import (
 
 SILENT = "6285712345678"  # registered, then wrote nothing for more than 24 hours
 KPJ_SILENT = "12345678902"
+LATE = "6281311112222"  # Meta takes the notice, then reports it failed
+KPJ_LATE = "12345678903"
 APPROVED = template_name(Notice.APPROVED, Settings(_env_file=None))  # type: ignore[call-arg]
 
 
@@ -166,16 +168,20 @@ def test_daftar_and_an_event_code_attribute_the_registration_to_the_event(
 
 
 @pytest.mark.parametrize("backend", ["sqlite"])
-def test_a_template_meta_refuses_marks_the_notice_undeliverable_on_the_card(
+def test_a_notice_meta_refuses_or_fails_later_is_marked_on_the_card(
     database_url: str, whatsapp: FakeWhatsApp, wa_bots: Bots, tmp_path: Path
 ) -> None:
     """Out of the 24-hour window, with the approved template disabled at Meta (132016), the
     decision cannot reach the worker: the row is given up and the officer's card says so, as
     for a Telegram worker who blocked the bot. A paused template (132015) is only retried
-    later (Meta lifts a pause after hours), so the card says nothing yet."""
+    later (Meta lifts a pause after hours), so the card says nothing yet. A notice Meta took
+    and then reported as failed (a status notification: 131026) is marked too."""
     bot = start_bot(wa_bots, whatsapp, database_url)
     disabled = register(bot, WORKER, nik(1))
     paused = register(bot, SILENT, nik(2), name="Budi Santoso")
+    late = register(bot, LATE, nik(3), name="Siti Aminah")
+    # Meta's clock only: the bot still thinks the window open, tries the free-form notice, is
+    # refused at once (131047) and falls back to the template.
     long_ago = datetime.now(UTC) - timedelta(hours=25)
     for user in (WORKER, SILENT):
         whatsapp.user_wrote(user, long_ago)
@@ -192,15 +198,35 @@ def test_a_template_meta_refuses_marks_the_notice_undeliverable_on_the_card(
     assert told(whatsapp, WORKER, KPJ) == []
 
     whatsapp.refuse_template(APPROVED, 132015)
-    officer_says(tmp_path, database_url, f"/setujui {paused} {KPJ_SILENT}")
+    officer_says(
+        tmp_path, database_url, f"/setujui {paused} {KPJ_SILENT}", f"/setujui {late} {KPJ_LATE}"
+    )
 
-    def retried_later() -> bool:
-        rows = query(database_url, "SELECT status, attempts FROM outbox WHERE user_id = ?", SILENT)
-        return rows == [("pending", 1)]
+    def settled() -> bool:
+        rows = query(database_url, "SELECT user_id, status, attempts FROM outbox WHERE id > 1")
+        return sorted(rows) == [(LATE, "sent", 1), (SILENT, "pending", 1)]
 
-    wait_for(retried_later, "the paused template's notice put off")
-    cards = officer_says(tmp_path, database_url, f"/lihat {disabled}", f"/lihat {paused}")
-    first, second = cards.split(f"{paused} ·")
+    wait_for(settled, "the paused template's notice put off, the other one sent")
+    assert told(whatsapp, LATE, KPJ_LATE)  # Meta took it ...
+    ((wamid,),) = query(database_url, "SELECT sent_as FROM outbox WHERE user_id = ?", LATE)
+    for _ in range(2):  # ... and reported (twice: Meta retries) that it could not deliver it
+        assert whatsapp.post_status(bot.hook, wamid, "failed", LATE, code=131026) == 200
+
+    def failed_later() -> bool:
+        rows = query(database_url, "SELECT status, last_error FROM outbox WHERE user_id = ?", LATE)
+        return rows == [("undeliverable", "WhatsApp error 131026: error 131026")]
+
+    wait_for(failed_later, "the notice marked undeliverable after Meta's failed status")
+    failures = query(
+        database_url, "SELECT count(*) FROM inbox WHERE update_key = ?", f"{wamid}:failed"
+    )
+    assert failures == [(1,)]
+    cards = officer_says(
+        tmp_path, database_url, f"/lihat {disabled}", f"/lihat {paused}", f"/lihat {late}"
+    )
+    first, rest = cards.split(f"{paused} ·")
+    second, third = rest.split(f"{late} ·")
     assert "tidak terkirim" in first.split(f"{disabled} ·")[1]
     assert "tidak terkirim" not in second
+    assert "tidak terkirim" in third
     assert bot.proc.terminate() == 0, bot.proc.output()

@@ -1,0 +1,4 @@
+-- The channel's id of the message a notification went out as (WhatsApp's wamid), so that a
+-- delivery failure the channel reports later (a "failed" status) marks that notification.
+ALTER TABLE outbox ADD COLUMN sent_as TEXT;
+CREATE INDEX outbox_sent_as ON outbox (channel, sent_as) WHERE sent_as IS NOT NULL;
