@@ -8,7 +8,6 @@ deployment, the terminal is the officer desk that needs no chat app.
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 import sys
@@ -21,10 +20,9 @@ from typing import Any
 import httpx
 
 from bot.settings import Settings
-from handlers.whatsapp.templates import notices_by_name
+from handlers.whatsapp.templates import Notice, notices_by_name
 from tests.system.fake_whatsapp import APP_SECRET, HOST, PHONE_NUMBER_ID, TOKEN, FakeWhatsApp
 from tests.system.helpers import (
-    _SETTINGS_NAMES,
     ANSWER_SECONDS,
     OFFICER,
     STARTUP_SECONDS,
@@ -32,6 +30,7 @@ from tests.system.helpers import (
     Bots,
     database_url,
     free_port,
+    shell_env,
 )
 
 VERIFY_TOKEN = "verify-me_please"
@@ -40,16 +39,16 @@ NATIONAL = "0812-3456-7890"  # how the bot shows it back (bot.phone.national_pho
 KPJ = "12345678901"
 
 
-def approved_templates() -> dict[str, Any]:
+def approved_templates() -> dict[str, Notice]:
     """Every notice's template as the default settings name them: all approved at Meta."""
-    return dict(notices_by_name(Settings(_env_file=None)))  # type: ignore[call-arg]
+    return notices_by_name(Settings(_env_file=None))  # type: ignore[call-arg]
 
 
 def whatsapp_env(
     fake: FakeWhatsApp, database: Path | str, port: int, **extra: str
 ) -> dict[str, str]:
     """A WhatsApp-only deployment: no TELEGRAM_BOT_TOKEN, nothing inherited from the shell."""
-    env = {k: v for k, v in os.environ.items() if k.upper() not in _SETTINGS_NAMES}
+    env = shell_env()
     env.update(
         DATABASE_URL=database_url(database),
         OFFICER_IDS=str(OFFICER),
@@ -167,7 +166,7 @@ def shown(message: dict[str, Any]) -> str:
 
 def officer_says(workdir: Path, database: str, *lines: str) -> str:
     """``python -m bot chat --officer`` on the bot's database, fed ``lines``; its output."""
-    env = {k: v for k, v in os.environ.items() if k.upper() not in _SETTINGS_NAMES}
+    env = shell_env()
     env.update(DATABASE_URL=database, OFFICER_IDS=str(OFFICER), NO_PROXY="127.0.0.1,localhost")
     done = subprocess.run(
         [sys.executable, "-m", "bot", "chat", "--officer"],
