@@ -240,6 +240,11 @@ class Repository(Protocol):
 
     async def inbox_pending(self) -> int: ...
 
+    async def last_received(self, channel: str, chat: str) -> datetime | None:
+        """When the chat last wrote (its latest update), if within the inbox's retention: on
+        WhatsApp, whether a free-form message may still reach them (the 24-hour window)."""
+        ...
+
     async def due_notifications(
         self,
         now: datetime,
@@ -251,7 +256,14 @@ class Repository(Protocol):
         it fails)."""
         ...
 
-    async def mark_sent(self, item_id: int, now: datetime) -> None: ...
+    async def mark_sent(self, item_id: int, now: datetime, sent_as: str | None = None) -> None:
+        """Delivered as the channel's message ``sent_as`` (WhatsApp's wamid; None: no id)."""
+        ...
+
+    async def mark_failed_later(self, channel: str, sent_as: str, error: str) -> bool:
+        """The channel reported later that its message ``sent_as`` was not delivered: that
+        notification becomes undeliverable. False when no notification went out as it."""
+        ...
 
     async def mark_failed(
         self, item_id: int, error: str, retry_at: datetime | None, now: datetime

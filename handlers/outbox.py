@@ -33,7 +33,9 @@ class RetryLater(Exception):
         self.after = after
 
 
-Sender = Callable[[OutboxItem], Awaitable[None]]
+# A sender returns the channel's id of the message it sent, where the channel reports delivery
+# failures later by that id (WhatsApp's wamid), else None.
+Sender = Callable[[OutboxItem], Awaitable[str | None]]
 
 
 def backoff(attempts: int) -> timedelta:
@@ -56,7 +58,7 @@ async def deliver_due(
     sent = 0
     for item in await repo.due_notifications(now, BATCH, lease, channels):
         try:
-            await send(item)
+            sent_as = await send(item)
         except Undeliverable as error:
             log.warning("notification %s undeliverable: %s", item.id, redact(str(error)))
             await repo.mark_failed(item.id, str(error), None, now)
@@ -67,7 +69,7 @@ async def deliver_due(
                 wait = error.after or backoff(item.attempts)
                 await repo.mark_failed(item.id, str(error), now + wait, now)
         else:
-            await repo.mark_sent(item.id, now)
+            await repo.mark_sent(item.id, now, sent_as)
             sent += 1
     return sent
 

@@ -58,8 +58,9 @@ class Channel(Protocol):
 
     async def stop(self) -> None: ...
 
-    async def deliver(self, item: OutboxItem) -> None:
-        """Send one outbox row (raises the outbox's RetryLater / Undeliverable)."""
+    async def deliver(self, item: OutboxItem) -> str | None:
+        """Send one outbox row (raises the outbox's RetryLater / Undeliverable); the channel's
+        id of the message, where a later delivery failure is reported by it."""
         ...
 
 
@@ -96,12 +97,11 @@ class Runtime:
     channels: Sequence[Channel]
     _tasks: list[asyncio.Task[None]] = field(default_factory=list)
 
-    async def deliver(self, item: OutboxItem) -> None:
+    async def deliver(self, item: OutboxItem) -> str | None:
         """An outbox row, through its own channel."""
         for channel in self.channels:
             if channel.name == item.channel:
-                await channel.deliver(item)
-                return
+                return await channel.deliver(item)
         raise Undeliverable(f"no channel {item.channel!r} in this process")
 
     async def deliver_due(self) -> int:

@@ -16,6 +16,7 @@ from starlette.responses import PlainTextResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from bot.dispatch import Inbound
+from bot.masking import redact
 from bot.phone import contact_phone_to_e164
 from bot.ports import InboxItem, OutboxItem
 from bot.validation import Invalid
@@ -25,7 +26,7 @@ from handlers.runtime import Core
 from handlers.server import read_limited
 from handlers.whatsapp.client import WhatsAppClient
 from handlers.whatsapp.errors import WindowClosed
-from handlers.whatsapp.inbound import InboundMessage, parse_notification
+from handlers.whatsapp.inbound import InboundMessage, StatusUpdate, parse_notification
 from handlers.whatsapp.render import render_reply
 from handlers.whatsapp.templates import notice_template
 from handlers.whatsapp.webhook import (
@@ -42,6 +43,10 @@ log = logging.getLogger(__name__)
 CHANNEL = "wa"
 PATH = "/whatsapp"
 REPLY_ATTEMPTS = 3  # a worker's answer: Meta's passing trouble is tried again a little
+# Meta's customer service window is 24 hours from the worker's last message as Meta received
+# it; we received it a little later, so a free-form notice is sent only well within it (a
+# utility template inside an open window costs nothing extra).
+OPEN_WINDOW = timedelta(hours=23, minutes=50)
 
 
 def secret(value: Any) -> str:
@@ -49,9 +54,10 @@ def secret(value: Any) -> str:
     return value.get_secret_value() if value is not None else ""
 
 
-def one_message_envelopes(payload: dict[str, Any]) -> list[dict[str, Any]]:
+def one_item_envelopes(payload: dict[str, Any]) -> list[dict[str, Any]]:
     """A notification cut into one notification per message (with its sender's contact card
-    and metadata), so each is stored, claimed and applied on its own."""
+    and metadata) and per ``failed`` status, so each is stored, claimed and applied on its own.
+    Other statuses (sent, delivered, read) change nothing here and are not kept."""
     found = []
     for entry in payload.get("entry") or []:
         if not isinstance(entry, dict):
@@ -61,7 +67,13 @@ def one_message_envelopes(payload: dict[str, Any]) -> list[dict[str, Any]]:
             if not isinstance(value, dict):
                 continue
             shared = {k: v for k, v in value.items() if k not in ("messages", "statuses")}
-            for message in value.get("messages") or []:
+            items = [("messages", m) for m in value.get("messages") or []]
+            items += [
+                ("statuses", status)
+                for status in value.get("statuses") or []
+                if isinstance(status, dict) and status.get("status") == "failed"
+            ]
+            for key, item in items:
                 found.append(
                     {
                         "object": payload.get("object"),
@@ -69,10 +81,7 @@ def one_message_envelopes(payload: dict[str, Any]) -> list[dict[str, Any]]:
                             {
                                 "id": entry.get("id"),
                                 "changes": [
-                                    {
-                                        "field": "messages",
-                                        "value": {**shared, "messages": [message]},
-                                    }
+                                    {"field": "messages", "value": {**shared, key: [item]}}
                                 ],
                             }
                         ],
@@ -145,18 +154,23 @@ class WhatsAppChannel:
         return PlainTextResponse("ok")
 
     async def store(self, payload: dict[str, Any]) -> list[asyncio.Task[None]]:
-        """Each message of a notification into the inbox, keyed by its wamid."""
+        """Each message of a notification into the inbox, keyed by its wamid; each failed
+        status too, keyed by the wamid of our message that failed."""
         items = []
-        for envelope in one_message_envelopes(payload):
-            messages = parse_notification(envelope).messages
-            if not messages:
+        for envelope in one_item_envelopes(payload):
+            parsed = parse_notification(envelope)
+            if parsed.messages:
+                key, chat = parsed.messages[0].message_id, parsed.messages[0].sender.key
+            elif parsed.statuses:
+                status = parsed.statuses[0]
+                key, chat = f"{status.message_id}:failed", status.recipient or status.message_id
+            else:
                 continue
-            message = messages[0]
             items.append(
                 InboxItem(
                     channel=CHANNEL,
-                    update_key=message.message_id,
-                    chat=message.sender.key,
+                    update_key=key,
+                    chat=chat,
                     payload=json.dumps(envelope, ensure_ascii=False, separators=(",", ":")),
                     received_at=self.core.clock(),
                 )
@@ -166,8 +180,14 @@ class WhatsAppChannel:
     # --- applying ----------------------------------------------------------------------------
 
     async def apply(self, delivery: Delivery) -> None:
-        """One worker's message through the core; the replies within WhatsApp's rules."""
-        (message,) = parse_notification(json.loads(delivery.item.payload)).messages
+        """One worker's message through the core; the replies within WhatsApp's rules. Or a
+        failed status: the notification that went out as that message is marked."""
+        parsed = parse_notification(json.loads(delivery.item.payload))
+        if not parsed.messages:
+            for status in parsed.statuses:
+                await self.failed(status)
+            return
+        (message,) = parsed.messages
         user = message.sender.key
         try:  # the read receipt is the acknowledgement of an answer: cosmetic
             await self.client.mark_read(message.message_id)
@@ -194,19 +214,40 @@ class WhatsAppChannel:
                         raise
                     await asyncio.sleep(error.after.total_seconds() if error.after else 0.5)
 
+    async def failed(self, status: StatusUpdate) -> None:
+        """Meta could not deliver a message it had taken (131026 not on WhatsApp, 131047 the
+        window had closed, 131049 ecosystem limits, ...): if it was a notification, it is
+        undeliverable after all, and the officer's card says so."""
+        reason = redact(f"WhatsApp error {status.error_code}: {status.error_title or 'failed'}")
+        if await self.core.repo.mark_failed_later(CHANNEL, status.message_id, reason):
+            log.warning("a WhatsApp notification was not delivered: %s", reason)
+        else:
+            log.info("a WhatsApp reply was not delivered: %s", reason)
+
     # --- the outbox --------------------------------------------------------------------------
 
-    async def deliver(self, item: OutboxItem) -> None:
-        """A notice: as a message within the 24-hour window, else as its approved template."""
-        try:
-            await self.client.send_rendered(item.user_id, render_reply(item.reply, item.lang))
-        except WindowClosed:
-            template = notice_template(item.reply, item.lang, self.settings)
-            if template is None:
-                raise Undeliverable(
-                    "outside WhatsApp's 24-hour window, with no template"
-                ) from None
-            await self.client.send(item.user_id, template)
+    async def deliver(self, item: OutboxItem) -> str | None:
+        """A notice: as a message within the 24-hour window, else as its approved template.
+
+        The window is judged from when the worker last wrote (the inbox), not only from Meta's
+        refusal: outside the window the Cloud API accepts a free-form message (200, a wamid)
+        and reports 131047 later, in a ``failed`` status notification, so a notice sent that
+        way would count as sent and never arrive. Meta's immediate 131047 still falls back.
+        Returns the wamid it went out as (of its last message), which a failed status names.
+        """
+        last = await self.core.repo.last_received(CHANNEL, item.user_id)
+        if last is not None and self.core.clock() - last < OPEN_WINDOW:
+            try:
+                sent = await self.client.send_rendered(
+                    item.user_id, render_reply(item.reply, item.lang)
+                )
+                return sent[-1] if sent else None
+            except WindowClosed:
+                pass
+        template = notice_template(item.reply, item.lang, self.settings)
+        if template is None:
+            raise Undeliverable("outside WhatsApp's 24-hour window, with no template")
+        return await self.client.send(item.user_id, template)
 
     # --- lifecycle ---------------------------------------------------------------------------
 

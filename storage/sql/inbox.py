@@ -126,6 +126,14 @@ async def purge(tx: Tx, before: datetime) -> int:
     )
 
 
+async def last_received(tx: Tx, channel: str, chat: str) -> datetime | None:
+    """When the chat's latest update was received, if within the retention (two days)."""
+    row = await tx.one(
+        "SELECT max(received_at) AS at FROM inbox WHERE channel = ? AND chat = ?", channel, chat
+    )
+    return as_datetime(row["at"]) if row is not None and row["at"] is not None else None
+
+
 async def pending(tx: Tx) -> int:
     """Updates received and not answered yet (for /healthz)."""
     row = await tx.one("SELECT count(*) AS n FROM inbox WHERE answered_at IS NULL")

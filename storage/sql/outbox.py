@@ -62,12 +62,29 @@ async def lease(tx: Tx, found: list[Row], until: datetime) -> None:
     )
 
 
-async def mark_sent(tx: Tx, item_id: int, now: datetime) -> None:
+async def mark_sent(tx: Tx, item_id: int, now: datetime, sent_as: str | None = None) -> None:
+    """Delivered; ``sent_as``: the channel's id of the message (to match a later failure)."""
     await tx.run(
-        "UPDATE outbox SET status = 'sent', sent_at = ?, attempts = attempts + 1 WHERE id = ?",
+        "UPDATE outbox SET status = 'sent', sent_at = ?, sent_as = ?, attempts = attempts + 1"
+        " WHERE id = ?",
         now,
+        sent_as,
         item_id,
     )
+
+
+async def mark_failed_later(tx: Tx, channel: str, sent_as: str, error: str) -> bool:
+    """The channel reported that the message ``sent_as`` never reached the worker: its
+    notification is undeliverable after all (shown on the officer's card). False: no
+    notification went out as that message (a reply to the worker, or an unknown id)."""
+    changed = await tx.run(
+        "UPDATE outbox SET status = 'undeliverable', last_error = ?"
+        " WHERE channel = ? AND sent_as = ? AND status = 'sent'",
+        error[:500],
+        channel,
+        sent_as,
+    )
+    return changed > 0
 
 
 async def mark_failed(

@@ -54,11 +54,19 @@ class SharedStatements:
         async with self._read() as tx:
             return await inbox.pending(tx)
 
+    async def last_received(self, channel: str, chat: str) -> datetime | None:
+        async with self._read() as tx:
+            return await inbox.last_received(tx, channel, chat)
+
     # --- the outbox -------------------------------------------------------------------------
 
-    async def mark_sent(self, item_id: int, now: datetime) -> None:
+    async def mark_sent(self, item_id: int, now: datetime, sent_as: str | None = None) -> None:
         async with self._read() as tx:
-            await outbox.mark_sent(tx, item_id, now)
+            await outbox.mark_sent(tx, item_id, now, sent_as)
+
+    async def mark_failed_later(self, channel: str, sent_as: str, error: str) -> bool:
+        async with self._read() as tx:
+            return await outbox.mark_failed_later(tx, channel, sent_as, error)
 
     async def mark_failed(
         self, item_id: int, error: str, retry_at: datetime | None, now: datetime

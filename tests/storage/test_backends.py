@@ -217,6 +217,29 @@ async def test_two_processes_claim_each_notification_once(
     assert len(again) == 30 and [i.id for i in again] == sorted(i.id for i in again)
 
 
+async def test_a_failure_reported_later_marks_the_notification_sent_as_that_message(
+    repo: AnyRepository, settings: Settings
+) -> None:
+    """WhatsApp's failed statuses name the wamid a notification went out as."""
+    await queue_notifications(repo, 3)
+    first, second, third = await repo.due_notifications(NOW, 10, timedelta(seconds=30), ["tg"])
+    await repo.mark_sent(first.id, NOW, "wamid.A")
+    await repo.mark_sent(second.id, NOW, "wamid.B")
+    await repo.mark_sent(third.id, NOW)  # a channel without message ids (Telegram)
+    assert await repo.mark_failed_later("tg", "wamid.B", "WhatsApp error 131026: x") is True
+    assert await repo.mark_failed_later("tg", "wamid.B", "again") is False  # once
+    assert await repo.mark_failed_later("wa", "wamid.A", "other channel") is False
+    assert await repo.mark_failed_later("tg", "wamid.reply", "not a notification") is False
+    rows = query(settings, "SELECT sent_as, status, last_error FROM outbox ORDER BY id")
+    assert rows == [
+        ("wamid.A", "sent", None),
+        ("wamid.B", "undeliverable", "WhatsApp error 131026: x"),
+        (None, "sent", None),
+    ]
+    async with repo.officer() as desk:
+        assert (await desk.card_notes("BPU-2026-000001")).undeliverable == 1
+
+
 async def test_unapplied_updates_are_claimed_once_after_their_lease(
     repo: AnyRepository, other: AnyRepository
 ) -> None:
@@ -254,6 +277,25 @@ async def test_a_batch_is_stored_at_once_and_an_update_twice_in_it_is_new_once(
     assert query(settings, "SELECT count(*) FROM inbox") == [(1201,)]
     # Another channel's update with the same key is a different update.
     assert await repo.inbox_receive([InboxItem("wa", "7", "1", "{}", NOW)], lease) == [True]
+
+
+async def test_when_a_chat_last_wrote_is_its_latest_update_on_its_channel(
+    repo: AnyRepository,
+) -> None:
+    """WhatsApp's 24-hour window is judged from it (handlers.whatsapp.channel.deliver)."""
+    assert await repo.last_received("wa", "6281234567890") is None
+    times = [NOW, NOW + timedelta(hours=3, microseconds=1), NOW + timedelta(hours=1)]
+    items = [
+        InboxItem("wa", f"wamid.{n}", "6281234567890", "{}", received_at=at)
+        for n, at in enumerate(times)
+    ]
+    others = [
+        InboxItem("tg", "1", "6281234567890", "{}", received_at=NOW + timedelta(hours=9)),
+        InboxItem("wa", "wamid.x", "6289999999999", "{}", received_at=NOW + timedelta(hours=9)),
+    ]
+    await repo.inbox_receive([*items, *others], timedelta(seconds=30))
+    await repo.inbox_answered("wa", ["wamid.1"], NOW)  # answered updates count too
+    assert await repo.last_received("wa", "6281234567890") == times[1]
 
 
 async def test_two_processes_housekeeping_at_once_remind_once(

@@ -9,7 +9,8 @@ free-form messages only within 24 hours of the user's last message (else 131047)
 
 Errors have Meta's shape (``{"error": {"message", "type", "code", "error_data": {"details"}}}``).
 A test can inject rate limits (429 with 130429/131056/80007/4), server errors (5xx) and
-"recipient not on WhatsApp" (131026), set a user's last-message time, read a transcript of
+"recipient not on WhatsApp" (131026), disable or pause an approved template (132016, 132015),
+set a user's last-message time, read a transcript of
 what each user would see, and POST signed webhook notifications to a URL the way Meta does.
 Every wait is bounded and ``stop`` closes the port, so nothing outlives the test.
 """
@@ -61,14 +62,20 @@ class FakeWhatsApp:
     phone_number_id: str = PHONE_NUMBER_ID
     app_secret: str = APP_SECRET
     templates: Mapping[str, Notice] = field(default_factory=dict)  # approved: name → notice
+    # Meta's Cloud API takes a free-form message outside the 24-hour window (200, a wamid) and
+    # reports 131047 only later, in a "failed" status notification; True does that (the message
+    # goes to ``failed_later``, never to the user), False refuses it at once with 131047.
+    window_refused_later: bool = False
     clock: Callable[[], datetime] = lambda: datetime.now(UTC)
     requests: list[dict[str, Any]] = field(default_factory=list)  # every POSTed body
     reads: list[str] = field(default_factory=list)  # message ids marked as read
+    failed_later: list[dict[str, Any]] = field(default_factory=list)  # taken, never delivered
     media: dict[str, tuple[str, str, bytes]] = field(default_factory=dict)  # id → name, type, data
     _sent: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # user → messages
     _transcripts: dict[str, list[str]] = field(default_factory=dict)
     _last_wrote: dict[str, datetime] = field(default_factory=dict)
     _not_on_whatsapp: set[str] = field(default_factory=set)
+    _refused_templates: dict[str, Refusal] = field(default_factory=dict)
     _injected: list[_Injected] = field(default_factory=list)
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -127,6 +134,15 @@ class FakeWhatsApp:
         with self._lock:
             self._not_on_whatsapp.add(user)
 
+    def refuse_template(self, name: str, code: int = 132016) -> None:
+        """Meta stops taking the approved template ``name``: disabled (132016), or paused for
+        its quality (132015: for 3 hours, then 6, then disabled)."""
+        titles = {132015: "Template is paused", 132016: "Template has been disabled"}
+        with self._lock:
+            self._refused_templates[name] = Refusal(
+                code, f"Template {name} cannot be sent now", title=titles.get(code, "Template")
+            )
+
     def inject(
         self,
         code: int,
@@ -134,10 +150,12 @@ class FakeWhatsApp:
         times: int = 1,
         title: str = "Injected",
         retry_after: int | None = None,
+        details: str = "",
     ) -> None:
-        """The next ``times`` sends are refused with Meta's error ``code``."""
+        """The next ``times`` sends are refused with Meta's error ``code`` (and ``details``,
+        Meta's explanation, which can name the recipient)."""
         with self._lock:
-            refusal = Refusal(code, f"injected {code}", http_status, title)
+            refusal = Refusal(code, details or f"injected {code}", http_status, title)
             self._injected.append(_Injected(refusal, times, retry_after))
 
     def rate_limit(
@@ -215,8 +233,12 @@ class FakeWhatsApp:
             return client.post(url, content=body, headers=headers).status_code
 
     def _post_message(
+        self, url: str, wa_id: str | None, kind: str, body: Any, shown: str, **who: str
+    ) -> int:
+        return self.notify(url, self.message(wa_id, kind, body, shown, **who))
+
+    def message(
         self,
-        url: str,
         wa_id: str | None,
         kind: str,
         body: Any,
@@ -225,12 +247,15 @@ class FakeWhatsApp:
         user_id: str = "",
         name: str = "Pekerja",
         username: str = "",
-    ) -> int:
+        message_id: str = "",
+    ) -> dict[str, Any]:
+        """The notification of one message from a user, as Meta would POST it (for a test that
+        hands it to the channel in-process); the user's 24-hour window opens, as when posted."""
         contact: dict[str, Any] = {
             "profile": {"name": name, **({"username": username} if username else {})}
         }
         message: dict[str, Any] = {
-            "id": f"wamid.IN{next(self._ids)}",
+            "id": message_id or f"wamid.IN{next(self._ids)}",  # one given: Meta's retry
             "timestamp": self._stamp(),
             "type": kind,
             kind: body,
@@ -244,7 +269,7 @@ class FakeWhatsApp:
             with self._lock:
                 self._transcripts.setdefault(user, []).append(f"> {shown}")
         value = {"contacts": [contact], "messages": [message]}
-        return self.notify(url, _envelope(value, self.phone_number_id))
+        return _envelope(value, self.phone_number_id)
 
     def _stamp(self) -> str:
         return str(int(self.clock().timestamp()))
@@ -285,6 +310,10 @@ class FakeWhatsApp:
         if injected is not None:
             return injected.refusal.http_status, injected.refusal.body(), injected.retry_after
         problem = validate(body) or self._deliverable(body)
+        if problem is not None and problem.code == 131047 and self.window_refused_later:
+            with self._lock:
+                self.failed_later.append(body)
+            return 200, self._taken(_user(body), "to" in body), None
         if problem is not None:
             return problem.http_status, problem.body(), None
         return 200, self._accept(body), None
@@ -309,6 +338,10 @@ class FakeWhatsApp:
 
     def _check_template(self, template: dict[str, Any]) -> Refusal | None:
         name, code = template.get("name"), (template.get("language") or {}).get("code")
+        with self._lock:
+            refused = self._refused_templates.get(str(name))
+        if refused is not None:
+            return refused
         notice = self.templates.get(str(name))
         if notice is None or code not in ("id", "en_US"):
             return Refusal(
@@ -337,13 +370,15 @@ class FakeWhatsApp:
 
     def _accept(self, body: dict[str, Any]) -> dict[str, Any]:
         user = _user(body)
-        wamid = f"wamid.OUT{next(self._ids)}"
         with self._lock:
             self._sent.setdefault(user, []).append(body)
             self._transcripts.setdefault(user, []).append(preview(body, self.templates))
-        contact = (
-            {"input": user, "wa_id": user} if "to" in body else {"input": user, "user_id": user}
-        )
+        return self._taken(user, "to" in body)
+
+    def _taken(self, user: str, by_phone: bool) -> dict[str, Any]:
+        """Meta's answer to a message it took: the recipient and the new wamid."""
+        wamid = f"wamid.OUT{next(self._ids)}"
+        contact = {"input": user, "wa_id": user} if by_phone else {"input": user, "user_id": user}
         return {
             "messaging_product": "whatsapp",
             "contacts": [contact],

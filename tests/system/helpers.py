@@ -45,11 +45,17 @@ def database_url(database: Path | str) -> str:
     return database if isinstance(database, str) else f"sqlite:///{database}"
 
 
+def shell_env() -> dict[str, str]:
+    """This shell's environment without any of the bot's settings (a process gets only the
+    settings its test gives it)."""
+    return {k: v for k, v in os.environ.items() if k.upper() not in _SETTINGS_NAMES}
+
+
 def bot_env(fake: FakeTelegram, database: Path | str, **settings: str) -> dict[str, str]:
     """The environment of a bot process: only our settings, none inherited from the shell.
 
     ``database``: a URL (either backend), or a SQLite file's path."""
-    env = {k: v for k, v in os.environ.items() if k.upper() not in _SETTINGS_NAMES}
+    env = shell_env()
     env.update(
         TELEGRAM_BOT_TOKEN=TOKEN,
         TELEGRAM_API_BASE_URL=fake.base_url,
