@@ -160,7 +160,11 @@ def main(argv: list[str] | None = None) -> None:
     chat_cmd.add_argument(
         "--officer", action="store_true", help="act as the first officer in OFFICER_IDS"
     )
-    commands.add_parser("run", help="serve Telegram (polling, or webhook if WEBHOOK_URL is set)")
+    commands.add_parser(
+        "run",
+        help="serve the configured channels: Telegram (polling, or a webhook if WEBHOOK_URL is"
+        " set) and/or WhatsApp (its webhook at /whatsapp)",
+    )
     migrate_cmd = commands.add_parser(
         "migrate",
         help="create or upgrade the database; with --from and --to, copy SQLite into PostgreSQL",
