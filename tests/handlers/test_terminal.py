@@ -202,6 +202,7 @@ def test_the_help_names_both_apps() -> None:
         check=True,
     )
     assert "--as {telegram,whatsapp}" in result.stdout and "--phone" in result.stdout
+    assert f"default {EXAMPLE_WA_ID}" in result.stdout  # the CLI's copy names the same number
     top = subprocess.run(
         [sys.executable, "-m", "bot", "--help"],
         capture_output=True,
