@@ -27,6 +27,12 @@ off; ``--rows`` officer look-ups on a big database; ``--loopback`` an echo bot o
 
     python benchmarks/run.py [--quick] [--workers N] [--rows R] [--loopback] [--profile]
                              [--database sqlite | postgresql://user@host/db]
+                             [--channel telegram | whatsapp]
+
+``--channel whatsapp`` runs the same workers' registrations through the WhatsApp channel instead
+(benchmarks/whatsapp.py: the real handlers.whatsapp code against the strict fake Cloud API of
+tests/system/fake_whatsapp.py) and reports messages sent and mark-as-read calls per completed
+registration, and completions; its JSON line has ``"channel": "whatsapp"``.
 
 The last line printed is one JSON object with every number. ``edits_per_registration`` counts
 editMessageText and editMessageReplyMarkup only; until 2026-11 it also counted answerCallbackQuery
@@ -88,6 +94,13 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         "--database",
         default="sqlite",
         help="sqlite (default) or postgresql://user@host:port/db (fresh schemas, dropped after)",
+    )
+    parser.add_argument(
+        "--channel",
+        choices=("telegram", "whatsapp"),
+        default="telegram",
+        help="telegram (default: everything above) or whatsapp (the registration run only,"
+        " through the WhatsApp channel against a fake Cloud API)",
     )
     args = parser.parse_args(argv)
     args.workers = args.workers or (100 if args.quick else 1000)
@@ -412,9 +425,32 @@ def report(results: Results, workers: int) -> None:
         print(results.profiled.profile)
 
 
+async def main_whatsapp(args: argparse.Namespace, errors: ErrorCounter) -> int:
+    """``--channel whatsapp``: the registration run through the WhatsApp channel."""
+    from whatsapp import print_whatsapp, run_whatsapp, whatsapp_summary
+
+    workers = make_workers(args.workers)
+    with tempfile.TemporaryDirectory(prefix="bpu-bench-") as tmp:
+        target = Target(args.database, Path(tmp))
+        try:
+            progress(f"WhatsApp: {args.workers} workers' registrations (fake Cloud API)")
+            run = await run_whatsapp(target, workers)
+        finally:
+            await target.close()
+    progress("done")
+    print_whatsapp(run, args.workers)
+    first = f" (first: {errors.first})" if errors.first else ""
+    print(f"\nerrors logged by the bot: {errors.count}{first}")
+    line = {"backend": target.label, **whatsapp_summary(run), "errors": errors.count}
+    print(json.dumps(line))
+    return 1 if line["lost"] or line["duplicated"] or line["refused"] or errors.count else 0
+
+
 async def main(args: argparse.Namespace) -> int:
     errors = ErrorCounter.install()
     print_machine()
+    if args.channel == "whatsapp":
+        return await main_whatsapp(args, errors)
     results = await measure_all(args)
     report(results, args.workers)
     first = f" (first: {errors.first})" if errors.first else ""

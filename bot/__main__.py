@@ -5,10 +5,15 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import re
 import sys
 from pathlib import Path
 
 from bot.settings import Settings
+
+# ``chat --as whatsapp`` pretends to write from this number (wa_id form: digits with 62); it is
+# handlers.terminal.EXAMPLE_WA_ID, repeated here so that --help needs no adapter imported.
+EXAMPLE_WA_ID = "6281234567890"
 
 
 async def _open_repo(settings: Settings):  # type: ignore[no-untyped-def]
@@ -29,13 +34,13 @@ async def _open_repo(settings: Settings):  # type: ignore[no-untyped-def]
     return repo
 
 
-async def chat(settings: Settings, officer: bool) -> None:
-    """The flow in this terminal, on the configured database."""
+async def chat(settings: Settings, officer: bool, whatsapp: bool, wa_id: str) -> None:
+    """The flow in this terminal, on the configured database (shown as Telegram or WhatsApp)."""
     from handlers.terminal import run_chat
 
     repo = await _open_repo(settings)
     try:
-        await run_chat(repo, settings, officer=officer)
+        await run_chat(repo, settings, officer=officer, whatsapp=whatsapp, wa_id=wa_id)
     finally:
         await repo.close()
 
@@ -160,7 +165,27 @@ def main(argv: list[str] | None = None) -> None:
     chat_cmd.add_argument(
         "--officer", action="store_true", help="act as the first officer in OFFICER_IDS"
     )
-    commands.add_parser("run", help="serve Telegram (polling, or webhook if WEBHOOK_URL is set)")
+    chat_cmd.add_argument(
+        "--as",
+        dest="channel",
+        choices=("telegram", "whatsapp"),
+        default="telegram",
+        help="show the chat as that app shows it (default telegram). whatsapp: reply buttons"
+        " as [ Ya ], list messages, numbered lists, *bold*; tap a button or row by typing its"
+        " title or position; the phone question is a one-tap confirmation of your number"
+        " (--phone); the chat starts with DAFTAR, as a wa.me link does",
+    )
+    chat_cmd.add_argument(
+        "--phone",
+        default=EXAMPLE_WA_ID,
+        help="with --as whatsapp: the number you pretend to write from, in international form"
+        f" (default {EXAMPLE_WA_ID}, an example)",
+    )
+    commands.add_parser(
+        "run",
+        help="serve the configured channels: Telegram (polling, or a webhook if WEBHOOK_URL is"
+        " set) and/or WhatsApp (its webhook at /whatsapp)",
+    )
     migrate_cmd = commands.add_parser(
         "migrate",
         help="create or upgrade the database; with --from and --to, copy SQLite into PostgreSQL",
@@ -174,13 +199,19 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     if args.command == "migrate" and (args.source is None) != (args.target is None):
         parser.error("migrate: --from and --to go together")
+    if args.command == "chat":
+        args.phone = re.sub(r"[\s().+-]", "", args.phone)
+        if not args.phone.isdigit():
+            parser.error("chat: --phone is a number in international form, e.g. 6281234567890")
+        if args.channel != "whatsapp" and args.phone != EXAMPLE_WA_ID:
+            parser.error("chat: --phone goes with --as whatsapp")
 
     from handlers.logs import setup_logging
 
     settings = Settings()
     setup_logging(settings.log_level)
     if args.command == "chat":
-        asyncio.run(chat(settings, args.officer))
+        asyncio.run(chat(settings, args.officer, args.channel == "whatsapp", args.phone))
     elif args.command == "migrate" and args.source is not None:
         asyncio.run(copy(args.source, args.target))
     elif args.command == "migrate":

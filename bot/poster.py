@@ -1,4 +1,8 @@
-"""QR codes for event links, and the printable A4 event poster (PNG bytes, no network, no clock)."""
+"""QR codes for event links, and the printable A4 event poster (PNG bytes, no network, no clock).
+
+A deployment on Telegram and WhatsApp prints one poster with both codes side by side, each named
+by its app: an event hall has one wall, and a worker scans the code of the app they have.
+"""
 
 from __future__ import annotations
 
@@ -19,6 +23,12 @@ STEPS = (
     N_("Tekan Mulai di Telegram lalu jawab pertanyaannya"),
     N_("Simpan nomor pendaftaran Anda"),
 )
+# The steps when the poster carries both codes (the wa.me link fills in the message to send).
+BOTH_APPS_STEPS = (
+    N_("Pindai kode QR aplikasi Anda dengan kamera HP"),
+    N_("Tekan Kirim di WhatsApp atau Mulai di Telegram, lalu jawab pertanyaannya"),
+    STEPS[2],
+)
 ORGANISER = N_("Penyelenggara: {organiser}")
 SPONSOR = N_("Iuran JKK dan JKM dibayar oleh {sponsor}")
 
@@ -27,6 +37,8 @@ PAGE_WIDTH = 1240
 PAGE_HEIGHT = 1754
 QR_MIN_PX = 700  # about 12 cm printed: scans from a few metres away
 QR_MAX_PX = 900  # bigger only crowds the text
+QR_PAIR_MIN_PX = 440  # two codes side by side: about 7.5 cm each, still scans from 1-2 metres
+QR_PAIR_GAP = 40  # between the two codes' columns (their quiet zones add to it)
 QR_BORDER = 4  # the quiet zone the QR standard asks for, in modules
 QR_ERROR = "m"
 
@@ -59,6 +71,14 @@ class PosterInfo:
     url: str
     organiser: str
     sponsor: str | None
+    whatsapp_url: str | None = None  # the wa.me link: a second QR code beside Telegram's
+
+    @property
+    def codes(self) -> tuple[tuple[str, str], ...]:
+        """(app, link) of each QR code on the poster, left to right."""
+        if self.whatsapp_url is None:
+            return (("Telegram", self.url),)
+        return (("Telegram", self.url), ("WhatsApp", self.whatsapp_url))
 
 
 @dataclass(frozen=True)
@@ -127,22 +147,24 @@ def _text(
     return _Lines(face, tuple(lines), fill)
 
 
-def _paint_centred(block: _Lines) -> Painter:
-    """A painter that draws ``block`` centred on the page, starting at the y it is given."""
+def _paint_centred(block: _Lines, centre: int = PAGE_WIDTH // 2) -> Painter:
+    """A painter that draws ``block`` centred on x = ``centre`` (the page's middle), starting at
+    the y it is given."""
 
     def paint(draw: ImageDraw.ImageDraw, _image: Image.Image, y: int) -> None:
         for index, line in enumerate(block.lines):
-            position = (PAGE_WIDTH // 2, y + index * block.leading)
+            position = (centre, y + index * block.leading)
             draw.text(position, line, font=block.face, fill=block.fill, anchor="ma")
 
     return paint
 
 
-def _steps(lang: str, scale: float) -> list[_Lines]:
+def _steps(lang: str, scale: float, both_apps: bool = False) -> list[_Lines]:
     """The three numbered steps, each wrapped beside its number."""
     width = _CONTENT - _STEP_DOT - _STEP_INDENT
     sizes = _sizes(38, 28, scale)
-    return [_text(translate(step, lang), sizes, 2, _INK, width=width) for step in STEPS]
+    steps = BOTH_APPS_STEPS if both_apps else STEPS
+    return [_text(translate(step, lang), sizes, 2, _INK, width=width) for step in steps]
 
 
 def _step_offset(step: _Lines) -> int:
@@ -238,59 +260,98 @@ def _paint_band(
 
 @dataclass(frozen=True)
 class _Layout:
-    """Everything measured at one text scale: bands, headline, QR, URL and steps."""
+    """Everything measured at one text scale: bands, headline, QR codes (each with its app's
+    name when there are two, and its URL under it) and steps."""
 
     header: list[_Lines]
     footer: list[_Lines]
     headline: list[_Lines]
-    url: _Lines
+    labels: list[_Lines]  # empty for a single code
+    urls: list[_Lines]
     steps: list[_Lines]
+
+    @property
+    def labels_height(self) -> int:
+        return max((b.height for b in self.labels), default=-_MIN_GAP // 2) + _MIN_GAP // 2
 
     def fixed_height(self) -> int:
         """Height of everything but the QR, with the smallest gaps."""
         blocks = _band_height(self.header) + _band_height(self.footer)
-        middle = _stack_height(self.headline) + self.url.height + _steps_height(self.steps)
-        return blocks + middle + _MIN_GAP * _FLEX_GAPS
+        urls = max(url.height for url in self.urls)
+        middle = _stack_height(self.headline) + self.labels_height + urls
+        return blocks + middle + _steps_height(self.steps) + _MIN_GAP * _FLEX_GAPS
+
+
+def _columns(count: int) -> list[tuple[int, int]]:
+    """(centre x, width) of each QR code's column: the page's middle, or two halves."""
+    if count == 1:
+        return [(PAGE_WIDTH // 2, _CONTENT)]
+    width = (_CONTENT - QR_PAIR_GAP) // 2
+    return [(_MARGIN + width // 2, width), (PAGE_WIDTH - _MARGIN - width // 2, width)]
 
 
 def _measure(info: PosterInfo, lang: str, scale: float) -> _Layout:
     """Every text block fitted at ``scale``."""
+    columns = _columns(len(info.codes))
+    pair = len(columns) > 1
     return _Layout(
         header=[_header(lang, scale)],
         footer=_footer(info, lang, scale),
         headline=_headline(info, lang, scale),
-        url=_text(info.url, _sizes(32, 22, scale), 2, _MUTED),
-        steps=_steps(lang, scale),
+        labels=[
+            _text(app, _sizes(40, 30, scale), 1, _GREEN, bold=True, width=width)
+            for (app, _), (_, width) in zip(info.codes, columns, strict=True)
+        ]
+        if pair
+        else [],
+        urls=[
+            _text(url, _sizes(28 if pair else 32, 20, scale), 3 if pair else 2, _MUTED, width=w)
+            for (_, url), (_, w) in zip(info.codes, columns, strict=True)
+        ],
+        steps=_steps(lang, scale, both_apps=pair),
     )
 
 
-def _layout(info: PosterInfo, lang: str) -> tuple[_Layout, Image.Image]:
-    """The largest text scale at which a QR of at least ``QR_MIN_PX`` still fits."""
+def _layout(info: PosterInfo, lang: str) -> tuple[_Layout, list[Image.Image]]:
+    """The largest text scale at which every QR still fits at its least size (``QR_MIN_PX``
+    alone, ``QR_PAIR_MIN_PX`` side by side)."""
+    columns = _columns(len(info.codes))
+    least = QR_MIN_PX if len(columns) == 1 else QR_PAIR_MIN_PX
     for scale in _TEXT_SCALES:
         layout = _measure(info, lang, scale)
-        qr = _qr_image(info.url, min(QR_MAX_PX, PAGE_HEIGHT - layout.fixed_height()))
-        if qr.width >= QR_MIN_PX:
+        room = PAGE_HEIGHT - layout.fixed_height()
+        codes = [
+            _qr_image(url, min(QR_MAX_PX, width, room))
+            for (_, url), (_, width) in zip(info.codes, columns, strict=True)
+        ]
+        if min(qr.width for qr in codes) >= least:
             break
-    return layout, qr
+    return layout, codes
 
 
 def poster_png(info: PosterInfo, lang: str = "id") -> bytes:
     """The A4 poster (1240×1754 px, 150 dpi) for an event, as PNG bytes."""
-    layout, qr = _layout(info, lang)
+    layout, codes = _layout(info, lang)
+    columns = _columns(len(codes))
     image = Image.new("RGB", (PAGE_WIDTH, PAGE_HEIGHT), _WHITE)
     draw = ImageDraw.Draw(image)
     _paint_band(draw, image, layout.header, _GREEN, 0)
     _paint_band(draw, image, layout.footer, _PALE, PAGE_HEIGHT - _band_height(layout.footer))
     # Spare height widens the gaps between the blocks evenly; the QR's own quiet zone is the
     # white space between the code and its URL.
-    spare = max(0, PAGE_HEIGHT - layout.fixed_height() - qr.height)
+    tallest = max(qr.height for qr in codes)
+    spare = max(0, PAGE_HEIGHT - layout.fixed_height() - tallest)
     gap = _MIN_GAP + spare // _FLEX_GAPS
     y = _band_height(layout.header) + gap
     _paint_stack(layout.headline)(draw, image, y)
     y += _stack_height(layout.headline) + gap
-    image.paste(qr, ((PAGE_WIDTH - qr.width) // 2, y))
-    y += qr.height
-    _paint_centred(layout.url)(draw, image, y)
-    y += layout.url.height + gap
+    # A single code has no label: nothing to paint.
+    for label, (centre, _) in zip(layout.labels, columns, strict=False):
+        _paint_centred(label, centre)(draw, image, y)
+    y += layout.labels_height
+    for qr, url, (centre, _) in zip(codes, layout.urls, columns, strict=True):
+        image.paste(qr, (centre - qr.width // 2, y))
+        _paint_centred(url, centre)(draw, image, y + qr.height)
+    y += tallest + max(url.height for url in layout.urls) + gap
     _paint_steps(layout.steps)(draw, image, y)
     return png_bytes(image)

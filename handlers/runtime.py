@@ -84,6 +84,7 @@ def build_core(settings: Settings, repo: Repository, clock: Clock) -> Core:
         config,
         kpj_length=settings.kpj_length,
         bot_username=settings.bot_username,
+        whatsapp_number=settings.whatsapp_display_number,
         import_limits=ImportLimits.from_settings(settings),
     )
     return Core(repo, settings, config, desk, Dispatcher(repo, config, desk), clock)

@@ -41,6 +41,7 @@ class DeskConfig:
     default_branch: str = "Kantor Pusat"
     kpj_length: int = 11
     bot_username: str = "bpu_bot"
+    whatsapp_number: str = ""  # WHATSAPP_DISPLAY_NUMBER: events get a wa.me link too when set
     payment_channels: tuple[PaymentChannel, ...] = ()  # named in approval notices
 
     def branch_for(self, region_code: str) -> str:

@@ -186,6 +186,7 @@ class OfficerDesk:
         *,
         kpj_length: int = 11,
         bot_username: str = "bpu_bot",
+        whatsapp_number: str = "",
         nonce: Callable[[], str] = new_nonce,
         import_limits: ImportLimits = DEFAULT_LIMITS,
     ) -> None:
@@ -194,6 +195,7 @@ class OfficerDesk:
         self.kpj_length = kpj_length
         self.import_limits = import_limits
         self.bot_username = bot_username  # for deep links; Telegram's getMe may correct it
+        self.whatsapp_number = whatsapp_number  # for wa.me links ("": no WhatsApp)
         self.nonce = nonce
         self._officer_ids: frozenset[str] = frozenset()
         self._officers_read_at: datetime | None = None
@@ -206,6 +208,7 @@ class OfficerDesk:
             default_branch=self.config.default_branch,
             kpj_length=self.kpj_length,
             bot_username=self.bot_username,
+            whatsapp_number=self.whatsapp_number,
             payment_channels=self.config.payment_channels,
         )
 

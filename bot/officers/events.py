@@ -1,5 +1,9 @@
 """Outreach events: /acara_baru (a short dialog) gives a deep link, a QR code and a poster;
-/acara lists the branch's events with their counts; an event is closed after a confirmation."""
+/acara lists the branch's events with their counts; an event is closed after a confirmation.
+
+A deployment with a WhatsApp number (WHATSAPP_DISPLAY_NUMBER) hands out the event's wa.me link
+and its QR code too, and one poster carries both codes: the same event code reaches the flow
+as /start <code> on Telegram and as "DAFTAR <code>" on WhatsApp."""
 
 from __future__ import annotations
 
@@ -8,6 +12,7 @@ from datetime import date, timedelta
 from bot.domain import EventDraft
 from bot.flow.events import Press, Text
 from bot.i18n import N_
+from bot.links import telegram_link, whatsapp_link
 from bot.messages import Block, Button, Day, Msg, Reply
 from bot.officers.common import (
     CHOOSE,
@@ -27,6 +32,7 @@ from bot.officers.needs import (
     CreateEvent,
     Events,
     OwnEvent,
+    Picture,
     PosterPicture,
     QrPicture,
     Sponsors,
@@ -55,11 +61,6 @@ def event_code(nonce: str) -> str:
     """A short code nobody can guess: 'ev' + the update's random word (Telegram's payload
     alphabet; the runner draws 64 random bits)."""
     return "ev" + nonce
-
-
-def deep_link(bot_username: str, code: str) -> str:
-    """The link a QR code and a poster carry."""
-    return f"https://t.me/{bot_username}?start={code}"
 
 
 def begin(state: DeskState, args: str, ctx: DeskContext) -> DeskOutcome:
@@ -192,16 +193,32 @@ def create(form: EventForm, event: Press, ctx: DeskContext) -> DeskOutcome:
         sponsor_id=sponsor.id if sponsor else None,
         branch=form.branch,
     )
-    url = deep_link(ctx.config.bot_username, draft.code)
+    url = telegram_link(ctx.config.bot_username, draft.code)
+    wa_number = ctx.config.whatsapp_number
+    wa_url = whatsapp_link(wa_number, draft.code) if wa_number else None
     region = region_by_code(draft.region_code)
     place = region.label if region else draft.region_code
     poster = PosterInfo(
-        draft.name, draft.day, place, url, draft.organiser, sponsor.name if sponsor else None
+        draft.name,
+        draft.day,
+        place,
+        url,
+        draft.organiser,
+        sponsor.name if sponsor else None,
+        whatsapp_url=wa_url,
     )
+    links = [Msg(N_("Tautan pendaftaran: {url}"), {"url": url})]
+    pictures: list[Picture] = [QrPicture(f"qr-{draft.code}.png", url)]
+    if wa_url is not None:
+        links = [
+            Msg(N_("Tautan Telegram: {url}"), {"url": url}),
+            Msg(N_("Tautan WhatsApp: {url}"), {"url": wa_url}),
+        ]
+        pictures.append(QrPicture(f"qr-wa-{draft.code}.png", wa_url))
     handout = Reply(
         parts=(
             Msg(N_("Acara <b>{name}</b> dibuat."), {"name": draft.name}),
-            Msg(N_("Tautan pendaftaran: {url}"), {"url": url}),
+            *links,
             Msg(N_("Kode QR dan poster (A4) terlampir.")),
         )
     )
@@ -209,10 +226,7 @@ def create(form: EventForm, event: Press, ctx: DeskContext) -> DeskOutcome:
         DeskState(),
         [handout],
         effects=[CreateEvent(draft), Audit("acara_baru", None, draft.code)],
-        pictures=[
-            QrPicture(f"qr-{draft.code}.png", url),
-            PosterPicture(f"poster-{draft.code}.png", poster),
-        ],
+        pictures=[*pictures, PosterPicture(f"poster-{draft.code}.png", poster)],
     )
 
 

@@ -18,28 +18,20 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import quote
 
 from bot.flow.events import Command, Incoming, Press, SharedContact, Text, Unsupported
+from bot.links import START_WORD, whatsapp_link
 
-# The text a wa.me link pre-fills (docs/whatsapp.md): "DAFTAR" or "DAFTAR <event code>", which
-# means what /start <code> means on Telegram. Codes are Telegram's payload alphabet.
-START_WORD = "DAFTAR"
+# The text a wa.me link pre-fills (bot.links): "DAFTAR" or "DAFTAR <event code>", which means
+# what /start <code> means on Telegram. Codes are Telegram's payload alphabet.
 _START = re.compile(rf"\s*{START_WORD}(?:\s+([A-Za-z0-9_-]{{1,64}}))?\s*", re.IGNORECASE)
 # Template quick-reply buttons carry a payload we chose (handlers.whatsapp.templates); "cmd:x"
 # means the command /x, anything else is the callback data of a button press.
 COMMAND_PAYLOAD = "cmd:"
 
 
-def start_link(display_number: str, event_code: str = "") -> str:
-    """The wa.me link a poster's QR code carries: it opens a chat with "DAFTAR <code>" typed.
-
-    ``display_number`` is WHATSAPP_DISPLAY_NUMBER (digits with the country code); wa.me takes
-    the number without "+" and the text URL-encoded (WhatsApp Help Center, "How to use click
-    to chat").
-    """
-    text = f"{START_WORD} {event_code}".strip()
-    return f"https://wa.me/{display_number}?text={quote(text)}"
+# The wa.me link a poster's QR code carries is built in the core (bot.links), which events use.
+start_link = whatsapp_link
 
 
 @dataclass(frozen=True)

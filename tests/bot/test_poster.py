@@ -14,6 +14,7 @@ from bot.poster import (
     PAGE_WIDTH,
     QR_BORDER,
     QR_MIN_PX,
+    QR_PAIR_MIN_PX,
     PosterInfo,
     poster_png,
     qr_png,
@@ -148,6 +149,43 @@ def test_sponsor_line_is_optional() -> None:
     without = PosterInfo(**{**INFO.__dict__, "sponsor": None})
     assert png(poster_png(without)).size == (PAGE_WIDTH, PAGE_HEIGHT)
     assert poster_png(without) != poster_png(INFO)
+
+
+WA_URL = "https://wa.me/6281100001111?text=DAFTAR%20ev_KP2026-01"
+BOTH = PosterInfo(**{**INFO.__dict__, "whatsapp_url": WA_URL})
+
+
+def test_a_poster_for_both_apps_carries_two_exact_qr_codes_side_by_side() -> None:
+    """With a WhatsApp number the poster changes: Telegram's code on the left, WhatsApp's on the
+    right, each a whole QR code of its link, at least ``QR_PAIR_MIN_PX`` with its quiet zone."""
+    image = png(poster_png(BOTH))
+    assert image.size == (PAGE_WIDTH, PAGE_HEIGHT)
+    assert poster_png(BOTH) != poster_png(INFO)
+    halves = (0, PAGE_WIDTH // 2), (PAGE_WIDTH // 2, PAGE_WIDTH)
+    for (start, end), url in zip(halves, (URL, WA_URL), strict=True):
+        half = image.crop((start, 0, end, PAGE_HEIGHT))
+        qr = segno.make_qr(url, error="m")
+        modules = int(qr.symbol_size(scale=1, border=0)[0])
+        box = qr_box(half)
+        width = box[2] - box[0]
+        assert width == box[3] - box[1] and width % modules == 0
+        assert width + 2 * QR_BORDER * (width // modules) >= QR_PAIR_MIN_PX
+        expected = [[bool(dark) for dark in row] for row in qr.matrix_iter(border=0)]
+        assert sampled_matrix(half, box, modules) == expected
+
+
+def test_both_codes_decode_when_a_decoder_is_installed() -> None:
+    zxingcpp = pytest.importorskip("zxingcpp")
+    found = zxingcpp.read_barcodes(png(poster_png(BOTH)))
+    assert sorted(barcode.text for barcode in found) == sorted([URL, WA_URL])
+
+
+@pytest.mark.parametrize("info", [BOTH, PosterInfo(**{**LONG.__dict__, "whatsapp_url": WA_URL})])
+def test_a_poster_for_both_apps_keeps_its_text_inside_the_margins(info: PosterInfo) -> None:
+    image = png(poster_png(info))
+    for x in [*range(40), *range(PAGE_WIDTH - 40, PAGE_WIDTH)]:
+        column = {image.getpixel((x, y)) for y in range(PAGE_HEIGHT)}
+        assert column <= BAND_COLOURS, f"ink at x={x}"
 
 
 def test_poster_in_english_renders() -> None:

@@ -9,7 +9,19 @@ import re
 from PIL import Image
 
 from bot.settings import Settings
-from tests.conftest import NIK, OFFICER, WORKER, Telegram, create_event, query, to_phone
+from handlers.telegram.app import build_application
+from storage.backends import AnyRepository
+from tests.conftest import (
+    NIK,
+    OFFICER,
+    WORKER,
+    Telegram,
+    create_event,
+    moving_clock,
+    query,
+    to_phone,
+)
+from tests.fakes import RecordingRequest
 
 
 async def create_sponsor(
@@ -59,12 +71,34 @@ async def test_an_event_gives_a_link_qr_and_poster(telegram: Telegram, settings:
     assert re.fullmatch(r"ev[A-Za-z0-9_-]{11}", code)
     text = telegram.request.last_text(OFFICER)
     assert f"https://t.me/bpu_bot?start={code}" in text
+    assert "wa.me" not in text  # no WHATSAPP_DISPLAY_NUMBER: Telegram only
     photos = [c for c in telegram.request.calls if c.method == "sendPhoto"]
     documents = [c for c in telegram.request.calls if c.method == "sendDocument"]
     assert len(photos) == 1 and len(documents) == 1
     assert query(settings, "SELECT name, region_code, branch FROM events") == [
         ("Sosialisasi BPU Pasar Wates", "34.01", "Yogyakarta")
     ]
+
+
+async def test_with_a_whatsapp_number_an_event_hands_out_its_wa_me_link_and_qr_too(
+    settings: Settings, repo: AnyRepository
+) -> None:
+    """WHATSAPP_DISPLAY_NUMBER reaches the desk: the handout has both links, a second QR code
+    (the wa.me link, "DAFTAR <code>" pre-filled), and still one poster (carrying both)."""
+    both = settings.model_copy(update={"whatsapp_display_number": "6281100001111"})
+    request = RecordingRequest()
+    app = build_application(both, repo, request=request, rate_limiter=False, clock=moving_clock())
+    await app.initialize()
+    try:
+        code = await create_event(Telegram(app, request, repo, both), OFFICER)
+    finally:
+        await app.shutdown()
+    text = request.last_text(OFFICER)
+    assert f"https://t.me/bpu_bot?start={code}" in text
+    assert f"https://wa.me/6281100001111?text=DAFTAR%20{code}" in text
+    photos = [c for c in request.calls if c.method == "sendPhoto"]
+    documents = [c for c in request.calls if c.method == "sendDocument"]
+    assert len(photos) == 2 and len(documents) == 1
 
 
 async def test_the_link_greets_with_the_event_and_counts_opens(

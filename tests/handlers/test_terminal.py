@@ -1,4 +1,5 @@
-"""The same flow in the terminal chat: numbered choices, typed labels, scripted stdin."""
+"""The same flow in the terminal chat: numbered choices, typed labels, scripted stdin; and
+``--as whatsapp``, the worker's side as WhatsApp shows it."""
 
 from __future__ import annotations
 
@@ -7,8 +8,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+from bot.flow.events import Press, Text
+from bot.messages import Button, Msg, Reply
 from bot.settings import Settings
-from handlers.terminal import TerminalChat, run_chat
+from handlers.terminal import EXAMPLE_WA_ID, TerminalChat, WhatsAppTerminalChat, run_chat
 from storage.backends import AnyRepository
 from tests.conftest import NIK, OFFICER, query
 
@@ -98,3 +101,115 @@ async def test_import_limits_come_from_the_settings(
     chat = TerminalChat(repo, small, user_id=str(OFFICER), out=out, files=tmp_path / "out")
     await chat.send(f"/impor {upload}")
     assert "lebih dari 2 baris data" in out.getvalue()
+
+
+# --- chat --as whatsapp ----------------------------------------------------------------------------
+
+WA_SCRIPT = [
+    "Setuju",  # the reply button's title, as tapped
+    NIK,
+    "1",  # Benar: the first button
+    "Sri Wahyuni",
+    "Kulon Progo",
+    "Ya",  # the phone: this chat's own number, one tap
+    "1",  # Ya, still living there
+    "Dusun Krebet RT 02 RW 05",
+    "Nelayan",  # a row of the occupation list
+    "1,5 juta",
+    "Tidak",
+    "Kirim",
+]
+
+
+async def test_a_full_registration_as_whatsapp_shows_what_a_whatsapp_user_sees(
+    repo: AnyRepository, settings: Settings, tmp_path: Path
+) -> None:
+    out = io.StringIO()
+    chat = WhatsAppTerminalChat(repo, settings, out=out, files=tmp_path)
+    await chat.send("DAFTAR")
+    for line in WA_SCRIPT:
+        await chat.send(line)
+    text = out.getvalue()
+    assert "[ Setuju ]  [ Tidak ]" in text  # reply buttons
+    assert "[ ☰ Pilih ]" in text and "   • Nelayan" in text  # a list message and its rows
+    assert "_Langkah 11 dari 11_" in text and "*Periksa data Anda:*" in text  # WhatsApp markup
+    assert "<b>" not in text and "<i>" not in text  # no Telegram HTML
+    assert "[1]" not in text  # no Telegram-style numbered buttons
+    # The phone is one tap: WhatsApp tells the bot the sender's number; no contact button.
+    assert "Nomor HP Anda 0812-3456-7890?\n[ Ya ]  [ Nomor lain ]" in text
+    assert "Bagikan nomor HP" not in text
+    rows = query(settings, "SELECT channel, user_id, nik, phone, occupation FROM submissions")
+    assert rows == [("terminal", EXAMPLE_WA_ID, NIK, "+" + EXAMPLE_WA_ID, "nelayan")]
+
+
+async def test_as_whatsapp_a_long_choice_list_is_numbered_and_answered_by_number(
+    repo: AnyRepository, settings: Settings, tmp_path: Path
+) -> None:
+    """More than ten choices do not fit a list message: a numbered list, answered by number."""
+    out = io.StringIO()
+    chat = WhatsAppTerminalChat(repo, settings, out=out, files=tmp_path)
+    reply = Reply(
+        parts=(Msg("Pilih satu"),),
+        buttons=tuple((Button(Msg(f"Pilihan {n}"), f"pick:{n}"),) for n in range(1, 13)),
+    )
+    chat.show(reply)
+    assert "1. Pilihan 1\n2. Pilihan 2" in out.getvalue()
+    assert "_Balas dengan angka pilihan Anda._" in out.getvalue()
+    assert chat.parse("12") == Press("pick:12")
+    assert chat.parse("Pilihan 3") == Press("pick:3")
+    assert chat.parse("13") == Text("13")  # not a choice: typed text, as on WhatsApp
+
+
+async def test_as_whatsapp_another_number_can_be_typed(
+    repo: AnyRepository, settings: Settings, tmp_path: Path
+) -> None:
+    out = io.StringIO()
+    chat = WhatsAppTerminalChat(repo, settings, wa_id="6285700001111", out=out, files=tmp_path)
+    for line in ["DAFTAR", "Setuju", NIK, "Benar", "Sri Wahyuni", "Kulon Progo"]:
+        await chat.send(line)
+    assert "Nomor HP Anda 0857-0000-1111?" in out.getvalue()
+    await chat.send("Nomor lain")
+    assert out.getvalue().rstrip().endswith("Contoh: 0812 3456 7890")
+    before = len(out.getvalue())
+    await chat.send("0813 2222 3333")
+    assert "Masih tinggal di sana?" in out.getvalue()[before:]
+    assert query(settings, "SELECT step FROM conversations") == [("home_confirm",)]
+
+
+def test_python_m_bot_chat_as_whatsapp_is_scriptable(database_url: str) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "chat", "--as", "whatsapp", "--phone", "+62 812 3456 7890"],
+        input="\n".join(WA_SCRIPT) + "\n",
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={"DATABASE_URL": database_url, "PATH": "", "PYTHONPATH": str(Path.cwd())},
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "> DAFTAR" in result.stdout and "[ Setuju ]  [ Tidak ]" in result.stdout
+    assert "*BPU-" in result.stdout  # the reference, in WhatsApp's bold
+    assert "<b>" not in result.stdout
+
+
+def test_the_help_names_both_apps() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "chat", "--help"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={"PATH": "", "PYTHONPATH": str(Path.cwd()), "COLUMNS": "200"},
+        check=True,
+    )
+    assert "--as {telegram,whatsapp}" in result.stdout and "--phone" in result.stdout
+    assert f"default {EXAMPLE_WA_ID}" in result.stdout  # the CLI's copy names the same number
+    top = subprocess.run(
+        [sys.executable, "-m", "bot", "--help"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={"PATH": "", "PYTHONPATH": str(Path.cwd()), "COLUMNS": "200"},
+        check=True,
+    )
+    (run_line,) = [line for line in top.stdout.splitlines() if line.strip().startswith("run ")]
+    assert "Telegram" in run_line and "WhatsApp" in run_line
