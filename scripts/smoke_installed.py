@@ -25,8 +25,9 @@ from pathlib import Path
 
 SOURCE = Path(__file__).resolve().parent.parent
 PACKAGES = ("bot", "handlers", "storage", "locales")
-# Files of the source tree that are not meant to be installed.
-NOT_SHIPPED = {"README.md"}
+# Files of the source tree that are not meant to be installed: notes for developers, never read
+# at run time.
+NOT_SHIPPED = {"README.md", "MIRRORING.md"}
 CONSENT_QUESTION = "Anda setuju data Anda dipakai untuk pendaftaran ini?"
 LANGUAGE_SET = "Bahasa: Bahasa Indonesia."
 
