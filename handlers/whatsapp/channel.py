@@ -163,7 +163,10 @@ class WhatsAppChannel:
                 key, chat = parsed.messages[0].message_id, parsed.messages[0].sender.key
             elif parsed.statuses:
                 status = parsed.statuses[0]
-                key, chat = f"{status.message_id}:failed", status.recipient or status.message_id
+                # Not under the worker's own chat: when the worker last wrote (the 24-hour
+                # window, ``deliver``) counts only what the worker sent.
+                key = f"{status.message_id}:failed"
+                chat = f"status:{status.recipient or status.message_id}"
             else:
                 continue
             items.append(
