@@ -75,16 +75,23 @@ async def test_run_chat_ends_cleanly_at_end_of_input(
     assert state == [("nik_confirm",)]
 
 
-def test_python_m_bot_chat_is_scriptable(database_url: str) -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "bot", "chat"],
-        input="\n".join(SCRIPT) + "\n",
+def chat_process(
+    database_url: str, lines: list[str], *options: str
+) -> subprocess.CompletedProcess[str]:
+    """``python -m bot chat [options]`` fed ``lines`` on standard input, as a user scripts it."""
+    return subprocess.run(
+        [sys.executable, "-m", "bot", "chat", *options],
+        input="\n".join(lines) + "\n",
         capture_output=True,
         text=True,
         timeout=60,
         env={"DATABASE_URL": database_url, "PATH": "", "PYTHONPATH": str(Path.cwd())},
         check=False,
     )
+
+
+def test_python_m_bot_chat_is_scriptable(database_url: str) -> None:
+    result = chat_process(database_url, SCRIPT)
     assert result.returncode == 0, result.stderr
     assert "BPU-" in result.stdout
     assert "Traceback" not in result.stderr
@@ -177,14 +184,8 @@ async def test_as_whatsapp_another_number_can_be_typed(
 
 
 def test_python_m_bot_chat_as_whatsapp_is_scriptable(database_url: str) -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "bot", "chat", "--as", "whatsapp", "--phone", "+62 812 3456 7890"],
-        input="\n".join(WA_SCRIPT) + "\n",
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env={"DATABASE_URL": database_url, "PATH": "", "PYTHONPATH": str(Path.cwd())},
-        check=False,
+    result = chat_process(
+        database_url, WA_SCRIPT, "--as", "whatsapp", "--phone", "+62 812 3456 7890"
     )
     assert result.returncode == 0, result.stderr
     assert "> DAFTAR" in result.stdout and "[ Setuju ]  [ Tidak ]" in result.stdout
