@@ -13,15 +13,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import multiprocessing
 from collections.abc import AsyncIterator, Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import asynccontextmanager
-from datetime import date, datetime, timedelta
-from pathlib import Path
+from datetime import datetime, timedelta
 from typing import Any
 
-from bot.domain import ExportFilter, Housekeeping, Submission
+from bot.domain import Housekeeping, Submission
 from bot.messages import Reply
 from bot.ports import InboxItem, OutboxItem
 from storage.postgres.connection import PgTx, connect, create_pool, migrate
@@ -34,7 +32,6 @@ from storage.sql.shared import SharedStatements
 
 log = logging.getLogger(__name__)
 
-INBOX_RETENTION = timedelta(days=2)
 OUTBOX_CHANNEL = "bpubot_outbox"  # the NOTIFY of migration 0001's trigger; payload: the schema
 
 # Claims in one statement: the rows no other process holds, leased to this one, returned.
@@ -206,7 +203,7 @@ class PostgresRepository(SharedStatements):
         async with self._transaction() as tx:
             await tx.one(HOUSEKEEPING_LOCK)
             done = await outbox.housekeeping(tx, now, policy, reminder)
-            await inbox.purge(tx, now - INBOX_RETENTION)
+            await inbox.purge(tx, now - inbox.RETENTION)
         return done
 
     async def payment_reminders(
@@ -219,25 +216,8 @@ class PostgresRepository(SharedStatements):
 
     # --- officers' exports ------------------------------------------------------------------
 
-    async def export(
-        self,
-        branches: tuple[str, ...] | None,
-        chosen: ExportFilter,
-        fmt: str,
-        out: Path,
-        on: date,
-    ) -> int:
-        """Write an export in a worker process with its own connection (see
-        storage.postgres.export); returns the row count."""
-        if self._exporter is None:
-            # Spawned, not forked: the child must not inherit the event loop or the pool.
-            context = multiprocessing.get_context("spawn")
-            self._exporter = ProcessPoolExecutor(max_workers=1, mp_context=context)
-        loop = asyncio.get_running_loop()
-        scope = list(branches) if branches is not None else None
-        return await loop.run_in_executor(
-            self._exporter, export_submissions, self.url, scope, chosen, fmt, str(out), on
-        )
+    def _export_job(self) -> tuple[Callable[..., int], str]:
+        return export_submissions, self.url
 
     async def close(self) -> None:
         if self._exporter is not None:

@@ -12,12 +12,15 @@ again (the pending question re-sent) if only its replies were lost.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from bot.ports import InboxItem
 from storage.sql.memory import RecentStates
 from storage.sql.tx import Row, Tx, as_datetime
 
+# Answered updates are kept this long (housekeeping purges older ones): long enough to tell when
+# a WhatsApp worker last wrote (the 24-hour window) and to see a redelivery for what it is.
+RETENTION = timedelta(days=2)
 # An update that failed this many times is left alone (a bug, not a crash): it stays for a look.
 MAX_ATTEMPTS = 5
 
@@ -127,7 +130,7 @@ async def purge(tx: Tx, before: datetime) -> int:
 
 
 async def last_received(tx: Tx, channel: str, chat: str) -> datetime | None:
-    """When the chat's latest update was received, if within the retention (two days)."""
+    """When the chat's latest update was received, if within ``RETENTION``."""
     row = await tx.one(
         "SELECT max(received_at) AS at FROM inbox WHERE channel = ? AND chat = ?", channel, chat
     )

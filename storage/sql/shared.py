@@ -3,11 +3,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import asyncio
+import multiprocessing
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import AbstractAsyncContextManager
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
+from pathlib import Path
 
-from bot.domain import Officer, Role
+from bot.domain import ExportFilter, Officer, Role
 from bot.ports import InboxItem
 from storage.sql import inbox, outbox
 from storage.sql.inbox import remember_fresh
@@ -20,6 +24,11 @@ class SharedStatements:
     """Mixed into SqliteRepository and PostgresRepository, which provide the units of work."""
 
     memory: RecentStates
+    _exporter: ProcessPoolExecutor | None  # started on the first export, shut down at close
+
+    def _export_job(self) -> tuple[Callable[..., int], str]:
+        """The backend's export function and the database it opens on its own (a file, a URL)."""
+        raise NotImplementedError
 
     def _read(self) -> AbstractAsyncContextManager[Tx]:
         raise NotImplementedError
@@ -100,3 +109,25 @@ class SharedStatements:
                 await tx.one("SELECT 1 AS hit FROM officer_dialogs WHERE user_id = ?", user_id)
                 is not None
             )
+
+    # --- exports ----------------------------------------------------------------------------
+
+    async def export(
+        self,
+        branches: tuple[str, ...] | None,
+        chosen: ExportFilter,
+        fmt: str,
+        out: Path,
+        on: date,
+    ) -> int:
+        """Write an export in a worker process with its own connection (storage.export,
+        storage.postgres.export), so nobody else waits; returns the row count."""
+        if self._exporter is None:
+            # Spawned, not forked: the child must not inherit the event loop or the connection.
+            context = multiprocessing.get_context("spawn")
+            self._exporter = ProcessPoolExecutor(max_workers=1, mp_context=context)
+        export_submissions, database = self._export_job()
+        scope = list(branches) if branches is not None else None
+        return await asyncio.get_running_loop().run_in_executor(
+            self._exporter, export_submissions, database, scope, chosen, fmt, str(out), on
+        )

@@ -9,16 +9,15 @@ transaction (storage/sql/workers.py).
 from __future__ import annotations
 
 import asyncio
-import multiprocessing
 from collections.abc import AsyncIterator, Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import asynccontextmanager
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import aiosqlite
 
-from bot.domain import ExportFilter, Housekeeping, Submission
+from bot.domain import Housekeeping, Submission
 from bot.messages import Reply
 from bot.ports import InboxItem, OutboxItem
 from storage.export import export_submissions
@@ -29,8 +28,6 @@ from storage.sql.officers import OfficerSession
 from storage.sql.shared import SharedStatements
 from storage.sql.workers import WorkerSession
 from storage.sqlite.connection import SqliteTx, configure, database_path, setup_lock
-
-INBOX_RETENTION = timedelta(days=2)
 
 
 class SqliteRepository(SharedStatements):
@@ -144,7 +141,7 @@ class SqliteRepository(SharedStatements):
         """Reminders to stalled drafts, purge of abandoned ones and of old inbox rows."""
         async with self._transaction() as tx:
             done = await outbox.housekeeping(tx, now, policy, reminder)
-            await inbox.purge(tx, now - INBOX_RETENTION)
+            await inbox.purge(tx, now - inbox.RETENTION)
         return done
 
     async def payment_reminders(
@@ -155,24 +152,8 @@ class SqliteRepository(SharedStatements):
 
     # --- officers' exports ------------------------------------------------------------------
 
-    async def export(
-        self,
-        branches: tuple[str, ...] | None,
-        chosen: ExportFilter,
-        fmt: str,
-        out: Path,
-        on: date,
-    ) -> int:
-        """Write an export in a worker process (see storage.export); returns the row count."""
-        if self._exporter is None:
-            # Spawned, not forked: the child must not inherit the event loop or the connection.
-            context = multiprocessing.get_context("spawn")
-            self._exporter = ProcessPoolExecutor(max_workers=1, mp_context=context)
-        loop = asyncio.get_running_loop()
-        scope = list(branches) if branches is not None else None
-        return await loop.run_in_executor(
-            self._exporter, export_submissions, self.path, scope, chosen, fmt, str(out), on
-        )
+    def _export_job(self) -> tuple[Callable[..., int], str]:
+        return export_submissions, self.path
 
     async def close(self) -> None:
         if self._exporter is not None:
