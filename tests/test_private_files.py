@@ -18,7 +18,7 @@ from handlers.terminal import TerminalChat
 from storage.files import create_private, private_dir, write_private
 from storage.sqlite import SqliteRepository
 from tests.conftest import OFFICER
-from tests.storage.test_sqlite import draft
+from tests.storage.drafts import draft
 
 
 def mode(path: Path) -> int:

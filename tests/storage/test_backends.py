@@ -11,8 +11,7 @@ from datetime import UTC, datetime, timedelta
 import asyncpg
 import pytest
 
-from bot.domain import Decision, Housekeeping, StaleConversation, Status, SubmissionDraft
-from bot.fields import Answers
+from bot.domain import Decision, Housekeeping, StaleConversation, Status
 from bot.flow.state import Conversation
 from bot.messages import Msg, Reply
 from bot.ports import InboxItem
@@ -21,40 +20,7 @@ from storage import open_repository
 from storage.backends import AnyRepository
 from tests.conftest import NIK, query
 from tests.databases import columns_url, execute_url
-
-ANSWERS = {
-    "nik": NIK,
-    "nik_birth_date": "1979-03-12",
-    "nik_sex": "P",
-    "birth_date": "1979-03-12",
-    "sex": "P",
-    "name": "Sri Wahyuni",
-    "birth_place": "Kulon Progo",
-    "phone": "+6281234567890",
-    "home_code": "34.01",
-    "address": "Dusun Krebet",
-    "occupation": "nelayan",
-    "income": 1_500_000,
-    "jht": False,
-}
-NOW = datetime(2026, 6, 1, 3, 0, tzinfo=UTC)
-
-
-def draft(**answers: object) -> SubmissionDraft:
-    return SubmissionDraft(
-        answers=Answers.from_data({**ANSWERS, **answers}),
-        flags=(),
-        monthly_self_paid=10_900,
-        event_code=None,
-        consent_at=NOW.isoformat(),
-        consent_version="1",
-        reference=None,
-        branch="Yogyakarta",
-    )
-
-
-def nik(serial: int) -> str:
-    return f"340102520379{serial:04d}"
+from tests.storage.drafts import NOW, draft, nik
 
 
 @pytest.fixture

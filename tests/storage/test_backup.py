@@ -13,7 +13,8 @@ import pytest
 from bot.flow.state import Conversation
 from bot.settings import Settings
 from storage.backends import AnyRepository
-from tests.storage.test_backends import NOW, nik, submit
+from tests.storage.drafts import NOW, nik
+from tests.storage.test_backends import submit
 
 
 @pytest.fixture(params=["sqlite"])

@@ -22,7 +22,8 @@ from storage.postgres.connection import PgTx, connect, numbered
 from storage.sql.officers import OfficerSession
 from tests.conftest import query
 from tests.databases import drop_schema, execute_url, new_schema, schema_url
-from tests.storage.test_backends import NOW, draft, nik, save_meanwhile
+from tests.storage.drafts import NOW, draft, nik
+from tests.storage.test_backends import save_meanwhile
 
 
 @pytest.fixture(params=["postgresql"])

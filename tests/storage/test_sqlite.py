@@ -11,15 +11,15 @@ from pathlib import Path
 
 import pytest
 
-from bot.domain import StaleConversation, SubmissionDraft
-from bot.fields import Answers
+from bot.domain import StaleConversation
 from bot.flow.events import Command
 from bot.flow.state import Conversation, Step
 from bot.render import render_text
 from bot.service import handle_worker
 from bot.settings import Settings
 from storage.sqlite import SqliteRepository, database_path, migrations
-from tests.conftest import NIK, query
+from tests.conftest import query
+from tests.storage.drafts import draft
 
 
 @pytest.fixture(params=["sqlite"])
@@ -27,36 +27,6 @@ def backend(request: pytest.FixtureRequest) -> str:
     """These tests are about the SQLite file itself (tests/storage/test_backends.py holds the
     promises both backends keep, test_postgres.py PostgreSQL's own)."""
     return str(request.param)
-
-
-ANSWERS = {
-    "nik": NIK,
-    "nik_birth_date": "1979-03-12",
-    "nik_sex": "P",
-    "birth_date": "1979-03-12",
-    "sex": "P",
-    "name": "Sri Wahyuni",
-    "birth_place": "Kulon Progo",
-    "phone": "+6281234567890",
-    "home_code": "34.01",
-    "address": "Dusun Krebet",
-    "occupation": "nelayan",
-    "income": 1_500_000,
-    "jht": False,
-}
-
-
-def draft(**answers: object) -> SubmissionDraft:
-    return SubmissionDraft(
-        answers=Answers.from_data({**ANSWERS, **answers}),
-        flags=(),
-        monthly_self_paid=10_900,
-        event_code=None,
-        consent_at=None,
-        consent_version="1",
-        reference=None,
-        branch="Yogyakarta",
-    )
 
 
 async def test_migrations_run_once_and_set_the_version(settings: Settings) -> None:
