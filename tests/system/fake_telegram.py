@@ -22,20 +22,19 @@ from __future__ import annotations
 import itertools
 import json
 import math
-import sys
 import threading
 import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qsl
 
 from handlers.telegram.offline import BOT_USER
 from tests.fakes import SHOWN
+from tests.system.local_server import LocalServer
 
-HOST = "127.0.0.1"
 LONG_POLL_SECONDS = 1.0  # at most; PTB asks for 10 s, a test does not need to wait that long
 HOLD_SECONDS = 30.0  # a held request gives up by itself after this (the test is long over)
 # Parameters PTB sends JSON-encoded inside the form; everything else (text!) stays a string.
@@ -122,16 +121,6 @@ class _Hold:
     seen: int = 0
 
 
-class _QuietServer(ThreadingHTTPServer):
-    """A client that hangs up mid-request (a bot process stopping, a long poll cut short) is
-    not the fake's error: no traceback on stderr for it."""
-
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        if isinstance(sys.exc_info()[1], ConnectionError):
-            return
-        super().handle_error(request, client_address)
-
-
 @dataclass
 class FakeTelegram:
     """The fake Bot API; use as a context manager (or ``start``/``stop``)."""
@@ -152,8 +141,7 @@ class FakeTelegram:
     _held: threading.Event = field(default_factory=threading.Event)
     _release: threading.Event = field(default_factory=threading.Event)
     _message_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(10_000))
-    _server: ThreadingHTTPServer | None = None
-    _thread: threading.Thread | None = None
+    _http: LocalServer | None = None
 
     # --- lifecycle ---------------------------------------------------------------------------
 
@@ -165,12 +153,7 @@ class FakeTelegram:
         class Handler(_Handler):
             telegram = fake
 
-        self._server = _QuietServer((HOST, 0), Handler)
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True
-        )
-        self._thread.start()
+        self._http = LocalServer(Handler)
         return self
 
     def stop(self) -> None:
@@ -178,11 +161,8 @@ class FakeTelegram:
         self._release.set()
         with self._lock:
             self._lock.notify_all()
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
+        if self._http is not None:
+            self._http.close()
 
     def __enter__(self) -> FakeTelegram:
         return self.start()
@@ -193,8 +173,8 @@ class FakeTelegram:
     @property
     def base_url(self) -> str:
         """What TELEGRAM_API_BASE_URL should be (PTB appends the token)."""
-        assert self._server is not None, "start() first"
-        return f"http://{HOST}:{self._server.server_address[1]}/bot"
+        assert self._http is not None, "start() first"
+        return f"{self._http.url}/bot"
 
     # --- what tests do -----------------------------------------------------------------------
 

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from email.parser import BytesParser
 from email.policy import HTTP
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 
 import httpx
@@ -36,8 +36,8 @@ import httpx
 from handlers.whatsapp.preview import preview
 from handlers.whatsapp.templates import TEMPLATES, Notice
 from tests.system.fake_whatsapp_rules import Refusal, validate
+from tests.system.local_server import LocalServer
 
-HOST = "127.0.0.1"
 TOKEN = "EAAtest-token"
 PHONE_NUMBER_ID = "106540352242922"
 APP_SECRET = "fake-app-secret"
@@ -79,8 +79,7 @@ class FakeWhatsApp:
     _injected: list[_Injected] = field(default_factory=list)
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _lock: threading.Lock = field(default_factory=threading.Lock)
-    _server: ThreadingHTTPServer | None = None
-    _thread: threading.Thread | None = None
+    _http: LocalServer | None = None
 
     # --- lifecycle ---------------------------------------------------------------------------
 
@@ -90,20 +89,12 @@ class FakeWhatsApp:
         class Handler(_Handler):
             whatsapp = fake
 
-        self._server = ThreadingHTTPServer((HOST, 0), Handler)
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True
-        )
-        self._thread.start()
+        self._http = LocalServer(Handler)
         return self
 
     def stop(self) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
+        if self._http is not None:
+            self._http.close()
 
     def __enter__(self) -> FakeWhatsApp:
         return self.start()
@@ -119,8 +110,8 @@ class FakeWhatsApp:
     @property
     def root_url(self) -> str:
         """The same API without a version in the path (a proxy may add it)."""
-        assert self._server is not None, "start() first"
-        return f"http://{HOST}:{self._server.server_address[1]}"
+        assert self._http is not None, "start() first"
+        return f"{self._http.url}"
 
     # --- what tests arrange --------------------------------------------------------------------
 

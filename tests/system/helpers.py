@@ -19,7 +19,8 @@ from typing import Any
 from bot.settings import Settings
 from tests.databases import query_url
 from tests.fakes import Updates
-from tests.system.fake_telegram import HOST, FakeTelegram
+from tests.system.fake_telegram import FakeTelegram
+from tests.system.local_server import HOST
 
 OFFICER = 9001
 TOKEN = "123:TEST"

@@ -21,7 +21,7 @@ import httpx
 import pytest
 
 from tests.fakes import Updates
-from tests.system.fake_telegram import HOST, FakeTelegram
+from tests.system.fake_telegram import FakeTelegram
 from tests.system.helpers import (
     ANSWER_SECONDS,
     OFFICER,
@@ -37,6 +37,7 @@ from tests.system.helpers import (
     say,
     wait_polling,
 )
+from tests.system.local_server import HOST
 
 SECRET = "inbox-crash_secret"
 APPLICANTS = [8101 + i for i in range(10)]  # registered before the crash, approved during it

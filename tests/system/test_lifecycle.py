@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.system.fake_telegram import HOST, FakeTelegram
+from tests.system.fake_telegram import FakeTelegram
 from tests.system.helpers import Bots, bot_env, free_port, wait_polling
+from tests.system.local_server import HOST
 
 EXIT_SECONDS = 15.0
 

@@ -21,7 +21,7 @@ import httpx
 import pytest
 
 from tests.fakes import Updates
-from tests.system.fake_telegram import HOST, FakeTelegram
+from tests.system.fake_telegram import FakeTelegram
 from tests.system.helpers import (
     ANSWER_SECONDS,
     OFFICER,
@@ -35,6 +35,7 @@ from tests.system.helpers import (
     query,
     registration,
 )
+from tests.system.local_server import HOST
 
 SECRET = "two-processes_secret"
 WORKERS = 20

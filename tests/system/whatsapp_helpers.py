@@ -21,7 +21,7 @@ import httpx
 
 from bot.settings import Settings
 from handlers.whatsapp.templates import Notice, notices_by_name
-from tests.system.fake_whatsapp import APP_SECRET, HOST, PHONE_NUMBER_ID, TOKEN, FakeWhatsApp
+from tests.system.fake_whatsapp import APP_SECRET, PHONE_NUMBER_ID, TOKEN, FakeWhatsApp
 from tests.system.helpers import (
     ANSWER_SECONDS,
     OFFICER,
@@ -32,6 +32,7 @@ from tests.system.helpers import (
     free_port,
     shell_env,
 )
+from tests.system.local_server import HOST
 
 VERIFY_TOKEN = "verify-me_please"
 WORKER = "6281234567890"  # a wa_id: the worker's mobile number, with 62
