@@ -7,6 +7,7 @@ waits asked for by the channel (Telegram's retry_after) by raising the exception
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime, timedelta
@@ -19,6 +20,11 @@ log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 12
 BATCH = 50
+# A claimed row may be claimed again by another process once its lease runs out, so a batch's
+# sends must be over well before: replies go first in the flood budget, and at a busy event a
+# notification can wait in the rate limiter longer than the lease. Past this share of it, the
+# send waiting is called off (nothing was sent) and the rest are offered again after the lease.
+LEASE_SHARE = 0.75
 
 
 class Undeliverable(Exception):
@@ -53,12 +59,22 @@ async def deliver_due(
     """Deliver what is due now; returns how many were sent.
 
     Rows are claimed for ``lease`` first, so two bot processes never send the same one; a send
-    that crashed mid-way is offered again when the lease runs out (at least once).
+    that crashed mid-way is offered again when the lease runs out (at least once). Sends still
+    waiting near the lease's end are called off, so the lease never runs out under a send.
     """
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + lease.total_seconds() * LEASE_SHARE
     sent = 0
     for item in await repo.due_notifications(now, BATCH, lease, channels):
+        remaining = deadline - loop.time()
+        if remaining <= 0:
+            break
         try:
-            sent_as = await send(item)
+            async with asyncio.timeout(remaining):
+                sent_as = await send(item)
+        except TimeoutError:
+            log.info("notification %s waited too long to be sent; offered again later", item.id)
+            break
         except Undeliverable as error:
             log.warning("notification %s undeliverable: %s", item.id, redact(str(error)))
             await repo.mark_failed(item.id, str(error), None, now)

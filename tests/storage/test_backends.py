@@ -14,8 +14,9 @@ import pytest
 from bot.domain import Decision, Housekeeping, StaleConversation, Status
 from bot.flow.state import Conversation
 from bot.messages import Msg, Reply
-from bot.ports import InboxItem
+from bot.ports import InboxItem, OutboxItem
 from bot.settings import Settings
+from handlers.outbox import deliver_due
 from storage import open_repository
 from storage.backends import AnyRepository
 from tests.conftest import NIK, query
@@ -181,6 +182,33 @@ async def test_two_processes_claim_each_notification_once(
     assert await repo.due_notifications(NOW + timedelta(seconds=29), 100, lease) == []
     again = await other.due_notifications(NOW + timedelta(seconds=31), 100, lease)
     assert len(again) == 30 and [i.id for i in again] == sorted(i.id for i in again)
+
+
+async def test_a_send_waiting_past_its_lease_is_called_off_and_sent_once_later(
+    repo: AnyRepository, other: AnyRepository
+) -> None:
+    """At a busy event replies go first and a notification may wait in the rate limiter: one
+    still waiting near the end of its lease is called off, so that no other process, claiming
+    it once the lease runs out, sends it a second time."""
+    await queue_notifications(repo, 2)
+    lease = timedelta(seconds=0.4)
+    sent: list[str] = []
+    budget_free = asyncio.Event()
+
+    async def waiting(item: OutboxItem) -> str | None:  # the flood budget stays full
+        await budget_free.wait()
+        sent.append(item.user_id)
+        return None
+
+    async def at_once(item: OutboxItem) -> str | None:
+        sent.append(item.user_id)
+        return None
+
+    assert await asyncio.wait_for(deliver_due(repo, waiting, NOW, lease), 5) == 0
+    budget_free.set()
+    assert await deliver_due(other, at_once, NOW, lease) == 0  # still leased to the first
+    assert await deliver_due(other, at_once, NOW + lease, lease) == 2
+    assert sorted(sent) == ["0", "1"]
 
 
 async def test_a_failure_reported_later_marks_the_notification_sent_as_that_message(

@@ -334,7 +334,7 @@ async def test_fifty_workers_and_an_officer_deciding_meanwhile(
         ("sent", MANY)
     ]
     for user in users:
-        assert len(told(user)) == 1, (user, told(user))  # told once
+        assert len(told(user)) == 1, (user, told(user), cluster.logs())  # told once
         texts = [c.text for c in fake.sent(user)]
         expected = [marker for _, marker in plans[user]]
         # Each question in order, one message per update, then the decision.
