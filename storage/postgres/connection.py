@@ -206,3 +206,65 @@ class PgTx:
 
     async def run_many(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
         await self.conn.executemany(numbered(sql), [tuple(row) for row in rows])
+
+
+class PooledTx(PgTx):
+    """A PgTx that takes a pooled connection only when a statement needs one (a worker's unit
+    of work: most updates run no statement of their own, their save goes with others',
+    storage/postgres/saves.py). Outside a transaction the connection goes back to the pool
+    after each statement, so nobody holds one while waiting for something else; ``begin``
+    keeps it until ``release``, after the unit of work commits or rolls back."""
+
+    def __init__(self, pool: Any) -> None:
+        super().__init__(None)
+        self.pool = pool
+
+    @property
+    def in_transaction(self) -> bool:
+        return self.conn is not None and bool(self.conn.is_in_transaction())
+
+    async def release(self) -> None:
+        """Give the connection back (an open transaction is rolled back on the way)."""
+        if self.conn is not None:
+            conn, self.conn = self.conn, None
+            await self.pool.release(conn)
+
+    async def begin(self) -> None:
+        await self._take()
+        await super().begin()
+
+    async def one(self, sql: str, *args: Any) -> Row | None:
+        await self._take()
+        try:
+            return await super().one(sql, *args)
+        finally:
+            await self._done()
+
+    async def all(self, sql: str, *args: Any) -> list[Row]:
+        await self._take()
+        try:
+            return await super().all(sql, *args)
+        finally:
+            await self._done()
+
+    async def run(self, sql: str, *args: Any) -> int:
+        await self._take()
+        try:
+            return await super().run(sql, *args)
+        finally:
+            await self._done()
+
+    async def run_many(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
+        await self._take()
+        try:
+            await super().run_many(sql, rows)
+        finally:
+            await self._done()
+
+    async def _take(self) -> None:
+        if self.conn is None:
+            self.conn = await self.pool.acquire()
+
+    async def _done(self) -> None:
+        if not self.in_transaction:
+            await self.release()

@@ -1,8 +1,10 @@
 """The PostgreSQL implementation of bot.ports.Repository, for several processes on several hosts.
 
-Each unit of work takes a connection from an asyncpg pool. A worker's common update is, as on
-SQLite, a read and one self-committing compare-and-set upsert (two round trips, no
-transaction); anything more is one transaction with row locks (storage/postgres/workers.py).
+Each unit of work takes a connection from an asyncpg pool when it needs one. A worker's common
+update is, as on SQLite, a read (skipped when this process saved the state last) and one
+self-committing compare-and-set upsert, which goes in one statement with the other saves
+waiting at that moment (storage/postgres/saves.py); anything more is one transaction with row
+locks (storage/postgres/workers.py).
 Officer commands are one transaction each. Outbox and inbox rows are claimed with
 ``FOR UPDATE SKIP LOCKED`` in one self-committing statement, so processes never wait for each
 other's claims; a new notification wakes every process's delivery loop through LISTEN/NOTIFY.
@@ -22,8 +24,9 @@ from typing import Any
 from bot.domain import Housekeeping, Submission
 from bot.messages import Reply
 from bot.ports import InboxItem, OutboxItem
-from storage.postgres.connection import PgTx, connect, create_pool, migrate
+from storage.postgres.connection import PgTx, PooledTx, connect, create_pool, migrate
 from storage.postgres.export import export_submissions
+from storage.postgres.saves import SaveBatches
 from storage.postgres.workers import PgWorkerSession
 from storage.sql import inbox, outbox, reminders
 from storage.sql.memory import RecentStates
@@ -68,6 +71,7 @@ class PostgresRepository(SharedStatements):
         self._listener: Any = None
         self._outbox_woken = asyncio.Event()
         self.memory = RecentStates()  # storage/sql/memory.py
+        self.saves = SaveBatches(pool)  # storage/postgres/saves.py
 
     @classmethod
     async def open(cls, url: str, pool_min: int = 2, pool_max: int = 10) -> PostgresRepository:
@@ -107,19 +111,21 @@ class PostgresRepository(SharedStatements):
         """One worker update: a read and a compare-and-set save, or, once the flow needs more,
         one transaction. Raises StaleConversation when another process saved this worker's
         state in between: the caller runs the update again."""
-        async with self.pool.acquire() as conn:
-            tx = PgTx(conn)
-            session = PgWorkerSession(tx, channel, user_id, update_key, self.memory)
+        tx = PooledTx(self.pool)
+        session = PgWorkerSession(tx, channel, user_id, update_key, self.memory, self.saves)
+        try:
             try:
                 yield session
             except BaseException:
                 self.memory.forget(channel, user_id)
                 if tx.in_transaction:
-                    await _rollback(conn)
+                    await _rollback(tx.conn)
                 raise
             if tx.in_transaction:
-                await conn.execute("COMMIT")
-            session.committed()
+                await tx.conn.execute("COMMIT")
+        finally:
+            await tx.release()
+        session.committed()
 
     @asynccontextmanager
     async def officer(self) -> AsyncIterator[OfficerSession]:

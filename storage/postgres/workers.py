@@ -25,6 +25,10 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.domain import SubmissionDraft, SubmitResult
+from bot.flow.state import Conversation
+from storage.postgres.saves import Save, SaveBatches
+from storage.sql.memory import RecentStates
+from storage.sql.tx import Tx
 from storage.sql.workers import WorkerSession
 
 NIK_LOCK = "SELECT pg_advisory_xact_lock(hashtextextended(?, 0)) AS locked"
@@ -34,6 +38,37 @@ class PgWorkerSession(WorkerSession):
     """bot.ports.WorkerSession on PostgreSQL (see the module's docstring)."""
 
     HOLD = f"{WorkerSession.HOLD} FOR UPDATE"
+
+    def __init__(
+        self,
+        tx: Tx,
+        channel: str,
+        user_id: str,
+        update_key: str | None,
+        memory: RecentStates | None = None,
+        saves: SaveBatches | None = None,
+    ) -> None:
+        super().__init__(tx, channel, user_id, update_key, memory)
+        self.saves = saves
+
+    async def _save(self, conv: Conversation, now: datetime) -> bool:
+        """Outside a transaction, the save goes with the others waiting (storage/postgres/
+        saves.py); in one, it commits with the transaction's other writes."""
+        if self.saves is None or self.tx.in_transaction:
+            return await super()._save(conv, now)
+        return await self.saves.save(
+            Save(
+                channel=self.channel,
+                user_id=self.user_id,
+                step=str(conv.step),
+                state=conv.to_json(),
+                event_code=conv.event_code,
+                lang=conv.lang,
+                at=now,
+                applied_update=self.update_key,
+                rev=self._rev,
+            )
+        )
 
     async def submit(self, draft: SubmissionDraft, now: datetime) -> SubmitResult:
         await self.hold()  # a write: the transaction begins here

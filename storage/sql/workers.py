@@ -35,14 +35,19 @@ from storage.sql import outreach, rows
 from storage.sql.memory import RecentStates
 from storage.sql.tx import Tx, as_datetime, as_json, to_json
 
-SAVE = (
-    "INSERT INTO conversations (channel, user_id, step, state, event_code, lang, created_at,"
-    " updated_at, applied_update) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+SAVE_COLUMNS = (
+    "channel, user_id, step, state, event_code, lang, created_at, updated_at, applied_update"
+)
+SAVE_ON_CONFLICT = (
     " ON CONFLICT (channel, user_id) DO UPDATE SET step = excluded.step, state = excluded.state,"
     " event_code = excluded.event_code, lang = excluded.lang, updated_at = excluded.updated_at,"
     " applied_update = excluded.applied_update, rev = conversations.rev + 1,"
     " reminded_at = CASE WHEN excluded.step IN ('idle', 'done', 'consent') THEN NULL"
     " ELSE conversations.reminded_at END"
+)
+SAVE = (
+    f"INSERT INTO conversations ({SAVE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    f"{SAVE_ON_CONFLICT}"
 )
 LOAD = (
     "SELECT c.state, c.rev, (SELECT applied_at FROM inbox WHERE channel = ? AND update_key = ?)"
@@ -102,7 +107,21 @@ class WorkerSession:
             raise StaleConversation(self.channel, self.user_id)
 
     async def save(self, conv: Conversation, now: datetime) -> None:
-        params = (
+        if not await self._save(conv, now):
+            raise StaleConversation(self.channel, self.user_id)
+        self._saved = conv
+
+    async def _save(self, conv: Conversation, now: datetime) -> bool:
+        """The compare-and-set upsert; False when the revision moved since load().
+
+        Outside a transaction the statement commits itself; it changes nothing if another
+        process saved since load(): a new row where there was none (a NULL revision equals
+        nothing), or a newer revision. In a transaction hold() checked the revision already;
+        the condition still matters where no row existed then and the database locked none
+        (PostgreSQL: another process may insert it meanwhile).
+        """
+        changed = await self.tx.run(
+            f"{SAVE} WHERE conversations.rev = ?",
             self.channel,
             self.user_id,
             str(conv.step),
@@ -112,16 +131,9 @@ class WorkerSession:
             now,
             now,
             self.update_key,
+            self._rev,
         )
-        # Outside a transaction the statement commits itself; it changes nothing if another
-        # process saved since load(): a new row where there was none (a NULL revision equals
-        # nothing), or a newer revision. In a transaction hold() checked the revision already;
-        # the condition still matters where no row existed then and the database locked none
-        # (PostgreSQL: another process may insert it meanwhile).
-        changed = await self.tx.run(f"{SAVE} WHERE conversations.rev = ?", *params, self._rev)
-        if changed != 1:
-            raise StaleConversation(self.channel, self.user_id)
-        self._saved = conv
+        return changed == 1
 
     def committed(self) -> None:
         """The unit of work committed: remember what it saved (or that the state is gone)."""
