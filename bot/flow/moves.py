@@ -78,14 +78,23 @@ def unclear(event: Answer) -> Invalid:
     )
 
 
+# The questions whose amounts depend on who pays JKK + JKM: the sponsor is looked up (again)
+# just before them, so the income question and the summary show it as it is then (a quota may
+# fill meanwhile; the submission checks it once more).
+SHOWS_SPONSOR = frozenset({Step.INCOME, Step.SUMMARY})
+
+
 def finish(conv: Conversation, ctx: Context, *notices: Part) -> Outcome:
     """The current field is answered: go to the next field, the next correction, or the summary."""
-    sponsor_sees(conv, ctx)
     if conv.fix_fields:
-        return goto(conv, FIELD_STEP[conv.fix_fields.pop(0)], ctx, *notices)
-    if conv.fix_reference or conv.return_to_summary:
-        return goto(conv, Step.SUMMARY, ctx, *notices)
-    return goto(conv, NEXT[conv.step](conv), ctx, *notices)
+        target = FIELD_STEP[conv.fix_fields.pop(0)]
+    elif conv.fix_reference or conv.return_to_summary:
+        target = Step.SUMMARY
+    else:
+        target = NEXT[conv.step](conv)
+    if target in SHOWS_SPONSOR:
+        sponsor_sees(conv, ctx)
+    return goto(conv, target, ctx, *notices)
 
 
 def sponsor_sees(conv: Conversation, ctx: Context) -> None:

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import copy
 import json
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
-from bot.fields import Answers
+from bot.fields import Answers, shallow_copy
 
 
 class Step(StrEnum):
@@ -93,9 +92,9 @@ class Conversation:
     updated_at: str | None = None  # ISO time in UTC of the last update
 
     def to_json(self) -> str:
-        """Serialise for storage (field by field: dataclasses.asdict deep-copies, which showed up
-        as a tenth of an update's CPU time in benchmarks/run.py)."""
-        data = {name: getattr(self, name) for name in self.__dataclass_fields__}
+        """Serialise for storage (from the instance's own dict: dataclasses.asdict deep-copies,
+        which showed up as a tenth of an update's CPU time in benchmarks/run.py)."""
+        data = dict(vars(self))
         data["answers"] = self.answers.to_data()
         return json.dumps(data, ensure_ascii=False, sort_keys=True)
 
@@ -114,7 +113,7 @@ class Conversation:
     def copy(self) -> Conversation:
         """A deep-enough copy: the flow never mutates the caller's conversation. (A shallow copy
         and new lists: dataclasses.replace runs __init__ again, a measurable cost per update.)"""
-        twin = copy.copy(self)
+        twin = shallow_copy(self)
         twin.answers = self.answers.copy()
         twin.fix_fields = list(self.fix_fields)
         twin.home_candidates = list(self.home_candidates)

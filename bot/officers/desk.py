@@ -199,6 +199,8 @@ class OfficerDesk:
         self.nonce = nonce
         self._officer_ids: frozenset[str] = frozenset()
         self._officers_read_at: datetime | None = None
+        self._officers_reading = asyncio.Lock()  # one read at a time (an event's first rush)
+        self._officers_changes = 0  # forget_officers() calls so far
 
     @property
     def desk_config(self) -> DeskConfig:
@@ -214,16 +216,25 @@ class OfficerDesk:
 
     async def is_officer(self, user_id: str, now: datetime) -> bool:
         """A cheap check for every typed message: officers are re-read at most once a minute
-        (at once after a change made in this process), so workers' messages cost no query."""
-        stale = self._officers_read_at is None or now - self._officers_read_at > OFFICERS_TTL
-        if stale:
-            self._officer_ids = await self.repo.officer_ids()
-            self._officers_read_at = now
+        (at once after a change made in this process), so workers' messages cost no query.
+        Updates arriving together while the list is stale wait for one read, not one each."""
+        if self._officers_stale(now):
+            async with self._officers_reading:
+                if self._officers_stale(now):
+                    changes = self._officers_changes
+                    self._officer_ids = await self.repo.officer_ids()
+                    if changes == self._officers_changes:  # else it may predate the change
+                        self._officers_read_at = now
         return user_id in self._officer_ids
+
+    def _officers_stale(self, now: datetime) -> bool:
+        read_at = self._officers_read_at
+        return read_at is None or now - read_at > OFFICERS_TTL
 
     def forget_officers(self) -> None:
         """Officers changed: read them again next time."""
         self._officers_read_at = None
+        self._officers_changes += 1
 
     async def handle(
         self,

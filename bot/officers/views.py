@@ -193,7 +193,11 @@ def card(
     warnings = [Msg(N_("⚠ {flag}"), {"flag": Msg(FLAG_WORDS[flag])}) for flag in sub.flags]
     if notes.undeliverable:
         warnings.append(
-            Msg(N_("⚠ Pemberitahuan ke pekerja tidak terkirim (bot diblokir, chat hilang, atau ditolak WhatsApp)"))
+            Msg(
+                N_(
+                    "⚠ Pemberitahuan ke pekerja tidak terkirim (bot diblokir, chat hilang, atau ditolak WhatsApp)"
+                )
+            )
         )
     if notes.erasure_requested_at is not None:
         warnings.append(

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 
 from telegram.constants import ChatAction
 from telegram.error import TelegramError
@@ -23,31 +21,38 @@ log = logging.getLogger(__name__)
 TYPING_AFTER_SECONDS = 1.0
 
 
-@asynccontextmanager
-async def typing_if_slow(
-    bot: BpuBot, chat_id: int, after: float = TYPING_AFTER_SECONDS
-) -> AsyncIterator[None]:
+class TypingIfSlow:
     """Around one update's handling: if it still runs after ``after`` seconds, show "typing".
 
     One chat action at most (Telegram shows it for five seconds or until the next message).
     Showing it is a courtesy: a failure is logged, never raised into the update. A timer, not a
     task, waits for the second: most answers come sooner and then cost nothing but its cancel.
+    (A class rather than an @asynccontextmanager: it wraps every update, and the generator
+    machinery cost more than the timer.)
     """
-    loop = asyncio.get_running_loop()
-    started: list[asyncio.Task[None]] = []
 
-    def show() -> None:
-        started.append(loop.create_task(_typing(bot, chat_id)))
+    __slots__ = ("_task", "_timer", "after", "bot", "chat_id")
 
-    timer = loop.call_later(after, show)
-    try:
-        yield
-    finally:
-        timer.cancel()
-        for task in started:
+    def __init__(self, bot: BpuBot, chat_id: int, after: float = TYPING_AFTER_SECONDS) -> None:
+        self.bot = bot
+        self.chat_id = chat_id
+        self.after = after
+        self._timer: asyncio.TimerHandle | None = None
+        self._task: asyncio.Task[None] | None = None
+
+    async def __aenter__(self) -> None:
+        self._timer = asyncio.get_running_loop().call_later(self.after, self._show)
+
+    async def __aexit__(self, *exc: object) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+        task = self._task
+        if task is not None:
             task.cancel()
-        if started:  # let it finish cancelling; our own cancellation still raises
-            await asyncio.wait(started)
+            await asyncio.wait([task])  # let it finish cancelling; our own cancellation raises
+
+    def _show(self) -> None:
+        self._task = asyncio.get_running_loop().create_task(_typing(self.bot, self.chat_id))
 
 
 async def _typing(bot: BpuBot, chat_id: int) -> None:

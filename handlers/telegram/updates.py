@@ -19,7 +19,7 @@ from bot.dispatch import Dispatched
 from bot.messages import Keyboard, Reply
 from bot.render import render_msg, split_text
 from handlers.telegram.bot import BpuBot, bot_of
-from handlers.telegram.feedback import TYPING_AFTER_SECONDS, typing_if_slow
+from handlers.telegram.feedback import TYPING_AFTER_SECONDS, TypingIfSlow
 from handlers.telegram.parse import inbound
 from handlers.telegram.render import html, markup
 from handlers.telegram.sending import with_retries
@@ -45,7 +45,7 @@ async def on_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if services.menus.failed:
         await services.menus.retry_for(bot, parsed.user_id)
     chat = update.effective_chat
-    async with typing_if_slow(bot, chat.id, TYPING_AFTER) if chat else nullcontext():
+    async with TypingIfSlow(bot, chat.id, TYPING_AFTER) if chat else nullcontext():
         result = await services.dispatcher.dispatch(parsed, services.clock(), fetch=fetcher(bot))
         await acknowledge(bot, update, result)
         if chat is not None:

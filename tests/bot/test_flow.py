@@ -209,3 +209,22 @@ def test_a_list_too_long_for_buttons_is_answered_with_its_number() -> None:
     picked = run(conv, Text("4"))  # the fourth choice: the name
     assert picked.conv.step is Step.NAME
     assert run(conv, Text("40")).conv.step is Step.EDIT_PICK  # no such choice: asked again
+
+
+def test_the_sponsor_is_looked_up_before_the_questions_that_show_it_only() -> None:
+    """Who pays JKK + JKM changes the income question's amounts and the summary, nothing in
+    between: one look-up before each (each a database query), not one per answered field."""
+    asked: list[Step] = []
+    conv = Conversation()
+    for event in HAPPY:
+        facts: dict[Hashable, Any] = {}
+        while True:
+            result = step(conv, event, Context(now=NOW, facts=facts))
+            if isinstance(result, Outcome):
+                break
+            if isinstance(result, SponsorFor):
+                asked.append(conv.step)
+            facts[result.key] = resolve(result)
+        conv = result.conv.touched(NOW)
+    assert conv.step is Step.SUMMARY
+    assert asked == [Step.OCCUPATION, Step.JHT]  # answering them leads to income, summary

@@ -12,7 +12,7 @@ from bot.dispatch import Dispatched
 from handlers.telegram import updates
 from handlers.telegram.app import services_of
 from handlers.telegram.bot import BpuBot, make_bot
-from handlers.telegram.feedback import typing_if_slow
+from handlers.telegram.feedback import TypingIfSlow
 from handlers.telegram.ratelimit import Limits, PerChatRateLimiter
 from tests.conftest import WORKER, Telegram
 from tests.fakes import RecordingRequest
@@ -37,7 +37,7 @@ def methods(request: RecordingRequest) -> list[str]:
 
 async def test_a_quick_answer_shows_no_typing(bot: tuple[BpuBot, RecordingRequest]) -> None:
     bpu, request = bot
-    async with typing_if_slow(bpu, WORKER, after=AFTER):
+    async with TypingIfSlow(bpu, WORKER, after=AFTER):
         await bpu.post("sendMessage", chat_id=WORKER, text="Langkah 2 dari 11")
     await asyncio.sleep(AFTER * 2)  # the timer was stopped: nothing comes later either
     assert methods(request) == ["sendMessage"]
@@ -45,7 +45,7 @@ async def test_a_quick_answer_shows_no_typing(bot: tuple[BpuBot, RecordingReques
 
 async def test_a_slow_answer_shows_typing_once_first(bot: tuple[BpuBot, RecordingRequest]) -> None:
     bpu, request = bot
-    async with typing_if_slow(bpu, WORKER, after=AFTER):
+    async with TypingIfSlow(bpu, WORKER, after=AFTER):
         await asyncio.sleep(AFTER * 4)  # a slow database, or a reply waiting for its turn
         await bpu.post("sendMessage", chat_id=WORKER, text="Langkah 2 dari 11")
     assert methods(request) == ["sendChatAction", "sendMessage"]
@@ -57,7 +57,7 @@ async def test_typing_goes_while_the_chat_is_paced(bot: tuple[BpuBot, RecordingR
     # The chat's burst is used up: its next message waits for its turn (0.3 s here, 1 s live).
     for n in range(3):
         await bpu.post("sendMessage", chat_id=WORKER, text=str(n))
-    async with typing_if_slow(bpu, WORKER, after=AFTER):
+    async with TypingIfSlow(bpu, WORKER, after=AFTER):
         await bpu.post("sendMessage", chat_id=WORKER, text="Langkah 2 dari 11")
     assert methods(request)[-2:] == ["sendChatAction", "sendMessage"]
 
@@ -69,7 +69,7 @@ async def test_a_failed_typing_action_does_not_break_the_update(
     request.fail = lambda call: (
         (400, "Bad Request: chat not found") if call.method == "sendChatAction" else None
     )
-    async with typing_if_slow(bpu, WORKER, after=AFTER):
+    async with TypingIfSlow(bpu, WORKER, after=AFTER):
         await asyncio.sleep(AFTER * 3)
         await bpu.post("sendMessage", chat_id=WORKER, text="Langkah 2 dari 11")
     assert methods(request) == ["sendChatAction", "sendMessage"]
@@ -80,7 +80,7 @@ async def test_an_error_in_the_update_stops_the_timer(
 ) -> None:
     bpu, request = bot
     with pytest.raises(RuntimeError):
-        async with typing_if_slow(bpu, WORKER, after=AFTER):
+        async with TypingIfSlow(bpu, WORKER, after=AFTER):
             raise RuntimeError("database is locked")
     await asyncio.sleep(AFTER * 2)
     assert methods(request) == []

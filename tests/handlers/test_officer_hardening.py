@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 import json
 import re
 from datetime import UTC, datetime
 
 import openpyxl
+import pytest
 
 from bot.render import split_text
 from bot.settings import Settings
@@ -244,3 +246,34 @@ async def test_two_exports_and_charts_in_the_same_minute_get_their_own_file_name
         names.update(f.filename for reply in replies for f in reply.files)
     assert len(names) == 4, names
     assert all(name.startswith(("pendaftaran-20261128-", "statistik-20261128-")) for name in names)
+
+
+async def test_updates_arriving_together_read_the_officers_once(
+    telegram: Telegram, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An event's first rush: a hundred workers' first messages at once must not each read the
+    officers' list (one query each) while it is stale; a change made meanwhile is not hidden."""
+    desk = services_of(telegram.app).desk
+    reads = 0
+    read = desk.repo.officer_ids
+
+    async def counted() -> frozenset[str]:
+        nonlocal reads
+        reads += 1
+        await asyncio.sleep(0.01)  # the read in flight while the others arrive
+        return await read()
+
+    monkeypatch.setattr(desk.repo, "officer_ids", counted)
+    now = datetime(2026, 11, 28, 2, 0, tzinfo=UTC)
+    desk.forget_officers()
+    found = await asyncio.gather(*(desk.is_officer(str(n), now) for n in (OFFICER, *range(50))))
+    assert reads == 1
+    assert found == [True] + [False] * 50
+
+    desk.forget_officers()
+    reading = asyncio.create_task(desk.is_officer(str(OFFICER), now))
+    await asyncio.sleep(0)  # its read has begun
+    desk.forget_officers()  # officers changed while it read: its list may be the old one
+    await reading
+    await desk.is_officer(str(OFFICER), now)
+    assert reads == 3
