@@ -256,6 +256,11 @@ class Repository(Protocol):
         it fails)."""
         ...
 
+    async def keep_claimed(self, item_ids: Sequence[int], until: datetime) -> None:
+        """Claimed rows still being delivered by this process: offered to nobody before
+        ``until`` (rows already sent or failed are left as they are)."""
+        ...
+
     async def mark_sent(self, item_id: int, now: datetime, sent_as: str | None = None) -> None:
         """Delivered as the channel's message ``sent_as`` (WhatsApp's wamid; None: no id)."""
         ...

@@ -20,11 +20,10 @@ log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 12
 BATCH = 50
-# A claimed row may be claimed again by another process once its lease runs out, so a batch's
-# sends must be over well before: replies go first in the flood budget, and at a busy event a
-# notification can wait in the rate limiter longer than the lease. Past this share of it, the
-# send waiting is called off (nothing was sent) and the rest are offered again after the lease.
-LEASE_SHARE = 0.75
+# While a batch is being delivered, its claim is renewed this often (a share of the lease):
+# replies go first in the flood budget, and at a busy event a notification can wait in the rate
+# limiter longer than the lease. Only a process that died lets its claim run out.
+RENEW_SHARE = 1 / 3
 
 
 class Undeliverable(Exception):
@@ -58,23 +57,49 @@ async def deliver_due(
 ) -> int:
     """Deliver what is due now; returns how many were sent.
 
-    Rows are claimed for ``lease`` first, so two bot processes never send the same one; a send
-    that crashed mid-way is offered again when the lease runs out (at least once). Sends still
-    waiting near the lease's end are called off, so the lease never runs out under a send.
+    Rows are claimed for ``lease`` first, so two bot processes never send the same one; the
+    claim is renewed while the batch is being delivered, however long the sends wait; a send
+    that crashed mid-way is offered again when the lease runs out (at least once).
     """
+    items = await repo.due_notifications(now, BATCH, lease, channels)
+    if not items:
+        return 0
+    unfinished = {item.id for item in items}
+    renewing = asyncio.create_task(_keep_claimed(repo, unfinished, now, lease))
+    try:
+        return await _deliver(repo, send, items, unfinished, now)
+    finally:
+        renewing.cancel()
+
+
+async def _keep_claimed(
+    repo: Repository, unfinished: set[int], now: datetime, lease: timedelta
+) -> None:
+    """Renew the claim on ``unfinished`` rows until cancelled (a failure is logged; the next
+    renewal tries again)."""
     loop = asyncio.get_running_loop()
-    deadline = loop.time() + lease.total_seconds() * LEASE_SHARE
-    sent = 0
-    for item in await repo.due_notifications(now, BATCH, lease, channels):
-        remaining = deadline - loop.time()
-        if remaining <= 0:
-            break
+    started = loop.time()
+    every = lease.total_seconds() * RENEW_SHARE
+    while True:
+        await asyncio.sleep(every)
+        elapsed = timedelta(seconds=loop.time() - started)
         try:
-            async with asyncio.timeout(remaining):
-                sent_as = await send(item)
-        except TimeoutError:
-            log.info("notification %s waited too long to be sent; offered again later", item.id)
-            break
+            await repo.keep_claimed(sorted(unfinished), now + elapsed + lease)
+        except Exception:
+            log.warning("could not renew the claim on notifications being sent", exc_info=True)
+
+
+async def _deliver(
+    repo: Repository,
+    send: Sender,
+    items: Sequence[OutboxItem],
+    unfinished: set[int],
+    now: datetime,
+) -> int:
+    sent = 0
+    for item in items:
+        try:
+            sent_as = await send(item)
         except Undeliverable as error:
             log.warning("notification %s undeliverable: %s", item.id, redact(str(error)))
             await repo.mark_failed(item.id, str(error), None, now)
@@ -87,6 +112,8 @@ async def deliver_due(
         else:
             await repo.mark_sent(item.id, now, sent_as)
             sent += 1
+        finally:
+            unfinished.discard(item.id)
     return sent
 
 

@@ -62,6 +62,16 @@ async def lease(tx: Tx, found: list[Row], until: datetime) -> None:
     )
 
 
+async def keep_claimed(tx: Tx, item_ids: Sequence[int], until: datetime) -> None:
+    """Move the lease of claimed rows still pending to ``until``."""
+    marks = ", ".join("?" for _ in item_ids)
+    await tx.run(
+        f"UPDATE outbox SET next_attempt_at = ? WHERE status = 'pending' AND id IN ({marks})",
+        until,
+        *item_ids,
+    )
+
+
 async def mark_sent(tx: Tx, item_id: int, now: datetime, sent_as: str | None = None) -> None:
     """Delivered; ``sent_as``: the channel's id of the message (to match a later failure)."""
     await tx.run(

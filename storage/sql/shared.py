@@ -69,6 +69,11 @@ class SharedStatements:
 
     # --- the outbox -------------------------------------------------------------------------
 
+    async def keep_claimed(self, item_ids: Sequence[int], until: datetime) -> None:
+        if item_ids:
+            async with self._read() as tx:
+                await outbox.keep_claimed(tx, item_ids, until)
+
     async def mark_sent(self, item_id: int, now: datetime, sent_as: str | None = None) -> None:
         async with self._read() as tx:
             await outbox.mark_sent(tx, item_id, now, sent_as)

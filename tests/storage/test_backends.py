@@ -184,18 +184,18 @@ async def test_two_processes_claim_each_notification_once(
     assert len(again) == 30 and [i.id for i in again] == sorted(i.id for i in again)
 
 
-async def test_a_send_waiting_past_its_lease_is_called_off_and_sent_once_later(
+async def test_a_claim_is_renewed_while_its_sends_wait_so_nobody_else_sends_them(
     repo: AnyRepository, other: AnyRepository
 ) -> None:
-    """At a busy event replies go first and a notification may wait in the rate limiter: one
-    still waiting near the end of its lease is called off, so that no other process, claiming
-    it once the lease runs out, sends it a second time."""
+    """At a busy event replies go first and a notification may wait in the rate limiter for
+    longer than its lease: while the batch is still being delivered its claim is renewed, so
+    another process finds nothing to send; only a process that died lets it run out."""
     await queue_notifications(repo, 2)
-    lease = timedelta(seconds=0.4)
+    lease = timedelta(seconds=0.3)
     sent: list[str] = []
     budget_free = asyncio.Event()
 
-    async def waiting(item: OutboxItem) -> str | None:  # the flood budget stays full
+    async def waiting(item: OutboxItem) -> str | None:  # the flood budget is full for a while
         await budget_free.wait()
         sent.append(item.user_id)
         return None
@@ -204,11 +204,25 @@ async def test_a_send_waiting_past_its_lease_is_called_off_and_sent_once_later(
         sent.append(item.user_id)
         return None
 
-    assert await asyncio.wait_for(deliver_due(repo, waiting, NOW, lease), 5) == 0
+    delivering = asyncio.create_task(deliver_due(repo, waiting, NOW, lease))
+    await asyncio.sleep(1.0)  # three leases
+    assert await deliver_due(other, at_once, NOW + timedelta(seconds=1), lease) == 0
     budget_free.set()
-    assert await deliver_due(other, at_once, NOW, lease) == 0  # still leased to the first
-    assert await deliver_due(other, at_once, NOW + lease, lease) == 2
+    assert await asyncio.wait_for(delivering, 5) == 2
+    assert await deliver_due(other, at_once, NOW + timedelta(hours=1), lease) == 0
     assert sorted(sent) == ["0", "1"]
+
+    await queue_notifications(repo, 1)  # now a process that dies while its send waits
+    dying = asyncio.create_task(deliver_due(repo, waiting_forever, NOW, lease))
+    await asyncio.sleep(0.1)
+    dying.cancel()
+    assert await deliver_due(other, at_once, NOW + timedelta(seconds=0.2), lease) == 0
+    assert await deliver_due(other, at_once, NOW + timedelta(seconds=1), lease) == 1
+
+
+async def waiting_forever(item: OutboxItem) -> str | None:
+    await asyncio.Event().wait()
+    return None
 
 
 async def test_a_failure_reported_later_marks_the_notification_sent_as_that_message(
