@@ -15,7 +15,7 @@ the common case, a worker's message, costs the flow's two round trips and nothin
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from bot.flow.context import FlowConfig
@@ -67,7 +67,7 @@ def echo_choice(replies: list[Reply], choice: Msg | None) -> list[Reply]:
         return replies
     first = replies[0]
     tick = Msg(N_("✓ {choice}"), {"choice": choice})
-    return [replace(first, parts=(tick, *first.parts)), *replies[1:]]
+    return [first.after(tick), *replies[1:]]
 
 
 class Dispatcher:

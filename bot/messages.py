@@ -89,6 +89,14 @@ class Reply:
         """Every button, row after row."""
         return tuple(button for row in self.buttons for button in row)
 
+    def after(self, *parts: Part) -> Reply:
+        """The same reply with ``parts`` before its own (a notice, a progress line, a tick).
+        (Not dataclasses.replace: that inspects the fields each time, and every update does
+        this once or twice.)"""
+        if not parts:
+            return self
+        return Reply((*parts, *self.parts), self.buttons, self.keyboard, self.files)
+
 
 # --- replies as JSON (the outbox stores them and renders them at delivery time) -----------------
 

@@ -60,6 +60,7 @@ def _names(msgid: str | None, aliases: tuple[str, ...]) -> frozenset[str]:
     return frozenset(normalise(name) for name in (*aliases, *labels))
 
 
+@lru_cache(maxsize=256)  # our own labels and words only: the same buttons every time
 def yes_no_buttons(
     prefix: str,
     yes: str,

@@ -50,7 +50,7 @@ def say(conv: Conversation, ctx: Context, *notices: Part) -> Outcome:
 def ask(conv: Conversation, ctx: Context, notices: tuple[Part, ...], *, short: bool) -> Outcome:
     """Notices, then the pending question (in its short form when asked again)."""
     asked = question(conv, ctx, short=short)
-    return Outcome(conv, [replace(asked, parts=(*notices, *asked.parts))])
+    return Outcome(conv, [asked.after(*notices)])
 
 
 def retry(conv: Conversation, ctx: Context, invalid: Invalid) -> Outcome:

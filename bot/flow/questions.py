@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
 
 from bot.contribution import Program
 from bot.cost_text import welcome_msg
@@ -62,7 +61,7 @@ def question(conv: Conversation, ctx: Context, *, short: bool = False) -> Reply:
     head = progress(conv)
     if head is None:
         return built
-    return replace(built, parts=(head, *built.parts))
+    return built.after(head)
 
 
 def pending_buttons(conv: Conversation, ctx: Context) -> tuple[Button, ...]:
@@ -280,6 +279,10 @@ def ask_address(conv: Conversation, ctx: Context) -> Reply:
 
 def ask_occupation(conv: Conversation, ctx: Context) -> Reply:
     """Occupation, by button."""
+    return OCCUPATION_QUESTION
+
+
+def _occupation_question() -> Reply:
     buttons = [
         Button(Msg(label), f"occ:{key}", aliases=(key.replace("_", " "),))
         for key, label in OCCUPATIONS.items()
@@ -287,6 +290,9 @@ def ask_occupation(conv: Conversation, ctx: Context) -> Reply:
     buttons.append(Button(Msg(N_("Lainnya")), f"occ:{OTHER_OCCUPATION}", aliases=("lain",)))
     rows = tuple(tuple(buttons[i : i + 2]) for i in range(0, len(buttons), 2))
     return Reply(parts=(Msg(N_("Apa pekerjaan Anda?")),), buttons=rows)
+
+
+OCCUPATION_QUESTION = _occupation_question()  # the same for everyone: built once
 
 
 def ask_occupation_other(conv: Conversation, ctx: Context) -> Reply:

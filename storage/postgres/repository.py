@@ -50,6 +50,20 @@ CLAIM_INBOX = (
     " AND attempts < $3 ORDER BY id LIMIT $4 FOR UPDATE SKIP LOCKED)"
     " RETURNING id, channel, update_key, chat, payload, received_at, attempts - 1 AS attempts"
 )
+# Updates received together, in one statement whatever their number: arrays, not a VALUES row
+# per update (one statement text for every batch size, prepared once per connection; text
+# arrays need no type look-up).
+RECEIVE_INBOX = (
+    "INSERT INTO inbox (channel, update_key, chat, payload, received_at, lease_until)"
+    " SELECT channel, update_key, chat, payload, received_at::timestamptz, $6 FROM"
+    " unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[])"
+    " AS v (channel, update_key, chat, payload, received_at)"
+    " ON CONFLICT (channel, update_key) DO NOTHING RETURNING channel, update_key"
+)
+ANSWERED_INBOX = (
+    "UPDATE inbox SET answered_at = $1, applied_at = coalesce(applied_at, $1), payload = NULL"
+    " WHERE channel = $2 AND update_key = ANY($3::text[])"
+)
 OFFICER_BEGIN = "BEGIN; SET LOCAL plan_cache_mode = force_custom_plan"
 # Two processes' housekeeping must not both remind the same stalled worker.
 HOUSEKEEPING_LOCK = (
@@ -141,6 +155,32 @@ class PostgresRepository(SharedStatements):
             yield OfficerSession(tx)
 
     # --- the inbox --------------------------------------------------------------------------
+
+    async def inbox_receive(self, items: Sequence[InboxItem], lease: timedelta) -> list[bool]:
+        """Store updates (one self-committing statement); True for each one stored now."""
+        if not items:
+            return []
+        until = max(i.received_at for i in items) + lease
+        async with self.pool.acquire() as conn:
+            rows = await conn.fetch(
+                RECEIVE_INBOX,
+                [i.channel for i in items],
+                [i.update_key for i in items],
+                [i.chat for i in items],
+                [i.payload for i in items],
+                [i.received_at.isoformat() for i in items],
+                until,
+            )
+        fresh = inbox.newly_stored(items, {(r["channel"], r["update_key"]) for r in rows})
+        inbox.remember_fresh(self.memory, items, fresh)
+        return fresh
+
+    async def inbox_answered(
+        self, channel: str, update_keys: Sequence[str], now: datetime
+    ) -> None:
+        if update_keys:
+            async with self.pool.acquire() as conn:
+                await conn.execute(ANSWERED_INBOX, now, channel, list(update_keys))
 
     async def inbox_claim(
         self, channel: str, now: datetime, limit: int, lease: timedelta

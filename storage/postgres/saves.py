@@ -30,13 +30,17 @@ log = logging.getLogger(__name__)
 
 MAX_BATCH = 500  # rows per statement (an event's crowd; arrays, not parameters, carry them)
 
+# Every column travels as a text array, cast in the statement: asyncpg looks up the type of any
+# other array (bigint[], timestamptz[]) with extra queries on each new connection.
+
 BATCH_SAVE = numbered(
     "WITH v (channel, user_id, step, state, event_code, lang, at, applied_update, rev) AS ("
-    " SELECT * FROM unnest(?::text[], ?::text[], ?::text[], ?::jsonb[], ?::text[], ?::text[],"
-    " ?::timestamptz[], ?::text[], ?::bigint[]))"
+    " SELECT * FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],"
+    " ?::text[], ?::text[], ?::text[]))"
     f" INSERT INTO conversations ({SAVE_COLUMNS})"
-    " SELECT channel, user_id, step, state, event_code, lang, at, at, applied_update FROM v"
-    f"{SAVE_ON_CONFLICT} WHERE conversations.rev = (SELECT v.rev FROM v"
+    " SELECT channel, user_id, step, state::jsonb, event_code, lang, at::timestamptz,"
+    " at::timestamptz, applied_update FROM v"
+    f"{SAVE_ON_CONFLICT} WHERE conversations.rev = (SELECT v.rev::bigint FROM v"
     " WHERE v.channel = excluded.channel AND v.user_id = excluded.user_id)"
     " RETURNING channel, user_id"
 )
@@ -111,9 +115,9 @@ class SaveBatches:
             [r.state for r in rows],
             [r.event_code for r in rows],
             [r.lang for r in rows],
-            [r.at for r in rows],
+            [r.at.isoformat() for r in rows],
             [r.applied_update for r in rows],
-            [r.rev for r in rows],
+            [None if r.rev is None else str(r.rev) for r in rows],
         )
         async with self.pool.acquire() as conn:
             found = await conn.fetch(BATCH_SAVE, *columns)

@@ -32,6 +32,16 @@ from storage.sql.tx import Tx
 from storage.sql.workers import WorkerSession
 
 NIK_LOCK = "SELECT pg_advisory_xact_lock(hashtextextended(?, 0)) AS locked"
+# The revision check that begins a submission and the NIK's lock, in one round trip.
+HOLD_AND_LOCK_NIK = (
+    "SELECT (SELECT rev FROM conversations WHERE channel = ? AND user_id = ? FOR UPDATE) AS rev,"
+    " pg_advisory_xact_lock(hashtextextended(?, 0)) IS NULL AS locked"
+)
+
+
+def nik_key(nik: str) -> str:
+    """The advisory lock's name for one NIK."""
+    return f"bpubot:nik:{nik}"
 
 
 class PgWorkerSession(WorkerSession):
@@ -71,9 +81,16 @@ class PgWorkerSession(WorkerSession):
         )
 
     async def submit(self, draft: SubmissionDraft, now: datetime) -> SubmitResult:
-        await self.hold()  # a write: the transaction begins here
-        if draft.answers.nik:
-            await self.tx.one(NIK_LOCK, f"bpubot:nik:{draft.answers.nik}")
+        nik = draft.answers.nik
+        if not nik:
+            await self.hold()
+        elif not self.tx.in_transaction:  # a write: the transaction begins here
+            await self.tx.begin()
+            row = await self.tx.one(HOLD_AND_LOCK_NIK, self.channel, self.user_id, nik_key(nik))
+            assert row is not None  # one row whatever the table holds
+            self.held(row["rev"])
+        else:
+            await self.tx.one(NIK_LOCK, nik_key(nik))
         return await super().submit(draft, now)
 
     async def lock_sponsor(self, sponsor_id: int) -> None:

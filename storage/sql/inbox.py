@@ -76,6 +76,12 @@ async def receive(tx: Tx, items: Sequence[InboxItem], lease_until: datetime) -> 
             _INSERT + ", ".join(["(?, ?, ?, ?, ?, ?)"] * len(chunk)) + _CONFLICT, *args
         )
         stored.update((r["channel"], r["update_key"]) for r in rows)
+    return newly_stored(items, stored)
+
+
+def newly_stored(items: Sequence[InboxItem], stored: set[tuple[str, str]]) -> list[bool]:
+    """For each of ``items``: stored now (its key among those the INSERT returned), the first
+    copy only."""
     fresh = []
     for new in items:
         key = (new.channel, new.update_key)

@@ -103,7 +103,12 @@ class WorkerSession:
             return
         await self.tx.begin()
         row = await self.tx.one(self.HOLD, self.channel, self.user_id)
-        if (None if row is None else int(row["rev"])) != self._rev:
+        self.held(None if row is None else row["rev"])
+
+    def held(self, rev: int | None) -> None:
+        """The revision the transaction found (None: no row): the one read, or the update is
+        stale."""
+        if (None if rev is None else int(rev)) != self._rev:
             raise StaleConversation(self.channel, self.user_id)
 
     async def save(self, conv: Conversation, now: datetime) -> None:
@@ -209,7 +214,8 @@ class WorkerSession:
         await self.hold()
         if draft.reference is not None:
             return await self._resubmit(draft, now)
-        if await self.nik_holder(draft.answers.nik or "") is not None:
+        holder, similar = await self._holder_and_similar(draft.answers)
+        if holder is not None:
             return SubmitResult(None, duplicate_nik=True)
         if draft.sponsor_id is not None:
             # Exact under concurrency: this transaction holds the write lock (SQLite) or the
@@ -220,7 +226,7 @@ class WorkerSession:
                 return SubmitResult(None, quota_full=True)
         reference = await self.next_reference(now)
         flags = [str(f) for f in draft.flags]
-        if await self._looks_duplicate(draft.answers):
+        if similar:
             flags.append(str(Flag.POSSIBLE_DUPLICATE))
         columns = column_values(draft.answers)
         names = (
@@ -264,18 +270,25 @@ class WorkerSession:
         assert row is not None
         return f"BPU-{year}-{int(row['value']):06d}"
 
-    async def _looks_duplicate(self, answers: Answers) -> bool:
-        """Same name and birth date, or same phone, on another NIK: an officer should compare."""
+    async def _holder_and_similar(self, answers: Answers) -> tuple[str | None, bool]:
+        """In one read (after the locks): the active submission holding this NIK, if any, and
+        whether another NIK has the same name and birth date, or the same phone: an officer
+        should compare them."""
         row = await self.tx.one(
-            "SELECT 1 AS hit FROM submissions WHERE nik != ? AND status != ? AND"
-            " ((name_search = ? AND birth_date = ?) OR phone = ?) LIMIT 1",
+            "SELECT (SELECT reference FROM submissions WHERE nik = ? AND status IN (?, ?, ?)"
+            " LIMIT 1) AS holder, EXISTS (SELECT 1 FROM submissions WHERE nik != ? AND status != ?"
+            " AND ((name_search = ? AND birth_date = ?) OR phone = ?)) AS similar",
+            answers.nik or "",
+            *outreach.BLOCKING,
             answers.nik or "",
             str(Status.REJECTED),
             (answers.name or "").casefold(),
             answers.birth_date.isoformat() if answers.birth_date else "",
             answers.phone or "",
         )
-        return row is not None
+        assert row is not None  # one row whatever the table holds
+        holder = row["holder"]
+        return (None if holder is None else str(holder)), bool(row["similar"])
 
     async def _resubmit(self, draft: SubmissionDraft, now: datetime) -> SubmitResult:
         holder = await self.nik_holder(draft.answers.nik or "")

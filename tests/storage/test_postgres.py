@@ -91,8 +91,9 @@ async def test_a_first_save_racing_another_first_save_is_refused(
     assert Conversation.from_json(state).event_code == "theirs"
 
 
+@pytest.mark.parametrize("write", ["count", "submit"])
 async def test_an_update_waits_for_another_process_holding_the_same_worker(
-    repo: PostgresRepository, others: list[PostgresRepository], settings: Settings
+    repo: PostgresRepository, others: list[PostgresRepository], settings: Settings, write: str
 ) -> None:
     async with repo.worker("tg", "1") as first:
         await first.load()
@@ -109,13 +110,20 @@ async def test_an_update_waits_for_another_process_holding_the_same_worker(
 
     async with repo.worker("tg", "1") as mine:
         await mine.load()
-        await mine.count("ev", "opened", NOW)  # holds the row
+        if write == "count":
+            await mine.count("ev", "opened", NOW)  # holds the row
+        else:
+            await mine.submit(draft(), NOW)  # holds the row (and the NIK) in one statement
         task = asyncio.create_task(theirs())
         await waited.wait()
+        await asyncio.sleep(0.1)  # theirs is waiting for the row now
+        assert not task.done()
         await mine.save(Conversation(event_code="mine"), NOW)
     await task
     ((rev, state),) = query(settings, "SELECT rev, state FROM conversations")
-    assert query(settings, "SELECT sum(count) FROM event_counts") == [(1,)]  # theirs undone
+    assert query(settings, "SELECT coalesce(sum(count), 0) FROM event_counts") == [
+        (1 if write == "count" else 0,)
+    ]  # theirs undone
     assert rev == 1  # two saves: the first one and ours; theirs ran on a stale read
     assert Conversation.from_json(state).event_code == "mine"
 
