@@ -126,7 +126,8 @@ class PostgresRepository(SharedStatements):
         one transaction. Raises StaleConversation when another process saved this worker's
         state in between: the caller runs the update again."""
         tx = PooledTx(self.pool)
-        session = PgWorkerSession(tx, channel, user_id, update_key, self.memory, self.saves)
+        session = PgWorkerSession(tx, channel, user_id, update_key, self.memory)
+        session.saves = self.saves
         try:
             try:
                 yield session

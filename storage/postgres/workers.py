@@ -27,8 +27,6 @@ from datetime import datetime
 from bot.domain import SubmissionDraft, SubmitResult
 from bot.flow.state import Conversation
 from storage.postgres.saves import Save, SaveBatches
-from storage.sql.memory import RecentStates
-from storage.sql.tx import Tx
 from storage.sql.workers import WorkerSession
 
 NIK_LOCK = "SELECT pg_advisory_xact_lock(hashtextextended(?, 0)) AS locked"
@@ -48,18 +46,7 @@ class PgWorkerSession(WorkerSession):
     """bot.ports.WorkerSession on PostgreSQL (see the module's docstring)."""
 
     HOLD = f"{WorkerSession.HOLD} FOR UPDATE"
-
-    def __init__(
-        self,
-        tx: Tx,
-        channel: str,
-        user_id: str,
-        update_key: str | None,
-        memory: RecentStates | None = None,
-        saves: SaveBatches | None = None,
-    ) -> None:
-        super().__init__(tx, channel, user_id, update_key, memory)
-        self.saves = saves
+    saves: SaveBatches | None = None  # the repository's, where saves go together
 
     async def _save(self, conv: Conversation, now: datetime) -> bool:
         """Outside a transaction, the save goes with the others waiting (storage/postgres/

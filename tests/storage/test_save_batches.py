@@ -6,12 +6,10 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import replace
-from datetime import timedelta
 from typing import Any
 
 import pytest
 
-from bot.domain import StaleConversation
 from bot.flow.state import Conversation, Step
 from bot.settings import Settings
 from storage.postgres import PostgresRepository
@@ -150,17 +148,3 @@ async def test_a_save_in_a_transaction_commits_with_it_not_with_a_batch(
     assert sent == []
     assert query(settings, "SELECT count(*) FROM conversations") == [(0,)]
     assert query(settings, "SELECT count(*) FROM event_counts") == [(0,)]
-
-
-async def test_a_stale_batched_save_runs_the_update_again_on_the_newer_state(
-    repo: PostgresRepository, settings: Settings
-) -> None:
-    async with repo.worker("tg", "1") as session:
-        await session.load()
-        await session.save(Conversation(event_code="first"), NOW)
-    with pytest.raises(StaleConversation):
-        async with repo.worker("tg", "1") as mine:
-            await mine.load()
-            await repo.saves.save(row("1", rev=0, event_code="theirs"))  # another update
-            await mine.save(Conversation(event_code="mine"), NOW + timedelta(seconds=1))
-    assert query(settings, "SELECT event_code, rev FROM conversations") == [("theirs", 1)]
