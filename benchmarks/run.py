@@ -15,6 +15,10 @@ or a ``postgresql://`` URL (fresh schemas in that database, dropped afterwards).
 PostgreSQL server, the server's CPU during (c) is reported too (not part of the ratios: the
 process's own CPU is what the targets are about).
 
+Before the rounds, the garbage collector is settled as ``python -m bot run`` settles it once
+started (handlers/collector.py: start-up data frozen, young objects collected every 10,000); the
+three measurements share that process-wide setting.
+
 CPU time is ``time.process_time`` around the update loop (every thread of the process, so
 aiosqlite's too), divided by the number of updates. Absolute numbers depend on the machine; the
 ratios c/a and c/b do much less, which is why the targets are ratios: c/b at most 2 means the
@@ -64,6 +68,8 @@ from offline import CountingBotApi, UpdateJson
 from registration import MODES, FlowRun, run_flow, spread, warm_up
 from rows import TARGET_MS, Lookups, run_rows
 from workers import Worker, make_workers
+
+from handlers.collector import settle_collector
 
 T = TypeVar("T")
 STARTED = time.perf_counter()
@@ -386,6 +392,7 @@ async def measure_all(args: argparse.Namespace) -> Results:
         target = Target(args.database, Path(tmp))
         try:
             await warm_up(target)
+            settle_collector()  # as `python -m bot run` does once started (all three alike)
             rounds = await run_rounds(args.rounds, workers, streams, build, target)
             rss = peak_rss_mb()
             progress("(c) through the updater queue, concurrent_updates True and False")

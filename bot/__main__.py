@@ -126,6 +126,7 @@ def run(settings: Settings) -> None:
     async def serve() -> None:
         from datetime import UTC, datetime
 
+        from handlers.collector import settle_collector
         from handlers.runtime import Channel, Runtime, build_core
 
         repo = await _open_repo(settings)
@@ -145,6 +146,7 @@ def run(settings: Settings) -> None:
                 from handlers.whatsapp.channel import WhatsAppChannel
 
                 channels.append(WhatsAppChannel(core))
+            settle_collector()  # handlers/collector.py: what is loaded now stays
             await Runtime(core, channels).serve()
         finally:
             await repo.close()

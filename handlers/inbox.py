@@ -22,7 +22,7 @@ from typing import Any
 
 from bot.clock import Clock
 from bot.ports import InboxItem, Repository
-from handlers.locks import UserLocks
+from handlers.locks import Slots, UserLocks
 
 log = logging.getLogger(__name__)
 
@@ -57,7 +57,7 @@ class Pump:
     locks: UserLocks = field(default_factory=UserLocks)
     _tasks: set[asyncio.Task[None]] = field(default_factory=set)
     _in_flight: set[str] = field(default_factory=set)
-    _slots: asyncio.Semaphore = field(default_factory=lambda: asyncio.Semaphore(MAX_IN_FLIGHT))
+    _slots: Slots = field(default_factory=lambda: Slots(MAX_IN_FLIGHT))
     _recovering: asyncio.Task[None] | None = None
     _answered: list[str] = field(default_factory=list)  # waiting for the next flush
     _flushing: asyncio.Task[None] | None = None

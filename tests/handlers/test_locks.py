@@ -7,7 +7,7 @@ import asyncio
 
 import pytest
 
-from handlers.locks import UserLocks
+from handlers.locks import Slots, UserLocks
 
 
 async def test_one_chat_in_turn_in_arrival_order_other_chats_alongside() -> None:
@@ -38,3 +38,40 @@ async def test_a_failing_or_cancelled_update_leaves_no_lock_behind() -> None:
         with pytest.raises(asyncio.CancelledError):
             await waiting
     assert locks._locks == {} and locks._users == {}
+
+
+async def test_slots_let_so_many_in_at_once_the_others_in_arrival_order() -> None:
+    slots = Slots(2)
+    inside: list[int] = []
+    most = 0
+    entered: list[int] = []
+
+    async def holder(n: int) -> None:
+        nonlocal most
+        async with slots:
+            entered.append(n)
+            inside.append(n)
+            most = max(most, len(inside))
+            await asyncio.sleep(0.01)
+            inside.remove(n)
+
+    await asyncio.gather(*(holder(n) for n in range(8)))
+    assert most == 2
+    assert entered == list(range(8))
+
+
+async def test_a_slot_waiter_that_gives_up_takes_no_slot_with_it() -> None:
+    slots = Slots(1)
+    async with slots:
+        gives_up = asyncio.create_task(slots.__aenter__())
+        await asyncio.sleep(0)
+        gives_up.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await gives_up
+        later = asyncio.create_task(slots.__aenter__())
+        await asyncio.sleep(0)
+        assert not later.done()  # still one slot, still held
+    await asyncio.wait_for(later, 1)  # the freed slot went to the one still waiting
+    await slots.__aexit__(None, None, None)
+    async with slots:  # and came back afterwards
+        pass
