@@ -65,8 +65,12 @@ def question(conv: Conversation, ctx: Context, *, short: bool = False) -> Reply:
 
 
 def pending_buttons(conv: Conversation, ctx: Context) -> tuple[Button, ...]:
-    """The buttons of the pending question (to read a tap or a typed label against)."""
-    return ASK[conv.step](conv, ctx).all_buttons
+    """The buttons of the pending question (to read a tap or a typed label against); where they
+    never change, without building the question's text (the summary's is the costliest)."""
+    rows = CONSTANT_BUTTONS.get(conv.step)
+    if rows is None:
+        return ASK[conv.step](conv, ctx).all_buttons
+    return tuple(button for row in rows for button in row)
 
 
 # --- one function per step -------------------------------------------------------------------
@@ -358,6 +362,15 @@ def ask_jht(conv: Conversation, ctx: Context) -> Reply:
     )
 
 
+SUMMARY_BUTTONS = (
+    (Button(Msg(N_("Kirim")), "sum:send", aliases=("kirim", "send"), means=True),),
+    (
+        Button(Msg(N_("Ubah")), "sum:edit", aliases=("ubah", "edit"), means=False),
+        Button(Msg(N_("Batal")), "sum:cancel", aliases=("batal", "cancel")),
+    ),
+)
+
+
 def ask_summary(conv: Conversation, ctx: Context) -> Reply:
     """Every answer and the monthly contribution per program, with Kirim / Ubah / Batal."""
     return Reply(
@@ -365,13 +378,7 @@ def ask_summary(conv: Conversation, ctx: Context) -> Reply:
             *summary_parts(conv.answers, ctx.today),
             Msg(N_("Sudah benar semua? Tekan <b>Kirim</b>.")),
         ),
-        buttons=(
-            (Button(Msg(N_("Kirim")), "sum:send", aliases=("kirim", "send"), means=True),),
-            (
-                Button(Msg(N_("Ubah")), "sum:edit", aliases=("ubah", "edit"), means=False),
-                Button(Msg(N_("Batal")), "sum:cancel", aliases=("batal", "cancel")),
-            ),
-        ),
+        buttons=SUMMARY_BUTTONS,
     )
 
 
@@ -444,3 +451,8 @@ ASK: dict[Step, Callable[[Conversation, Context], Reply]] = {
 
 # Questions with a shorter form for asking again.
 SHORT: dict[Step, Callable[[Conversation, Context], Reply]] = {Step.CONSENT: ask_consent_again}
+# Questions whose buttons are the same whatever was answered: pending_buttons reads them here.
+CONSTANT_BUTTONS: dict[Step, tuple[tuple[Button, ...], ...]] = {
+    Step.SUMMARY: SUMMARY_BUTTONS,
+    Step.OCCUPATION: OCCUPATION_QUESTION.buttons,
+}

@@ -24,6 +24,7 @@ from bot.flow.needs import (
     SponsorFor,
     Submit,
 )
+from bot.flow.questions import CONSTANT_BUTTONS, question
 from bot.flow.state import Conversation, Step
 from bot.render import render_text
 
@@ -228,3 +229,11 @@ def test_the_sponsor_is_looked_up_before_the_questions_that_show_it_only() -> No
         conv = result.conv.touched(NOW)
     assert conv.step is Step.SUMMARY
     assert asked == [Step.OCCUPATION, Step.JHT]  # answering them leads to income, summary
+
+
+def test_constant_buttons_are_the_questions_own() -> None:
+    """pending_buttons reads these without building the question: they must be what it shows."""
+    conv = walk(HAPPY)
+    for step_, rows in CONSTANT_BUTTONS.items():
+        conv.step = step_
+        assert question(conv, Context(now=NOW, facts={})).buttons == rows
