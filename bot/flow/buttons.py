@@ -5,7 +5,7 @@ from __future__ import annotations
 import unicodedata
 from functools import lru_cache
 
-from bot.i18n import LANGUAGES, translate
+from bot.i18n import LANGUAGES, N_, translate
 from bot.messages import Button, Msg
 from bot.yes_no import without_courtesy, yes_no
 
@@ -77,3 +77,13 @@ def yes_no_buttons(
             Button(Msg(no), f"{prefix}:no", aliases=no_words, means=False),
         ),
     )
+
+
+# The summary's Kirim / Ubah / Batal.
+SUMMARY_BUTTONS = (
+    (Button(Msg(N_("Kirim")), "sum:send", aliases=("kirim", "send"), means=True),),
+    (
+        Button(Msg(N_("Ubah")), "sum:edit", aliases=("ubah", "edit"), means=False),
+        Button(Msg(N_("Batal")), "sum:cancel", aliases=("batal", "cancel")),
+    ),
+)

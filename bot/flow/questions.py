@@ -8,7 +8,7 @@ from bot.contribution import Program
 from bot.cost_text import welcome_msg
 from bot.domain import Sex
 from bot.fields import OCCUPATIONS, OTHER_OCCUPATION, REGISTRATION, SEX_LABELS
-from bot.flow.buttons import yes_no_buttons
+from bot.flow.buttons import SUMMARY_BUTTONS, yes_no_buttons
 from bot.flow.context import Context
 from bot.flow.needs import EventOf
 from bot.flow.readback import ask_home_choice, ask_income_confirm, ask_occupation_confirm
@@ -360,15 +360,6 @@ def ask_jht(conv: Conversation, ctx: Context) -> Reply:
         ),
         buttons=yes_no_buttons("jht", N_("Ya, ikut JHT"), N_("Tidak"), ("ikut",)),
     )
-
-
-SUMMARY_BUTTONS = (
-    (Button(Msg(N_("Kirim")), "sum:send", aliases=("kirim", "send"), means=True),),
-    (
-        Button(Msg(N_("Ubah")), "sum:edit", aliases=("ubah", "edit"), means=False),
-        Button(Msg(N_("Batal")), "sum:cancel", aliases=("batal", "cancel")),
-    ),
-)
 
 
 def ask_summary(conv: Conversation, ctx: Context) -> Reply:
