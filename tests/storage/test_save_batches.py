@@ -13,7 +13,8 @@ import pytest
 from bot.flow.state import Conversation, Step
 from bot.settings import Settings
 from storage.postgres import PostgresRepository
-from storage.postgres.saves import Save, SaveBatches
+from storage.postgres.saves import SaveBatches
+from storage.sql.workers import Save
 from tests.conftest import query
 from tests.storage.drafts import NOW
 
@@ -59,10 +60,14 @@ async def test_saves_arriving_together_share_statements(
     repo: PostgresRepository, settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     sent = statements(repo, monkeypatch)
+    # The updates arrive together: each has read its state before any saves (the reads' own
+    # round trips would otherwise spread the saves out over time on a busy machine).
+    read = asyncio.Barrier(60)
 
     async def update(n: int) -> None:
         async with repo.worker("tg", str(n)) as session:
             await session.load()
+            await read.wait()
             await session.save(Conversation(event_code=f"ev-{n}"), NOW)
 
     await asyncio.gather(*(update(n) for n in range(60)))
