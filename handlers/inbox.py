@@ -101,9 +101,8 @@ class Pump:
                 items = [item for part, _ in batch for item in part]
                 try:
                     fresh = await self.repo.inbox_receive(items, self.lease)
-                except (
-                    Exception
-                ) as error:  # every caller learns it: none of theirs is acknowledged
+                except Exception as error:
+                    # Every caller learns it: none of theirs is acknowledged.
                     for _, waiting in batch:
                         if not waiting.done():
                             waiting.set_exception(error)

@@ -443,7 +443,4 @@ ASK: dict[Step, Callable[[Conversation, Context], Reply]] = {
 # Questions with a shorter form for asking again.
 SHORT: dict[Step, Callable[[Conversation, Context], Reply]] = {Step.CONSENT: ask_consent_again}
 # Questions whose buttons are the same whatever was answered: pending_buttons reads them here.
-CONSTANT_BUTTONS: dict[Step, tuple[tuple[Button, ...], ...]] = {
-    Step.SUMMARY: SUMMARY_BUTTONS,
-    Step.OCCUPATION: OCCUPATION_QUESTION.buttons,
-}
+CONSTANT_BUTTONS: dict[Step, tuple[tuple[Button, ...], ...]] = {Step.SUMMARY: SUMMARY_BUTTONS}

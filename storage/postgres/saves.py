@@ -19,12 +19,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from storage.postgres.connection import numbered
-from storage.sql.workers import SAVE_COLUMNS, SAVE_ON_CONFLICT
+from storage.sql.workers import SAVE_COLUMNS, SAVE_ON_CONFLICT, Save
 
 log = logging.getLogger(__name__)
 
@@ -44,25 +42,6 @@ BATCH_SAVE = numbered(
     " WHERE v.channel = excluded.channel AND v.user_id = excluded.user_id)"
     " RETURNING channel, user_id"
 )
-
-
-@dataclass(frozen=True)
-class Save:
-    """One conversation's save: its new state and the revision its update read."""
-
-    channel: str
-    user_id: str
-    step: str
-    state: str  # JSON
-    event_code: str | None
-    lang: str | None
-    at: datetime
-    applied_update: str | None
-    rev: int | None  # None: there was no row
-
-    @property
-    def key(self) -> tuple[str, str]:
-        return (self.channel, self.user_id)
 
 
 class SaveBatches:

@@ -25,9 +25,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.domain import SubmissionDraft, SubmitResult
-from bot.flow.state import Conversation
-from storage.postgres.saves import Save, SaveBatches
-from storage.sql.workers import WorkerSession
+from storage.postgres.saves import SaveBatches
+from storage.sql.workers import Save, WorkerSession
 
 NIK_LOCK = "SELECT pg_advisory_xact_lock(hashtextextended(?, 0)) AS locked"
 # The revision check that begins a submission and the NIK's lock, in one round trip.
@@ -48,24 +47,12 @@ class PgWorkerSession(WorkerSession):
     HOLD = f"{WorkerSession.HOLD} FOR UPDATE"
     saves: SaveBatches | None = None  # the repository's, where saves go together
 
-    async def _save(self, conv: Conversation, now: datetime) -> bool:
+    async def _save(self, row: Save) -> bool:
         """Outside a transaction, the save goes with the others waiting (storage/postgres/
         saves.py); in one, it commits with the transaction's other writes."""
         if self.saves is None or self.tx.in_transaction:
-            return await super()._save(conv, now)
-        return await self.saves.save(
-            Save(
-                channel=self.channel,
-                user_id=self.user_id,
-                step=str(conv.step),
-                state=conv.to_json(),
-                event_code=conv.event_code,
-                lang=conv.lang,
-                at=now,
-                applied_update=self.update_key,
-                rev=self._rev,
-            )
-        )
+            return await super()._save(row)
+        return await self.saves.save(row)
 
     async def submit(self, draft: SubmissionDraft, now: datetime) -> SubmitResult:
         nik = draft.answers.nik

@@ -37,7 +37,8 @@ def item(row: Row) -> InboxItem:
     )
 
 
-# Rows per INSERT: six parameters each, well within SQLite's 32,766 and PostgreSQL's 65,535.
+# Rows per INSERT: six parameters each, well within SQLite's 32,766. (PostgreSQL stores a batch
+# with arrays in one statement instead: storage/postgres/repository.py.)
 RECEIVE_CHUNK = 500
 _INSERT = (
     "INSERT INTO inbox (channel, update_key, chat, payload, received_at, lease_until) VALUES "

@@ -14,6 +14,7 @@ the same statement.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from bot.clock import today_wib
@@ -49,6 +50,27 @@ SAVE = (
     f"INSERT INTO conversations ({SAVE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
     f"{SAVE_ON_CONFLICT}"
 )
+
+
+@dataclass(frozen=True)
+class Save:
+    """One conversation's save: its new state and the revision its update read."""
+
+    channel: str
+    user_id: str
+    step: str
+    state: str  # JSON
+    event_code: str | None
+    lang: str | None
+    at: datetime
+    applied_update: str | None
+    rev: int | None  # None: there was no row
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.channel, self.user_id)
+
+
 LOAD = (
     "SELECT c.state, c.rev, (SELECT applied_at FROM inbox WHERE channel = ? AND update_key = ?)"
     " AS applied FROM (SELECT 1) AS one LEFT JOIN conversations c"
@@ -112,11 +134,22 @@ class WorkerSession:
             raise StaleConversation(self.channel, self.user_id)
 
     async def save(self, conv: Conversation, now: datetime) -> None:
-        if not await self._save(conv, now):
+        saving = Save(
+            channel=self.channel,
+            user_id=self.user_id,
+            step=str(conv.step),
+            state=conv.to_json(),
+            event_code=conv.event_code,
+            lang=conv.lang,
+            at=now,
+            applied_update=self.update_key,
+            rev=self._rev,
+        )
+        if not await self._save(saving):
             raise StaleConversation(self.channel, self.user_id)
         self._saved = conv
 
-    async def _save(self, conv: Conversation, now: datetime) -> bool:
+    async def _save(self, row: Save) -> bool:
         """The compare-and-set upsert; False when the revision moved since load().
 
         Outside a transaction the statement commits itself; it changes nothing if another
@@ -127,16 +160,16 @@ class WorkerSession:
         """
         changed = await self.tx.run(
             f"{SAVE} WHERE conversations.rev = ?",
-            self.channel,
-            self.user_id,
-            str(conv.step),
-            conv.to_json(),
-            conv.event_code,
-            conv.lang,
-            now,
-            now,
-            self.update_key,
-            self._rev,
+            row.channel,
+            row.user_id,
+            row.step,
+            row.state,
+            row.event_code,
+            row.lang,
+            row.at,
+            row.at,
+            row.applied_update,
+            row.rev,
         )
         return changed == 1
 
