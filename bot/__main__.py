@@ -93,7 +93,7 @@ def backup(settings: Settings, destination: str) -> None:
     if backend_of(settings.database_url) != "sqlite":
         print(
             "python -m bot backup copies a SQLite database; for PostgreSQL use pg_dump"
-            " (see README, Backups).",
+            " (see docs/running.md, Backups).",
             file=sys.stderr,
         )
         sys.exit(2)

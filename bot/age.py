@@ -1,7 +1,7 @@
 """One age rule for every way a birth date arrives (read from the NIK and confirmed, or typed).
 
 - A birth date after the registration day is refused: nobody is born in the future.
-- Under 15 years on the registration day is refused (CONVENTIONS.md; bot.dates.parse_birth_date
+- Under 15 years on the registration day is refused (docs/domain.md; bot.dates.parse_birth_date
   applies the same minimum to typed dates). No regulation was found for the number: to confirm.
 - 65 or older is accepted and flagged for the officer: an upper limit of 65 is reported in the
   press, not confirmed against a regulation (BPJS Ketenagakerjaan's internal process document,

@@ -83,7 +83,7 @@ def half_up(numerator: int, denominator: int) -> int:
 
 PP44 = (
     "PP 44/2015 (JKK, JKM) as amended, last by PP 49/2023; Lampiran II: JKK 1% of the income "
-    "level, from Rp10.000 to Rp207.000; JKM Rp6.800 (docs: CONVENTIONS.md; press: "
+    "level, from Rp10.000 to Rp207.000; JKM Rp6.800 (docs/domain.md; press: "
     "radarmukomuko.disway.id/read/666514, mediaindonesia.com/nusantara/629366)"
 )
 PP46 = "PP 46/2015 (JHT) as amended by PP 60/2015: JHT for BPU 2% of the income level"

@@ -53,7 +53,8 @@ class Dispatched:
     toast: Msg | None = None  # a short notice on the tapped button (not a message)
     repeated: bool = False  # applied before, its replies lost: the pending question again
     # The first reply answers an accepted tap of the worker flow (it starts with "✓ choice"): a
-    # channel that can edit may show it in place of the tapped message (CONVERSATION.md, 10).
+    # channel that can edit may show it in place of the tapped message (docs/conversation.md,
+    # rule 10).
     answers_tap: bool = False
 
 
@@ -61,7 +62,7 @@ def echo_choice(replies: list[Reply], choice: Msg | None) -> list[Reply]:
     """A tapped answer is acknowledged at the top of the next message: "✓ Nelayan".
 
     One chat-bound call per answer: on Telegram that message replaces the tapped one (an edit),
-    elsewhere it is a new message (CONVERSATION.md, 10).
+    elsewhere it is a new message (docs/conversation.md, rule 10).
     """
     if choice is None or not replies:
         return replies

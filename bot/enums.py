@@ -13,7 +13,7 @@ class Sex(StrEnum):
 
 
 class Status(StrEnum):
-    """Life of a submission (CONVENTIONS.md)."""
+    """Life of a submission (docs/workers.md, docs/officers.md)."""
 
     DRAFT = "draf"
     SUBMITTED = "diajukan"

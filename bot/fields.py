@@ -3,7 +3,8 @@
 Every list of fields elsewhere is derived from ``REGISTRATION``: the summary and the officer's
 card (labels, in this order), the fields an officer may ask to correct (and the words typed for
 them in /perbaikan), the export's columns and the submissions table's columns. Adding a field is
-one row here, one question in the flow, one migration and the catalogs (README, "Development").
+one row here, one question in the flow, one migration and the catalogs
+(docs/adding-a-question.md).
 """
 
 from __future__ import annotations

@@ -30,8 +30,9 @@ BRANCHES_CSV: Traversable = resources.files("bot") / "data" / "branches.csv"
 
 Kind = Literal["kabupaten", "kota"]
 
-# Matching thresholds (ECOSYSTEM.md §1): below CUTOFF a name is not offered at all; a best
-# match is taken without asking only when it is ACCEPT or better and leads the next by LEAD.
+# Matching thresholds (docs/conversation.md, rule 6): below CUTOFF a name is not offered at
+# all; a best match is taken without asking only when it is ACCEPT or better and leads the next by
+# LEAD.
 CUTOFF = 80
 ACCEPT = 90
 LEAD = 5

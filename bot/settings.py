@@ -1,4 +1,4 @@
-"""Settings from the environment or a ``.env`` file (names from CONVENTIONS.md, no prefix)."""
+"""Settings from the environment or a ``.env`` file (docs/running.md, no prefix)."""
 
 from __future__ import annotations
 

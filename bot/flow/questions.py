@@ -54,7 +54,7 @@ def question(conv: Conversation, ctx: Context, *, short: bool = False) -> Reply:
     """The pending question of ``conv``, with its progress line and buttons.
 
     ``short``: asked again (after a wrong answer, a command, a pause): the long welcome is not
-    repeated, only its question (CONVERSATION.md, principle 5).
+    repeated, only its question (docs/conversation.md, rule 5).
     """
     ask = SHORT.get(conv.step, ASK[conv.step]) if short else ASK[conv.step]
     built = ask(conv, ctx)

@@ -1,4 +1,4 @@
-"""Contribution rules: the amounts pinned against CONVENTIONS.md, the relief windows, rounding."""
+"""Contribution rules: the amounts pinned against docs/domain.md, the relief windows, rounding."""
 
 from __future__ import annotations
 
@@ -40,7 +40,7 @@ MID = 1_200_000  # a sourced level: JKK Rp12.000, Rp6.000 during the relief (BPJ
 ABOVE_TOP = 30_000_000  # pays on the top level Rp20.700.000: JKK Rp207.000
 BELOW_LOWEST = 800_000  # pays on the lowest level
 
-# CONVENTIONS.md, "Domain facts": JKM Rp6.800 flat, JKK 1% and JHT 2% of the level; PP 50/2025
+# docs/domain.md: JKM Rp6.800 flat, JKK 1% and JHT 2% of the level; PP 50/2025
 # halves JKK and JKM for self-paid workers (transport Jan 2026-Mar 2027, others Apr-Dec 2026); never
 # when APBN/APBD pays; JHT is never discounted and always the worker's own.
 # day, sector, income, JHT?, payer of JKK+JKM -> JKK, JKM, JHT, worker pays, relief until, after

@@ -1,7 +1,7 @@
 """Every list of registration fields in the code is derived from bot/fields.py's one table.
 
 Adding a field is one row in REGISTRATION, one question in the flow, one migration and the
-catalogs (README, "Development"): these tests fail until each place that lists fields has it.
+catalogs (docs/adding-a-question.md): these tests fail until each place that lists fields has it.
 """
 
 from __future__ import annotations
