@@ -24,6 +24,7 @@ from bot.domain import (
     EventSummary,
     ExportFilter,
     Officer,
+    Payer,
     Sponsor,
     Statistics,
     Submission,
@@ -168,6 +169,16 @@ class CreateSponsor(Need[int]):
     """Store a sponsor; its new id."""
 
     sponsor: Sponsor
+
+
+@dataclass(frozen=True)
+class SetSponsorPayer(Need[bool]):
+    """Change a sponsor's payer type (and the copy its workers' answers carry); False if the
+    sponsor is not in the officer's branches."""
+
+    sponsor_id: int
+    payer: Payer
+    level: str  # the type's key (bot/payers.py), kept in sponsors.level
 
 
 @dataclass(frozen=True)

@@ -6,10 +6,19 @@ from dataclasses import replace
 from datetime import date, datetime
 
 from bot.clock import today_wib
-from bot.domain import BLOCKING_STATUSES, EventDraft, EventInfo, EventSummary, Sponsor, Status
+from bot.domain import (
+    BLOCKING_STATUSES,
+    EventDraft,
+    EventInfo,
+    EventSummary,
+    Payer,
+    Sponsor,
+    Status,
+)
+from bot.fields import Answers, SponsorChoice
 from storage.sql import rows
 from storage.sql.scope import Scoped
-from storage.sql.tx import Tx, as_date, to_json
+from storage.sql.tx import Tx, as_date, as_json, to_json
 
 BLOCKING = tuple(str(s) for s in BLOCKING_STATUSES)
 
@@ -168,6 +177,33 @@ class Outreach(Scoped):
         )
         assert row is not None
         return int(row["id"])
+
+    async def set_sponsor_payer(self, sponsor_id: int, payer: Payer, level: str) -> bool:
+        scope, args = self.in_scope()
+        changed = await self.tx.run(
+            f"UPDATE sponsors SET payer = ?, level = ? WHERE id = ? AND {scope}",
+            str(payer),
+            level,
+            sponsor_id,
+            *args,
+        )
+        if changed != 1:
+            return False
+        # Each submission keeps a copy of its sponsor in its answers, which every amount shown
+        # (summary, card, /status, export) is computed from: the copies follow the sponsor.
+        found = await self.tx.all(
+            "SELECT id, answers FROM submissions WHERE sponsor_id = ?", sponsor_id
+        )
+        changes: list[tuple[str, object]] = []
+        for row in found:
+            answers = Answers.from_data(as_json(row["answers"]))
+            if answers.sponsor is None or answers.sponsor.payer is payer:
+                continue
+            old = answers.sponsor
+            answers.sponsor = SponsorChoice(old.id, old.name, payer)
+            changes.append((to_json(answers.to_data()), row["id"]))
+        await self.tx.run_many("UPDATE submissions SET answers = ? WHERE id = ?", changes)
+        return True
 
     async def sponsor_approved(self, sponsor_id: int) -> list[tuple[int, int]]:
         found = await self.tx.all(

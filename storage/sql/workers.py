@@ -34,7 +34,7 @@ from bot.fields import SUBMISSION_COLUMNS, Answers, column_values
 from bot.flow.state import Conversation
 from storage.sql import outreach, rows
 from storage.sql.memory import RecentStates
-from storage.sql.tx import Tx, as_datetime, as_json, to_json
+from storage.sql.tx import Tx, as_datetime, as_json, as_optional_datetime, to_json
 
 SAVE_COLUMNS = (
     "channel, user_id, step, state, event_code, lang, created_at, updated_at, applied_update"
@@ -365,8 +365,8 @@ class WorkerSession:
 
     async def my_submissions(self) -> list[SubmissionView]:
         found = await self.tx.all(
-            "SELECT reference, status, note, kpj, fix_fields, submitted_at, answers FROM submissions"
-            " WHERE channel = ? AND user_id = ? ORDER BY id DESC LIMIT 10",
+            "SELECT reference, status, note, kpj, fix_fields, submitted_at, answers, decided_at"
+            " FROM submissions WHERE channel = ? AND user_id = ? ORDER BY id DESC LIMIT 10",
             self.channel,
             self.user_id,
         )
@@ -379,6 +379,7 @@ class WorkerSession:
                 fix_fields=tuple(as_json(r["fix_fields"])),
                 submitted_at=as_datetime(r["submitted_at"]),
                 answers=Answers.from_data(as_json(r["answers"])),
+                decided_at=as_optional_datetime(r["decided_at"]),
             )
             for r in found
         ]

@@ -38,17 +38,20 @@ async def test_the_approval_says_what_to_pay_how_and_what_if_not_in_both_languag
     notice = await approve(telegram, reference)
     assert KPJ in notice
     # Nelayan, Rp1.500.000 a month (level Rp1.600.000), in November 2026: the relief applies.
-    assert "Rp11.400 per bulan sampai Desember 2026, lalu Rp22.800" in notice
+    assert "perkiraan Rp11.400 per bulan sampai Desember 2026, lalu Rp22.800" in notice
     assert "JMO" in notice and "NIK atau nomor KPJ" in notice
-    assert "Jika 3 bulan tidak membayar, kepesertaan menjadi tidak aktif" in notice
+    assert "Bayar setiap bulan agar tetap terlindungi; jika 3 bulan tidak membayar" in notice
     assert "remind:yes:" + reference in telegram.request.last_buttons(WORKER)
     status = await telegram.text(WORKER, "/status")
     assert KPJ in status and "Rp11.400 per bulan sampai Desember 2026" in status
     assert "kepesertaan menjadi tidak aktif" in status
+    # Paying ahead from the month of approval (November 2026), across the end of the relief.
+    assert "• 3 bulan, sampai Januari 2027: Rp45.600" in status  # 11.400 × 2 + 22.800
     await telegram.text(WORKER, "/bahasa")
     await telegram.press(WORKER, "lang:en")
     english = await telegram.text(WORKER, "/status")
-    assert "Rp11.400 a month until December 2026, then Rp22.800" in english
+    assert "an estimated Rp11.400 a month until December 2026, then Rp22.800" in english
+    assert "• 12 month(s), through October 2027: Rp250.800" in english
     assert "membership becomes inactive" in english
 
 
