@@ -19,6 +19,7 @@ from bot.payers import BY_PAYER, PAYER_TYPES, RELIEF_PAYERS, SPONSOR_TYPES
 from bot.render import render_text
 from bot.sectors import Sector
 from bot.spreadsheets import export_record
+from tests.storage.drafts import ANSWERS
 
 NOV_2026 = date(2026, 11, 23)
 DECIDED = datetime(2026, 11, 23, 3, 0, tzinfo=UTC)
@@ -32,23 +33,7 @@ def answers(
     occupation: str = "nelayan",
     occupation_other: str | None = None,
 ) -> Answers:
-    found = Answers.from_data(
-        {
-            "nik": "3401025203790001",
-            "nik_birth_date": "1979-03-12",
-            "nik_sex": "P",
-            "birth_date": "1979-03-12",
-            "sex": "P",
-            "name": "Sri Wahyuni",
-            "birth_place": "Kulon Progo",
-            "phone": "+6281234567890",
-            "home_code": "34.01",
-            "address": "Dusun Krebet",
-            "occupation": occupation,
-            "income": income,
-            "jht": jht,
-        }
-    )
+    found = Answers.from_data({**ANSWERS, "occupation": occupation, "income": income, "jht": jht})
     found.occupation_other = occupation_other
     if payer is not None:
         found.sponsor = SponsorChoice(SPONSOR_ID, "Program Kulon Progo", payer)
