@@ -209,8 +209,9 @@ class OfficerSession(Protocol):
         in its submissions' answers (what their amounts are computed from); False if none."""
         ...
 
-    async def sponsor_approved(self, sponsor_id: int) -> list[tuple[int, int]]:
-        """The sponsor's approved workers, counted by declared income: (income, count)."""
+    async def sponsor_approved(self, sponsor_id: int) -> list[tuple[int, str, int]]:
+        """The sponsor's approved workers, counted by declared income and occupation as stored
+        (the key, or the typed text): (income, occupation, count)."""
         ...
 
     async def sponsor(self, sponsor_id: int) -> Sponsor | None: ...

@@ -114,9 +114,10 @@ class Sponsors(Need[list[Sponsor]]):
 
 
 @dataclass(frozen=True)
-class SponsorReport(Need[list[tuple[Sponsor, list[tuple[int, int]]]]]):
-    """Each sponsor of the officer's branches with its approved workers by income: (income,
-    count), since the sponsored JKK depends on each worker's income level."""
+class SponsorReport(Need[list[tuple[Sponsor, list[tuple[int, str, int]]]]]):
+    """Each sponsor of the officer's branches with its approved workers by income and occupation:
+    (income, occupation, count), since the sponsored JKK depends on each worker's income level and
+    the PP 50/2025 relief on their sector."""
 
 
 @dataclass(frozen=True)

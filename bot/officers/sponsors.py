@@ -35,6 +35,7 @@ from bot.officers.state import SPONSOR_DIALOGS, DeskState, Dialog, SponsorForm
 from bot.officers.views import CANCEL, ECHO_LIMIT, more_lines, shorten, text, toggles
 from bot.payers import BY_KEY, SPONSOR_TYPES, payer_type, payer_words
 from bot.regions import match_region
+from bot.sectors import OCCUPATION_SECTORS, sector_of
 from bot.text import clean_free_text
 from bot.validation import Invalid
 
@@ -46,16 +47,23 @@ MAX_REGIONS = 60
 SPONSORS_SHOWN = 20
 
 
-def sponsored_amount(sponsor: Sponsor, income: int, on: date) -> int:
-    """What the sponsor pays a month for a worker of this income: JKK + JKM at its level (the
-    same quote the worker and the officer's card see; the worker's own JHT is not the sponsor's)."""
-    money = quote(income, False, sponsor.payer, None, on)
+def sponsored_amount(sponsor: Sponsor, income: int, on: date, occupation: str = "") -> int:
+    """What the sponsor pays a month for a worker of this income and occupation: JKK + JKM at its
+    level (the same quote the worker and the officer's card see; the worker's own JHT is not the
+    sponsor's). The occupation gives the PP 50/2025 sector; an unknown one pays the other sectors'
+    amount, never below a transport worker's."""
+    sector = sector_of(occupation if occupation in OCCUPATION_SECTORS else None, occupation)
+    money = quote(income, False, sponsor.payer, sector, on)
     return sum(line.amount for line in money.lines if line.payer == sponsor.payer)
 
 
-def monthly_bill(sponsor: Sponsor, approved: list[tuple[int, int]], on: date) -> int:
-    """The sponsor's monthly bill: each approved worker at their own income level."""
-    return sum(count * sponsored_amount(sponsor, income, on) for income, count in approved)
+def monthly_bill(sponsor: Sponsor, approved: list[tuple[int, str, int]], on: date) -> int:
+    """The sponsor's monthly bill: each approved worker (income, occupation, count) at their own
+    income level and sector."""
+    return sum(
+        count * sponsored_amount(sponsor, income, on, occupation)
+        for income, occupation, count in approved
+    )
 
 
 def type_buttons(prefix: str) -> tuple[tuple[Button, ...], ...]:
@@ -249,7 +257,7 @@ def report(state: DeskState, args: str, ctx: DeskContext) -> DeskOutcome:
         return said(state, text(N_("Belum ada sponsor. Buat dengan /sponsor_baru.")))
     lines = [Msg(N_("<b>Sponsor</b>"))]
     for sponsor, by_income in sponsors[:SPONSORS_SHOWN]:
-        approved = sum(count for _, count in by_income)
+        approved = sum(count for _, _, count in by_income)
         lines.append(
             Msg(
                 N_(

@@ -205,11 +205,12 @@ class Outreach(Scoped):
         await self.tx.run_many("UPDATE submissions SET answers = ? WHERE id = ?", changes)
         return True
 
-    async def sponsor_approved(self, sponsor_id: int) -> list[tuple[int, int]]:
+    async def sponsor_approved(self, sponsor_id: int) -> list[tuple[int, str, int]]:
         found = await self.tx.all(
-            "SELECT income, count(*) AS n FROM submissions WHERE sponsor_id = ? AND status = ?"
-            " GROUP BY income ORDER BY income",
+            "SELECT income, occupation, count(*) AS n FROM submissions"
+            " WHERE sponsor_id = ? AND status = ? GROUP BY income, occupation"
+            " ORDER BY income, occupation",
             sponsor_id,
             str(Status.APPROVED),
         )
-        return [(int(r["income"]), int(r["n"])) for r in found]
+        return [(int(r["income"]), r["occupation"], int(r["n"])) for r in found]

@@ -3,6 +3,7 @@ likely relief: every place a worker or an officer reads an amount (#25)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime
 
 import pytest
@@ -141,7 +142,21 @@ def test_a_sponsor_of_each_type_shows_its_amounts_everywhere(
     )
     assert record["monthly_sponsor_paid"] == jkk + jkm
     assert record["payer"] == kind.label and record["monthly_self_paid"] == 0
-    assert monthly_bill(sponsor, [(1_000_000, 3)], NOV_2026) == 3 * (jkk + jkm)
+    assert monthly_bill(sponsor, [(1_000_000, "nelayan", 3)], NOV_2026) == 3 * (jkk + jkm)
+
+
+def test_the_bill_prices_each_worker_in_their_own_sector() -> None:
+    zakat = Sponsor(
+        1, "BAZNAS", Payer.ZAKAT, "zakat", date(2026, 1, 1), date(2027, 12, 31), 10, ("34.01",),
+        (), True, "Yogyakarta",
+    )  # fmt: skip
+    approved = [(1_000_000, "nelayan", 2), (1_000_000, "ojek", 1), (1_000_000, "kurir paket", 1)]
+    # January 2027: only transport is discounted (ojek and a typed "kurir": Rp8.400 each).
+    assert monthly_bill(zakat, approved, date(2027, 1, 10)) == 2 * 16_800 + 2 * 8_400
+    # November 2026: every sector is.
+    assert monthly_bill(zakat, approved, NOV_2026) == 4 * 8_400
+    regency = replace(zakat, payer=Payer.APBD_REGENCY)
+    assert monthly_bill(regency, approved, date(2027, 1, 10)) == 4 * 16_800
 
 
 def test_the_sponsor_dialog_offers_every_type_but_self() -> None:

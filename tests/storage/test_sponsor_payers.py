@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
-from bot.domain import Payer, Sponsor
+from bot.domain import Decision, Payer, Sponsor, Status
 from bot.settings import Settings
 from storage import open_repository
 from storage.backends import AnyRepository
@@ -105,3 +105,8 @@ async def test_an_officer_changes_a_sponsors_type_and_its_workers_follow(
         changed = await desk.sponsor(wrong)
     assert changed is not None and (changed.payer, changed.level) == (Payer.ZAKAT, "zakat")
     assert await payer_of(repo, reference) is Payer.ZAKAT
+    async with repo.officer() as desk:
+        desk.restrict(None)
+        await desk.decide(reference, Decision(Status.APPROVED, kpj="12345678901"), "9", NOW)
+        # The bill's groups: income and occupation (the sector follows from it).
+        assert await desk.sponsor_approved(wrong) == [(1_500_000, "nelayan", 1)]

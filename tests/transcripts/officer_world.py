@@ -282,13 +282,13 @@ class FakeOfficerSession:
                 self.world.submissions[reference] = replace(sub, answers=answers)
         return True
 
-    async def sponsor_approved(self, sponsor_id: int) -> list[tuple[int, int]]:
-        incomes = Counter(
-            s.answers.income or 0
+    async def sponsor_approved(self, sponsor_id: int) -> list[tuple[int, str, int]]:
+        groups = Counter(
+            (s.answers.income or 0, s.answers.occupation_words)
             for s in self.world.submissions.values()
             if s.sponsor_id == sponsor_id and s.status is Status.APPROVED
         )
-        return sorted(incomes.items())
+        return [(income, job, n) for (income, job), n in sorted(groups.items())]
 
     async def sponsor(self, sponsor_id: int) -> Sponsor | None:
         sponsor = self.world.sponsors.get(sponsor_id)
