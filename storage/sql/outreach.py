@@ -14,6 +14,7 @@ from bot.domain import (
     Payer,
     Sponsor,
     Status,
+    SubmissionDraft,
 )
 from bot.fields import Answers, SponsorChoice
 from storage.sql import rows
@@ -78,6 +79,17 @@ async def sponsor_for(
         if sponsor is not None and sponsor.covers(home_code, occupation, today):
             return sponsor
     return None
+
+
+def with_sponsor_payer(draft: SubmissionDraft, payer: Payer) -> SubmissionDraft:
+    """The draft with its copy of the sponsor's payer type as the sponsor has it now: an
+    officer may have changed the type (/sponsor_jenis) while the worker was registering."""
+    chosen = draft.answers.sponsor
+    if chosen is None or chosen.payer is payer:
+        return draft
+    answers = draft.answers.copy()
+    answers.sponsor = SponsorChoice(chosen.id, chosen.name, payer)
+    return replace(draft, answers=answers)
 
 
 class Outreach(Scoped):

@@ -257,6 +257,7 @@ class WorkerSession:
             sponsor = await outreach.sponsor_by_id(self.tx, draft.sponsor_id)
             if sponsor is None or sponsor.remaining == 0:
                 return SubmitResult(None, quota_full=True)
+            draft = outreach.with_sponsor_payer(draft, sponsor.payer)
         reference = await self.next_reference(now)
         flags = [str(f) for f in draft.flags]
         if similar:

@@ -110,3 +110,15 @@ async def test_an_officer_changes_a_sponsors_type_and_its_workers_follow(
         await desk.decide(reference, Decision(Status.APPROVED, kpj="12345678901"), "9", NOW)
         # The bill's groups: income and occupation (the sector follows from it).
         assert await desk.sponsor_approved(wrong) == [(1_500_000, "nelayan", 1)]
+
+
+async def test_a_draft_submitted_after_a_type_change_takes_the_new_type(
+    repo: AnyRepository,
+) -> None:
+    (sponsor_id,) = await create(repo, sponsor("CSR PT Maju", Payer.APBD_REGENCY, "kabupaten"))
+    async with repo.officer() as desk:
+        desk.restrict(None)
+        assert await desk.set_sponsor_payer(sponsor_id, Payer.CSR, "csr")
+    # The worker's draft got its sponsor (and its old type) before the change.
+    reference = await submit_sponsored(repo, "4", sponsor_id, Payer.APBD_REGENCY)
+    assert await payer_of(repo, reference) is Payer.CSR
