@@ -23,6 +23,10 @@ _FILE = "branches.csv"
 _COLUMNS = ("region_code", "branch", "status", "note")
 SOURCED = "sourced"
 TO_CONFIRM = "to confirm"
+# Sources disagree on the office (Kab. Kendal): the row keeps its branch meanwhile, and the admins'
+# branch list (/cabang) shows it with its note.
+CONFLICT = "conflict"
+STATUSES = (SOURCED, TO_CONFIRM, CONFLICT)
 
 # What the worker is told when their region has no branch here.
 NEAREST_OFFICE = N_("kantor BPJS Ketenagakerjaan terdekat")
@@ -34,8 +38,18 @@ class BranchRow:
 
     region_code: str  # dotted kabupaten/kota code: 34.01
     branch: str  # the office's own name: "Semarang Majapahit"
-    to_confirm: bool
+    status: str  # one of STATUSES
     note: str
+
+    @property
+    def to_confirm(self) -> bool:
+        """True when the row is not settled by a source (an inference, or a conflict)."""
+        return self.status != SOURCED
+
+    @property
+    def conflict(self) -> bool:
+        """True when sources name different offices for the region."""
+        return self.status == CONFLICT
 
 
 def parse_branch_rows(text: str, name: str = _FILE) -> tuple[BranchRow, ...]:
@@ -59,10 +73,10 @@ def parse_branch_rows(text: str, name: str = _FILE) -> tuple[BranchRow, ...]:
         if region.code in seen:
             raise ValueError(f"{name}:{line}: {code} listed twice")
         status = (row["status"] or "").strip()
-        if status not in (SOURCED, TO_CONFIRM):
-            raise ValueError(f"{name}:{line}: status must be {SOURCED!r} or {TO_CONFIRM!r}")
+        if status not in STATUSES:
+            raise ValueError(f"{name}:{line}: status must be one of {', '.join(STATUSES)}")
         seen.add(region.code)
-        rows.append(BranchRow(region.code, branch, status == TO_CONFIRM, (row["note"] or "")))
+        rows.append(BranchRow(region.code, branch, status, (row["note"] or "")))
     return tuple(rows)
 
 

@@ -9,7 +9,8 @@ Rates (each with its source, payer types, sectors and dates):
   Januari 2026 sampai dengan iuran bulan Maret 2027" for transport, "iuran bulan April 2026 sampai
   dengan iuran bulan Desember 2026" for every other sector: BPJS Ketenagakerjaan, "Diskon 50 Persen
   Iuran BPJS Ketenagakerjaan, Ini Dia Syaratnya", bpjsketenagakerjaan.go.id/artikel/18931). So any
-  day of a month inside a window is discounted and December 2025 is not. Not when APBN or APBD pays.
+  day of a month inside a window is discounted and December 2025 is not. Not when APBN or APBD pays:
+  bot/payers.py says for each payer type whether it applies (APBDes to confirm).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from functools import lru_cache
 
 from bot.domain import Payer
 from bot.income_levels import IncomeLevel, level_for, lowest_level
+from bot.payers import RELIEF_PAYERS
 from bot.sectors import Sector
 
 
@@ -33,7 +35,6 @@ class Program(StrEnum):
 
 
 ALL_PAYERS = frozenset(Payer)
-SELF_PAID = frozenset({Payer.SELF})
 ANY_SECTOR = frozenset(Sector)
 
 
@@ -88,7 +89,8 @@ PP44 = (
 )
 PP46 = "PP 46/2015 (JHT) as amended by PP 60/2015: JHT for BPU 2% of the income level"
 PP50 = (
-    "PP 50/2025 Pasal 2-4: 50% of JKK and JKM for BPU not paid by APBN/APBD; transport: iuran "
+    "PP 50/2025 Pasal 2-4: 50% of JKK and JKM for BPU not paid by APBN/APBD (payer types: "
+    "bot/payers.py); transport: iuran "
     "bulan Januari 2026 s.d. Maret 2027; other sectors: April 2026 s.d. Desember 2026 "
     "(bpjsketenagakerjaan.go.id/artikel/18931; ANTARA Jateng 619022; okezone 3 Feb 2026)"
 )
@@ -99,10 +101,10 @@ RATES: tuple[Rate, ...] = (
     Rate(Program.JKK, 100, None, ALL_PAYERS, ANY_SECTOR, PP44),
     Rate(Program.JKM, None, 6_800, ALL_PAYERS, ANY_SECTOR, PP44),
     Rate(Program.JHT, 200, None, ALL_PAYERS, ANY_SECTOR, PP46),
-    Rate(Program.JKK, 50, None, SELF_PAID, frozenset({Sector.TRANSPORT}), PP50, *TRANSPORT_RELIEF),
-    Rate(Program.JKM, None, 3_400, SELF_PAID, frozenset({Sector.TRANSPORT}), PP50, *TRANSPORT_RELIEF),
-    Rate(Program.JKK, 50, None, SELF_PAID, frozenset({Sector.OTHER}), PP50, *OTHER_RELIEF),
-    Rate(Program.JKM, None, 3_400, SELF_PAID, frozenset({Sector.OTHER}), PP50, *OTHER_RELIEF),
+    Rate(Program.JKK, 50, None, RELIEF_PAYERS, frozenset({Sector.TRANSPORT}), PP50, *TRANSPORT_RELIEF),
+    Rate(Program.JKM, None, 3_400, RELIEF_PAYERS, frozenset({Sector.TRANSPORT}), PP50, *TRANSPORT_RELIEF),
+    Rate(Program.JKK, 50, None, RELIEF_PAYERS, frozenset({Sector.OTHER}), PP50, *OTHER_RELIEF),
+    Rate(Program.JKM, None, 3_400, RELIEF_PAYERS, frozenset({Sector.OTHER}), PP50, *OTHER_RELIEF),
 )  # fmt: skip
 
 # The lowest income level (Rp1.000.000): a worker who earns less pays on it and is told so.
@@ -153,6 +155,9 @@ class Quote:
     relief_until: date | None  # last day of the discounted months; None: no relief applied
     after: int | None  # what the worker pays per month once the relief ends
     per_sector: tuple[Quote, ...] = ()
+    # The sector rests on a trade no source names as transport (becak, dokar: bot/sectors.py):
+    # the transport relief's longer end is told as likely, not as certain.
+    sector_likely: bool = False
 
     @property
     def total(self) -> int:
@@ -168,6 +173,11 @@ class Quote:
     def relief(self) -> bool:
         """True when a PP 50/2025 rate was used for at least one line."""
         return self.relief_until is not None
+
+    @property
+    def estimate(self) -> bool:
+        """True when the income level is not confirmed: every amount is an estimate."""
+        return self.level.estimate
 
     @property
     def basis(self) -> int:
@@ -234,6 +244,23 @@ def first_of_month(day: date, months_later: int = 0) -> date:
     """The first day of the month ``months_later`` months after the month of ``day``."""
     index = day.year * 12 + day.month - 1 + months_later
     return date(index // 12, index % 12 + 1, 1)
+
+
+def months_from(first_month: date, months: int) -> tuple[date, ...]:
+    """The first days of ``months`` consecutive months, starting with the month of
+    ``first_month``."""
+    return tuple(first_of_month(first_month, n) for n in range(months))
+
+
+def paid_ahead(
+    income: int, jht: bool, payer: Payer, sector: Sector | None, first_month: date, months: int
+) -> int:
+    """What the worker pays for ``months`` months at once from the month of ``first_month``:
+    each month at the rates of that month (a relief may end inside the period)."""
+    return sum(
+        quote(income, jht, payer, sector, month).self_paid
+        for month in months_from(first_month, months)
+    )
 
 
 def sector_question_matters(

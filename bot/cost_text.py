@@ -113,11 +113,60 @@ COST_TRANSPORT_ONLY = N_(
 )
 
 
-def cost_msg(q: Quote) -> Msg:
-    """What the worker pays per month, e.g. "Rp8.400 per bulan sampai Desember 2026, lalu Rp16.800".
+COST_LIKELY_LONGER = N_(
+    "{amount} per bulan sampai {until}, kemungkinan sampai {likely_until}; lalu {after}"
+)
+COST_LIKELY = N_("{amount} per bulan, kemungkinan sampai {likely_until}; lalu {after}")
+# An amount on an income level that is not confirmed (bot/income_levels.py).
+ESTIMATE = N_("perkiraan {cost}")
+ESTIMATE_NOTE = N_(
+    "Jumlah ini perkiraan: tingkat penghasilan {basis} belum dipastikan dengan tabel iuran BPU."
+)
 
-    For an unknown sector that matters, the line says how the amount depends on it.
+
+def cost_msg(q: Quote) -> Msg:
+    """What the worker pays per month, e.g. "Rp8.400 per bulan sampai Desember 2026, lalu Rp16.800",
+    said as an estimate ("perkiraan ...") when the income level is not confirmed.
+
+    For an unknown sector that matters, the line says how the amount depends on it; for a sector
+    that rests on a trade no source names (becak, dokar), the transport relief's end is likely.
     """
+    said = _cost(q)
+    return Msg(ESTIMATE, {"cost": said}) if q.estimate and q.self_paid else said
+
+
+def amount_msg(amount: int, q: Quote) -> Param:
+    """One amount of ``q`` in rupiah, said as an estimate when its income level is."""
+    money = format_rupiah(amount)
+    return Msg(ESTIMATE, {"cost": money}) if q.estimate and amount else money
+
+
+def estimate_note(q: Quote) -> Msg | None:
+    """Why an amount is an estimate, for the worker; None when the level is confirmed."""
+    return Msg(ESTIMATE_NOTE, {"basis": format_rupiah(q.basis)}) if q.estimate else None
+
+
+def _likely(q: Quote) -> Msg | None:
+    """A becak or dokar worker's relief: certain as long as every sector's, likely after."""
+    if not q.sector_likely or q.sector is not Sector.TRANSPORT or q.relief_until is None:
+        return None
+    other = quote(q.income, q.jht, q.payer, Sector.OTHER, q.on)
+    if other.relief_until == q.relief_until or q.after is None or q.after == q.self_paid:
+        return None
+    money: dict[str, Param] = {
+        "amount": format_rupiah(q.self_paid),
+        "likely_until": month_year(q.relief_until),
+        "after": format_rupiah(q.after),
+    }
+    if other.relief_until is not None and other.self_paid == q.self_paid:
+        return Msg(COST_LIKELY_LONGER, {**money, "until": month_year(other.relief_until)})
+    return Msg(COST_LIKELY, money)
+
+
+def _cost(q: Quote) -> Msg:
+    """``cost_msg`` without the estimate."""
+    if (likely := _likely(q)) is not None:
+        return likely
     if q.sector_matters:
         other, transport = q.for_sector(Sector.OTHER), q.for_sector(Sector.TRANSPORT)
         if transport.relief_until is not None and transport.after is not None:
@@ -135,7 +184,8 @@ def cost_msg(q: Quote) -> Msg:
                 return Msg(COST_TRANSPORT_ONLY, money)
         # Shapes the rate data do not produce: say the higher, other-sector amount alone.
         q = other
-    if q.relief_until is not None and q.after is not None:
+    # A sponsor's relief (JKK and JKM) leaves the worker's own JHT as it is: nothing ends.
+    if q.relief_until is not None and q.after is not None and q.after != q.self_paid:
         return Msg(
             COST_UNTIL,
             {

@@ -29,6 +29,7 @@ class SubmissionView:
     fix_fields: tuple[str, ...]
     submitted_at: datetime
     answers: Answers | None = None  # for an approved one: what the worker pays (the guidance)
+    decided_at: datetime | None = None  # an approval's time: membership starts that month
 
 
 @dataclass(frozen=True)
@@ -53,8 +54,17 @@ class FixTarget:
 # Officer commands: everyone else is told politely that they are for officers only.
 OFFICER_COMMANDS = frozenset(
     {"antrean", "lihat", "setujui", "tolak", "perbaikan", "cari", "audit"}
-    | {"petugas", "petugas_tambah", "petugas_hapus"}
-    | {"acara_baru", "acara", "sponsor_baru", "sponsor", "statistik", "ekspor", "impor"}
+    | {"petugas", "petugas_tambah", "petugas_hapus", "cabang"}
+    | {
+        "acara_baru",
+        "acara",
+        "sponsor_baru",
+        "sponsor",
+        "sponsor_jenis",
+        "statistik",
+        "ekspor",
+        "impor",
+    }
 )
 
 
@@ -168,7 +178,7 @@ class Sponsor:
     id: int
     name: str
     payer: Payer
-    level: str  # kabupaten | provinsi | pusat
+    level: str  # the payer type's key (bot/payers.py): kabupaten, provinsi, pusat, desa, ...
     start_day: date
     end_day: date
     quota: int

@@ -27,11 +27,22 @@ BLOCKING_STATUSES = (Status.SUBMITTED, Status.NEEDS_FIX, Status.APPROVED)
 
 
 class Payer(StrEnum):
-    """Who pays a contribution; the PP 50/2025 relief applies only to self-paid workers."""
+    """Who pays a contribution: the worker, or a sponsor's budget (bot/payers.py says which of
+    them the PP 50/2025 relief applies to)."""
 
     SELF = "mandiri"
-    APBD = "apbd"
     APBN = "apbn"
+    APBD_PROVINCE = "apbd_provinsi"
+    APBD_REGENCY = "apbd_kabupaten"
+    APBDES = "apbdes"  # a village budget (Dana Desa)
+    ZAKAT = "zakat"  # BAZNAS or a LAZ
+    CSR = "csr"  # a company's CSR
+    OTHER = "lainnya"
+
+    @classmethod
+    def _missing_(cls, value: object) -> Payer | None:
+        # Stored before the types were split (migration 0015): the sponsors were regencies.
+        return cls.APBD_REGENCY if value == "apbd" else None
 
 
 class Flag(StrEnum):

@@ -6,6 +6,11 @@ table is data (bot/data/income_levels.csv, sources in bot/data/README.md): each 
 income of a band and the band's level. A typed income belongs to the band with the highest start
 not above it, so an income below every band start uses the first band and one above the last start
 uses the last band. Levels lie inside their own band, so a level typed as an income maps to itself.
+
+Each row says how sure it is: ``sourced`` (the level and its band), ``to confirm`` (an inference:
+amounts on it are shown to people as an estimate, "perkiraan", and the officer's card names the
+level to check), or ``band to confirm`` (the level itself is sourced, where its band starts is
+not: the top row, Rp20.700.000; amounts on it are not an estimate).
 """
 
 from __future__ import annotations
@@ -20,6 +25,8 @@ _FILE = "income_levels.csv"
 _COLUMNS = {"income_from", "level", "status", "note"}
 TO_CONFIRM = "to confirm"
 SOURCED = "sourced"
+BAND_TO_CONFIRM = "band to confirm"
+STATUSES = (SOURCED, TO_CONFIRM, BAND_TO_CONFIRM)
 
 
 @dataclass(frozen=True)
@@ -28,8 +35,18 @@ class IncomeLevel:
 
     income_from: int
     level: int  # whole rupiah; JKK is 1% and JHT 2% of it
-    to_confirm: bool
+    status: str  # one of STATUSES
     note: str
+
+    @property
+    def to_confirm(self) -> bool:
+        """True when anything of the row (its level or its band) is still to confirm."""
+        return self.status != SOURCED
+
+    @property
+    def estimate(self) -> bool:
+        """True when the level itself is not confirmed: amounts on it are estimates."""
+        return self.status == TO_CONFIRM
 
 
 def parse_income_levels(text: str, name: str = _FILE) -> tuple[IncomeLevel, ...]:
@@ -40,13 +57,9 @@ def parse_income_levels(text: str, name: str = _FILE) -> tuple[IncomeLevel, ...]
     rows: list[IncomeLevel] = []
     for line, row in enumerate(reader, start=2):
         status = row["status"].strip()
-        if status not in (SOURCED, TO_CONFIRM):
-            raise ValueError(f"{name}:{line}: status must be {SOURCED!r} or {TO_CONFIRM!r}")
-        rows.append(
-            IncomeLevel(
-                int(row["income_from"]), int(row["level"]), status == TO_CONFIRM, row["note"]
-            )
-        )
+        if status not in STATUSES:
+            raise ValueError(f"{name}:{line}: status must be one of {', '.join(STATUSES)}")
+        rows.append(IncomeLevel(int(row["income_from"]), int(row["level"]), status, row["note"]))
     _check(rows, name)
     return tuple(rows)
 

@@ -28,11 +28,13 @@ OFFICER_MENU: tuple[tuple[str, str], ...] = (
     ("acara", N_("Daftar acara dan angkanya")),
     ("sponsor_baru", N_("Buat sponsor iuran (supervisor, admin)")),
     ("sponsor", N_("Sponsor: kuota dan tagihan")),
+    ("sponsor_jenis", N_("Ubah jenis pembayar sponsor (supervisor, admin)")),
     ("statistik", N_("Statistik pendaftaran")),
     ("ekspor", N_("Ekspor pendaftaran (XLSX/CSV)")),
     ("impor", N_("Impor keputusan dan nomor KPJ")),
     ("petugas", N_("Daftar petugas (admin)")),
     ("petugas_tambah", N_("Tambah atau ubah petugas (admin)")),
     ("petugas_hapus", N_("Hapus petugas (admin)")),
+    ("cabang", N_("Daftar cabang dan wilayahnya (admin)")),
     *WORKER_MENU,
 )

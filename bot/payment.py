@@ -5,6 +5,10 @@ or KPJ number; there is no fine for paying late, but after 3 unpaid months the m
 inactive (BPJS Ketenagakerjaan's FAQ for BPU participants as copied on perisaiblora.blogspot.com,
 April 2023, and star.grid.id 453722708 "dikutip dari laman resmi BPJS Ketenagakerjaan"). Which
 partner channels are named is deployment data: bot/data/payment_channels.csv.
+
+Paying ahead: JMO asks a new BPU participant for a payment period at registration, so the guidance
+gives what 1, 3, 6 and 12 months cost at once (``PAYING_AHEAD``, to confirm), month by month at
+each month's rates: a relief that ends inside the period is counted only for its own months.
 """
 
 from __future__ import annotations
@@ -13,13 +17,14 @@ import csv
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from functools import cache
 from importlib.resources import files
 from pathlib import Path
 
-from bot.contribution import Quote
-from bot.cost_text import cost_msg
-from bot.i18n import N_
+from bot.contribution import Quote, first_of_month, paid_ahead
+from bot.cost_text import cost_msg, estimate_note, month_year
+from bot.i18n import N_, format_rupiah
 from bot.messages import Block, Button, Msg, Part, Reply
 
 _FILE = "payment_channels.csv"
@@ -79,7 +84,57 @@ PAY_JMO = N_(
     "Bayar setiap bulan lewat aplikasi JMO (Jamsostek Mobile) dengan NIK atau nomor KPJ Anda."
 )
 NO_FINE = N_("Tidak ada denda jika terlambat membayar.")
-INACTIVE = N_("Jika 3 bulan tidak membayar, kepesertaan menjadi tidak aktif.")
+# Said as a reason to pay monthly. Whether an accident in an unpaid month is covered was not
+# found in any source: the text claims neither.
+INACTIVE = N_(
+    "Bayar setiap bulan agar tetap terlindungi; jika 3 bulan tidak membayar, kepesertaan menjadi "
+    "tidak aktif."
+)
+
+
+@dataclass(frozen=True)
+class PayingAhead:
+    """The periods the payment guidance prices, and from which month (data, with its source)."""
+
+    months: tuple[int, ...]
+    first_month: str  # which month membership (and the first payment) starts
+    status: str
+    source: str
+
+
+PAYING_AHEAD = PayingAhead(
+    months=(1, 3, 6, 12),
+    first_month="the month of approval",
+    status="to confirm",
+    source=(
+        "JMO asks a new BPU participant for a payment period at registration (inforadar.disway.id, "
+        "'Cara Mudah Daftar BPJS Ketenagakerjaan untuk Peserta Bukan Penerima Upah'); which "
+        "periods it offers, and that membership starts in the month of approval, are to confirm: "
+        "the amounts are a guide"
+    ),
+)
+PAY_AHEAD = N_("Jika membayar beberapa bulan sekaligus, mulai {month}:")
+PAY_AHEAD_ESTIMATE = N_("Perkiraan jika membayar beberapa bulan sekaligus, mulai {month}:")
+PAY_AHEAD_LINE = N_("• {count} bulan, sampai {until}: {amount}")
+
+
+def paying_ahead(money: Quote, first_month: date) -> Block:
+    """What 1, 3, 6 and 12 months cost at once from ``first_month`` (the worker's own share)."""
+    head = PAY_AHEAD_ESTIMATE if money.estimate else PAY_AHEAD
+    lines = [Msg(head, {"month": month_year(first_month)})]
+    for count in PAYING_AHEAD.months:
+        amount = paid_ahead(money.income, money.jht, money.payer, money.sector, first_month, count)
+        lines.append(
+            Msg(
+                PAY_AHEAD_LINE,
+                {
+                    "count": count,
+                    "until": month_year(first_of_month(first_month, count - 1)),
+                    "amount": format_rupiah(amount),
+                },
+            )
+        )
+    return Block(tuple(lines))
 
 
 def approval_parts(
@@ -88,8 +143,10 @@ def approval_parts(
     sponsor: str | None,
     channels: Sequence[PaymentChannel],
     reference: str | None = None,
+    first_month: date | None = None,
 ) -> tuple[Part, ...]:
-    """The approval notice: the card number, the monthly amount and who pays it, how to pay."""
+    """The approval notice: the card number, the monthly amount and who pays it, how to pay,
+    and (given the first month of membership) what paying several months at once costs."""
     head = (
         Msg(APPROVED, {"reference": reference, "kpj": kpj})
         if reference
@@ -102,11 +159,19 @@ def approval_parts(
         amount.append(Msg(NOTHING_TO_PAY))
         return (head, Block(tuple(amount)))
     amount.append(Msg(YOU_PAY, {"cost": cost_msg(money)}))
+    if (note := estimate_note(money)) is not None:
+        amount.append(note)
+    parts: list[Part] = [head, Block(tuple(amount)), Block(tuple(pay_where(channels)))]
+    if first_month is not None:
+        parts.append(paying_ahead(money, first_month))
+    return (*parts, Block((Msg(NO_FINE), Msg(INACTIVE))))
+
+
+def pay_where(channels: Sequence[PaymentChannel]) -> list[Msg]:
+    """Where to pay: the JMO app, and the deployment's partner channels if it names any."""
     if channels:
-        how = [Msg(PAY_JMO_OR), *(Msg("• {name}", {"name": c.name}) for c in channels)]
-    else:
-        how = [Msg(PAY_JMO)]
-    return (head, Block(tuple(amount)), Block(tuple(how)), Block((Msg(NO_FINE), Msg(INACTIVE))))
+        return [Msg(PAY_JMO_OR), *(Msg("• {name}", {"name": c.name}) for c in channels)]
+    return [Msg(PAY_JMO)]
 
 
 # The officer's rejection reasons (bot/officers/dialogs.py REJECT_REASONS) and what the worker can
@@ -161,11 +226,7 @@ def payment_reminder(
     kpj: str, money: Quote, channels: Sequence[PaymentChannel], month: Msg
 ) -> Reply:
     """The monthly reminder: what to pay this month and where; how to stop the reminders."""
-    how = (
-        [Msg(PAY_JMO_OR), *(Msg("• {name}", {"name": c.name}) for c in channels)]
-        if channels
-        else [Msg(PAY_JMO)]
-    )
+    how = pay_where(channels)
     return Reply(
         parts=(
             Msg(

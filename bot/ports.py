@@ -28,6 +28,7 @@ if TYPE_CHECKING:
         FixTarget,
         Housekeeping,
         Officer,
+        Payer,
         Sponsor,
         Statistics,
         Status,
@@ -203,8 +204,14 @@ class OfficerSession(Protocol):
 
     async def create_sponsor(self, sponsor: Sponsor, by: str, now: datetime) -> int: ...
 
-    async def sponsor_approved(self, sponsor_id: int) -> list[tuple[int, int]]:
-        """The sponsor's approved workers, counted by declared income: (income, count)."""
+    async def set_sponsor_payer(self, sponsor_id: int, payer: Payer, level: str) -> bool:
+        """Change a sponsor of the officer's branches to another payer type, and the copy of it
+        in its submissions' answers (what their amounts are computed from); False if none."""
+        ...
+
+    async def sponsor_approved(self, sponsor_id: int) -> list[tuple[int, str, int]]:
+        """The sponsor's approved workers, counted by declared income and occupation as stored
+        (the key, or the typed text): (income, occupation, count)."""
         ...
 
     async def sponsor(self, sponsor_id: int) -> Sponsor | None: ...

@@ -14,9 +14,11 @@ from typing import Any
 
 import xlsxwriter  # type: ignore[import-untyped,unused-ignore]
 
-from bot.domain import Submission
+from bot.contribution import Quote
+from bot.domain import Payer, Submission
 from bot.fields import OCCUPATIONS, REGISTRATION, Field
 from bot.fields import Kind as FieldKind
+from bot.payers import payer_type
 
 
 class Kind(Enum):
@@ -34,6 +36,10 @@ class Kind(Enum):
 _LEADING = (("Nomor pendaftaran", "reference"), ("Status", "status"))
 _TRAILING = (
     ("Iuran bayar sendiri", "monthly_self_paid"),
+    ("Iuran dibayar sponsor", "monthly_sponsor_paid"),
+    ("Jenis pembayar sponsor", "payer"),
+    ("Tingkat penghasilan (dasar iuran)", "basis"),
+    ("Iuran perkiraan", "estimate"),
     ("Cabang", "branch"),
     ("Acara", "event"),
     ("Sponsor", "sponsor"),
@@ -63,6 +69,9 @@ _KINDS = {
     **{f.name: _BY_FIELD_KIND[f.kind] for f in REGISTRATION if f.kind in _BY_FIELD_KIND},
     "submitted_on": Kind.DATE,
     "monthly_self_paid": Kind.MONEY,
+    "monthly_sponsor_paid": Kind.MONEY,
+    "basis": Kind.MONEY,
+    "estimate": Kind.YES_NO,
 }
 # Typed by workers: a leading = + - @ would make Excel run them as a formula from a CSV.
 _FREE_TEXT = frozenset(
@@ -128,9 +137,15 @@ def _cell(key: str, value: object) -> Cell:
 
 
 def export_record(
-    sub: Submission, region_name: str, event: str | None, sponsor: str | None, submitted_on: date
+    sub: Submission,
+    region_name: str,
+    event: str | None,
+    sponsor: str | None,
+    submitted_on: date,
+    money: Quote | None = None,
 ) -> dict[str, object]:
-    """One submission as the export's named values (``region_name``: its home's name)."""
+    """One submission as the export's named values (``region_name``: its home's name; ``money``:
+    its monthly quote, whose sponsor's share, level and estimate get columns of their own)."""
     record: dict[str, object] = {"reference": sub.reference, "status": str(sub.status)}
     for f in REGISTRATION:
         value = f.value(sub.answers)
@@ -147,6 +162,14 @@ def export_record(
         submitted_on=submitted_on,
         kpj=sub.kpj or "",
     )
+    if money is not None:
+        sponsored = money.payer is not Payer.SELF
+        record.update(
+            monthly_sponsor_paid=money.total - money.self_paid,
+            payer=payer_type(money.payer).label if sponsored else "",  # msgids are Indonesian
+            basis=money.basis,
+            estimate=money.estimate,
+        )
     return record
 
 

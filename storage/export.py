@@ -54,7 +54,8 @@ def export_row(row: Row, on: date) -> dict[str, object]:
     """A stored submission (with its event's and sponsor's names) as the export's values; the
     monthly amount is the one the worker is told on ``on`` (the same quote as everywhere)."""
     stored = rows.submission(row)
-    sub = replace(stored, monthly_self_paid=contribution_for(stored.answers, on).self_paid)
+    money = contribution_for(stored.answers, on)
+    sub = replace(stored, monthly_self_paid=money.self_paid)
     region = region_by_code(sub.home_code)
     event = f"{row['event_name']} ({sub.event_code})" if row["event_name"] else sub.event_code
     return export_record(
@@ -63,6 +64,7 @@ def export_row(row: Row, on: date) -> dict[str, object]:
         event,
         row["sponsor_name"],
         today_wib(sub.submitted_at),
+        money,
     )
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from bot.branches import load_branches
+from bot.branches import BranchRow, branch_rows, load_branches
 from bot.flow.needs import Facts
 from bot.flow.state import Conversation
 from bot.messages import Msg, Reply
@@ -21,6 +21,7 @@ class FlowConfig:
 
     consent_version: str = "1"
     branches: Mapping[str, str] = field(default_factory=dict)  # region code → branch office
+    branch_rows: tuple[BranchRow, ...] = ()  # the same table with each row's status and note
     default_branch: str = "Kantor Pusat"  # where unmapped regions' submissions go (admins)
     payment_channels: tuple[PaymentChannel, ...] = ()  # where to pay, named to approved workers
     reminder_day: int = 5  # the day of the month payment reminders go out
@@ -31,6 +32,7 @@ class FlowConfig:
         return cls(
             consent_version=settings.consent_version,
             branches=load_branches(settings.branches_file),
+            branch_rows=branch_rows(settings.branches_file),
             default_branch=settings.default_branch,
             payment_channels=load_payment_channels(settings.payment_channels_file),
             reminder_day=settings.payment_reminder_day,

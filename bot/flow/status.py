@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
+from bot.clock import today_wib
 from bot.domain import Status, SubmissionView
 from bot.flow.summary import contribution_for
 from bot.i18n import N_
@@ -23,13 +24,15 @@ STATUS_WORDS = {
 def status_parts(
     view: SubmissionView, today: date, channels: Sequence[PaymentChannel]
 ) -> tuple[Part, ...]:
-    """One submission; an approved one with the same payment guidance as its approval notice."""
+    """One submission; an approved one with the same payment guidance as its approval notice
+    (paying ahead counted from the month of approval)."""
     lines = status_lines(view)
     if view.status is not Status.APPROVED or not view.kpj or view.answers is None:
         return (lines,)
     money = contribution_for(view.answers, today)
     sponsor = view.answers.sponsor.name if view.answers.sponsor else None
-    return (lines, *approval_parts(view.kpj, money, sponsor, channels)[1:])
+    first = today_wib(view.decided_at) if view.decided_at is not None else today
+    return (lines, *approval_parts(view.kpj, money, sponsor, channels, first_month=first)[1:])
 
 
 def status_lines(view: SubmissionView) -> Block:

@@ -2,28 +2,25 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 from bot.age import AgeOk, check_age
 from bot.branches import NEAREST_OFFICE
 from bot.contribution import Program, Quote, quote
-from bot.cost_text import cost_msg
+from bot.cost_text import cost_msg, estimate_note
 from bot.domain import Flag, Payer
 from bot.fields import OCCUPATIONS, REGISTRATION, SEX_LABELS, Answers, Field, Kind
 from bot.i18n import N_, format_rupiah
 from bot.messages import Block, Day, Msg
+from bot.payers import payer_type
 from bot.regions import region_by_code
-from bot.sectors import sector_of
+from bot.sectors import Sector, sector_of, sector_to_confirm
 
 PROGRAM_LABELS = {
     Program.JKK: N_("Jaminan Kecelakaan Kerja (JKK)"),
     Program.JKM: N_("Jaminan Kematian (JKM)"),
     Program.JHT: N_("Jaminan Hari Tua (JHT)"),
-}
-PAYER_LABELS = {
-    Payer.SELF: N_("bayar sendiri"),
-    Payer.APBD: N_("dibayar pemerintah daerah (APBD)"),
-    Payer.APBN: N_("dibayar pemerintah pusat (APBN)"),
 }
 
 
@@ -37,7 +34,12 @@ def contribution_for(
     payer = answers.sponsor.payer if answers.sponsor else Payer.SELF
     # Registrations from before the sector was kept: it follows from most occupations.
     sector = answers.sector or sector_of(answers.occupation, answers.occupation_other)
-    return quote(declared, with_jht, payer, sector, today)
+    money = quote(declared, with_jht, payer, sector, today)
+    if sector is Sector.TRANSPORT and sector_to_confirm(
+        answers.occupation, answers.occupation_other
+    ):
+        return replace(money, sector_likely=True)
+    return money
 
 
 def occupation_text(answers: Answers) -> Msg:
@@ -94,7 +96,9 @@ def summary_parts(answers: Answers, today: date) -> tuple[Block, ...]:
     lines = [Msg(N_("<b>Periksa data Anda:</b>")), *answer_lines(answers)]
     money = contribution_for(answers, today)
     cost_lines = [Msg(N_("<b>Iuran per bulan</b>"))]
-    if money.basis != money.income:
+    if (note := estimate_note(money)) is not None:
+        cost_lines.append(note)
+    elif money.basis != money.income:
         cost_lines.append(
             Msg(
                 N_("Dihitung dari tingkat penghasilan {basis} (tabel iuran BPU)."),
@@ -108,7 +112,7 @@ def summary_parts(answers: Answers, today: date) -> tuple[Block, ...]:
                 {
                     "program": Msg(PROGRAM_LABELS[line.program]),
                     "amount": format_rupiah(line.amount),
-                    "payer": Msg(PAYER_LABELS[line.payer]),
+                    "payer": Msg(payer_type(line.payer).paid_by),
                 },
             )
         )

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from bot.branches import CONFLICT, SOURCED, TO_CONFIRM
 from bot.domain import Officer, Role
+from bot.flow.summary import region_text
 from bot.i18n import N_
 from bot.messages import Block, Msg, Reply
 from bot.officers.common import number, said
@@ -93,3 +95,40 @@ def remove_officer(state: DeskState, args: str, ctx: DeskContext) -> DeskOutcome
         effects=[Audit("petugas_hapus", None, str(user_id))],
         officers_changed=True,
     )
+
+
+# How /cabang marks a region whose row is not settled (the legend explains them).
+BRANCH_MARKS = {SOURCED: "", TO_CONFIRM: " (?)", CONFLICT: " (⚠)"}
+
+
+def list_branches(state: DeskState, args: str, ctx: DeskContext) -> DeskOutcome:
+    """/cabang: every branch with the regions it serves, how sure each row is, and the rows
+    whose sources disagree (with their notes)."""
+    rows = ctx.config.branch_rows
+    by_branch: dict[str, list[str]] = {}
+    for row in rows:
+        mark = BRANCH_MARKS[row.status]
+        by_branch.setdefault(row.branch, []).append(region_text(row.region_code) + mark)
+    lines = [
+        Msg(
+            N_("<b>Cabang</b> ({count}); wilayah lain ke {default}"),
+            {"count": len(by_branch), "default": ctx.config.default_branch},
+        )
+    ]
+    lines += [
+        Msg("<b>{branch}</b>: {regions}", {"branch": name, "regions": ", ".join(regions)})
+        for name, regions in sorted(by_branch.items())
+    ]
+    lines.append(Msg(N_("(?) perlu dikonfirmasi · (⚠) konflik: sumber menyebut kantor lain")))
+    conflicts = [
+        Msg(
+            N_("⚠ Konflik: {region} tetap ke {branch} sampai dipastikan. Catatan: {note}"),
+            {"region": region_text(row.region_code), "branch": row.branch, "note": row.note},
+        )
+        for row in rows
+        if row.conflict
+    ]
+    parts = [Block(tuple(lines))]
+    if conflicts:
+        parts.append(Block(tuple(conflicts)))
+    return said(state, Reply(parts=tuple(parts)))

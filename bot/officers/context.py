@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from bot.branches import BranchRow
 from bot.decision_sheet import ImportProblem, ImportRow
 from bot.domain import Officer
 from bot.flow.events import Command, Press, Text
@@ -38,6 +39,7 @@ class DeskConfig:
     """The deployment's choices the desk depends on."""
 
     branches: Mapping[str, str] = field(default_factory=dict)  # region code → branch office
+    branch_rows: tuple[BranchRow, ...] = ()  # the same table with each row's status and note
     default_branch: str = "Kantor Pusat"
     kpj_length: int = 11
     bot_username: str = "bpu_bot"

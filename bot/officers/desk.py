@@ -51,6 +51,7 @@ from bot.officers.needs import (
     RemoveOfficer,
     SaveOfficer,
     Search,
+    SetSponsorPayer,
     SponsorOf,
     SponsorReport,
     Sponsors,
@@ -126,6 +127,8 @@ async def answer_need(session: OfficerSession, need: Need[Any], ctx: DeskContext
             return tuple([await session.decide(o.reference, o.decision, by, now) for o in orders])
         case CreateSponsor(sponsor):
             return await session.create_sponsor(sponsor, by, now)
+        case SetSponsorPayer(sponsor_id, payer, level):
+            return await session.set_sponsor_payer(sponsor_id, payer, level)
         case CloseEvent(code):
             return await session.close_event(code, now)
         case RemoveOfficer(user_id):
@@ -207,6 +210,7 @@ class OfficerDesk:
         """What the step is told of this deployment."""
         return DeskConfig(
             branches=self.config.branches,
+            branch_rows=self.config.branch_rows,
             default_branch=self.config.default_branch,
             kpj_length=self.kpj_length,
             bot_username=self.bot_username,

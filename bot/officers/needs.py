@@ -24,6 +24,7 @@ from bot.domain import (
     EventSummary,
     ExportFilter,
     Officer,
+    Payer,
     Sponsor,
     Statistics,
     Submission,
@@ -113,9 +114,10 @@ class Sponsors(Need[list[Sponsor]]):
 
 
 @dataclass(frozen=True)
-class SponsorReport(Need[list[tuple[Sponsor, list[tuple[int, int]]]]]):
-    """Each sponsor of the officer's branches with its approved workers by income: (income,
-    count), since the sponsored JKK depends on each worker's income level."""
+class SponsorReport(Need[list[tuple[Sponsor, list[tuple[int, str, int]]]]]):
+    """Each sponsor of the officer's branches with its approved workers by income and occupation:
+    (income, occupation, count), since the sponsored JKK depends on each worker's income level and
+    the PP 50/2025 relief on their sector."""
 
 
 @dataclass(frozen=True)
@@ -168,6 +170,16 @@ class CreateSponsor(Need[int]):
     """Store a sponsor; its new id."""
 
     sponsor: Sponsor
+
+
+@dataclass(frozen=True)
+class SetSponsorPayer(Need[bool]):
+    """Change a sponsor's payer type (and the copy its workers' answers carry); False if the
+    sponsor is not in the officer's branches."""
+
+    sponsor_id: int
+    payer: Payer
+    level: str  # the type's key (bot/payers.py), kept in sponsors.level
 
 
 @dataclass(frozen=True)

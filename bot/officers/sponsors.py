@@ -1,7 +1,10 @@
-"""Sponsored contributions: a regional budget pays JKK + JKM for eligible workers, up to a quota.
+"""Sponsored contributions: a budget or a body pays JKK + JKM for eligible workers, up to a quota.
 
-/sponsor_baru (admins and supervisors) is a short dialog; /sponsor shows registered vs quota,
-approved, and the monthly bill (approved workers × the sponsored JKK + JKM).
+/sponsor_baru (admins and supervisors) is a short dialog, whose second question is the payer type
+(bot/payers.py: APBN, APBD provinsi or kabupaten/kota, APBDes, zakat, CSR, other), which decides
+whether the PP 50/2025 relief applies; /sponsor_jenis changes the type of an existing sponsor (a
+sponsor recorded with the wrong type); /sponsor shows registered vs quota, approved, and the
+monthly bill (approved workers × the sponsored JKK + JKM).
 """
 
 from __future__ import annotations
@@ -10,7 +13,7 @@ import re
 from datetime import date
 
 from bot.contribution import quote
-from bot.domain import Payer, Role, Sponsor
+from bot.domain import Role, Sponsor
 from bot.fields import OCCUPATIONS
 from bot.flow.events import Press
 from bot.i18n import N_, format_rupiah
@@ -27,34 +30,46 @@ from bot.officers.common import (
     said,
 )
 from bot.officers.context import DeskContext, DeskOutcome
-from bot.officers.needs import Audit, CreateSponsor, SponsorReport
+from bot.officers.needs import Audit, CreateSponsor, SetSponsorPayer, SponsorReport, Sponsors
 from bot.officers.state import SPONSOR_DIALOGS, DeskState, Dialog, SponsorForm
 from bot.officers.views import CANCEL, ECHO_LIMIT, more_lines, shorten, text, toggles
+from bot.payers import BY_KEY, SPONSOR_TYPES, payer_type, payer_words
 from bot.regions import match_region
+from bot.sectors import OCCUPATION_SECTORS, sector_of
 from bot.text import clean_free_text
 from bot.validation import Invalid
 
-LEVELS = {
-    "kabupaten": (Payer.APBD, N_("APBD kabupaten/kota")),
-    "provinsi": (Payer.APBD, N_("APBD provinsi")),
-    "pusat": (Payer.APBN, N_("APBN")),
-}
 PERIOD_SPLIT = re.compile(r"\s*(?:\.\.|sampai|s/d|hingga|–|—)\s*", re.IGNORECASE)
+PAYER_QUESTION = N_("Siapa yang membayar iurannya?")
+SPONSOR_KEYS = frozenset(t.key for t in SPONSOR_TYPES)
 MAX_QUOTA = 1_000_000
 MAX_REGIONS = 60
 SPONSORS_SHOWN = 20
 
 
-def sponsored_amount(sponsor: Sponsor, income: int, on: date) -> int:
-    """What the sponsor pays a month for a worker of this income: JKK + JKM at its level (the
-    same quote the worker and the officer's card see; the worker's own JHT is not the sponsor's)."""
-    money = quote(income, False, sponsor.payer, None, on)
+def sponsored_amount(sponsor: Sponsor, income: int, on: date, occupation: str = "") -> int:
+    """What the sponsor pays a month for a worker of this income and occupation: JKK + JKM at its
+    level (the same quote the worker and the officer's card see; the worker's own JHT is not the
+    sponsor's). The occupation gives the PP 50/2025 sector; an unknown one pays the other sectors'
+    amount, never below a transport worker's."""
+    sector = sector_of(occupation if occupation in OCCUPATION_SECTORS else None, occupation)
+    money = quote(income, False, sponsor.payer, sector, on)
     return sum(line.amount for line in money.lines if line.payer == sponsor.payer)
 
 
-def monthly_bill(sponsor: Sponsor, approved: list[tuple[int, int]], on: date) -> int:
-    """The sponsor's monthly bill: each approved worker at their own income level."""
-    return sum(count * sponsored_amount(sponsor, income, on) for income, count in approved)
+def monthly_bill(sponsor: Sponsor, approved: list[tuple[int, str, int]], on: date) -> int:
+    """The sponsor's monthly bill: each approved worker (income, occupation, count) at their own
+    income level and sector."""
+    return sum(
+        count * sponsored_amount(sponsor, income, on, occupation)
+        for income, occupation, count in approved
+    )
+
+
+def type_buttons(prefix: str) -> tuple[tuple[Button, ...], ...]:
+    """One button per sponsor payer type, two to a row; ``prefix`` + the type's key."""
+    buttons = [Button(Msg(t.label), f"{prefix}{t.key}", aliases=(t.key,)) for t in SPONSOR_TYPES]
+    return tuple(tuple(buttons[i : i + 2]) for i in range(0, len(buttons), 2))
 
 
 def begin(state: DeskState, args: str, ctx: DeskContext) -> DeskOutcome:
@@ -80,11 +95,9 @@ def question(state: DeskState, ctx: DeskContext) -> Reply:
     if state.dialog in typed_questions:
         return Reply(parts=(Msg(typed_questions[state.dialog]),), buttons=((CANCEL,),))
     if state.dialog is Dialog.SPONSOR_LEVEL:
-        rows = tuple(
-            (Button(Msg(label), f"off:s_dana:{key}", aliases=(key,)),)
-            for key, (_, label) in LEVELS.items()
+        return Reply(
+            parts=(Msg(PAYER_QUESTION),), buttons=(*type_buttons("off:s_dana:"), (CANCEL,))
         )
-        return Reply(parts=(Msg(N_("Dari anggaran mana?")),), buttons=(*rows, (CANCEL,)))
     if state.dialog is Dialog.SPONSOR_OCCUPATIONS:
         grid = toggles(OCCUPATIONS, form.occupations, "s_pekerjaan")
         go_on = Button(
@@ -198,7 +211,7 @@ def answer(state: DeskState, event: Answer, ctx: DeskContext) -> DeskOutcome:
 
 def pressed(state: DeskState, form: SponsorForm, event: Press, ctx: DeskContext) -> DeskOutcome:
     """A button of the pending question."""
-    if (level := button_args(event, "s_dana")) in LEVELS:
+    if (level := button_args(event, "s_dana")) in SPONSOR_KEYS:
         form.level = level
         return ask(DeskState(Dialog.SPONSOR_PERIOD, form), question, ctx)
     if (occupation := button_args(event, "s_pekerjaan")) in OCCUPATIONS:
@@ -213,7 +226,7 @@ def pressed(state: DeskState, form: SponsorForm, event: Press, ctx: DeskContext)
 
 def create(form: SponsorForm, whole_region: bool, ctx: DeskContext) -> DeskOutcome:
     """Store the sponsor."""
-    payer, _ = LEVELS[form.level]
+    payer = BY_KEY[form.level].payer
     assert form.start is not None and form.end is not None  # asked before the scope
     sponsor = Sponsor(
         id=0,
@@ -244,7 +257,7 @@ def report(state: DeskState, args: str, ctx: DeskContext) -> DeskOutcome:
         return said(state, text(N_("Belum ada sponsor. Buat dengan /sponsor_baru.")))
     lines = [Msg(N_("<b>Sponsor</b>"))]
     for sponsor, by_income in sponsors[:SPONSORS_SHOWN]:
-        approved = sum(count for _, count in by_income)
+        approved = sum(count for _, _, count in by_income)
         lines.append(
             Msg(
                 N_(
@@ -254,7 +267,7 @@ def report(state: DeskState, args: str, ctx: DeskContext) -> DeskOutcome:
                 ),
                 {
                     "name": sponsor.name,
-                    "payer": Msg(LEVELS[sponsor.level][1]) if sponsor.level in LEVELS else "-",
+                    "payer": payer_words(sponsor.payer),
                     "start": Day(sponsor.start_day),
                     "end": Day(sponsor.end_day),
                     "taken": sponsor.taken,
@@ -267,6 +280,80 @@ def report(state: DeskState, args: str, ctx: DeskContext) -> DeskOutcome:
     if len(sponsors) > SPONSORS_SHOWN:
         lines.append(more_lines(len(sponsors) - SPONSORS_SHOWN))
     return said(state, Reply(parts=(Block(tuple(lines)),)))
+
+
+def change_type(state: DeskState, args: str, ctx: DeskContext) -> DeskOutcome:
+    """/sponsor_jenis [id [type]]: pick a sponsor, then its payer type; the amounts of its
+    workers follow (admins and supervisors, within their branches)."""
+    if ctx.officer.role is Role.PETUGAS:
+        return said(state, text(N_("Perintah ini hanya untuk supervisor dan admin.")))
+    sponsors = ctx.fact(Sponsors())
+    words = args.split()
+    if not words:
+        if not sponsors:
+            return said(state, text(N_("Belum ada sponsor. Buat dengan /sponsor_baru.")))
+        rows = tuple(
+            (
+                Button(
+                    Msg(
+                        "{name} ({payer})",
+                        {"name": s.name, "payer": Msg(payer_type(s.payer).label)},
+                    ),
+                    f"off:sponsor_jenis:{s.id}",
+                ),
+            )
+            for s in sponsors[:SPONSORS_SHOWN]
+        )
+        return said(
+            state, Reply(parts=(Msg(N_("Ubah jenis pembayar sponsor yang mana?")),), buttons=rows)
+        )
+    sponsor_id = number(words[0], 1, 2**62)
+    sponsor = next((s for s in sponsors if s.id == sponsor_id), None)
+    if sponsor is None:
+        return said(
+            state,
+            text(
+                N_("Sponsor {id} tidak ditemukan. Ketik /sponsor_jenis untuk memilih."),
+                id=shorten(words[0], ECHO_LIMIT),
+            ),
+        )
+    chosen = BY_KEY.get(words[1].lower()) if len(words) > 1 else None
+    if chosen is None or chosen.key not in SPONSOR_KEYS:
+        return said(
+            state,
+            Reply(
+                parts=(
+                    Msg(
+                        N_(
+                            "Sponsor <b>{name}</b> sekarang: {payer}. Pilih jenis pembayar yang benar:"
+                        ),
+                        {"name": sponsor.name, "payer": payer_words(sponsor.payer)},
+                    ),
+                ),
+                buttons=type_buttons(f"off:sponsor_jenis:{sponsor.id} "),
+            ),
+        )
+    if chosen.payer is sponsor.payer:
+        return said(
+            state,
+            text(
+                N_("Sponsor <b>{name}</b> sudah {payer}. Tidak ada yang diubah."),
+                name=sponsor.name,
+                payer=payer_words(sponsor.payer),
+            ),
+        )
+    ctx.fact(SetSponsorPayer(sponsor.id, chosen.payer, chosen.key))
+    done = text(
+        N_(
+            "Jenis pembayar sponsor <b>{name}</b> diubah dari {old} menjadi {new}. Iuran pesertanya "
+            "dihitung menurut jenis yang baru."
+        ),
+        name=sponsor.name,
+        old=Msg(payer_type(sponsor.payer).label),
+        new=payer_words(chosen.payer),
+    )
+    detail = f"{sponsor.id} {sponsor.payer}->{chosen.payer}"
+    return DeskOutcome(state, [done], effects=[Audit("sponsor_jenis", None, detail)])
 
 
 FAMILY = Family(

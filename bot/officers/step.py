@@ -47,14 +47,16 @@ COMMANDS: dict[str, Run] = {
     "acara": events.list_events,
     "sponsor_baru": sponsors.begin,
     "sponsor": sponsors.report,
+    "sponsor_jenis": sponsors.change_type,
     "statistik": reports.statistics,
     "ekspor": reports.export,
     "impor": reports.ask_import,
     "petugas": admin.list_officers,
+    "cabang": admin.list_branches,
     "petugas_tambah": admin.add_officer,
     "petugas_hapus": admin.remove_officer,
 }
-ADMIN_ONLY = frozenset({"petugas", "petugas_tambah", "petugas_hapus"})
+ADMIN_ONLY = frozenset({"petugas", "petugas_tambah", "petugas_hapus", "cabang"})
 
 
 def starter(status: Status) -> Run:

@@ -7,13 +7,14 @@ from datetime import date, datetime
 
 from bot.age import AGE_FLAG_WORDS
 from bot.clock import today_wib
-from bot.cost_text import cost_msg
+from bot.cost_text import amount_msg, cost_msg
 from bot.domain import CardNotes, EventInfo, Flag, Sponsor, Status, Submission
 from bot.fields import BY_NAME
 from bot.flow.summary import answer_lines, contribution_for, region_text
-from bot.i18n import LANGUAGES, N_, translate
+from bot.i18n import LANGUAGES, N_, format_rupiah, translate
 from bot.masking import mask_name, mask_nik, mask_phone
 from bot.messages import Block, Button, Day, Msg, Param, Part, Reply
+from bot.payers import payer_words
 from bot.payment import (
     REMIND_OFFER,
     PaymentChannel,
@@ -181,16 +182,32 @@ def card(
     ]
     lines += answer_lines(sub.answers)
     lines.append(Msg(N_("Acara: {event}"), {"event": event_words(sub.event_code, event)}))
+    money = contribution_for(sub.answers, today)
     if sub.sponsor_id is not None:
         sponsor_name = sponsor.name if sponsor is not None else str(sub.sponsor_id)
         lines.append(Msg(N_("Sponsor (membayar JKK dan JKM): {name}"), {"name": sponsor_name}))
-    lines.append(
-        Msg(
-            N_("Iuran bayar sendiri: {cost}"),
-            {"cost": cost_msg(contribution_for(sub.answers, today))},
-        )
-    )
+        if sub.answers.sponsor is not None:
+            lines.append(
+                Msg(
+                    N_("Dibayar sponsor ({payer}): {amount} per bulan"),
+                    {
+                        "payer": payer_words(sub.answers.sponsor.payer),
+                        "amount": amount_msg(money.total - money.self_paid, money),
+                    },
+                )
+            )
+    lines.append(Msg(N_("Iuran bayar sendiri: {cost}"), {"cost": cost_msg(money)}))
     warnings = [Msg(N_("⚠ {flag}"), {"flag": Msg(FLAG_WORDS[flag])}) for flag in sub.flags]
+    if money.estimate:
+        warnings.append(
+            Msg(
+                N_(
+                    "⚠ Iuran ini perkiraan: periksa tingkat penghasilan {basis} (penghasilan "
+                    "{income}) di tabel Lampiran II PP 44/2015"
+                ),
+                {"basis": format_rupiah(money.basis), "income": format_rupiah(money.income)},
+            )
+        )
     if notes.undeliverable:
         warnings.append(
             Msg(
@@ -228,7 +245,8 @@ def worker_notice(sub: Submission, today: date, channels: Sequence[PaymentChanne
     if sub.status is Status.APPROVED:
         money = contribution_for(sub.answers, today)
         sponsor = sub.answers.sponsor.name if sub.answers.sponsor else None
-        parts = approval_parts(sub.kpj or "-", money, sponsor, channels, sub.reference)
+        first = today_wib(sub.decided_at) if sub.decided_at is not None else today
+        parts = approval_parts(sub.kpj or "-", money, sponsor, channels, sub.reference, first)
         if money.self_paid == 0:
             return Reply(parts=parts)
         return Reply(parts=(*parts, Msg(REMIND_OFFER)), buttons=reminder_buttons(sub.reference))

@@ -6,10 +6,20 @@ from dataclasses import replace
 from datetime import date, datetime
 
 from bot.clock import today_wib
-from bot.domain import BLOCKING_STATUSES, EventDraft, EventInfo, EventSummary, Sponsor, Status
+from bot.domain import (
+    BLOCKING_STATUSES,
+    EventDraft,
+    EventInfo,
+    EventSummary,
+    Payer,
+    Sponsor,
+    Status,
+    SubmissionDraft,
+)
+from bot.fields import Answers, SponsorChoice
 from storage.sql import rows
 from storage.sql.scope import Scoped
-from storage.sql.tx import Tx, as_date, to_json
+from storage.sql.tx import Tx, as_date, as_json, to_json
 
 BLOCKING = tuple(str(s) for s in BLOCKING_STATUSES)
 
@@ -69,6 +79,17 @@ async def sponsor_for(
         if sponsor is not None and sponsor.covers(home_code, occupation, today):
             return sponsor
     return None
+
+
+def with_sponsor_payer(draft: SubmissionDraft, payer: Payer) -> SubmissionDraft:
+    """The draft with its copy of the sponsor's payer type as the sponsor has it now: an
+    officer may have changed the type (/sponsor_jenis) while the worker was registering."""
+    chosen = draft.answers.sponsor
+    if chosen is None or chosen.payer is payer:
+        return draft
+    answers = draft.answers.copy()
+    answers.sponsor = SponsorChoice(chosen.id, chosen.name, payer)
+    return replace(draft, answers=answers)
 
 
 class Outreach(Scoped):
@@ -169,11 +190,39 @@ class Outreach(Scoped):
         assert row is not None
         return int(row["id"])
 
-    async def sponsor_approved(self, sponsor_id: int) -> list[tuple[int, int]]:
+    async def set_sponsor_payer(self, sponsor_id: int, payer: Payer, level: str) -> bool:
+        scope, args = self.in_scope()
+        changed = await self.tx.run(
+            f"UPDATE sponsors SET payer = ?, level = ? WHERE id = ? AND {scope}",
+            str(payer),
+            level,
+            sponsor_id,
+            *args,
+        )
+        if changed != 1:
+            return False
+        # Each submission keeps a copy of its sponsor in its answers, which every amount shown
+        # (summary, card, /status, export) is computed from: the copies follow the sponsor.
         found = await self.tx.all(
-            "SELECT income, count(*) AS n FROM submissions WHERE sponsor_id = ? AND status = ?"
-            " GROUP BY income ORDER BY income",
+            "SELECT id, answers FROM submissions WHERE sponsor_id = ?", sponsor_id
+        )
+        changes: list[tuple[str, object]] = []
+        for row in found:
+            answers = Answers.from_data(as_json(row["answers"]))
+            if answers.sponsor is None or answers.sponsor.payer is payer:
+                continue
+            old = answers.sponsor
+            answers.sponsor = SponsorChoice(old.id, old.name, payer)
+            changes.append((to_json(answers.to_data()), row["id"]))
+        await self.tx.run_many("UPDATE submissions SET answers = ? WHERE id = ?", changes)
+        return True
+
+    async def sponsor_approved(self, sponsor_id: int) -> list[tuple[int, str, int]]:
+        found = await self.tx.all(
+            "SELECT income, occupation, count(*) AS n FROM submissions"
+            " WHERE sponsor_id = ? AND status = ? GROUP BY income, occupation"
+            " ORDER BY income, occupation",
             sponsor_id,
             str(Status.APPROVED),
         )
-        return [(int(r["income"]), int(r["n"])) for r in found]
+        return [(int(r["income"]), r["occupation"], int(r["n"])) for r in found]

@@ -34,7 +34,7 @@ from bot.fields import SUBMISSION_COLUMNS, Answers, column_values
 from bot.flow.state import Conversation
 from storage.sql import outreach, rows
 from storage.sql.memory import RecentStates
-from storage.sql.tx import Tx, as_datetime, as_json, to_json
+from storage.sql.tx import Tx, as_datetime, as_json, as_optional_datetime, to_json
 
 SAVE_COLUMNS = (
     "channel, user_id, step, state, event_code, lang, created_at, updated_at, applied_update"
@@ -257,6 +257,7 @@ class WorkerSession:
             sponsor = await outreach.sponsor_by_id(self.tx, draft.sponsor_id)
             if sponsor is None or sponsor.remaining == 0:
                 return SubmitResult(None, quota_full=True)
+            draft = outreach.with_sponsor_payer(draft, sponsor.payer)
         reference = await self.next_reference(now)
         flags = [str(f) for f in draft.flags]
         if similar:
@@ -365,8 +366,8 @@ class WorkerSession:
 
     async def my_submissions(self) -> list[SubmissionView]:
         found = await self.tx.all(
-            "SELECT reference, status, note, kpj, fix_fields, submitted_at, answers FROM submissions"
-            " WHERE channel = ? AND user_id = ? ORDER BY id DESC LIMIT 10",
+            "SELECT reference, status, note, kpj, fix_fields, submitted_at, answers, decided_at"
+            " FROM submissions WHERE channel = ? AND user_id = ? ORDER BY id DESC LIMIT 10",
             self.channel,
             self.user_id,
         )
@@ -379,6 +380,7 @@ class WorkerSession:
                 fix_fields=tuple(as_json(r["fix_fields"])),
                 submitted_at=as_datetime(r["submitted_at"]),
                 answers=Answers.from_data(as_json(r["answers"])),
+                decided_at=as_optional_datetime(r["decided_at"]),
             )
             for r in found
         ]

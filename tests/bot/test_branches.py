@@ -76,11 +76,35 @@ def test_reviewed_doubts(code: str, branch: str) -> None:
 def test_every_row_says_where_it_comes_from() -> None:
     readme = README.read_text(encoding="utf-8")
     for row in branch_rows():
-        keys = re.findall(r"\[[A-Z]\d\]", row.note)
+        keys = re.findall(r"\[[A-Z]\d+\]", row.note)
         assert keys or row.to_confirm, row
         assert row.note, row
         for key in keys:
             assert key in readme, (row, key)
+
+
+@pytest.mark.parametrize(
+    ("code", "branch", "key"),
+    [
+        ("33.26", "Pekalongan", "[N11]"),  # Disway Jateng, 14 Dec 2025
+        ("33.28", "Tegal", "[N12]"),  # Radar Tegal 2024
+        ("33.73", "Ungaran", "[N13]"),  # ANTARA Jateng 2022
+        ("33.08", "Magelang", "[N9]"),  # RMOL Jateng 2022-10-13
+        ("16.07", "Musi Banyuasin", "[N7]"),  # KRSumsel 2026-02-20
+    ],
+)
+def test_rows_confirmed_in_december_2026_are_sourced(code: str, branch: str, key: str) -> None:
+    (row,) = [r for r in branch_rows() if r.region_code == code]
+    assert (row.branch, row.status, row.to_confirm) == (branch, "sourced", False)
+    assert key in row.note
+
+
+def test_kendal_is_a_conflict_that_keeps_its_branch_meanwhile() -> None:
+    (row,) = [r for r in branch_rows() if r.region_code == "33.24"]
+    assert row.conflict and row.to_confirm and row.branch == "Semarang Pemuda"
+    assert "[K1]" in row.note and "kendalkab.go.id/berita/id/20250611001" in row.note
+    assert branch_for("33.24") == "Semarang Pemuda"
+    assert [r.region_code for r in branch_rows() if r.conflict] == ["33.24"]
 
 
 @pytest.mark.parametrize("code", ["32.01", "99.99", "nonsense", ""])
@@ -91,12 +115,18 @@ def test_unmapped_regions_have_no_branch(code: str) -> None:
 def test_a_deployment_file(tmp_path: Path) -> None:
     path = tmp_path / "branches.csv"
     path.write_text(
-        "\ufeff" + HEADER + "3401,Yogyakarta,sourced,x\n\n32.01,Bogor,to confirm,y\n",
+        "\ufeff" + HEADER + "3401,Yogyakarta,sourced,x\n\n32.01,Bogor,to confirm,y\n"
+        "32.02,Sukabumi,conflict,z\n",
         encoding="utf-8",
     )
-    assert dict(load_branches(path)) == {"34.01": "Yogyakarta", "32.01": "Bogor"}
+    assert dict(load_branches(path)) == {
+        "34.01": "Yogyakarta",
+        "32.01": "Bogor",
+        "32.02": "Sukabumi",
+    }
     assert branch_for("32.01", path) == "Bogor"
-    assert [row.to_confirm for row in branch_rows(path)] == [False, True]
+    assert [row.to_confirm for row in branch_rows(path)] == [False, True, True]
+    assert [row.conflict for row in branch_rows(path)] == [False, False, True]
 
 
 @pytest.mark.parametrize(

@@ -90,7 +90,7 @@ def test_cost_msg(on: date, sector: Sector | None, indonesian: str) -> None:
 
 
 def test_cost_msg_for_a_sponsored_worker_with_jht() -> None:
-    q = quote(1_000_000, True, Payer.APBD, None, MAY_2026)
+    q = quote(1_000_000, True, Payer.APBD_REGENCY, None, MAY_2026)
     assert text(cost_msg(q)) == "Rp20.000 per bulan"
 
 

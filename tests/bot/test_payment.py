@@ -26,7 +26,10 @@ from bot.sectors import Sector
 
 MAY_2026 = date(2026, 5, 15)
 CHANNELS = (PaymentChannel("Kantor Pos", True, "s"), PaymentChannel("LinkAja", True, "s"))
-INACTIVE = "Jika 3 bulan tidak membayar, kepesertaan menjadi tidak aktif."
+INACTIVE = (
+    "Bayar setiap bulan agar tetap terlindungi; jika 3 bulan tidak membayar, kepesertaan menjadi "
+    "tidak aktif."
+)
 
 
 def notice(*args: object, **kwargs: object) -> str:
@@ -52,7 +55,7 @@ def test_reference_in_the_heading() -> None:
 
 
 def test_fully_sponsored_worker_pays_nothing() -> None:
-    money = quote(1_000_000, False, Payer.APBD, None, MAY_2026)
+    money = quote(1_000_000, False, Payer.APBD_REGENCY, None, MAY_2026)
     text = notice("12345678901", money, "Pemkab Kulon Progo", CHANNELS)
     assert "Iuran JKK dan JKM Anda dibayar oleh Pemkab Kulon Progo." in text
     assert "Anda tidak perlu membayar iuran." in text
@@ -60,7 +63,7 @@ def test_fully_sponsored_worker_pays_nothing() -> None:
 
 
 def test_sponsored_worker_pays_own_jht() -> None:
-    money = quote(1_000_000, True, Payer.APBD, None, MAY_2026)
+    money = quote(1_000_000, True, Payer.APBD_REGENCY, None, MAY_2026)
     text = notice("12345678901", money, "Pemkab Kulon Progo", CHANNELS)
     assert "dibayar oleh Pemkab Kulon Progo" in text
     assert "Iuran yang Anda bayar: Rp20.000 per bulan" in text

@@ -76,8 +76,8 @@ def test_export_columns_are_the_bpjs_entry_order() -> None:
     headers = [header for header, _ in EXPORT_COLUMNS]
     keys = [key for _, key in EXPORT_COLUMNS]
     assert headers[:3] == ["Nomor pendaftaran", "Status", "NIK"]
-    assert headers[-1] == "Nomor KPJ" and len(headers) == 20
-    assert len(set(keys)) == 20
+    assert headers[-1] == "Nomor KPJ" and len(headers) == 24
+    assert len(set(keys)) == 24
     # The registration's fields, in the order the flow asks them (bot/fields.py).
     fields = [key for key in keys if key in BY_NAME]
     assert fields == [f.name for f in REGISTRATION]

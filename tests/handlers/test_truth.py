@@ -38,17 +38,20 @@ async def test_the_approval_says_what_to_pay_how_and_what_if_not_in_both_languag
     notice = await approve(telegram, reference)
     assert KPJ in notice
     # Nelayan, Rp1.500.000 a month (level Rp1.600.000), in November 2026: the relief applies.
-    assert "Rp11.400 per bulan sampai Desember 2026, lalu Rp22.800" in notice
+    assert "perkiraan Rp11.400 per bulan sampai Desember 2026, lalu Rp22.800" in notice
     assert "JMO" in notice and "NIK atau nomor KPJ" in notice
-    assert "Jika 3 bulan tidak membayar, kepesertaan menjadi tidak aktif" in notice
+    assert "Bayar setiap bulan agar tetap terlindungi; jika 3 bulan tidak membayar" in notice
     assert "remind:yes:" + reference in telegram.request.last_buttons(WORKER)
     status = await telegram.text(WORKER, "/status")
     assert KPJ in status and "Rp11.400 per bulan sampai Desember 2026" in status
     assert "kepesertaan menjadi tidak aktif" in status
+    # Paying ahead from the month of approval (November 2026), across the end of the relief.
+    assert "• 3 bulan, sampai Januari 2027: Rp45.600" in status  # 11.400 × 2 + 22.800
     await telegram.text(WORKER, "/bahasa")
     await telegram.press(WORKER, "lang:en")
     english = await telegram.text(WORKER, "/status")
-    assert "Rp11.400 a month until December 2026, then Rp22.800" in english
+    assert "an estimated Rp11.400 a month until December 2026, then Rp22.800" in english
+    assert "• 12 month(s), through October 2027: Rp250.800" in english
     assert "membership becomes inactive" in english
 
 
@@ -161,3 +164,59 @@ async def test_greeting_summary_card_export_and_sponsor_bill_agree_for_one_worke
     bill = await telegram.text(OFFICER, "/sponsor")
     assert "disetujui 1" in bill and "tagihan Rp26.800 per bulan" in bill
     assert query(telegram.settings, "SELECT count(*) FROM submissions") == [(2,)]
+
+
+async def test_a_zakat_sponsor_keeps_the_relief_and_an_officer_can_correct_its_type(
+    telegram: Telegram,
+) -> None:
+    """A sponsor recorded as zakat pays the PP 50/2025 amounts; recorded by mistake, it is
+    changed with /sponsor_jenis and its summary, card, export and bill follow (#25)."""
+    await telegram.text(OFFICER, "/sponsor_baru")
+    await telegram.text(OFFICER, "BAZNAS Kulon Progo 2026")
+    await telegram.press(OFFICER, "off:s_dana:zakat")
+    await telegram.text(OFFICER, "1-1-2026 sampai 31-12-2027")
+    await telegram.text(OFFICER, "5")
+    await telegram.text(OFFICER, "Kulon Progo")
+    await telegram.press(OFFICER, "off:s_lanjut:")
+    assert "dibuat" in await telegram.press(OFFICER, "off:s_cakupan:1")
+    sponsor_id = int(query(telegram.settings, "SELECT max(id) FROM sponsors")[0][0])
+    summary = await reach_summary(telegram, WORKER, NIK)
+    # Nelayan at Rp1.000.000 in November 2026: JKK 5.000 + JKM 3.400, paid from zakat.
+    assert "Jaminan Kecelakaan Kerja (JKK): Rp5.000 (dibayar dari zakat (BAZNAS/LAZ))" in summary
+    assert "Jaminan Kematian (JKM): Rp3.400 (dibayar dari zakat (BAZNAS/LAZ))" in summary
+    reference = reference_in(await telegram.press(WORKER, "sum:send"))
+    await telegram.text(OFFICER, f"/setujui {reference} {KPJ}")
+    bill = await telegram.text(OFFICER, "/sponsor")
+    assert "(Zakat (BAZNAS/LAZ))" in bill and "tagihan Rp8.400 per bulan" in bill
+    card = await telegram.text(OFFICER, f"/lihat {reference}")
+    assert "Dibayar sponsor (Zakat (BAZNAS/LAZ)): Rp8.400 per bulan" in card
+
+    # It was a regency's budget after all: no relief.
+    choose = await telegram.text(OFFICER, "/sponsor_jenis")
+    assert f"off:sponsor_jenis:{sponsor_id}" in telegram.request.last_buttons(OFFICER), choose
+    await telegram.press(OFFICER, f"off:sponsor_jenis:{sponsor_id}")
+    assert f"off:sponsor_jenis:{sponsor_id} kabupaten" in telegram.request.last_buttons(OFFICER)
+    done = await telegram.press(OFFICER, f"off:sponsor_jenis:{sponsor_id} kabupaten")
+    assert "diubah dari Zakat (BAZNAS/LAZ) menjadi APBD kabupaten/kota" in done
+    assert "tagihan Rp16.800 per bulan" in await telegram.text(OFFICER, "/sponsor")
+    card = await telegram.text(OFFICER, f"/lihat {reference}")
+    assert "Dibayar sponsor (APBD kabupaten/kota): Rp16.800 per bulan" in card
+    await telegram.text(OFFICER, "/ekspor")
+    data = [c for c in telegram.request.calls if c.method == "sendDocument"][-1].params["document"]
+    sheet = openpyxl.load_workbook(io.BytesIO(data), read_only=True).active
+    assert sheet is not None
+    header, row = list(sheet.iter_rows(values_only=True))[:2]
+    exported = dict(zip(header, row, strict=True))
+    assert exported["Iuran dibayar sponsor"] == 16_800
+    assert exported["Jenis pembayar sponsor"] == "APBD kabupaten/kota"
+    assert exported["Iuran perkiraan"] == "Tidak"
+
+
+async def test_admins_branch_list_shows_the_kendal_conflict(telegram: Telegram) -> None:
+    listing = await telegram.text(OFFICER, "/cabang")
+    assert "Semarang Pemuda</b>: Kab. Kendal (⚠), Kota Semarang (?)" in listing
+    assert "Konflik: Kab. Kendal tetap ke Semarang Pemuda" in listing
+    assert "kendalkab.go.id/berita/id/20250611001" in listing
+    assert "Ungaran</b>: Kab. Semarang, Kota Salatiga\n" in listing  # confirmed: no mark
+    await telegram.text(OFFICER, "/petugas_tambah 9105 supervisor Yogyakarta")
+    assert "hanya untuk admin" in await telegram.text(9105, "/cabang")

@@ -27,8 +27,8 @@ from bot.i18n import LANGUAGES, translate
 from bot.messages import Attachment, Block, Button, Keyboard, Msg, Reply
 from bot.officers.decisions import FIX_NOTES, REJECT_REASONS
 from bot.officers.events import ORGANISERS
-from bot.officers.sponsors import LEVELS
 from bot.officers.views import worker_notice
+from bot.payers import SPONSOR_TYPES
 from handlers.whatsapp import labels
 from handlers.whatsapp.limits import wa_len
 from handlers.whatsapp.markup import neutralise, render_msg
@@ -97,7 +97,8 @@ DYNAMIC_SITES = {
     "Msg(no)": "yes_no_buttons(...) arguments",
     "Msg(SEX_LABELS[Sex.MALE])": "SEX_LABELS",
     "Msg(SEX_LABELS[Sex.FEMALE])": "SEX_LABELS",
-    "Msg(label)": "OCCUPATIONS, LEVELS",
+    "Msg(label)": "OCCUPATIONS",
+    "Msg(t.label)": "SPONSOR_TYPES (bot/payers.py)",
     "Msg(f.label)": "the registration's field labels (bot/fields.py)",
     "label": "'{income} · iuran {cost}' and 'Tutup {name}' (below)",
     "Msg(o)": "ORGANISERS",
@@ -106,6 +107,9 @@ DYNAMIC_SITES = {
     "Msg('{name}', {'name': r.label})": "user data: region names",
     "Msg('{name}', {'name': region.label})": "user data: region names",
     "Msg('{name}', {'name': s.name})": "user data: sponsor names",
+    "Msg('{name} ({payer})', {'name': s.name, 'payer': Msg(payer_type(s.payer).label)})": (
+        "user data: sponsor names, with SPONSOR_TYPES"
+    ),
     "Msg('{n}', {'n': first + i})": "numbers",
 }
 EXTRA_LABELS = ["{income} · iuran {cost}", "Tutup {name}"]
@@ -123,7 +127,7 @@ def button_msgids() -> set[str]:
         SEX_LABELS.values(),
         ORGANISERS,
     ]
-    tables += [[label for _, label in LEVELS.values()], REJECT_REASONS, FIX_NOTES]
+    tables += [[t.label for t in SPONSOR_TYPES], REJECT_REASONS, FIX_NOTES]
     found.update(label for table in tables for label in table)
     found.discard("📱 Bagikan nomor HP")  # Telegram only (Context.contact_button)
     return found

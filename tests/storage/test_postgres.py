@@ -168,7 +168,7 @@ async def test_a_sponsors_quota_is_exact_under_concurrent_submissions(
             Sponsor(
                 id=0,
                 name="APBD Kulon Progo",
-                payer=Payer.APBD,
+                payer=Payer.APBD_REGENCY,
                 level="kabupaten",
                 start_day=date(2026, 1, 1),
                 end_day=date(2026, 12, 31),

@@ -17,7 +17,6 @@ from bot.domain import (
     EventDraft,
     Flag,
     Officer,
-    Payer,
     Role,
     Sponsor,
     Status,
@@ -33,6 +32,7 @@ from bot.officers.desk import settle
 from bot.officers.needs import Audit, CreateEvent, Effect, Notify, SaveOfficer
 from bot.officers.state import DeskState
 from bot.officers.step import desk_event
+from bot.payers import BY_KEY
 from bot.regions import load_branches
 from bot.render import render_msg, render_text
 from tests.transcripts.officer_world import Event, FakeOfficerSession, World
@@ -184,7 +184,7 @@ class OfficerDriver:
         self.world.sponsors[sponsor_id] = Sponsor(
             id=sponsor_id,
             name=found.get("name", "Pemkab Kulon Progo 2026"),
-            payer=Payer.APBD,
+            payer=BY_KEY[found.get("level", "kabupaten")].payer,
             level=found.get("level", "kabupaten"),
             start_day=date.fromisoformat(found.get("from", "2026-01-01")),
             end_day=date.fromisoformat(found.get("to", "2026-12-31")),

@@ -25,6 +25,7 @@ from bot.domain import (
     EventInfo,
     EventSummary,
     Officer,
+    Payer,
     Sponsor,
     Statistics,
     Status,
@@ -269,13 +270,25 @@ class FakeOfficerSession:
         self.world.sponsors[new_id] = replace(sponsor, id=new_id)
         return new_id
 
-    async def sponsor_approved(self, sponsor_id: int) -> list[tuple[int, int]]:
-        incomes = Counter(
-            s.answers.income or 0
+    async def set_sponsor_payer(self, sponsor_id: int, payer: Payer, level: str) -> bool:
+        sponsor = self.world.sponsors.get(sponsor_id)
+        if sponsor is None or not self._sees(sponsor.branch):
+            return False
+        self.world.sponsors[sponsor_id] = replace(sponsor, payer=payer, level=level)
+        for reference, sub in list(self.world.submissions.items()):
+            if sub.sponsor_id == sponsor_id and sub.answers.sponsor is not None:
+                answers = sub.answers.copy()
+                answers.sponsor = replace(sub.answers.sponsor, payer=payer)
+                self.world.submissions[reference] = replace(sub, answers=answers)
+        return True
+
+    async def sponsor_approved(self, sponsor_id: int) -> list[tuple[int, str, int]]:
+        groups = Counter(
+            (s.answers.income or 0, s.answers.occupation_words)
             for s in self.world.submissions.values()
             if s.sponsor_id == sponsor_id and s.status is Status.APPROVED
         )
-        return sorted(incomes.items())
+        return [(income, job, n) for (income, job), n in sorted(groups.items())]
 
     async def sponsor(self, sponsor_id: int) -> Sponsor | None:
         sponsor = self.world.sponsors.get(sponsor_id)
