@@ -1,9 +1,9 @@
-"""The registration's fields in one table, the typed answers, and the one mapping to storage.
+"""The answers of a registration and what describes one field of it.
 
-Every list of fields elsewhere is derived from ``REGISTRATION``: the summary and the officer's
-card (labels, in this order), the fields an officer may ask to correct (and the words typed for
-them in /perbaikan), the export's columns and the submissions table's columns. Adding a field is
-one row here, one question in the flow, one migration and the catalogs (README, "Development").
+Each field is declared with the question that asks it (bot/flow/questions/); the registry
+(bot/flow/registry.py) lists them in order for the summary and the officer's card, the fields an
+officer may ask to correct (and the words typed for them in /perbaikan), the export's columns and
+the submissions table's columns (docs/adding-a-question.md).
 """
 
 from __future__ import annotations
@@ -77,12 +77,15 @@ class Answers:
     jht: bool | None = None
     sponsor: SponsorChoice | None = None
     sponsor_full: str | None = None  # a sponsor's name whose quota ran out
+    # Answers of declared fields without an attribute above (JSON values), by field name;
+    # replaced, never changed in place, so a shallow copy stays independent.
+    extra: dict[str, Any] = field(default_factory=dict)
 
     def to_data(self) -> dict[str, Any]:
         """A JSON-ready dict: dates as ISO text, enums as their value, unset answers left out."""
         data: dict[str, Any] = {}
         for name, value in vars(self).items():  # the fields, in order (no slots, no extras)
-            if value is None:
+            if value is None or value == {}:
                 continue
             if isinstance(value, date):
                 value = value.isoformat()
@@ -122,6 +125,9 @@ class Answers:
         return self.occupation_other or self.occupation or ""
 
 
+ANSWER_NAMES = frozenset(f.name for f in fields(Answers))
+
+
 class Kind(StrEnum):
     """How a field's value is shown, exported and stored."""
 
@@ -146,10 +152,20 @@ class Field:
     export: str  # the export's column header (Indonesian: the sheets go to BPJS staff)
     column: str | None = None  # a column of the submissions table (for queries), if any
     words: tuple[str, ...] = field(default=())  # what officers may type in /perbaikan
+    correctable: bool = True  # an officer may send it back to the worker to correct
 
     def value(self, answers: Answers) -> Any:
         """This field's answer."""
-        return getattr(answers, self.name)
+        if self.name in ANSWER_NAMES:
+            return getattr(answers, self.name)
+        return answers.extra.get(self.name)
+
+    def keep(self, answers: Answers, value: Any) -> None:
+        """Record this field's answer."""
+        if self.name in ANSWER_NAMES:
+            setattr(answers, self.name, value)
+        else:
+            answers.extra = {**answers.extra, self.name: value}
 
 
 # The order the flow asks them, the summary lists them and the export writes them.

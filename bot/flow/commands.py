@@ -16,7 +16,7 @@ from bot.flow.needs import (
     MySubmissions,
     SetReminder,
 )
-from bot.flow.questions import FIELD_STEP
+from bot.flow.registry import REGISTRY
 from bot.flow.state import IN_PROGRESS, Conversation, Step
 from bot.flow.status import status_reply
 from bot.i18n import LANGUAGES, N_
@@ -56,7 +56,7 @@ def on_fix(conv: Conversation, reference: str, ctx: Context) -> Outcome:
     target = ctx.fact(FixTargetOf(reference))
     if target is None:
         return say(conv, ctx, Msg(N_("Pendaftaran itu tidak sedang menunggu perbaikan.")))
-    fields = [field for field in target.fields if field in FIELD_STEP] or ["name"]
+    fields = [field for field in target.fields if field in REGISTRY.field_step] or ["name"]
     fixing = Conversation(
         step=Step.SUMMARY,
         answers=target.answers.copy(),
@@ -64,7 +64,7 @@ def on_fix(conv: Conversation, reference: str, ctx: Context) -> Outcome:
         fix_reference=target.reference,
         fix_fields=fields,
     )
-    first = FIELD_STEP[fixing.fix_fields.pop(0)]
+    first = REGISTRY.field_step[fixing.fix_fields.pop(0)]
     note = Msg(
         N_("Perbaikan untuk {reference}. Catatan petugas: {note}"),
         {"reference": target.reference, "note": target.note},

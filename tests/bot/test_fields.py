@@ -20,7 +20,7 @@ from bot.fields import (
     Kind,
     column_values,
 )
-from bot.flow.questions import ASK, FIELD_STEP
+from bot.flow.questions import REGISTRY
 from bot.flow.summary import answer_lines
 from bot.messages import Msg
 from bot.spreadsheets import EXPORT_COLUMNS
@@ -42,8 +42,8 @@ FULL = Answers(
 
 
 def test_every_field_is_asked_by_a_question_of_the_flow() -> None:
-    assert list(FIELD_STEP) == [f.name for f in REGISTRATION] == list(CORRECTABLE)
-    assert all(step in ASK for step in FIELD_STEP.values())
+    assert list(REGISTRY.field_step) == [f.name for f in REGISTRATION] == list(CORRECTABLE)
+    assert [f.label for f in REGISTRY.fields] == [f.label for f in REGISTRATION]
 
 
 def test_every_field_is_an_answer_and_can_be_named_by_officers() -> None:

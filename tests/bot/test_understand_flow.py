@@ -39,7 +39,7 @@ class Worker:
     said: str = ""
     outcome: Outcome | None = None
 
-    def at(self) -> Step:
+    def at(self) -> str:
         return self.conv.step
 
     def resolve(self, need: Need[Any]) -> Any:

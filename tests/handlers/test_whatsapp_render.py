@@ -19,7 +19,7 @@ from bot.fields import OCCUPATIONS, REGISTRATION, SEX_LABELS, Answers
 from bot.flow.context import Context, Outcome
 from bot.flow.engine import step
 from bot.flow.events import Command, Press, Text
-from bot.flow.questions import ask_home
+from bot.flow.questions.home import ask_home
 from bot.flow.reminders import draft_reminder
 from bot.flow.state import Conversation, Step
 from bot.flow.status import status_reply
