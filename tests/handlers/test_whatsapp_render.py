@@ -15,10 +15,11 @@ from typing import Any
 import pytest
 
 from bot.domain import Status, Submission, SubmissionView
-from bot.fields import OCCUPATIONS, REGISTRATION, SEX_LABELS, Answers
+from bot.fields import OCCUPATIONS, SEX_LABELS, Answers
 from bot.flow.context import Context, Outcome
 from bot.flow.engine import step
 from bot.flow.events import Command, Press, Text
+from bot.flow.questions import REGISTRY
 from bot.flow.questions.home import ask_home
 from bot.flow.reminders import draft_reminder
 from bot.flow.state import Conversation, Step
@@ -98,7 +99,7 @@ DYNAMIC_SITES = {
     "Msg(SEX_LABELS[Sex.MALE])": "SEX_LABELS",
     "Msg(SEX_LABELS[Sex.FEMALE])": "SEX_LABELS",
     "Msg(label)": "OCCUPATIONS, LEVELS",
-    "Msg(f.label)": "the registration's field labels (bot/fields.py)",
+    "Msg(f.label)": "the registration's field labels (bot/flow/questions/)",
     "label": "'{income} · iuran {cost}' and 'Tutup {name}' (below)",
     "Msg(o)": "ORGANISERS",
     "Msg(reason)": "REJECT_REASONS, FIX_NOTES",
@@ -119,7 +120,7 @@ def button_msgids() -> set[str]:
             found.update(_literal_msgids(call))
     tables = [
         OCCUPATIONS.values(),
-        [f.label for f in REGISTRATION],
+        [f.label for f in REGISTRY.fields],
         SEX_LABELS.values(),
         ORGANISERS,
     ]
