@@ -14,7 +14,7 @@ from bot.flow.needs import (
     SponsorFor,
 )
 from bot.flow.registry import REGISTRY, Handler, question
-from bot.flow.state import IN_PROGRESS, Conversation, Step
+from bot.flow.state import Conversation, Step, in_progress
 from bot.i18n import N_
 from bot.messages import Button, Msg, Part
 from bot.validation import Invalid
@@ -125,7 +125,7 @@ def typed(field: str, clean: Callable[[str], str | Invalid], missing: str) -> Ha
 
 def paused(conv: Conversation, now: datetime) -> bool:
     """The worker left a registration half-way and comes back much later."""
-    if conv.step not in IN_PROGRESS or conv.updated_at is None:
+    if not in_progress(conv.step) or conv.updated_at is None:
         return False
     return now - datetime.fromisoformat(conv.updated_at) >= RESUME_AFTER
 

@@ -18,7 +18,7 @@ from typing import Any
 from bot.fields import Answers, Field, Kind
 from bot.flow.context import Context, Outcome
 from bot.flow.events import Answer
-from bot.flow.state import Conversation
+from bot.flow.state import Conversation, in_progress
 from bot.i18n import N_
 from bot.messages import Button, Msg, Reply
 
@@ -62,6 +62,7 @@ class Registry:
         self.correctable: tuple[str, ...] = ()  # the fields an officer may send back, in order
         self.field_words: dict[str, str] = {}  # what officers type in /perbaikan → field name
         self.columns: tuple[str, ...] = ()  # the submissions table's searchable columns
+        self.in_progress: frozenset[str] = frozenset()  # steps with a registration under way
         self.total_steps = 0
 
     def __iter__(self) -> Iterator[Question]:
@@ -98,6 +99,7 @@ class Registry:
         self.correctable = tuple(f.name for f in self.fields if f.correctable)
         self.field_words = {word: f.name for f in self.fields if f.correctable for word in f.words}
         self.columns = (*(f.column for f in self.fields if f.column), "name_search")
+        self.in_progress = frozenset(str(q.step) for q in questions if in_progress(q.step))
         self.total_steps = max((q.number or 0 for q in questions), default=0)
 
     def next_step(self, conv: Conversation) -> str:

@@ -48,8 +48,14 @@ def named_step(stored: str) -> str:
     return NAMED.get(stored, stored)
 
 
-# Steps during which a registration is under way (a /batal has something to throw away).
-IN_PROGRESS = frozenset(Step) - {Step.IDLE, Step.DONE, Step.CONFIRM_CANCEL}
+# The steps with no registration under way; at every other one (a question declared later
+# too) a /batal has something to throw away.
+AT_REST = frozenset({Step.IDLE, Step.DONE, Step.CONFIRM_CANCEL})
+
+
+def in_progress(step: str) -> bool:
+    """A registration is under way at ``step``."""
+    return step not in AT_REST
 
 
 @dataclass

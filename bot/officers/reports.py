@@ -17,7 +17,6 @@ from bot.decision_sheet import ImportProblem, describe_problem
 from bot.domain import Decision, ExportFilter, Statistics, Status
 from bot.fields import OCCUPATIONS, SEX_LABELS
 from bot.flow.questions import REGISTRY
-from bot.flow.state import IN_PROGRESS
 from bot.i18n import N_
 from bot.messages import Attachment, Block, Msg, Reply
 from bot.officers.common import Answer, Family, ask, retry, said
@@ -45,7 +44,7 @@ from bot.regions import region_by_code
 from bot.validation import Invalid
 
 RANGE = re.compile(r"(\d{4}-\d{2}-\d{2})\.\.(\d{4}-\d{2}-\d{2})", re.ASCII)
-IN_PROGRESS_STEPS = frozenset(str(s) for s in IN_PROGRESS)
+IN_PROGRESS_STEPS = REGISTRY.in_progress
 IMPORT_NOTES_SHOWN = 30
 NOTE_LIMIT = 200  # characters of one import problem (a cell may hold a whole paragraph)
 

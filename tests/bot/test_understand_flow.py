@@ -19,7 +19,7 @@ from bot.flow.engine import step
 from bot.flow.events import Command, Incoming, Press, Text
 from bot.flow.needs import Need, Submit
 from bot.flow.questions import REGISTRY
-from bot.flow.state import IN_PROGRESS, Conversation, Step
+from bot.flow.state import Conversation, Step
 from bot.render import render_msg, render_text
 from bot.sectors import Sector
 
@@ -363,6 +363,6 @@ def test_a_state_stored_before_the_confirmations_existed_still_loads() -> None:
 
 def test_the_officers_statistics_name_the_question_of_every_step_in_progress() -> None:
     labels = {q.step: q.stats for q in REGISTRY if q.stats is not None}
-    assert set(IN_PROGRESS) <= set(labels)
+    assert REGISTRY.in_progress <= set(labels)
     assert labels[Step.INCOME_CONFIRM] == labels[Step.INCOME]
     assert labels[Step.OCCUPATION_CONFIRM] == labels[Step.OCCUPATION]
