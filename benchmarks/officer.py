@@ -58,7 +58,7 @@ from measure import median
 from rows import NikSpace, Person, RowMaker, seed
 
 from bot.domain import Statistics, Status, Submission
-from bot.flow.state import IN_PROGRESS
+from bot.flow.questions import REGISTRY
 from bot.regions import all_regions, branch_for
 from bot.settings import Settings
 from storage import open_repository
@@ -389,7 +389,7 @@ def constant(value: str) -> Callable[[OfficerRows, Scope], list[str]]:
     return lambda rows, scope: [value]
 
 
-IN_PROGRESS_STEPS = frozenset(str(step) for step in IN_PROGRESS)
+IN_PROGRESS_STEPS = REGISTRY.in_progress
 MEASURES = (
     Measure(
         "queue",

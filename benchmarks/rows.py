@@ -24,7 +24,7 @@ from measure import median
 from bot.contribution import monthly_contribution
 from bot.domain import Flag
 from bot.fields import OCCUPATIONS
-from bot.flow.questions import INCOME_CHOICES
+from bot.flow.questions.work import INCOME_CHOICES
 from bot.regions import all_regions, branch_for, load_branches
 from storage import open_repository
 from storage.backends import AnyRepository

@@ -18,7 +18,7 @@ from offline import UpdateJson
 
 from bot.contribution import sector_question_matters
 from bot.fields import OCCUPATIONS, OTHER_OCCUPATION
-from bot.flow.questions import INCOME_CHOICES
+from bot.flow.questions.work import INCOME_CHOICES
 from bot.income import Period, parse_income, read_income
 from bot.nik import NikInfo, parse_nik
 from bot.occupations import read_occupation

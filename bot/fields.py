@@ -1,10 +1,9 @@
-"""The registration's fields in one table, the typed answers, and the one mapping to storage.
+"""The answers of a registration and what describes one field of it.
 
-Every list of fields elsewhere is derived from ``REGISTRATION``: the summary and the officer's
-card (labels, in this order), the fields an officer may ask to correct (and the words typed for
-them in /perbaikan), the export's columns and the submissions table's columns. Adding a field is
-one row here, one question in the flow, one migration and the catalogs
-(docs/adding-a-question.md).
+Each field is declared with the question that asks it (bot/flow/questions/); the registry
+(bot/flow/registry.py) lists them in order for the summary and the officer's card, the fields an
+officer may ask to correct (and the words typed for them in /perbaikan), the export's columns and
+the submissions table's columns (docs/adding-a-question.md).
 """
 
 from __future__ import annotations
@@ -78,12 +77,15 @@ class Answers:
     jht: bool | None = None
     sponsor: SponsorChoice | None = None
     sponsor_full: str | None = None  # a sponsor's name whose quota ran out
+    # Answers of declared fields without an attribute above (JSON values), by field name;
+    # replaced, never changed in place, so a shallow copy stays independent.
+    extra: dict[str, Any] = field(default_factory=dict)
 
     def to_data(self) -> dict[str, Any]:
         """A JSON-ready dict: dates as ISO text, enums as their value, unset answers left out."""
         data: dict[str, Any] = {}
         for name, value in vars(self).items():  # the fields, in order (no slots, no extras)
-            if value is None:
+            if value is None or value == {}:
                 continue
             if isinstance(value, date):
                 value = value.isoformat()
@@ -123,6 +125,9 @@ class Answers:
         return self.occupation_other or self.occupation or ""
 
 
+ANSWER_NAMES = frozenset(f.name for f in fields(Answers))
+
+
 class Kind(StrEnum):
     """How a field's value is shown, exported and stored."""
 
@@ -147,68 +152,17 @@ class Field:
     export: str  # the export's column header (Indonesian: the sheets go to BPJS staff)
     column: str | None = None  # a column of the submissions table (for queries), if any
     words: tuple[str, ...] = field(default=())  # what officers may type in /perbaikan
+    correctable: bool = True  # an officer may send it back to the worker to correct
 
     def value(self, answers: Answers) -> Any:
         """This field's answer."""
-        return getattr(answers, self.name)
+        if self.name in ANSWER_NAMES:
+            return getattr(answers, self.name)
+        return answers.extra.get(self.name)
 
-
-# The order the flow asks them, the summary lists them and the export writes them.
-REGISTRATION: tuple[Field, ...] = (
-    Field("nik", N_("NIK"), Kind.NIK, "NIK", "nik", ("nik",)),
-    Field(
-        "birth_date",
-        N_("Tanggal lahir"),
-        Kind.DATE,
-        "Tanggal lahir",
-        "birth_date",
-        ("tanggal_lahir", "tgl_lahir"),
-    ),
-    Field("sex", N_("Jenis kelamin"), Kind.SEX, "Jenis kelamin", "sex", ("jenis_kelamin", "jk")),
-    Field("name", N_("Nama"), Kind.TEXT, "Nama", "name", ("nama",)),
-    Field("birth_place", N_("Tempat lahir"), Kind.TEXT, "Tempat lahir", None, ("tempat_lahir",)),
-    Field("phone", N_("Nomor HP"), Kind.PHONE, "Nomor HP", "phone", ("hp", "nomor_hp", "telepon")),
-    Field(
-        "home_code",
-        N_("Kabupaten/kota"),
-        Kind.REGION,
-        "Kabupaten/kota",
-        "home_code",
-        ("kabupaten", "kota", "domisili"),
-    ),
-    Field("address", N_("Alamat"), Kind.TEXT, "Alamat", None, ("alamat",)),
-    Field(
-        "occupation", N_("Pekerjaan"), Kind.OCCUPATION, "Pekerjaan", "occupation", ("pekerjaan",)
-    ),
-    Field("income", N_("Penghasilan"), Kind.MONEY, "Penghasilan", "income", ("penghasilan",)),
-    Field("jht", N_("Program JHT"), Kind.YES_NO, "JHT", "jht", ("jht",)),
-)
-BY_NAME = {f.name: f for f in REGISTRATION}
-# Every field can be corrected, in this order.
-CORRECTABLE = tuple(f.name for f in REGISTRATION)
-# What officers may type for a field in /perbaikan → the field.
-FIELD_WORDS = {word: f.name for f in REGISTRATION for word in f.words}
-
-
-def column_values(answers: Answers) -> dict[str, Any]:
-    """The submissions table's searchable columns for these answers (the one storage mapping)."""
-    values: dict[str, Any] = {}
-    for f in REGISTRATION:
-        if f.column is None:
-            continue
-        value = f.value(answers)
-        if f.kind is Kind.OCCUPATION:
-            value = answers.occupation_words
-        elif isinstance(value, date):
-            value = value.isoformat()
-        elif isinstance(value, bool):
-            value = int(value)
-        elif isinstance(value, StrEnum):
-            value = str(value)
-        values[f.column] = value if value is not None else ""
-    # Names are searched without regard to case (/cari).
-    values["name_search"] = (answers.name or "").casefold()
-    return values
-
-
-SUBMISSION_COLUMNS = (*(f.column for f in REGISTRATION if f.column), "name_search")
+    def keep(self, answers: Answers, value: Any) -> None:
+        """Record this field's answer."""
+        if self.name in ANSWER_NAMES:
+            setattr(answers, self.name, value)
+        else:
+            answers.extra = {**answers.extra, self.name: value}

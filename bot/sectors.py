@@ -36,7 +36,7 @@ class OccupationSector:
 _NAMED = "named by the government or BPJS Ketenagakerjaan as transport (see module docstring)"
 _NOT_TRANSPORT = "does not carry people or goods for pay"
 
-# Occupation keys of bot/flow/questions.py OCCUPATIONS. "lainnya" is decided from the typed text.
+# Occupation keys of bot/fields.py OCCUPATIONS. "lainnya" is decided from the typed text.
 OCCUPATION_SECTORS: dict[str, OccupationSector] = {
     "ojek": OccupationSector(Sector.TRANSPORT, _NAMED),
     "becak": OccupationSector(

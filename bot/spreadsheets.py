@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import date, datetime
 from enum import Enum
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -16,8 +18,9 @@ import xlsxwriter  # type: ignore[import-untyped,unused-ignore]
 
 from bot.contribution import Quote
 from bot.domain import Payer, Submission
-from bot.fields import OCCUPATIONS, REGISTRATION, Field
+from bot.fields import OCCUPATIONS, Field
 from bot.fields import Kind as FieldKind
+from bot.flow.questions import REGISTRY
 from bot.payers import payer_type
 
 
@@ -30,7 +33,7 @@ class Kind(Enum):
     YES_NO = "yes_no"
 
 
-# (header, key): the registration's fields (bot/fields.py) between the record's own columns.
+# (header, key): the registration's fields (bot/flow/questions/) between the record's own columns.
 # Headers stay Indonesian: the sheets go to BPJS staff, and the importer recognises them when an
 # export comes back filled in.
 _LEADING = (("Nomor pendaftaran", "reference"), ("Status", "status"))
@@ -55,30 +58,52 @@ def _field_columns(f: Field) -> tuple[tuple[str, str], ...]:
     return ((f.export, f.name),)
 
 
-EXPORT_COLUMNS: tuple[tuple[str, str], ...] = (
-    *_LEADING,
-    *(column for f in REGISTRATION for column in _field_columns(f)),
-    *_TRAILING,
-)
 _BY_FIELD_KIND = {
     FieldKind.DATE: Kind.DATE,
     FieldKind.MONEY: Kind.MONEY,
     FieldKind.YES_NO: Kind.YES_NO,
 }
-_KINDS = {
-    **{f.name: _BY_FIELD_KIND[f.kind] for f in REGISTRATION if f.kind in _BY_FIELD_KIND},
-    "submitted_on": Kind.DATE,
-    "monthly_self_paid": Kind.MONEY,
-    "monthly_sponsor_paid": Kind.MONEY,
-    "basis": Kind.MONEY,
-    "estimate": Kind.YES_NO,
-}
-# Typed by workers: a leading = + - @ would make Excel run them as a formula from a CSV.
-_FREE_TEXT = frozenset(
-    {f.name for f in REGISTRATION if f.kind in (FieldKind.TEXT, FieldKind.OCCUPATION)}
-    | {f"{f.name}_name" for f in REGISTRATION if f.kind is FieldKind.REGION}
-    | {"event", "sponsor"}
-)
+
+
+@dataclass(frozen=True)
+class Layout:
+    """The export's columns and how each is written, for the fields declared."""
+
+    columns: tuple[tuple[str, str], ...]  # (header, key)
+    kinds: dict[str, Kind]  # keys not listed are text
+    free_text: frozenset[str]  # typed by workers: defused against formulas in a CSV
+
+
+@lru_cache(maxsize=2)
+def _layout(fields: tuple[Field, ...]) -> Layout:
+    return Layout(
+        columns=(
+            *_LEADING,
+            *(column for f in fields for column in _field_columns(f)),
+            *_TRAILING,
+        ),
+        kinds={
+            **{f.name: _BY_FIELD_KIND[f.kind] for f in fields if f.kind in _BY_FIELD_KIND},
+            "submitted_on": Kind.DATE,
+            "monthly_self_paid": Kind.MONEY,
+            "monthly_sponsor_paid": Kind.MONEY,
+            "basis": Kind.MONEY,
+            "estimate": Kind.YES_NO,
+        },
+        # A leading = + - @ would make Excel run them as a formula from a CSV.
+        free_text=frozenset(
+            {f.name for f in fields if f.kind in (FieldKind.TEXT, FieldKind.OCCUPATION)}
+            | {f"{f.name}_name" for f in fields if f.kind is FieldKind.REGION}
+            | {"event", "sponsor"}
+        ),
+    )
+
+
+def export_layout() -> Layout:
+    """The export's layout for the questions declared now."""
+    return _layout(REGISTRY.fields)
+
+
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _WIDTHS = {Kind.TEXT: 18, Kind.DATE: 13, Kind.MONEY: 14, Kind.YES_NO: 6}
 _WIDE = {
@@ -96,9 +121,9 @@ _SHEET = "Pendaftaran"
 Cell = str | int | date | None
 
 
-def _kind(key: str) -> Kind:
+def _kind(key: str, layout: Layout) -> Kind:
     """The column kind of ``key``: text unless listed."""
-    return _KINDS.get(key, Kind.TEXT)
+    return layout.kinds.get(key, Kind.TEXT)
 
 
 def _as_date(value: object) -> date | None:
@@ -126,9 +151,9 @@ def _as_text(value: object) -> str | None:
     return str(value)
 
 
-def _cell(key: str, value: object) -> Cell:
+def _cell(key: str, value: object, layout: Layout) -> Cell:
     """``value`` normalised for column ``key``; what cannot be converted is kept as text."""
-    kind = _kind(key)
+    kind = _kind(key, layout)
     if kind is Kind.DATE and (day := _as_date(value)) is not None:
         return day
     if kind is Kind.MONEY and isinstance(value, int) and not isinstance(value, bool):
@@ -147,7 +172,7 @@ def export_record(
     """One submission as the export's named values (``region_name``: its home's name; ``money``:
     its monthly quote, whose sponsor's share, level and estimate get columns of their own)."""
     record: dict[str, object] = {"reference": sub.reference, "status": str(sub.status)}
-    for f in REGISTRATION:
+    for f in REGISTRY.fields:
         value = f.value(sub.answers)
         if f.kind is FieldKind.OCCUPATION:
             value = OCCUPATIONS.get(value or "") or sub.answers.occupation_other or value
@@ -173,9 +198,9 @@ def export_record(
     return record
 
 
-def export_cells(row: Mapping[str, object]) -> list[Cell]:
-    """One submission as the export's cells, in ``EXPORT_COLUMNS`` order."""
-    return [_cell(key, row.get(key)) for _, key in EXPORT_COLUMNS]
+def export_cells(row: Mapping[str, object], layout: Layout) -> list[Cell]:
+    """One submission as the export's cells, in the order of ``layout.columns``."""
+    return [_cell(key, row.get(key), layout) for _, key in layout.columns]
 
 
 class _XlsxFormats:
@@ -200,10 +225,10 @@ def _write_cell(sheet: Any, row: int, col: int, value: Cell, formats: _XlsxForma
         sheet.write_string(row, col, value[:_EXCEL_TEXT_LIMIT], formats.text)
 
 
-def _prepare_sheet(sheet: Any, formats: _XlsxFormats) -> None:
+def _prepare_sheet(sheet: Any, formats: _XlsxFormats, layout: Layout) -> None:
     """Column widths, the header row, and the header frozen above the data."""
-    for col, (header, key) in enumerate(EXPORT_COLUMNS):
-        sheet.set_column(col, col, _WIDE.get(key, _WIDTHS[_kind(key)]))
+    for col, (header, key) in enumerate(layout.columns):
+        sheet.set_column(col, col, _WIDE.get(key, _WIDTHS[_kind(key, layout)]))
         sheet.write_string(0, col, header, formats.header)
     sheet.freeze_panes(1, 0)
 
@@ -215,38 +240,40 @@ def write_xlsx(rows: Iterable[Mapping[str, object]], path: Path) -> int:
     try:
         formats = _XlsxFormats(workbook)
         sheet = workbook.add_worksheet(_SHEET)
-        _prepare_sheet(sheet, formats)
+        layout = export_layout()
+        _prepare_sheet(sheet, formats, layout)
         count = 0
         for count, row in enumerate(rows, start=1):
-            for col, value in enumerate(export_cells(row)):
+            for col, value in enumerate(export_cells(row, layout)):
                 _write_cell(sheet, count, col, value, formats)
-        sheet.autofilter(0, 0, count, len(EXPORT_COLUMNS) - 1)
+        sheet.autofilter(0, 0, count, len(layout.columns) - 1)
     finally:
         workbook.close()
     return count
 
 
-def _csv_text(key: str, value: Cell) -> str:
+def _csv_text(key: str, value: Cell, layout: Layout) -> str:
     """A cell as CSV text: ISO dates, plain integers, free text defused against formulas."""
     if value is None:
         return ""
     if isinstance(value, date):
         return value.isoformat()
     text = str(value)
-    if key in _FREE_TEXT and text.startswith(_FORMULA_START):
+    if key in layout.free_text and text.startswith(_FORMULA_START):
         return "'" + text
     return text
 
 
 def write_csv(rows: Iterable[Mapping[str, object]], path: Path) -> int:
     """Stream ``rows`` into a UTF-8 CSV (with BOM, for Excel) at ``path``; returns the count."""
-    keys = [key for _, key in EXPORT_COLUMNS]
+    layout = export_layout()
+    keys = [key for _, key in layout.columns]
     count = 0
     with path.open("w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle)
-        writer.writerow([header for header, _ in EXPORT_COLUMNS])
+        writer.writerow([header for header, _ in layout.columns])
         for row in rows:
-            cells = export_cells(row)
-            writer.writerow([_csv_text(k, v) for k, v in zip(keys, cells, strict=True)])
+            cells = export_cells(row, layout)
+            writer.writerow([_csv_text(k, v, layout) for k, v in zip(keys, cells, strict=True)])
             count += 1
     return count

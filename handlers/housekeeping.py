@@ -7,8 +7,8 @@ from datetime import datetime, timedelta
 from bot.clock import today_wib
 from bot.domain import Housekeeping
 from bot.flow.context import FlowConfig
+from bot.flow.questions import REGISTRY
 from bot.flow.reminders import draft_reminder, payment_reminder_for
-from bot.flow.state import IN_PROGRESS
 from bot.ports import Repository
 from bot.settings import Settings
 
@@ -16,7 +16,7 @@ from bot.settings import Settings
 def policy(settings: Settings) -> Housekeeping:
     """The retention and reminder rules of this deployment."""
     return Housekeeping(
-        in_progress_steps=frozenset(str(step) for step in IN_PROGRESS),
+        in_progress_steps=REGISTRY.in_progress,
         remind_after=timedelta(hours=settings.reminder_after_hours),
         purge_after=timedelta(days=settings.draft_retention_days),
     )

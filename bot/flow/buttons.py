@@ -79,6 +79,18 @@ def yes_no_buttons(
     )
 
 
+def confirm_buttons(
+    prefix: str, yes: str = N_("Ya"), no: str = N_("Bukan")
+) -> tuple[tuple[Button, ...], ...]:
+    """[Ya] [Bukan] for a read-back answer: ``prefix:yes`` and ``prefix:no``."""
+    return (
+        (
+            Button(Msg(yes), f"{prefix}:yes", means=True),
+            Button(Msg(no), f"{prefix}:no", means=False),
+        ),
+    )
+
+
 # The summary's Kirim / Ubah / Batal.
 SUMMARY_BUTTONS = (
     (Button(Msg(N_("Kirim")), "sum:send", aliases=("kirim", "send"), means=True),),

@@ -16,8 +16,8 @@ from bot.flow.needs import (
     MySubmissions,
     SetReminder,
 )
-from bot.flow.questions import FIELD_STEP
-from bot.flow.state import IN_PROGRESS, Conversation, Step
+from bot.flow.registry import REGISTRY
+from bot.flow.state import Conversation, Step, in_progress
 from bot.flow.status import status_reply
 from bot.i18n import LANGUAGES, N_
 from bot.messages import Block, Button, Msg, Part, Reply
@@ -39,14 +39,14 @@ def on_language(conv: Conversation, value: str, ctx: Context) -> Outcome:
 
 def on_restart(conv: Conversation, value: str, ctx: Context) -> Outcome:
     """'Mulai dari awal' from the welcome-back message: confirm, then start over."""
-    if conv.step not in IN_PROGRESS:
+    if not in_progress(conv.step):
         return say(conv, ctx)
     return ask_cancel(conv, ctx)
 
 
 def on_start_new(conv: Conversation, value: str, ctx: Context) -> Outcome:
     """'Daftar lagi' after a cancellation."""
-    if conv.step in IN_PROGRESS:
+    if in_progress(conv.step):
         return say(conv, ctx)
     return begin(conv, None, ctx)
 
@@ -56,7 +56,7 @@ def on_fix(conv: Conversation, reference: str, ctx: Context) -> Outcome:
     target = ctx.fact(FixTargetOf(reference))
     if target is None:
         return say(conv, ctx, Msg(N_("Pendaftaran itu tidak sedang menunggu perbaikan.")))
-    fields = [field for field in target.fields if field in FIELD_STEP] or ["name"]
+    fields = [field for field in target.fields if field in REGISTRY.field_step] or ["name"]
     fixing = Conversation(
         step=Step.SUMMARY,
         answers=target.answers.copy(),
@@ -64,7 +64,7 @@ def on_fix(conv: Conversation, reference: str, ctx: Context) -> Outcome:
         fix_reference=target.reference,
         fix_fields=fields,
     )
-    first = FIELD_STEP[fixing.fix_fields.pop(0)]
+    first = REGISTRY.field_step[fixing.fix_fields.pop(0)]
     note = Msg(
         N_("Perbaikan untuk {reference}. Catatan petugas: {note}"),
         {"reference": target.reference, "note": target.note},
@@ -154,7 +154,7 @@ def on_remind(conv: Conversation, value: str, ctx: Context) -> Outcome:
 
 def aside(conv: Conversation, ctx: Context, notice: Msg) -> Outcome:
     """A notice, then the pending question only if a registration is under way."""
-    if conv.step in IN_PROGRESS:
+    if in_progress(conv.step):
         return say(conv, ctx, notice)
     return Outcome(conv, [Reply(parts=(notice,))])
 
@@ -178,7 +178,7 @@ def on_command(conv: Conversation, command: Command, ctx: Context) -> Outcome:
     if name == "start":
         code = command.args.strip()
         code_or_none = code if EVENT_CODE.fullmatch(code) else None
-        if conv.step in IN_PROGRESS or conv.step is Step.CONFIRM_CANCEL:
+        if in_progress(conv.step) or conv.step is Step.CONFIRM_CANCEL:
             if code_or_none is not None and code_or_none != conv.event_code:
                 return join_event(conv, code_or_none, ctx)
             return welcome_back(conv, ctx)
@@ -186,7 +186,7 @@ def on_command(conv: Conversation, command: Command, ctx: Context) -> Outcome:
     if name == "status":
         views = ctx.fact(MySubmissions())
         listing = status_reply(views, ctx.today, ctx.config.payment_channels)
-        outcome = say(conv, ctx) if conv.step in IN_PROGRESS else None
+        outcome = say(conv, ctx) if in_progress(conv.step) else None
         return Outcome(conv, [listing, *(outcome.replies if outcome else [])])
     if name == "berhenti":
         stopped = ctx.fact(SetReminder(None, False))
@@ -196,7 +196,7 @@ def on_command(conv: Conversation, command: Command, ctx: Context) -> Outcome:
     if name == "bantuan":
         return say(conv, ctx, *help_text())
     if name == "batal":
-        if conv.step in IN_PROGRESS:
+        if in_progress(conv.step):
             return ask_cancel(conv, ctx)
         return say(conv, ctx, Msg(N_("Tidak ada pendaftaran yang sedang berjalan.")))
     if name == "bahasa":

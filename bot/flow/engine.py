@@ -7,7 +7,6 @@ in ``context.facts``; stepping is deterministic, so repeating it is safe.
 
 from __future__ import annotations
 
-from bot.flow.answers import HANDLERS
 from bot.flow.buttons import match_button
 from bot.flow.commands import GLOBAL_PRESSES, on_command
 from bot.flow.context import Context, Outcome
@@ -17,7 +16,8 @@ from bot.flow.needs import (
     MissingFact,
     Need,
 )
-from bot.flow.questions import pending_buttons
+from bot.flow.questions import REGISTRY
+from bot.flow.registry import pending_buttons
 from bot.flow.state import Conversation, Step
 from bot.i18n import N_
 from bot.messages import Msg
@@ -71,7 +71,9 @@ def _step(conv: Conversation, event: Incoming, ctx: Context) -> Outcome:
         if chosen is None:
             return say(conv, ctx, Msg(N_("Tombol itu sudah tidak berlaku. Jawab pertanyaan ini:")))
         ack = chosen.text
-    outcome = HANDLERS[conv.step](conv, event, ctx)
+    answer = REGISTRY.by_step[conv.step].answer
+    assert answer is not None  # only the idle and done steps have none (handled above)
+    outcome = answer(conv, event, ctx)
     if ack is not None:
         outcome.ack = ack  # else what a handler understood from typed words, if it says
     return outcome

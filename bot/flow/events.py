@@ -59,3 +59,5 @@ class Unsupported:
 
 
 Incoming = Union[Text, Press, SharedContact, Command, Document, Repeat, Unsupported]  # noqa: UP007 - a runtime alias
+
+Answer = Text | Press | SharedContact  # what answers a question

@@ -8,20 +8,18 @@ from datetime import datetime, timedelta
 
 from bot.fields import SponsorChoice
 from bot.flow.context import Context, Outcome
-from bot.flow.events import Press, SharedContact, Text
+from bot.flow.events import Answer, Text
 from bot.flow.needs import (
     EventOf,
     SponsorFor,
 )
-from bot.flow.questions import FIELD_STEP, question
-from bot.flow.state import IN_PROGRESS, Conversation, Step
+from bot.flow.registry import REGISTRY, Handler, question
+from bot.flow.state import Conversation, Step, in_progress
 from bot.i18n import N_
 from bot.messages import Button, Msg, Part
-from bot.regions import suggest_home_from_nik
 from bot.validation import Invalid
 from bot.yes_no import read_yes_no
 
-Answer = Text | Press | SharedContact
 CHOOSE = Invalid(N_("Pilih salah satu tombol, atau ketik jawabannya."))
 ECHO_LIMIT = 60  # characters of the worker's text shown back
 
@@ -32,7 +30,7 @@ HELP_AFTER_TRIES = 3
 # --- moving between steps ----------------------------------------------------------------------
 
 
-def goto(conv: Conversation, step: Step, ctx: Context, *notices: Part) -> Outcome:
+def goto(conv: Conversation, step: str, ctx: Context, *notices: Part) -> Outcome:
     """Move to ``step`` and ask its question, after any notices."""
     conv.step = step
     conv.tries = 0
@@ -78,21 +76,18 @@ def unclear(event: Answer) -> Invalid:
     )
 
 
-# The questions whose amounts depend on who pays JKK + JKM: the sponsor is looked up (again)
-# just before them, so the income question and the summary show it as it is then (a quota may
-# fill meanwhile; the submission checks it once more).
-SHOWS_SPONSOR = frozenset({Step.INCOME, Step.SUMMARY})
-
-
 def finish(conv: Conversation, ctx: Context, *notices: Part) -> Outcome:
     """The current field is answered: go to the next field, the next correction, or the summary."""
     if conv.fix_fields:
-        target = FIELD_STEP[conv.fix_fields.pop(0)]
+        target = REGISTRY.field_step[conv.fix_fields.pop(0)]
     elif conv.fix_reference or conv.return_to_summary:
         target = Step.SUMMARY
     else:
-        target = NEXT[conv.step](conv)
-    if target in SHOWS_SPONSOR:
+        target = REGISTRY.next_step(conv)
+    if REGISTRY.by_step[target].shows_sponsor:
+        # Its amounts depend on who pays JKK + JKM: the sponsor is looked up (again) just
+        # before, so it shows as it is then (a quota may fill meanwhile; the submission checks
+        # it once more).
         sponsor_sees(conv, ctx)
     return goto(conv, target, ctx, *notices)
 
@@ -113,41 +108,24 @@ def sponsor_sees(conv: Conversation, ctx: Context) -> None:
         answers.sponsor_full = sponsor.name
 
 
-def after_phone(conv: Conversation) -> Step:
-    """Suggest the NIK's kabupaten as home when it can be trusted; otherwise ask."""
-    if suggest_home_from_nik((conv.answers.nik or "")[:4]) is not None:
-        return Step.HOME_CONFIRM
-    return Step.HOME
+def typed(field: str, clean: Callable[[str], str | Invalid], missing: str) -> Handler:
+    """A handler for a field answered by typing, cleaned by ``clean``."""
 
+    def handle(conv: Conversation, event: Answer, ctx: Context) -> Outcome:
+        if not isinstance(event, Text):
+            return retry(conv, ctx, Invalid(missing))
+        value = clean(event.text)
+        if isinstance(value, Invalid):
+            return retry(conv, ctx, value)
+        REGISTRY.field_by_name[field].keep(conv.answers, value)
+        return finish(conv, ctx)
 
-def fixed(step: Step) -> Callable[[Conversation], Step]:
-    """The next step does not depend on the answers."""
-    return lambda conv: step
-
-
-NEXT: dict[Step, Callable[[Conversation], Step]] = {
-    Step.NIK_CONFIRM: fixed(Step.NAME),
-    Step.BIRTH_DATE: fixed(Step.SEX),
-    Step.SEX: fixed(Step.NAME),
-    Step.NAME: fixed(Step.BIRTH_PLACE),
-    Step.BIRTH_PLACE: fixed(Step.PHONE),
-    Step.PHONE: after_phone,
-    Step.HOME_CONFIRM: fixed(Step.ADDRESS),
-    Step.HOME: fixed(Step.ADDRESS),
-    Step.ADDRESS: fixed(Step.OCCUPATION),
-    Step.OCCUPATION: fixed(Step.INCOME),
-    Step.OCCUPATION_OTHER: fixed(Step.INCOME),
-    Step.OCCUPATION_CONFIRM: fixed(Step.INCOME),
-    Step.SECTOR: fixed(Step.INCOME),
-    Step.INCOME: fixed(Step.JHT),
-    Step.INCOME_CONFIRM: fixed(Step.JHT),
-    Step.JHT: fixed(Step.SUMMARY),
-}
+    return handle
 
 
 def paused(conv: Conversation, now: datetime) -> bool:
     """The worker left a registration half-way and comes back much later."""
-    if conv.step not in IN_PROGRESS or conv.updated_at is None:
+    if not in_progress(conv.step) or conv.updated_at is None:
         return False
     return now - datetime.fromisoformat(conv.updated_at) >= RESUME_AFTER
 

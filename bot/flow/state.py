@@ -11,7 +11,9 @@ from bot.fields import Answers, shallow_copy
 
 
 class Step(StrEnum):
-    """The question a worker is expected to answer; stored as text, so never renumbered."""
+    """The names of the steps the code refers to: each is declared, with its question, in
+    bot/flow/questions/. Stored as text, so never renamed; a conversation's step is one of these
+    or the step of a question declared without a name here."""
 
     IDLE = "idle"  # nothing in progress
     CONSENT = "consent"
@@ -38,39 +40,29 @@ class Step(StrEnum):
     DONE = "done"
 
 
-# Steps during which a registration is under way (a /batal has something to throw away).
-IN_PROGRESS = frozenset(Step) - {Step.IDLE, Step.DONE, Step.CONFIRM_CANCEL}
+NAMED = {str(step): step for step in Step}
 
-# "Langkah N dari 11" — what the worker sees as progress. A confirmation tap of an answer keeps
-# the number of the question it confirms.
-TOTAL_STEPS = 11
-STEP_NUMBER = {
-    Step.NIK: 1,
-    Step.NIK_CONFIRM: 2,
-    Step.BIRTH_DATE: 2,
-    Step.SEX: 2,
-    Step.NAME: 3,
-    Step.BIRTH_PLACE: 4,
-    Step.PHONE: 5,
-    Step.HOME_CONFIRM: 6,
-    Step.HOME: 6,
-    Step.ADDRESS: 7,
-    Step.OCCUPATION: 8,
-    Step.OCCUPATION_OTHER: 8,
-    Step.OCCUPATION_CONFIRM: 8,
-    Step.SECTOR: 8,
-    Step.INCOME: 9,
-    Step.INCOME_CONFIRM: 9,
-    Step.JHT: 10,
-    Step.SUMMARY: 11,
-}
+
+def named_step(stored: str) -> str:
+    """A stored step as its Step member (the code compares them with ``is``), if it has one."""
+    return NAMED.get(stored, stored)
+
+
+# The steps with no registration under way; at every other one (a question declared later
+# too) a /batal has something to throw away.
+AT_REST = frozenset({Step.IDLE, Step.DONE, Step.CONFIRM_CANCEL})
+
+
+def in_progress(step: str) -> bool:
+    """A registration is under way at ``step``."""
+    return step not in AT_REST
 
 
 @dataclass
 class Conversation:
     """Everything the flow knows about one worker's chat. Only ``answers`` holds personal data."""
 
-    step: Step = Step.IDLE
+    step: str = Step.IDLE
     answers: Answers = field(default_factory=Answers)
     event_code: str | None = None
     consent_at: str | None = None  # ISO time in UTC
@@ -78,7 +70,7 @@ class Conversation:
     lang: str | None = None  # chosen with /bahasa; None means the channel's language
     tries: int = 0  # wrong answers in a row at the current step
     return_to_summary: bool = False  # answering one field picked from the summary
-    resume_step: Step | None = None  # where /batal's "No" goes back to
+    resume_step: str | None = None  # where /batal's "No" goes back to
     fix_reference: str | None = None  # correcting this submission
     fix_fields: list[str] = field(default_factory=list)  # fields still to ask in a correction
     home_candidates: list[str] = field(default_factory=list)  # region codes offered as buttons
@@ -105,9 +97,9 @@ class Conversation:
         known = {name: data[name] for name in cls.__dataclass_fields__ if name in data}
         conv = cls(**known)
         conv.answers = Answers.from_data(data.get("answers") or {})
-        conv.step = Step(conv.step)
+        conv.step = named_step(conv.step)
         if conv.resume_step is not None:
-            conv.resume_step = Step(conv.resume_step)
+            conv.resume_step = named_step(conv.resume_step)
         return conv
 
     def copy(self) -> Conversation:

@@ -10,7 +10,8 @@ from bot.branches import NEAREST_OFFICE
 from bot.contribution import Program, Quote, quote
 from bot.cost_text import cost_msg, estimate_note
 from bot.domain import Flag, Payer
-from bot.fields import OCCUPATIONS, REGISTRATION, SEX_LABELS, Answers, Field, Kind
+from bot.fields import OCCUPATIONS, SEX_LABELS, Answers, Field, Kind
+from bot.flow.registry import REGISTRY
 from bot.i18n import N_, format_rupiah
 from bot.messages import Block, Day, Msg
 from bot.payers import payer_type
@@ -87,7 +88,7 @@ def answer_lines(answers: Answers) -> list[Msg]:
     """Every registration field as 'label: value', in the order the flow asks them."""
     return [
         Msg(N_("{label}: {value}"), {"label": Msg(f.label), "value": answer_value(f, answers)})
-        for f in REGISTRATION
+        for f in REGISTRY.fields
     ]
 
 

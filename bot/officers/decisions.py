@@ -9,8 +9,8 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from bot.domain import Decision, DecisionResult, Status, Submission
-from bot.fields import BY_NAME, CORRECTABLE, FIELD_WORDS, REGISTRATION
 from bot.flow.events import Press, Text
+from bot.flow.questions import REGISTRY
 from bot.i18n import N_
 from bot.messages import Button, Msg, Reply
 from bot.officers.common import (
@@ -75,7 +75,9 @@ def field_named(word: str) -> str | None:
     """The field an officer means: a /perbaikan word ("tgl_lahir") or its label ("Tanggal lahir",
     in either language)."""
     typed = " ".join(word.casefold().replace("_", " ").split())
-    for f in REGISTRATION:
+    for f in REGISTRY.fields:
+        if not f.correctable:
+            continue
         names = {w.replace("_", " ") for w in f.words}
         names.update(label.casefold() for label in labels_in_all_languages(f.label))
         if typed in names:
@@ -95,13 +97,13 @@ def parse_fields(words: str) -> tuple[str, ...] | Invalid:
                 N_("Bagian \u201c{word}\u201d tidak dikenal. Pilih dari: {choices}"),
                 {
                     "word": shorten(word, ECHO_LIMIT),
-                    "choices": ", ".join(sorted(FIELD_WORDS)),
+                    "choices": ", ".join(sorted(REGISTRY.field_words)),
                 },
             )
         fields.append(field)
     if not fields:
         return Invalid(N_("Pilih minimal satu bagian."))
-    return tuple(sorted(set(fields), key=CORRECTABLE.index))
+    return tuple(sorted(set(fields), key=REGISTRY.correctable.index))
 
 
 def decision_detail(decision: Decision) -> str:
@@ -237,7 +239,7 @@ def question(state: DeskState, ctx: DeskContext) -> Reply:
             buttons=((CANCEL,),),
         )
     if state.dialog is Dialog.FIX_FIELDS:
-        labels = {f.name: f.label for f in REGISTRATION}
+        labels = {f.name: f.label for f in REGISTRY.fields if f.correctable}
         rows = toggles(labels, form.fields, "d_bagian")
         rows.append((Button(Msg(N_("Lanjut")), "off:d_lanjut:"), CANCEL))
         ask_fields = N_("Bagian mana yang harus diperbaiki di {reference}?")
@@ -320,8 +322,8 @@ def pick_fields(
             return retry(state, question, ctx, Invalid(N_("Pilih minimal satu bagian.")))
         return ask(DeskState(Dialog.FIX_NOTE, form), question, ctx)
     field = button_args(event, "d_bagian")
-    if field in BY_NAME:
-        form.fields = sorted(set(form.fields) ^ {field}, key=CORRECTABLE.index)
+    if field in REGISTRY.correctable:
+        form.fields = sorted(set(form.fields) ^ {field}, key=REGISTRY.correctable.index)
     return ask(state, question, ctx)
 
 

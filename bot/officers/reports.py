@@ -16,7 +16,7 @@ from bot.dates import parse_date
 from bot.decision_sheet import ImportProblem, describe_problem
 from bot.domain import Decision, ExportFilter, Statistics, Status
 from bot.fields import OCCUPATIONS, SEX_LABELS
-from bot.flow.state import IN_PROGRESS, Step
+from bot.flow.questions import REGISTRY
 from bot.i18n import N_
 from bot.messages import Attachment, Block, Msg, Reply
 from bot.officers.common import Answer, Family, ask, retry, said
@@ -43,30 +43,8 @@ from bot.officers.views import (
 from bot.regions import region_by_code
 from bot.validation import Invalid
 
-STEP_LABELS = {
-    Step.CONSENT: N_("persetujuan data"),
-    Step.NIK: N_("NIK"),
-    Step.NIK_CONFIRM: N_("cek tanggal lahir dan jenis kelamin"),
-    Step.BIRTH_DATE: N_("tanggal lahir"),
-    Step.SEX: N_("jenis kelamin"),
-    Step.NAME: N_("nama"),
-    Step.BIRTH_PLACE: N_("tempat lahir"),
-    Step.PHONE: N_("nomor HP"),
-    Step.HOME_CONFIRM: N_("kabupaten/kota"),
-    Step.HOME: N_("kabupaten/kota"),
-    Step.ADDRESS: N_("alamat"),
-    Step.OCCUPATION: N_("pekerjaan"),
-    Step.OCCUPATION_OTHER: N_("pekerjaan"),
-    Step.OCCUPATION_CONFIRM: N_("pekerjaan"),
-    Step.SECTOR: N_("pekerjaan"),
-    Step.INCOME: N_("penghasilan"),
-    Step.INCOME_CONFIRM: N_("penghasilan"),
-    Step.JHT: N_("JHT"),
-    Step.SUMMARY: N_("ringkasan"),
-    Step.EDIT_PICK: N_("ringkasan"),
-}
 RANGE = re.compile(r"(\d{4}-\d{2}-\d{2})\.\.(\d{4}-\d{2}-\d{2})", re.ASCII)
-IN_PROGRESS_STEPS = frozenset(str(s) for s in IN_PROGRESS)
+IN_PROGRESS_STEPS = REGISTRY.in_progress
 IMPORT_NOTES_SHOWN = 30
 NOTE_LIMIT = 200  # characters of one import problem (a cell may hold a whole paragraph)
 
@@ -138,10 +116,10 @@ def statistics(state: DeskState, args: str, ctx: DeskContext) -> DeskOutcome:
 
 def step_label(step: str) -> Msg:
     """Where a draft stopped, in words."""
-    try:
-        return Msg(STEP_LABELS.get(Step(step), step))
-    except ValueError:  # a step a newer release added
+    declared = REGISTRY.by_step.get(step)
+    if declared is None:  # a step a newer release added
         return Msg("{v}", {"v": step})
+    return Msg(declared.stats or step)
 
 
 def breakdown(title: str, rows: list[tuple[str, int]], label: Callable[[str], Msg]) -> Block:

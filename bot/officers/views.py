@@ -9,7 +9,7 @@ from bot.age import AGE_FLAG_WORDS
 from bot.clock import today_wib
 from bot.cost_text import amount_msg, cost_msg
 from bot.domain import CardNotes, EventInfo, Flag, Sponsor, Status, Submission
-from bot.fields import BY_NAME
+from bot.flow.questions import REGISTRY
 from bot.flow.summary import answer_lines, contribution_for, region_text
 from bot.i18n import LANGUAGES, N_, format_rupiah, translate
 from bot.masking import mask_name, mask_nik, mask_phone
@@ -260,7 +260,10 @@ def worker_notice(sub: Submission, today: date, channels: Sequence[PaymentChanne
                 rejection_next_step(sub.note or ""),
             )
         )
-    fields = tuple(Msg(N_("• {field}"), {"field": Msg(BY_NAME[f].label)}) for f in sub.fix_fields)
+    fields = tuple(
+        Msg(N_("• {field}"), {"field": Msg(REGISTRY.field_by_name[f].label)})
+        for f in sub.fix_fields
+    )
     return Reply(
         parts=(
             Msg(

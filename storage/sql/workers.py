@@ -30,7 +30,9 @@ from bot.domain import (
     SubmissionView,
     SubmitResult,
 )
-from bot.fields import SUBMISSION_COLUMNS, Answers, column_values
+from bot.fields import Answers
+from bot.flow.questions import REGISTRY
+from bot.flow.registry import column_values
 from bot.flow.state import Conversation
 from storage.sql import outreach, rows
 from storage.sql.memory import RecentStates
@@ -265,7 +267,7 @@ class WorkerSession:
         columns = column_values(draft.answers)
         names = (
             "reference, channel, user_id, "
-            + ", ".join(SUBMISSION_COLUMNS)
+            + ", ".join(REGISTRY.columns)
             + ", monthly_self_paid, answers, flags, event_code, consent_at, consent_version,"
             " status, submitted_at, updated_at, branch, sponsor_id"
         )
@@ -273,7 +275,7 @@ class WorkerSession:
             reference,
             self.channel,
             self.user_id,
-            *(columns[c] for c in SUBMISSION_COLUMNS),
+            *(columns[c] for c in REGISTRY.columns),
             draft.monthly_self_paid,
             to_json(draft.answers.to_data()),
             to_json(flags),
@@ -329,12 +331,12 @@ class WorkerSession:
         if holder is not None and holder != draft.reference:
             return SubmitResult(None, duplicate_nik=True)
         columns = column_values(draft.answers)
-        sets = ", ".join(f"{c} = ?" for c in SUBMISSION_COLUMNS)
+        sets = ", ".join(f"{c} = ?" for c in REGISTRY.columns)
         changed = await self.tx.run(
             f"UPDATE submissions SET {sets}, monthly_self_paid = ?, answers = ?, flags = ?,"
             " status = ?, fix_fields = ?, branch = ?, updated_at = ?"
             " WHERE reference = ? AND channel = ? AND user_id = ? AND status = ?",
-            *(columns[c] for c in SUBMISSION_COLUMNS),
+            *(columns[c] for c in REGISTRY.columns),
             draft.monthly_self_paid,
             to_json(draft.answers.to_data()),
             to_json([str(f) for f in draft.flags]),

@@ -1,7 +1,6 @@
-"""Every list of registration fields in the code is derived from bot/fields.py's one table.
-
-Adding a field is one row in REGISTRATION, one question in the flow, one migration and the
-catalogs (docs/adding-a-question.md): these tests fail until each place that lists fields has it.
+"""Every list of registration fields in the code is derived from the questions' declarations
+(bot/flow/questions/, collected in bot/flow/registry.py): these tests fail until each place that
+lists fields has every declared one (docs/adding-a-question.md).
 """
 
 from __future__ import annotations
@@ -10,20 +9,12 @@ import sqlite3
 from datetime import date
 from pathlib import Path
 
-from bot.fields import (
-    BY_NAME,
-    CORRECTABLE,
-    FIELD_WORDS,
-    REGISTRATION,
-    SUBMISSION_COLUMNS,
-    Answers,
-    Kind,
-    column_values,
-)
-from bot.flow.questions import ASK, FIELD_STEP
+from bot.fields import Answers, Kind
+from bot.flow.questions import REGISTRY
+from bot.flow.registry import column_values
 from bot.flow.summary import answer_lines
 from bot.messages import Msg
-from bot.spreadsheets import EXPORT_COLUMNS
+from bot.spreadsheets import export_layout
 from storage.sqlite.connection import _split_statements, migrations
 
 FULL = Answers(
@@ -41,29 +32,45 @@ FULL = Answers(
 )
 
 
+NAMES = [
+    "nik",
+    "birth_date",
+    "sex",
+    "name",
+    "birth_place",
+    "phone",
+    "home_code",
+    "address",
+    "occupation",
+    "income",
+    "jht",
+]
+
+
 def test_every_field_is_asked_by_a_question_of_the_flow() -> None:
-    assert list(FIELD_STEP) == [f.name for f in REGISTRATION] == list(CORRECTABLE)
-    assert all(step in ASK for step in FIELD_STEP.values())
+    assert [f.name for f in REGISTRY.fields] == NAMES == list(REGISTRY.correctable)
+    assert list(REGISTRY.field_step) == NAMES
+    assert all(REGISTRY.by_step[step].field is not None for step in REGISTRY.field_step.values())
 
 
 def test_every_field_is_an_answer_and_can_be_named_by_officers() -> None:
-    assert all(hasattr(Answers(), f.name) for f in REGISTRATION)
-    assert set(FIELD_WORDS.values()) == set(BY_NAME)
+    assert all(hasattr(Answers(), f.name) for f in REGISTRY.fields)
+    assert set(REGISTRY.field_words.values()) == set(REGISTRY.field_by_name)
 
 
 def test_the_summary_and_the_card_list_every_field_in_order() -> None:
     labels = [line.params["label"] for line in answer_lines(FULL)]
-    assert labels == [Msg(f.label) for f in REGISTRATION]
+    assert labels == [Msg(f.label) for f in REGISTRY.fields]
 
 
 def test_the_export_has_a_column_for_every_field_in_order() -> None:
-    keys = [key for _, key in EXPORT_COLUMNS]
+    keys = [key for _, key in export_layout().columns]
     expected = []
-    for f in REGISTRATION:
+    for f in REGISTRY.fields:
         expected.append(f.name)
         if f.kind is Kind.REGION:
             expected.append(f"{f.name}_name")
-    assert [k for k in keys if k.removesuffix("_name") in BY_NAME] == expected
+    assert [k for k in keys if k.removesuffix("_name") in REGISTRY.field_by_name] == expected
 
 
 def test_the_searchable_columns_exist_in_the_submissions_table(tmp_path: Path) -> None:
@@ -72,8 +79,8 @@ def test_the_searchable_columns_exist_in_the_submissions_table(tmp_path: Path) -
             for statement in _split_statements(script):
                 db.execute(statement)
         columns = {row[1] for row in db.execute("PRAGMA table_info(submissions)")}
-    assert set(SUBMISSION_COLUMNS) <= columns
-    assert set(column_values(FULL)) == set(SUBMISSION_COLUMNS)
+    assert set(REGISTRY.columns) <= columns
+    assert set(column_values(FULL)) == set(REGISTRY.columns)
     assert column_values(FULL)["occupation"] == "nelayan"
     assert column_values(FULL)["name_search"] == "sri wahyuni"
 

@@ -34,7 +34,7 @@ class Worker:
     conv: Conversation = field(default_factory=Conversation)
     drafts: list[SubmissionDraft] = field(default_factory=list)
 
-    def at(self) -> Step:
+    def at(self) -> str:
         """The pending step (a call: each is a fresh look for the type checker)."""
         return self.conv.step
 

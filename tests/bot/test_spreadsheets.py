@@ -34,11 +34,13 @@ from bot.decision_sheet import (
     read_import,
 )
 from bot.domain import Sex, Status
-from bot.fields import BY_NAME, REGISTRATION
-from bot.spreadsheets import EXPORT_COLUMNS, write_csv, write_xlsx
+from bot.flow.questions import REGISTRY
+from bot.spreadsheets import export_layout, write_csv, write_xlsx
 
 NIK = "3401025203790001"
 KPJ = "01234567890"
+
+EXPORT_COLUMNS = export_layout().columns
 
 
 def submission(index: int = 0) -> dict[str, object]:
@@ -78,9 +80,9 @@ def test_export_columns_are_the_bpjs_entry_order() -> None:
     assert headers[:3] == ["Nomor pendaftaran", "Status", "NIK"]
     assert headers[-1] == "Nomor KPJ" and len(headers) == 24
     assert len(set(keys)) == 24
-    # The registration's fields, in the order the flow asks them (bot/fields.py).
-    fields = [key for key in keys if key in BY_NAME]
-    assert fields == [f.name for f in REGISTRATION]
+    # The registration's fields, in the order the flow asks them (bot/flow/questions/).
+    fields = [key for key in keys if key in REGISTRY.field_by_name]
+    assert fields == [f.name for f in REGISTRY.fields]
 
 
 def column(key: str) -> str:

@@ -18,8 +18,8 @@ from bot.flow.context import Context, FlowConfig, Outcome
 from bot.flow.engine import step
 from bot.flow.events import Command, Incoming, Press, Text
 from bot.flow.needs import Need, Submit
-from bot.flow.state import IN_PROGRESS, Conversation, Step
-from bot.officers.reports import STEP_LABELS
+from bot.flow.questions import REGISTRY
+from bot.flow.state import Conversation, Step
 from bot.render import render_msg, render_text
 from bot.sectors import Sector
 
@@ -39,7 +39,7 @@ class Worker:
     said: str = ""
     outcome: Outcome | None = None
 
-    def at(self) -> Step:
+    def at(self) -> str:
         return self.conv.step
 
     def resolve(self, need: Need[Any]) -> Any:
@@ -362,6 +362,7 @@ def test_a_state_stored_before_the_confirmations_existed_still_loads() -> None:
 
 
 def test_the_officers_statistics_name_the_question_of_every_step_in_progress() -> None:
-    assert set(IN_PROGRESS) <= set(STEP_LABELS)
-    assert STEP_LABELS[Step.INCOME_CONFIRM] == STEP_LABELS[Step.INCOME]
-    assert STEP_LABELS[Step.OCCUPATION_CONFIRM] == STEP_LABELS[Step.OCCUPATION]
+    labels = {q.step: q.stats for q in REGISTRY if q.stats is not None}
+    assert REGISTRY.in_progress <= set(labels)
+    assert labels[Step.INCOME_CONFIRM] == labels[Step.INCOME]
+    assert labels[Step.OCCUPATION_CONFIRM] == labels[Step.OCCUPATION]

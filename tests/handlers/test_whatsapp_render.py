@@ -15,11 +15,12 @@ from typing import Any
 import pytest
 
 from bot.domain import Status, Submission, SubmissionView
-from bot.fields import OCCUPATIONS, REGISTRATION, SEX_LABELS, Answers
+from bot.fields import OCCUPATIONS, SEX_LABELS, Answers
 from bot.flow.context import Context, Outcome
 from bot.flow.engine import step
 from bot.flow.events import Command, Press, Text
-from bot.flow.questions import ask_home
+from bot.flow.questions import REGISTRY
+from bot.flow.questions.home import ask_home
 from bot.flow.reminders import draft_reminder
 from bot.flow.state import Conversation, Step
 from bot.flow.status import status_reply
@@ -97,9 +98,9 @@ DYNAMIC_SITES = {
     "Msg(no)": "yes_no_buttons(...) arguments",
     "Msg(SEX_LABELS[Sex.MALE])": "SEX_LABELS",
     "Msg(SEX_LABELS[Sex.FEMALE])": "SEX_LABELS",
-    "Msg(label)": "OCCUPATIONS",
+    "Msg(label)": "OCCUPATIONS, LEVELS",
     "Msg(t.label)": "SPONSOR_TYPES (bot/payers.py)",
-    "Msg(f.label)": "the registration's field labels (bot/fields.py)",
+    "Msg(f.label)": "the registration's field labels (bot/flow/questions/)",
     "label": "'{income} · iuran {cost}' and 'Tutup {name}' (below)",
     "Msg(o)": "ORGANISERS",
     "Msg(reason)": "REJECT_REASONS, FIX_NOTES",
@@ -123,7 +124,7 @@ def button_msgids() -> set[str]:
             found.update(_literal_msgids(call))
     tables = [
         OCCUPATIONS.values(),
-        [f.label for f in REGISTRATION],
+        [f.label for f in REGISTRY.fields],
         SEX_LABELS.values(),
         ORGANISERS,
     ]

@@ -1,20 +1,30 @@
-"""The answers about a worker's work: occupation (a button, words that mean one, or "Lainnya"),
+"""The questions about a worker's work: occupation (a button, words that mean one, or "Lainnya"),
 the sector where it matters, and income (a month's, or a day's or week's confirmed as a month's)."""
 
 from __future__ import annotations
 
 from bot.contribution import sector_question_matters
-from bot.fields import OCCUPATIONS, OTHER_OCCUPATION
+from bot.fields import OCCUPATIONS, OTHER_OCCUPATION, Field, Kind
+from bot.flow.buttons import confirm_buttons, yes_no_buttons
 from bot.flow.context import Context, Outcome
-from bot.flow.events import Press, Text
-from bot.flow.moves import CHOOSE, Answer, finish, goto, retry, unclear
+from bot.flow.events import Answer, Press, Text
+from bot.flow.moves import CHOOSE, finish, goto, retry, unclear
+from bot.flow.registry import Question
 from bot.flow.state import Conversation, Step
+from bot.flow.summary import contribution_for
 from bot.i18n import N_, format_rupiah
-from bot.income import PER_MONTH, PERIOD_WORDS, Period, read_income
+from bot.income import (
+    PER_MONTH,
+    PERIOD_WORDS,
+    WEEKS_PER_MONTH,
+    WORKING_DAYS_PER_MONTH,
+    Period,
+    read_income,
+)
 from bot.income_levels import lowest_level
-from bot.messages import Msg, Part
+from bot.messages import Button, Msg, Part, Reply
 from bot.occupations import read_occupation
-from bot.sectors import Sector, sector_of
+from bot.sectors import SECTOR_QUESTION, Sector, sector_of
 from bot.text import clean_free_text, looks_like_gibberish
 from bot.validation import Invalid
 
@@ -193,3 +203,161 @@ def take_income(conv: Conversation, ctx: Context, amount: int, *notices: Part) -
             )
         )
     return finish(conv, ctx, *said)
+
+
+# --- the questions --------------------------------------------------------------------------
+
+
+def ask_occupation(conv: Conversation, ctx: Context) -> Reply:
+    """Occupation, by button."""
+    return OCCUPATION_QUESTION
+
+
+def _occupation_question() -> Reply:
+    buttons = [
+        Button(Msg(label), f"occ:{key}", aliases=(key.replace("_", " "),))
+        for key, label in OCCUPATIONS.items()
+    ]
+    buttons.append(Button(Msg(N_("Lainnya")), f"occ:{OTHER_OCCUPATION}", aliases=("lain",)))
+    rows = tuple(tuple(buttons[i : i + 2]) for i in range(0, len(buttons), 2))
+    return Reply(parts=(Msg(N_("Apa pekerjaan Anda?")),), buttons=rows)
+
+
+OCCUPATION_QUESTION = _occupation_question()  # the same for everyone: built once
+
+
+def ask_occupation_other(conv: Conversation, ctx: Context) -> Reply:
+    """Occupation, typed."""
+    return Reply(
+        parts=(
+            Msg(N_("Ketik pekerjaan Anda.")),
+            Msg(N_("Contoh: {example}"), {"example": "kusir dokar"}),
+        )
+    )
+
+
+def ask_occupation_confirm(conv: Conversation, ctx: Context) -> Reply:
+    """Typed work not in the list, kept as "Lainnya" after a tap."""
+    return Reply(
+        parts=(
+            Msg(
+                N_("Kami catat pekerjaan Anda sebagai Lainnya: “{work}”. Benar?"),
+                {"work": conv.pending_work or ""},
+            ),
+        ),
+        buttons=confirm_buttons("occok"),
+    )
+
+
+def ask_sector(conv: Conversation, ctx: Context) -> Reply:
+    """Transport or not: asked only while PP 50/2025's relief differs by sector."""
+    return Reply(
+        parts=(
+            Msg(
+                N_(
+                    "Keringanan iuran untuk pekerja transportasi berlaku lebih lama, jadi kami "
+                    "perlu tahu:"
+                )
+            ),
+            Msg(SECTOR_QUESTION),
+        ),
+        buttons=yes_no_buttons("sector", N_("Ya"), N_("Bukan")),
+    )
+
+
+# Income buttons: levels of the BPU income table (bot/data/income_levels.csv), so a tap pays
+# exactly on what it says; anything else is typed and falls in its band.
+INCOME_CHOICES = (1_000_000, 1_400_000, 2_000_000, 3_000_000, 5_000_000)
+
+
+def ask_income(conv: Conversation, ctx: Context) -> Reply:
+    """Monthly income: brackets with the contribution each implies, or typed."""
+    rows = []
+    for amount in INCOME_CHOICES:
+        cost = contribution_for(conv.answers, ctx.today, jht=False, income=amount).self_paid
+        label = Msg(
+            N_("{income} · iuran {cost}"),
+            {"income": format_rupiah(amount), "cost": format_rupiah(cost)},
+        )
+        rows.append((Button(label, f"inc:{amount}"),))
+    return Reply(
+        parts=(
+            Msg(N_("Berapa kira-kira penghasilan Anda sebulan? Pilih, atau ketik jumlahnya.")),
+            Msg(N_("Contoh: {example}"), {"example": "1,5 juta / 800 ribu"}),
+        ),
+        buttons=tuple(rows),
+    )
+
+
+def ask_income_confirm(conv: Conversation, ctx: Context) -> Reply:
+    """A day's or a week's income, shown as the monthly figure it makes, for a tap."""
+    amount, period = conv.pending_income or 0, Period(conv.pending_period or Period.DAY)
+    values = {
+        "amount": format_rupiah(amount),
+        "monthly": format_rupiah(amount * PER_MONTH[period]),
+    }
+    if period is Period.WEEK:
+        asked = Msg(
+            N_("{amount} seminggu ≈ {monthly} sebulan ({weeks} minggu). Benar?"),
+            {**values, "weeks": WEEKS_PER_MONTH},
+        )
+    else:
+        asked = Msg(
+            N_("{amount} sehari ≈ {monthly} sebulan ({days} hari kerja). Benar?"),
+            {**values, "days": WORKING_DAYS_PER_MONTH},
+        )
+    return Reply(parts=(asked,), buttons=confirm_buttons("inccf"))
+
+
+QUESTIONS = (
+    Question(
+        Step.OCCUPATION,
+        ask_occupation,
+        on_occupation,
+        in_turn=True,
+        number=8,
+        field=Field(
+            "occupation",
+            N_("Pekerjaan"),
+            Kind.OCCUPATION,
+            "Pekerjaan",
+            "occupation",
+            ("pekerjaan",),
+        ),
+        stats=N_("pekerjaan"),
+    ),
+    Question(
+        Step.OCCUPATION_OTHER,
+        ask_occupation_other,
+        on_occupation_other,
+        number=8,
+        stats=N_("pekerjaan"),
+    ),
+    Question(
+        Step.OCCUPATION_CONFIRM,
+        ask_occupation_confirm,
+        on_occupation_confirm,
+        number=8,
+        stats=N_("pekerjaan"),
+    ),
+    Question(Step.SECTOR, ask_sector, on_sector, number=8, stats=N_("pekerjaan")),
+    Question(
+        Step.INCOME,
+        ask_income,
+        on_income,
+        in_turn=True,
+        number=9,
+        field=Field(
+            "income", N_("Penghasilan"), Kind.MONEY, "Penghasilan", "income", ("penghasilan",)
+        ),
+        stats=N_("penghasilan"),
+        shows_sponsor=True,
+    ),
+    Question(
+        Step.INCOME_CONFIRM,
+        ask_income_confirm,
+        on_income_confirm,
+        number=9,
+        stats=N_("penghasilan"),
+    ),
+)
