@@ -32,7 +32,8 @@ _HEDGES = re.compile(
 # Said to vary: the amount read is confirmed.
 _VAGUE = re.compile(
     r"(?<![a-z])(?:tentu|nentu|menentu|pasti|tetap|tergantung|kadang|kadang2|bervariasi|variasi"
-    r"|naik turun|musim|musiman|panen|sepi|ramai|rame|beda|macam|macem)(?![a-z])"
+    r"|naik turun|musim|musiman|panen|sepi|ramai|rame|beda|macam|macem|kurang dari|di bawah"
+    r"|di atas|(?<!kurang )lebih(?! kurang))(?![a-z])"
 )
 # Said to be the usual one of several amounts: the amount right after it.
 _USUAL = re.compile(
@@ -41,7 +42,7 @@ _USUAL = re.compile(
 )
 _NUMBER = r"[0-9](?:[0-9.,]*[0-9])?"
 _PART = rf"{_NUMBER}\s*(?:{_UNIT}(?:an)?(?![a-z]))?"
-_AMOUNT = re.compile(rf"(?<![0-9.,]){_PART}(?:\s+{_PART})*")
+_AMOUNT = re.compile(rf"(?<![0-9.,a-z]){_PART}(?:\s+{_PART})*")
 _PERIOD = re.compile(
     r"(?<![a-z])(?:per|se|tiap|setiap)\s*(?:hari|hr|minggu|mgg|pekan|bulan|bln)(?![a-z])"
     r"|/\s*(?:hari|hr|minggu|mgg|bulan|bln)(?![a-z])|(?<![a-z])(?:harian|mingguan|bulanan)(?![a-z])"
@@ -49,11 +50,13 @@ _PERIOD = re.compile(
 _RANGE = re.compile(
     rf"(?P<low>{_PART})\s*(?:-|–|sampai|sampe|smp|s/d|sd|hingga|ke|atau|dan|/)\s*(?P<high>{_PART})"
 )
+_CURRENCY = re.compile(r"(?<![a-z])(?:rp|idr)\.?(?=\s*[0-9])")
 _UNIT_AT_END = re.compile(rf"{_UNIT}(?:an)?$")
 
 
 def _prepared(text: str) -> str:
     lowered = " ".join(spell_to_digits(text.casefold()).split())
+    lowered = _CURRENCY.sub(" ", lowered)
     lowered = _LOOSE_AN.sub(r"\1an", lowered)
     return _NUMBER_AN.sub(r"\1 \2an", lowered)
 
@@ -104,7 +107,7 @@ def read_amount(text: str) -> Value[IncomeReading] | Confirm[IncomeReading] | In
     whole = read_income(plain)
     if not isinstance(whole, Invalid):
         return Confirm(whole, Why.HEDGED) if vague else Value(whole)
-    amounts = [(m.start(), m[0]) for m in _AMOUNT.finditer(prepared)]
+    amounts = [(m.start(), m[0].strip()) for m in _AMOUNT.finditer(prepared)]
     units = {u[0] for _, amount in amounts if (u := _UNIT_AT_END.search(amount))}
     if len(units) == 1:
         # "rame 150 rb sehari, sepi 50": a bare number beside amounts of one unit has it too.

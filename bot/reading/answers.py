@@ -10,13 +10,13 @@ from collections.abc import Callable, Collection, Sequence
 from datetime import date
 from typing import TypeVar
 
-from bot.dates import parse_birth_date
+from bot.dates import month_from_name, parse_birth_date
 from bot.fields import CORRECTABLE
-from bot.i18n import N_
 from bot.income import IncomeReading
 from bot.messages import Button
 from bot.nik import NikInfo, parse_nik
-from bot.occupations import OccupationReading
+from bot.number_words import spell_to_digits
+from bot.occupations import OccupationReading, typed_work
 from bot.occupations import read_occupation as occupation_of
 from bot.phone import normalize_mobile
 from bot.places import HomeMatch, match_home
@@ -26,14 +26,13 @@ from bot.reading.intents import correction, is_later
 from bot.reading.leadins import HONORIFICS, Kind, value_text, value_words
 from bot.reading.normalise import Said, said
 from bot.reading.results import LATER, Ambiguous, Confirm, Correction, Later, Value, Why
-from bot.text import clean_address, clean_free_text, clean_name, clean_place, looks_like_gibberish
+from bot.text import clean_address, clean_name, clean_place
 from bot.validation import Invalid
 from bot.yes_no import NEUTRAL, NO_WORDS, YES_WORDS
 
 T = TypeVar("T")
-WORK_MAX = 60  # characters of a typed occupation (as the flow keeps it)
 # A run of digits with what people put between groups: "3375 0301 0785 0003", "0821-3344-5566".
-_DIGIT_RUN = re.compile(r"\+?\(?[0-9][0-9 ().\-/]*[0-9]")
+_DIGIT_RUN = re.compile(r"\+?\(?[0-9][0-9 ().\-]*[0-9]")
 _DIGIT = re.compile(r"[0-9]")
 # Words that only answer a read-back, before a place: "tidak, pindah ke Sleman".
 _ANSWER_WORDS = YES_WORDS | NO_WORDS | NEUTRAL | {"iya", "tidak", "sudah", "bukan", "masih"}
@@ -84,8 +83,18 @@ def read_birth_date(text: str, today: date) -> Value[date] | Later | Invalid:
     heard = said(text)
     if is_later(heard):
         return LATER
-    born = parse_birth_date(value_text(heard, Kind.BIRTH_DATE), today)
+    first, end = value_words(heard, Kind.BIRTH_DATE)
+    # "ttl klaten 17 agustus 1985", "17 agustus 1985 di klaten": the place is not the date.
+    while first < end and not _dated(heard.keys[first]):
+        first += 1
+    place = next((at for at in range(first, end) if heard.keys[at] == "di"), end)
+    born = parse_birth_date(heard.span(first, place) or heard.text, today)
     return born if isinstance(born, Invalid) else Value(born)
+
+
+def _dated(key: str) -> bool:
+    """Whether a word can start a date: digits, a month, a number in words."""
+    return key[0].isdigit() or month_from_name(key) is not None or spell_to_digits(key) != key
 
 
 def read_name(text: str) -> Value[str] | Ambiguous[str] | Later | Invalid:
@@ -161,17 +170,8 @@ def read_occupation(
         return Ambiguous(reading.keys)
     if reading.key is not None or reading.trade is not None:
         return Value(reading)
-    typed = clean_free_text(work, WORK_MAX)
-    if isinstance(typed, Invalid):
-        return typed
-    if looks_like_gibberish(typed):
-        return Invalid(
-            N_(
-                "“{text}” tidak terbaca sebagai pekerjaan. Ketik pekerjaan Anda, misalnya kusir dokar."
-            ),
-            {"text": typed},
-        )
-    return Confirm(typed, Why.OTHER)
+    typed = typed_work(work)
+    return typed if isinstance(typed, Invalid) else Confirm(typed, Why.OTHER)
 
 
 def read_income(text: str) -> Value[IncomeReading] | Confirm[IncomeReading] | Later | Invalid:

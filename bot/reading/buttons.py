@@ -18,6 +18,8 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+from rapidfuzz import fuzz, process
+
 from bot.i18n import LANGUAGES, translate
 from bot.messages import Button
 from bot.reading.intents import is_later, negated
@@ -42,9 +44,16 @@ QUESTION_WORDS = frozenset(
     {"apa", "apakah", "gimana", "bagaimana", "berapa", "kenapa", "knp", "mengapa", "maksudnya"}
 )
 # "segitu": "that much", agreeing with an amount read back.
-_AGREEING = ("segitu", "segituan", "segitulah")
+_AGREEING = ("segitu", "segituan", "segitulah", "begitu", "gitu")
+# A word this close (rapidfuzz ratio, 0..100) to a word only one button has, of this length or
+# more, names that button, to be confirmed ("setuju" on an officer's card: "Setujui?").
+NEAR_WORD, NEAR_WORD_LENGTH = 85, 5
 # "nomor 2", "pilih 2", "yang ke 2": a number said as a choice.
 _NUMBER_WORDS = phrases("nomor, no, pilih, yang, ke, pilihan, yang ke, angka, tombol")
+
+
+# Words that answer or carry nothing: never a button's own word.
+_VOCABULARY = YES_WORDS | NO_WORDS | NEUTRAL | {"iya", "tidak", "bukan"} | _PLAIN
 
 
 @dataclass(frozen=True)
@@ -73,7 +82,7 @@ def _names_of(buttons: tuple[tuple[str | None, tuple[str, ...]], ...]) -> tuple[
         labels = [translate(msgid, lang) for lang in LANGUAGES] if msgid is not None else []
         found = {_keys(name) for name in (*labels, *aliases)}
         whole.append(tuple(sorted((n for n in found if n), key=lambda n: (-len(n), n))))
-    vocabulary = YES_WORDS | NO_WORDS | NEUTRAL | {"iya", "tidak", "bukan"} | _PLAIN
+    vocabulary = _VOCABULARY
     counts: dict[str, int] = {}
     for named in whole:
         for word in {w for name in named for w in name}:
@@ -161,9 +170,27 @@ def choose(
     if len(data) == 1:
         return Confirm(data[0], Why.INEXACT) if data[0] in final else Value(data[0])
     answer = _yes_or_no(heard, row, names, undone)
-    if answer is None:
-        return None
-    return Confirm(answer, Why.INEXACT) if answer in final else Value(answer)
+    if answer is not None:
+        return Confirm(answer, Why.INEXACT) if answer in final else Value(answer)
+    near = _near(heard, row, names) if not undone else None
+    return Confirm(near, Why.INEXACT) if near is not None else None
+
+
+def _near(heard: Said, row: tuple[Button, ...], names: tuple[_Names, ...]) -> str | None:
+    """The one button a word nearly names (a letter more or less: "setuju" for "Setujui")."""
+    own = {
+        word: button.data
+        for button, n in zip(row, names, strict=True)
+        for word in (*n.own, *(name[0] for name in n.whole if len(name) == 1))
+        if len(word) >= NEAR_WORD_LENGTH and word not in _VOCABULARY
+    }
+    found: set[str] = set()
+    for k in heard.keys:
+        if len(k) < NEAR_WORD_LENGTH or k in own:
+            continue
+        near = process.extract(k, list(own), scorer=fuzz.ratio, score_cutoff=NEAR_WORD)
+        found.update(own[word] for word, score, _ in near if score == near[0][1])
+    return found.pop() if len(found) == 1 else None
 
 
 def _contained(
@@ -234,7 +261,8 @@ def _yes_or_no(
         if at is not None:
             keys[at : at + len(hedge)] = [""] * len(hedge)
     own = {b.data: n.own for b, n in zip(row, names, strict=True)}
-    plain = " ".join(k for k in keys if k and k not in own[yes[0].data] + own[no[0].data])
+    left_out = {*own[yes[0].data], *own[no[0].data], *_PLAIN}
+    plain = " ".join(k for k in keys if k and k not in left_out)
     yes_words = (
         *(w for name in names[row.index(yes[0])].whole for w in name if len(name) == 1),
         *_AGREEING,

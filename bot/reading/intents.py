@@ -8,12 +8,13 @@ import re
 from bot.reading.leadins import CLOSERS, FILLERS
 from bot.reading.normalise import Said, phrases
 from bot.reading.results import Ambiguous, Correction
+from bot.yes_no import NEGATABLE
 
 # "Later": the person will answer, not now. Wins over a yes ("iya nanti aja", "besok ya").
 LATER = phrases(
     """
     nanti, besok, sebentar, tunggu, kapan kapan, lain kali, lain waktu, belum sempat, tunda
-    jangan sekarang, tidak sekarang, belum sekarang, ditunda, nanti lagi, nanti malam, nanti sore, lusa, minggu depan, bulan depan, pikir pikir
+    jangan sekarang, ditunda, nanti lagi, nanti malam, nanti sore, lusa, minggu depan, bulan depan, pikir pikir
     dipikir dulu, mikir dulu, pikir dulu
     """
 )
@@ -21,9 +22,11 @@ LATER = phrases(
 NEGATORS = frozenset({"tidak", "belum", "jangan", "bukan"})
 # Between a negator and the word it turns around: "jangan *di*kirim", "gak *jadi* batal".
 _SOFTENERS = frozenset({"jadi", "mau", "usah", "perlu", "saya", "di", "dulu", "saja", "aja"})
-# A negated action with "dulu" is a pause: "jangan kirim dulu", "belum mau daftar dulu" (but
-# "nggak dulu" alone is a no).
+# A negated action with "dulu" is a pause: "jangan kirim dulu" (but "nggak dulu", "ga usah
+# dulu", "gak mau dulu" are a no for now).
 PAUSE_AFTER_NEGATION = "dulu"
+# Skipped after a negator to find the word it turns around ("gak *usah* dikirim dulu").
+_AUXILIARIES = frozenset({"usah", "perlu", "mau", "jadi", "bisa", "di", "saya"})
 
 # Words that say an answer is wrong or should change.
 MARKERS = phrases(
@@ -62,6 +65,10 @@ _CONNECTORS = phrases(
     "jadi, menjadi, ke, di, yang benar, saya, lahir, tanggal, harusnya, seharusnya, mestinya, itu, yang, seharusnya adalah"
 )
 _DIGIT = re.compile(r"[0-9]")
+# A "value" that only says how the answer is ("nama kurang *lengkap*"), not a new one.
+_NO_VALUE = frozenset({"lengkap", "jelas", "benar", "sesuai", "tepat", "pas", "semua", "nya"})
+# "tanggalnya benar *tapi* saya perempuan": the correction is in what follows.
+_BUT = frozenset({"tapi", "tetapi", "cuma", "hanya", "namun"})
 
 
 def is_later(said: Said) -> bool:
@@ -70,11 +77,22 @@ def is_later(said: Said) -> bool:
     if any(said.find(phrase) is not None for phrase in LATER):
         return True
     keys = said.keys
-    return any(
-        key in NEGATORS and PAUSE_AFTER_NEGATION in keys[at + 2 :]
-        for at, key in enumerate(keys)
-        if at + 1 < len(keys) and keys[at + 1] != PAUSE_AFTER_NEGATION
-    )
+    for at, key in enumerate(keys):
+        if key not in NEGATORS:
+            continue
+        turned = at + 1
+        while turned < len(keys) and keys[turned] in _AUXILIARIES:
+            turned += 1
+        # An action put off ("jangan kirim dulu"), not an answer turned down ("gak setuju
+        # dulu", "ga usah dulu": a no for now).
+        if (
+            turned < len(keys)
+            and keys[turned] != PAUSE_AFTER_NEGATION
+            and keys[turned] not in NEGATABLE
+            and PAUSE_AFTER_NEGATION in keys[turned + 1 :]
+        ):
+            return True
+    return False
 
 
 def negated(said: Said, at: int) -> bool:
@@ -126,6 +144,8 @@ def _value_after(said: Said, at: int) -> str | None:
         if tail is None:
             break
         end -= len(tail)
+    if all(k in _NO_VALUE for k in said.keys[at:end]):
+        return None
     return said.span(at, end) or None
 
 
@@ -141,6 +161,11 @@ def _sex(said: Said) -> tuple[int, str] | None:
     return min(hits) if len(codes) == 1 else None
 
 
+def _part(said: Said, first: int, end: int) -> Said:
+    """The words from ``first`` to ``end - 1``, as said."""
+    return Said(said.text, said.words[first:end])
+
+
 def correction(
     said: Said, allowed: tuple[str, ...], *, marked: bool = False
 ) -> Correction | Ambiguous[Correction] | None:
@@ -149,6 +174,12 @@ def correction(
     question itself asked for one, as a read-back does), only a field named with a new value
     counts ("lahir saya 17 agustus 85")."""
     marked = marked or has_marker(said)
+    buts = [at for at, k in enumerate(said.keys) if k in _BUT]
+    if buts and buts[-1] + 1 < len(said.words):
+        tail = correction(_part(said, buts[-1] + 1, len(said.words)), allowed, marked=marked)
+        if tail is not None:
+            return tail
+        said = _part(said, 0, buts[-1])
     named = _named(said, allowed)
     if not named and "birth_date" in allowed and (at := said.find(_BORN)) is not None:
         rest = _value_after(said, at + 1)

@@ -106,6 +106,7 @@ LEADINS: dict[Kind, tuple[tuple[str, ...], ...]] = {
         tinggal di, domisili, domisili di, sekarang di, sekarang tinggal di, pindah ke
         sudah pindah ke, pindah, rumah di, rumah saya di, rumah, di, alamat di, tinggalnya di
         menetap di, ngontrak di, ngekos di, kos di, kost di, daerah, wilayah, tinggal, masuk
+        masih di, masih, tetap di, masih tinggal di
         """
     ),
     Kind.ADDRESS: phrases(
@@ -133,6 +134,14 @@ LEADINS: dict[Kind, tuple[tuple[str, ...], ...]] = {
 }
 
 
+# A name lead-in anywhere in the text ("an", atas nama, only at the start).
+_NAMED = tuple(p for p in LEADINS[Kind.NAME] if p != ("an",))
+# Words that start something other than the name after it.
+_AFTER_NAME = frozenset(
+    {"umur", "usia", "tinggal", "lahir", "alamat", "nik", "hp", "wa", "kerja", "tahun", "asal"}
+)
+
+
 def _match(said: Said, at: int, table: tuple[tuple[str, ...], ...], end: int) -> int:
     """How many words from ``at`` (before ``end``) one phrase of ``table`` covers (0: none)."""
     for phrase in table:
@@ -155,10 +164,17 @@ def value_words(said: Said, kind: Kind) -> tuple[int, int]:
     before = (*LEADINS[kind], *FILLERS)
     if kind is Kind.NAME:
         # "pak, nama saya Slamet": an address before the lead-in is the reader being addressed;
-        # after it ("nama saya pak Slamet") it stays, to be asked about.
-        lead = next((at for at in range(end) if _match(said, at, LEADINS[kind], end)), 0)
-        while first < lead and (size := _match(said, first, (*OPENERS, *FILLERS), lead)):
-            first += size
+        # after it ("nama saya pak Slamet") it stays, to be asked about. Words before a lead-in
+        # later in the text are not the name ("yang daftar ibu saya, namanya Suminah").
+        leads = [at for at in range(end) if _match(said, at, _NAMED, end)]
+        if leads:
+            first = leads[-1]
+        else:
+            greetings = tuple(p for p in (*OPENERS, *FILLERS) if p not in HONORIFICS)
+            while first < end and (size := _match(said, first, greetings, end)):
+                first += size
+        # "Rahmat Hidayat, umur 45": what follows the name is about something else.
+        end = next((at for at in range(first + 1, end) if said.keys[at] in _AFTER_NAME), end)
     else:
         before = (*before, *OPENERS)
     while first < end and (size := _match(said, first, before, end)):

@@ -27,6 +27,7 @@ REASON_WORDS: dict[str, tuple[tuple[str, ...], ...]] = {
         """
         tidak lengkap, kurang lengkap, belum lengkap, data kurang, tidak jelas, kurang jelas
         data kosong, ada yang kosong, asal isi, ngawur, tidak terbaca, data aneh, meragukan
+        kurang data, data belum lengkap
         """
     ),
     "Sudah terdaftar sebagai peserta aktif": phrases(

@@ -81,6 +81,8 @@ def test_the_words_around_a_value_are_cut(kind: Kind, typed: str, value: str) ->
         ("iya tapi nanti", True),
         ("jangan kirim dulu", True),
         ("nggak dulu", False),  # a no
+        ("gak setuju dulu deh", False),  # a no for now
+        ("gak usah dikirim dulu", True),
         ("iya", False),
         ("udah ga disitu, skrg di sleman", False),
     ],
@@ -105,6 +107,12 @@ def test_a_number_is_a_choice_only_on_a_numbered_list_or_said_as_one() -> None:
     assert choose("2", ROW) is None
     assert choose("2", ROW, numbered=True) == Value("edit")
     assert choose("nomor 3", ROW) == Value("cancel")
+
+
+def test_a_word_a_letter_off_a_buttons_own_word_is_confirmed() -> None:
+    card = (Button(Msg("Setujui"), "ok"), Button(Msg("Tolak"), "no"))
+    assert choose("setuju", card) == Confirm("ok", Why.INEXACT)
+    assert choose("setujux", (*card, Button(Msg("Setujuy"), "other"))) is None  # as near
 
 
 def test_a_question_about_the_question_is_not_an_answer() -> None:
@@ -158,6 +166,10 @@ def test_corrections_name_the_field_and_the_new_value() -> None:
     )
     assert correction(said("kirim ke nomor hp saya ya"), fields) is None  # no change asked
     assert read_summary("alamat salah", ROW) == Correction("address")
+    but = said("tanggalnya benar tapi saya perempuan")
+    assert correction(but, fields, marked=True) == Correction("sex", "perempuan")
+    assert correction(but, fields) is None  # at the summary: nothing said to be wrong
+    assert correction(said("nama kurang lengkap"), fields) == Correction("name")
 
 
 def test_an_honorific_before_a_name_is_asked_about() -> None:
