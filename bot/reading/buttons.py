@@ -120,9 +120,17 @@ def _core(heard: Said) -> tuple[str, ...]:
                 moved = True
         for phrase in PARTICLES:
             if end - first > len(phrase) and keys[end - len(phrase) : end] == phrase:
+                if phrase == ("iya",) and not _tag(heard, end - 1):
+                    continue  # "tidak iya" says both; "tidak ya" is a no with its tag
                 end -= len(phrase)
                 moved = True
     return keys[first:end]
+
+
+def _tag(heard: Said, at: int) -> bool:
+    """Whether the word at ``at`` was typed as the tag particle "ya" (not "iya", "ok", 👍)."""
+    word = heard.words[at]
+    return heard.text[word.start : word.end].casefold().rstrip("ahk") in ("y", "")
 
 
 def _number(heard: Said, core: tuple[str, ...], count: int, numbered: bool) -> int | None:
@@ -210,6 +218,8 @@ def _contained(
         key=lambda item: -len(item[0]),
     )
     for phrase, data in table:
+        if _only_answer_words(phrase):
+            continue  # a yes or a no: bot.yes_no reads it, negations included
         at = heard.find(phrase)
         while at is not None:
             end = at + len(phrase)
@@ -218,7 +228,7 @@ def _contained(
                 turned.append((at, end))
                 if data not in undone:
                     undone.append(data)
-            elif not inside and not _only_answer_words(phrase):
+            elif not inside:
                 spans.append((at, end, data))
             at = heard.find(phrase, at + 1)
     return [data for _, _, data in sorted(spans)], undone
@@ -255,7 +265,8 @@ def _yes_or_no(
         return no[0].data  # "jangan hapus", "gak jadi batal"
     if len(row) == 2 and undone == [no[0].data]:
         return yes[0].data  # "belum pindah"
-    keys = list(heard.keys)
+    # "nggak ya": typed as the tag particle, "ya" stays "ya" for bot.yes_no's tag rule.
+    keys = ["ya" if k == "iya" and _tag(heard, at) else k for at, k in enumerate(heard.keys)]
     for hedge in HEDGES:
         at = heard.find(hedge)
         if at is not None:

@@ -127,6 +127,8 @@ def test_a_question_about_the_question_is_not_an_answer() -> None:
 def test_a_yes_with_a_hedge_is_a_yes() -> None:
     row = (Button(Msg("Ya"), "y", means=True), Button(Msg("Bukan"), "n", means=False))
     assert choose("iya kurang lebih", row) == Value("y")
+    assert choose("nggak ya", row) == Value("n")  # "ya" typed as the tag particle
+    assert choose("tidak iya", row) is None  # both
     assert choose("kurang lebih segitu", row) == Value("y")
 
 
