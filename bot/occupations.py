@@ -37,7 +37,7 @@ BUTTON_WORDS: dict[str, tuple[str, ...]] = {
     "pedagang": (
         "pedagang", "dagang", "berdagang", "jualan", "berjualan", "jual", "penjual", "pkl",
         "kaki lima", "warung", "buka warung", "kelontong", "toko", "bakul", "asongan",
-        "jualan online", "olshop",
+        "jualan online", "olshop", "dodolan", "bakulan",
     ),
     "ojek": (
         "ojek", "ojol", "ngojek", "ngojol", "ojek online", "ojek pangkalan", "opang", "gojek",

@@ -31,9 +31,9 @@ _HEDGES = re.compile(
 )
 # Said to vary: the amount read is confirmed.
 _VAGUE = re.compile(
-    r"(?<![a-z])(?:tentu|nentu|menentu|pasti|tetap|tergantung|kadang|kadang2|bervariasi|variasi"
-    r"|naik turun|musim|musiman|panen|sepi|ramai|rame|beda|macam|macem|kurang dari|di bawah"
-    r"|di atas|(?<!kurang )lebih(?! kurang))(?![a-z])"
+    r"(?<![a-z])(?:tentu|nentu|menentu|pasti|mesti|tetap|tergantung|kadang|kadang2|bervariasi"
+    r"|variasi|naik turun|musim|musiman|panen|sepi|ramai|rame|beda|macam|macem|kurang dari"
+    r"|di bawah|di atas|(?<!kurang )lebih(?! kurang))(?![a-z])"
 )
 # Said to be the usual one of several amounts: the amount right after it.
 _USUAL = re.compile(
@@ -45,7 +45,8 @@ _PART = rf"{_NUMBER}\s*(?:{_UNIT}(?:an)?(?![a-z]))?"
 _AMOUNT = re.compile(rf"(?<![0-9.,a-z]){_PART}(?:\s+{_PART})*")
 _PERIOD = re.compile(
     r"(?<![a-z])(?:per|se|tiap|setiap)\s*(?:hari|hr|minggu|mgg|pekan|bulan|bln)(?![a-z])"
-    r"|/\s*(?:hari|hr|minggu|mgg|bulan|bln)(?![a-z])|(?<![a-z])(?:harian|mingguan|bulanan)(?![a-z])"
+    r"|/\s*(?:hari|hr|minggu|mgg|bulan|bln)(?![a-z])"
+    r"|(?<![a-z])(?:harian|mingguan|bulanan)(?![a-z])"
 )
 _RANGE = re.compile(
     rf"(?P<low>{_PART})\s*(?:-|–|sampai|sampe|smp|s/d|sd|hingga|ke|atau|dan|/)\s*(?P<high>{_PART})"
@@ -108,15 +109,20 @@ def read_amount(text: str) -> Value[IncomeReading] | Confirm[IncomeReading] | In
     if not isinstance(whole, Invalid):
         return Confirm(whole, Why.HEDGED) if vague else Value(whole)
     amounts = [(m.start(), m[0].strip()) for m in _AMOUNT.finditer(prepared)]
-    units = {u[0] for _, amount in amounts if (u := _UNIT_AT_END.search(amount))}
-    if len(units) == 1:
-        # "rame 150 rb sehari, sepi 50": a bare number beside amounts of one unit has it too.
-        unit = units.pop()
-        amounts = [
-            (at, f"{amount} {unit}" if amount.isdigit() and int(amount) < 1000 else amount)
-            for at, amount in amounts
-        ]
     found = [(at, r) for at, amount in amounts if (r := _read(amount, period)) is not None]
+    # "rame 150 rb sehari, sepi 50", "kadang 700 kadang sejuta": a bare number beside other
+    # amounts is in ribu or juta, whichever puts it near them (within ten times).
+    for at, amount in amounts:
+        if amount.isdigit() and int(amount) < 1000 and found:
+            near = [
+                r
+                for unit in ("ribu", "juta")
+                if (r := _read(f"{amount} {unit}", period)) is not None
+                and any(max(r.amount, o.amount) <= 10 * min(r.amount, o.amount) for _, o in found)
+            ]
+            if len(near) == 1:
+                found.append((at, near[0]))
+    found.sort(key=lambda item: item[0])
     if len(found) == 1:
         return Confirm(found[0][1], Why.HEDGED) if vague else Value(found[0][1])
     if len(found) > 1:

@@ -225,7 +225,7 @@ def read_home_readback(text: str, buttons: Sequence[Button]) -> Choice | Correct
 def _place_after(heard: Said) -> str:
     """The place in "tidak, pindah ke Sleman", "skrg di sleman": after the last "di" or "ke",
     else the words after the yes and no words."""
-    marks = [at for at, k in enumerate(heard.keys) if k in ("di", "ke")]
+    marks = [at for at, k in enumerate(heard.keys) if k in ("di", "ke", "neng", "ning")]
     first = marks[-1] + 1 if marks else 0
     while not marks and first < len(heard.words) and heard.keys[first] in _ANSWER_WORDS:
         first += 1

@@ -14,8 +14,8 @@ from bot.yes_no import NEGATABLE
 LATER = phrases(
     """
     nanti, besok, sebentar, tunggu, kapan kapan, lain kali, lain waktu, belum sempat, tunda
-    jangan sekarang, ditunda, nanti lagi, nanti malam, nanti sore, lusa, minggu depan, bulan depan, pikir pikir
-    dipikir dulu, mikir dulu, pikir dulu
+    jangan sekarang, ditunda, nanti lagi, nanti malam, nanti sore, lusa, minggu depan
+    bulan depan, pikir pikir, dipikir dulu, mikir dulu, pikir dulu
     """
 )
 # Words that turn the next words around ("jangan kirim", "tidak jadi", "belum mau").
@@ -40,14 +40,17 @@ MARKERS = phrases(
 # Field → the words that name it in a correction (keys). Several fields for one word ("lahir"
 # alone) are asked about unless the value shows which.
 FIELD_NAMES: dict[str, tuple[tuple[str, ...], ...]] = {
-    "nik": phrases("nik, ktp, nomor ktp, nomor nik, nomor induk"),
+    "nik": phrases("nik, ktp, nomor ktp, nomor nik, nomor induk, nomor"),
     "birth_date": phrases(
-        "tanggal lahir, lahir tanggal, tanggal, tahun lahir, ulang tahun, bulan lahir, tahun"
+        """
+        tanggal lahir, lahir tanggal, tanggal, tahun lahir, ulang tahun, bulan lahir, tahun
+        bulan
+        """
     ),
     "birth_place": phrases("tempat lahir, lahir di, kota lahir, kelahiran, tempat"),
     "sex": phrases("jenis kelamin, kelamin, jk, gender"),
     "name": phrases("nama, nama lengkap"),
-    "phone": phrases("nomor hp, hp, nomor wa, wa, telepon, nomor telepon, no hp, no wa"),
+    "phone": phrases("nomor hp, hp, nomor wa, wa, telepon, nomor telepon, no hp, no wa, nomor"),
     "home_code": phrases("kabupaten, kota, domisili, tempat tinggal, kab, tinggal"),
     "address": phrases("alamat, rt, rw, jalan, desa, rumah"),
     "occupation": phrases("kerja, profesi"),
@@ -62,7 +65,10 @@ SEX_WORDS = {
 }
 # Between a field and its new value: "nama *jadi* Siti", "hp *yang benar* 0812…".
 _CONNECTORS = phrases(
-    "jadi, menjadi, ke, di, yang benar, saya, lahir, tanggal, harusnya, seharusnya, mestinya, itu, yang, seharusnya adalah"
+    """
+    jadi, menjadi, ke, di, yang benar, saya, lahir, tanggal, harusnya, seharusnya, mestinya
+    itu, yang, seharusnya adalah, ada
+    """
 )
 _DIGIT = re.compile(r"[0-9]")
 # A "value" that only says how the answer is ("nama kurang *lengkap*"), not a new one.
@@ -119,8 +125,10 @@ def _named(said: Said, allowed: tuple[str, ...]) -> list[tuple[int, int, str]]:
     for phrase, field in table:
         at = said.find(phrase)
         while at is not None:
-            if not any(s < at + len(phrase) and at < e for s, e, _ in found):
-                found.append((at, at + len(phrase), field))
+            end = at + len(phrase)
+            # The same words may name two fields ("nomor": the NIK's or the phone's).
+            if not any(s < end and at < e and (s, e) != (at, end) for s, e, _ in found):
+                found.append((at, end, field))
             at = said.find(phrase, at + 1)
     return sorted(found)
 
@@ -149,13 +157,14 @@ def _value_after(said: Said, at: int) -> str | None:
     return said.span(at, end) or None
 
 
-def _sex(said: Said) -> tuple[int, str] | None:
-    """The sex a correction names by its word ("bukan, saya perempuan"), where it is."""
+def _sex(said: Said, *, turned: bool = False) -> tuple[int, str] | None:
+    """The sex a correction names by its word ("bukan, saya perempuan"), where it is;
+    ``turned``: the one it says is wrong ("saya bukan perempuan")."""
     hits = [
         (at, code)
         for code, words in SEX_WORDS.items()
         for phrase in words
-        if (at := said.find(phrase)) is not None and not negated(said, at)
+        if (at := said.find(phrase)) is not None and negated(said, at) is turned
     ]
     codes = {code for _, code in hits}
     return min(hits) if len(codes) == 1 else None
@@ -192,6 +201,8 @@ def correction(
             return Ambiguous((Correction("birth_date"), Correction("birth_place")))
     if not named and "sex" in allowed and marked and (sex := _sex(said)) is not None:
         return Correction("sex", said.span(sex[0], sex[0] + 1))
+    if not named and "sex" in allowed and marked and _sex(said, turned=True) is not None:
+        return Correction("sex")  # "saya bukan perempuan"
     if not named and "birth_date" in allowed and marked and _DIGIT.search(said.text):
         # "keliru, harusnya 12-05-1979" at the birth date's read-back.
         return Correction("birth_date", _value_after(said, 0))

@@ -86,13 +86,14 @@ LEADINS: dict[Kind, tuple[tuple[str, ...], ...]] = {
     Kind.NAME: phrases(
         """
         nama, nama lengkap, nama saya, nama asli, perkenalkan, kenalkan, kenalin, panggil
-        nama lengkap saya, atas nama, an
+        nama lengkap saya, atas nama, an, ibu saya, bapak saya, suami saya, istri saya
+        anak saya, nama ibu saya, nama bapak saya, nama suami saya, nama istri saya, dengan
         """
     ),
     Kind.BIRTH_PLACE: phrases(
         """
         tempat lahir, lahir di, lahir, kelahiran, lahirnya di, asal, asli, asli dari, di, dari
-        ttl, tempat, saya lahir di, lahir ing, ing
+        ttl, tempat, saya lahir di, lahir ing, ing, asli orang, orang, orang asli
         """
     ),
     Kind.BIRTH_DATE: phrases(
@@ -106,13 +107,13 @@ LEADINS: dict[Kind, tuple[tuple[str, ...], ...]] = {
         tinggal di, domisili, domisili di, sekarang di, sekarang tinggal di, pindah ke
         sudah pindah ke, pindah, rumah di, rumah saya di, rumah, di, alamat di, tinggalnya di
         menetap di, ngontrak di, ngekos di, kos di, kost di, daerah, wilayah, tinggal, masuk
-        masih di, masih, tetap di, masih tinggal di
+        masih di, masih, tetap di, masih tinggal di, neng, ning, sekarang
         """
     ),
     Kind.ADDRESS: phrases(
         """
         alamat, alamat lengkap, alamat rumah, alamat saya, rumah saya di, rumah di, tinggal di
-        alamat lengkap saya, di
+        alamat lengkap saya, di, rumah saya, rumah saya di jalan
         """
     ),
     Kind.OCCUPATION: phrases(

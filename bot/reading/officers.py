@@ -34,7 +34,7 @@ REASON_WORDS: dict[str, tuple[tuple[str, ...], ...]] = {
         """
         sudah terdaftar, terdaftar, sudah jadi peserta, sudah peserta, peserta aktif, punya kpj
         sudah punya kartu, sudah ikut, masih aktif, dobel, double, ganda, sudah ada kpj
-        sudah daftar, kepesertaan aktif, aktif
+        sudah daftar, kepesertaan aktif, aktif, pernah daftar, sudah pernah, sudah ada
         """
     ),
     "Pekerja penerima upah, bukan BPU": phrases(
