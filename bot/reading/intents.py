@@ -71,6 +71,7 @@ _CONNECTORS = phrases(
     """
 )
 _DIGIT = re.compile(r"[0-9]")
+_CLAUSE_END = re.compile(r"[,.;:!?]")
 # A "value" that only says how the answer is ("nama kurang *lengkap*"), not a new one.
 _NO_VALUE = frozenset({"lengkap", "jelas", "benar", "sesuai", "tepat", "pas", "semua", "nya"})
 # "tanggalnya benar *tapi* saya perempuan": the correction is in what follows.
@@ -103,11 +104,15 @@ def is_later(said: Said) -> bool:
 
 def negated(said: Said, at: int) -> bool:
     """Whether the word at ``at`` is turned around by a negator before it ("jangan kirim",
-    "gak jadi batal", "belum mau daftar")."""
+    "gak jadi batal", "belum mau daftar"), in the same clause ("bukan, saya laki laki" is a
+    no, then the answer)."""
     before = at - 1
     while before >= 0 and said.keys[before] in _SOFTENERS:
         before -= 1
-    return before >= 0 and said.keys[before] in NEGATORS and at - before <= 3
+    if before < 0 or said.keys[before] not in NEGATORS or at - before > 3:
+        return False
+    between = said.text[said.words[before].end : said.words[at].start]
+    return not _CLAUSE_END.search(between)
 
 
 def has_marker(said: Said) -> bool:
