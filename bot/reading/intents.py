@@ -162,17 +162,19 @@ def _value_after(said: Said, at: int) -> str | None:
     return said.span(at, end) or None
 
 
-def _sex(said: Said, *, turned: bool = False) -> tuple[int, str] | None:
-    """The sex a correction names by its word ("bukan, saya perempuan"), where it is;
+def _sex(said: Said, *, turned: bool = False) -> str | None:
+    """The words a correction names the sex with ("bukan, saya perempuan": "perempuan");
     ``turned``: the one it says is wrong ("saya bukan perempuan")."""
     hits = [
-        (at, code)
+        (at, -len(phrase), code)
         for code, words in SEX_WORDS.items()
         for phrase in words
         if (at := said.find(phrase)) is not None and negated(said, at) is turned
     ]
-    codes = {code for _, code in hits}
-    return min(hits) if len(codes) == 1 else None
+    if len({code for _, _, code in hits}) != 1:
+        return None
+    at, size, _ = min(hits)
+    return said.span(at, at - size)
 
 
 def _part(said: Said, first: int, end: int) -> Said:
@@ -205,7 +207,7 @@ def correction(
         elif marked:
             return Ambiguous((Correction("birth_date"), Correction("birth_place")))
     if not named and "sex" in allowed and marked and (sex := _sex(said)) is not None:
-        return Correction("sex", said.span(sex[0], sex[0] + 1))
+        return Correction("sex", sex)
     if not named and "sex" in allowed and marked and _sex(said, turned=True) is not None:
         return Correction("sex")  # "saya bukan perempuan"
     if not named and "birth_date" in allowed and marked and _DIGIT.search(said.text):

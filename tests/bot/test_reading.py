@@ -173,7 +173,7 @@ def test_corrections_name_the_field_and_the_new_value() -> None:
     assert correction(but, fields) is None  # at the summary: nothing said to be wrong
     # A negation ends with its clause: "bukan," is the no, then the right answer.
     assert correction(said("bukan, saya laki laki"), fields, marked=True) == Correction(
-        "sex", "laki"
+        "sex", "laki laki"
     )
     assert correction(said("nama kurang lengkap"), fields) == Correction("name")
 
