@@ -23,22 +23,27 @@ _UNIT = r"(?:juta|jt|jta|ribu|rebu|rb|rbu|k|miliar|milyar)"
 _LOOSE_AN = re.compile(rf"(?<![a-z])({_UNIT})\s*-?\s*an(?![a-z])")
 # "500an ribu", "2an juta".
 _NUMBER_AN = re.compile(rf"([0-9])an\s+({_UNIT})(?![a-z])")
+
+
+def _words(alternatives: str) -> re.Pattern[str]:
+    """Whole words (or phrases) of ``alternatives`` ("a|b c|d")."""
+    return re.compile(rf"(?<![a-z])(?:{alternatives})(?![a-z])")
+
+
+# Said to be the usual one of several amounts: the amount right after it.
+_USUAL_WORDS = "biasanya|biasane|rata rata|rata-rata|rata2|umumnya|normalnya|seringnya|kebanyakan"
+_USUAL = _words(_USUAL_WORDS)
 # Hedges that change nothing about the amount.
-_HEDGES = re.compile(
-    r"(?<![a-z])(?:kurang lebih|kurleb|lebih kurang|kira kira|kira-kira|kira2|kisaran|sekitaran"
-    r"|sekitar|skitar|sktr|paling|hampir|mungkin|kayaknya|sepertinya|rata rata|rata-rata|rata2"
-    r"|biasanya|biasane|umumnya|normalnya|seringnya|kebanyakan|bisa|dapat|dapet|ada|an)(?![a-z])"
+_HEDGES = _words(
+    "kurang lebih|kurleb|lebih kurang|kira kira|kira-kira|kira2|kisaran|sekitaran|sekitar"
+    "|skitar|sktr|paling|hampir|mungkin|kayaknya|sepertinya|bisa|dapat|dapet|ada|an|"
+    + _USUAL_WORDS
 )
 # Said to vary: the amount read is confirmed.
-_VAGUE = re.compile(
-    r"(?<![a-z])(?:tentu|nentu|menentu|pasti|mesti|tetap|tergantung|kadang|kadang2|bervariasi"
-    r"|variasi|naik turun|musim|musiman|panen|sepi|ramai|rame|beda|macam|macem|kurang dari"
-    r"|di bawah|di atas|(?<!kurang )lebih(?! kurang))(?![a-z])"
-)
-# Said to be the usual one of several amounts: the amount right after it.
-_USUAL = re.compile(
-    r"(?<![a-z])(?:biasanya|biasane|rata rata|rata-rata|rata2|umumnya|normalnya|seringnya"
-    r"|kebanyakan)(?![a-z])"
+_VAGUE = _words(
+    "tentu|nentu|menentu|pasti|mesti|tetap|tergantung|kadang|kadang2|bervariasi|variasi"
+    "|naik turun|musim|musiman|panen|sepi|ramai|rame|beda|macam|macem|kurang dari|di bawah"
+    "|di atas|(?<!kurang )lebih(?! kurang)"
 )
 _NUMBER = r"[0-9](?:[0-9.,]*[0-9])?"
 _PART = rf"{_NUMBER}\s*(?:{_UNIT}(?:an)?(?![a-z]))?"
