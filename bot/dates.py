@@ -57,6 +57,9 @@ _MONTH_ALIASES: dict[str, int] = {
     "pebruari": 2,
     "agt": 8,
     "ags": 8,
+    "agst": 8,
+    "agts": 8,
+    "mrt": 3,
     "nop": 11,
     "nopember": 11,
 }

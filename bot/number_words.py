@@ -26,6 +26,8 @@ ONES = {
 }
 # "se-" is "one": seratus, sepuluh, sebelas; sejuta and seribu keep their scale word.
 _SE_SCALES = {"seribu": "ribu", "sejuta": "juta", "semiliar": "miliar", "semilyar": "milyar"}
+# "sejutaan", "seribuan": about one of them.
+_SE_SCALES |= {f"{word}an": f"{scale}an" for word, scale in _SE_SCALES.items()}
 _FRACTIONS = {"setengah": Decimal("0.5"), "seperempat": Decimal("0.25")}
 
 _TOKEN = re.compile(r"[^\W\d_]+|[0-9]+(?:[.,][0-9]+)*|\S")

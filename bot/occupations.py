@@ -14,6 +14,11 @@ import unicodedata
 from dataclasses import dataclass
 
 from bot.fields import OCCUPATIONS
+from bot.i18n import N_
+from bot.text import clean_free_text, looks_like_gibberish
+from bot.validation import Invalid
+
+WORK_MAX = 60  # characters of a typed occupation
 
 # Button key → phrases that name it. A phrase matches whole words anywhere in the answer.
 BUTTON_WORDS: dict[str, tuple[str, ...]] = {
@@ -32,7 +37,7 @@ BUTTON_WORDS: dict[str, tuple[str, ...]] = {
     "pedagang": (
         "pedagang", "dagang", "berdagang", "jualan", "berjualan", "jual", "penjual", "pkl",
         "kaki lima", "warung", "buka warung", "kelontong", "toko", "bakul", "asongan",
-        "jualan online", "olshop",
+        "jualan online", "olshop", "dodolan", "bakulan",
     ),
     "ojek": (
         "ojek", "ojol", "ngojek", "ngojol", "ojek online", "ojek pangkalan", "opang", "gojek",
@@ -117,3 +122,18 @@ def read_occupation(text: str) -> OccupationReading:
     if len(trades) == 1:
         return OccupationReading(trade=trades[0])
     return OccupationReading()
+
+
+def typed_work(text: str) -> str | Invalid:
+    """Work typed in words, kept as "Lainnya": trimmed, with letters, and not a keyboard mash."""
+    work = clean_free_text(text, WORK_MAX)
+    if isinstance(work, Invalid):
+        return work
+    if looks_like_gibberish(work):
+        return Invalid(
+            N_(
+                "“{text}” tidak terbaca sebagai pekerjaan. Ketik pekerjaan Anda, misalnya kusir dokar."
+            ),
+            {"text": work},
+        )
+    return work
