@@ -127,7 +127,7 @@ def run(settings: Settings) -> None:
         from datetime import UTC, datetime
 
         from handlers.collector import settle_collector
-        from handlers.runtime import Channel, Runtime, build_core
+        from handlers.runtime import CannotStart, Channel, Runtime, build_core
 
         repo = await _open_repo(settings)
         try:
@@ -147,7 +147,11 @@ def run(settings: Settings) -> None:
 
                 channels.append(WhatsAppChannel(core))
             settle_collector()  # handlers/collector.py: what is loaded now stays
-            await Runtime(core, channels).serve()
+            try:
+                await Runtime(core, channels).serve()
+            except CannotStart as error:
+                print(error, file=sys.stderr)
+                sys.exit(2)
         finally:
             await repo.close()
 
