@@ -7,7 +7,6 @@ from __future__ import annotations
 import functools
 import io
 import os
-import tracemalloc
 import zipfile
 from collections.abc import Callable, Iterable
 
@@ -22,6 +21,7 @@ from bot.uploads import (
     ImportLimits,
 )
 from tests.bot.test_spreadsheets import EXPECTED_ROWS, GOOD, HEADER, xlsx_bytes
+from tests.bot.test_uploads import peak_bytes
 
 MB = 1_000_000
 SHEET = "xl/worksheets/sheet1.xml"
@@ -75,15 +75,6 @@ def refusal(data: bytes, limits: ImportLimits = DEFAULT_LIMITS) -> ImportProblem
     rows, problems = read_import(data, "bom.xlsx", 11, limits)
     assert rows == [] and len(problems) == 1, problems
     return problems[0]
-
-
-def peak_bytes(call: Callable[[], object]) -> int:
-    tracemalloc.start()
-    try:
-        call()
-        return tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
 
 
 @functools.cache
