@@ -16,13 +16,17 @@ from typing import Any
 
 import httpx
 import pytest
+from hypothesis import given
+from hypothesis import settings as examples
+from hypothesis import strategies as st
 from pydantic import SecretStr
 from starlette.applications import Starlette
 
 from bot.settings import Settings
 from handlers.runtime import build_core
-from handlers.whatsapp.channel import WhatsAppChannel
+from handlers.whatsapp.channel import WhatsAppChannel, one_item_envelopes
 from handlers.whatsapp.client import WhatsAppClient
+from handlers.whatsapp.inbound import parse_notification
 from handlers.whatsapp.templates import notices_by_name
 from storage.backends import AnyRepository
 from tests.conftest import moving_clock, query
@@ -160,3 +164,31 @@ async def test_a_notification_that_cannot_be_stored_is_answered_503(
     assert "could not store a WhatsApp notification" in caplog.text
     # With nothing to store, nothing needs the database: still acknowledged.
     assert (await route.post(notification({"messages": 5}))).status_code == 200
+
+
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=5),
+    lambda inner: (
+        st.lists(inner, max_size=3)
+        | st.dictionaries(
+            st.sampled_from(["entry", "changes", "value", "messages", "statuses", "id", "type"]),
+            inner,
+            max_size=4,
+        )
+    ),
+    max_leaves=20,
+)
+
+
+@examples(max_examples=200, deadline=None)
+@given(entry=JSON, value=JSON)
+def test_reading_a_notification_never_raises_whatever_its_json(entry: Any, value: Any) -> None:
+    """What the route reads before storing: any JSON where Meta's shape has objects and lists."""
+    for payload in (
+        {"object": WABA, "entry": entry},
+        {"object": WABA, "entry": [{"changes": [{"value": value}]}]},
+        {"object": WABA, "entry": [{"changes": value}]},
+    ):
+        envelopes, _ = one_item_envelopes(payload)
+        for envelope in envelopes:
+            parse_notification(envelope)
