@@ -68,10 +68,7 @@ class TelegramChannel:
                 await self._set_up()
                 return
             except InvalidToken:
-                raise CannotStart(
-                    "Telegram refused the bot token (TELEGRAM_BOT_TOKEN): it is wrong or was "
-                    "revoked; copy it again from @BotFather."
-                ) from None
+                raise CannotStart(self._refused_token()) from None
             except NetworkError as error:
                 log.warning(
                     "cannot reach the Telegram Bot API at %s (TELEGRAM_API_BASE_URL): %s; "
@@ -100,6 +97,18 @@ class TelegramChannel:
                 secret_token=self.settings.webhook_secret.get_secret_value(),
                 allowed_updates=ALLOWED_UPDATES,
             )
+
+    def _refused_token(self) -> str:
+        """The one line for a 401 or 404 on getMe; a 404 may also be a base URL that is not a
+        Bot API server, which only a changed TELEGRAM_API_BASE_URL can make."""
+        line = (
+            "Telegram refused the bot token (TELEGRAM_BOT_TOKEN): it is wrong or was revoked;"
+            " copy it again from @BotFather."
+        )
+        default = Settings.model_fields["telegram_api_base_url"].default
+        if self.settings.telegram_api_base_url != default:
+            line += f" Or TELEGRAM_API_BASE_URL ({self.api_host}) is not a Bot API server."
+        return line
 
     @property
     def api_host(self) -> str:

@@ -103,5 +103,6 @@ def test_a_refused_token_is_one_line_naming_the_setting_and_exit_2(
         server.close()
     assert bot.output().splitlines() == [
         "Telegram refused the bot token (TELEGRAM_BOT_TOKEN): it is wrong or was revoked; copy"
-        " it again from @BotFather."
+        f" it again from @BotFather. Or TELEGRAM_API_BASE_URL ({server.url}) is not a Bot API"
+        " server."
     ]
