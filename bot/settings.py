@@ -42,6 +42,10 @@ class Settings(BaseSettings):
     import_max_bytes: int = Field(default=10_000_000, ge=1)
     import_max_rows: int = Field(default=20_000, ge=1)
     import_max_columns: int = Field(default=30, ge=2, le=16_384)
+    # Each part of an XLSX but its sheets and shared strings (styles, pictures, ...), and the
+    # compression ratio of any part of 1 MB or more (docs/operations.md).
+    import_max_part_bytes: int = Field(default=5_000_000, ge=1)
+    import_max_ratio: int = Field(default=100, ge=1)
 
     # WhatsApp Cloud API (docs/whatsapp.md). Requests go to <base>/<phone number id>/messages; the
     # base pins the Graph API version (v26.0 is the newest one Meta's changelog lists, July 2026).
