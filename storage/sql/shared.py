@@ -12,6 +12,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from bot.domain import ExportFilter, Officer, Role
+from bot.identity import TELEGRAM, person_key
 from bot.ports import InboxItem
 from storage.sql import inbox, outbox
 from storage.sql.inbox import remember_fresh
@@ -94,15 +95,19 @@ class SharedStatements:
 
     # --- officers ---------------------------------------------------------------------------
 
-    async def bootstrap_admins(self, user_ids: tuple[int, ...], now: datetime) -> None:
-        """OFFICER_IDS are admins of every branch, whatever the table says."""
+    async def bootstrap_admins(
+        self, user_ids: tuple[int, ...], now: datetime, channel: str = TELEGRAM
+    ) -> None:
+        """OFFICER_IDS (Telegram user ids) are admins of every branch, whatever the table says;
+        ``channel`` names another officer channel (the terminal's local trial)."""
         async with self.officer() as session:
             session.restrict(None)
             for user_id in user_ids:
-                await session.save_officer(Officer(str(user_id), Role.ADMIN), "OFFICER_IDS", now)
+                key = person_key(channel, str(user_id))
+                await session.save_officer(Officer(key, Role.ADMIN), "OFFICER_IDS", now)
 
     async def officer_ids(self) -> frozenset[str]:
-        """Every officer's user id (a cheap read, no transaction)."""
+        """Every officer's key, ``<channel>:<id>`` (a cheap read, no transaction)."""
         async with self._read() as tx:
             found = await tx.all("SELECT user_id FROM officers")
         return frozenset(str(r["user_id"]) for r in found)

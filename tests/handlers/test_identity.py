@@ -1,0 +1,82 @@
+"""Who is who: an officer is one on the channel they were made one on (bot/identity.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.dispatch import Inbound
+from bot.flow.events import Command
+from bot.render import render_text
+from bot.settings import Settings
+from handlers.runtime import build_core
+from storage.backends import AnyRepository
+from tests.conftest import OFFICER, TEST_START, Telegram, query, register
+
+NOW = TEST_START
+AT = "'2026-01-01T00:00:00+00:00'"  # a time both backends read from a literal
+
+
+async def answer(repo: AnyRepository, settings: Settings, inbound: Inbound) -> str:
+    """What the core answers this update, as plain text."""
+    core = build_core(settings, repo, lambda: NOW)
+    done = await core.dispatcher.dispatch(inbound, NOW)
+    return "\n".join(render_text(r, done.lang, as_html=False) for r in done.replies)
+
+
+async def test_a_whatsapp_number_equal_to_an_officers_telegram_id_gets_nothing_of_the_desk(
+    telegram: Telegram, settings: Settings
+) -> None:
+    reference = (await register(telegram, 5001)).split("BPU-")[1].split()[0]
+    reference = f"BPU-{reference}".rstrip(".")
+    repo = telegram.repo
+    as_officer = await answer(repo, settings, Inbound("tg", str(OFFICER), Command("antrean")))
+    assert "3401" in as_officer  # the queue, masked NIK
+    for command, args in (("antrean", ""), ("lihat", reference), ("setujui", f"{reference} 1")):
+        stranger = Inbound("wa", str(OFFICER), Command(command, args))
+        said = await answer(repo, settings, stranger)
+        assert "hanya untuk petugas" in said, said
+    assert query(settings, "SELECT status FROM submissions") == [("diajukan",)]
+    assert query(settings, "SELECT count(*) FROM audit") == [(0,)]
+
+
+async def test_officers_are_telegram_officers_only(telegram: Telegram, settings: Settings) -> None:
+    said = await telegram.text(OFFICER, "/petugas_tambah wa:4512345678 admin")
+    assert "hanya bisa memakai Telegram" in said
+    said = await telegram.text(OFFICER, "/petugas_tambah tg:4512345678 petugas Yogyakarta")
+    assert "Disimpan" in said
+    assert ("tg:4512345678",) in query(settings, "SELECT user_id FROM officers")
+    with pytest.raises(ValueError, match="Telegram"):
+        Settings(_env_file=None, officer_ids="123, wa:628123456789")  # type: ignore[call-arg]
+    assert Settings(_env_file=None, officer_ids="tg:7, 8").officer_ids == (7, 8)  # type: ignore[call-arg]
+
+
+async def test_migration_0013_names_old_officer_rows_on_telegram(
+    repo: AnyRepository, settings: Settings
+) -> None:
+    """The statements of 0013 turn rows written before it (bare Telegram ids) into keys."""
+    from pathlib import Path
+
+    import storage.sqlite
+    from tests.databases import execute_url
+
+    url = settings.database_url
+    execute_url(url, "DELETE FROM officers")
+    execute_url(
+        url,
+        "INSERT INTO officers (user_id, role, branches, created_by, created_at, updated_at)"
+        f" VALUES ('77', 'admin', '[]', '76', {AT}, {AT})",
+    )
+    execute_url(
+        url,
+        f"INSERT INTO audit (at, actor, action, reference, detail)"
+        f" VALUES ({AT}, '77', 'lihat', NULL, '')",
+    )
+    script = (
+        Path(storage.sqlite.__file__).parent / "migrations" / "0013_identity.sql"
+    ).read_text()
+    body = "\n".join(line for line in script.splitlines() if not line.startswith("--"))
+    for statement in body.split(";"):
+        if statement.strip():
+            execute_url(url, statement)
+    assert query(settings, "SELECT user_id, created_by FROM officers") == [("tg:77", "tg:76")]
+    assert query(settings, "SELECT actor FROM audit") == [("tg:77",)]
