@@ -347,9 +347,15 @@ def take_note(
     return ask(DeskState(Dialog.PREVIEW, form), question, ctx)
 
 
+def holds(state: DeskState, ctx: DeskContext) -> bool:
+    """The submission is still in the officer's branches (the look-up sees only those)."""
+    return ctx.fact(SubmissionOf(state.form_as(DecisionForm).reference)) is not None
+
+
 FAMILY = Family(
     dialogs=DECIDING,
     question=question,
     answer=answer,
     cancelled=N_("Dibatalkan. Tidak ada keputusan yang dikirim."),
+    holds=holds,
 )

@@ -80,3 +80,51 @@ async def test_migration_0013_names_old_officer_rows_on_telegram(
             execute_url(url, statement)
     assert query(settings, "SELECT user_id, created_by FROM officers") == [("tg:77", "tg:76")]
     assert query(settings, "SELECT actor FROM audit") == [("tg:77",)]
+
+
+SUPERVISOR = 9103
+
+
+async def test_an_officer_whose_role_or_branches_changed_cannot_finish_an_open_dialog(
+    telegram: Telegram, settings: Settings
+) -> None:
+    tg = telegram
+    reference = "BPU-" + (await register(tg, 5001)).split("BPU-")[1][:11]
+    promote = f"/petugas_tambah {SUPERVISOR} supervisor Yogyakarta"
+    assert "Disimpan" in await tg.text(OFFICER, promote)
+    # /sponsor_baru up to its last tap, then demoted to petugas: no sponsor.
+    await tg.text(SUPERVISOR, "/sponsor_baru")
+    await tg.text(SUPERVISOR, "Pemkab Kulon Progo 2026")
+    await tg.press(SUPERVISOR, "off:s_dana:kabupaten")
+    await tg.text(SUPERVISOR, "1-1-2026 sampai 31-12-2027")
+    await tg.text(SUPERVISOR, "100")
+    await tg.text(SUPERVISOR, "Kulon Progo")
+    await tg.press(SUPERVISOR, "off:s_lanjut:")
+    await tg.text(OFFICER, f"/petugas_tambah {SUPERVISOR} petugas Yogyakarta")
+    said = await tg.press(SUPERVISOR, "off:s_cakupan:1")
+    assert "sudah berubah" in said
+    assert query(settings, "SELECT count(*) FROM sponsors") == [(0,)]
+    # /acara_baru in Kulon Progo, then moved to another branch: no event.
+    await tg.text(SUPERVISOR, "/acara_baru")
+    await tg.text(SUPERVISOR, "Sosialisasi Pasar Wates")
+    await tg.text(SUPERVISOR, "12-12-2026")
+    await tg.text(SUPERVISOR, "Kulon Progo")
+    await tg.press(SUPERVISOR, "off:e_penyelenggara:0")
+    await tg.text(OFFICER, f"/petugas_tambah {SUPERVISOR} petugas Pekalongan")
+    assert "sudah berubah" in await tg.press(SUPERVISOR, "off:e_sponsor:0")
+    assert query(settings, "SELECT count(*) FROM events") == [(0,)]
+    # A rejection opened from the card, then the submission left the officer's branches.
+    await tg.text(OFFICER, f"/petugas_tambah {SUPERVISOR} petugas Yogyakarta")
+    await tg.press(SUPERVISOR, f"off:d_tolak:{reference}")
+    await tg.text(OFFICER, f"/petugas_tambah {SUPERVISOR} petugas Pekalongan")
+    assert "sudah berubah" in await tg.text(SUPERVISOR, "Data tidak sesuai KTP")
+    assert query(settings, "SELECT status FROM submissions") == [("diajukan",)]
+    assert query(settings, "SELECT count(*) FROM officer_dialogs") == [(0,)]
+    # Removed altogether while a decision waits for its last tap: nothing is decided.
+    await tg.text(OFFICER, f"/petugas_tambah {SUPERVISOR} petugas Yogyakarta")
+    await tg.press(SUPERVISOR, f"off:d_tolak:{reference}")
+    await tg.text(SUPERVISOR, "Data tidak sesuai KTP")
+    await tg.text(OFFICER, f"/petugas_hapus {SUPERVISOR}")
+    await tg.press(SUPERVISOR, "off:d_kirim:")
+    assert query(settings, "SELECT status FROM submissions") == [("diajukan",)]
+    assert query(settings, "SELECT count(*) FROM outbox") == [(0,)]
