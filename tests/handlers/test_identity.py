@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from bot.dispatch import Inbound
@@ -128,3 +130,49 @@ async def test_an_officer_whose_role_or_branches_changed_cannot_finish_an_open_d
     await tg.press(SUPERVISOR, "off:d_kirim:")
     assert query(settings, "SELECT status FROM submissions") == [("diajukan",)]
     assert query(settings, "SELECT count(*) FROM outbox") == [(0,)]
+
+
+GROUP = {"id": -1001234567890, "type": "supergroup", "title": "Relawan BPU"}
+ANONYMOUS_ADMIN = 1087968824  # Telegram's GroupAnonymousBot
+
+
+def in_group(update: dict[str, Any], **message: Any) -> dict[str, Any]:
+    """The same update, sent in a supergroup (and with any other message fields)."""
+    kind = next(k for k in ("message", "edited_message", "callback_query") if k in update)
+    inner = update[kind]["message"] if kind == "callback_query" else update[kind]
+    inner["chat"] = dict(GROUP)
+    inner.update(message)
+    return update
+
+
+async def test_nothing_personal_in_groups_and_nobody_speaks_for_a_chat(
+    telegram: Telegram, settings: Settings
+) -> None:
+    tg, updates = telegram, telegram.updates
+    reference = "BPU-" + (await register(tg, 5001)).split("BPU-")[1][:11]
+    shown_before = len(tg.request.sent())
+    # An officer's /lihat and /ekspor in a group: one line pointing to the private chat each.
+    await tg.feed(in_group(updates.text(OFFICER, f"/lihat {reference}")))
+    await tg.feed(in_group(updates.text(OFFICER, "/ekspor")))
+    group_said = [c.params["text"] for c in tg.request.sent(GROUP["id"])]
+    assert len(group_said) == 2 and all("chat pribadi" in t for t in group_said)
+    assert all("3401" not in t and "Sri" not in t for t in group_said)
+    # Ordinary chatter, an edit, a worker's answer typed in the group: nothing at all.
+    await tg.feed(in_group(updates.text(5002, "halo semua")))
+    await tg.feed(in_group(updates.edited(5002, "/start")))
+    # An anonymous admin (sender_chat) and a channel posting into the group: never a person.
+    anonymous = updates.text(ANONYMOUS_ADMIN, "/start")
+    await tg.feed(in_group(anonymous, sender_chat=dict(GROUP)))
+    channel_post = updates.text(5003, "/status")
+    await tg.feed(
+        in_group(channel_post, sender_chat={"id": -1009, "type": "channel", "title": "Kanal"})
+    )
+    assert len(tg.request.sent()) == shown_before + 2
+    # A tap on a button of a message in the group: a notice on the button, no message.
+    await tg.feed(in_group(updates.press(5001, "consent:yes")))
+    answered = [c for c in tg.request.calls if c.method == "answerCallbackQuery"][-1]
+    assert "chat pribadi" in answered.params["text"]
+    assert len(tg.request.sent()) == shown_before + 2
+    people = query(settings, "SELECT channel, user_id FROM conversations ORDER BY user_id")
+    assert people == [("tg", "5001")]
+    assert query(settings, "SELECT count(*) FROM audit") == [(0,)]
