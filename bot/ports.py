@@ -80,7 +80,12 @@ class WorkerSession(Protocol):
         """After ``load``: this update was applied before (a redelivery); skip it."""
         ...
 
-    async def erase(self, now: datetime) -> Erasure: ...
+    async def erase(self, now: datetime) -> Erasure:
+        """Forget this worker (/hapusdata); afterwards ``erased`` is True and the runner saves
+        no state for them."""
+        ...
+
+    erased: bool
 
     async def save(self, conv: Conversation, now: datetime) -> None: ...
 

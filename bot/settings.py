@@ -34,6 +34,8 @@ class Settings(BaseSettings):
     webhook_listen: str = "0.0.0.0"
     webhook_port: int = 8080
     draft_retention_days: int = 30
+    # Notifications delivered (or undeliverable) this long ago are deleted with what they said.
+    outbox_retention_days: int = Field(default=30, ge=1)
     reminder_after_hours: int = 24
     payment_reminder_day: int = Field(default=5, ge=1, le=28)  # day of the month (WIB)
     consent_version: str = "1"

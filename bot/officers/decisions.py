@@ -12,6 +12,7 @@ from bot.domain import Decision, DecisionResult, Status, Submission
 from bot.fields import BY_NAME, CORRECTABLE, FIELD_WORDS, REGISTRATION
 from bot.flow.events import Press, Text
 from bot.i18n import N_
+from bot.masking import redact
 from bot.messages import Button, Msg, Reply
 from bot.officers.common import (
     CHOOSE,
@@ -124,6 +125,14 @@ def apply_decision(
     ``via`` names where the decisions came from in the audit's action ("impor"; "" for a
     button or a command), ``source`` what they came with (the imported file's name).
     """
+    # An officer's own words (a reason, a note) are kept and sent with NIKs and phone numbers
+    # masked: they end up in the submission, the audit trail and the worker's notice.
+    orders = [
+        replace(o, decision=replace(o.decision, note=redact(o.decision.note)))
+        if o.decision.note
+        else o
+        for o in orders
+    ]
     results = ctx.fact(Decide(tuple(orders)))
     effects: list[Effect] = []
     for order, result in zip(orders, results, strict=True):
@@ -343,7 +352,7 @@ def take_note(
         )
         return retry(state, question, ctx, Invalid(too_short))
     else:
-        form.note = event.text.strip()[:NOTE_LIMIT]
+        form.note = redact(event.text.strip())[:NOTE_LIMIT]
     return ask(DeskState(Dialog.PREVIEW, form), question, ctx)
 
 
