@@ -281,6 +281,11 @@ class Repository(Protocol):
         """retry_at None: undeliverable for good."""
         ...
 
+    async def move_worker(self, channel: str, old: str, new: str) -> bool:
+        """A worker's id changed (WhatsApp's BSUID replacing the wa_id): everything keyed by
+        (channel, old) is keyed by (channel, new), once, atomically. False: nothing was."""
+        ...
+
     async def bootstrap_admins(
         self, user_ids: tuple[int, ...], now: datetime, channel: str = ...
     ) -> None:

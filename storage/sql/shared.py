@@ -14,7 +14,7 @@ from pathlib import Path
 from bot.domain import ExportFilter, Officer, Role
 from bot.identity import TELEGRAM, person_key
 from bot.ports import InboxItem
-from storage.sql import inbox, outbox
+from storage.sql import identities, inbox, outbox
 from storage.sql.inbox import remember_fresh
 from storage.sql.memory import RecentStates
 from storage.sql.officers import OfficerSession
@@ -92,6 +92,20 @@ class SharedStatements:
     async def outbox_backlog(self) -> int:
         async with self._read() as tx:
             return await outbox.backlog(tx)
+
+    # --- identities -------------------------------------------------------------------------
+
+    async def move_worker(self, channel: str, old: str, new: str) -> bool:
+        """Everything keyed by (channel, old) now keyed by (channel, new), atomically; False
+        when nothing was (the common case: one indexed read, no transaction)."""
+        async with self._read() as tx:
+            if not await identities.holds_anything(tx, channel, old):
+                return False
+        async with self._transaction() as tx:
+            await identities.move(tx, channel, old, new)
+        self.memory.forget(channel, old)
+        self.memory.forget(channel, new)
+        return True
 
     # --- officers ---------------------------------------------------------------------------
 
