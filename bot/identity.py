@@ -28,6 +28,11 @@ def person_key(channel: str, user_id: str) -> str:
     return f"{channel}:{user_id}"
 
 
+def worker_actor(channel: str, user_id: str) -> str:
+    """A worker as an audit actor: ``worker:<channel>:<id>``."""
+    return f"worker:{person_key(channel, user_id)}"
+
+
 def split_key(key: str) -> tuple[str, str]:
     """``tg:123`` → ("tg", "123"); a key without a channel is a Telegram id of old rows."""
     channel, sep, user_id = key.partition(":")

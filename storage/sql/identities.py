@@ -4,6 +4,7 @@ transaction, so the worker continues where they were."""
 
 from __future__ import annotations
 
+from bot.identity import worker_actor
 from storage.sql.tx import Tx
 
 # Tables whose rows name a worker by (channel, user_id).
@@ -53,6 +54,6 @@ async def move(tx: Tx, channel: str, old: str, new: str) -> None:
     )
     await tx.run(
         "UPDATE audit SET actor = ? WHERE actor = ?",
-        f"worker:{channel}:{new}",
-        f"worker:{channel}:{old}",
+        worker_actor(channel, new),
+        worker_actor(channel, old),
     )

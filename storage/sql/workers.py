@@ -14,7 +14,6 @@ the same statement.
 
 from __future__ import annotations
 
-import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -33,8 +32,8 @@ from bot.domain import (
 )
 from bot.fields import SUBMISSION_COLUMNS, Answers, column_values
 from bot.flow.state import Conversation
-from bot.identity import person_key
-from storage.sql import outreach, rows
+from bot.identity import worker_actor
+from storage.sql import erasure, outreach, rows
 from storage.sql.memory import RecentStates
 from storage.sql.tx import Tx, as_datetime, as_json, to_json
 
@@ -71,11 +70,6 @@ class Save:
     @property
     def key(self) -> tuple[str, str]:
         return (self.channel, self.user_id)
-
-
-def worker_actor(channel: str, user_id: str) -> str:
-    """A worker as an audit actor: ``worker:<channel>:<id>`` (bot/identity.py)."""
-    return f"worker:{person_key(channel, user_id)}"
 
 
 LOAD = (
@@ -192,92 +186,13 @@ class WorkerSession:
         self.memory.saved(self.channel, self.user_id, rev, self._saved)
 
     async def erase(self, now: datetime) -> Erasure:
-        """Forget the worker: the draft, every rejected submission (anonymised), and every
-        value that ties a row to this (channel, id); requests for pending or approved
-        submissions are recorded for BPJS (docs/identity.md says what is kept and why).
-
-        What stays is tied to a random pseudonym, drawn here and kept nowhere else: it tells
-        one erased person's rows apart without naming them. The conversation is not saved
-        again after this (``erased``): a later message starts afresh, before consent.
-        """
+        """Forget the worker (storage/sql/erasure.py); the conversation is not saved again
+        after this (``erased``): a later message starts afresh, before consent."""
         await self.hold()
-        channel, user_id = self.channel, self.user_id
-        pseudonym = f"dihapus-{secrets.token_hex(8)}"
-        await self.tx.run(
-            "DELETE FROM conversations WHERE channel = ? AND user_id = ?", channel, user_id
-        )
-        found = await self.tx.all(
-            "SELECT s.id, s.reference, s.status, e.outcome FROM submissions s"
-            " LEFT JOIN erasure_requests e ON e.reference = s.reference"
-            " WHERE s.channel = ? AND s.user_id = ?",
-            channel,
-            user_id,
-        )
-        anonymised, recorded = [], []
-        for row in found:
-            if row["status"] == str(Status.REJECTED):
-                await self._anonymise(row["id"], row["reference"], pseudonym, now)
-                anonymised.append(row["reference"])
-            elif row["outcome"] is None:
-                recorded.append(row["reference"])
-            else:
-                continue  # asked before: recorded already
-            await self.tx.run(
-                "INSERT INTO erasure_requests (reference, channel, user_id, requested_at, outcome)"
-                " VALUES (?, ?, ?, ?, ?) ON CONFLICT (reference) DO UPDATE SET"
-                " user_id = excluded.user_id, outcome = excluded.outcome",
-                row["reference"],
-                channel,
-                pseudonym,
-                now,
-                "anonymised" if row["status"] == str(Status.REJECTED) else "recorded",
-            )
-        await self._unlink(pseudonym)
+        done = await erasure.erase(self.tx, self.channel, self.user_id, now)
         await self.mark_applied(now)
         self.erased = True
-        return Erasure(tuple(anonymised), tuple(recorded))
-
-    async def _anonymise(self, row_id: int, reference: str, pseudonym: str, now: datetime) -> None:
-        """A rejected submission: nothing of the person stays (the counts it feeds do)."""
-        await self.tx.run(
-            "UPDATE submissions SET user_id = ?, nik = ?, name = '', name_search = '',"
-            " birth_date = '', phone = '', answers = ?, note = NULL, updated_at = ? WHERE id = ?",
-            pseudonym,
-            f"dihapus-{row_id}",
-            to_json({}),
-            now,
-            row_id,
-        )
-        # The officers' words about it (a reason) and its notices go too; who did what stays.
-        await self.tx.run("UPDATE audit SET detail = '' WHERE reference = ?", reference)
-        await self.tx.run("DELETE FROM outbox WHERE reference = ?", reference)
-
-    async def _unlink(self, pseudonym: str) -> None:
-        """Whatever else names this (channel, id): its audit entries, sent notifications,
-        payment reminders, and the inbox rows of its chat (their payloads are dropped once
-        answered; pending notices of a kept submission still go out, then retention purges)."""
-        channel, user_id = self.channel, self.user_id
-        await self.tx.run(
-            "UPDATE audit SET actor = ? WHERE actor = ?",
-            f"worker:{pseudonym}",
-            worker_actor(channel, user_id),
-        )
-        await self.tx.run(
-            "DELETE FROM outbox WHERE channel = ? AND user_id = ? AND status != 'pending'",
-            channel,
-            user_id,
-        )
-        await self.tx.run(
-            "DELETE FROM payment_reminders WHERE channel = ? AND user_id = ?", channel, user_id
-        )
-        # Its updates, and WhatsApp's failure reports on messages sent to it ("status:<id>").
-        await self.tx.run(
-            "UPDATE inbox SET chat = ? WHERE channel = ? AND chat IN (?, ?)",
-            pseudonym,
-            channel,
-            user_id,
-            f"status:{user_id}",
-        )
+        return done
 
     async def mark_applied(self, now: datetime) -> None:
         """Mark this update's inbox row applied (when no save will: the state was deleted)."""
