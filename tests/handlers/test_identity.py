@@ -48,8 +48,8 @@ async def test_officers_are_telegram_officers_only(telegram: Telegram, settings:
     assert "Disimpan" in said
     assert ("tg:4512345678",) in query(settings, "SELECT user_id FROM officers")
     with pytest.raises(ValueError, match="Telegram"):
-        Settings(_env_file=None, officer_ids="123, wa:628123456789")  # type: ignore[call-arg]
-    assert Settings(_env_file=None, officer_ids="tg:7, 8").officer_ids == (7, 8)  # type: ignore[call-arg]
+        Settings(_env_file=None, officer_ids="123, wa:628123456789")  # type: ignore[call-arg, arg-type]
+    assert Settings(_env_file=None, officer_ids="tg:7, 8").officer_ids == (7, 8)  # type: ignore[call-arg, arg-type]
 
 
 async def test_migration_0013_names_old_officer_rows_on_telegram(
@@ -132,7 +132,8 @@ async def test_an_officer_whose_role_or_branches_changed_cannot_finish_an_open_d
     assert query(settings, "SELECT count(*) FROM outbox") == [(0,)]
 
 
-GROUP = {"id": -1001234567890, "type": "supergroup", "title": "Relawan BPU"}
+GROUP_ID = -1001234567890
+GROUP: dict[str, Any] = {"id": GROUP_ID, "type": "supergroup", "title": "Relawan BPU"}
 ANONYMOUS_ADMIN = 1087968824  # Telegram's GroupAnonymousBot
 
 
@@ -154,7 +155,7 @@ async def test_nothing_personal_in_groups_and_nobody_speaks_for_a_chat(
     # An officer's /lihat and /ekspor in a group: one line pointing to the private chat each.
     await tg.feed(in_group(updates.text(OFFICER, f"/lihat {reference}")))
     await tg.feed(in_group(updates.text(OFFICER, "/ekspor")))
-    group_said = [c.params["text"] for c in tg.request.sent(GROUP["id"])]
+    group_said = [c.params["text"] for c in tg.request.sent(GROUP_ID)]
     assert len(group_said) == 2 and all("chat pribadi" in t for t in group_said)
     assert all("3401" not in t and "Sri" not in t for t in group_said)
     # Ordinary chatter, an edit, a worker's answer typed in the group: nothing at all.
