@@ -8,7 +8,13 @@ from typing import Any
 
 from bot.settings import Settings
 from tests.conftest import Telegram, query
-from tests.handlers.test_whatsapp_registration import WA_ID, WhatsApp, cloud, whatsapp
+from tests.handlers.test_whatsapp_registration import (
+    WA_ID,
+    WhatsApp,
+    cloud,
+    registration_steps,
+    whatsapp,
+)
 
 __all__ = ["cloud", "whatsapp"]  # fixtures this module's tests use
 
@@ -51,16 +57,7 @@ async def test_a_draft_continues_when_the_bsuid_appears(
 async def test_submissions_follow_the_worker_to_the_bsuid(
     telegram: Telegram, whatsapp: WhatsApp, settings: Settings
 ) -> None:
-    for typed, tapped in (
-        ("halo", "consent:yes"),
-        (NIK, "nikok:yes"),
-        ("Budi Santoso", None),
-        ("Kulon Progo", "phone:yes"),
-        (None, "home:yes"),
-        ("Dusun Krebet RT 02 RW 05, Sendangsari", "occ:nelayan"),
-        ("1,5 juta", "jht:no"),
-        (None, "sum:send"),
-    ):
+    for typed, tapped in [*registration_steps(NIK, "Budi Santoso"), (None, "sum:send")]:
         if typed is not None:
             await say(whatsapp, typed)
         if tapped is not None:

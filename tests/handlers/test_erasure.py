@@ -8,13 +8,17 @@ channel ids.
 
 from __future__ import annotations
 
-from typing import Any
-
 from bot.settings import Settings
 from handlers.telegram.app import services_of
 from tests.conftest import OFFICER, Telegram, query, to_phone
-from tests.databases import columns_url
-from tests.handlers.test_whatsapp_registration import WA_ID, WhatsApp, cloud, whatsapp
+from tests.databases import columns_url, query_url
+from tests.handlers.test_whatsapp_registration import (
+    WA_ID,
+    WhatsApp,
+    cloud,
+    registration_steps,
+    whatsapp,
+)
 
 __all__ = ["cloud", "whatsapp"]  # fixtures this module's tests use
 
@@ -32,13 +36,7 @@ def tables(url: str) -> list[str]:
             "SELECT table_name FROM information_schema.tables"
             " WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'"
         )
-    return sorted(str(name) for (name,) in query_url_of(url, sql))
-
-
-def query_url_of(url: str, sql: str) -> list[tuple[Any, ...]]:
-    from tests.databases import query_url
-
-    return query_url(url, sql)
+    return sorted(str(name) for (name,) in query_url(url, sql))
 
 
 def found_anywhere(url: str, needles: list[str]) -> list[tuple[str, str, str]]:
@@ -47,7 +45,7 @@ def found_anywhere(url: str, needles: list[str]) -> list[tuple[str, str, str]]:
     for table in tables(url):
         for column in columns_url(url, table):
             cast = f'CAST("{column}" AS TEXT)'
-            for (value,) in query_url_of(url, f'SELECT {cast} FROM "{table}"'):
+            for (value,) in query_url(url, f'SELECT {cast} FROM "{table}"'):
                 text = str(value or "").casefold()
                 hits += [(table, column, n) for n in needles if n.casefold() in text]
     return sorted(set(hits))
@@ -66,15 +64,7 @@ async def register_on_telegram(tg: Telegram) -> str:
 
 
 async def register_on_whatsapp(wa: WhatsApp) -> str:
-    for typed, tapped in (
-        ("halo", "consent:yes"),
-        (WA_NIK, "nikok:yes"),
-        (WA_NAME, None),
-        ("Kulon Progo", "phone:yes"),
-        (None, "home:yes"),
-        ("Dusun Krebet RT 02 RW 05, Sendangsari", "occ:nelayan"),
-        ("1,5 juta", "jht:no"),
-    ):
+    for typed, tapped in registration_steps(WA_NIK, WA_NAME):
         if typed is not None:
             await wa.text(typed)
         if tapped is not None:

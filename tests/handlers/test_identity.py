@@ -87,6 +87,12 @@ async def test_migration_0013_names_old_officer_rows_on_telegram(
 SUPERVISOR = 9103
 
 
+async def officer_says(tg: Telegram, *steps: str) -> None:
+    """The supervisor types each step in turn, or taps it when it is an 'off:' button."""
+    for step in steps:
+        await (tg.press if step.startswith("off:") else tg.text)(SUPERVISOR, step)
+
+
 async def test_an_officer_whose_role_or_branches_changed_cannot_finish_an_open_dialog(
     telegram: Telegram, settings: Settings
 ) -> None:
@@ -95,23 +101,16 @@ async def test_an_officer_whose_role_or_branches_changed_cannot_finish_an_open_d
     promote = f"/petugas_tambah {SUPERVISOR} supervisor Yogyakarta"
     assert "Disimpan" in await tg.text(OFFICER, promote)
     # /sponsor_baru up to its last tap, then demoted to petugas: no sponsor.
-    await tg.text(SUPERVISOR, "/sponsor_baru")
-    await tg.text(SUPERVISOR, "Pemkab Kulon Progo 2026")
-    await tg.press(SUPERVISOR, "off:s_dana:kabupaten")
-    await tg.text(SUPERVISOR, "1-1-2026 sampai 31-12-2027")
-    await tg.text(SUPERVISOR, "100")
-    await tg.text(SUPERVISOR, "Kulon Progo")
-    await tg.press(SUPERVISOR, "off:s_lanjut:")
+    sponsor = ("/sponsor_baru", "Pemkab Kulon Progo 2026", "off:s_dana:kabupaten")
+    await officer_says(tg, *sponsor, "1-1-2026 sampai 31-12-2027", "100", "Kulon Progo")
+    await officer_says(tg, "off:s_lanjut:")
     await tg.text(OFFICER, f"/petugas_tambah {SUPERVISOR} petugas Yogyakarta")
     said = await tg.press(SUPERVISOR, "off:s_cakupan:1")
     assert "sudah berubah" in said
     assert query(settings, "SELECT count(*) FROM sponsors") == [(0,)]
     # /acara_baru in Kulon Progo, then moved to another branch: no event.
-    await tg.text(SUPERVISOR, "/acara_baru")
-    await tg.text(SUPERVISOR, "Sosialisasi Pasar Wates")
-    await tg.text(SUPERVISOR, "12-12-2026")
-    await tg.text(SUPERVISOR, "Kulon Progo")
-    await tg.press(SUPERVISOR, "off:e_penyelenggara:0")
+    event = ("/acara_baru", "Sosialisasi Pasar Wates", "12-12-2026", "Kulon Progo")
+    await officer_says(tg, *event, "off:e_penyelenggara:0")
     await tg.text(OFFICER, f"/petugas_tambah {SUPERVISOR} petugas Pekalongan")
     assert "sudah berubah" in await tg.press(SUPERVISOR, "off:e_sponsor:0")
     assert query(settings, "SELECT count(*) FROM events") == [(0,)]

@@ -25,6 +25,19 @@ from tests.system.fake_whatsapp import PHONE_NUMBER_ID, TOKEN, FakeWhatsApp
 WA_ID = "6281234567890"
 
 
+def registration_steps(nik: str, name: str) -> list[tuple[str | None, str | None]]:
+    """A WhatsApp registration up to its summary: (what is typed, then what is tapped)."""
+    return [
+        ("halo", "consent:yes"),
+        (nik, "nikok:yes"),
+        (name, None),
+        ("Kulon Progo", "phone:yes"),
+        (None, "home:yes"),
+        ("Dusun Krebet RT 02 RW 05, Sendangsari", "occ:nelayan"),
+        ("1,5 juta", "jht:no"),
+    ]
+
+
 @pytest.fixture
 def cloud(settings: Settings) -> Iterator[FakeWhatsApp]:
     with FakeWhatsApp(templates=notices_by_name(settings)) as fake:
@@ -82,15 +95,7 @@ async def test_a_draft_on_whatsapp_cannot_submit_a_nik_telegram_submitted_meanwh
     telegram: Telegram, whatsapp: WhatsApp, settings: Settings
 ) -> None:
     """Both drafts passed the NIK question before either was sent: the rule holds at sending."""
-    for typed, tapped in (
-        ("halo", "consent:yes"),
-        (NIK, "nikok:yes"),
-        ("Sri Wahyuni", None),
-        ("Kulon Progo", "phone:yes"),
-        (None, "home:yes"),
-        ("Dusun Krebet RT 02 RW 05, Sendangsari", "occ:nelayan"),
-        ("1,5 juta", "jht:no"),
-    ):
+    for typed, tapped in registration_steps(NIK, "Sri Wahyuni"):
         if typed is not None:
             await whatsapp.text(typed)
         if tapped is not None:
