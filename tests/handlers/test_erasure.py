@@ -146,3 +146,23 @@ async def test_old_notifications_are_purged_but_never_one_still_to_be_delivered(
     assert query(settings, "SELECT status FROM outbox") == [("sent",)]  # recent: kept
     await housekeep(tg.repo, settings, later)
     assert query(settings, "SELECT count(*) FROM outbox") == [(0,)]
+
+
+async def test_a_pending_submission_is_recorded_then_erased_once_rejected(
+    telegram: Telegram, settings: Settings
+) -> None:
+    tg = telegram
+    reference = await register_on_telegram(tg)
+
+    async def erase() -> str:
+        await tg.text(TG_WORKER, "/hapusdata")
+        button = next(b for b in tg.request.last_buttons(TG_WORKER) if b.startswith("erase:yes"))
+        return await tg.press(TG_WORKER, button)
+
+    assert "kami catat" in await erase()
+    # Kept whole while pending (the officer decides; the worker is told), the request recorded.
+    assert query(settings, "SELECT user_id, name FROM submissions") == [(str(TG_WORKER), TG_NAME)]
+    await tg.text(OFFICER, f"/tolak {reference} Foto KTP tidak jelas")
+    assert "sudah dihapus" in await erase()
+    assert query(settings, "SELECT name, phone FROM submissions") == [("", "")]
+    assert query(settings, "SELECT outcome FROM erasure_requests") == [("anonymised",)]
