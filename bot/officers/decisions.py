@@ -141,7 +141,9 @@ def apply_decision(
             continue
         action = f"{via} {order.decision.status}".strip()
         detail = decision_detail(order.decision)
-        effects.append(Audit(action, sub.reference, f"{detail} · {source}" if source else detail))
+        effects.append(
+            Audit(action, sub.reference, f"{detail} · {redact(source)}" if source else detail)
+        )
         notice = worker_notice(sub, ctx.today, ctx.config.payment_channels)
         effects.append(Notify(sub.channel, sub.user_id, notice, sub.reference))
     return results, effects

@@ -166,3 +166,16 @@ async def test_a_pending_submission_is_recorded_then_erased_once_rejected(
     assert "sudah dihapus" in await erase()
     assert query(settings, "SELECT name, phone FROM submissions") == [("", "")]
     assert query(settings, "SELECT outcome FROM erasure_requests") == [("anonymised",)]
+
+
+async def test_a_reason_typed_in_the_decision_dialog_is_masked_before_it_is_shown(
+    telegram: Telegram, settings: Settings
+) -> None:
+    tg = telegram
+    reference = await register_on_telegram(tg)
+    await tg.press(OFFICER, f"off:d_tolak:{reference}")
+    preview = await tg.text(OFFICER, f"Hubungi {TG_PHONE}, NIK {TG_NIK} ganda")
+    assert TG_PHONE not in preview and TG_NIK not in preview and "3401********0001" in preview
+    await tg.press(OFFICER, "off:d_kirim:")
+    (note,) = query(settings, "SELECT note FROM submissions")[0]
+    assert TG_PHONE not in note and TG_NIK not in note and "0812****7001" in note
