@@ -12,15 +12,7 @@ from bot.settings import Settings
 from handlers.telegram.app import services_of
 from tests.conftest import OFFICER, Telegram, query, to_phone
 from tests.databases import columns_url, query_url
-from tests.handlers.test_whatsapp_registration import (
-    WA_ID,
-    WhatsApp,
-    cloud,
-    registration_steps,
-    whatsapp,
-)
-
-__all__ = ["cloud", "whatsapp"]  # fixtures this module's tests use
+from tests.handlers.conftest import WA_ID, WhatsApp, registration_steps
 
 TG_WORKER = 730155501
 TG_NIK, TG_NAME, TG_PHONE = "3401025203790001", "Sri Wahyuni", "081234567001"
@@ -73,6 +65,13 @@ async def register_on_whatsapp(wa: WhatsApp) -> str:
     return "BPU-" + done.split("BPU-")[1][:11]
 
 
+async def erase_on_telegram(tg: Telegram) -> str:
+    """/hapusdata and its "Ya"; the bot's answer."""
+    await tg.text(TG_WORKER, "/hapusdata")
+    button = next(b for b in tg.request.last_buttons(TG_WORKER) if b.startswith("erase:yes"))
+    return await tg.press(TG_WORKER, button)
+
+
 def erase_button(wa: WhatsApp) -> str:
     last = wa.cloud.sent(WA_ID)[-1]
     buttons = last["interactive"]["action"]["buttons"]
@@ -100,9 +99,7 @@ async def test_after_erasure_nothing_ties_a_row_to_the_person(
     assert "3401********0001" in words and "+62812****7890" in words
     assert all(n not in words for n in (TG_NIK, WA_NIK, "1234567001", "1234567890"))
     await tg.deliver()  # the Telegram notice goes out (sent rows are erased too)
-    await tg.text(TG_WORKER, "/hapusdata")
-    button = next(b for b in tg.request.last_buttons(TG_WORKER) if b.startswith("erase:yes"))
-    assert "sudah dihapus" in await tg.press(TG_WORKER, button)
+    assert "sudah dihapus" in await erase_on_telegram(tg)
     await whatsapp.text("/hapusdata")
     assert "sudah dihapus" in await whatsapp.tap(erase_button(whatsapp))
     await services_of(tg.app).pump.flush()
@@ -154,16 +151,11 @@ async def test_a_pending_submission_is_recorded_then_erased_once_rejected(
     tg = telegram
     reference = await register_on_telegram(tg)
 
-    async def erase() -> str:
-        await tg.text(TG_WORKER, "/hapusdata")
-        button = next(b for b in tg.request.last_buttons(TG_WORKER) if b.startswith("erase:yes"))
-        return await tg.press(TG_WORKER, button)
-
-    assert "kami catat" in await erase()
+    assert "kami catat" in await erase_on_telegram(tg)
     # Kept whole while pending (the officer decides; the worker is told), the request recorded.
     assert query(settings, "SELECT user_id, name FROM submissions") == [(str(TG_WORKER), TG_NAME)]
     await tg.text(OFFICER, f"/tolak {reference} Foto KTP tidak jelas")
-    assert "sudah dihapus" in await erase()
+    assert "sudah dihapus" in await erase_on_telegram(tg)
     assert query(settings, "SELECT name, phone FROM submissions") == [("", "")]
     assert query(settings, "SELECT outcome FROM erasure_requests") == [("anonymised",)]
 
