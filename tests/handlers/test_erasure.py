@@ -8,7 +8,10 @@ channel ids.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from bot.settings import Settings
+from handlers.housekeeping import housekeep
 from handlers.telegram.app import services_of
 from tests.conftest import OFFICER, Telegram, query, to_phone
 from tests.databases import columns_url, query_url
@@ -128,10 +131,6 @@ async def test_after_erasure_nothing_ties_a_row_to_the_person(
 async def test_old_notifications_are_purged_but_never_one_still_to_be_delivered(
     telegram: Telegram, settings: Settings
 ) -> None:
-    from datetime import timedelta
-
-    from handlers.housekeeping import housekeep
-
     tg = telegram
     reference = await register_on_telegram(tg)
     await tg.text(OFFICER, f"/tolak {reference} Foto KTP tidak jelas")
@@ -150,7 +149,6 @@ async def test_a_pending_submission_is_recorded_then_erased_once_rejected(
 ) -> None:
     tg = telegram
     reference = await register_on_telegram(tg)
-
     assert "kami catat" in await erase_on_telegram(tg)
     # Kept whole while pending (the officer decides; the worker is told), the request recorded.
     assert query(settings, "SELECT user_id, name FROM submissions") == [(str(TG_WORKER), TG_NAME)]
