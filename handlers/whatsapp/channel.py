@@ -163,7 +163,10 @@ class WhatsAppChannel:
         for envelope in one_item_envelopes(payload):
             parsed = parse_notification(envelope)
             if parsed.messages:
-                key, chat = parsed.messages[0].message_id, parsed.messages[0].sender.key
+                message = parsed.messages[0]
+                # A group's messages never count as the worker's own chat (its 24-hour window).
+                chat = f"group:{message.group_id}" if message.group_id else message.sender.key
+                key = message.message_id
             elif parsed.statuses:
                 status = parsed.statuses[0]
                 # Not under the worker's own chat: when the worker last wrote (the 24-hour
@@ -194,6 +197,11 @@ class WhatsAppChannel:
                 await self.failed(status)
             return
         (message,) = parsed.messages
+        if message.group_id is not None:
+            # Private chats only: a group gets no card, draft or status, and no answer at all
+            # (any answer would be a message to the whole group).
+            log.info("a WhatsApp group message was not handled (private chats only)")
+            return
         user = message.sender.key
         await self.adopt(message)
         try:  # the read receipt is the acknowledgement of an answer: cosmetic

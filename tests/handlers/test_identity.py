@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import pytest
@@ -13,6 +14,7 @@ from bot.settings import Settings
 from handlers.runtime import build_core
 from storage.backends import AnyRepository
 from tests.conftest import OFFICER, TEST_START, Telegram, query, register
+from tests.handlers.conftest import WA_ID, WhatsApp
 
 NOW = TEST_START
 AT = "'2026-01-01T00:00:00+00:00'"  # a time both backends read from a literal
@@ -176,3 +178,16 @@ async def test_nothing_personal_in_groups_and_nobody_speaks_for_a_chat(
     people = query(settings, "SELECT channel, user_id FROM conversations ORDER BY user_id")
     assert people == [("tg", "5001")]
     assert query(settings, "SELECT count(*) FROM audit") == [(0,)]
+
+
+async def test_a_whatsapp_group_gets_nothing(
+    telegram: Telegram, whatsapp: WhatsApp, settings: Settings
+) -> None:
+    """Meta's group messages carry ``group_id``: nothing of the person is handled there."""
+    for typed in ("halo", "/status", "DAFTAR"):
+        notification = whatsapp.cloud.message(WA_ID, "text", {"body": typed}, typed)
+        value = notification["entry"][0]["changes"][0]["value"]
+        value["messages"][0]["group_id"] = "Y2FwaV9ncm91cDpFWEFNUExFX0dST1VQX0lE"
+        await asyncio.gather(*await whatsapp.channel.store(notification))
+    assert whatsapp.cloud.sent(WA_ID) == []
+    assert query(settings, "SELECT count(*) FROM conversations") == [(0,)]
