@@ -221,9 +221,10 @@ async def run_chat(
     """Read lines until end of input; start with /start like a new Telegram chat (with DAFTAR,
     the text of a wa.me link, as WhatsApp)."""
     user_id = str(settings.officer_ids[0]) if officer and settings.officer_ids else "1"
-    if officer and not settings.officer_ids:
-        # A local trial without OFFICER_IDS: the terminal user becomes an admin of every branch.
-        await repo.bootstrap_admins((int(user_id),), datetime.now(UTC))
+    if officer:
+        # A local trial at the database's own console: the terminal user becomes an admin of
+        # every branch on the terminal channel (an officer is one on the channel made one on).
+        await repo.bootstrap_admins((int(user_id),), datetime.now(UTC), channel=CHANNEL)
     chat: TerminalChat
     if whatsapp:
         chat = WhatsAppTerminalChat(

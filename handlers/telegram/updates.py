@@ -20,6 +20,7 @@ from bot.messages import Keyboard, Reply
 from bot.render import render_msg, split_text
 from handlers.telegram.bot import BpuBot, bot_of
 from handlers.telegram.feedback import TYPING_AFTER_SECONDS, TypingIfSlow
+from handlers.telegram.groups import point_to_private
 from handlers.telegram.parse import inbound
 from handlers.telegram.render import html, markup
 from handlers.telegram.sending import with_retries
@@ -36,7 +37,8 @@ TYPING_AFTER = TYPING_AFTER_SECONDS
 async def on_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Applies one person's update and sends what the core answers."""
     parsed = inbound(update)
-    if parsed is None:
+    if parsed is None:  # not a person in their private chat: at most one line in a group
+        await point_to_private(bot_of(context), update)
         return
     services = Services.of(context)
     bot = bot_of(context)

@@ -43,6 +43,8 @@ log = logging.getLogger(__name__)
 CHANNEL = "wa"
 PATH = "/whatsapp"
 REPLY_ATTEMPTS = 3  # a worker's answer: Meta's passing trouble is tried again a little
+# BSUIDs remembered as looked at (a set, emptied when full: a second look costs one read).
+ADOPTED_REMEMBERED = 100_000
 # Meta's customer service window is 24 hours from the worker's last message as Meta received
 # it; we received it a little later, so a free-form notice is sent only well within it (a
 # utility template inside an open window costs nothing extra).
@@ -133,6 +135,7 @@ class WhatsAppChannel:
             clock=core.clock,
             lease=timedelta(seconds=core.settings.inbox_lease_seconds),
         )
+        self._adopted: set[str] = set()  # BSUIDs whose wa_id records were looked for
 
     @property
     def pump(self) -> Pump:
@@ -201,7 +204,10 @@ class WhatsAppChannel:
             parsed = parse_notification(envelope)
             skipped += parsed.skipped
             if parsed.messages:
-                key, chat = parsed.messages[0].message_id, parsed.messages[0].sender.key
+                message = parsed.messages[0]
+                # A group's messages never count as the worker's own chat (its 24-hour window).
+                chat = f"group:{message.group_id}" if message.group_id else message.sender.key
+                key = message.message_id
             elif parsed.statuses:
                 status = parsed.statuses[0]
                 # Not under the worker's own chat: when the worker last wrote (the 24-hour
@@ -232,7 +238,13 @@ class WhatsAppChannel:
                 await self.failed(status)
             return
         (message,) = parsed.messages
+        if message.group_id is not None:
+            # Private chats only: a group gets no card, draft or status, and no answer at all
+            # (any answer would be a message to the whole group).
+            log.info("a WhatsApp group message was not handled (private chats only)")
+            return
         user = message.sender.key
+        await self.adopt(message)
         try:  # the read receipt is the acknowledgement of an answer: cosmetic
             await self.client.mark_read(message.message_id)
         except (RetryLater, Undeliverable) as error:
@@ -257,6 +269,19 @@ class WhatsAppChannel:
                     if attempt == REPLY_ATTEMPTS - 1:
                         raise
                     await asyncio.sleep(error.after.total_seconds() if error.after else 0.5)
+
+    async def adopt(self, message: InboundMessage) -> None:
+        """A sender known by their wa_id, now with a business-scoped user id too: what the bot
+        keeps for them moves to the BSUID once (the draft, submissions, reminders, notices),
+        so they continue where they were. Each BSUID is looked at once per process."""
+        sender = message.sender
+        if sender.user_id is None or sender.wa_id is None or sender.user_id in self._adopted:
+            return
+        if await self.core.repo.move_worker(CHANNEL, sender.wa_id, sender.user_id):
+            log.info("a WhatsApp worker's records moved to their business-scoped id")
+        if len(self._adopted) >= ADOPTED_REMEMBERED:
+            self._adopted.clear()
+        self._adopted.add(sender.user_id)
 
     async def failed(self, status: StatusUpdate) -> None:
         """Meta could not deliver a message it had taken (131026 not on WhatsApp, 131047 the
