@@ -33,9 +33,23 @@ from tests.databases import (
     schema_url,
 )
 from tests.fakes import RecordingRequest, Updates
+from tests.telegram_api.rules import take_refused
 
 OFFICER = 9001
 WORKER = 5001
+
+
+@pytest.fixture(autouse=True)
+def telegram_accepts_every_call() -> Iterator[None]:
+    """Fails a test in which the bot made a call Telegram refuses (either fake Bot API checks
+    every call: tests/telegram_api/rules.py), even when the bot carried on after the 400.
+    A test that provokes refusals on purpose takes them (``take_refused``)."""
+    take_refused()
+    yield
+    refused = take_refused()
+    if refused:
+        lines = [f"{r.method}: {r.refusal.description}" for r in refused[:5]]
+        pytest.fail(f"{len(refused)} call(s) Telegram refuses:\n" + "\n".join(lines))
 
 
 @pytest.fixture(scope="session")
