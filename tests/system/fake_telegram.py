@@ -56,7 +56,7 @@ class Call:
     """One Bot API request: its method, its parameters, and whether it was held unanswered.
 
     ``at`` is when it arrived (``time.monotonic()``); ``message_id`` is the id a sendMessage's
-    answer gave the new message.
+    answer gave the new message (an edit's: the message it edited).
     """
 
     method: str
@@ -301,7 +301,11 @@ class FakeTelegram:
                     self._hold.seen += 1
                     if self._hold.seen == self._hold.nth:
                         hold, self._hold = True, None
-            message_id = next(self._message_ids) if method == "sendMessage" else None
+            message_id = (
+                next(self._message_ids)
+                if method == "sendMessage"
+                else _int(params.get("message_id"))  # an edited message keeps its id
+            )
             call = Call(method, params, held=hold, at=now, message_id=message_id)
             self.calls.append(call)
             if method in SHOWN and not hold and call.chat_id is not None:
