@@ -381,3 +381,8 @@ async def test_a_tap_before_the_contact_button_is_one_new_message(telegram: Tele
     markup = json.loads(str(shown[0].params["reply_markup"]))
     assert markup["keyboard"][0][0]["request_contact"] is True
     assert question.startswith("✓ Nomor HP") and "Bagikan nomor HP" in question
+    # The tapped message keeps its buttons; tapping one again sends nothing new.
+    await telegram.press(WORKER, "edit:name")
+    assert len(telegram.request.sent(WORKER)) == before + 1
+    toast = telegram.request.calls[-1]
+    assert toast.method == "answerCallbackQuery" and "Sudah dijawab" in toast.params["text"]

@@ -59,6 +59,8 @@ EXTRA: dict[tuple[str, str], re.Pattern[str]] = {
     ("InlineKeyboardButton", "text"): re.compile(r"(?s).*\S.*"),
     ("KeyboardButton", "text"): re.compile(r"(?s).*\S.*"),
     ("sendChatAction", "action"): re.compile("|".join(sorted(CHAT_ACTIONS))),
+    # setWebhook.secret_token: "Only characters A-Z, a-z, 0-9, _ and - are allowed."
+    ("setWebhook", "secret_token"): re.compile(r"[A-Za-z0-9_-]{1,256}"),
 }
 # The answer Telegram gives when a method takes only an inline keyboard and gets another one.
 NOT_INLINE = "inline keyboard expected"

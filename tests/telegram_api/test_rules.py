@@ -59,6 +59,7 @@ ACCEPTED: list[tuple[str, dict[str, Any]]] = [
     ("deleteMyCommands", {"scope": {"type": "chat_member", "chat_id": 5, "user_id": 6}}),
     ("setChatMenuButton", {"chat_id": 5, "menu_button": {"type": "commands"}}),
     ("getUpdates", {"offset": "3", "timeout": "10", "allowed_updates": '["message"]'}),
+    ("setWebhook", {"url": "https://x.id/tg", "secret_token": "Ab_9-x"}),
     (
         "editMessageMedia",
         {"chat_id": 5, "message_id": 7, "media": {"type": "photo", "media": "file-id"}},
@@ -159,6 +160,7 @@ REFUSED: list[tuple[str, dict[str, Any], str]] = [
     ("sendMessage", {"chat_id": 5, "text": "x", "colour": "red"}, 'unknown parameter "colour"'),
     ("editMessageText", {"message_id": 7, "text": "x"}, "chat_id is empty"),
     ("getUpdates", {"limit": 101}, "between 1 and 100"),
+    ("setWebhook", {"url": "https://x.id/tg", "secret_token": "a b"}, "secret_token"),
 ]
 
 
