@@ -68,7 +68,7 @@ NOT_INLINE = "inline keyboard expected"
 _LENGTH = re.compile(r"(\d+)-(\d+) (characters|bytes)")
 _RANGE = re.compile(r"Values between (\d+)-(\d+)")
 _AT_MOST = re.compile(r"At most (\d+)")
-_CONSTANT = re.compile(r'must be ([a-z_]+)|always "([a-z_]+)"')
+_CONSTANT = re.compile(r'must be ([a-z0-9_]+)|always "([a-z0-9_]+)"')
 _REQUIRED_IF = re.compile(r"[Rr]equired if ([a-z_]+)(?: and ([a-z_]+))? (?:is|are)(?: not|n't)")
 _ONE_OF = re.compile(r"(Exactly|At most) one of the fields other than (.+?) must be used")
 
@@ -131,7 +131,9 @@ class _Wrong(Exception):
     """What is wrong with a call, in Telegram's words where we know them."""
 
 
-def _call(method: str, fields: list[dict[str, Any]], params: Mapping[str, Any], files: set[str]):  # type: ignore[no-untyped-def]
+def _call(
+    method: str, fields: list[dict[str, Any]], params: Mapping[str, Any], files: set[str]
+) -> None:
     given = {k: v for k, v in params.items() if v is not None}
     known = {f["name"] for f in fields}
     for name in given:
@@ -148,14 +150,12 @@ def _call(method: str, fields: list[dict[str, Any]], params: Mapping[str, Any], 
         if name in uploaded and "InputFile" in field["types"]:
             continue
         value = _decode(given[name], field["types"], files)
-        if (method, name) in EXTRA and not EXTRA[method, name].fullmatch(str(value)):
-            raise _Wrong(f'wrong value of parameter "{name}" of {method}')
-        _value(value, field, name, params, files, where=method)
+        _value(value, field, method, given, files, at=f"{method}.{name}")
 
 
-def _label(method: str, name: str) -> str:
-    """How Telegram names a missing parameter ("message text is empty")."""
-    return "message text" if name == "text" and method.startswith(("send", "edit")) else name
+def _label(owner: str, name: str) -> str:
+    """How Telegram names a field in trouble ("message text is empty")."""
+    return "message text" if name == "text" and owner.startswith(("send", "edit")) else name
 
 
 def _required(field: dict[str, Any], present: set[str], known: set[str]) -> bool:
@@ -183,24 +183,32 @@ def _decode(value: Any, types: list[str], files: set[str]) -> Any:
 def _value(
     value: Any,
     field: dict[str, Any],
-    name: str,
-    params: Mapping[str, Any],
+    owner: str,
+    siblings: Mapping[str, Any],
     files: set[str],
-    where: str,
+    at: str,
 ) -> None:
-    """One field's value against its types, then the rules its description states."""
+    """One field's value (of the method or type ``owner``, next to ``siblings``; ``at`` is its
+    path in the call) against its types, then the rules its description states."""
     problems: dict[str, _Wrong] = {}
     for kind in field["types"]:
         try:
-            _fits(value, kind, f"{where}.{name}", files)
+            _fits(value, kind, at, files)
             break
         except _Wrong as wrong:
             problems[kind] = wrong
     else:
         if field["types"] == ["InlineKeyboardMarkup"] and isinstance(value, dict):
             raise _Wrong(NOT_INLINE)
-        raise _telling(value, problems, f"{where}.{name}")
-    _described(value, field, name, params, where)
+        raise _telling(value, problems, at)
+    name = field["name"]
+    constant = _constant(field)
+    if constant is not None and value != constant:
+        raise _Wrong(f'{at} must be "{constant}"')
+    extra = EXTRA.get((owner, name))
+    if extra is not None and not extra.fullmatch(str(value)):
+        raise _Wrong(f"wrong value of {at}: {str(value)[:40]!r}")
+    _described(value, field, owner, siblings, at)
 
 
 def _telling(value: Any, problems: dict[str, _Wrong], at: str) -> _Wrong:
@@ -225,35 +233,37 @@ def _fields(kind: str) -> list[dict[str, Any]]:
 
 
 def _described(
-    value: Any, field: dict[str, Any], name: str, params: Mapping[str, Any], where: str
+    value: Any, field: dict[str, Any], owner: str, siblings: Mapping[str, Any], at: str
 ) -> None:
-    description = field.get("description", "")
+    """Lengths, ranges and counts the field's description states."""
+    name, description = field["name"], field.get("description", "")
     if isinstance(value, str):
         length = _LENGTH.search(description)
         if length is not None:
             low, high, unit = int(length.group(1)), int(length.group(2)), length.group(3)
             measured = value
             if "entities parsing" in description or "entity parsing" in description:
-                measured = _parsed(value, _parse_mode(name, params))
+                measured = _parsed(value, _parse_mode(name, siblings))
             size = len(measured.encode()) if unit == "bytes" else _utf16(measured)
             if size < low or (low > 0 and not measured.strip()):
-                raise _Wrong(f"{_label(where, name)} is empty")
+                raise _Wrong(f"{_label(owner, name)} is empty")
             if size > high:
-                raise _Wrong(f"{_label(where, name)} is too long ({size} > {high} {unit})")
+                raise _Wrong(f"{_label(owner, name)} is too long ({size} > {high} {unit})")
         elif name.endswith("parse_mode") and value not in PARSE_MODES:
             raise _Wrong(f"unsupported parse_mode {value!r}")
     if isinstance(value, int) and not isinstance(value, bool):
         ranged = _RANGE.search(description)
         if ranged is not None and not int(ranged.group(1)) <= value <= int(ranged.group(2)):
-            raise _Wrong(f"{where}.{name} must be between {ranged.group(1)} and {ranged.group(2)}")
+            raise _Wrong(f"{at} must be between {ranged.group(1)} and {ranged.group(2)}")
     if isinstance(value, list):
         most = _AT_MOST.search(description)
         if most is not None and len(value) > int(most.group(1)):
-            raise _Wrong(f"{where}.{name}: at most {most.group(1)} elements")
+            raise _Wrong(f"{at}: at most {most.group(1)} elements")
 
 
-def _parse_mode(name: str, params: Mapping[str, Any]) -> str | None:
-    mode = params.get(f"{name}_parse_mode", params.get("parse_mode"))
+def _parse_mode(name: str, siblings: Mapping[str, Any]) -> str | None:
+    """The parse mode of ``name``: its own (``quote_parse_mode``) or the call's."""
+    mode = siblings.get(f"{name}_parse_mode", siblings.get("parse_mode"))
     return str(mode) if mode is not None else None
 
 
@@ -323,17 +333,14 @@ def _object(value: Any, kind: str, at: str, files: set[str]) -> None:
             if field["required"]:
                 raise _Wrong(f'{at}: field "{name}" of {kind} is required')
             continue
-        constant = _constant(field)
-        if constant is not None and value[name] != constant:
-            raise _Wrong(f'{at}: {kind}.{name} must be "{constant}"')
-        item = value[name]
-        if (kind, name) in EXTRA and not EXTRA[kind, name].fullmatch(str(item)):
-            raise _Wrong(f"{at}: wrong value of {kind}.{name} {str(item)!r}")
-        _value(item, field, name, value, files, where=f"{at}")
+        _value(value[name], field, kind, value, files, at=f"{at}.{name}")
     _one_action(value, kind, spec, at)
 
 
 def _constant(field: dict[str, Any]) -> str | None:
+    """The value a union member's ``type`` (``source``) must hold: "Scope type, must be chat"."""
+    if field["name"] not in ("type", "source"):
+        return None  # elsewhere "must be" is prose ("must be shown above the media")
     match = _CONSTANT.search(field.get("description", ""))
     return (match.group(1) or match.group(2)) if match else None
 
@@ -351,7 +358,9 @@ def _discriminators(union: str) -> dict[tuple[str, str], str]:
     return members
 
 
-def _member(value: dict[str, Any], union: str, members: list[str], at: str, files: set[str]):  # type: ignore[no-untyped-def]
+def _member(
+    value: dict[str, Any], union: str, members: list[str], at: str, files: set[str]
+) -> None:
     """A union's value is the member its ``type`` names, and must then fit that member."""
     by_constant = _discriminators(union)
     if by_constant:
