@@ -204,15 +204,20 @@ async def to_phone(
     return await tg.text(user, "Kulon Progo")
 
 
-async def register(tg: Telegram, user: int, nik: str = NIK, *, name: str = "Sri Wahyuni") -> str:
-    """A complete registration through Telegram; returns the bot's last answer."""
+async def to_summary(tg: Telegram, user: int, nik: str = NIK, *, name: str = "Sri Wahyuni") -> str:
+    """A registration up to its summary (nothing sent yet); returns the summary."""
     await to_phone(tg, user, nik, name=name)
     await tg.contact(user, "6281234567890")
     await tg.text(user, "Ya")
     await tg.text(user, "Dusun Krebet RT 02 RW 05, Sendangsari")
     await tg.press(user, "occ:nelayan")
     await tg.text(user, "1,5 juta")
-    await tg.press(user, "jht:no")
+    return await tg.press(user, "jht:no")
+
+
+async def register(tg: Telegram, user: int, nik: str = NIK, *, name: str = "Sri Wahyuni") -> str:
+    """A complete registration through Telegram; returns the bot's last answer."""
+    await to_summary(tg, user, nik, name=name)
     return await tg.press(user, "sum:send")
 
 

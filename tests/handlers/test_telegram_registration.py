@@ -8,7 +8,17 @@ import re
 from bot.settings import Settings
 from handlers.telegram.app import build_application
 from storage import open_repository
-from tests.conftest import NIK, OFFICER, WORKER, Telegram, create_event, query, register, to_phone
+from tests.conftest import (
+    NIK,
+    OFFICER,
+    WORKER,
+    Telegram,
+    create_event,
+    query,
+    register,
+    to_phone,
+    to_summary,
+)
 from tests.fakes import RecordingRequest, to_update
 
 
@@ -341,17 +351,6 @@ async def test_the_welcome_is_sent_once_and_repeats_are_short(telegram: Telegram
     assert "Bantuan" in helped and "Untuk pekerja mandiri" not in helped
     status = await telegram.text(WORKER, "/status")
     assert "Untuk pekerja mandiri" not in status
-
-
-async def to_summary(tg: Telegram, user: int) -> None:
-    """A registration up to its summary (nothing sent yet)."""
-    await to_phone(tg, user)
-    await tg.contact(user, "6281234567890")
-    await tg.text(user, "Ya")
-    await tg.text(user, "Dusun Krebet RT 02 RW 05, Sendangsari")
-    await tg.press(user, "occ:nelayan")
-    await tg.text(user, "1,5 juta")
-    await tg.press(user, "jht:no")
 
 
 async def test_a_tap_before_a_typed_question_is_one_edit_without_a_keyboard(
