@@ -153,6 +153,7 @@ class Outcome:
     finished_at: float | None = None
     stuck_at: int | None = None  # the act after which the next question never came
     query_ids: set[str] = field(default_factory=set)  # its taps' callback query ids
+    messages: list[int] = field(default_factory=list)  # messages each answer got (waited for)
 
 
 @dataclass(frozen=True)
@@ -201,7 +202,7 @@ class Crowd:
         self, worker: Worker, expected: list[int], start: float, arrival: float, pace: Pace
     ) -> Outcome:
         """One worker: arrive, then answer each question once it is visible, thinking between."""
-        outcome = Outcome(worker)
+        outcome = Outcome(worker, messages=list(expected))
         rng = pace.thinker(worker.user_id)
         await asyncio.sleep(max(0.0, start + arrival - time.monotonic()))
         chat, last = worker.user_id, None
