@@ -87,16 +87,22 @@ async def send_all(bot: BpuBot, chat_id: int, replies: list[Reply], lang: str) -
             await with_retries(send, chat_id, upload)
 
 
+# An edit takes only an inline keyboard (or none): a question with the phone's keyboard (the
+# contact button, the Ya/Tidak of the home question) cannot replace the tapped message.
 EDITABLE = frozenset({Keyboard.INLINE, Keyboard.REMOVE})
 
 
 async def edit_tapped(bot: BpuBot, update: Update, reply: Reply, lang: str) -> bool:
     """Show the answer to a tap in place of the tapped message ("✓ Nelayan" and the next
     question, its buttons under it): one edit instead of a new message, so an event's flood
-    budget goes further, and the change appears where the worker's finger is. Not possible
-    for a reply keyboard, a file or a text longer than one message: False, and it is sent.
-    (A reply keyboard to remove is not showing while the worker taps an inline button: the
-    one-time keyboards hide once used.)
+    budget goes further, and the change appears where the worker's finger is.
+
+    Telegram edits only inline keyboards: a typed question next (``Keyboard.REMOVE``) is an
+    edit without buttons, which takes the tapped ones away; removing the phone's keyboard
+    needs a new message, and none is showing while a worker taps an inline button in the
+    flow's order (docs/telegram.md). A question with the phone's keyboard, a file or a text
+    longer than one message cannot be an edit: False, and it is sent as a new message (still
+    one call; the tapped buttons stay, and a second tap on them changes nothing).
     """
     query = update.callback_query
     message = query.message if query is not None else None
@@ -113,7 +119,7 @@ async def edit_tapped(bot: BpuBot, update: Update, reply: Reply, lang: str) -> b
             message_id=message.message_id,
             text=text,
             parse_mode=ParseMode.HTML,
-            reply_markup=markup(reply, lang),
+            reply_markup=markup(reply, lang) if reply.keyboard is Keyboard.INLINE else None,
         )
     except BadRequest as error:  # deleted, too old, or not the bot's: send it instead
         log.info("tapped message not edited (%s); sent instead", error)
