@@ -32,6 +32,7 @@ from bot.messages import Block, Day, Msg, Param, Part, Reply
 
 _TAGS = re.compile(r"</?(b|i|code)>")
 _ESCAPED_TAGS = re.compile(r"&lt;(/?(?:b|i|code))&gt;")
+_ATOMS = re.compile(r"</?(?:b|i|code)>|&#?\w+;|.", re.DOTALL)
 _WHATSAPP_MARKERS = {"b": "*", "i": "_", "code": "```"}
 _LOOK_ALIKES = str.maketrans({"*": "\u2217", "_": "\u02cd", "~": "\u02dc", "`": "\u02cb"})
 _URL = re.compile(r"https?://\S+")
@@ -136,20 +137,33 @@ def render_text(reply: Reply, lang: str, dialect: Dialect) -> str:
 
 
 def split_text(text: str, limit: int) -> list[str]:
-    """``text`` in pieces of at most ``limit`` characters, cut at line ends where possible.
+    """``text`` (Telegram HTML) in pieces of at most ``limit`` characters, cut at line ends
+    where possible.
 
     Paragraphs and lines stay whole (and with them any <b>...</b> on a line); only a single line
-    longer than ``limit`` is cut, at a space if there is one.
+    longer than ``limit`` is cut, at a space if there is one, never inside an escaped character
+    (``&lt;``) or a tag. A tag open where a piece ends is closed there and opened again at the
+    start of the next, so that every piece is HTML Telegram accepts.
     """
     if len(text) <= limit:
         return [text]
+    room = 0  # kept for the tags a piece closes and the next opens again, when there are any
+    while True:
+        pieces = _balanced(_split(text, limit - room))
+        if all(len(piece) <= limit for piece in pieces) or limit - room <= _TAG_ROOM:
+            return pieces
+        room += _TAG_ROOM
+
+
+_TAG_ROOM = len("<b><i><code></code></i></b>")
+
+
+def _split(text: str, limit: int) -> list[str]:
     pieces: list[str] = []
     current = ""
     for line in text.split("\n"):
         while len(line) > limit:
-            cut = line.rfind(" ", 0, limit)
-            cut = cut if cut > 0 else limit
-            line_head, line = line[:cut], line[cut:].lstrip(" ")
+            line_head, line = _cut_line(line, limit)
             if current:
                 pieces.append(current)
                 current = ""
@@ -163,3 +177,57 @@ def split_text(text: str, limit: int) -> list[str]:
     if current:
         pieces.append(current)
     return [piece.strip("\n") for piece in pieces if piece.strip()]
+
+
+def _balanced(pieces: list[str]) -> list[str]:
+    """The pieces with each tag left open at the end of one closed there and opened again at the
+    start of the next (a bold paragraph of several lines, cut between them)."""
+    balanced: list[str] = []
+    still_open: list[str] = []
+    for piece in pieces:
+        piece = "".join(f"<{tag}>" for tag in still_open) + piece
+        still_open = _open_tags(piece)
+        if _TAGS.sub("", piece).strip():  # a piece of tags only would be an empty message
+            balanced.append(piece + "".join(f"</{tag}>" for tag in reversed(still_open)))
+    return balanced
+
+
+def _open_tags(html_text: str) -> list[str]:
+    """Our tags opened in ``html_text`` and not closed in it, outermost first."""
+    stack: list[str] = []
+    for tag in _TAGS.finditer(html_text):
+        if not tag.group().startswith("</"):
+            stack.append(tag.group(1))
+        elif stack and stack[-1] == tag.group(1):
+            stack.pop()
+    return stack
+
+
+def _cut_line(line: str, limit: int) -> tuple[str, str]:
+    """The first piece of a line too long for one message (at most ``limit`` with the tags it
+    closes), and the rest (with those tags opened again)."""
+    atoms = _ATOMS.findall(line)  # a tag, an escaped character, or one character
+    stack: list[str] = []  # our tags open so far, outermost first
+    size = 0
+    content = False  # whether the head holds more than tags: a piece must, or nothing moves
+    cut, cut_stack = 0, stack
+    at_space: tuple[int, list[str]] | None = None
+    for index, atom in enumerate(atoms):
+        tag = _TAGS.fullmatch(atom)
+        if tag is not None and atom.startswith("</"):
+            if stack and stack[-1] == tag.group(1):
+                stack.pop()
+        elif tag is not None:
+            stack.append(tag.group(1))
+        size += len(atom)
+        if size + sum(len(t) + 3 for t in stack) > limit and content:
+            break
+        if atom == " " and content:
+            at_space = (index, list(stack))  # the head ends before the space
+        cut, cut_stack = index + 1, list(stack)
+        content = content or tag is None
+    if at_space is not None:
+        cut, cut_stack = at_space
+    head = "".join(atoms[:cut]) + "".join(f"</{tag}>" for tag in reversed(cut_stack))
+    rest = "".join(atoms[cut:]).lstrip(" ")
+    return head, "".join(f"<{tag}>" for tag in cut_stack) + rest

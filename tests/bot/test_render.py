@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 from datetime import date
 
 import pytest
@@ -10,7 +11,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.messages import Block, Day, Msg, Reply
-from bot.render import HTML, PLAIN, WHATSAPP, Dialect, neutralise, render_msg, render_text
+from bot.render import (
+    HTML,
+    PLAIN,
+    WHATSAPP,
+    Dialect,
+    neutralise,
+    render_msg,
+    render_text,
+    split_text,
+)
 
 DIALECTS = (HTML, WHATSAPP, PLAIN)
 LONE = "\ud83d"  # the first half of an emoji, alone: what a client may send escaped in JSON
@@ -136,3 +146,57 @@ def test_any_user_text_stays_text(typed: str) -> None:
         assert not set(neutralise(typed)) & set("*_~`")
     for dialect in DIALECTS:
         shown(typed, dialect).encode("utf-8")
+
+
+# --- long texts for Telegram: every piece is HTML Telegram accepts --------------------------------
+
+_ENTITY_OR_TAG = re.compile(r"&(?:lt|gt|amp);|</?(?:b|i|code)>")
+
+
+def accepted(piece: str) -> bool:
+    """Telegram would parse ``piece``: no "<" or "&" outside an entity or our tags, and our tags
+    closed in the order they were opened."""
+    if "<" in _ENTITY_OR_TAG.sub("", piece) or "&" in _ENTITY_OR_TAG.sub("", piece):
+        return False
+    stack: list[str] = []
+    for tag in re.finditer(r"<(/?)(b|i|code)>", piece):
+        if not tag.group(1):
+            stack.append(tag.group(2))
+        elif not stack or stack.pop() != tag.group(2):
+            return False
+    return not stack
+
+
+def seen(html_text: str) -> str:
+    """What a reader sees of a Telegram HTML text, spaces and line ends left out."""
+    return "".join(html.unescape(re.sub(r"</?(?:b|i|code)>", "", html_text)).split())
+
+
+LONG_LINES = [
+    "<&>" * 2000,  # every character escaped, no space: a cut could fall inside "&amp;"
+    "kata " * 1500,  # spaces: cut at one, inside the bold
+    "x" * 9000,  # no space at all: cut at the limit, inside the bold
+    "<b>" * 3000,  # user text that looks like our tag
+]
+
+
+@pytest.mark.parametrize("note", LONG_LINES, ids=["escaped", "words", "one-word", "fake-tags"])
+def test_a_line_longer_than_a_message_is_cut_into_html_telegram_accepts(note: str) -> None:
+    text = render_msg(Msg("Catatan: <b>{note}</b> <i>akhir</i>", {"note": note}), "id", HTML)
+    pieces = split_text(text, 4096)
+    assert len(pieces) > 1
+    assert all(len(piece) <= 4096 and accepted(piece) for piece in pieces), pieces
+    assert "".join(seen(piece) for piece in pieces) == seen(text)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.text(st.sampled_from("ab <>&*_\n"), max_size=120), min_size=1, max_size=4),
+    st.integers(min_value=40, max_value=120),  # room for two tags open and closed
+)
+def test_any_text_is_split_into_pieces_telegram_accepts(notes: list[str], limit: int) -> None:
+    lines = tuple(Msg("<b>{n}</b> <i>x <code>{n}</code></i>", {"n": note}) for note in notes)
+    text = render_text(Reply(parts=(Block(lines),)), "id", HTML)
+    pieces = split_text(text, limit)
+    assert all(len(piece) <= limit and accepted(piece) for piece in pieces), pieces
+    assert "".join(seen(piece) for piece in pieces) == seen(text)
