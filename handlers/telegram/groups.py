@@ -21,7 +21,7 @@ from telegram.error import TelegramError
 
 from bot.i18n import N_, language_from_code
 from bot.messages import Msg
-from bot.render import render_msg
+from bot.render import PLAIN, render_msg
 from handlers.telegram.bot import BpuBot
 from handlers.telegram.sending import with_retries
 
@@ -72,7 +72,7 @@ async def point_to_private(bot: BpuBot, update: Update) -> None:
         return
     user = update.effective_user
     lang = language_from_code(user.language_code if user is not None else None)
-    line = render_msg(Msg(POINTER, {"link": f"https://t.me/{username}"}), lang, as_html=False)
+    line = render_msg(Msg(POINTER, {"link": f"https://t.me/{username}"}), lang, PLAIN)
     try:
         query = update.callback_query
         if query is not None:

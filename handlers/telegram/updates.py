@@ -17,7 +17,7 @@ from telegram.ext import ContextTypes
 
 from bot.dispatch import Dispatched
 from bot.messages import Keyboard, Reply
-from bot.render import render_msg, split_text
+from bot.render import PLAIN, render_msg, split_text
 from handlers.telegram.bot import BpuBot, bot_of
 from handlers.telegram.feedback import TYPING_AFTER_SECONDS, TypingIfSlow
 from handlers.telegram.groups import point_to_private
@@ -137,7 +137,7 @@ async def acknowledge(bot: BpuBot, update: Update, result: Dispatched) -> None:
         return
     params: dict[str, object] = {"callback_query_id": query.id}
     if result.toast is not None:
-        params["text"] = render_msg(result.toast, result.lang, as_html=False)
+        params["text"] = render_msg(result.toast, result.lang, PLAIN)
     try:
         await bot.post("answerCallbackQuery", **params)
     except TelegramError as error:

@@ -9,7 +9,7 @@ import pytest
 
 from bot.dispatch import Inbound
 from bot.flow.events import Command
-from bot.render import render_text
+from bot.render import PLAIN, render_text
 from bot.settings import Settings
 from handlers.runtime import build_core
 from storage.backends import AnyRepository
@@ -24,7 +24,7 @@ async def answer(repo: AnyRepository, settings: Settings, inbound: Inbound) -> s
     """What the core answers this update, as plain text."""
     core = build_core(settings, repo, lambda: NOW)
     done = await core.dispatcher.dispatch(inbound, NOW)
-    return "\n".join(render_text(r, done.lang, as_html=False) for r in done.replies)
+    return "\n".join(render_text(r, done.lang, PLAIN) for r in done.replies)
 
 
 async def test_a_whatsapp_number_equal_to_an_officers_telegram_id_gets_nothing_of_the_desk(
