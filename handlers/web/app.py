@@ -25,10 +25,13 @@ from urllib.parse import parse_qs, urlencode
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 from starlette.applications import Starlette
+from starlette.datastructures import MutableHeaders
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from bot.clock import Clock, wib_text
 from bot.domain import Flag, Officer, Status, Submission
@@ -182,7 +185,7 @@ class WebDesk:
             officer=visit.officer if visit else None,
             **values,
         )
-        return HTMLResponse(body, status_code=status, headers=HEADERS)
+        return HTMLResponse(body, status_code=status)
 
     def refused(self, refusal: Refused, lang: str = "id") -> HTMLResponse:
         response = self.page("message.html", lang, refusal.status, message=refusal.text)
@@ -204,7 +207,7 @@ class WebDesk:
         ]
 
     async def home(self, request: Request) -> Response:
-        return RedirectResponse("/antrean", status_code=303, headers=HEADERS)
+        return RedirectResponse("/antrean", status_code=303)
 
     # --- signing in and out ------------------------------------------------------------------
 
@@ -234,7 +237,7 @@ class WebDesk:
             await session.open_web_session(
                 secret_hash(fresh), officer.user_id, used[1], officer.role, officer.branches, now
             )
-        response = RedirectResponse("/antrean", status_code=303, headers=HEADERS)
+        response = RedirectResponse("/antrean", status_code=303)
         response.set_cookie(
             COOKIE,
             fresh,
@@ -463,7 +466,7 @@ class WebDesk:
                 return await self.card_page(visit, reference, problem)
             following = await self.next_reference(visit, reference)
             where = f"/pendaftaran/{following}" if following else "/antrean"
-            return RedirectResponse(where, status_code=303, headers=HEADERS)
+            return RedirectResponse(where, status_code=303)
 
         return await self.signed_in(request, work, post=True)
 
@@ -491,9 +494,30 @@ def decision_args(action: str, reference: str, form: dict[str, str]) -> tuple[st
     return None
 
 
+class SecurityHeaders:
+    """Every response of the desk (pages, redirects, its script and style) carries ``HEADERS``."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                for name, value in HEADERS.items():
+                    headers[name] = value
+            await send(message)
+
+        await self.app(scope, receive, with_headers)
+
+
 def web_app(desk: WebDesk) -> Starlette:
     """The web desk as one ASGI app."""
-    return Starlette(routes=desk.routes())
+    return Starlette(routes=desk.routes(), middleware=[Middleware(SecurityHeaders)])
 
 
 async def serve_web_desk(core: Any, stop: asyncio.Event) -> None:

@@ -19,7 +19,8 @@ ORDER_BY = {
 
 
 def _where(chosen: QueueFilter) -> tuple[list[str], list[Any]]:
-    where, args = ["status = ?"], [str(chosen.status)]
+    where: list[str] = ["status = ?"]
+    args: list[Any] = [str(chosen.status)]
     if chosen.event_code:
         where.append("event_code = ?")
         args.append(chosen.event_code.upper())

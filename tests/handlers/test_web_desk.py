@@ -3,7 +3,11 @@ sessions, CSRF, scope, and decisions made through the chat desk's own step."""
 
 from __future__ import annotations
 
+import asyncio
+import os
 import re
+import signal
+import socket
 from collections.abc import AsyncIterator
 from datetime import timedelta
 from typing import Any
@@ -14,11 +18,11 @@ import pytest
 from bot.domain import Role
 from bot.settings import Settings
 from bot.web_desk import secret_hash
+from handlers.runtime import Runtime, build_core
 from handlers.telegram.app import services_of
 from handlers.web.app import COOKIE, RateLimit, WebDesk, web_app
-from tests.conftest import OFFICER, TEST_START, Telegram, query
+from tests.conftest import NIK, OFFICER, TEST_START, Telegram, query
 from tests.databases import execute_url
-from tests.storage.drafts import NIK
 from tests.web_desk import PETUGAS, add_officer, desk_settings, link_secret, seed
 
 BASE = "http://127.0.0.1:8090"
@@ -116,6 +120,8 @@ async def test_the_queue_is_masked_and_every_page_carries_the_security_headers(
     assert "frame-ancestors 'none'" in csp and "script-src 'self'" in csp
     assert "unsafe-inline" not in csp and "<script>" not in page.text
     assert page.headers["referrer-policy"] == "no-referrer"
+    script = await web.client.get("/static/desk.js")
+    assert script.status_code == 200 and script.headers["content-security-policy"] == csp
 
 
 async def test_the_queue_filters_by_flag_status_and_region(web: Browser) -> None:
@@ -269,3 +275,26 @@ def test_sign_in_attempts_are_limited_per_address() -> None:
     assert limit.allow("b")
     moment[0] = 60.0
     assert limit.allow("a")
+
+
+async def test_a_polling_only_deployment_serves_the_web_desk_on_its_own_port(
+    telegram: Telegram, database_url: str
+) -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = int(probe.getsockname()[1])
+    settings = desk_settings(database_url).model_copy(update={"web_desk_port": port})
+    runtime = Runtime(build_core(settings, telegram.repo, telegram.now), channels=[])
+    serving = asyncio.create_task(runtime.serve())
+    async with httpx.AsyncClient() as client:
+        for _ in range(200):
+            try:
+                answer = await client.get(f"http://127.0.0.1:{port}/antrean")
+                break
+            except httpx.TransportError:
+                await asyncio.sleep(0.02)
+        else:
+            pytest.fail("the web desk did not start")
+    assert answer.status_code == 401  # the desk, asking to sign in
+    os.kill(os.getpid(), signal.SIGTERM)  # serve() handles it: everything stops
+    await asyncio.wait_for(serving, 15)
