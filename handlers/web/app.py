@@ -11,12 +11,15 @@ same notice to the worker through the outbox.
 from __future__ import annotations
 
 import asyncio
+import csv
 import hmac
+import io
+import re
 import secrets
 import time
 from collections import defaultdict, deque
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -34,13 +37,14 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from bot.clock import Clock, wib_text
+from bot.decision_sheet import ImportProblem, ImportRow, describe_problem, read_import
 from bot.domain import Flag, Officer, Status, Submission
 from bot.flow.events import Command
 from bot.flow.questions import REGISTRY
 from bot.i18n import translate
 from bot.masking import mask_name, mask_nik
 from bot.messages import Block, Msg, Reply
-from bot.officers.context import DeskContext, DeskOutcome
+from bot.officers.context import DeskContext, DeskOutcome, Upload
 from bot.officers.decisions import FIX_NOTES, REJECT_REASONS
 from bot.officers.desk import OfficerDesk, settle
 from bot.officers.needs import Notify
@@ -49,6 +53,7 @@ from bot.officers.views import FLAG_WORDS, STATUS_LABELS
 from bot.ports import OfficerSession, Repository
 from bot.render import render_text
 from bot.settings import Settings
+from bot.uploads import ImportLimits
 from bot.web_desk import QUEUE_SORTS, SIGN_IN_PATH, QueueFilter, WebSession, secret_hash
 from handlers.server import serve_on
 from handlers.web.texts import words
@@ -201,6 +206,8 @@ class WebDesk:
             Route("/keluar", self.sign_out, methods=["POST"]),
             Route("/antrean", self.queue, methods=["GET"]),
             Route("/cari", self.search, methods=["POST"]),
+            Route("/tempel", self.paste_page, methods=["GET"]),
+            Route("/tempel", self.paste, methods=["POST"]),
             Route("/pendaftaran/{reference}", self.card, methods=["GET"]),
             Route("/pendaftaran/{reference}/{action}", self.decide, methods=["POST"]),
             Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
@@ -469,6 +476,93 @@ class WebDesk:
             return RedirectResponse(where, status_code=303)
 
         return await self.signed_in(request, work, post=True)
+
+    # --- pasting reference + KPJ pairs -------------------------------------------------------
+
+    async def paste_page(self, request: Request) -> Response:
+        async def work(visit: Visit, form: dict[str, str]) -> Response:
+            return self.page("paste.html", visit.lang, visit=visit, text="", preview=None)
+
+        return await self.signed_in(request, work)
+
+    async def paste(self, request: Request) -> Response:
+        """A column of reference + KPJ pairs: first a preview (nothing written), then, with
+        ``apply``, the same import as a file sent with /impor (its checks, audit and notices)."""
+
+        async def work(visit: Visit, form: dict[str, str]) -> Response:
+            text = form.get("pairs", "")
+            rows, problems = pasted_pairs(text, self.desk.kpj_length, self.desk.import_limits)
+            if form.get("apply") == "1":
+                upload = Upload(PASTED, tuple(rows), tuple(problems), for_import=True)
+                outcome = await settle(visit.session, DeskState(), upload, self.context(visit))
+                answer = [html_of(r, visit.lang) for r in outcome.replies]
+                return self.page(
+                    "paste.html", visit.lang, visit=visit, text="", preview=None, answer=answer
+                )
+            preview = await self.preview(visit, rows, problems)
+            ready = sum(1 for line in preview if line["ready"])
+            return self.page(
+                "paste.html", visit.lang, visit=visit, text=text, preview=preview, ready=ready
+            )
+
+        return await self.signed_in(request, work, post=True)
+
+    async def preview(
+        self, visit: Visit, rows: list[ImportRow], problems: list[ImportProblem]
+    ) -> list[dict[str, Any]]:
+        """Each pasted line: what applying would do with it."""
+        t = words(visit.lang)
+        lines: list[dict[str, Any]] = []
+        for row in rows:
+            sub = await visit.session.get(row.reference)
+            if sub is None:
+                state, ready = t["paste_not_found"], False
+            elif sub.status is not Status.SUBMITTED:
+                state, ready = translate(STATUS_LABELS[sub.status], visit.lang), False
+            else:
+                state, ready = t["paste_ready"], True
+            lines.append(
+                {
+                    "line": row.line,
+                    "reference": row.reference,
+                    "kpj": row.kpj or "-",
+                    "state": state,
+                    "ready": ready,
+                }
+            )
+        for problem in problems:
+            lines.append(
+                {
+                    "line": problem.line,
+                    "reference": "",
+                    "kpj": "",
+                    "ready": False,
+                    "state": describe_problem(problem, visit.lang),
+                }
+            )
+        return sorted(lines, key=lambda line: line["line"])
+
+
+PASTED = "tempel"
+_PAIR = re.compile(r"[\s,;]+")
+
+
+def pasted_pairs(
+    text: str, kpj_length: int, limits: ImportLimits
+) -> tuple[list[ImportRow], list[ImportProblem]]:
+    """Pasted lines of "reference KPJ" (spaces, tabs, commas or semicolons between), read by the
+    /impor reader as a CSV; line numbers are the pasted lines'."""
+    sheet = io.StringIO()
+    writer = csv.writer(sheet)
+    writer.writerow(["Nomor pendaftaran", "Nomor KPJ"])
+    for line in text.splitlines():
+        pair = _PAIR.split(line.strip(), maxsplit=1)
+        writer.writerow([pair[0], pair[1] if len(pair) > 1 else ""])
+    rows, problems = read_import(sheet.getvalue().encode(), f"{PASTED}.csv", kpj_length, limits)
+    return (
+        [replace(row, line=row.line - 1) for row in rows],
+        [replace(p, line=max(1, p.line - 1)) for p in problems],
+    )
 
 
 def _choice(form: dict[str, str], preset: str, own: str, presets: tuple[str, ...]) -> str:

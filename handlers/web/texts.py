@@ -60,6 +60,17 @@ TEXTS = {
     "too_many": N_("Terlalu banyak percobaan masuk. Coba lagi sebentar lagi."),
     "csrf": N_("Formulir ini tidak sah atau sudah kedaluwarsa. Muat ulang halamannya."),
     "shortcuts": N_("Pintasan: j/k pilih baris, Enter buka, n berikutnya, a setujui, r tolak."),
+    "paste": N_("Tempel KPJ"),
+    "paste_intro": N_(
+        "Satu pasangan per baris: nomor pendaftaran, lalu nomor KPJ (dipisah spasi, tab, koma "
+        "atau titik koma). Pratinjau dulu; tidak ada yang disimpan sebelum Anda menerapkannya."
+    ),
+    "paste_preview": N_("Pratinjau"),
+    "paste_apply": N_("Terapkan"),
+    "paste_line": N_("Baris"),
+    "paste_ready": N_("akan disetujui"),
+    "paste_not_found": N_("tidak ditemukan di cabang Anda"),
+    "paste_count": N_("{ready} dari {lines} baris akan disetujui."),
 }
 
 

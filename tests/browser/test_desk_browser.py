@@ -184,3 +184,21 @@ async def test_browser_a_demoted_officers_next_click_is_refused(
     assert await page.locator("#message").count() == 1
     rows: list[Any] = query(settings, "SELECT status FROM submissions")
     assert rows == [("diajukan",)]
+
+
+async def test_browser_pasted_kpj_pairs_are_previewed_then_applied(
+    telegram: Telegram, settings: Settings, desk_url: str, page: Page
+) -> None:
+    now = telegram.now()
+    await add_officer(telegram.repo, PETUGAS, Role.PETUGAS, ("Yogyakarta",), now)
+    first, second = await seed(telegram.repo, 2, now)
+    await sign_in_by_link(page, telegram)
+    await page.goto(f"{desk_url}/tempel")
+    await page.fill("#pairs", f"{first}\t{KPJ}\n{second} 10987654321\n")
+    await page.click("#paste button[type=submit]")
+    assert await page.locator("#preview tr.ready").count() == 2
+    assert query(settings, "SELECT count(*) FROM submissions WHERE kpj IS NOT NULL") == [(0,)]
+    await page.click("#apply button[type=submit]")
+    await page.wait_for_selector("#answer")
+    kpjs = query(settings, "SELECT reference, kpj FROM submissions ORDER BY id")
+    assert kpjs == [(first, KPJ), (second, "10987654321")]

@@ -298,3 +298,34 @@ async def test_a_polling_only_deployment_serves_the_web_desk_on_its_own_port(
     assert answer.status_code == 401  # the desk, asking to sign in
     os.kill(os.getpid(), signal.SIGTERM)  # serve() handles it: everything stops
     await asyncio.wait_for(serving, 15)
+
+
+async def test_pasted_kpj_pairs_are_previewed_then_applied_as_an_import(
+    web: Browser, settings: Settings
+) -> None:
+    first, second, decided = await seed(web.repo, 3, web.now)
+    (theirs,) = await seed(web.repo, 1, web.now, branch="Surabaya", first=60)
+    await add_officer(web.repo, PETUGAS, Role.PETUGAS, ("Yogyakarta",), web.now)
+    await web.sign_in(PETUGAS)
+    await web.post(f"/pendaftaran/{decided}/tolak", {"reason": "0", "own": ""})
+    pairs = (
+        f"{first}\t1234 5678 901\n{second}, 10987654321\n"
+        f"{decided} 11111111111\n{theirs} 22222222222\n{first.replace('0001', '0099')} 123"
+    )
+    preview = await web.post("/tempel", {"pairs": pairs})
+    assert "2 dari 5 baris akan disetujui" in preview.text
+    assert "tidak ditemukan di cabang Anda" in preview.text and "ditolak" in preview.text
+    assert "Nomor KPJ 123 harus 11 angka" in preview.text
+    assert [s for (s,) in query(settings, "SELECT status FROM submissions ORDER BY id")] == [
+        "diajukan",
+        "diajukan",
+        "ditolak",
+        "diajukan",
+    ]  # a preview writes nothing
+    applied = await web.post("/tempel", {"pairs": pairs, "apply": "1"})
+    assert "2 diterapkan, 3 dilewati" in applied.text
+    kpjs = query(settings, "SELECT reference, kpj FROM submissions WHERE kpj IS NOT NULL")
+    assert sorted(kpjs) == [(first, "12345678901"), (second, "10987654321")]
+    notices = [reference for _, reference, _ in outbox(settings)]
+    assert notices == [decided, first, second]  # the rejection, then the import's two
+    assert ("impor disetujui", first) in query(settings, "SELECT action, reference FROM audit")
