@@ -31,7 +31,7 @@ from starlette.applications import Starlette
 from starlette.datastructures import MutableHeaders
 from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, RedirectResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -61,9 +61,9 @@ from handlers.web.texts import words
 HERE = Path(__file__).parent
 COOKIE = "bpu_desk"
 PAGE_SIZE = 25
-FORM_LIMIT = 20_000  # bytes of a form; every form of the desk is far smaller
+FORM_LIMIT = 20_000  # bytes of a form: some 700 pasted KPJ pairs; a decision is far smaller
 CSP = (
-    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; "
     "form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
 )
 HEADERS = {
@@ -206,6 +206,7 @@ class WebDesk:
             Route("/keluar", self.sign_out, methods=["POST"]),
             Route("/antrean", self.queue, methods=["GET"]),
             Route("/cari", self.search, methods=["POST"]),
+            Route("/hitung", self.count, methods=["GET"]),
             Route("/tempel", self.paste_page, methods=["GET"]),
             Route("/tempel", self.paste, methods=["POST"]),
             Route("/pendaftaran/{reference}", self.card, methods=["GET"]),
@@ -287,8 +288,10 @@ class WebDesk:
         work: Callable[[Visit, dict[str, str]], Awaitable[Response]],
         *,
         post: bool = False,
+        touch: bool = True,
     ) -> Response:
-        """Run ``work`` for the officer of this request's session, as they are now."""
+        """Run ``work`` for the officer of this request's session, as they are now. A request
+        the officer did not make (the live count) does not ``touch`` it: it still ends idle."""
         form = await self._form(request) if post else {}
         secret = request.cookies.get(COOKIE, "")
         now = self.clock()
@@ -303,7 +306,8 @@ class WebDesk:
                 if isinstance(officer, Officer):
                     if post and not hmac.compare_digest(form.get("csrf", ""), csrf_token(secret)):
                         raise Refused(words(lang)["csrf"], 403)
-                    await session.touch_web_session(secret_hash(secret), now)
+                    if touch:
+                        await session.touch_web_session(secret_hash(secret), now)
                     session.restrict(officer.scope)
                     return await work(Visit(officer, lang, secret, session), form)
             # The session was ended (committed above): say why.
@@ -376,6 +380,15 @@ class WebDesk:
             )
 
         return await self.signed_in(request, work)
+
+    async def count(self, request: Request) -> Response:
+        """The live count in the header: how many wait in the officer's branches (a counter kept
+        by triggers, no scan), asked by desk.js every 30 s while the page is in view."""
+
+        async def work(visit: Visit, form: dict[str, str]) -> Response:
+            return JSONResponse({"waiting": await visit.session.count_pending()})
+
+        return await self.signed_in(request, work, touch=False)
 
     def row(self, sub: Submission, lang: str) -> dict[str, str]:
         """A queue row, masked as in chat."""

@@ -60,6 +60,7 @@ TEXTS = {
     "too_many": N_("Terlalu banyak percobaan masuk. Coba lagi sebentar lagi."),
     "csrf": N_("Formulir ini tidak sah atau sudah kedaluwarsa. Muat ulang halamannya."),
     "shortcuts": N_("Pintasan: j/k pilih baris, Enter buka, n berikutnya, a setujui, r tolak."),
+    "waiting": N_("{count} menunggu"),
     "paste": N_("Tempel KPJ"),
     "paste_intro": N_(
         "Satu pasangan per baris: nomor pendaftaran, lalu nomor KPJ (dipisah spasi, tab, koma "

@@ -32,7 +32,7 @@ PETUGAS_CHAT = int(PETUGAS.removeprefix("tg:"))
 KPJ = "12345678901"
 
 try:
-    from playwright.async_api import Page, async_playwright
+    from playwright.async_api import Page, async_playwright, expect
 except ImportError:  # pragma: no cover - the dev extras install it
     async_playwright = None  # type: ignore[assignment]
 
@@ -121,6 +121,7 @@ async def test_browser_an_officer_signs_in_by_link_and_clears_the_queue(
 
     await sign_in_by_link(page, telegram)
     assert await page.locator("#queue tbody tr").count() == 6
+    await expect(page.locator("#waiting")).to_have_text("6 menunggu")  # the live count
     SAMPLES.mkdir(parents=True, exist_ok=True)
     await page.screenshot(path=str(SAMPLES / "desk-queue.png"), full_page=True)
 

@@ -329,3 +329,15 @@ async def test_pasted_kpj_pairs_are_previewed_then_applied_as_an_import(
     notices = [reference for _, reference, _ in outbox(settings)]
     assert notices == [decided, first, second]  # the rejection, then the import's two
     assert ("impor disetujui", first) in query(settings, "SELECT action, reference FROM audit")
+
+
+async def test_the_live_count_is_scoped_and_keeps_no_session_alive(web: Browser) -> None:
+    await seed(web.repo, 2, web.now)
+    await seed(web.repo, 3, web.now, branch="Surabaya", first=70)
+    await add_officer(web.repo, PETUGAS, Role.PETUGAS, ("Yogyakarta",), web.now)
+    await web.sign_in(PETUGAS)
+    assert (await web.client.get("/hitung")).json() == {"waiting": 2}
+    web.now += timedelta(minutes=20)
+    assert (await web.client.get("/hitung")).json() == {"waiting": 2}
+    web.now += timedelta(minutes=11)  # 31 minutes since the officer last did anything
+    assert (await web.client.get("/hitung")).status_code == 401

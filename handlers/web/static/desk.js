@@ -33,7 +33,22 @@
     var reason = document.getElementById("reason");
     if (key === "r" && reason) { reason.focus(); event.preventDefault(); }
   });
+  // The live count of the queue: asked every 30 s, only while the page is in view (a hidden tab
+  // asks nothing); the request does not keep the session alive.
+  function refreshCount() {
+    var shown = document.getElementById("waiting");
+    if (!shown || document.visibilityState !== "visible") { return; }
+    fetch("/hitung", { credentials: "same-origin", headers: { "Accept": "application/json" } })
+      .then(function (answer) { return answer.ok ? answer.json() : null; })
+      .then(function (data) {
+        if (data) { shown.textContent = shown.getAttribute("data-template").replace("{count}", data.waiting); }
+      })
+      .catch(function () { /* the next round tries again */ });
+  }
+  document.addEventListener("visibilitychange", refreshCount);
+  window.setInterval(refreshCount, 30000);
   document.addEventListener("DOMContentLoaded", function () {
+    refreshCount();
     rows().forEach(function (row, i) {
       row.addEventListener("click", function () { select(i); });
     });
