@@ -9,7 +9,7 @@ from bot.domain import Role, Submission
 from bot.web_desk import QueueFilter, WebSession
 from storage.sql import rows
 from storage.sql.scope import Scoped
-from storage.sql.tx import as_datetime, as_json, to_json
+from storage.sql.tx import Tx, as_datetime, as_json, to_json
 
 ORDER_BY = {
     "oldest": "submitted_at, id",
@@ -40,6 +40,21 @@ def _where(chosen: QueueFilter) -> tuple[list[str], list[Any]]:
         where.append("CAST(flags AS TEXT) LIKE ?")
         args.append(f'%"{chosen.flag}"%')
     return where, args
+
+
+# Used or expired sign-in links are kept a day (to see an attempt's trace), ended sessions too.
+SIGN_IN_RETENTION = timedelta(days=1)
+
+
+async def purge(tx: Tx, now: datetime, unused: timedelta) -> None:
+    """Forget old sign-in links, sessions ended a day ago, and sessions unused for ``unused``
+    (far past any idle limit)."""
+    await tx.run("DELETE FROM web_login_tokens WHERE expires_at <= ?", now - SIGN_IN_RETENTION)
+    await tx.run(
+        "DELETE FROM web_sessions WHERE ended_at <= ? OR last_seen_at <= ?",
+        now - SIGN_IN_RETENTION,
+        now - unused,
+    )
 
 
 class WebAccess(Scoped):

@@ -15,7 +15,8 @@ from typing import Any
 import httpx
 import pytest
 
-from bot.domain import Role
+from bot.domain import Housekeeping, Role
+from bot.messages import Msg, Reply
 from bot.settings import Settings
 from bot.web_desk import secret_hash
 from handlers.runtime import Runtime, build_core
@@ -341,3 +342,19 @@ async def test_the_live_count_is_scoped_and_keeps_no_session_alive(web: Browser)
     assert (await web.client.get("/hitung")).json() == {"waiting": 2}
     web.now += timedelta(minutes=11)  # 31 minutes since the officer last did anything
     assert (await web.client.get("/hitung")).status_code == 401
+
+
+async def test_housekeeping_forgets_old_sign_in_links_and_sessions(
+    web: Browser, settings: Settings
+) -> None:
+    await web.sign_in(f"tg:{OFFICER}")  # a link used, a session open
+    await link_secret(web.repo, f"tg:{OFFICER}", web.now)  # a link never used
+    policy = Housekeeping(frozenset({"name"}), timedelta(hours=1), timedelta(days=30))
+    reminder = Reply(parts=(Msg("Lanjutkan?"),))
+    await web.repo.housekeeping(web.now + timedelta(hours=2), policy, reminder)
+    assert query(settings, "SELECT count(*) FROM web_login_tokens") == [(2,)]
+    await web.repo.housekeeping(web.now + timedelta(days=1, minutes=6), policy, reminder)
+    assert query(settings, "SELECT count(*) FROM web_login_tokens") == [(0,)]
+    assert query(settings, "SELECT count(*) FROM web_sessions") == [(1,)]  # ended by idleness
+    await web.repo.housekeeping(web.now + timedelta(days=31), policy, reminder)
+    assert query(settings, "SELECT count(*) FROM web_sessions") == [(0,)]
