@@ -75,6 +75,9 @@ HEADERS = {
 }
 
 
+FORGET_CLIENTS_AFTER = 10_000  # addresses remembered before the quiet ones are dropped
+
+
 class RateLimit:
     """At most ``per_minute`` attempts per client address within any minute (this process)."""
 
@@ -85,6 +88,9 @@ class RateLimit:
 
     def allow(self, client: str) -> bool:
         now = self.clock()
+        if len(self._seen) > FORGET_CLIENTS_AFTER:  # addresses quiet for a minute are forgotten
+            for quiet in [c for c, times in self._seen.items() if now - times[-1] >= 60]:
+                del self._seen[quiet]
         seen = self._seen[client]
         while seen and now - seen[0] >= 60:
             seen.popleft()

@@ -21,7 +21,7 @@ from bot.settings import Settings
 from bot.web_desk import secret_hash
 from handlers.runtime import Runtime, build_core
 from handlers.telegram.app import services_of
-from handlers.web.app import COOKIE, RateLimit, WebDesk, web_app
+from handlers.web.app import COOKIE, FORGET_CLIENTS_AFTER, RateLimit, WebDesk, web_app
 from tests.conftest import NIK, OFFICER, TEST_START, Telegram, query
 from tests.databases import execute_url
 from tests.web_desk import PETUGAS, add_officer, desk_settings, link_secret, seed
@@ -278,6 +278,15 @@ def test_sign_in_attempts_are_limited_per_address() -> None:
     assert limit.allow("a")
 
 
+def test_the_sign_in_limit_forgets_quiet_addresses() -> None:
+    moment = [0.0]
+    limit = RateLimit(1, clock=lambda: moment[0])
+    for client in range(FORGET_CLIENTS_AFTER + 1):
+        assert limit.allow(str(client))
+    moment[0] = 61.0
+    assert limit.allow("new") and len(limit._seen) == 1
+
+
 async def test_a_polling_only_deployment_serves_the_web_desk_on_its_own_port(
     telegram: Telegram, database_url: str
 ) -> None:
@@ -358,3 +367,13 @@ async def test_housekeeping_forgets_old_sign_in_links_and_sessions(
     assert query(settings, "SELECT count(*) FROM web_sessions") == [(1,)]  # ended by idleness
     await web.repo.housekeeping(web.now + timedelta(days=31), policy, reminder)
     assert query(settings, "SELECT count(*) FROM web_sessions") == [(0,)]
+
+
+async def test_the_eleventh_sign_in_attempt_in_a_minute_is_refused(web: Browser) -> None:
+    answers = [
+        (await web.client.post("/masuk", data={"secret": f"guess{n}"})).status_code
+        for n in range(10)
+    ]
+    assert answers == [403] * 10
+    good = await link_secret(web.repo, f"tg:{OFFICER}", web.now)
+    assert (await web.client.post("/masuk", data={"secret": good})).status_code == 429
