@@ -4,7 +4,7 @@ step as chat (decisions.py)."""
 
 from __future__ import annotations
 
-from bot.i18n import N_
+from bot.i18n import DEFAULT_LANGUAGE, N_
 from bot.messages import Msg, Reply
 from bot.officers.common import said
 from bot.officers.context import DeskContext, DeskOutcome
@@ -20,9 +20,10 @@ def sign_in_link(state: DeskState, args: str, ctx: DeskContext) -> DeskOutcome:
     if not base:
         return said(state, text(N_("Desk web belum dinyalakan di bot ini.")))
     secret = ctx.fact(WebLink(ctx.lang))
+    language = "" if ctx.lang == DEFAULT_LANGUAGE else f"?l={ctx.lang}"  # the page before sign-in
     link = Msg(
         N_("Tautan masuk ke desk web (sekali pakai, berlaku 5 menit; jangan diteruskan):\n{link}"),
-        {"link": f"{base}{SIGN_IN_PATH}{secret}"},
+        {"link": f"{base}{SIGN_IN_PATH}{secret}{language}"},
     )
     return said(state, Reply(parts=(link,), no_preview=True))
 

@@ -41,7 +41,7 @@ from bot.decision_sheet import ImportProblem, ImportRow, describe_problem, read_
 from bot.domain import Flag, Officer, Status, Submission
 from bot.flow.events import Command
 from bot.flow.questions import REGISTRY
-from bot.i18n import translate
+from bot.i18n import DEFAULT_LANGUAGE, LANGUAGES, translate
 from bot.masking import mask_name, mask_nik
 from bot.messages import Block, Msg, Reply
 from bot.officers.context import DeskContext, DeskOutcome, Upload
@@ -160,6 +160,11 @@ def queue_filter(params: dict[str, str]) -> QueueFilter:
     )
 
 
+def page_language(asked: str) -> str:
+    """The language a page before sign-in is shown in: the one the /masuk link names."""
+    return asked if asked in LANGUAGES else DEFAULT_LANGUAGE
+
+
 def html_of(reply: Reply, lang: str) -> Markup:
     """A desk reply as HTML: its own <b>/<i>/<code>, everything the people typed escaped."""
     # render_text escapes every parameter (what people typed) when it writes HTML.
@@ -231,22 +236,23 @@ class WebDesk:
     async def sign_in_page(self, request: Request) -> Response:
         """The page a /masuk link opens: a button that signs in with a POST (a link preview's
         GET uses nothing up)."""
-        lang = "id"
+        lang = page_language(request.query_params.get("l", ""))
         if not self.sign_ins.allow(self._client(request)):
             return self.refused(Refused(words(lang)["too_many"], 429), lang)
         return self.page("signin.html", lang, secret=request.path_params["secret"])
 
     async def sign_in(self, request: Request) -> Response:
         form = await self._form(request)
+        lang = page_language(form.get("lang", ""))
         if not self.sign_ins.allow(self._client(request)):
-            return self.refused(Refused(words("id")["too_many"], 429))
+            return self.refused(Refused(words(lang)["too_many"], 429), lang)
         secret = form.get("secret", "")
         now = self.clock()
         async with self.repo.officer() as session:
             used = await session.use_login_token(secret_hash(secret), now) if secret else None
             officer = await session.officer(used[0]) if used else None
             if used is None or officer is None:
-                return self.refused(Refused(words("id")["link_invalid"], 403))
+                return self.refused(Refused(words(lang)["link_invalid"], 403), lang)
             fresh = secrets.token_urlsafe(32)
             await session.open_web_session(
                 secret_hash(fresh), officer.user_id, used[1], officer.role, officer.branches, now

@@ -262,9 +262,19 @@ async def test_search_is_a_post_audited_and_masked(web: Browser, settings: Setti
     assert ("cari",) in query(settings, "SELECT action FROM audit")
 
 
-async def test_english_speaking_officers_get_the_desk_in_english(web: Browser) -> None:
-    secret = await link_secret(web.repo, f"tg:{OFFICER}", web.now, lang="en")
-    await web.client.post("/masuk", data={"secret": secret})
+async def test_english_speaking_officers_get_the_desk_in_english(
+    web: Browser, telegram: Telegram
+) -> None:
+    await telegram.text(OFFICER, "/masuk", language_code="en")
+    text = telegram.request.last_text(OFFICER)
+    assert text.startswith("Your link to sign in")
+    link = re.search(rf"{BASE}(/masuk/\S+)", text)
+    assert link and link[1].endswith("?l=en")
+    button = await web.client.get(link[1])
+    assert "Press the button to sign in" in button.text
+    secret = re.search(r'name="secret" value="([^"]+)"', button.text)
+    assert secret
+    await web.client.post("/masuk", data={"secret": secret[1], "lang": "en"})
     page = await web.client.get("/antrean")
     assert "Sign out" in page.text and "Keluar" not in page.text
 
