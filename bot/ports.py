@@ -126,41 +126,6 @@ class OfficerSession(Protocol):
 
     async def already_applied(self, channel: str, update_key: str | None) -> bool: ...
 
-    # --- the web desk (not scoped: a session is found before its officer is known) ---
-    async def create_login_token(
-        self, token_hash: str, user_id: str, lang: str, now: datetime, expires: datetime
-    ) -> None: ...
-
-    async def use_login_token(self, token_hash: str, now: datetime) -> tuple[str, str] | None:
-        """(user id, language) of an unused, unexpired sign-in link, which is used up."""
-        ...
-
-    async def open_web_session(
-        self,
-        session_hash: str,
-        user_id: str,
-        lang: str,
-        role: Role,
-        branches: tuple[str, ...],
-        now: datetime,
-    ) -> None: ...
-
-    async def web_session(self, session_hash: str) -> WebSession | None:
-        """An open session (ended ones are None; idle expiry is the caller's)."""
-        ...
-
-    async def touch_web_session(self, session_hash: str, now: datetime) -> None: ...
-
-    async def end_web_session(self, session_hash: str, now: datetime) -> None: ...
-
-    async def end_web_sessions(self, user_id: str, now: datetime) -> None: ...
-
-    async def queue_filtered(
-        self, chosen: QueueFilter, limit: int, offset: int
-    ) -> tuple[int, list[Submission]]:
-        """How many of the officer's branches' submissions match, and one page of them."""
-        ...
-
     async def mark_applied(self, channel: str, update_key: str | None, now: datetime) -> None:
         """Mark the update applied in this transaction, with its effects."""
         ...
@@ -257,6 +222,42 @@ class OfficerSession(Protocol):
         ...
 
     async def sponsor(self, sponsor_id: int) -> Sponsor | None: ...
+
+    # The web desk. Links and sessions are not scoped (a session is found before its officer
+    # is known); the filtered queue is.
+    async def create_login_token(
+        self, token_hash: str, user_id: str, lang: str, now: datetime, expires: datetime
+    ) -> None: ...
+
+    async def use_login_token(self, token_hash: str, now: datetime) -> tuple[str, str] | None:
+        """(user id, language) of an unused, unexpired sign-in link, which is used up."""
+        ...
+
+    async def open_web_session(
+        self,
+        session_hash: str,
+        user_id: str,
+        lang: str,
+        role: Role,
+        branches: tuple[str, ...],
+        now: datetime,
+    ) -> None: ...
+
+    async def web_session(self, session_hash: str) -> WebSession | None:
+        """An open session (ended ones are None; idle expiry is the caller's)."""
+        ...
+
+    async def touch_web_session(self, session_hash: str, now: datetime) -> None: ...
+
+    async def end_web_session(self, session_hash: str, now: datetime) -> None: ...
+
+    async def end_web_sessions(self, user_id: str, now: datetime) -> None: ...
+
+    async def queue_filtered(
+        self, chosen: QueueFilter, limit: int, offset: int
+    ) -> tuple[int, list[Submission]]:
+        """How many of the officer's branches' submissions match, and one page of them."""
+        ...
 
 
 class Repository(Protocol):

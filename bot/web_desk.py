@@ -41,7 +41,7 @@ class QueueFilter:
     event_code: str = ""
     sponsor_id: int | None = None
     region: str = ""  # a region code or its start ("32", "32.04")
-    since: date | None = None  # submitted on or after (UTC day)
-    until: date | None = None  # submitted on or before
+    since: date | None = None  # submitted on or after this day (WIB)
+    until: date | None = None  # submitted on or before this day (WIB)
     flag: Flag | None = None
     sort: str = "oldest"

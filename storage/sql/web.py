@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
+from bot.clock import wib_midnight_utc
 from bot.domain import Role, Submission
 from bot.web_desk import QueueFilter, WebSession
 from storage.sql import rows
@@ -32,10 +33,10 @@ def _where(chosen: QueueFilter) -> tuple[list[str], list[Any]]:
         args.append(chosen.region.replace("%", "").replace("_", "") + "%")
     if chosen.since is not None:
         where.append("submitted_at >= ?")
-        args.append(datetime.combine(chosen.since, time(), UTC))
+        args.append(wib_midnight_utc(chosen.since))
     if chosen.until is not None:
         where.append("submitted_at < ?")
-        args.append(datetime.combine(chosen.until + timedelta(days=1), time(), UTC))
+        args.append(wib_midnight_utc(chosen.until + timedelta(days=1)))
     if chosen.flag is not None:
         where.append("CAST(flags AS TEXT) LIKE ?")
         args.append(f'%"{chosen.flag}"%')

@@ -387,3 +387,19 @@ async def test_the_eleventh_sign_in_attempt_in_a_minute_is_refused(web: Browser)
     assert answers == [403] * 10
     good = await link_secret(web.repo, f"tg:{OFFICER}", web.now)
     assert (await web.client.post("/masuk", data={"secret": good})).status_code == 429
+
+
+async def test_the_queue_filters_by_days_in_wib(web: Browser) -> None:
+    (morning,) = await seed(web.repo, 1, web.now)  # 23 Nov, 10:00 WIB
+    late = web.now.replace(hour=18)  # 18:00 UTC: already 24 Nov, 01:00 WIB
+    (night,) = await seed(web.repo, 1, late, first=2)
+    await web.sign_in(f"tg:{OFFICER}")
+
+    async def shown(**params: str) -> list[str]:
+        page = await web.client.get("/antrean", params=params)
+        return re.findall(r'<a href="/pendaftaran/(BPU-[\d-]+)"', page.text)
+
+    assert await shown(since="2026-11-23", until="2026-11-23") == [morning]
+    assert await shown(since="2026-11-24") == [night]
+    assert await shown(until="2026-11-22") == []
+    assert await shown(since="not a day") == [morning, night]
