@@ -54,6 +54,7 @@ class FixTarget:
 # Officer commands: everyone else is told politely that they are for officers only.
 OFFICER_COMMANDS = frozenset(
     {"antrean", "lihat", "setujui", "tolak", "perbaikan", "cari", "audit"}
+    | {"masuk", "keluar"}
     | {"petugas", "petugas_tambah", "petugas_hapus", "cabang"}
     | {
         "acara_baru",

@@ -32,6 +32,8 @@ OFFICER_MENU: tuple[tuple[str, str], ...] = (
     ("statistik", N_("Statistik pendaftaran")),
     ("ekspor", N_("Ekspor pendaftaran (XLSX/CSV)")),
     ("impor", N_("Impor keputusan dan nomor KPJ")),
+    ("masuk", N_("Tautan masuk ke desk web (sekali pakai)")),
+    ("keluar", N_("Akhiri semua sesi desk web")),
     ("petugas", N_("Daftar petugas (admin)")),
     ("petugas_tambah", N_("Tambah atau ubah petugas (admin)")),
     ("petugas_hapus", N_("Hapus petugas (admin)")),

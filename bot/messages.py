@@ -83,6 +83,7 @@ class Reply:
     buttons: tuple[tuple[Button, ...], ...] = ()
     keyboard: Keyboard = Keyboard.INLINE
     files: tuple[Attachment, ...] = ()  # sent after the text, in order
+    no_preview: bool = False  # send without link previews (a one-time link a preview would open)
 
     @property
     def all_buttons(self) -> tuple[Button, ...]:
@@ -95,7 +96,9 @@ class Reply:
         this once or twice.)"""
         if not parts:
             return self
-        return Reply((*parts, *self.parts), self.buttons, self.keyboard, self.files)
+        return Reply(
+            (*parts, *self.parts), self.buttons, self.keyboard, self.files, self.no_preview
+        )
 
 
 # --- replies as JSON (the outbox stores them and renders them at delivery time) -----------------

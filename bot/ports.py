@@ -29,6 +29,7 @@ if TYPE_CHECKING:
         Housekeeping,
         Officer,
         Payer,
+        Role,
         Sponsor,
         Statistics,
         Status,
@@ -39,6 +40,7 @@ if TYPE_CHECKING:
     )
     from bot.flow.state import Conversation
     from bot.messages import Reply
+    from bot.web_desk import QueueFilter, WebSession
 
 
 @dataclass(frozen=True)
@@ -220,6 +222,42 @@ class OfficerSession(Protocol):
         ...
 
     async def sponsor(self, sponsor_id: int) -> Sponsor | None: ...
+
+    # The web desk. Links and sessions are not scoped (a session is found before its officer
+    # is known); the filtered queue is.
+    async def create_login_token(
+        self, token_hash: str, user_id: str, lang: str, now: datetime, expires: datetime
+    ) -> None: ...
+
+    async def use_login_token(self, token_hash: str, now: datetime) -> tuple[str, str] | None:
+        """(user id, language) of an unused, unexpired sign-in link, which is used up."""
+        ...
+
+    async def open_web_session(
+        self,
+        session_hash: str,
+        user_id: str,
+        lang: str,
+        role: Role,
+        branches: tuple[str, ...],
+        now: datetime,
+    ) -> None: ...
+
+    async def web_session(self, session_hash: str) -> WebSession | None:
+        """An open session (ended ones are None; idle expiry is the caller's)."""
+        ...
+
+    async def touch_web_session(self, session_hash: str, now: datetime) -> None: ...
+
+    async def end_web_session(self, session_hash: str, now: datetime) -> None: ...
+
+    async def end_web_sessions(self, user_id: str, now: datetime) -> None: ...
+
+    async def queue_filtered(
+        self, chosen: QueueFilter, limit: int, offset: int
+    ) -> tuple[int, list[Submission]]:
+        """How many of the officer's branches' submissions match, and one page of them."""
+        ...
 
 
 class Repository(Protocol):

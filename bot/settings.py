@@ -33,6 +33,14 @@ class Settings(BaseSettings):
     webhook_secret: SecretStr | None = None
     webhook_listen: str = "0.0.0.0"
     webhook_port: int = 8080
+    # The web desk (docs/web-desk.md): its own address and port, never the webhook's.
+    web_desk_enabled: bool = False
+    web_desk_listen: str = "127.0.0.1"
+    web_desk_port: int = Field(default=8090, ge=1, le=65535)
+    web_desk_public_url: str = ""  # how officers reach it, for /masuk links (default: listen)
+    web_desk_secure_cookie: bool = True  # off only for tests over http://127.0.0.1
+    web_desk_idle_minutes: int = Field(default=30, ge=1)
+    web_desk_sign_ins_per_minute: int = Field(default=10, ge=1)  # per client address
     draft_retention_days: int = 30
     # Notifications delivered (or undeliverable) this long ago are deleted with what they said.
     outbox_retention_days: int = Field(default=30, ge=1)
@@ -112,6 +120,14 @@ class Settings(BaseSettings):
         if digits and not digits.isdigit():
             raise ValueError("WHATSAPP_DISPLAY_NUMBER is a phone number in international form")
         return digits
+
+    @property
+    def web_desk_url(self) -> str:
+        """Where /masuk links point ("" when the web desk is off)."""
+        if not self.web_desk_enabled:
+            return ""
+        fallback = f"http://{self.web_desk_listen}:{self.web_desk_port}"
+        return (self.web_desk_public_url or fallback).rstrip("/")
 
     def whatsapp_missing(self) -> list[str]:
         """The WhatsApp settings a deployment must still set (empty: WhatsApp can run)."""

@@ -30,6 +30,7 @@ from handlers.housekeeping import housekeep
 from handlers.inbox import Pump
 from handlers.outbox import BATCH, OutboxWake, Undeliverable, deliver_due
 from handlers.server import http_app, serve_http, stopping
+from handlers.web.app import serve_web_desk
 
 log = logging.getLogger(__name__)
 
@@ -91,6 +92,7 @@ def build_core(settings: Settings, repo: Repository, clock: Clock) -> Core:
         bot_username=settings.bot_username,
         whatsapp_number=settings.whatsapp_display_number,
         import_limits=ImportLimits.from_settings(settings),
+        web_desk_url=settings.web_desk_url,
     )
     return Core(repo, settings, config, desk, Dispatcher(repo, config, desk), clock)
 
@@ -160,8 +162,14 @@ class Runtime:
                     *(asyncio.create_task(channel.run(stop)) for channel in started),
                 ]
                 routes = [route for channel in started for route in channel.routes()]
+                servers = []
                 if routes:
-                    await serve_http(http_app(routes, self.core.repo), self.core.settings, stop)
+                    app = http_app(routes, self.core.repo)
+                    servers.append(serve_http(app, self.core.settings, stop))
+                if self.core.settings.web_desk_enabled:  # polling-only deployments too
+                    servers.append(serve_web_desk(self.core, stop))
+                if servers:
+                    await asyncio.gather(*servers)
                 else:
                     await stop.wait()
             finally:

@@ -77,10 +77,16 @@ class _Server(uvicorn.Server):
 
 async def serve_http(app: Starlette, settings: Settings, stop: asyncio.Event) -> None:
     """Serve ``app`` on WEBHOOK_LISTEN:WEBHOOK_PORT until ``stop`` is set."""
+    await serve_on(app, settings.webhook_listen, settings.webhook_port, stop)
+
+
+async def serve_on(app: Starlette, host: str, port: int, stop: asyncio.Event) -> None:
+    """Serve ``app`` on ``host``:``port`` until ``stop`` is set (no access log: URLs and
+    addresses stay out of the logs)."""
     config = uvicorn.Config(
         app,
-        host=settings.webhook_listen,
-        port=settings.webhook_port,
+        host=host,
+        port=port,
         lifespan="off",
         log_config=None,  # keep the redacting handlers set up by handlers.logs
         access_log=False,

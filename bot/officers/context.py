@@ -45,6 +45,7 @@ class DeskConfig:
     bot_username: str = "bpu_bot"
     whatsapp_number: str = ""  # WHATSAPP_DISPLAY_NUMBER: events get a wa.me link too when set
     payment_channels: tuple[PaymentChannel, ...] = ()  # named in approval notices
+    web_desk_url: str = ""  # WEB_DESK_PUBLIC_URL when the web desk is on ("": off)
 
     def branch_for(self, region_code: str) -> str:
         """The branch office serving a kabupaten/kota."""

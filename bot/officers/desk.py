@@ -35,6 +35,7 @@ from bot.officers.needs import (
     CreateSponsor,
     Decide,
     Effect,
+    EndWebSessions,
     EventOf,
     Events,
     Existing,
@@ -57,6 +58,7 @@ from bot.officers.needs import (
     Sponsors,
     StatisticsOf,
     SubmissionOf,
+    WebLink,
 )
 from bot.officers.needs import Notify as NotifyWorker
 from bot.officers.reports import IN_PROGRESS_STEPS, exported
@@ -65,6 +67,7 @@ from bot.officers.step import desk_event, step
 from bot.officers.views import text
 from bot.poster import poster_png, qr_png
 from bot.uploads import DEFAULT_LIMITS, ImportLimits
+from bot.web_desk import LINK_VALID, secret_hash
 
 if TYPE_CHECKING:
     from bot.ports import OfficerSession, Repository
@@ -133,6 +136,11 @@ async def answer_need(session: OfficerSession, need: Need[Any], ctx: DeskContext
             return await session.close_event(code, now)
         case RemoveOfficer(user_id):
             return await session.remove_officer(user_id)
+        case WebLink(lang):
+            secret = secrets.token_urlsafe(32)
+            expires = now + LINK_VALID
+            await session.create_login_token(secret_hash(secret), by, lang, now, expires)
+            return secret
     raise ValueError(f"unknown need {need!r}")
 
 
@@ -148,6 +156,8 @@ async def apply_effect(session: OfficerSession, effect: Effect, ctx: DeskContext
             await session.create_event(draft, by, now)
         case SaveOfficer(officer):
             await session.save_officer(officer, by, now)
+        case EndWebSessions():
+            await session.end_web_sessions(by, now)
 
 
 async def settle(
@@ -192,6 +202,7 @@ class OfficerDesk:
         whatsapp_number: str = "",
         nonce: Callable[[], str] = new_nonce,
         import_limits: ImportLimits = DEFAULT_LIMITS,
+        web_desk_url: str = "",
     ) -> None:
         self.repo = repo
         self.config = config
@@ -200,6 +211,7 @@ class OfficerDesk:
         self.bot_username = bot_username  # for deep links; Telegram's getMe may correct it
         self.whatsapp_number = whatsapp_number  # for wa.me links ("": no WhatsApp)
         self.nonce = nonce
+        self.web_desk_url = web_desk_url  # "" when the web desk is off
         self._officer_ids: frozenset[str] = frozenset()
         self._officers_read_at: datetime | None = None
         self._officers_reading = asyncio.Lock()  # one read at a time (an event's first rush)
@@ -216,6 +228,7 @@ class OfficerDesk:
             bot_username=self.bot_username,
             whatsapp_number=self.whatsapp_number,
             payment_channels=self.config.payment_channels,
+            web_desk_url=self.web_desk_url,
         )
 
     async def is_officer(self, user_id: str, now: datetime) -> bool:

@@ -196,6 +196,14 @@ class RemoveOfficer(Need[bool]):
     user_id: str
 
 
+@dataclass(frozen=True)
+class WebLink(Need[str]):
+    """A new one-time sign-in link's secret for the acting officer (its hash is stored, valid
+    a few minutes, for the officer's language)."""
+
+    lang: str
+
+
 # --- effects ------------------------------------------------------------------------------
 
 
@@ -232,7 +240,12 @@ class SaveOfficer:
     officer: Officer
 
 
-Effect = Union[Audit, Notify, CreateEvent, SaveOfficer]  # noqa: UP007
+@dataclass(frozen=True)
+class EndWebSessions:
+    """End every web desk session of the acting officer."""
+
+
+Effect = Union[Audit, Notify, CreateEvent, SaveOfficer, EndWebSessions]  # noqa: UP007
 
 # --- after the transaction ------------------------------------------------------------------
 

@@ -29,7 +29,7 @@ from bot.flow.events import Command, Press, Text
 from bot.flow.needs import MissingFact, Need
 from bot.i18n import N_
 from bot.messages import Msg, Reply
-from bot.officers import admin, decisions, events, reports, review, sponsors
+from bot.officers import admin, decisions, events, reports, review, sponsors, web
 from bot.officers.common import STALE, Family, as_press, ask, said
 from bot.officers.context import DeskContext, DeskEvent, DeskOutcome, Upload
 from bot.officers.state import DeskState
@@ -57,6 +57,8 @@ COMMANDS: dict[str, Run] = {
     "cabang": admin.list_branches,
     "petugas_tambah": admin.add_officer,
     "petugas_hapus": admin.remove_officer,
+    "masuk": web.sign_in_link,
+    "keluar": web.sign_out,
 }
 ADMIN_ONLY = frozenset({"petugas", "petugas_tambah", "petugas_hapus", "cabang"})
 NO_LONGER = N_(

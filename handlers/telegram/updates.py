@@ -67,6 +67,10 @@ def fetcher(bot: BpuBot):  # type: ignore[no-untyped-def]
     return fetch
 
 
+# A one-time link must not be opened by Telegram fetching its preview.
+NO_PREVIEW = {"is_disabled": True}
+
+
 async def send_all(bot: BpuBot, chat_id: int, replies: list[Reply], lang: str) -> None:
     """Send replies in order (a long one in pieces), with their pictures and documents."""
     for reply in replies:
@@ -80,6 +84,7 @@ async def send_all(bot: BpuBot, chat_id: int, replies: list[Reply], lang: str) -
                 parse_mode=ParseMode.HTML,
                 # The buttons go under the last piece, next to the question they answer.
                 reply_markup=markup(reply, lang) if number == len(pieces) else None,
+                link_preview_options=NO_PREVIEW if reply.no_preview else None,
             )
         for attachment in reply.files:
             upload = InputFile(attachment.data, filename=attachment.filename)

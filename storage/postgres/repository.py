@@ -28,7 +28,7 @@ from storage.postgres.connection import PgTx, PooledTx, connect, create_pool, mi
 from storage.postgres.export import export_submissions
 from storage.postgres.saves import SaveBatches
 from storage.postgres.workers import PgWorkerSession
-from storage.sql import inbox, outbox, reminders
+from storage.sql import inbox, outbox, reminders, web
 from storage.sql.memory import RecentStates
 from storage.sql.officers import OfficerSession
 from storage.sql.shared import SharedStatements
@@ -246,11 +246,13 @@ class PostgresRepository(SharedStatements):
     async def housekeeping(
         self, now: datetime, policy: Housekeeping, reminder: Reply
     ) -> tuple[int, int]:
-        """Reminders to stalled drafts, purge of abandoned ones and of old inbox rows."""
+        """Reminders to stalled drafts, purge of abandoned ones, of old inbox rows and of the web
+        desk's old sign-in links and sessions."""
         async with self._transaction() as tx:
             await tx.one(HOUSEKEEPING_LOCK)
             done = await outbox.housekeeping(tx, now, policy, reminder)
             await inbox.purge(tx, now - inbox.RETENTION)
+            await web.purge(tx, now, policy.outbox_after)
         return done
 
     async def payment_reminders(

@@ -7,9 +7,10 @@ from datetime import datetime
 from storage.sql.outreach import Outreach
 from storage.sql.reports import Reports
 from storage.sql.staff import Staff
+from storage.sql.web import WebAccess
 
 
-class OfficerSession(Reports, Outreach, Staff):
+class OfficerSession(Reports, Outreach, Staff, WebAccess):
     """bot.ports.OfficerSession over a Tx (the caller holds one transaction around it)."""
 
     async def already_applied(self, channel: str, update_key: str | None) -> bool:

@@ -22,7 +22,7 @@ from bot.messages import Reply
 from bot.ports import InboxItem, OutboxItem
 from storage.export import export_submissions
 from storage.files import create_private, private_dir
-from storage.sql import inbox, outbox, reminders
+from storage.sql import inbox, outbox, reminders, web
 from storage.sql.memory import RecentStates
 from storage.sql.officers import OfficerSession
 from storage.sql.shared import SharedStatements
@@ -138,10 +138,12 @@ class SqliteRepository(SharedStatements):
     async def housekeeping(
         self, now: datetime, policy: Housekeeping, reminder: Reply
     ) -> tuple[int, int]:
-        """Reminders to stalled drafts, purge of abandoned ones and of old inbox rows."""
+        """Reminders to stalled drafts, purge of abandoned ones, of old inbox rows and of the web
+        desk's old sign-in links and sessions."""
         async with self._transaction() as tx:
             done = await outbox.housekeeping(tx, now, policy, reminder)
             await inbox.purge(tx, now - inbox.RETENTION)
+            await web.purge(tx, now, policy.outbox_after)
         return done
 
     async def payment_reminders(

@@ -29,7 +29,7 @@ from bot.nik import NikInfo, parse_nik
 from bot.officers import officer_command
 from bot.officers.context import DeskConfig, DeskContext, DeskOutcome, Upload
 from bot.officers.desk import settle
-from bot.officers.needs import Audit, CreateEvent, Effect, Notify, SaveOfficer
+from bot.officers.needs import Audit, CreateEvent, Effect, EndWebSessions, Notify, SaveOfficer
 from bot.officers.state import DeskState
 from bot.officers.step import desk_event
 from bot.payers import BY_KEY
@@ -73,6 +73,8 @@ def describe(effect: Effect) -> str:
             )
         case SaveOfficer(officer):
             return f"petugas disimpan: {officer.user_id} · {officer.role} · {officer.branches}"
+        case EndWebSessions():
+            return "sesi desk web diakhiri"
     raise ValueError(effect)
 
 

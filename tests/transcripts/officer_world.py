@@ -26,12 +26,14 @@ from bot.domain import (
     EventSummary,
     Officer,
     Payer,
+    Role,
     Sponsor,
     Statistics,
     Status,
     Submission,
 )
 from bot.messages import Reply
+from bot.web_desk import QueueFilter, WebSession
 
 
 @dataclass
@@ -66,6 +68,8 @@ class World:
     outbox: list[Notice] = field(default_factory=list)
     dialogs: dict[str, dict[str, Any]] = field(default_factory=dict)
     applied: set[tuple[str, str]] = field(default_factory=set)
+    web_links: dict[str, tuple[str, str]] = field(default_factory=dict)  # hash → (user, lang)
+    web_sessions: dict[str, WebSession] = field(default_factory=dict)  # open ones, by hash
 
 
 class FakeOfficerSession:
@@ -293,3 +297,47 @@ class FakeOfficerSession:
     async def sponsor(self, sponsor_id: int) -> Sponsor | None:
         sponsor = self.world.sponsors.get(sponsor_id)
         return self._taken(sponsor) if sponsor is not None else None
+
+    # --- the web desk -------------------------------------------------------------------------
+
+    async def create_login_token(
+        self, token_hash: str, user_id: str, lang: str, now: datetime, expires: datetime
+    ) -> None:
+        self.world.web_links[token_hash] = (user_id, lang)
+
+    async def use_login_token(self, token_hash: str, now: datetime) -> tuple[str, str] | None:
+        return self.world.web_links.pop(token_hash, None)
+
+    async def open_web_session(
+        self,
+        session_hash: str,
+        user_id: str,
+        lang: str,
+        role: Role,
+        branches: tuple[str, ...],
+        now: datetime,
+    ) -> None:
+        self.world.web_sessions[session_hash] = WebSession(user_id, lang, role, branches, now)
+
+    async def web_session(self, session_hash: str) -> WebSession | None:
+        return self.world.web_sessions.get(session_hash)
+
+    async def touch_web_session(self, session_hash: str, now: datetime) -> None:
+        if session_hash in self.world.web_sessions:
+            found = self.world.web_sessions[session_hash]
+            self.world.web_sessions[session_hash] = replace(found, last_seen_at=now)
+
+    async def end_web_session(self, session_hash: str, now: datetime) -> None:
+        self.world.web_sessions.pop(session_hash, None)
+
+    async def end_web_sessions(self, user_id: str, now: datetime) -> None:
+        for key, found in list(self.world.web_sessions.items()):
+            if found.user_id == user_id:
+                del self.world.web_sessions[key]
+
+    async def queue_filtered(
+        self, chosen: QueueFilter, limit: int, offset: int
+    ) -> tuple[int, list[Submission]]:
+        found = [s for s in self._mine() if s.status is chosen.status]
+        found.sort(key=lambda s: s.submitted_at)
+        return len(found), found[offset : offset + limit]

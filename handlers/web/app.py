@@ -1,0 +1,646 @@
+"""The web desk: officers clear the queue in a browser, served by the bot's own process on an
+address and port of its own (WEB_DESK_LISTEN:WEB_DESK_PORT; docs/web-desk.md).
+
+Every request is one officer unit of work (``repo.officer()``): the session is found by the
+hash of its cookie, the officer and their role and branches are read again (a change ends the
+session), the unit is restricted to their branches, and a card or a decision runs the desk's
+own step (bot/officers/), exactly as a chat command would: the same rules, the same audit, the
+same notice to the worker through the outbox.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import hmac
+import io
+import re
+import secrets
+import time
+from collections import defaultdict, deque
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlencode
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
+from starlette.applications import Starlette
+from starlette.datastructures import MutableHeaders
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from bot.clock import Clock, wib_text
+from bot.decision_sheet import ImportProblem, ImportRow, describe_problem, read_import
+from bot.domain import Flag, Officer, Status, Submission
+from bot.flow.events import Command
+from bot.flow.questions import REGISTRY
+from bot.i18n import DEFAULT_LANGUAGE, LANGUAGES, translate
+from bot.masking import mask_name, mask_nik
+from bot.messages import Block, Msg, Reply
+from bot.officers.context import DeskContext, DeskOutcome, Upload
+from bot.officers.decisions import FIX_NOTES, REJECT_REASONS
+from bot.officers.desk import OfficerDesk, settle
+from bot.officers.needs import Notify
+from bot.officers.state import DeskState
+from bot.officers.views import FLAG_WORDS, STATUS_LABELS
+from bot.ports import OfficerSession, Repository
+from bot.render import render_text
+from bot.settings import Settings
+from bot.uploads import ImportLimits
+from bot.web_desk import QUEUE_SORTS, SIGN_IN_PATH, QueueFilter, WebSession, secret_hash
+from handlers.server import serve_on
+from handlers.web.texts import words
+
+HERE = Path(__file__).parent
+COOKIE = "bpu_desk"
+PAGE_SIZE = 25
+FORM_LIMIT = 20_000  # bytes of a form: some 700 pasted KPJ pairs; a decision is far smaller
+CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; "
+    "form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+)
+HEADERS = {
+    "Content-Security-Policy": CSP,
+    "Referrer-Policy": "no-referrer",  # a sign-in link's secret never leaves in a Referer
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Cache-Control": "no-store",
+}
+
+
+FORGET_CLIENTS_AFTER = 10_000  # addresses remembered before the quiet ones are dropped
+
+
+class RateLimit:
+    """At most ``per_minute`` attempts per client address within any minute (this process)."""
+
+    def __init__(self, per_minute: int, clock: Callable[[], float] = time.monotonic) -> None:
+        self.per_minute = per_minute
+        self.clock = clock
+        self._seen: dict[str, deque[float]] = defaultdict(deque)
+
+    def allow(self, client: str) -> bool:
+        now = self.clock()
+        if len(self._seen) > FORGET_CLIENTS_AFTER:  # addresses quiet for a minute are forgotten
+            for quiet in [c for c, times in self._seen.items() if now - times[-1] >= 60]:
+                del self._seen[quiet]
+        seen = self._seen[client]
+        while seen and now - seen[0] >= 60:
+            seen.popleft()
+        if len(seen) >= self.per_minute:
+            return False
+        seen.append(now)
+        return True
+
+
+def csrf_token(secret: str) -> str:
+    """The CSRF token of a session: derived from its cookie's secret, never stored."""
+    return hmac.new(secret.encode(), b"csrf", "sha256").hexdigest()[:32]
+
+
+@dataclass
+class Visit:
+    """A signed-in request: the officer as they are now, their language and session."""
+
+    officer: Officer
+    lang: str
+    secret: str
+    session: OfficerSession
+
+    @property
+    def csrf(self) -> str:
+        return csrf_token(self.secret)
+
+
+class Refused(Exception):
+    """A request that ends in a page of its own (signed out, expired, not found...)."""
+
+    def __init__(self, text: str, status: int, *, clear_cookie: bool = False) -> None:
+        super().__init__(text)
+        self.text = text
+        self.status = status
+        self.clear_cookie = clear_cookie
+
+
+def _day(value: str) -> date | None:
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def queue_filter(params: dict[str, str]) -> QueueFilter:
+    """The queue's filters from its query string; anything unreadable is left out."""
+    try:
+        status = Status(params.get("status", "") or Status.SUBMITTED)
+    except ValueError:
+        status = Status.SUBMITTED
+    try:
+        flag = Flag(params["flag"]) if params.get("flag") else None
+    except ValueError:
+        flag = None
+    sponsor = params.get("sponsor", "")
+    sort = params.get("sort", "")
+    return QueueFilter(
+        status=status,
+        event_code=params.get("event", "").strip()[:32],
+        sponsor_id=int(sponsor) if sponsor.isdigit() and len(sponsor) < 10 else None,
+        region=params.get("region", "").strip()[:13],
+        since=_day(params.get("since", "")),
+        until=_day(params.get("until", "")),
+        flag=flag,
+        sort=sort if sort in QUEUE_SORTS else "oldest",
+    )
+
+
+def page_language(asked: str) -> str:
+    """The language a page before sign-in is shown in: the one the /masuk link names."""
+    return asked if asked in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def html_of(reply: Reply, lang: str) -> Markup:
+    """A desk reply as HTML: its own <b>/<i>/<code>, everything the people typed escaped."""
+    # render_text escapes every parameter (what people typed) when it writes HTML.
+    return Markup(render_text(reply, lang, as_html=True))
+
+
+class WebDesk:
+    """The web desk's pages over one repository and the chat desk's runner."""
+
+    def __init__(
+        self, repo: Repository, desk: OfficerDesk, settings: Settings, clock: Clock
+    ) -> None:
+        self.repo = repo
+        self.desk = desk
+        self.settings = settings
+        self.clock = clock
+        self.idle = timedelta(minutes=settings.web_desk_idle_minutes)
+        self.sign_ins = RateLimit(settings.web_desk_sign_ins_per_minute)
+        self.env = Environment(
+            loader=FileSystemLoader(HERE / "templates"),
+            autoescape=select_autoescape(default=True),
+        )
+
+    # --- pages ------------------------------------------------------------------------------
+
+    def page(
+        self, name: str, lang: str, status: int = 200, visit: Visit | None = None, **values: Any
+    ) -> HTMLResponse:
+        template = self.env.get_template(name)
+        body = template.render(
+            t=words(lang),
+            lang=lang,
+            csrf=visit.csrf if visit else "",
+            officer=visit.officer if visit else None,
+            **values,
+        )
+        return HTMLResponse(body, status_code=status)
+
+    def refused(self, refusal: Refused, lang: str = "id") -> HTMLResponse:
+        response = self.page("message.html", lang, refusal.status, message=refusal.text)
+        if refusal.clear_cookie:
+            response.delete_cookie(COOKIE, path="/")
+        return response
+
+    def routes(self) -> list[Any]:
+        return [
+            Route("/", self.home, methods=["GET"]),
+            Route(SIGN_IN_PATH + "{secret}", self.sign_in_page, methods=["GET"]),
+            Route(SIGN_IN_PATH.rstrip("/"), self.sign_in, methods=["POST"]),
+            Route("/keluar", self.sign_out, methods=["POST"]),
+            Route("/antrean", self.queue, methods=["GET"]),
+            Route("/cari", self.search, methods=["POST"]),
+            Route("/hitung", self.count, methods=["GET"]),
+            Route("/tempel", self.paste_page, methods=["GET"]),
+            Route("/tempel", self.paste, methods=["POST"]),
+            Route("/pendaftaran/{reference}", self.card, methods=["GET"]),
+            Route("/pendaftaran/{reference}/{action}", self.decide, methods=["POST"]),
+            Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
+        ]
+
+    async def home(self, request: Request) -> Response:
+        return RedirectResponse("/antrean", status_code=303)
+
+    # --- signing in and out ------------------------------------------------------------------
+
+    def _client(self, request: Request) -> str:
+        return request.client.host if request.client else "-"
+
+    async def sign_in_page(self, request: Request) -> Response:
+        """The page a /masuk link opens: a button that signs in with a POST (a link preview's
+        GET uses nothing up)."""
+        lang = page_language(request.query_params.get("l", ""))
+        if not self.sign_ins.allow(self._client(request)):
+            return self.refused(Refused(words(lang)["too_many"], 429), lang)
+        return self.page("signin.html", lang, secret=request.path_params["secret"])
+
+    async def sign_in(self, request: Request) -> Response:
+        form = await self._form(request)
+        lang = page_language(form.get("lang", ""))
+        if not self.sign_ins.allow(self._client(request)):
+            return self.refused(Refused(words(lang)["too_many"], 429), lang)
+        secret = form.get("secret", "")
+        now = self.clock()
+        async with self.repo.officer() as session:
+            used = await session.use_login_token(secret_hash(secret), now) if secret else None
+            officer = await session.officer(used[0]) if used else None
+            if used is None or officer is None:
+                return self.refused(Refused(words(lang)["link_invalid"], 403), lang)
+            fresh = secrets.token_urlsafe(32)
+            await session.open_web_session(
+                secret_hash(fresh), officer.user_id, used[1], officer.role, officer.branches, now
+            )
+        response = RedirectResponse("/antrean", status_code=303)
+        response.set_cookie(
+            COOKIE,
+            fresh,
+            path="/",
+            httponly=True,
+            secure=self.settings.web_desk_secure_cookie,
+            samesite="strict",
+        )
+        return response
+
+    async def sign_out(self, request: Request) -> Response:
+        async def work(visit: Visit, form: dict[str, str]) -> Response:
+            await visit.session.end_web_session(secret_hash(visit.secret), self.clock())
+            response = self.page(
+                "message.html", visit.lang, message=words(visit.lang)["signed_out"]
+            )
+            response.delete_cookie(COOKIE, path="/")
+            return response
+
+        return await self.signed_in(request, work, post=True)
+
+    # --- every signed-in request ---------------------------------------------------------------
+
+    async def _form(self, request: Request) -> dict[str, str]:
+        body = b""
+        async for chunk in request.stream():
+            body += chunk
+            if len(body) > FORM_LIMIT:
+                break
+        parsed = parse_qs(body[:FORM_LIMIT].decode("utf-8", "replace"), keep_blank_values=True)
+        form = {key: values[-1] for key, values in parsed.items()}
+        for key, values in parsed.items():
+            if len(values) > 1:
+                form[key] = ",".join(values)
+        return form
+
+    async def signed_in(
+        self,
+        request: Request,
+        work: Callable[[Visit, dict[str, str]], Awaitable[Response]],
+        *,
+        post: bool = False,
+        touch: bool = True,
+    ) -> Response:
+        """Run ``work`` for the officer of this request's session, as they are now. A request
+        the officer did not make (the live count) does not ``touch`` it: it still ends idle."""
+        form = await self._form(request) if post else {}
+        secret = request.cookies.get(COOKIE, "")
+        now = self.clock()
+        lang = "id"
+        try:
+            async with self.repo.officer() as session:
+                found = await session.web_session(secret_hash(secret)) if secret else None
+                if found is None:
+                    raise Refused(words(lang)["expired"], 401, clear_cookie=True)
+                lang = found.lang
+                officer = await self._officer_now(session, found, secret, now)
+                if isinstance(officer, Officer):
+                    if post and not hmac.compare_digest(form.get("csrf", ""), csrf_token(secret)):
+                        raise Refused(words(lang)["csrf"], 403)
+                    if touch:
+                        await session.touch_web_session(secret_hash(secret), now)
+                    session.restrict(officer.scope)
+                    return await work(Visit(officer, lang, secret, session), form)
+            # The session was ended (committed above): say why.
+            raise Refused(
+                officer, 401 if officer == words(lang)["expired"] else 403, clear_cookie=True
+            )
+        except Refused as refusal:
+            return self.refused(refusal, lang)
+
+    async def _officer_now(
+        self, session: OfficerSession, found: WebSession, secret: str, now: datetime
+    ) -> Officer | str:
+        """The session's officer as they are now; or why the session has just ended: idle too
+        long, no longer an officer, or another role or branches than at sign-in."""
+        officer = await session.officer(found.user_id)
+        t = words(found.lang)
+        if now - found.last_seen_at > self.idle:
+            why = t["expired"]
+        elif (
+            officer is None
+            or officer.role is not found.role
+            or tuple(officer.branches) != found.branches
+        ):
+            why = t["role_changed"]
+        else:
+            return officer
+        await session.end_web_session(secret_hash(secret), now)
+        return why
+
+    def context(self, visit: Visit) -> DeskContext:
+        return DeskContext(
+            self.clock(), visit.officer, visit.lang, self.desk.desk_config, nonce=self.desk.nonce()
+        )
+
+    async def run(self, visit: Visit, command: str, args: str) -> DeskOutcome:
+        """One desk command, through the chat desk's own step (its rules, audit and notices).
+        A dialog open in chat is left as it is."""
+        return await settle(
+            visit.session, DeskState(), Command(command, args), self.context(visit)
+        )
+
+    # --- the queue -------------------------------------------------------------------------------
+
+    async def queue(self, request: Request) -> Response:
+        params = {k: v for k, v in request.query_params.items()}
+        chosen = queue_filter(params)
+        page = int(params["page"]) if params.get("page", "").isdigit() else 1
+        page = max(1, min(page, 100_000))
+
+        async def work(visit: Visit, form: dict[str, str]) -> Response:
+            total, found = await visit.session.queue_filtered(
+                chosen, PAGE_SIZE, (page - 1) * PAGE_SIZE
+            )
+            pages = max(1, (total + PAGE_SIZE - 1) // PAGE_SIZE)
+            kept = {k: v for k, v in params.items() if k != "page" and v}
+            return self.page(
+                "queue.html",
+                visit.lang,
+                visit=visit,
+                rows=[self.row(sub, visit.lang) for sub in found],
+                chosen=chosen,
+                params=kept,
+                total=total,
+                page=page,
+                pages=pages,
+                previous=urlencode({**kept, "page": page - 1}) if page > 1 else "",
+                following=urlencode({**kept, "page": page + 1}) if page < pages else "",
+                statuses=[(str(s), translate(STATUS_LABELS[s], visit.lang)) for s in Status],
+                flags=[(str(f), translate(FLAG_WORDS[f], visit.lang)) for f in Flag],
+            )
+
+        return await self.signed_in(request, work)
+
+    async def count(self, request: Request) -> Response:
+        """The live count in the header: how many wait in the officer's branches (a counter kept
+        by triggers, no scan), asked by desk.js every 30 s while the page is in view."""
+
+        async def work(visit: Visit, form: dict[str, str]) -> Response:
+            return JSONResponse({"waiting": await visit.session.count_pending()})
+
+        return await self.signed_in(request, work, touch=False)
+
+    def row(self, sub: Submission, lang: str) -> dict[str, str]:
+        """A queue row, masked as in chat."""
+        return {
+            "reference": sub.reference,
+            "name": mask_name(sub.name),
+            "nik": mask_nik(sub.nik),
+            "region": sub.answers.home_code or "-",
+            "event": sub.event_code or "-",
+            "submitted": wib_text(sub.submitted_at),
+            "flags": ", ".join(translate(FLAG_WORDS[f], lang) for f in sub.flags),
+        }
+
+    async def search(self, request: Request) -> Response:
+        """By NIK, phone or name: a POST, so what was looked for stays out of URLs and logs."""
+
+        async def work(visit: Visit, form: dict[str, str]) -> Response:
+            outcome = await self.run(visit, "cari", form.get("q", "")[:100])
+            references = [
+                str(line.params["reference"])
+                for reply in outcome.replies
+                for part in reply.parts
+                if isinstance(part, Block)
+                for line in part.lines
+                if isinstance(line, Msg) and "reference" in line.params
+            ]
+            answer = [html_of(reply, visit.lang) for reply in outcome.replies]
+            return self.page(
+                "search.html", visit.lang, visit=visit, answer=answer, references=references
+            )
+
+        return await self.signed_in(request, work, post=True)
+
+    # --- a submission ----------------------------------------------------------------------------
+
+    async def next_reference(self, visit: Visit, after: str) -> str | None:
+        """The oldest waiting submission other than ``after``."""
+        _, found = await visit.session.queue_filtered(QueueFilter(), 2, 0)
+        return next((s.reference for s in found if s.reference != after), None)
+
+    async def card(self, request: Request) -> Response:
+        reference = request.path_params["reference"].upper()[:32]
+
+        async def work(visit: Visit, form: dict[str, str]) -> Response:
+            return await self.card_page(visit, reference)
+
+        return await self.signed_in(request, work)
+
+    async def card_page(
+        self, visit: Visit, reference: str, problem: list[Markup] | None = None
+    ) -> Response:
+        sub = await visit.session.get(reference)
+        if sub is None:  # another branch's is not found either
+            raise Refused(words(visit.lang)["not_found"], 404)
+        shown = await self.run(visit, "lihat", reference)  # audited, as in chat
+        history = await self.run(visit, "audit", reference)
+        lang = visit.lang
+        correctable = [
+            (f.words[0] if f.words else f.name, translate(f.label, lang))
+            for f in REGISTRY.fields
+            if f.correctable
+        ]
+        return self.page(
+            "card.html",
+            lang,
+            status=400 if problem else 200,
+            visit=visit,
+            reference=sub.reference,
+            waiting=sub.status is Status.SUBMITTED,
+            card=[html_of(r, lang) for r in shown.replies],
+            history=[html_of(r, lang) for r in history.replies],
+            problem=problem or [],
+            following=await self.next_reference(visit, sub.reference),
+            reasons=[translate(r, lang) for r in REJECT_REASONS],
+            notes=[translate(n, lang) for n in FIX_NOTES],
+            fields=correctable,
+            kpj_length=self.desk.kpj_length,
+        )
+
+    async def decide(self, request: Request) -> Response:
+        """Approve, reject or ask for a correction: the chat commands /setujui, /tolak and
+        /perbaikan, run by the same step; then the next submission of the queue."""
+        reference = request.path_params["reference"].upper()[:32]
+        action = request.path_params["action"]
+
+        async def work(visit: Visit, form: dict[str, str]) -> Response:
+            if await visit.session.get(reference) is None:
+                raise Refused(words(visit.lang)["not_found"], 404)
+            args = decision_args(action, reference, form)
+            if args is None:
+                raise Refused(words(visit.lang)["not_found"], 404)
+            outcome = await self.run(visit, *args)
+            if not any(isinstance(e, Notify) for e in outcome.effects):
+                problem = [html_of(r, visit.lang) for r in outcome.replies]
+                return await self.card_page(visit, reference, problem)
+            following = await self.next_reference(visit, reference)
+            where = f"/pendaftaran/{following}" if following else "/antrean"
+            return RedirectResponse(where, status_code=303)
+
+        return await self.signed_in(request, work, post=True)
+
+    # --- pasting reference + KPJ pairs -------------------------------------------------------
+
+    async def paste_page(self, request: Request) -> Response:
+        async def work(visit: Visit, form: dict[str, str]) -> Response:
+            return self.page("paste.html", visit.lang, visit=visit, text="", preview=None)
+
+        return await self.signed_in(request, work)
+
+    async def paste(self, request: Request) -> Response:
+        """A column of reference + KPJ pairs: first a preview (nothing written), then, with
+        ``apply``, the same import as a file sent with /impor (its checks, audit and notices)."""
+
+        async def work(visit: Visit, form: dict[str, str]) -> Response:
+            text = form.get("pairs", "")
+            rows, problems = pasted_pairs(text, self.desk.kpj_length, self.desk.import_limits)
+            if form.get("apply") == "1":
+                upload = Upload(PASTED, tuple(rows), tuple(problems), for_import=True)
+                outcome = await settle(visit.session, DeskState(), upload, self.context(visit))
+                answer = [html_of(r, visit.lang) for r in outcome.replies]
+                return self.page(
+                    "paste.html", visit.lang, visit=visit, text="", preview=None, answer=answer
+                )
+            preview = await self.preview(visit, rows, problems)
+            ready = sum(1 for line in preview if line["ready"])
+            return self.page(
+                "paste.html", visit.lang, visit=visit, text=text, preview=preview, ready=ready
+            )
+
+        return await self.signed_in(request, work, post=True)
+
+    async def preview(
+        self, visit: Visit, rows: list[ImportRow], problems: list[ImportProblem]
+    ) -> list[dict[str, Any]]:
+        """Each pasted line: what applying would do with it."""
+        t = words(visit.lang)
+        lines: list[dict[str, Any]] = []
+        for row in rows:
+            sub = await visit.session.get(row.reference)
+            if sub is None:
+                state, ready = t["paste_not_found"], False
+            elif sub.status is not Status.SUBMITTED:
+                state, ready = translate(STATUS_LABELS[sub.status], visit.lang), False
+            else:
+                state, ready = t["paste_ready"], True
+            lines.append(
+                {
+                    "line": row.line,
+                    "reference": row.reference,
+                    "kpj": row.kpj or "-",
+                    "state": state,
+                    "ready": ready,
+                }
+            )
+        for problem in problems:
+            lines.append(
+                {
+                    "line": problem.line,
+                    "reference": "",
+                    "kpj": "",
+                    "ready": False,
+                    "state": describe_problem(problem, visit.lang),
+                }
+            )
+        return sorted(lines, key=lambda line: line["line"])
+
+
+PASTED = "tempel"
+_PAIR = re.compile(r"[\s,;]+")
+
+
+def pasted_pairs(
+    text: str, kpj_length: int, limits: ImportLimits
+) -> tuple[list[ImportRow], list[ImportProblem]]:
+    """Pasted lines of "reference KPJ" (spaces, tabs, commas or semicolons between), read by the
+    /impor reader as a CSV; line numbers are the pasted lines'."""
+    sheet = io.StringIO()
+    writer = csv.writer(sheet)
+    writer.writerow(["Nomor pendaftaran", "Nomor KPJ"])
+    for line in text.splitlines():
+        pair = _PAIR.split(line.strip(), maxsplit=1)
+        writer.writerow([pair[0], pair[1] if len(pair) > 1 else ""])
+    rows, problems = read_import(sheet.getvalue().encode(), f"{PASTED}.csv", kpj_length, limits)
+    return (
+        [replace(row, line=row.line - 1) for row in rows],
+        [replace(p, line=max(1, p.line - 1)) for p in problems],
+    )
+
+
+def _choice(form: dict[str, str], preset: str, own: str, presets: tuple[str, ...]) -> str:
+    """The officer's own words, else the preset they picked (by its number)."""
+    typed = " ".join(form.get(own, "").split())
+    if typed:
+        return typed
+    picked = form.get(preset, "")
+    return presets[int(picked)] if picked.isdigit() and int(picked) < len(presets) else ""
+
+
+def decision_args(action: str, reference: str, form: dict[str, str]) -> tuple[str, str] | None:
+    """The chat command a web decision is: (command, its arguments)."""
+    if action == "setujui":
+        kpj = "".join(form.get("kpj", "").split()) or "-"
+        return "setujui", f"{reference} {kpj}"
+    if action == "tolak":
+        return "tolak", f"{reference} {_choice(form, 'reason', 'own', REJECT_REASONS)}".strip()
+    if action == "perbaikan":
+        fields = ",".join(w for w in form.get("fields", "").split(",") if w.strip()) or "-"
+        note = _choice(form, "note", "own", FIX_NOTES)
+        return "perbaikan", f"{reference} {fields} {note}".strip()
+    return None
+
+
+class SecurityHeaders:
+    """Every response of the desk (pages, redirects, its script and style) carries ``HEADERS``."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                for name, value in HEADERS.items():
+                    headers[name] = value
+            await send(message)
+
+        await self.app(scope, receive, with_headers)
+
+
+def web_app(desk: WebDesk) -> Starlette:
+    """The web desk as one ASGI app."""
+    return Starlette(routes=desk.routes(), middleware=[Middleware(SecurityHeaders)])
+
+
+async def serve_web_desk(core: Any, stop: asyncio.Event) -> None:
+    """Serve the web desk on WEB_DESK_LISTEN:WEB_DESK_PORT until ``stop`` is set."""
+    settings: Settings = core.settings
+    desk = WebDesk(core.repo, core.desk, settings, core.clock)
+    await serve_on(web_app(desk), settings.web_desk_listen, settings.web_desk_port, stop)
