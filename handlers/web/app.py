@@ -51,7 +51,7 @@ from bot.officers.needs import Notify
 from bot.officers.state import DeskState
 from bot.officers.views import FLAG_WORDS, STATUS_LABELS
 from bot.ports import OfficerSession, Repository
-from bot.render import render_text
+from bot.render import HTML, render_text
 from bot.settings import Settings
 from bot.uploads import ImportLimits
 from bot.web_desk import QUEUE_SORTS, SIGN_IN_PATH, QueueFilter, WebSession, secret_hash
@@ -168,7 +168,7 @@ def page_language(asked: str) -> str:
 def html_of(reply: Reply, lang: str) -> Markup:
     """A desk reply as HTML: its own <b>/<i>/<code>, everything the people typed escaped."""
     # render_text escapes every parameter (what people typed) when it writes HTML.
-    return Markup(render_text(reply, lang, as_html=True))
+    return Markup(render_text(reply, lang, HTML))
 
 
 class WebDesk:
