@@ -7,20 +7,32 @@ in ``context.facts``; stepping is deterministic, so repeating it is safe.
 
 from __future__ import annotations
 
-from bot.flow.buttons import match_button
 from bot.flow.commands import GLOBAL_PRESSES, on_command
 from bot.flow.context import Context, Outcome
-from bot.flow.events import Command, Document, Incoming, Press, Repeat, Text, Unsupported
-from bot.flow.moves import begin, paused, recent, say, stale_tap, welcome_back
+from bot.flow.events import (
+    Answer,
+    Command,
+    Document,
+    Incoming,
+    Press,
+    Repeat,
+    SharedContact,
+    Text,
+    Unsupported,
+)
+from bot.flow.moves import begin, goto, paused, recent, say, stale_tap, welcome_back
 from bot.flow.needs import (
     MissingFact,
     Need,
 )
-from bot.flow.questions import REGISTRY
-from bot.flow.registry import pending_buttons
+from bot.flow.offers import FIELD, PICK, PRESS, items, shown
+from bot.flow.reading import answer, go_to_field, later, move_to
+from bot.flow.registry import question
 from bot.flow.state import Conversation, Step
 from bot.i18n import N_
 from bot.messages import Msg
+from bot.reading.answers import read_choice
+from bot.reading.results import Later, Value
 
 
 def step(conv: Conversation, event: Incoming, ctx: Context) -> Outcome | Need[object]:
@@ -58,22 +70,44 @@ def _step(conv: Conversation, event: Incoming, ctx: Context) -> Outcome:
     if paused(conv, ctx.now) and not isinstance(event, Press):
         return welcome_back(conv, ctx)
 
-    buttons = pending_buttons(conv, ctx)
-    if isinstance(event, Text) and buttons:
-        match = match_button(event.text, buttons)
-        if match is not None:
-            event = Press(match.data)
-    ack = None
-    if isinstance(event, Press):
-        chosen = next((b for b in buttons if b.data == event.data), None)
-        if chosen is None and recent(conv, ctx.now):
-            return stale_tap(conv)
-        if chosen is None:
-            return say(conv, ctx, Msg(N_("Tombol itu sudah tidak berlaku. Jawab pertanyaan ini:")))
-        ack = chosen.text
-    answer = REGISTRY.by_step[conv.step].answer
-    assert answer is not None  # only the idle and done steps have none (handled above)
-    outcome = answer(conv, event, ctx)
-    if ack is not None:
-        outcome.ack = ack  # else what a handler understood from typed words, if it says
-    return outcome
+    if conv.offer:
+        picked = on_offer(conv, event, ctx)
+        if isinstance(picked, Outcome):
+            return picked
+        event, read, ack = picked
+    else:
+        read, ack = True, None
+    return answer(conv, event, ctx, read=read, ack=ack)
+
+
+def on_offer(
+    conv: Conversation, event: Incoming, ctx: Context
+) -> Outcome | tuple[Answer, bool, Msg | None]:
+    """An answer while a reading is offered: a tap on it (or its words), its "Bukan", or
+    anything else: the offer is dropped and the answer goes to the question."""
+    offered = items(conv)
+    data = event.data if isinstance(event, Press) else None
+    if isinstance(event, Text):
+        chosen = read_choice(event.text, question(conv, ctx).all_buttons)
+        if isinstance(chosen, Later):
+            return later(conv)
+        if isinstance(chosen, Value):
+            data = chosen.value
+    conv.offer = []
+    kind, _, pick = (data or "").partition(":")
+    if kind != PICK or not (pick == "no" or (pick.isdigit() and int(pick) < len(offered))):
+        assert isinstance(event, Text | Press | SharedContact)
+        return event, True, None
+    if pick == "no":
+        if offered[0].step != conv.step:
+            move_to(conv, offered[0].step)  # the value was misread: that question, to type it
+            return goto(conv, conv.step, ctx)
+        return say(conv, ctx)
+    item = offered[int(pick)]
+    if item.kind == FIELD:
+        return go_to_field(conv, item.payload, ctx)
+    if item.step != conv.step:
+        move_to(conv, item.step)
+    if item.kind == PRESS:
+        return Press(item.payload), False, None
+    return Text(item.payload), False, shown(item)

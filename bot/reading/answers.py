@@ -132,6 +132,8 @@ def read_birth_place(text: str) -> Value[str] | Later | Invalid:
         ),
         end,
     )
+    if first < end and heard.keys[first][0].isdigit():
+        dated = end  # no place before the digits: refused as typed ("1,5 juta")
     place = value_text(said(heard.span(first, dated)), Kind.BIRTH_PLACE)
     cleaned = clean_place(place)
     return cleaned if isinstance(cleaned, Invalid) else Value(cleaned)

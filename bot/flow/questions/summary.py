@@ -14,6 +14,10 @@ from bot.flow.state import Conversation, Step
 from bot.flow.summary import contribution_for, flags_for, office_words, summary_parts
 from bot.i18n import N_
 from bot.messages import Button, Msg, Reply
+from bot.reading.answers import read_summary
+
+# The summary's buttons that act for good: typed inexactly ("kirim sekarang"), confirmed once.
+SUMMARY_FINAL = frozenset({"sum:send", "sum:cancel"})
 
 
 def ask_summary(conv: Conversation, ctx: Context) -> Reply:
@@ -174,8 +178,15 @@ QUESTIONS = (
         number=11,
         stats=N_("ringkasan"),
         shows_sponsor=True,
+        read=lambda text, conv, ctx, buttons: read_summary(text, buttons, SUMMARY_FINAL),
+        final=SUMMARY_FINAL,
     ),
     Question(Step.EDIT_PICK, ask_edit_pick, on_edit_pick, stats=N_("ringkasan")),
-    Question(Step.CONFIRM_CANCEL, ask_confirm_cancel, on_confirm_cancel),
+    Question(
+        Step.CONFIRM_CANCEL,
+        ask_confirm_cancel,
+        on_confirm_cancel,
+        final=frozenset({"cancel:yes"}),
+    ),
     Question(Step.DONE, ask_done),
 )
