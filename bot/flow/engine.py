@@ -7,7 +7,7 @@ in ``context.facts``; stepping is deterministic, so repeating it is safe.
 
 from __future__ import annotations
 
-from bot.flow.commands import GLOBAL_PRESSES, on_command
+from bot.flow.commands import EVENT_CODE, GLOBAL_PRESSES, on_command
 from bot.flow.context import Context, Outcome
 from bot.flow.events import (
     Answer,
@@ -28,7 +28,8 @@ from bot.flow.needs import (
 from bot.flow.offers import FIELD, PICK, PRESS, items, shown
 from bot.flow.reading import answer, go_to_field, later, move_to
 from bot.flow.registry import question
-from bot.flow.state import Conversation, Step
+from bot.flow.returning import at_rest, start_again
+from bot.flow.state import AT_REST, Conversation, Step
 from bot.i18n import N_
 from bot.messages import Msg
 from bot.reading.answers import read_choice
@@ -46,6 +47,10 @@ def step(conv: Conversation, event: Incoming, ctx: Context) -> Outcome | Need[ob
 def _step(conv: Conversation, event: Incoming, ctx: Context) -> Outcome:
     if isinstance(event, Repeat):
         return say(conv, ctx)
+    if isinstance(event, Command) and event.name.lower() == "start" and conv.step in AT_REST:
+        if conv.step is not Step.CONFIRM_CANCEL:
+            code = event.args.strip()
+            return start_again(conv, code if EVENT_CODE.fullmatch(code) else None, ctx)
     if isinstance(event, Command):
         return on_command(conv, event, ctx)
     if isinstance(event, Unsupported) and event.kind == "edited":
@@ -57,6 +62,10 @@ def _step(conv: Conversation, event: Incoming, ctx: Context) -> Outcome:
         kind, _, value = event.data.partition(":")
         if kind in GLOBAL_PRESSES:
             return GLOBAL_PRESSES[kind](conv, value, ctx)
+    if conv.step in (Step.IDLE, Step.DONE) and isinstance(event, Text):
+        answered = at_rest(conv, event.text, ctx)
+        if answered is not None:
+            return answered
     if conv.step is Step.IDLE:
         if isinstance(event, Press) and recent(conv, ctx.now):
             return stale_tap(conv)

@@ -451,3 +451,10 @@ def test_two_fields_named_are_offered_as_those_only() -> None:
     worker = Worker().to(Step.SUMMARY).walk("lahir salah")
     assert worker.said.splitlines()[1:] == ["Tanggal lahir", "Tempat lahir"]
     assert worker.walk("tempat lahir").at() is Step.BIRTH_PLACE
+
+
+def test_a_refusal_on_the_summary_names_its_own_buttons_and_repeats_only_the_question() -> None:
+    worker = Worker().to(Step.SUMMARY).walk("hmm gimana ya")
+    assert "Kirim, Ubah atau Batal?" in worker.said and "ya atau tidak" not in worker.said
+    assert "Periksa data Anda" not in worker.said and "NIK:" not in worker.said
+    assert worker.at() is Step.SUMMARY and worker.conv.tries == 1

@@ -100,7 +100,7 @@ def on_nik_confirm(conv: Conversation, event: Answer, ctx: Context) -> Outcome:
         return finish(conv, ctx)
     if event == Press("nikok:no"):
         return goto(conv, Step.BIRTH_DATE, ctx)
-    return retry(conv, ctx, unclear(event))
+    return retry(conv, ctx, unclear(event, N_("Benar"), N_("Ubah")))
 
 
 def ask_birth_date(conv: Conversation, ctx: Context) -> Reply:
