@@ -21,6 +21,11 @@ from bot.flow.state import Conversation, Step, in_progress
 from bot.flow.status import status_reply
 from bot.i18n import LANGUAGES, N_
 from bot.messages import Block, Button, Msg, Part, Reply
+from bot.reading.officers import near_command
+from bot.reading.results import Confirm
+
+# What a worker may type (an officer's commands are bot.domain.OFFICER_COMMANDS).
+WORKER_COMMANDS = ("start", "status", "bantuan", "batal", "bahasa", "hapusdata", "berhenti")
 
 # Telegram deep-link payloads: at most 64 characters of A-Za-z0-9_-.
 EVENT_CODE = re.compile(r"[A-Za-z0-9_-]{1,64}")
@@ -216,6 +221,13 @@ def on_command(conv: Conversation, command: Command, ctx: Context) -> Outcome:
         return say(
             conv, ctx, Msg(N_("Maaf, perintah ini hanya untuk petugas BPJS Ketenagakerjaan."))
         )
+    near = near_command(f"/{name}", WORKER_COMMANDS)
+    if isinstance(near, Confirm):
+        # "/stat": the command meant, said before the help ("Maksud Anda /status?").
+        meant = Msg(
+            N_("Perintah itu tidak dikenal. Maksud Anda /{command}?"), {"command": near.value}
+        )
+        return say(conv, ctx, meant, *help_text())
     return say(conv, ctx, Msg(N_("Perintah itu tidak dikenal.")), *help_text())
 
 

@@ -40,6 +40,7 @@ from bot.officers.views import (
     toggles,
     worker_notice,
 )
+from bot.payment import REMIND_OFFER
 from bot.reading.officers import read_reason
 from bot.reading.results import Ambiguous, Confirm, Value
 from bot.validation import Invalid
@@ -341,7 +342,12 @@ def preview(form: DecisionForm, ctx: DeskContext) -> Reply:
         ctx.today,
         ctx.config.payment_channels,
     )
-    return Reply(parts=(Msg(N_("<b>Pesan untuk pekerja:</b>")), *notice.parts), buttons=buttons)
+    # The reminder offer is the worker's own question, with the worker's buttons: under the
+    # officer's buttons it would read as theirs, so the preview says it instead.
+    parts = [part for part in notice.parts if part != Msg(REMIND_OFFER)]
+    if len(parts) < len(notice.parts):
+        parts.append(Msg(N_("(Pekerja juga ditawari pengingat bayar iuran setiap bulan.)")))
+    return Reply(parts=(Msg(N_("<b>Pesan untuk pekerja:</b>")), *parts), buttons=buttons)
 
 
 def answer(state: DeskState, event: Answer, ctx: DeskContext) -> DeskOutcome:

@@ -214,3 +214,14 @@ def test_the_help_names_both_apps() -> None:
     )
     (run_line,) = [line for line in top.stdout.splitlines() if line.strip().startswith("run ")]
     assert "Telegram" in run_line and "WhatsApp" in run_line
+
+
+async def test_officer_mode_is_an_officer_only_with_its_help_first(
+    repo: AnyRepository, settings: Settings
+) -> None:
+    out = io.StringIO()
+    await run_chat(repo, settings, officer=True, stdin=io.StringIO("/antrean\n"), out=out)
+    printed = out.getvalue()
+    assert "Bantuan petugas" in printed and "/antrean" in printed
+    assert "Selamat datang" not in printed and "Anda setuju" not in printed
+    assert query(settings, "SELECT count(*) FROM conversations WHERE user_id = '1'") == [(0,)]

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from bot.contribution import sector_question_matters
+from bot.cost_text import month_year
 from bot.fields import OCCUPATIONS, OTHER_OCCUPATION, Field, Kind
 from bot.flow.buttons import NUMBERED_OVER, confirm_buttons, yes_no_buttons
 from bot.flow.context import Context, Outcome
@@ -27,7 +28,7 @@ from bot.income import (
     read_income,
 )
 from bot.income_levels import lowest_level
-from bot.messages import Button, Msg, Part, Reply
+from bot.messages import Button, Msg, Param, Part, Reply
 from bot.occupations import OccupationReading
 from bot.reading.answers import read_choice, read_income_readback, read_occupation
 from bot.reading.answers import read_income as read_amount_said
@@ -308,11 +309,18 @@ def ask_income(conv: Conversation, ctx: Context) -> Reply:
     """Monthly income: brackets with the contribution each implies, or typed."""
     rows = []
     for amount in INCOME_CHOICES:
-        cost = contribution_for(conv.answers, ctx.today, jht=False, income=amount).self_paid
-        label = Msg(
-            N_("{income} · iuran {cost}"),
-            {"income": format_rupiah(amount), "cost": format_rupiah(cost)},
-        )
+        quote = contribution_for(conv.answers, ctx.today, jht=False, income=amount)
+        values: dict[str, Param] = {
+            "income": format_rupiah(amount),
+            "cost": format_rupiah(quote.self_paid),
+        }
+        label = Msg(N_("{income} · iuran {cost}"), values)
+        if quote.relief_until is not None and quote.self_paid:
+            # A discounted amount says until when (PP 50/2025's relief is temporary).
+            label = Msg(
+                N_("{income} · iuran {cost} s.d. {until}"),
+                {**values, "until": month_year(quote.relief_until)},
+            )
         rows.append((Button(label, f"inc:{amount}"),))
     return Reply(
         parts=(
