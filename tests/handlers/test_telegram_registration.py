@@ -10,6 +10,7 @@ from handlers.telegram.app import build_application
 from storage import open_repository
 from tests.conftest import NIK, OFFICER, WORKER, Telegram, create_event, query, register, to_phone
 from tests.fakes import RecordingRequest, to_update
+from tests.handlers.everyday_words import AFTER_PHONE, BEFORE_PHONE, refused
 
 
 async def test_full_registration_stores_one_submission(
@@ -341,3 +342,19 @@ async def test_the_welcome_is_sent_once_and_repeats_are_short(telegram: Telegram
     assert "Bantuan" in helped and "Untuk pekerja mandiri" not in helped
     status = await telegram.text(WORKER, "/status")
     assert "Untuk pekerja mandiri" not in status
+
+
+async def test_a_worker_answering_only_in_everyday_words_registers(
+    telegram: Telegram, settings: Settings
+) -> None:
+    script = [
+        ("/start", "setuju"),
+        *BEFORE_PHONE,
+        ("no hp 0812-3456-7890", "Masih tinggal"),
+        *AFTER_PHONE,
+    ]
+    for typed, expected in script:
+        answer = await telegram.text(WORKER, typed)
+        assert expected in answer and not refused(answer), (typed, answer)
+    rows = query(settings, "SELECT name, phone, income, occupation FROM submissions")
+    assert rows == [("Sri Wahyuni", "+6281234567890", 1_000_000, "nelayan")]

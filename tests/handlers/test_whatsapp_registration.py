@@ -20,6 +20,7 @@ from handlers.whatsapp.channel import WhatsAppChannel
 from handlers.whatsapp.client import WhatsAppClient
 from handlers.whatsapp.templates import notices_by_name
 from tests.conftest import NIK, WORKER, Telegram, query, register
+from tests.handlers.everyday_words import AFTER_PHONE, BEFORE_PHONE, refused
 from tests.system.fake_whatsapp import PHONE_NUMBER_ID, TOKEN, FakeWhatsApp
 
 WA_ID = "6281234567890"
@@ -100,3 +101,14 @@ async def test_a_draft_on_whatsapp_cannot_submit_a_nik_telegram_submitted_meanwh
     answer = await whatsapp.tap("sum:send")
     assert "baru saja didaftarkan" in answer
     assert query(settings, "SELECT channel, user_id FROM submissions") == [("tg", str(WORKER))]
+
+
+async def test_a_worker_answering_only_in_everyday_words_registers_on_whatsapp(
+    whatsapp: WhatsApp, settings: Settings
+) -> None:
+    script = [("DAFTAR", "setuju"), *BEFORE_PHONE, ("iya betul", "Masih tinggal"), *AFTER_PHONE]
+    for typed, expected in script:
+        answer = await whatsapp.text(typed)
+        assert expected in answer and not refused(answer), (typed, answer)
+    rows = query(settings, "SELECT name, phone, income, occupation FROM submissions")
+    assert rows == [("Sri Wahyuni", f"+{WA_ID}", 1_000_000, "nelayan")]
