@@ -79,18 +79,20 @@ def _step(conv: Conversation, event: Incoming, ctx: Context) -> Outcome:
     if paused(conv, ctx.now) and not isinstance(event, Press):
         return welcome_back(conv, ctx)
 
+    assert isinstance(event, Text | Press | SharedContact)  # the rest were answered above
+    given: Answer = event
     if conv.offer:
-        picked = on_offer(conv, event, ctx)
+        picked = on_offer(conv, given, ctx)
         if isinstance(picked, Outcome):
             return picked
-        event, read, ack = picked
+        given, read, ack = picked
     else:
         read, ack = True, None
-    return answer(conv, event, ctx, read=read, ack=ack)
+    return answer(conv, given, ctx, read=read, ack=ack)
 
 
 def on_offer(
-    conv: Conversation, event: Incoming, ctx: Context
+    conv: Conversation, event: Answer, ctx: Context
 ) -> Outcome | tuple[Answer, bool, Msg | None]:
     """An answer while a reading is offered: a tap on it (or its words), its "Bukan", or
     anything else: the offer is dropped and the answer goes to the question."""
@@ -105,7 +107,6 @@ def on_offer(
     conv.offer = []
     kind, _, pick = (data or "").partition(":")
     if kind != PICK or not (pick == "no" or (pick.isdigit() and int(pick) < len(offered))):
-        assert isinstance(event, Text | Press | SharedContact)
         return event, True, None
     if pick == "no":
         if offered[0].step != conv.step:

@@ -302,7 +302,9 @@ def closest_reasons(
     """The officer's own words matched to the closest preset (or presets), confirmed once: the
     worker's next step follows the preset; "Pakai kata saya" keeps the words as typed."""
     indices = [closest.value] if isinstance(closest, Confirm) else list(closest.choices)
-    rows = [(Button(Msg(reasons[i]), f"off:d_alasan:{i}"),) for i in indices]
+    rows: list[tuple[Button, ...]] = [
+        (Button(Msg(reasons[i]), f"off:d_alasan:{i}"),) for i in indices
+    ]
     rows.append((Button(Msg(N_("Pakai kata saya")), "off:d_catatan:"), CANCEL))
     asked = (
         Msg(N_("Maksud Anda {choice}?"), {"choice": Msg(reasons[indices[0]])})

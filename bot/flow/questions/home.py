@@ -120,7 +120,8 @@ def on_home(conv: Conversation, event: Answer, ctx: Context) -> Outcome:
         return finish(conv, ctx)
     if not isinstance(event, Text | Read):
         return retry(conv, ctx, Invalid(N_("Ketik nama kabupaten atau kota tempat tinggal Anda.")))
-    if isinstance(event, Read) and isinstance(event.value, HomeMatch):
+    if isinstance(event, Read):
+        assert isinstance(event.value, HomeMatch)  # bot.reading.answers.read_home
         found, typed = event.value, event.value.place or ""
     else:
         nik_region = region_by_code((conv.answers.nik or "")[:4])
