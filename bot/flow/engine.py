@@ -7,7 +7,7 @@ in ``context.facts``; stepping is deterministic, so repeating it is safe.
 
 from __future__ import annotations
 
-from bot.flow.commands import EVENT_CODE, GLOBAL_PRESSES, on_command
+from bot.flow.commands import EVENT_CODE, GLOBAL_PRESSES, erase_in_words, on_command
 from bot.flow.context import Context, Outcome
 from bot.flow.events import (
     Answer,
@@ -58,6 +58,10 @@ def _step(conv: Conversation, event: Incoming, ctx: Context) -> Outcome:
         return say(conv, ctx, Msg(notice))
     if isinstance(event, Unsupported | Document):
         return say(conv, ctx, Msg(N_("Maaf, kami hanya bisa membaca teks dan tombol.")))
+    if isinstance(event, Text) and conv.erase_token is not None:
+        erased = erase_in_words(conv, event.text, ctx)
+        if erased is not None:
+            return erased
     if isinstance(event, Press):
         kind, _, value = event.data.partition(":")
         if kind in GLOBAL_PRESSES:

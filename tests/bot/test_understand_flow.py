@@ -458,3 +458,14 @@ def test_a_refusal_on_the_summary_names_its_own_buttons_and_repeats_only_the_que
     assert "Kirim, Ubah atau Batal?" in worker.said and "ya atau tidak" not in worker.said
     assert "Periksa data Anda" not in worker.said and "NIK:" not in worker.said
     assert worker.at() is Step.SUMMARY and worker.conv.tries == 1
+
+
+def test_the_erasure_is_confirmed_in_words_exactly_or_asked_once() -> None:
+    asked = Worker().to(Step.NAME).walk(Command("hapusdata"), "hapus aja")
+    assert asked.said.splitlines() == ["Maksud Anda Ya, hapus data saya?", "Ya, hapus data saya"]
+    assert asked.at() is Step.NAME  # nothing erased yet
+    assert asked.walk("ya, hapus data saya").at() is Step.IDLE
+    kept = Worker().to(Step.NAME).walk(Command("hapusdata"), "jangan hapus")
+    assert kept.at() is Step.NAME and "tidak dihapus" in kept.said
+    answered = Worker().to(Step.NAME).walk(Command("hapusdata"), "Sri Wahyuni")
+    assert answered.conv.answers.name == "Sri Wahyuni" and answered.conv.erase_token is None
