@@ -114,14 +114,16 @@ def on_offer(
         return event, True, None
     if pick == "no":
         if offered[0].step != conv.step:
-            move_to(conv, offered[0].step)  # the value was misread: that question, to type it
+            move_to(
+                conv, offered[0].step, ctx.today
+            )  # the value was misread: that question, to type it
             return goto(conv, conv.step, ctx)
         return say(conv, ctx)
     item = offered[int(pick)]
     if item.kind == FIELD:
         return go_to_field(conv, item.payload, ctx)
     if item.step != conv.step:
-        move_to(conv, item.step)
+        move_to(conv, item.step, ctx.today)
     if item.kind == PRESS:
         return Press(item.payload), False, None
     return Text(item.payload), False, shown(item)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from bot.age import check_age
 from bot.flow.buttons import NUMBERED_OVER
 from bot.flow.context import Context, Outcome
 from bot.flow.events import Answer, Press, Read, Text
@@ -128,23 +129,30 @@ def later(conv: Conversation) -> Outcome:
 
 def go_to_field(conv: Conversation, field: str, ctx: Context) -> Outcome:
     """The question of ``field``; from the summary, its answer goes back to the summary."""
-    move_to(conv, REGISTRY.field_step[field])
+    move_to(conv, REGISTRY.field_step[field], ctx.today)
     return goto(conv, conv.step, ctx)
 
 
-def move_to(conv: Conversation, step: str) -> None:
+def move_to(conv: Conversation, step: str, today: date) -> None:
     """Answer ``step`` now, instead of the pending question (a correction)."""
     if conv.step is Step.SUMMARY or conv.return_to_summary:
         conv.return_to_summary = True
     if step is Step.HOME:
         conv.home_candidates, conv.home_place = [], None
+    answers = conv.answers
+    if conv.step is Step.NIK_CONFIRM and step is Step.SEX and answers.nik_birth_date is not None:
+        # Only the sex is disputed: the NIK's birth date stands, under the same age rule.
+        if isinstance(check_age(answers.nik_birth_date, today), Invalid):
+            step = Step.BIRTH_DATE
+        else:
+            answers.birth_date = answers.nik_birth_date
     conv.step = step
     conv.tries = 0
 
 
 def again_at(conv: Conversation, step: str, text: str, ctx: Context) -> Outcome:
     """``text`` read as the answer to ``step``'s question (a new answer given at a read-back)."""
-    move_to(conv, step)
+    move_to(conv, step, ctx.today)
     return answer(conv, Text(text), ctx)
 
 

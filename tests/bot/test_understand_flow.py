@@ -469,3 +469,12 @@ def test_the_erasure_is_confirmed_in_words_exactly_or_asked_once() -> None:
     assert kept.at() is Step.NAME and "tidak dihapus" in kept.said
     answered = Worker().to(Step.NAME).walk(Command("hapusdata"), "Sri Wahyuni")
     assert answered.conv.answers.name == "Sri Wahyuni" and answered.conv.erase_token is None
+
+
+def test_the_sex_corrected_at_the_nik_read_back_keeps_the_nik_birth_date() -> None:
+    worker = Worker().to(Step.NIK_CONFIRM).walk("bukan, saya perempuan")
+    assert "Maksud Anda Perempuan?" in worker.said
+    worker.send("ya")
+    answers = worker.conv.answers
+    assert worker.at() is Step.NAME and str(answers.sex) == "P"
+    assert answers.birth_date == answers.nik_birth_date is not None
