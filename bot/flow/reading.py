@@ -122,9 +122,16 @@ def ask_offer(conv: Conversation, ctx: Context) -> Outcome:
     return Outcome(conv, [question(conv, ctx)])
 
 
+# Before the consent nothing is kept, so nothing is said to be saved.
+LATER_BEFORE_CONSENT = N_(
+    "Baik, tidak apa-apa. Kapan saja Anda siap, kirim pesan apa saja ke sini untuk mulai."
+)
+
+
 def later(conv: Conversation) -> Outcome:
     """ "Later": the draft stays as it is (no try counted); how to go on."""
-    return Outcome(conv, [Reply(parts=(Msg(LATER_NOTE),))])
+    note = LATER_NOTE if conv.consent_at is not None else LATER_BEFORE_CONSENT
+    return Outcome(conv, [Reply(parts=(Msg(note),))])
 
 
 def go_to_field(conv: Conversation, field: str, ctx: Context) -> Outcome:
