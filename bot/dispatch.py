@@ -20,13 +20,16 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from bot.domain import OFFICER_COMMANDS
+from bot.flow.commands import WORKER_COMMANDS
 from bot.flow.context import FlowConfig
-from bot.flow.events import Document, Incoming, Text
+from bot.flow.events import Command, Document, Incoming, Text
 from bot.i18n import N_, language_from_code
 from bot.identity import OFFICER_CHANNELS, person_key
 from bot.messages import Msg, Reply
 from bot.officers import officer_command
 from bot.officers.desk import OfficerDesk
+from bot.officers.help import near_officer_command, officer_help
 from bot.ports import Repository
 from bot.service import handle_worker
 
@@ -122,6 +125,15 @@ class Dispatcher:
         """An officer's command, dialog answer or /impor file; None: the flow answers it."""
         event, desk = inbound.event, self.desk
         who = person_key(inbound.channel, inbound.user_id)
+        if isinstance(event, Command) and event.name == "bantuan":
+            return Dispatched(replies=[officer_help()], lang=lang)  # help by role
+        if (
+            isinstance(event, Command)
+            and event.name not in OFFICER_COMMANDS
+            and event.name not in WORKER_COMMANDS
+            and (near := near_officer_command(event.name, event.args)) is not None
+        ):
+            return Dispatched(replies=[near], lang=lang)
         asked = officer_command(event)
         replies: list[Reply] | None = None
         if asked is not None:

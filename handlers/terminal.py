@@ -39,6 +39,7 @@ from handlers.whatsapp.render import Choices, Payload, render_reply
 from storage.files import private_dir, write_private
 
 CHANNEL = "terminal"
+LOCAL_OFFICER = "9999"  # chat --officer without OFFICER_IDS: an admin, not the worker "1"
 EXAMPLE_WA_ID = "6281234567890"  # --as whatsapp: the pretend sender, shown as 0812 3456 7890
 
 
@@ -220,7 +221,12 @@ async def run_chat(
 ) -> None:
     """Read lines until end of input; start with /start like a new Telegram chat (with DAFTAR,
     the text of a wa.me link, as WhatsApp)."""
-    user_id = str(settings.officer_ids[0]) if officer and settings.officer_ids else "1"
+    # An officer is an officer only: their own id (never the worker's "1"), their help first.
+    user_id = (
+        (str(settings.officer_ids[0]) if settings.officer_ids else LOCAL_OFFICER)
+        if officer
+        else "1"
+    )
     if officer:
         # A local trial at the database's own console: the terminal user becomes an admin of
         # every branch on the terminal channel (an officer is one on the channel made one on).
@@ -237,6 +243,13 @@ async def run_chat(
         )
         print(f"> {START_WORD}\n", file=out)
         await chat.send(START_WORD)
+    elif officer:
+        chat = TerminalChat(repo, settings, user_id=user_id, out=out)
+        print(
+            f"BPU Bot — mode petugas (id {user_id}). Ketik perintah petugas. Ctrl-D untuk keluar.\n",
+            file=out,
+        )
+        await chat.send("/bantuan")
     else:
         chat = TerminalChat(repo, settings, user_id=user_id, out=out)
         print(

@@ -21,6 +21,12 @@ from bot.flow.state import Conversation, Step, in_progress
 from bot.flow.status import status_reply
 from bot.i18n import LANGUAGES, N_
 from bot.messages import Block, Button, Msg, Part, Reply
+from bot.reading.answers import read_choice
+from bot.reading.officers import near_command
+from bot.reading.results import Confirm, Value
+
+# What a worker may type (an officer's commands are bot.domain.OFFICER_COMMANDS).
+WORKER_COMMANDS = ("start", "status", "bantuan", "batal", "bahasa", "hapusdata", "berhenti")
 
 # Telegram deep-link payloads: at most 64 characters of A-Za-z0-9_-.
 EVENT_CODE = re.compile(r"[A-Za-z0-9_-]{1,64}")
@@ -72,6 +78,32 @@ def on_fix(conv: Conversation, reference: str, ctx: Context) -> Outcome:
     return goto(fixing, first, ctx, note)
 
 
+def erase_buttons(token: str) -> tuple[Button, ...]:
+    """/hapusdata's "Ya" (bound to one request) and "Tidak"."""
+    return (
+        Button(Msg(N_("Ya, hapus data saya")), f"erase:yes:{token}"),
+        Button(Msg(N_("Tidak")), "erase:no"),
+    )
+
+
+def erase_in_words(conv: Conversation, text: str, ctx: Context) -> Outcome | None:
+    """A typed answer right after /hapusdata: its "Ya" typed exactly ("ya, hapus data saya")
+    erases; named inexactly ("hapus aja") it is asked once more with that button only; a no
+    keeps everything; anything else is an answer to the question, and the request lapses."""
+    token = conv.erase_token
+    if token is None:
+        return None
+    buttons = erase_buttons(token)
+    chosen = read_choice(text, buttons, {buttons[0].data})
+    if isinstance(chosen, Value):
+        return on_erase(conv, chosen.value.removeprefix("erase:"), ctx)
+    if isinstance(chosen, Confirm):
+        asked = Msg(N_("Maksud Anda {choice}?"), {"choice": buttons[0].text})
+        return Outcome(conv, [Reply(parts=(asked,), buttons=((buttons[0],),))])
+    conv.erase_token = None
+    return None
+
+
 def ask_erase(conv: Conversation, ctx: Context) -> Outcome:
     """/hapusdata: ask first; the "Ya" button is bound to this very request (and draft)."""
     conv.erase_token = f"{int(ctx.now.timestamp() * 1000):x}"
@@ -84,12 +116,7 @@ def ask_erase(conv: Conversation, ctx: Context) -> Outcome:
                 )
             ),
         ),
-        buttons=(
-            (
-                Button(Msg(N_("Ya, hapus data saya")), f"erase:yes:{conv.erase_token}"),
-                Button(Msg(N_("Tidak")), "erase:no"),
-            ),
-        ),
+        buttons=(erase_buttons(conv.erase_token),),
     )
     return Outcome(conv, [confirm])
 
@@ -216,6 +243,13 @@ def on_command(conv: Conversation, command: Command, ctx: Context) -> Outcome:
         return say(
             conv, ctx, Msg(N_("Maaf, perintah ini hanya untuk petugas BPJS Ketenagakerjaan."))
         )
+    near = near_command(f"/{name}", WORKER_COMMANDS)
+    if isinstance(near, Confirm):
+        # "/stat": the command meant, said before the help ("Maksud Anda /status?").
+        meant = Msg(
+            N_("Perintah itu tidak dikenal. Maksud Anda /{command}?"), {"command": near.value}
+        )
+        return say(conv, ctx, meant, *help_text())
     return say(conv, ctx, Msg(N_("Perintah itu tidak dikenal.")), *help_text())
 
 

@@ -21,6 +21,14 @@ class Press:
 
 
 @dataclass(frozen=True)
+class Read:
+    """A typed answer as the question's reader read it (bot.flow.reading): the value its
+    parser gave, or a bot.reading.results.Confirm the question words itself."""
+
+    value: object
+
+
+@dataclass(frozen=True)
 class SharedContact:
     """A phone number shared with the contact button; ``own`` is False for someone else's card."""
 
@@ -60,4 +68,4 @@ class Unsupported:
 
 Incoming = Union[Text, Press, SharedContact, Command, Document, Repeat, Unsupported]  # noqa: UP007 - a runtime alias
 
-Answer = Text | Press | SharedContact  # what answers a question
+Answer = Text | Press | SharedContact | Read  # what answers a question

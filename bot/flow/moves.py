@@ -16,7 +16,7 @@ from bot.flow.needs import (
 from bot.flow.registry import REGISTRY, Handler, question
 from bot.flow.state import Conversation, Step, in_progress
 from bot.i18n import N_
-from bot.messages import Button, Msg, Part
+from bot.messages import Button, Msg, Param, Part
 from bot.validation import Invalid
 from bot.yes_no import read_yes_no
 
@@ -62,18 +62,34 @@ def retry(conv: Conversation, ctx: Context, invalid: Invalid) -> Outcome:
     return say(conv, ctx, *notices)
 
 
-def unclear(event: Answer) -> Invalid:
-    """The refusal of a yes/no question's answer, saying what was read in a typed one."""
+def unclear(event: Answer, *choices: str) -> Invalid:
+    """The refusal of a yes/no question's answer, saying what was read in a typed one;
+    ``choices``: the labels (msgids) of a question whose buttons are not a yes and a no, named
+    in the refusal instead ("Kirim, Ubah atau Batal?")."""
     if not isinstance(event, Text) or not event.text.strip():
         return CHOOSE
-    shown = {"text": " ".join(event.text.split())[:ECHO_LIMIT]}
+    shown: dict[str, Param] = {"text": " ".join(event.text.split())[:ECHO_LIMIT]}
     if read_yes_no(event.text).mixed:
         return Invalid(
             N_("“{text}” berisi ya dan tidak sekaligus. Pilih salah satu tombol."), shown
         )
+    if choices:
+        return Invalid(
+            N_("“{text}” belum jelas bagi kami: {choices}? Pilih salah satu tombol."),
+            {**shown, "choices": either(choices)},
+        )
     return Invalid(
         N_("“{text}” belum jelas bagi kami: ya atau tidak? Pilih salah satu tombol."), shown
     )
+
+
+def either(choices: tuple[str, ...]) -> Msg:
+    """Labels (msgids) as one choice: "Kirim, Ubah atau Batal"."""
+    said = Msg(choices[-1])
+    for at, label in enumerate(reversed(choices[:-1])):
+        joined = N_("{first} atau {rest}") if at == 0 else N_("{first}, {rest}")
+        said = Msg(joined, {"first": Msg(label), "rest": said})
+    return said
 
 
 def finish(conv: Conversation, ctx: Context, *notices: Part) -> Outcome:

@@ -18,6 +18,7 @@ from typing import Any
 from bot.fields import Answers, Field, Kind
 from bot.flow.context import Context, Outcome
 from bot.flow.events import Answer
+from bot.flow.offers import offer_reply
 from bot.flow.state import Conversation, in_progress
 from bot.i18n import N_
 from bot.messages import Button, Msg, Reply
@@ -25,6 +26,9 @@ from bot.messages import Button, Msg, Reply
 Asker = Callable[[Conversation, Context], Reply]
 Handler = Callable[[Conversation, Answer, Context], Outcome]
 Rows = tuple[tuple[Button, ...], ...]
+# Reads a typed answer: (text, conversation, context, the question's buttons) → a reading of
+# bot.reading.results, the parser's Invalid, or None (the handler reads the text itself).
+Reader = Callable[[str, Conversation, Context, tuple[Button, ...]], object]
 
 
 @dataclass(frozen=True)
@@ -42,6 +46,8 @@ class Question:
     field: Field | None = None  # the answer it asks for (summary, card, export, corrections)
     stats: str | None = None  # msgid: where a draft stopped, in /statistik
     shows_sponsor: bool = False  # shows amounts: who pays JKK + JKM is looked up first
+    read: Reader | None = None  # reads typed answers (default: as one of the buttons)
+    final: frozenset[str] = frozenset()  # buttons that act for good: named inexactly, confirmed
 
 
 def fixed(step: str) -> Callable[[Conversation], str]:
@@ -119,6 +125,8 @@ def question(conv: Conversation, ctx: Context, *, short: bool = False) -> Reply:
     ``short``: asked again (after a wrong answer, a command, a pause): the long welcome is not
     repeated, only its question.
     """
+    if conv.offer:
+        return offer_reply(conv)
     declared = REGISTRY.by_step[conv.step]
     ask = (declared.ask_again or declared.ask) if short else declared.ask
     built = ask(conv, ctx)
@@ -135,6 +143,8 @@ def question(conv: Conversation, ctx: Context, *, short: bool = False) -> Reply:
 def pending_buttons(conv: Conversation, ctx: Context) -> tuple[Button, ...]:
     """The buttons of the pending question (to read a tap or a typed label against); where they
     never change, without building the question's text (the summary's is the costliest)."""
+    if conv.offer:
+        return offer_reply(conv).all_buttons
     declared = REGISTRY.by_step[conv.step]
     if declared.buttons is None:
         return declared.ask(conv, ctx).all_buttons

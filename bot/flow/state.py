@@ -80,6 +80,7 @@ class Conversation:
     pending_period: str | None = None  # bot.income.Period: "day" or "week"
     reference: str | None = None  # the last submission made from this chat
     phone_typed: bool = False  # asked to type a number other than the channel's own
+    offer: list[list[str]] = field(default_factory=list)  # bot.flow.offers: readings to tap
     erase_token: str | None = None  # binds /hapusdata's "Ya" button to the request it answers
     updated_at: str | None = None  # ISO time in UTC of the last update
 
@@ -109,6 +110,7 @@ class Conversation:
         twin.answers = self.answers.copy()
         twin.fix_fields = list(self.fix_fields)
         twin.home_candidates = list(self.home_candidates)
+        twin.offer = list(self.offer)
         return twin
 
     def touched(self, now: datetime) -> Conversation:

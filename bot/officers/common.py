@@ -9,12 +9,13 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from bot.dates import parse_date
-from bot.flow.buttons import match_button
 from bot.flow.events import Press, Text
 from bot.i18n import N_
 from bot.messages import Msg, Part, Reply
 from bot.officers.context import DeskContext, DeskOutcome
 from bot.officers.state import DeskState, Dialog
+from bot.reading.buttons import choose
+from bot.reading.results import Ambiguous, Confirm, Value
 from bot.validation import Invalid
 
 Answer = Text | Press
@@ -96,11 +97,30 @@ def said(state: DeskState, *replies: Reply) -> DeskOutcome:
     return DeskOutcome(state, list(replies))
 
 
-def as_press(typed: str, asked: Reply) -> Press | None:
-    """Typed text that names one of the question's buttons (a label in either language, or an
-    alias) counts as tapping it."""
-    button = match_button(typed, asked.all_buttons)
-    return Press(button.data) if button is not None else None
+# Buttons that act for good: a decision's opener on a card and "Kirim keputusan" (bot.reading's
+# final-button rule: named exactly, or asked once).
+FINAL_PREFIXES = ("off:d_setujui:", "off:d_tolak:", "off:d_perbaikan:", "off:d_kirim:")
+
+
+def as_press(typed: str, asked: Reply) -> Press | Reply | None:
+    """Typed text that names one of the question's buttons (a label in either language, an
+    alias, its number) counts as tapping it; named inexactly, a button that acts for good is
+    asked about once, with only that button ("Maksud Anda Setujui?"); two buttons named: only
+    those, to choose from."""
+    buttons = asked.all_buttons
+    final = [b.data for b in buttons if b.data.startswith(FINAL_PREFIXES)]
+    chosen = choose(typed, buttons, final)
+    if isinstance(chosen, Value):
+        return Press(chosen.value)
+    if isinstance(chosen, Confirm | Ambiguous):
+        wanted = [chosen.value] if isinstance(chosen, Confirm) else list(chosen.choices)
+        offered = tuple((b,) for b in buttons if b.data in wanted)
+        if isinstance(chosen, Confirm):
+            label = Msg(N_("Maksud Anda {choice}?"), {"choice": offered[0][0].text})
+        else:
+            label = Msg(N_("Maksud Anda yang mana? Pilih salah satu."))
+        return Reply(parts=(label,), buttons=offered)
+    return None
 
 
 def button_args(press: Press, command: str) -> str | None:

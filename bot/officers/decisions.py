@@ -41,6 +41,9 @@ from bot.officers.views import (
     toggles,
     worker_notice,
 )
+from bot.payment import REMIND_OFFER
+from bot.reading.officers import read_reason
+from bot.reading.results import Ambiguous, Confirm, Value
 from bot.validation import Invalid
 
 REJECT_REASONS = (
@@ -199,6 +202,11 @@ def reject(state: DeskState, args: str, ctx: DeskContext) -> DeskOutcome:
     if not reason.strip():
         return said(state, text(N_("Tulis: /tolak <nomor pendaftaran> <alasan>")))
     decision = Decision(Status.REJECTED, note=reason.strip()[:NOTE_LIMIT])
+    # A preset typed as it is (in any case, with particles) is that preset; the officer's own
+    # words are matched to the closest one in the card's dialog, where they can be confirmed.
+    matched = matched_reason(DecisionForm(reference, Status.REJECTED, note=decision.note))
+    if isinstance(matched, Value):
+        decision = replace(decision, note=REJECT_REASONS[matched.value])
     return decide(state, ctx, reference, decision)
 
 
@@ -211,7 +219,27 @@ def request_fix(state: DeskState, args: str, ctx: DeskContext) -> DeskOutcome:
     if isinstance(fields, Invalid):
         return said(state, Reply(parts=(problem(fields),)))
     decision = Decision(Status.NEEDS_FIX, note=parts[2].strip()[:NOTE_LIMIT], fix_fields=fields)
-    return decide(state, ctx, parts[0], decision)
+    return preview_first(state, ctx, parts[0], decision)
+
+
+def preview_first(
+    state: DeskState, ctx: DeskContext, reference: str, decision: Decision
+) -> DeskOutcome:
+    """A typed correction request: the worker's message shown first (its fields and note are
+    longer to check than a KPJ or a reason), sent with "Kirim keputusan" as from a card."""
+    sub = ctx.fact(SubmissionOf(reference.upper()))
+    if sub is None:
+        return said(state, not_found(reference.upper()))
+    if sub.status is not Status.SUBMITTED:
+        return said(state, already_decided(sub, decider(sub, ctx)))
+    form = DecisionForm(
+        sub.reference,
+        decision.status,
+        kpj=decision.kpj,
+        fields=list(decision.fix_fields),
+        note=decision.note,
+    )
+    return ask(DeskState(Dialog.PREVIEW, form), question, ctx)
 
 
 # --- from a card: the dialog -----------------------------------------------------------------
@@ -258,6 +286,9 @@ def question(state: DeskState, ctx: DeskContext) -> Reply:
     if state.dialog is Dialog.PREVIEW:
         return preview(form, ctx)
     reasons = REJECT_REASONS if form.status is Status.REJECTED else FIX_NOTES
+    closest = matched_reason(form)
+    if isinstance(closest, Confirm | Ambiguous):
+        return closest_reasons(form, reasons, closest)
     rows = [(Button(Msg(reason), f"off:d_alasan:{i}"),) for i, reason in enumerate(reasons)]
     rows.append((CANCEL,))
     asked = (
@@ -266,6 +297,35 @@ def question(state: DeskState, ctx: DeskContext) -> Reply:
         else N_("Pilih catatan untuk pekerja, atau ketik catatan lain.")
     )
     return Reply(parts=(Msg(asked, {"reference": reference}),), buttons=tuple(rows))
+
+
+def matched_reason(form: DecisionForm) -> Value[int] | Confirm[int] | Ambiguous[int] | None:
+    """The preset rejection reason the officer's own words are (the worker's next step follows
+    the reason); a correction's note stays as typed."""
+    if form.status is not Status.REJECTED or not form.note:
+        return None
+    return read_reason(form.note, REJECT_REASONS)
+
+
+def closest_reasons(
+    form: DecisionForm, reasons: tuple[str, ...], closest: Confirm[int] | Ambiguous[int]
+) -> Reply:
+    """The officer's own words matched to the closest preset (or presets), confirmed once: the
+    worker's next step follows the preset; "Pakai kata saya" keeps the words as typed."""
+    indices = [closest.value] if isinstance(closest, Confirm) else list(closest.choices)
+    rows: list[tuple[Button, ...]] = [
+        (Button(Msg(reasons[i]), f"off:d_alasan:{i}"),) for i in indices
+    ]
+    rows.append((Button(Msg(N_("Pakai kata saya")), "off:d_catatan:"), CANCEL))
+    asked = (
+        Msg(N_("Maksud Anda {choice}?"), {"choice": Msg(reasons[indices[0]])})
+        if len(indices) == 1
+        else Msg(N_("Maksud Anda yang mana? Pilih salah satu."))
+    )
+    return Reply(
+        parts=(asked, Msg(N_("Anda menulis: “{note}”"), {"note": form.note or ""})),
+        buttons=tuple(rows),
+    )
 
 
 def as_decision(form: DecisionForm) -> Decision:
@@ -295,7 +355,12 @@ def preview(form: DecisionForm, ctx: DeskContext) -> Reply:
         ctx.today,
         ctx.config.payment_channels,
     )
-    return Reply(parts=(Msg(N_("<b>Pesan untuk pekerja:</b>")), *notice.parts), buttons=buttons)
+    # The reminder offer is the worker's own question, with the worker's buttons: under the
+    # officer's buttons it would read as theirs, so the preview says it instead.
+    parts = [part for part in notice.parts if part != Msg(REMIND_OFFER)]
+    if len(parts) < len(notice.parts):
+        parts.append(Msg(N_("(Pekerja juga ditawari pengingat bayar iuran setiap bulan.)")))
+    return Reply(parts=(Msg(N_("<b>Pesan untuk pekerja:</b>")), *parts), buttons=buttons)
 
 
 def answer(state: DeskState, event: Answer, ctx: DeskContext) -> DeskOutcome:
@@ -343,6 +408,8 @@ def take_note(
 ) -> DeskOutcome:
     """A reason (rejecting) or a note (a correction): a button or the officer's own words."""
     reasons = REJECT_REASONS if form.status is Status.REJECTED else FIX_NOTES
+    if event == Press("off:d_catatan:") and form.note:
+        return ask(DeskState(Dialog.PREVIEW, form), question, ctx)  # the words as typed
     if isinstance(event, Press):
         index = number(button_args(event, "d_alasan") or "", 0, len(reasons) - 1)
         if index is None:
@@ -357,6 +424,11 @@ def take_note(
         return retry(state, question, ctx, Invalid(too_short))
     else:
         form.note = redact(event.text.strip())[:NOTE_LIMIT]
+        reading = matched_reason(form)
+        if isinstance(reading, Value):
+            form.note = reasons[reading.value]
+        elif reading is not None:
+            return ask(state, question, ctx)  # the closest preset, asked once
     return ask(DeskState(Dialog.PREVIEW, form), question, ctx)
 
 

@@ -121,6 +121,8 @@ def _step(state: DeskState, event: DeskEvent, ctx: DeskContext) -> DeskOutcome:
         press = as_press(event.text, asked)
         if press is None:
             return family.answer(state, event, ctx)
+        if isinstance(press, Reply):
+            return said(state, press)  # asked once: the button itself confirms
         event = press
     if event.data == CANCEL.data:
         return said(DeskState(), text(family.cancelled))

@@ -11,7 +11,6 @@ from datetime import date
 from typing import TypeVar
 
 from bot.dates import month_from_name, parse_birth_date
-from bot.fields import CORRECTABLE
 from bot.income import IncomeReading
 from bot.messages import Button
 from bot.nik import NikInfo, parse_nik
@@ -22,7 +21,7 @@ from bot.phone import normalize_mobile
 from bot.places import HomeMatch, match_home
 from bot.reading.amounts import read_amount
 from bot.reading.buttons import Choice, choose
-from bot.reading.intents import correction, is_later
+from bot.reading.intents import FIELD_NAMES, correction, is_later
 from bot.reading.leadins import HONORIFICS, Kind, value_text, value_words
 from bot.reading.normalise import Said, said
 from bot.reading.results import LATER, Ambiguous, Confirm, Correction, Later, Value, Why
@@ -133,6 +132,8 @@ def read_birth_place(text: str) -> Value[str] | Later | Invalid:
         ),
         end,
     )
+    if first < end and heard.keys[first][0].isdigit():
+        dated = end  # no place before the digits: refused as typed ("1,5 juta")
     place = value_text(said(heard.span(first, dated)), Kind.BIRTH_PLACE)
     cleaned = clean_place(place)
     return cleaned if isinstance(cleaned, Invalid) else Value(cleaned)
@@ -255,14 +256,18 @@ def read_income_readback(text: str, buttons: Sequence[Button]) -> Choice | Corre
 
 
 def read_summary(
-    text: str, buttons: Sequence[Button], final: Collection[str] = ()
+    text: str,
+    buttons: Sequence[Button],
+    final: Collection[str] = (),
+    fields: tuple[str, ...] | None = None,
 ) -> Choice | Corrected | None:
     """The summary: Kirim, Ubah, Batal (``final``: those that act for good), or a field to
-    change named in words ("salah, ganti nomor hp", "alamat salah"), with its value if given."""
+    change named in words ("salah, ganti nomor hp", "alamat salah"), with its value if given;
+    ``fields``: those that may be changed (default: every field the words know)."""
     heard = said(text)
     if is_later(heard):
         return LATER
-    named = correction(heard, CORRECTABLE)
+    named = correction(heard, fields if fields is not None else tuple(FIELD_NAMES))
     if named is not None:
         return named
     return choose(text, buttons, final)

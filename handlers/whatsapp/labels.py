@@ -34,6 +34,10 @@ SHORT_LABELS: dict[str, Short] = {
     N_("Perbaiki {reference}"): Short(N_("Ubah {reference}")),
     # A row title "Rp1.500.000" (no text to translate), the contribution underneath.
     N_("{income} · iuran {cost}"): Short("{income}", N_("iuran {cost} per bulan")),
+    N_("{income} · iuran {cost} s.d. {until}"): Short(
+        "{income}", N_("iuran {cost} per bulan s.d. {until}")
+    ),
+    N_("Daftarkan orang lain"): Short(N_("Daftar orang lain")),
     # officer dialogs
     N_("Lanjut (tanpa pilihan = semua pekerjaan)"): Short(N_("Lanjut")),
     N_("Hanya pendaftar lewat acara"): Short(N_("Hanya lewat acara")),

@@ -103,7 +103,8 @@ def test_it_is_asked_in_turn_with_its_progress_number(mother: Question) -> None:
 
 def test_its_answer_is_in_the_summary_and_survives_storage(mother: Question) -> None:
     conv = answered()
-    summary = run(conv, Text("halo")).replies[0]  # refused: the summary is asked again
+    picker = run(conv, Press("sum:edit"))
+    summary = run(picker.conv, Press("edit:back")).replies[0]  # the summary shown again
     assert "Nama ibu kandung: Siti Aminah" in render_text(summary, "id", PLAIN)
     stored = Conversation.from_json(conv.to_json())
     assert stored.answers.extra == {"mother_name": "Siti Aminah"}

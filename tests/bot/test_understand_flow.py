@@ -125,8 +125,8 @@ def test_the_consent_takes_a_polite_yes_and_a_plain_no() -> None:
         (Step.HOME_CONFIRM, "sudah pindah", Step.HOME),
         (Step.JHT, "gak", Step.SUMMARY),
         (Step.JHT, "ikut", Step.SUMMARY),
-        (Step.SUMMARY, "sip", Step.DONE),
-        (Step.SUMMARY, "sudah benar semua", Step.DONE),
+        (Step.SUMMARY, "sip", Step.SUMMARY),  # Kirim acts for good: "Maksud Anda Kirim?"
+        (Step.SUMMARY, "sudah benar semua", Step.SUMMARY),
         (Step.SUMMARY, "belum", Step.EDIT_PICK),
     ],
 )
@@ -135,6 +135,14 @@ def test_every_yes_no_question_takes_everyday_words(target: Step, typed: str, th
     worker.send(typed)
     assert worker.at() is then
     assert worker.conv.tries == 0
+
+
+def test_a_yes_in_words_to_a_final_button_is_confirmed_once() -> None:
+    worker = Worker().to(Step.SUMMARY).walk("sip")
+    assert "Maksud Anda Kirim?" in worker.said and worker.conv.reference is None
+    assert worker.walk("ya").at() is Step.DONE
+    kept = Worker().to(Step.SUMMARY).walk("sudah benar semua", "bukan")
+    assert kept.at() is Step.SUMMARY and "Maksud Anda" not in kept.said
 
 
 def test_jht_answers_are_kept_as_read() -> None:
@@ -149,6 +157,8 @@ def test_the_cancel_question_takes_yes_and_no_and_lanjut_never_cancels() -> None
     going_on = Worker().to(Step.ADDRESS).walk(Command("batal"), "lanjut")
     assert going_on.at() is Step.ADDRESS
     cancelled = Worker().to(Step.ADDRESS).walk(Command("batal"), "iya")
+    assert cancelled.at() is Step.CONFIRM_CANCEL and "Maksud Anda Ya, batalkan?" in cancelled.said
+    cancelled.send("iya")
     assert cancelled.at() is Step.IDLE and cancelled.conv.answers.name is None
 
 
@@ -335,10 +345,15 @@ def test_gibberish_is_not_an_occupation() -> None:
     assert "“asdfgh” tidak terbaca sebagai pekerjaan" in worker.said
 
 
-def test_two_trades_at_once_are_named_and_asked_again() -> None:
+def test_two_trades_at_once_are_offered_as_those_buttons_only() -> None:
     worker = Worker().to(Step.OCCUPATION).walk("tani dan dagang")
     assert worker.at() is Step.OCCUPATION
-    assert "Anda menyebut beberapa pekerjaan: Petani dan Pedagang." in worker.said
+    assert worker.said.splitlines() == [
+        "Maksud Anda yang mana? Pilih salah satu.",
+        "Petani",
+        "Pedagang",
+    ]
+    assert worker.walk("pedagang").conv.answers.occupation == "pedagang"
 
 
 # --- the state ------------------------------------------------------------------------------
@@ -366,3 +381,100 @@ def test_the_officers_statistics_name_the_question_of_every_step_in_progress() -
     assert REGISTRY.in_progress <= set(labels)
     assert labels[Step.INCOME_CONFIRM] == labels[Step.INCOME]
     assert labels[Step.OCCUPATION_CONFIRM] == labels[Step.OCCUPATION]
+
+
+# --- the reading pipeline wired into every question (bot.flow.reading) ---------------------
+
+
+def test_later_keeps_the_draft_counts_no_try_and_withdraws_nothing() -> None:
+    worker = Worker().to(Step.NAME).walk("ntar aja ya")
+    assert worker.at() is Step.NAME and worker.conv.tries == 0
+    assert worker.conv.consent_at is not None and worker.conv.answers.nik is not None
+    assert "kirim pesan apa saja ke sini untuk melanjutkan" in worker.said
+    assert "Ketik nama" not in worker.said  # no refusal, no question pressed again
+    assert Worker().to(Step.CONSENT).walk("besok ya").at() is Step.CONSENT
+
+
+def test_lead_ins_are_cut_from_typed_values() -> None:
+    assert Worker().to(Step.NIK).walk("nik saya 3375030107850003").at() is Step.NIK_CONFIRM
+    phone = Worker().to(Step.PHONE).walk("no hp 0821-3344-5566")
+    assert phone.conv.answers.phone == "+6282133445566"
+    assert Worker().to(Step.NAME).walk("nama saya Sri Wahyuni").conv.answers.name == "Sri Wahyuni"
+
+
+def test_an_honorific_before_a_name_is_asked_never_taken_with_it() -> None:
+    worker = Worker().to(Step.NAME).walk("pak slamet")
+    assert worker.at() is Step.NAME and worker.conv.answers.name is None
+    assert worker.said.splitlines() == [
+        "Maksud Anda yang mana? Pilih salah satu.",
+        "Slamet",
+        "Pak Slamet",
+    ]
+    assert worker.walk("Slamet").conv.answers.name == "Slamet"
+    assert worker.at() is Step.BIRTH_PLACE
+
+
+def test_a_hedged_or_ranged_amount_is_confirmed_with_one_tap() -> None:
+    hedged = Worker().to(Step.INCOME).walk("ga tentu, kira2 sejuta")
+    assert "Maksud Anda Penghasilan sebulan: Rp1.000.000?" in hedged.said
+    assert hedged.walk("iya").conv.answers.income == 1_000_000
+    ranged = Worker().to(Step.INCOME).walk("antara 1 sampai 2 juta")
+    assert "Kami ambil nilai tengahnya." in ranged.said
+    assert ranged.walk("bukan").at() is Step.INCOME and ranged.conv.answers.income is None
+
+
+def test_no_amount_found_suggests_an_average() -> None:
+    worker = Worker().to(Step.INCOME).walk("gak ada")
+    assert "Kalau tidak tentu, ketik rata-ratanya sebulan" in worker.said
+
+
+def test_a_correction_with_its_value_at_the_read_back_is_confirmed_once() -> None:
+    worker = Worker().to(Step.NIK_CONFIRM).walk("bukan, lahir saya 17 agustus 85")
+    assert "Maksud Anda Tanggal lahir: 17-08-1985?" in worker.said
+    worker.send("ya")
+    assert worker.at() is Step.SEX and str(worker.conv.answers.birth_date) == "1985-08-17"
+
+
+def test_a_field_named_on_the_summary_goes_there_and_back() -> None:
+    worker = Worker().to(Step.SUMMARY).walk("salah, ganti nomor hp")
+    assert worker.at() is Step.PHONE
+    worker.send("0821 3344 5566")
+    assert worker.at() is Step.SUMMARY and worker.conv.answers.phone == "+6282133445566"
+    named = Worker().to(Step.SUMMARY).walk("nama saya salah ketik, harusnya Siti Aminah")
+    assert "Maksud Anda Nama: Siti Aminah?" in named.said
+    assert named.walk("ya").at() is Step.SUMMARY and named.conv.answers.name == "Siti Aminah"
+    misread = Worker().to(Step.SUMMARY).walk("ganti alamat jadi Jl Mawar 5 rt 2", "bukan")
+    assert misread.at() is Step.ADDRESS  # typed again there, then back to the summary
+
+
+def test_two_fields_named_are_offered_as_those_only() -> None:
+    worker = Worker().to(Step.SUMMARY).walk("lahir salah")
+    assert worker.said.splitlines()[1:] == ["Tanggal lahir", "Tempat lahir"]
+    assert worker.walk("tempat lahir").at() is Step.BIRTH_PLACE
+
+
+def test_a_refusal_on_the_summary_names_its_own_buttons_and_repeats_only_the_question() -> None:
+    worker = Worker().to(Step.SUMMARY).walk("hmm gimana ya")
+    assert "Kirim, Ubah atau Batal?" in worker.said and "ya atau tidak" not in worker.said
+    assert "Periksa data Anda" not in worker.said and "NIK:" not in worker.said
+    assert worker.at() is Step.SUMMARY and worker.conv.tries == 1
+
+
+def test_the_erasure_is_confirmed_in_words_exactly_or_asked_once() -> None:
+    asked = Worker().to(Step.NAME).walk(Command("hapusdata"), "hapus aja")
+    assert asked.said.splitlines() == ["Maksud Anda Ya, hapus data saya?", "Ya, hapus data saya"]
+    assert asked.at() is Step.NAME  # nothing erased yet
+    assert asked.walk("ya, hapus data saya").at() is Step.IDLE
+    kept = Worker().to(Step.NAME).walk(Command("hapusdata"), "jangan hapus")
+    assert kept.at() is Step.NAME and "tidak dihapus" in kept.said
+    answered = Worker().to(Step.NAME).walk(Command("hapusdata"), "Sri Wahyuni")
+    assert answered.conv.answers.name == "Sri Wahyuni" and answered.conv.erase_token is None
+
+
+def test_the_sex_corrected_at_the_nik_read_back_keeps_the_nik_birth_date() -> None:
+    worker = Worker().to(Step.NIK_CONFIRM).walk("bukan, saya perempuan")
+    assert "Maksud Anda Perempuan?" in worker.said
+    worker.send("ya")
+    answers = worker.conv.answers
+    assert worker.at() is Step.NAME and str(answers.sex) == "P"
+    assert answers.birth_date == answers.nik_birth_date is not None

@@ -116,6 +116,7 @@ async def test_the_card_shows_an_undeliverable_notification(telegram: Telegram) 
     answer = await register(telegram, WORKER)
     reference = answer.split("<b>")[1].split("</b>")[0]
     await telegram.text(OFFICER, f"/perbaikan {reference} alamat RT/RW belum ada")
+    await telegram.text(OFFICER, "kirim")  # the preview's "Kirim keputusan"
     telegram.request.fail = lambda call: (403, "Forbidden: bot was blocked by the user")
     await telegram.deliver()
     telegram.request.fail = None

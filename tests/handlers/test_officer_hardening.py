@@ -160,13 +160,21 @@ async def test_a_redelivered_perbaikan_is_applied_once(
     telegram: Telegram, settings: Settings
 ) -> None:
     reference = await register_home(telegram, WORKER, NIK, "Bantul")
-    update = telegram.updates.text(OFFICER, f"/perbaikan {reference} alamat RT belum ditulis")
+    await telegram.text(OFFICER, f"/perbaikan {reference} alamat RT belum ditulis")  # a preview
+    update = telegram.updates.text(OFFICER, "kirim")
     await telegram.feed(update)
     await telegram.feed(update)  # Telegram sends it again (a timeout, a restart)
     assert query(settings, "SELECT count(*) FROM audit WHERE action = 'perlu_perbaikan'") == [(1,)]
     assert query(settings, "SELECT count(*) FROM outbox") == [(1,)]
     assert (
-        len([c for c in telegram.request.sent(OFFICER) if "perlu perbaikan" in str(c.params)]) == 1
+        len(
+            [
+                c
+                for c in telegram.request.sent(OFFICER)
+                if "Pekerja akan diberi tahu" in str(c.params)
+            ]
+        )
+        == 1
     )
 
 

@@ -93,7 +93,9 @@ async def test_correction_asks_only_that_field_and_keeps_the_reference(
     telegram: Telegram, settings: Settings
 ) -> None:
     reference = await submitted(telegram)
-    await telegram.text(OFFICER, f"/perbaikan {reference} nama Nama harus sesuai KTP")
+    preview = await telegram.text(OFFICER, f"/perbaikan {reference} nama Nama harus sesuai KTP")
+    assert "Pesan untuk pekerja" in preview and "Nama harus sesuai KTP" in preview
+    await telegram.text(OFFICER, "kirim")
     await telegram.deliver()
     notice = telegram.request.last_text(WORKER)
     assert "Nama harus sesuai KTP" in notice

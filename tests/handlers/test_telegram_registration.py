@@ -20,6 +20,7 @@ from tests.conftest import (
     to_summary,
 )
 from tests.fakes import RecordingRequest, to_update
+from tests.handlers.everyday_words import AFTER_PHONE, BEFORE_PHONE, refused
 
 
 async def test_full_registration_stores_one_submission(
@@ -385,3 +386,19 @@ async def test_a_tap_before_the_contact_button_is_one_new_message(telegram: Tele
     assert len(telegram.request.sent(WORKER)) == before + 1
     toast = telegram.request.calls[-1]
     assert toast.method == "answerCallbackQuery" and "Sudah dijawab" in toast.params["text"]
+
+
+async def test_a_worker_answering_only_in_everyday_words_registers(
+    telegram: Telegram, settings: Settings
+) -> None:
+    script = [
+        ("/start", "setuju"),
+        *BEFORE_PHONE,
+        ("no hp 0812-3456-7890", "Masih tinggal"),
+        *AFTER_PHONE,
+    ]
+    for typed, expected in script:
+        answer = await telegram.text(WORKER, typed)
+        assert expected in answer and not refused(answer), (typed, answer)
+    rows = query(settings, "SELECT name, phone, income, occupation FROM submissions")
+    assert rows == [("Sri Wahyuni", "+6281234567890", 1_000_000, "nelayan")]

@@ -15,6 +15,7 @@ from bot.settings import Settings
 from handlers.terminal import EXAMPLE_WA_ID, TerminalChat, WhatsAppTerminalChat, run_chat
 from storage.backends import AnyRepository
 from tests.conftest import NIK, OFFICER, query
+from tests.handlers.everyday_words import AFTER_PHONE, BEFORE_PHONE, refused
 
 SCRIPT = [
     "1",  # Setuju
@@ -218,3 +219,30 @@ def test_the_help_names_both_apps() -> None:
     )
     (run_line,) = [line for line in top.stdout.splitlines() if line.strip().startswith("run ")]
     assert "Telegram" in run_line and "WhatsApp" in run_line
+
+
+async def test_officer_mode_is_an_officer_only_with_its_help_first(
+    repo: AnyRepository, settings: Settings
+) -> None:
+    out = io.StringIO()
+    await run_chat(repo, settings, officer=True, stdin=io.StringIO("/antrean\n"), out=out)
+    printed = out.getvalue()
+    assert "Bantuan petugas" in printed and "/antrean" in printed
+    assert "Selamat datang" not in printed and "Anda setuju" not in printed
+    assert query(settings, "SELECT count(*) FROM conversations WHERE user_id = '1'") == [(0,)]
+
+
+async def test_everyday_words_register_in_the_terminal(
+    repo: AnyRepository, settings: Settings
+) -> None:
+    out = io.StringIO()
+    chat = TerminalChat(repo, settings, user_id="43", out=out)
+    await chat.send("/start")
+    script = [*BEFORE_PHONE, ("no hp 0812-3456-7890", "Masih tinggal"), *AFTER_PHONE]
+    for typed, expected in script:
+        start = len(out.getvalue())
+        await chat.send(typed)
+        answer = out.getvalue()[start:]
+        assert expected in answer and not refused(answer), (typed, answer)
+    rows = query(settings, "SELECT name, income, occupation, status FROM submissions")
+    assert rows == [("Sri Wahyuni", 1_000_000, "nelayan", "diajukan")]

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from bot.settings import Settings
 from tests.conftest import NIK, WORKER, Telegram, query, register
-from tests.handlers.conftest import WhatsApp, registration_steps
+from tests.handlers.conftest import WA_ID, WhatsApp, registration_steps
+from tests.handlers.everyday_words import AFTER_PHONE, BEFORE_PHONE, refused
 
 
 async def test_a_nik_registered_on_telegram_cannot_register_again_on_whatsapp(
@@ -36,3 +37,14 @@ async def test_a_draft_on_whatsapp_cannot_submit_a_nik_telegram_submitted_meanwh
     answer = await whatsapp.tap("sum:send")
     assert "baru saja didaftarkan" in answer
     assert query(settings, "SELECT channel, user_id FROM submissions") == [("tg", str(WORKER))]
+
+
+async def test_a_worker_answering_only_in_everyday_words_registers_on_whatsapp(
+    whatsapp: WhatsApp, settings: Settings
+) -> None:
+    script = [("DAFTAR", "setuju"), *BEFORE_PHONE, ("iya betul", "Masih tinggal"), *AFTER_PHONE]
+    for typed, expected in script:
+        answer = await whatsapp.text(typed)
+        assert expected in answer and not refused(answer), (typed, answer)
+    rows = query(settings, "SELECT name, phone, income, occupation FROM submissions")
+    assert rows == [("Sri Wahyuni", f"+{WA_ID}", 1_000_000, "nelayan")]

@@ -48,6 +48,7 @@ SAMPLES: dict[str, Any] = {
     "cost": "Rp103.400",
     "n": 10,
     "mark": "✓ ",
+    "until": "Desember 2026",
 }
 USER_DATA = {"name"}  # placeholders filled with user data: no short msgid can exist
 
@@ -112,8 +113,11 @@ DYNAMIC_SITES = {
         "user data: sponsor names, with SPONSOR_TYPES"
     ),
     "Msg('{n}', {'n': first + i})": "numbers",
+    "shown(item)": "bot/flow/offers.py: a button's label, a field's label, or the worker's value",
+    "Msg(reasons[i])": "REJECT_REASONS",
+    "Msg('/{command}', {'command': command})": "officer command names",
 }
-EXTRA_LABELS = ["{income} · iuran {cost}", "Tutup {name}"]
+EXTRA_LABELS = ["{income} · iuran {cost}", "{income} · iuran {cost} s.d. {until}", "Tutup {name}"]
 
 
 def button_msgids() -> set[str]:
@@ -277,7 +281,7 @@ def test_the_flows_choices_take_the_expected_forms() -> None:
     assert income == {
         "id": "inc:1400000",
         "title": "Rp1.400.000",
-        "description": "iuran Rp10.400 per bulan",
+        "description": "iuran Rp10.400 per bulan s.d. Desember 2026",
     }
 
 
@@ -465,6 +469,6 @@ def test_the_terminal_preview_shows_what_a_whatsapp_user_sees() -> None:
     )
     shown, _ = preview_reply(income, "en")
     assert "[ ☰ Choose ]" in shown and "• Rp1,000,000" not in shown
-    assert "   • Rp1.000.000 — contribution Rp8.400 a month" in shown
+    assert "   • Rp1.000.000 — contribution Rp8.400 a month until " in shown
     files = Reply(parts=(Msg("Poster"),), files=(Attachment("poster.png", b"", photo=False),))
     assert preview_reply(files, "id")[0] == "Poster\n📎 dokumen poster.png"

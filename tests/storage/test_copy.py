@@ -90,6 +90,7 @@ async def every_kind_of_row(tg: Telegram) -> None:
     await tg.text(OFFICER, f"/setujui {approved} 12345678901")
     await tg.text(OFFICER, f"/tolak {rejected} Foto KTP tidak jelas")
     await tg.text(OFFICER, f"/perbaikan {fixing} nama Nama tidak sesuai KTP")
+    await tg.text(OFFICER, "kirim")  # the preview's "Kirim keputusan"
     await tg.text(OFFICER, f"/lihat {approved}")  # audited view
     await tg.text(WORKER + 1, "/hapusdata")
     await tg.press(WORKER + 1, erase_button_of(tg, WORKER + 1))

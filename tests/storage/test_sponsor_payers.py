@@ -11,9 +11,10 @@ from bot.domain import Decision, Payer, Sponsor, Status
 from bot.settings import Settings
 from storage import open_repository
 from storage.backends import AnyRepository
+from storage.sqlite import database_path
 from storage.sqlite.connection import migrations as sqlite_migrations
 from tests.conftest import query
-from tests.databases import database_path, execute_url
+from tests.databases import execute_url
 from tests.storage.drafts import NOW, draft, nik
 
 

@@ -98,8 +98,17 @@ class WorkerDriver:
             stored.status = Status.NEEDS_FIX
             stored.fields = tuple(opts["fields"].split(","))
             stored.note = opts.get("note", "")
+        elif what == "status":
+            # An officer decided the worker's last submission: "@ status disetujui".
+            stored = self.last()
+            stored.status = Status(rest[0])
+            stored.note = options(rest[1:]).get("note", "")
         else:
             raise ValueError(f"unknown set-up {what!r}")
+
+    def last(self) -> Stored:
+        """The worker's last submission."""
+        return self.submissions.get(self.conv.reference or "") or [*self.submissions.values()][-1]
 
     def answer(self, need: Need[Any], notes: list[str]) -> Any:
         match need:
@@ -120,7 +129,11 @@ class WorkerDriver:
                 return None
             case Erase():
                 return Erasure((), tuple(self.submissions))
-            case SetReminder():
+            case SetReminder(reference, wanted):
+                approved = [s for s in self.submissions.values() if s.status is Status.APPROVED]
+                if approved and (reference is None or reference == approved[-1].reference):
+                    notes.append(f"pengingat bayar: {'ya' if wanted else 'tidak'}")
+                    return True
                 return False
         raise ValueError(need)
 

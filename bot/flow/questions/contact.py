@@ -11,8 +11,11 @@ from bot.flow.state import Conversation, Step
 from bot.i18n import N_
 from bot.messages import Button, Keyboard, Msg, Reply
 from bot.phone import contact_phone_to_e164, national_phone, normalize_mobile
+from bot.reading.answers import read_choice, read_phone
 from bot.regions import suggest_home_from_nik
 from bot.validation import Invalid
+
+Buttons = tuple[Button, ...]
 
 
 def ask_phone(conv: Conversation, ctx: Context) -> Reply:
@@ -79,6 +82,17 @@ def on_phone(conv: Conversation, event: Answer, ctx: Context) -> Outcome:
     return finish(conv, ctx)
 
 
+def read_phone_answer(text: str, conv: Conversation, ctx: Context, buttons: Buttons) -> object:
+    """A typed number ("no hp 0821-3344-5566"), else one of the buttons ("iya" to the
+    channel's number; the contact button is a tap only: its words are the question's own)."""
+    typed = read_phone(text)
+    if not isinstance(typed, Invalid):
+        return typed
+    words = tuple(b for b in buttons if b.data != "contact")
+    chosen = read_choice(text, words) if words else None
+    return chosen if chosen is not None else typed
+
+
 def after_phone(conv: Conversation) -> str:
     """Suggest the NIK's kabupaten as home when it can be trusted; otherwise ask."""
     if suggest_home_from_nik((conv.answers.nik or "")[:4]) is not None:
@@ -98,5 +112,6 @@ QUESTIONS = (
             "phone", N_("Nomor HP"), Kind.PHONE, "Nomor HP", "phone", ("hp", "nomor_hp", "telepon")
         ),
         stats=N_("nomor HP"),
+        read=read_phone_answer,
     ),
 )

@@ -6,13 +6,14 @@ from __future__ import annotations
 from bot.fields import Field, Kind
 from bot.flow.buttons import yes_no_buttons
 from bot.flow.context import Context, Outcome
-from bot.flow.events import Answer, Press, Text
+from bot.flow.events import Answer, Press, Read, Text
 from bot.flow.moves import CHOOSE, finish, goto, retry, say, typed, unclear
 from bot.flow.registry import Question
 from bot.flow.state import Conversation, Step
 from bot.i18n import N_
 from bot.messages import Button, Keyboard, Msg, Reply
-from bot.places import match_home
+from bot.places import HomeMatch, match_home
+from bot.reading.answers import read_address, read_choice, read_home, read_home_readback
 from bot.regions import region_by_code, suggest_home_from_nik
 from bot.text import clean_address
 from bot.validation import Invalid
@@ -117,10 +118,15 @@ def on_home(conv: Conversation, event: Answer, ctx: Context) -> Outcome:
         conv.answers.home_code = code
         conv.home_candidates, conv.home_place = [], None
         return finish(conv, ctx)
-    if not isinstance(event, Text):
+    if not isinstance(event, Text | Read):
         return retry(conv, ctx, Invalid(N_("Ketik nama kabupaten atau kota tempat tinggal Anda.")))
-    nik_region = region_by_code((conv.answers.nik or "")[:4])
-    found = match_home(event.text, nik_region.code if nik_region else None)
+    if isinstance(event, Read):
+        assert isinstance(event.value, HomeMatch)  # bot.reading.answers.read_home
+        found, typed = event.value, event.value.place or ""
+    else:
+        nik_region = region_by_code((conv.answers.nik or "")[:4])
+        found = match_home(event.text, nik_region.code if nik_region else None)
+        typed = event.text
     if found.sure:
         conv.answers.home_code = found.regions[0].code
         conv.home_candidates, conv.home_place = [], None
@@ -134,9 +140,20 @@ def on_home(conv: Conversation, event: Answer, ctx: Context) -> Outcome:
         ctx,
         Invalid(
             N_("Kabupaten/kota \u201c{text}\u201d tidak kami temukan. Periksa ejaannya."),
-            {"text": event.text.strip()[:60]},
+            {"text": typed.strip()[:60]},
         ),
     )
+
+
+def read_home_answer(
+    text: str, conv: Conversation, ctx: Context, buttons: tuple[Button, ...]
+) -> object:
+    """A kabupaten/kota offered as a button, else typed ("saya tinggal di Sleman skrg")."""
+    chosen = read_choice(text, buttons) if buttons else None
+    if chosen is not None:
+        return chosen
+    nik_region = region_by_code((conv.answers.nik or "")[:4])
+    return read_home(text, nik_region.code if nik_region else None)
 
 
 def ask_address(conv: Conversation, ctx: Context) -> Reply:
@@ -161,6 +178,7 @@ QUESTIONS = (
         in_turn=True,
         number=6,
         stats=N_("kabupaten/kota"),
+        read=lambda text, conv, ctx, buttons: read_home_readback(text, buttons),
     ),
     Question(
         Step.HOME,
@@ -176,6 +194,7 @@ QUESTIONS = (
             ("kabupaten", "kota", "domisili"),
         ),
         stats=N_("kabupaten/kota"),
+        read=read_home_answer,
     ),
     Question(
         Step.ADDRESS,
@@ -185,5 +204,6 @@ QUESTIONS = (
         number=7,
         field=Field("address", N_("Alamat"), Kind.TEXT, "Alamat", None, ("alamat",)),
         stats=N_("alamat"),
+        read=lambda text, conv, ctx, buttons: read_address(text),
     ),
 )

@@ -17,6 +17,13 @@ from bot.flow.state import Conversation, Step
 from bot.i18n import N_
 from bot.messages import Button, Day, Keyboard, Msg, Reply
 from bot.nik import NikInfo, parse_nik
+from bot.reading.answers import (
+    read_birth_date,
+    read_birth_place,
+    read_name,
+    read_nik,
+    read_nik_readback,
+)
 from bot.text import clean_name, clean_place
 from bot.validation import Invalid
 
@@ -93,7 +100,7 @@ def on_nik_confirm(conv: Conversation, event: Answer, ctx: Context) -> Outcome:
         return finish(conv, ctx)
     if event == Press("nikok:no"):
         return goto(conv, Step.BIRTH_DATE, ctx)
-    return retry(conv, ctx, unclear(event))
+    return retry(conv, ctx, unclear(event, N_("Benar"), N_("Ubah")))
 
 
 def ask_birth_date(conv: Conversation, ctx: Context) -> Reply:
@@ -177,6 +184,7 @@ QUESTIONS = (
         number=1,
         field=Field("nik", N_("NIK"), Kind.NIK, "NIK", "nik", ("nik",)),
         stats=N_("NIK"),
+        read=lambda text, conv, ctx, buttons: read_nik(text, ctx.today),
     ),
     Question(
         Step.NIK_CONFIRM,
@@ -184,6 +192,7 @@ QUESTIONS = (
         on_nik_confirm,
         number=2,
         stats=N_("cek tanggal lahir dan jenis kelamin"),
+        read=lambda text, conv, ctx, buttons: read_nik_readback(text, buttons),
     ),
     Question(
         Step.BIRTH_DATE,
@@ -200,6 +209,7 @@ QUESTIONS = (
             ("tanggal_lahir", "tgl_lahir"),
         ),
         stats=N_("tanggal lahir"),
+        read=lambda text, conv, ctx, buttons: read_birth_date(text, ctx.today),
     ),
     Question(
         Step.SEX,
@@ -219,6 +229,7 @@ QUESTIONS = (
         number=3,
         field=Field("name", N_("Nama"), Kind.TEXT, "Nama", "name", ("nama",)),
         stats=N_("nama"),
+        read=lambda text, conv, ctx, buttons: read_name(text),
     ),
     Question(
         Step.BIRTH_PLACE,
@@ -230,5 +241,6 @@ QUESTIONS = (
             "birth_place", N_("Tempat lahir"), Kind.TEXT, "Tempat lahir", None, ("tempat_lahir",)
         ),
         stats=N_("tempat lahir"),
+        read=lambda text, conv, ctx, buttons: read_birth_place(text),
     ),
 )

@@ -10,10 +10,15 @@ from bot.flow.events import Answer, Press
 from bot.flow.moves import CHOOSE, ask_cancel, goto, retry, unclear
 from bot.flow.needs import Submit
 from bot.flow.registry import REGISTRY, Question
+from bot.flow.returning import done_reply
 from bot.flow.state import Conversation, Step
 from bot.flow.summary import contribution_for, flags_for, office_words, summary_parts
 from bot.i18n import N_
 from bot.messages import Button, Msg, Reply
+from bot.reading.answers import read_summary
+
+# The summary's buttons that act for good: typed inexactly ("kirim sekarang"), confirmed once.
+SUMMARY_FINAL = frozenset({"sum:send", "sum:cancel"})
 
 
 def ask_summary(conv: Conversation, ctx: Context) -> Reply:
@@ -21,7 +26,21 @@ def ask_summary(conv: Conversation, ctx: Context) -> Reply:
     return Reply(
         parts=(
             *summary_parts(conv.answers, ctx.today),
-            Msg(N_("Sudah benar semua? Tekan <b>Kirim</b>.")),
+            SUMMARY_QUESTION,
+        ),
+        buttons=SUMMARY_BUTTONS,
+    )
+
+
+SUMMARY_QUESTION = Msg(N_("Sudah benar semua? Tekan <b>Kirim</b>."))
+
+
+def ask_summary_again(conv: Conversation, ctx: Context) -> Reply:
+    """The summary's question and its buttons only (the answers were just shown)."""
+    return Reply(
+        parts=(
+            SUMMARY_QUESTION,
+            Msg(N_("Tekan <b>Ubah</b> untuk mengganti jawaban, atau <b>Batal</b>.")),
         ),
         buttons=SUMMARY_BUTTONS,
     )
@@ -35,7 +54,7 @@ def on_summary(conv: Conversation, event: Answer, ctx: Context) -> Outcome:
         return goto(conv, Step.EDIT_PICK, ctx)
     if event == Press("sum:cancel"):
         return ask_cancel(conv, ctx)
-    return retry(conv, ctx, unclear(event))
+    return retry(conv, ctx, unclear(event, N_("Kirim"), N_("Ubah"), N_("Batal")))
 
 
 def submit(conv: Conversation, ctx: Context) -> Outcome:
@@ -151,31 +170,26 @@ def on_confirm_cancel(conv: Conversation, event: Answer, ctx: Context) -> Outcom
     return retry(conv, ctx, unclear(event))
 
 
-def ask_done(conv: Conversation, ctx: Context) -> Reply:
-    """After submitting: where things stand."""
-    return Reply(
-        parts=(
-            Msg(
-                N_("Pendaftaran Anda sudah terkirim dengan nomor <b>{reference}</b>."),
-                {"reference": conv.reference or "-"},
-            ),
-            Msg(N_("Ketik /status untuk melihat statusnya, atau /bantuan jika perlu bantuan.")),
-        )
-    )
-
-
 QUESTIONS = (
     Question(
         Step.SUMMARY,
         ask_summary,
         on_summary,
+        ask_again=ask_summary_again,
         buttons=SUMMARY_BUTTONS,
         in_turn=True,
         number=11,
         stats=N_("ringkasan"),
         shows_sponsor=True,
+        read=lambda text, conv, ctx, buttons: read_summary(text, buttons, SUMMARY_FINAL),
+        final=SUMMARY_FINAL,
     ),
     Question(Step.EDIT_PICK, ask_edit_pick, on_edit_pick, stats=N_("ringkasan")),
-    Question(Step.CONFIRM_CANCEL, ask_confirm_cancel, on_confirm_cancel),
-    Question(Step.DONE, ask_done),
+    Question(
+        Step.CONFIRM_CANCEL,
+        ask_confirm_cancel,
+        on_confirm_cancel,
+        final=frozenset({"cancel:yes"}),
+    ),
+    Question(Step.DONE, lambda conv, ctx: done_reply(conv, ctx)),
 )

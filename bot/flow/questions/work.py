@@ -3,12 +3,17 @@ the sector where it matters, and income (a month's, or a day's or week's confirm
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from bot.contribution import sector_question_matters
+from bot.cost_text import month_year
 from bot.fields import OCCUPATIONS, OTHER_OCCUPATION, Field, Kind
-from bot.flow.buttons import confirm_buttons, yes_no_buttons
+from bot.flow.buttons import NUMBERED_OVER, confirm_buttons, yes_no_buttons
 from bot.flow.context import Context, Outcome
-from bot.flow.events import Answer, Press, Text
-from bot.flow.moves import CHOOSE, finish, goto, retry, unclear
+from bot.flow.events import Answer, Press, Read, Text
+from bot.flow.moves import CHOOSE, finish, goto, retry, say, unclear
+from bot.flow.offers import TEXT, Item, offer
+from bot.flow.reading import again_at
 from bot.flow.registry import Question
 from bot.flow.state import Conversation, Step
 from bot.flow.summary import contribution_for
@@ -18,17 +23,18 @@ from bot.income import (
     PERIOD_WORDS,
     WEEKS_PER_MONTH,
     WORKING_DAYS_PER_MONTH,
+    IncomeReading,
     Period,
     read_income,
 )
 from bot.income_levels import lowest_level
-from bot.messages import Button, Msg, Part, Reply
-from bot.occupations import read_occupation
+from bot.messages import Button, Msg, Param, Part, Reply
+from bot.occupations import OccupationReading
+from bot.reading.answers import read_choice, read_income_readback, read_occupation
+from bot.reading.answers import read_income as read_amount_said
+from bot.reading.results import Ambiguous, Confirm, Value, Why
 from bot.sectors import SECTOR_QUESTION, Sector, sector_of
-from bot.text import clean_free_text, looks_like_gibberish
 from bot.validation import Invalid
-
-WORK_MAX = 60  # characters of a typed occupation
 
 
 def on_occupation(conv: Conversation, event: Answer, ctx: Context) -> Outcome:
@@ -40,29 +46,23 @@ def on_occupation(conv: Conversation, event: Answer, ctx: Context) -> Outcome:
             return goto(conv, Step.OCCUPATION_OTHER, ctx)
         if key in OCCUPATIONS:
             return take_occupation(conv, ctx, key, None)
-    if not isinstance(event, Text):
-        return retry(conv, ctx, CHOOSE)
-    understood = understood_work(conv, event, ctx)
-    if understood is not None:
-        return understood
-    work = typed_work(event.text)
-    if isinstance(work, Invalid):
-        return retry(conv, ctx, work)
-    conv.pending_work = work
-    return goto(conv, Step.OCCUPATION_CONFIRM, ctx)
+    if isinstance(event, Read) and isinstance(event.value, OccupationReading):
+        return understood_work(conv, event.value, ctx)
+    if isinstance(event, Read) and isinstance(event.value, Confirm):
+        conv.pending_work = str(event.value.value)
+        return goto(conv, Step.OCCUPATION_CONFIRM, ctx)
+    return retry(conv, ctx, CHOOSE)
 
 
 def on_occupation_other(conv: Conversation, event: Answer, ctx: Context) -> Outcome:
     """Typed work after choosing "Lainnya" (words that name a button still take the button)."""
-    if not isinstance(event, Text):
-        return retry(conv, ctx, Invalid(N_("Ketik pekerjaan Anda.")))
-    understood = understood_work(conv, event, ctx)
-    if understood is not None:
-        return understood
-    work = typed_work(event.text)
-    if isinstance(work, Invalid):
-        return retry(conv, ctx, work)
-    return take_occupation(conv, ctx, OTHER_OCCUPATION, work)
+    if isinstance(event, Read) and isinstance(event.value, OccupationReading):
+        return understood_work(conv, event.value, ctx)
+    if isinstance(event, Read) and isinstance(event.value, Confirm):
+        return take_occupation(conv, ctx, OTHER_OCCUPATION, str(event.value.value))
+    if isinstance(event, Press):
+        return on_occupation(conv, event, ctx)
+    return retry(conv, ctx, Invalid(N_("Ketik pekerjaan Anda.")))
 
 
 def on_occupation_confirm(conv: Conversation, event: Answer, ctx: Context) -> Outcome:
@@ -76,51 +76,33 @@ def on_occupation_confirm(conv: Conversation, event: Answer, ctx: Context) -> Ou
         return goto(conv, Step.OCCUPATION, ctx)
     if isinstance(event, Text):
         conv.pending_work = None
-        conv.step = Step.OCCUPATION
-        return on_occupation(conv, event, ctx)
+        return again_at(conv, Step.OCCUPATION, event.text, ctx)
     return retry(conv, ctx, unclear(event))
 
 
-def understood_work(conv: Conversation, event: Text, ctx: Context) -> Outcome | None:
-    """The occupation typed words name (echoed like a tap), a refusal naming the several trades
-    they name, or None when they name none we know."""
-    reading = read_occupation(event.text)
+def read_work(text: str, conv: Conversation, ctx: Context, buttons: tuple[Button, ...]) -> object:
+    """An occupation: a button named exactly or by its number, else words (bot.reading): the
+    several buttons they name are offered, other work is kept as "Lainnya" after a tap."""
+    if buttons:
+        chosen = read_choice(text, buttons, numbered=len(buttons) > NUMBERED_OVER)
+        if isinstance(chosen, Value):
+            return chosen
+    reading = read_occupation(text)
+    if isinstance(reading, Ambiguous):
+        return Ambiguous(tuple(f"occ:{key}" for key in reading.choices))
+    return reading
+
+
+def understood_work(conv: Conversation, reading: OccupationReading, ctx: Context) -> Outcome:
+    """The occupation typed words name (echoed like a tap)."""
     if reading.key is not None:
         outcome = take_occupation(conv, ctx, reading.key, None)
         outcome.ack = Msg(OCCUPATIONS[reading.key])
         return outcome
-    if reading.trade is not None:
-        outcome = take_occupation(conv, ctx, OTHER_OCCUPATION, reading.trade)
-        outcome.ack = Msg(N_("Lainnya: {work}"), {"work": reading.trade})
-        return outcome
-    if reading.keys:
-        named = Msg(OCCUPATIONS[reading.keys[-1]])
-        for key in reversed(reading.keys[:-1]):
-            named = Msg(N_("{first} dan {rest}"), {"first": Msg(OCCUPATIONS[key]), "rest": named})
-        return retry(
-            conv,
-            ctx,
-            Invalid(
-                N_("Anda menyebut beberapa pekerjaan: {jobs}. Pilih yang paling utama."),
-                {"jobs": named},
-            ),
-        )
-    return None
-
-
-def typed_work(text: str) -> str | Invalid:
-    """Work typed in words: trimmed, with letters, and not a keyboard mash."""
-    work = clean_free_text(text, WORK_MAX)
-    if isinstance(work, Invalid):
-        return work
-    if looks_like_gibberish(work):
-        return Invalid(
-            N_(
-                "“{text}” tidak terbaca sebagai pekerjaan. Ketik pekerjaan Anda, misalnya kusir dokar."
-            ),
-            {"text": work},
-        )
-    return work
+    assert reading.trade is not None  # the reader gives several keys as Ambiguous
+    outcome = take_occupation(conv, ctx, OTHER_OCCUPATION, reading.trade)
+    outcome.ack = Msg(N_("Lainnya: {work}"), {"work": reading.trade})
+    return outcome
 
 
 def take_occupation(conv: Conversation, ctx: Context, key: str, other: str | None) -> Outcome:
@@ -149,12 +131,18 @@ def on_sector(conv: Conversation, event: Answer, ctx: Context) -> Outcome:
 
 
 def on_income(conv: Conversation, event: Answer, ctx: Context) -> Outcome:
-    """Monthly income by button or typed; a day's or week's is confirmed as a month's first."""
+    """Monthly income by button or typed; a day's or week's is confirmed as a month's first, a
+    hedged or ranged amount with a tap."""
     if isinstance(event, Press):
         return take_income(conv, ctx, int(event.data.removeprefix("inc:")))
-    if not isinstance(event, Text):
+    if isinstance(event, Read) and isinstance(event.value, Confirm):
+        return confirm_income(conv, ctx, event.value)
+    if isinstance(event, Read) and isinstance(event.value, IncomeReading):
+        reading: IncomeReading | Invalid = event.value
+    elif isinstance(event, Text):
+        reading = read_income(event.text)
+    else:
         return retry(conv, ctx, Invalid(N_("Ketik penghasilan Anda sebulan.")))
-    reading = read_income(event.text)
     if isinstance(reading, Invalid):
         return retry(conv, ctx, reading)
     if reading.period is not Period.MONTH:
@@ -172,6 +160,54 @@ def on_income(conv: Conversation, event: Answer, ctx: Context) -> Outcome:
     return take_income(conv, ctx, reading.monthly, *notices)
 
 
+# How a hedged amount was read, said before "Maksud Anda …?".
+CONFIRM_WHY = {
+    Why.RANGE: N_("Kami ambil nilai tengahnya."),
+    Why.USUAL: N_("Kami ambil yang biasanya."),
+}
+
+
+def confirm_income(conv: Conversation, ctx: Context, confirm: Confirm[object]) -> Outcome:
+    """An amount said to vary, a range or several amounts: the one read, confirmed with a tap
+    (a day's or a week's as the month it makes)."""
+    reading = confirm.value
+    assert isinstance(reading, IncomeReading)
+    if reading.period is not Period.MONTH:
+        conv.pending_income, conv.pending_period = reading.amount, str(reading.period)
+        return goto(conv, Step.INCOME_CONFIRM, ctx)
+    offer(
+        conv,
+        Item(
+            TEXT,
+            str(reading.amount),
+            format_rupiah(reading.amount),
+            Step.INCOME,
+            N_("Penghasilan sebulan"),
+        ),
+    )
+    why = CONFIRM_WHY.get(confirm.why)
+    return say(conv, ctx, *((Msg(why),) if why else ()))
+
+
+def read_income_answer(
+    text: str, conv: Conversation, ctx: Context, buttons: tuple[Button, ...]
+) -> object:
+    """A bracket by its number ("nomor 2"), else an amount as people say it; when no amount is
+    found, the refusal suggests an average."""
+    chosen = read_choice(text, buttons) if buttons else None
+    if isinstance(chosen, Value):
+        return chosen
+    reading = read_amount_said(text)
+    if isinstance(reading, Invalid) and "jumlah uang" in reading.msgid:  # no amount found
+        return Invalid(
+            N_("{why} Kalau tidak tentu, ketik rata-ratanya sebulan, misalnya: 1,5 juta."),
+            {"why": Msg(reading.msgid, dict(reading.params))},
+        )
+    if isinstance(reading, Value) and not any(c.isdigit() for c in text):
+        return Value(replace(reading.value, spelled=True))  # said back: "Kami baca: …"
+    return reading
+
+
 def on_income_confirm(conv: Conversation, event: Answer, ctx: Context) -> Outcome:
     """Yes keeps the monthly figure; no asks the income again; a typed amount is a new answer."""
     pending, period = conv.pending_income, conv.pending_period
@@ -183,8 +219,7 @@ def on_income_confirm(conv: Conversation, event: Answer, ctx: Context) -> Outcom
         return goto(conv, Step.INCOME, ctx)
     if isinstance(event, Text):
         conv.pending_income = conv.pending_period = None
-        conv.step = Step.INCOME
-        return on_income(conv, event, ctx)
+        return again_at(conv, Step.INCOME, event.text, ctx)
     return retry(conv, ctx, unclear(event))
 
 
@@ -274,11 +309,18 @@ def ask_income(conv: Conversation, ctx: Context) -> Reply:
     """Monthly income: brackets with the contribution each implies, or typed."""
     rows = []
     for amount in INCOME_CHOICES:
-        cost = contribution_for(conv.answers, ctx.today, jht=False, income=amount).self_paid
-        label = Msg(
-            N_("{income} · iuran {cost}"),
-            {"income": format_rupiah(amount), "cost": format_rupiah(cost)},
-        )
+        quote = contribution_for(conv.answers, ctx.today, jht=False, income=amount)
+        values: dict[str, Param] = {
+            "income": format_rupiah(amount),
+            "cost": format_rupiah(quote.self_paid),
+        }
+        label = Msg(N_("{income} · iuran {cost}"), values)
+        if quote.relief_until is not None and quote.self_paid:
+            # A discounted amount says until when (PP 50/2025's relief is temporary).
+            label = Msg(
+                N_("{income} · iuran {cost} s.d. {until}"),
+                {**values, "until": month_year(quote.relief_until)},
+            )
         rows.append((Button(label, f"inc:{amount}"),))
     return Reply(
         parts=(
@@ -325,6 +367,7 @@ QUESTIONS = (
             ("pekerjaan",),
         ),
         stats=N_("pekerjaan"),
+        read=read_work,
     ),
     Question(
         Step.OCCUPATION_OTHER,
@@ -332,6 +375,7 @@ QUESTIONS = (
         on_occupation_other,
         number=8,
         stats=N_("pekerjaan"),
+        read=read_work,
     ),
     Question(
         Step.OCCUPATION_CONFIRM,
@@ -352,6 +396,7 @@ QUESTIONS = (
         ),
         stats=N_("penghasilan"),
         shows_sponsor=True,
+        read=read_income_answer,
     ),
     Question(
         Step.INCOME_CONFIRM,
@@ -359,5 +404,6 @@ QUESTIONS = (
         on_income_confirm,
         number=9,
         stats=N_("penghasilan"),
+        read=lambda text, conv, ctx, buttons: read_income_readback(text, buttons),
     ),
 )

@@ -1,0 +1,30 @@
+"""Officers in their own words on Telegram: help by role, a command typed nearly right."""
+
+from __future__ import annotations
+
+import re
+
+from tests.conftest import NIK, OFFICER, WORKER, Telegram, register
+
+
+async def test_bantuan_shows_an_officer_the_officer_commands(telegram: Telegram) -> None:
+    answer = await telegram.text(OFFICER, "/bantuan")
+    assert "/antrean" in answer and "/setujui" in answer and "/perbaikan" in answer
+    worker = await telegram.text(WORKER, "/bantuan")
+    assert "/antrean" not in worker and "/status" in worker
+
+
+async def test_a_near_miss_command_is_offered_and_its_button_runs_it(telegram: Telegram) -> None:
+    found = re.search(r"BPU-\d{4}-\d{6}", await register(telegram, WORKER, NIK))
+    assert found is not None
+    reference = found.group(0)
+    answer = await telegram.text(OFFICER, f"/setuju {reference} 12345678901")
+    assert "Maksud Anda /setujui?" in answer and "tidak dikenal" in answer
+    assert "/bantuan" not in answer  # not the worker's help
+    done = await telegram.press(OFFICER, f"off:setujui:{reference} 12345678901")
+    assert f"{reference}: disetujui" in done
+
+
+async def test_a_worker_is_offered_the_worker_command_meant(telegram: Telegram) -> None:
+    answer = await telegram.text(WORKER, "/statu")
+    assert "Maksud Anda /status?" in answer
