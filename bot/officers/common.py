@@ -102,16 +102,23 @@ def said(state: DeskState, *replies: Reply) -> DeskOutcome:
 FINAL_PREFIXES = ("off:d_setujui:", "off:d_tolak:", "off:d_perbaikan:", "off:d_kirim:")
 
 
-def as_press(typed: str, asked: Reply) -> Press | Reply | None:
+def as_press(typed: str, asked: Reply, *, own_words: bool = False) -> Press | Reply | None:
     """Typed text that names one of the question's buttons (a label in either language, an
     alias, its number) counts as tapping it; named inexactly, a button that acts for good is
     asked about once, with only that button ("Maksud Anda Setujui?"); two buttons named: only
-    those, to choose from."""
+    those, to choose from. ``own_words``: the question takes the officer's own words (a reason,
+    a name), so only a button typed exactly counts; any other text is the answer itself."""
     buttons = asked.all_buttons
-    final = [b.data for b in buttons if b.data.startswith(FINAL_PREFIXES)]
+    final = (
+        [b.data for b in buttons]
+        if own_words
+        else [b.data for b in buttons if b.data.startswith(FINAL_PREFIXES)]
+    )
     chosen = choose(typed, buttons, final)
     if isinstance(chosen, Value):
         return Press(chosen.value)
+    if own_words:
+        return None
     if isinstance(chosen, Confirm | Ambiguous):
         wanted = [chosen.value] if isinstance(chosen, Confirm) else list(chosen.choices)
         offered = tuple((b,) for b in buttons if b.data in wanted)

@@ -32,7 +32,7 @@ from bot.messages import Msg, Reply
 from bot.officers import admin, decisions, events, reports, review, sponsors, web
 from bot.officers.common import STALE, Family, as_press, ask, said
 from bot.officers.context import DeskContext, DeskEvent, DeskOutcome, Upload
-from bot.officers.state import DeskState
+from bot.officers.state import DeskState, Dialog
 from bot.officers.views import CANCEL, text
 
 Run = Callable[[DeskState, str, DeskContext], DeskOutcome]
@@ -104,6 +104,20 @@ def step(state: DeskState, event: DeskEvent, ctx: DeskContext) -> DeskOutcome | 
         return missing.need
 
 
+# Questions answered in the officer's own words (a reason, a note, a name): typed text is the
+# answer unless it is a button's label, alias or number exactly ("NIK ganda" is a reason of
+# the officer's, not the "NIK tidak sesuai" button).
+OWN_WORDS = frozenset(
+    {
+        Dialog.REJECT_REASON,
+        Dialog.FIX_NOTE,
+        Dialog.EVENT_NAME,
+        Dialog.EVENT_PLACE,
+        Dialog.SPONSOR_NAME,
+    }
+)
+
+
 def _step(state: DeskState, event: DeskEvent, ctx: DeskContext) -> DeskOutcome:
     if isinstance(event, Upload):
         return uploaded(state, event, ctx)
@@ -118,7 +132,7 @@ def _step(state: DeskState, event: DeskEvent, ctx: DeskContext) -> DeskOutcome:
         return said(DeskState(), text(NO_LONGER))
     asked = family.question(state, ctx)
     if isinstance(event, Text):
-        press = as_press(event.text, asked)
+        press = as_press(event.text, asked, own_words=state.dialog in OWN_WORDS)
         if press is None:
             return family.answer(state, event, ctx)
         if isinstance(press, Reply):

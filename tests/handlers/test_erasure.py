@@ -164,7 +164,11 @@ async def test_a_reason_typed_in_the_decision_dialog_is_masked_before_it_is_show
     tg = telegram
     reference = await register_on_telegram(tg)
     await tg.press(OFFICER, f"off:d_tolak:{reference}")
-    preview = await tg.text(OFFICER, f"Hubungi {TG_PHONE}, NIK {TG_NIK} ganda")
+    asked = await tg.text(OFFICER, f"Hubungi {TG_PHONE}, NIK {TG_NIK} ganda")
+    # The words are the officer's own: the closest preset reasons are offered, the words shown
+    # (masked) for "Pakai kata saya".
+    assert TG_PHONE not in asked and TG_NIK not in asked and "3401********0001" in asked
+    preview = await tg.press(OFFICER, "off:d_catatan:")
     assert TG_PHONE not in preview and TG_NIK not in preview and "3401********0001" in preview
     await tg.press(OFFICER, "off:d_kirim:")
     (note,) = query(settings, "SELECT note FROM submissions")[0]
