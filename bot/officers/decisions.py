@@ -46,6 +46,8 @@ from bot.reading.officers import read_reason
 from bot.reading.results import Ambiguous, Confirm, Value
 from bot.validation import Invalid
 
+# The preview's button that sends a decision (the web desk presses it for its own forms).
+SEND_DECISION = "off:d_kirim:"
 REJECT_REASONS = (
     N_("NIK tidak sesuai dengan KTP"),
     N_("Data tidak lengkap atau tidak jelas"),
@@ -336,7 +338,7 @@ def as_decision(form: DecisionForm) -> Decision:
 def preview(form: DecisionForm, ctx: DeskContext) -> Reply:
     """The worker's message, shown to the officer before it is sent (or, when another officer
     decided meanwhile, who did: sending then changes nothing and ends the dialog)."""
-    send = Button(Msg(N_("Kirim keputusan")), "off:d_kirim:", aliases=("kirim", "ya"))
+    send = Button(Msg(N_("Kirim keputusan")), SEND_DECISION, aliases=("kirim", "ya"))
     buttons = ((send, CANCEL),)
     sub = ctx.fact(SubmissionOf(form.reference))
     if sub is None:
@@ -377,7 +379,7 @@ def answer(state: DeskState, event: Answer, ctx: DeskContext) -> DeskOutcome:
     if state.dialog is Dialog.FIX_FIELDS:
         return pick_fields(state, form, event, ctx)
     if state.dialog is Dialog.PREVIEW:
-        if event == Press("off:d_kirim:"):
+        if event == Press(SEND_DECISION):
             return decide(state, ctx, form.reference, as_decision(form))
         return retry(state, question, ctx, CHOOSE)
     return take_note(state, form, event, ctx)

@@ -39,16 +39,16 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from bot.clock import Clock, wib_text
 from bot.decision_sheet import ImportProblem, ImportRow, describe_problem, read_import
 from bot.domain import Flag, Officer, Status, Submission
-from bot.flow.events import Command
+from bot.flow.events import Command, Press
 from bot.flow.questions import REGISTRY
 from bot.i18n import DEFAULT_LANGUAGE, LANGUAGES, translate
 from bot.masking import mask_name, mask_nik
 from bot.messages import Block, Msg, Reply
 from bot.officers.context import DeskContext, DeskOutcome, Upload
-from bot.officers.decisions import FIX_NOTES, REJECT_REASONS
+from bot.officers.decisions import FIX_NOTES, REJECT_REASONS, SEND_DECISION
 from bot.officers.desk import OfficerDesk, settle
 from bot.officers.needs import Notify
-from bot.officers.state import DeskState
+from bot.officers.state import DeskState, Dialog
 from bot.officers.views import FLAG_WORDS, STATUS_LABELS
 from bot.ports import OfficerSession, Repository
 from bot.render import HTML, render_text
@@ -356,10 +356,13 @@ class WebDesk:
 
     async def run(self, visit: Visit, command: str, args: str) -> DeskOutcome:
         """One desk command, through the chat desk's own step (its rules, audit and notices).
-        A dialog open in chat is left as it is."""
-        return await settle(
-            visit.session, DeskState(), Command(command, args), self.context(visit)
-        )
+        A dialog open in chat is left as it is. A decision the chat previews first (the worker's
+        message, then "Kirim keputusan") is sent at once: the web form was the officer's choice."""
+        context = self.context(visit)
+        outcome = await settle(visit.session, DeskState(), Command(command, args), context)
+        if outcome.state.dialog is Dialog.PREVIEW:
+            outcome = await settle(visit.session, outcome.state, Press(SEND_DECISION), context)
+        return outcome
 
     # --- the queue -------------------------------------------------------------------------------
 
