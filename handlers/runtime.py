@@ -28,6 +28,7 @@ from bot.settings import Settings
 from bot.uploads import ImportLimits
 from handlers.housekeeping import housekeep
 from handlers.inbox import Pump
+from handlers.liveness import Liveness
 from handlers.outbox import BATCH, OutboxWake, Undeliverable, deliver_due
 from handlers.server import http_app, serve_http, stopping
 
@@ -74,6 +75,7 @@ class Core:
     desk: OfficerDesk
     dispatcher: Dispatcher
     clock: Clock
+    liveness: Liveness  # this process's heartbeat, shared by its channels' inbox pumps
 
 
 def build_core(settings: Settings, repo: Repository, clock: Clock) -> Core:
@@ -87,7 +89,8 @@ def build_core(settings: Settings, repo: Repository, clock: Clock) -> Core:
         whatsapp_number=settings.whatsapp_display_number,
         import_limits=ImportLimits.from_settings(settings),
     )
-    return Core(repo, settings, config, desk, Dispatcher(repo, config, desk), clock)
+    liveness = Liveness(repo, clock, timedelta(seconds=settings.inbox_takeover_seconds))
+    return Core(repo, settings, config, desk, Dispatcher(repo, config, desk), clock, liveness)
 
 
 @dataclass

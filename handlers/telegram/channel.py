@@ -56,7 +56,7 @@ class TelegramChannel:
                 allowed_updates=ALLOWED_UPDATES,
             )
         await self.application.start()
-        self.pump.start_recovering()
+        await self.pump.start_recovering()
 
     async def run(self, stop: asyncio.Event) -> None:
         if not self.webhook:

@@ -20,7 +20,7 @@ from bot.masking import redact
 from bot.phone import contact_phone_to_e164
 from bot.ports import InboxItem, OutboxItem
 from bot.validation import Invalid
-from handlers.inbox import Delivery, Pump
+from handlers.inbox import Delivery, Pump, Refused, Unreachable, storable_json
 from handlers.outbox import RetryLater, Undeliverable
 from handlers.runtime import Core
 from handlers.server import read_limited
@@ -113,6 +113,7 @@ class WhatsAppChannel:
             self.apply,
             clock=core.clock,
             lease=timedelta(seconds=core.settings.inbox_lease_seconds),
+            liveness=core.liveness,
         )
 
     @property
@@ -158,6 +159,8 @@ class WhatsAppChannel:
         status too, keyed by the wamid of our message that failed."""
         items = []
         for envelope in one_item_envelopes(payload):
+            # A lone surrogate (a broken emoji) is mended: no database stores it.
+            text, envelope = storable_json(envelope)
             parsed = parse_notification(envelope)
             if parsed.messages:
                 key, chat = parsed.messages[0].message_id, parsed.messages[0].sender.key
@@ -174,7 +177,7 @@ class WhatsAppChannel:
                     channel=CHANNEL,
                     update_key=key,
                     chat=chat,
-                    payload=json.dumps(envelope, ensure_ascii=False, separators=(",", ":")),
+                    payload=text,
                     received_at=self.core.clock(),
                 )
             )
@@ -213,9 +216,11 @@ class WhatsAppChannel:
                     await self.client.send_rendered(user, rendered)
                     break
                 except RetryLater as error:
-                    if attempt == REPLY_ATTEMPTS - 1:
-                        raise
+                    if attempt == REPLY_ATTEMPTS - 1:  # the inbox tries again, uncounted
+                        raise Unreachable(str(error)) from error
                     await asyncio.sleep(error.after.total_seconds() if error.after else 0.5)
+                except Undeliverable as error:  # blocked, not on WhatsApp: answered for good
+                    raise Refused(str(error)) from error
 
     async def failed(self, status: StatusUpdate) -> None:
         """Meta could not deliver a message it had taken (131026 not on WhatsApp, 131047 the
@@ -255,7 +260,7 @@ class WhatsAppChannel:
     # --- lifecycle ---------------------------------------------------------------------------
 
     async def start(self) -> None:
-        self.pump.start_recovering()
+        await self.pump.start_recovering()
 
     async def run(self, stop: asyncio.Event) -> None:
         """Nothing to poll: Meta posts to the webhook."""

@@ -44,21 +44,25 @@ CLAIM_OUTBOX = (
     " AND channel = ANY($4::text[]) ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED)"
     " RETURNING id, channel, user_id, lang, payload, attempts"
 )
-CLAIM_INBOX = (
-    "UPDATE inbox SET lease_until = $5, attempts = attempts + 1 WHERE id IN ("
-    " SELECT id FROM inbox WHERE answered_at IS NULL AND channel = $1 AND lease_until <= $2"
-    " AND attempts < $3 ORDER BY id LIMIT $4 FOR UPDATE SKIP LOCKED)"
-    " RETURNING id, channel, update_key, chat, payload, received_at, attempts - 1 AS attempts"
+# Claims take turns (a claim is rare: every second, and mostly finds nothing), so two processes
+# never split one chat's rows between them.
+CLAIM_INBOX_LOCK = (
+    "SELECT pg_advisory_xact_lock(hashtextextended('bpubot:inbox:' || current_schema(), 0))"
 )
 # Updates received together, in one statement whatever their number: arrays, not a VALUES row
 # per update (one statement text for every batch size, prepared once per connection; text
 # arrays need no type look-up).
+# A new row is held by its receiver ($7) unless its chat has an older open row held by someone
+# else or by nobody (storage/sql/inbox.py, ``receive``).
 RECEIVE_INBOX = (
-    "INSERT INTO inbox (channel, update_key, chat, payload, received_at, lease_until)"
-    " SELECT channel, update_key, chat, payload, received_at::timestamptz, $6 FROM"
+    "INSERT INTO inbox (channel, update_key, chat, payload, received_at, lease_until, owner)"
+    " SELECT v.channel, v.update_key, v.chat, v.payload, v.received_at::timestamptz, $6,"
+    " CASE WHEN EXISTS (SELECT 1 FROM inbox o WHERE o.channel = v.channel AND o.chat = v.chat"
+    " AND o.answered_at IS NULL AND o.set_aside_at IS NULL AND o.owner IS DISTINCT FROM $7::text)"
+    " THEN NULL ELSE $7::text END FROM"
     " unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[])"
     " AS v (channel, update_key, chat, payload, received_at)"
-    " ON CONFLICT (channel, update_key) DO NOTHING RETURNING channel, update_key"
+    " ON CONFLICT (channel, update_key) DO NOTHING RETURNING channel, update_key, owner"
 )
 ANSWERED_INBOX = (
     "UPDATE inbox SET answered_at = $1, applied_at = coalesce(applied_at, $1), payload = NULL"
@@ -157,7 +161,9 @@ class PostgresRepository(SharedStatements):
 
     # --- the inbox --------------------------------------------------------------------------
 
-    async def inbox_receive(self, items: Sequence[InboxItem], lease: timedelta) -> list[bool]:
+    async def inbox_receive(
+        self, items: Sequence[InboxItem], lease: timedelta, owner: str
+    ) -> list[bool]:
         """Store updates (one self-committing statement); True for each one stored now."""
         if not items:
             return []
@@ -171,8 +177,9 @@ class PostgresRepository(SharedStatements):
                 [i.payload for i in items],
                 [i.received_at.isoformat() for i in items],
                 until,
+                owner,
             )
-        fresh = inbox.newly_stored(items, {(r["channel"], r["update_key"]) for r in rows})
+        fresh = inbox.newly_stored(items, inbox.held(rows))
         inbox.remember_fresh(self.memory, items, fresh)
         return fresh
 
@@ -184,13 +191,20 @@ class PostgresRepository(SharedStatements):
                 await conn.execute(ANSWERED_INBOX, now, channel, list(update_keys))
 
     async def inbox_claim(
-        self, channel: str, now: datetime, limit: int, lease: timedelta
-    ) -> list[InboxItem]:
-        async with self.pool.acquire() as conn:
-            found = await conn.fetch(
-                CLAIM_INBOX, channel, now, inbox.MAX_ATTEMPTS, limit, now + lease
-            )
-        return [inbox.item(r) for r in sorted(found, key=lambda r: int(r["id"]))]
+        self,
+        channel: str,
+        now: datetime,
+        limit: int,
+        lease: timedelta,
+        owner: str,
+        alive_since: datetime,
+    ) -> tuple[list[InboxItem], list[str]]:
+        async with self._read() as tx:  # the usual answer, nothing left behind, needs no lock
+            if not await inbox.any_takeable(tx, channel, now, alive_since):
+                return [], []
+        async with self._transaction() as tx:
+            await tx.run(CLAIM_INBOX_LOCK)
+            return await inbox.claim(tx, channel, now, alive_since, limit, now + lease, owner)
 
     # --- the outbox -------------------------------------------------------------------------
 

@@ -41,16 +41,49 @@ class SharedStatements:
 
     # --- the inbox --------------------------------------------------------------------------
 
-    async def inbox_receive(self, items: Sequence[InboxItem], lease: timedelta) -> list[bool]:
+    async def inbox_receive(
+        self, items: Sequence[InboxItem], lease: timedelta, owner: str
+    ) -> list[bool]:
         if not items:
             return []
         until = max(i.received_at for i in items) + lease
         # The usual batch is one self-committing statement; a bigger one, one transaction.
         scope = self._read if inbox.one_statement(items) else self._transaction
         async with scope() as tx:
-            fresh = await inbox.receive(tx, items, until)
+            fresh = await inbox.receive(tx, items, until, owner)
         remember_fresh(self.memory, items, fresh)
         return fresh
+
+    async def inbox_extend(
+        self, channel: str, update_keys: Sequence[str], until: datetime
+    ) -> None:
+        if update_keys:
+            async with self._read() as tx:
+                await inbox.extend(tx, channel, update_keys, until)
+
+    async def inbox_failed(self, channel: str, update_key: str, error: str, now: datetime) -> bool:
+        async with self._transaction() as tx:
+            return await inbox.failed(tx, channel, update_key, error, now)
+
+    async def inbox_set_aside_new(self, item: InboxItem, error: str, now: datetime) -> None:
+        async with self._read() as tx:
+            await inbox.set_aside_new(tx, item, error, now)
+
+    async def inbox_set_aside(self) -> int:
+        async with self._read() as tx:
+            return await inbox.set_aside(tx)
+
+    async def process_beat(self, process: str, host: str, pid: int, now: datetime) -> None:
+        async with self._read() as tx:
+            await inbox.beat(tx, process, host, pid, now)
+
+    async def processes_on(self, host: str) -> list[tuple[str, int]]:
+        async with self._read() as tx:
+            return await inbox.on_host(tx, host)
+
+    async def processes_gone(self, processes: Sequence[str], now: datetime) -> None:
+        async with self._read() as tx:
+            await inbox.gone(tx, processes, now - inbox.PROCESS_RETENTION)
 
     async def inbox_answered(
         self, channel: str, update_keys: Sequence[str], now: datetime

@@ -103,16 +103,19 @@ class SqliteRepository(SharedStatements):
     # --- the inbox --------------------------------------------------------------------------
 
     async def inbox_claim(
-        self, channel: str, now: datetime, limit: int, lease: timedelta
-    ) -> list[InboxItem]:
-        claimable = (channel, now, inbox.MAX_ATTEMPTS)
+        self,
+        channel: str,
+        now: datetime,
+        limit: int,
+        lease: timedelta,
+        owner: str,
+        alive_since: datetime,
+    ) -> tuple[list[InboxItem], list[str]]:
         async with self._read() as tx:  # the usual answer, nothing left behind, needs no lock
-            if not await tx.all(inbox.CLAIMABLE, *claimable, 1):
-                return []
+            if not await inbox.any_takeable(tx, channel, now, alive_since):
+                return [], []
         async with self._transaction() as tx:
-            found = await tx.all(inbox.CLAIMABLE, *claimable, limit)
-            await inbox.extend(tx, found, now + lease)
-        return [inbox.item(r) for r in found]
+            return await inbox.claim(tx, channel, now, alive_since, limit, now + lease, owner)
 
     # --- the outbox -------------------------------------------------------------------------
 
