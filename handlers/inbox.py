@@ -306,8 +306,11 @@ class Pump:
             log.warning("could not tell the sender of a set-aside update", exc_info=True)
 
     async def _flush_soon(self) -> None:
-        await asyncio.sleep(FLUSH_SECONDS)
-        await self.flush()
+        # Until none is left: updates answered while a flush waits for the database are marked
+        # by the next round, not left for a later update to flush (a crash would re-answer them).
+        while self._answered:
+            await asyncio.sleep(FLUSH_SECONDS)
+            await self.flush()
 
     async def flush(self) -> None:
         """Mark the updates answered so far; a crash before this re-sends their questions once."""

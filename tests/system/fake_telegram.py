@@ -3,7 +3,9 @@
 It answers what the bot calls (getMe, deleteWebhook, setWebhook, getUpdates with long polling,
 sendMessage, editMessageText, editMessageReplyMarkup, answerCallbackQuery), records every call,
 and can *hold* one sendMessage: the request is received and recorded but never answered, so a
-test can kill the bot while that message is in flight.
+test can kill the bot while that message is in flight. ``outage(seconds)`` answers every call
+(but getUpdates, unless asked) 502 Bad Gateway for a while, as Telegram does when it is down;
+those calls are counted in ``down``, not recorded in ``calls``.
 
 The bot finds it with ``TELEGRAM_API_BASE_URL=<fake.base_url>`` (PTB appends the token and the
 method: ``/bot<token>/<method>``). Every wait in here is bounded, and ``stop`` releases held
@@ -112,6 +114,11 @@ class _TooMany:
     retry_after: int
 
 
+@dataclass(frozen=True)
+class _Down:
+    """The answer to a call during an outage."""
+
+
 @dataclass
 class _Hold:
     """Hold the ``nth`` sendMessage (to ``chat_id``, if given) counted from when it was armed."""
@@ -129,6 +136,9 @@ class FakeTelegram:
     observer: Callable[[Call], None] | None = None  # told of each answered call, in its thread
     calls: list[Call] = field(default_factory=list)
     refused: list[Call] = field(default_factory=list)  # answered 429 (not in ``calls``)
+    down: list[Call] = field(default_factory=list)  # answered 502 in an outage (not in ``calls``)
+    _outage_until: float = 0.0  # time.monotonic() until which calls are answered 502
+    _outage_spares: frozenset[str] = frozenset()
     _flood: _Flood | None = None
     _answered: dict[int, list[Call]] = field(default_factory=dict)  # sendMessage by chat
     _updates: list[dict[str, Any]] = field(default_factory=list)
@@ -217,12 +227,27 @@ class FakeTelegram:
         with self._lock:
             self._slow = (min(seconds, HOLD_SECONDS), chat_id)
 
+    def outage(self, seconds: float, spare: frozenset[str] = frozenset({"getUpdates"})) -> None:
+        """From now on, for ``seconds``, answer every call but those of ``spare`` with 502."""
+        with self._lock:
+            self._outage_until = time.monotonic() + seconds
+            self._outage_spares = spare
+
     def disarm(self) -> None:
         """No further request is held or slowed (one already held stays so until ``stop``)."""
         with self._lock:
             self._hold = None
             self._hold_all = False
             self._slow = None
+
+    def confirmed(self) -> int:
+        """The highest getUpdates offset so far: every update below it was confirmed."""
+        with self._lock:
+            return self._confirmed
+
+    def last_update_id(self) -> int:
+        with self._lock:
+            return self._last_update_id
 
     def snapshot(self) -> list[Call]:
         """A copy of the calls so far (the server threads keep appending)."""
@@ -263,6 +288,11 @@ class FakeTelegram:
 
     def answer(self, method: str, params: dict[str, Any]) -> tuple[bool, Any]:
         """(answered, result) for one request; answered False means: hold it."""
+        with self._lock:
+            now = time.monotonic()
+            if now < self._outage_until and method not in self._outage_spares:
+                self.down.append(Call(method, params, at=now))
+                return True, _Down()
         if method == "getUpdates":
             return True, self._get_updates(params)
         hold = False
@@ -372,6 +402,9 @@ class _Handler(BaseHTTPRequestHandler):
             # Held: keep the connection open without a word, until released or given up.
             self.telegram._release.wait(HOLD_SECONDS)
             self.close_connection = True
+            return
+        if isinstance(result, _Down):
+            self._reply(502, {"ok": False, "error_code": 502, "description": "Bad Gateway"})
             return
         if isinstance(result, _TooMany):
             wait = result.retry_after
