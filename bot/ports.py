@@ -53,6 +53,18 @@ class InboxItem:
 
 
 @dataclass(frozen=True)
+class SetAside:
+    """An update that failed its attempts (a bug, not an outage), kept for an operator."""
+
+    channel: str
+    update_key: str
+    chat: str
+    attempts: int
+    set_aside_at: datetime
+    last_error: str
+
+
+@dataclass(frozen=True)
 class OutboxItem:
     """A notification waiting to be delivered."""
 
@@ -265,6 +277,14 @@ class Repository(Protocol):
 
     async def inbox_set_aside(self) -> int:
         """Updates set aside and not answered (for /healthz)."""
+        ...
+
+    async def inbox_set_aside_list(self, limit: int) -> list[SetAside]:
+        """The updates set aside and not answered, oldest first."""
+        ...
+
+    async def inbox_retry(self, update_keys: Sequence[str] | None) -> int:
+        """Set-aside updates (these, or all) tried again by the running processes; how many."""
         ...
 
     async def process_beat(self, process: str, host: str, pid: int, now: datetime) -> None:

@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from bot.ports import InboxItem
+from bot.ports import InboxItem, SetAside
 from storage.sql.memory import RecentStates
 from storage.sql.tx import Row, Tx, as_datetime
 
@@ -276,6 +276,39 @@ async def set_aside(tx: Tx) -> int:
         "SELECT count(*) AS n FROM inbox WHERE answered_at IS NULL AND set_aside_at IS NOT NULL"
     )
     return int(row["n"]) if row else 0
+
+
+async def set_aside_rows(tx: Tx, limit: int) -> list[SetAside]:
+    """The updates set aside and not answered, oldest first."""
+    rows = await tx.all(
+        "SELECT channel, update_key, chat, attempts, set_aside_at, last_error FROM inbox"
+        " WHERE answered_at IS NULL AND set_aside_at IS NOT NULL ORDER BY id LIMIT ?",
+        limit,
+    )
+    return [
+        SetAside(
+            r["channel"],
+            r["update_key"],
+            r["chat"],
+            int(r["attempts"]),
+            as_datetime(r["set_aside_at"]),
+            r["last_error"] or "",
+        )
+        for r in rows
+    ]
+
+
+async def retry(tx: Tx, update_keys: Sequence[str] | None) -> int:
+    """Put set-aside updates (``update_keys``, or all) back in line with fresh attempts: the
+    next look of any running process claims them."""
+    only = ""
+    if update_keys is not None:
+        only = f" AND update_key IN ({', '.join('?' for _ in update_keys) or 'NULL'})"
+    return await tx.run(
+        "UPDATE inbox SET set_aside_at = NULL, attempts = 0, owner = NULL"
+        " WHERE answered_at IS NULL AND set_aside_at IS NOT NULL" + only,
+        *(update_keys or ()),
+    )
 
 
 # --- the processes' heartbeats ---------------------------------------------------------------

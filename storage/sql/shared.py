@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from bot.domain import ExportFilter, Officer, Role
-from bot.ports import InboxItem
+from bot.ports import InboxItem, SetAside
 from storage.sql import inbox, outbox
 from storage.sql.inbox import remember_fresh
 from storage.sql.memory import RecentStates
@@ -72,6 +72,14 @@ class SharedStatements:
     async def inbox_set_aside(self) -> int:
         async with self._read() as tx:
             return await inbox.set_aside(tx)
+
+    async def inbox_set_aside_list(self, limit: int) -> list[SetAside]:
+        async with self._read() as tx:
+            return await inbox.set_aside_rows(tx, limit)
+
+    async def inbox_retry(self, update_keys: Sequence[str] | None) -> int:
+        async with self._read() as tx:
+            return await inbox.retry(tx, update_keys)
 
     async def process_beat(self, process: str, host: str, pid: int, now: datetime) -> None:
         async with self._read() as tx:

@@ -8,15 +8,20 @@ import asyncio
 import os
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
+from bot.__main__ import main
 from bot.ports import InboxItem
 from bot.settings import Settings
 from handlers.inbox import Delivery, Pump, Refused, Unreachable, storable_json
 from handlers.liveness import Liveness, pid_gone
 from handlers.telegram.app import services_of
 from handlers.telegram.receive import store
+from storage import open_repository
 from storage.backends import AnyRepository
 from storage.sql.inbox import MAX_ATTEMPTS
 from tests.conftest import Telegram, query
+from tests.databases import run_sync
 
 NOW = datetime(2026, 11, 28, 9, 0, tzinfo=UTC)
 BROKEN = "halo \ud83d"  # a lone surrogate: half an emoji
@@ -151,3 +156,25 @@ async def test_a_process_of_this_host_whose_pid_is_gone_is_forgotten_at_the_next
     rows = query(settings, "SELECT id FROM inbox_processes")
     assert sorted(rows) == sorted([("elsewhere",), (here.id,)])
     assert here.alive_since(NOW) == NOW - timedelta(seconds=5)
+
+
+def test_the_inbox_command_lists_set_aside_updates_masked_and_retries_them(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    async def fail() -> None:
+        repo = await open_repository(settings.database_url)
+        try:
+            await repo.inbox_receive([update(1, 6281234567890)], timedelta(seconds=30), "A")
+            for _ in range(MAX_ATTEMPTS):
+                await repo.inbox_failed("tg", "1", "KeyError: 'nik'", NOW)
+        finally:
+            await repo.close()
+
+    run_sync(fail)
+    monkeypatch.setenv("DATABASE_URL", settings.database_url)
+    main(["inbox"])
+    listed = capsys.readouterr().out
+    assert "tg 1 chat 62812****7890: 5 attempt(s)" in listed and "KeyError" in listed
+    main(["inbox", "--retry"])
+    assert "1 update(s) put back in line" in capsys.readouterr().out
+    assert query(settings, "SELECT set_aside_at, attempts FROM inbox") == [(None, 0)]

@@ -136,3 +136,20 @@ async def test_heartbeats_are_kept_per_host_and_forgotten_when_gone(
     assert await repo.processes_on("one") == [("A", 11)]
     await repo.processes_gone(["A"], NOW + timedelta(days=2))  # B, silent for days, too
     assert query(settings, "SELECT id FROM inbox_processes") == []
+
+
+async def test_an_operator_lists_set_aside_updates_and_puts_them_back_in_line(
+    repo: AnyRepository, settings: Settings
+) -> None:
+    await repo.inbox_receive([update(1, "6281234567890")], LEASE, "A")
+    for _ in range(MAX_ATTEMPTS):
+        await repo.inbox_failed("tg", "1", "KeyError: 'nik'", NOW)
+    (shown,) = await repo.inbox_set_aside_list(10)
+    assert (shown.update_key, shown.chat, shown.attempts) == ("1", "6281234567890", MAX_ATTEMPTS)
+    assert shown.last_error == "KeyError: 'nik'"
+    assert await repo.inbox_retry(["1"]) == 1
+    assert await repo.inbox_set_aside() == 0
+    now = NOW + timedelta(seconds=1)
+    found, _ = await repo.inbox_claim("tg", now, 100, LEASE, "B", now - TAKEOVER)
+    assert [i.update_key for i in found] == ["1"]  # anyone's to claim at once, attempts anew
+    assert query(settings, "SELECT attempts FROM inbox WHERE update_key = '1'") == [(1,)]
