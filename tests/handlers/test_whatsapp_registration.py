@@ -100,3 +100,15 @@ async def test_a_draft_on_whatsapp_cannot_submit_a_nik_telegram_submitted_meanwh
     answer = await whatsapp.tap("sum:send")
     assert "baru saja didaftarkan" in answer
     assert query(settings, "SELECT channel, user_id FROM submissions") == [("tg", str(WORKER))]
+
+
+async def test_a_text_with_a_lone_surrogate_is_stored_and_answered(
+    whatsapp: WhatsApp, settings: Settings
+) -> None:
+    """Half an emoji ("\\ud83d" in the notification's JSON) no database stores: the webhook
+    answered 503 and Meta would have sent it again forever. Mended, it is answered."""
+    answer = await whatsapp.text("halo \ud83d")
+    assert answer and "\ud83d" not in answer
+    await whatsapp.channel.pump.settle()
+    rows = query(settings, "SELECT answered_at IS NOT NULL FROM inbox WHERE channel = 'wa'")
+    assert rows == [(1,)]
