@@ -185,21 +185,19 @@ class Pump:
         try:
             return await self.repo.inbox_receive(items, self.lease, self.owner)
         except Exception as error:
-            if len(items) == 1 and not await self._database_answers():
-                raise
             batch_error = error
         fresh: list[bool] = []
         refused: list[tuple[InboxItem, Exception]] = []
         for item in items:
             try:
                 fresh += await self.repo.inbox_receive([item], self.lease, self.owner)
-            except Exception as error:
+            except Exception as problem:
                 fresh.append(False)
-                refused.append((item, error))
+                refused.append((item, problem))
         if len(refused) == len(items) and not await self._database_answers():
             raise batch_error
-        for item, error in refused:
-            await self._set_aside_new(item, error)
+        for item, why in refused:
+            await self._set_aside_new(item, why)
         return fresh
 
     async def _database_answers(self) -> bool:
