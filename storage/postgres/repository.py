@@ -5,9 +5,10 @@ update is, as on SQLite, a read (skipped when this process saved the state last)
 self-committing compare-and-set upsert, which goes in one statement with the other saves
 waiting at that moment (storage/postgres/saves.py); anything more is one transaction with row
 locks (storage/postgres/workers.py).
-Officer commands are one transaction each. Outbox and inbox rows are claimed with
-``FOR UPDATE SKIP LOCKED`` in one self-committing statement, so processes never wait for each
-other's claims; a new notification wakes every process's delivery loop through LISTEN/NOTIFY.
+Officer commands are one transaction each. Outbox rows are claimed with ``FOR UPDATE SKIP
+LOCKED`` in one self-committing statement, so processes never wait for each other's claims; a new
+notification wakes every process's delivery loop through LISTEN/NOTIFY. Inbox claims (rare, and
+in order per chat) take turns under an advisory lock (storage/sql/inbox.py).
 """
 
 from __future__ import annotations
@@ -80,6 +81,8 @@ PAYMENT_REMINDERS_LOCK = (
 
 class PostgresRepository(SharedStatements):
     """Storage on a PostgreSQL database (``DATABASE_URL=postgresql://...``)."""
+
+    claim_lock = CLAIM_INBOX_LOCK
 
     def __init__(self, pool: Any, url: str, schema: str) -> None:
         self.pool = pool
@@ -189,22 +192,6 @@ class PostgresRepository(SharedStatements):
         if update_keys:
             async with self.pool.acquire() as conn:
                 await conn.execute(ANSWERED_INBOX, now, channel, list(update_keys))
-
-    async def inbox_claim(
-        self,
-        channel: str,
-        now: datetime,
-        limit: int,
-        lease: timedelta,
-        owner: str,
-        alive_since: datetime,
-    ) -> tuple[list[InboxItem], list[str]]:
-        async with self._read() as tx:  # the usual answer, nothing left behind, needs no lock
-            if not await inbox.any_takeable(tx, channel, now, alive_since):
-                return [], []
-        async with self._transaction() as tx:
-            await tx.run(CLAIM_INBOX_LOCK)
-            return await inbox.claim(tx, channel, now, alive_since, limit, now + lease, owner)
 
     # --- the outbox -------------------------------------------------------------------------
 

@@ -24,6 +24,9 @@ class SharedStatements:
     """Mixed into SqliteRepository and PostgresRepository, which provide the units of work."""
 
     memory: RecentStates
+    # A statement taking the inbox claims' lock in the claiming transaction (PostgreSQL: several
+    # processes claim at once; SQLite's BEGIN IMMEDIATE already makes them take turns).
+    claim_lock: str | None = None
     _exporter: ProcessPoolExecutor | None  # started on the first export, shut down at close
 
     def _export_job(self) -> tuple[Callable[..., int], str]:
@@ -53,6 +56,23 @@ class SharedStatements:
             fresh = await inbox.receive(tx, items, until, owner)
         remember_fresh(self.memory, items, fresh)
         return fresh
+
+    async def inbox_claim(
+        self,
+        channel: str,
+        now: datetime,
+        limit: int,
+        lease: timedelta,
+        owner: str,
+        alive_since: datetime,
+    ) -> tuple[list[InboxItem], list[str]]:
+        async with self._read() as tx:  # the usual answer, nothing left behind, needs no lock
+            if not await inbox.any_takeable(tx, channel, now, alive_since):
+                return [], []
+        async with self._transaction() as tx:
+            if self.claim_lock is not None:
+                await tx.run(self.claim_lock)
+            return await inbox.claim(tx, channel, now, alive_since, limit, now + lease, owner)
 
     async def inbox_extend(
         self, channel: str, update_keys: Sequence[str], until: datetime

@@ -19,7 +19,7 @@ import aiosqlite
 
 from bot.domain import Housekeeping, Submission
 from bot.messages import Reply
-from bot.ports import InboxItem, OutboxItem
+from bot.ports import OutboxItem
 from storage.export import export_submissions
 from storage.files import create_private, private_dir
 from storage.sql import inbox, outbox, reminders
@@ -99,23 +99,6 @@ class SqliteRepository(SharedStatements):
         """One officer command as one transaction."""
         async with self._transaction() as tx:
             yield OfficerSession(tx)
-
-    # --- the inbox --------------------------------------------------------------------------
-
-    async def inbox_claim(
-        self,
-        channel: str,
-        now: datetime,
-        limit: int,
-        lease: timedelta,
-        owner: str,
-        alive_since: datetime,
-    ) -> tuple[list[InboxItem], list[str]]:
-        async with self._read() as tx:  # the usual answer, nothing left behind, needs no lock
-            if not await inbox.any_takeable(tx, channel, now, alive_since):
-                return [], []
-        async with self._transaction() as tx:
-            return await inbox.claim(tx, channel, now, alive_since, limit, now + lease, owner)
 
     # --- the outbox -------------------------------------------------------------------------
 

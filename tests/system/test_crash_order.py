@@ -10,7 +10,6 @@ meanwhile, waits for the two older ones of the same chat.
 
 from __future__ import annotations
 
-import re
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -25,20 +24,13 @@ from tests.system.helpers import (
     nik,
     query,
     say,
+    steps_seen,
     wait_polling,
 )
 
 WORKERS = [7301 + i for i in range(19)]
 TYPIST = 7399
 WITHIN_SECONDS = 10.0  # of the restart (the target is 5 s once polling; start-up takes ~2 s)
-
-
-def steps_seen(fake: FakeTelegram, user: int) -> list[int]:
-    return [
-        int(found.group(1))
-        for c in fake.sent(user)
-        if (found := re.search(r"Langkah (\d+) dari 11", c.text))
-    ]
 
 
 def nothing_unanswered(database: str) -> Callable[[], bool]:

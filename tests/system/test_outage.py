@@ -9,7 +9,6 @@ retries (~3.5 s), and twice the inbox's lease (30 s), which the process renews m
 
 from __future__ import annotations
 
-import re
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -24,6 +23,7 @@ from tests.system.helpers import (
     query,
     registration,
     say,
+    steps_seen,
     wait_polling,
 )
 
@@ -31,14 +31,6 @@ OUTAGE_SECONDS = 60.0
 WORKERS = [7101 + i for i in range(20)]
 BEFORE = 4  # steps each worker takes before the outage (up to the name question)
 AFTER_SECONDS = 30.0  # once Telegram is back, every pending question is sent within this
-
-
-def steps_seen(fake: FakeTelegram, user: int) -> list[int]:
-    return [
-        int(found.group(1))
-        for c in fake.sent(user)
-        if (found := re.search(r"Langkah (\d+) dari 11", c.text))
-    ]
 
 
 def test_replies_lost_to_an_outage_are_sent_once_it_is_over(
