@@ -237,8 +237,8 @@ class Repository(Protocol):
         self, items: Sequence[InboxItem], lease: timedelta, owner: str
     ) -> list[bool]:
         """Store received updates; True for each new one now held by ``owner`` (this process)
-        for ``lease``. A new update whose chat has an older one unanswered and held elsewhere
-        is stored unheld (False): the claims take it in its turn."""
+        for ``lease``. A new update whose chat has an older one not applied yet and held
+        elsewhere is stored unheld (False): the claims take it in its turn."""
         ...
 
     async def inbox_claim(

@@ -18,7 +18,8 @@ What goes wrong, and what happens then (docs/delivery.md):
   gone (the heartbeat, handlers/liveness.py) or its lease ran out (``recover``, every second), in
   order per chat: applied if it was not, or, if only its replies were lost, answered again with
   the question now pending (the flow recognises an update it already applied). A new update of
-  a chat with an older one still held elsewhere is stored unheld and waits for its turn.
+  a chat with an older one not applied yet and held elsewhere is stored unheld and waits for
+  its turn.
 - an update the database will not take (a batch refused because of one of its updates): the rest
   of the batch is stored, the bad one set aside.
 """

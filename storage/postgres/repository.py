@@ -53,13 +53,14 @@ CLAIM_INBOX_LOCK = (
 # Updates received together, in one statement whatever their number: arrays, not a VALUES row
 # per update (one statement text for every batch size, prepared once per connection; text
 # arrays need no type look-up).
-# A new row is held by its receiver ($7) unless its chat has an older open row held by someone
-# else or by nobody (storage/sql/inbox.py, ``receive``).
+# A new row is held by its receiver ($7) unless its chat has an older row not applied yet and held
+# by someone else or by nobody (storage/sql/inbox.py, ``receive``).
 RECEIVE_INBOX = (
     "INSERT INTO inbox (channel, update_key, chat, payload, received_at, lease_until, owner)"
     " SELECT v.channel, v.update_key, v.chat, v.payload, v.received_at::timestamptz, $6,"
     " CASE WHEN EXISTS (SELECT 1 FROM inbox o WHERE o.channel = v.channel AND o.chat = v.chat"
-    " AND o.answered_at IS NULL AND o.set_aside_at IS NULL AND o.owner IS DISTINCT FROM $7::text)"
+    " AND o.answered_at IS NULL AND o.applied_at IS NULL AND o.set_aside_at IS NULL"
+    " AND o.owner IS DISTINCT FROM $7::text)"
     " THEN NULL ELSE $7::text END FROM"
     " unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[])"
     " AS v (channel, update_key, chat, payload, received_at)"

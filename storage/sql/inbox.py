@@ -7,7 +7,8 @@ answered once its replies went out (then its payload is dropped). The process th
 update holds it (``owner``, with a lease) while it handles it. A row is *takeable* when nobody
 holds it, its lease ran out, or its holder is gone (no heartbeat in ``inbox_processes`` since a
 given time); takeable rows are claimed by whichever process looks next, oldest first and in
-order per chat (a chat's row waits while an older one of that chat is held by a live process):
+order per chat (a chat's row waits while an older one of that chat, not applied yet, is held by
+a live process):
 applied again if it was not, answered again (the pending question re-sent) if only its replies
 were lost. A row that failed ``MAX_ATTEMPTS`` times is set aside (``set_aside_at``): it no longer
 holds its chat's newer updates back, and stays for an operator (docs/delivery.md).
@@ -46,16 +47,17 @@ def item(row: Row) -> InboxItem:
 # Rows per INSERT: six parameters each, well within SQLite's 32,766. (PostgreSQL stores a batch
 # with arrays in one statement instead: storage/postgres/repository.py.)
 RECEIVE_CHUNK = 500
-# A new row is this process's own to handle unless its chat has an older unanswered row held by
-# someone else (or by nobody): then it is stored unheld and waits for the claims, which take a
-# chat's rows in order.
+# A new row is this process's own to handle unless its chat has an older row not applied yet and
+# held by someone else (or by nobody): then it is stored unheld and waits for the claims, which
+# take a chat's rows in order. (An older row applied and not yet answered holds nothing back:
+# its effects are in, only its replies are on their way.)
 _INSERT = (
     "WITH me (id) AS (SELECT ?)"
     " INSERT INTO inbox (channel, update_key, chat, payload, received_at, lease_until, owner)"
     " SELECT v.column1, v.column2, v.column3, v.column4, v.column5, v.column6,"
     " CASE WHEN EXISTS (SELECT 1 FROM inbox o WHERE o.channel = v.column1"
-    " AND o.chat = v.column3 AND o.answered_at IS NULL AND o.set_aside_at IS NULL"
-    " AND o.owner IS NOT me.id) THEN NULL ELSE me.id END"
+    " AND o.chat = v.column3 AND o.answered_at IS NULL AND o.applied_at IS NULL"
+    " AND o.set_aside_at IS NULL AND o.owner IS NOT me.id) THEN NULL ELSE me.id END"
     " FROM me, (VALUES "
 )
 _CONFLICT = (
@@ -140,12 +142,14 @@ _OPEN = "answered_at IS NULL AND {0}.set_aside_at IS NULL AND {0}.channel = ?"
 ANY_TAKEABLE = (
     f"SELECT 1 AS hit FROM inbox i WHERE i.{_OPEN.format('i')} AND {takeable('i')} LIMIT 1"
 )
-# Rows to claim, oldest first; a row whose chat has an older open row not takeable waits.
+# Rows to claim, oldest first; a row whose chat has an older row not applied and not takeable
+# waits.
 CLAIMABLE = (
     "SELECT i.id, i.channel, i.update_key, i.chat, i.payload, i.received_at, i.attempts"
     f" FROM inbox i WHERE i.{_OPEN.format('i')} AND {takeable('i')}"
     " AND NOT EXISTS (SELECT 1 FROM inbox o WHERE o.channel = i.channel AND o.chat = i.chat"
-    f" AND o.id < i.id AND o.answered_at IS NULL AND o.set_aside_at IS NULL"
+    " AND o.id < i.id AND o.answered_at IS NULL AND o.applied_at IS NULL"
+    " AND o.set_aside_at IS NULL"
     f" AND NOT {takeable('o')})"
     " ORDER BY i.id LIMIT ?"
 )

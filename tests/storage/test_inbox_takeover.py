@@ -79,6 +79,17 @@ async def test_a_newer_update_waits_while_an_older_one_of_its_chat_is_held_elsew
     assert await claim(other, "B", 1) == ["2"]
 
 
+async def test_an_older_update_already_applied_holds_nothing_back(
+    repo: AnyRepository, other: AnyRepository, settings: Settings
+) -> None:
+    """Its effects are in, only its replies are on their way: the next one may apply."""
+    for process, pid in (("A", 1), ("B", 2)):
+        await repo.process_beat(process, "host", pid, NOW)
+    await repo.inbox_receive([update(1, "x")], LEASE, "A")
+    execute_url(settings.database_url, "UPDATE inbox SET applied_at = received_at")
+    assert await other.inbox_receive([update(2, "x")], LEASE, "B") == [True]
+
+
 async def test_an_older_update_of_a_gone_process_is_claimed_before_the_newer_ones(
     repo: AnyRepository, other: AnyRepository
 ) -> None:
