@@ -175,6 +175,31 @@ def run(settings: Settings) -> None:
     asyncio.run(serve())
 
 
+async def set_aside(settings: Settings, retry: list[str] | None) -> None:
+    """List the updates set aside after their attempts, or put them back in line."""
+    from bot.masking import redact
+
+    repo = await _open_repo(settings)
+    try:
+        if retry is not None:
+            count = await repo.inbox_retry(retry or None)
+            print(f"{count} update(s) put back in line: a running bot handles them within seconds")
+            return
+        found = await repo.inbox_set_aside_list(SET_ASIDE_SHOWN)
+        for row in found:
+            print(
+                f"{row.channel} {row.update_key} chat {redact(row.chat)}:"
+                f" {row.attempts} attempt(s), set aside {row.set_aside_at:%Y-%m-%d %H:%M} UTC:"
+                f" {redact(row.last_error)}"
+            )
+        print(f"{len(found)} update(s) set aside (docs/delivery.md)")
+    finally:
+        await repo.close()
+
+
+SET_ASIDE_SHOWN = 1000
+
+
 def main(argv: list[str] | None = None) -> None:
     """Parse the command line and run the chosen command."""
     # The console script is installed as bpu-bot; run as a module, argv[0] is this file.
@@ -219,6 +244,15 @@ def main(argv: list[str] | None = None) -> None:
         "backup", help="write a consistent copy of the SQLite database (safe while it runs)"
     )
     backup_cmd.add_argument("file", help="where to write the copy")
+    inbox_cmd = commands.add_parser(
+        "inbox", help="list the updates set aside after failing their attempts (docs/delivery.md)"
+    )
+    inbox_cmd.add_argument(
+        "--retry",
+        nargs="*",
+        metavar="UPDATE_KEY",
+        help="put these set-aside updates (none named: all of them) back in line",
+    )
     args = parser.parse_args(argv)
     if args.command == "migrate" and (args.source is None) != (args.target is None):
         parser.error("migrate: --from and --to go together")
@@ -241,6 +275,8 @@ def main(argv: list[str] | None = None) -> None:
         asyncio.run(migrate(settings))
     elif args.command == "backup":
         backup(settings, args.file)
+    elif args.command == "inbox":
+        asyncio.run(set_aside(settings, args.retry))
     else:
         run(settings)
 

@@ -56,6 +56,18 @@ class InboxItem:
 
 
 @dataclass(frozen=True)
+class SetAside:
+    """An update that failed its attempts (a bug, not an outage), kept for an operator."""
+
+    channel: str
+    update_key: str
+    chat: str
+    attempts: int
+    set_aside_at: datetime
+    last_error: str
+
+
+@dataclass(frozen=True)
 class OutboxItem:
     """A notification waiting to be delivered."""
 
@@ -271,21 +283,71 @@ class Repository(Protocol):
 
     def officer(self) -> AbstractAsyncContextManager[OfficerSession]: ...
 
-    async def inbox_receive(self, items: Sequence[InboxItem], lease: timedelta) -> list[bool]:
-        """Store received updates, leased to this process; True for each new one."""
+    async def inbox_receive(
+        self, items: Sequence[InboxItem], lease: timedelta, owner: str
+    ) -> list[bool]:
+        """Store received updates; True for each new one now held by ``owner`` (this process)
+        for ``lease``. A new update whose chat has an older one not applied yet and held
+        elsewhere is stored unheld (False): the claims take it in its turn."""
         ...
 
     async def inbox_claim(
-        self, channel: str, now: datetime, limit: int, lease: timedelta
-    ) -> list[InboxItem]:
-        """A channel's updates left unanswered past their lease (their process died), oldest
-        first, now leased to this process."""
+        self,
+        channel: str,
+        now: datetime,
+        limit: int,
+        lease: timedelta,
+        owner: str,
+        alive_since: datetime,
+    ) -> tuple[list[InboxItem], list[str]]:
+        """A channel's updates nobody handles (unheld, lease run out, or held by a process not
+        heard from since ``alive_since``), oldest first and in order per chat, now held by
+        ``owner``; and the keys of those set aside now, their attempts used up."""
         ...
 
     async def inbox_answered(
         self, channel: str, update_keys: Sequence[str], now: datetime
     ) -> None:
         """These updates' replies went out: nothing is left to do for them."""
+        ...
+
+    async def inbox_extend(
+        self, channel: str, update_keys: Sequence[str], until: datetime
+    ) -> None:
+        """Updates this process is still handling (an outage, a long wait): held until ``until``."""
+        ...
+
+    async def inbox_failed(self, channel: str, update_key: str, error: str, now: datetime) -> bool:
+        """An attempt failed (not an outage); True when the update is now set aside."""
+        ...
+
+    async def inbox_set_aside_new(self, item: InboxItem, error: str, now: datetime) -> None:
+        """Record an update that could not be stored as received, set aside."""
+        ...
+
+    async def inbox_set_aside(self) -> int:
+        """Updates set aside and not answered (for /healthz)."""
+        ...
+
+    async def inbox_set_aside_list(self, limit: int) -> list[SetAside]:
+        """The updates set aside and not answered, oldest first."""
+        ...
+
+    async def inbox_retry(self, update_keys: Sequence[str] | None) -> int:
+        """Set-aside updates (these, or all) tried again by the running processes; how many."""
+        ...
+
+    async def process_beat(self, process: str, host: str, pid: int, now: datetime) -> None:
+        """The heartbeat of process ``process`` (running as ``pid`` on ``host``)."""
+        ...
+
+    async def processes_on(self, host: str) -> list[tuple[str, int]]:
+        """The processes recorded on ``host``: (id, pid)."""
+        ...
+
+    async def processes_gone(self, processes: Sequence[str], now: datetime) -> None:
+        """These processes are gone (their updates are taken over at once); long-silent ones
+        are forgotten too."""
         ...
 
     async def inbox_pending(self) -> int: ...

@@ -49,6 +49,7 @@ class Settings(BaseSettings):
     consent_version: str = "1"
     outbox_lease_seconds: int = Field(default=30, ge=1)
     inbox_lease_seconds: int = Field(default=30, ge=1)
+    inbox_takeover_seconds: float = Field(default=5.0, gt=0)
     log_level: str = "INFO"
     # Officers' /impor uploads (see bot.uploads): a branch's monthly file fits well within these.
     import_max_bytes: int = Field(default=10_000_000, ge=1)

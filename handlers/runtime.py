@@ -28,6 +28,7 @@ from bot.settings import Settings
 from bot.uploads import ImportLimits
 from handlers.housekeeping import housekeep
 from handlers.inbox import Pump
+from handlers.liveness import Liveness
 from handlers.outbox import BATCH, OutboxWake, Undeliverable, deliver_due
 from handlers.server import http_app, serve_http, stopping
 from handlers.web.app import serve_web_desk
@@ -80,6 +81,7 @@ class Core:
     desk: OfficerDesk
     dispatcher: Dispatcher
     clock: Clock
+    liveness: Liveness  # this process's heartbeat, shared by its channels' inbox pumps
 
 
 def build_core(settings: Settings, repo: Repository, clock: Clock) -> Core:
@@ -94,7 +96,8 @@ def build_core(settings: Settings, repo: Repository, clock: Clock) -> Core:
         import_limits=ImportLimits.from_settings(settings),
         web_desk_url=settings.web_desk_url,
     )
-    return Core(repo, settings, config, desk, Dispatcher(repo, config, desk), clock)
+    liveness = Liveness(repo, clock, timedelta(seconds=settings.inbox_takeover_seconds))
+    return Core(repo, settings, config, desk, Dispatcher(repo, config, desk), clock, liveness)
 
 
 @dataclass

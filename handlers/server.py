@@ -51,11 +51,17 @@ def health_route(repo: Repository) -> Route:
         try:
             backlog = await asyncio.wait_for(repo.outbox_backlog(), HEALTH_TIMEOUT_SECONDS)
             unanswered = await asyncio.wait_for(repo.inbox_pending(), HEALTH_TIMEOUT_SECONDS)
+            aside = await asyncio.wait_for(repo.inbox_set_aside(), HEALTH_TIMEOUT_SECONDS)
         except Exception:  # any failure at all means: do not send traffic here
             log.warning("health check: the database does not answer", exc_info=True)
             return JSONResponse({"database": "unavailable"}, status_code=503)
         return JSONResponse(
-            {"database": "ok", "outbox_pending": backlog, "inbox_unanswered": unanswered}
+            {
+                "database": "ok",
+                "outbox_pending": backlog,
+                "inbox_unanswered": unanswered,
+                "inbox_set_aside": aside,  # failed their attempts: see docs/delivery.md
+            }
         )
 
     return Route(HEALTH_PATH, health, methods=["GET"])

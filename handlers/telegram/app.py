@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from datetime import timedelta
 from typing import Any, TypeAlias
 
+from telegram import Update
 from telegram.ext import (
     Application,
     ApplicationBuilder,
@@ -24,13 +25,13 @@ from bot.settings import Settings
 from handlers.inbox import Delivery, Pump
 from handlers.runtime import Core, build_core
 from handlers.telegram.bot import BpuBot, bot_of, make_bot
-from handlers.telegram.errors import on_error
+from handlers.telegram.errors import apologise, on_error
 from handlers.telegram.menus import Menus
 from handlers.telegram.parse import CHANNEL
 from handlers.telegram.ratelimit import PerChatRateLimiter
 from handlers.telegram.receive import telegram_update
 from handlers.telegram.services import KEY, Services, utcnow
-from handlers.telegram.updates import on_update
+from handlers.telegram.updates import handle_update, on_update
 
 MENUS_INTERVAL_SECONDS = 60.0
 
@@ -57,15 +58,26 @@ def build_application(
         request=request,
         rate_limiter=PerChatRateLimiter(max_retries=3) if rate_limiter else None,
     )
-    # Updates are applied by the inbox pump (handlers/inbox.py), which calls process_update
+    # Updates are applied by the inbox pump (handlers/inbox.py), which calls the handler
     # itself: one chat's updates in order, different chats' in parallel.
     application = ApplicationBuilder().bot(bot).updater(None).build()
 
+    def update_of(delivery: Delivery) -> Update:
+        if delivery.parsed is None:  # recovered from the database after a crash
+            delivery.parsed = telegram_update(json.loads(delivery.item.payload), application.bot)
+        update: Update = delivery.parsed
+        return update
+
     async def apply(delivery: Delivery) -> None:
-        update = delivery.parsed
-        if update is None:  # recovered from the database after a crash
-            update = telegram_update(json.loads(delivery.item.payload), application.bot)
-        await application.process_update(update)
+        # Not process_update: it hands a handler's exception to the error handler and returns,
+        # and the inbox would take an update whose replies never went out for answered.
+        update = update_of(delivery)
+        await handle_update(
+            update, application.context_types.context.from_update(update, application)
+        )
+
+    async def gave_up(delivery: Delivery) -> None:
+        await apologise(application.bot, update_of(delivery))
 
     pump = Pump(
         repo,
@@ -73,6 +85,8 @@ def build_application(
         apply,
         clock=core.clock,
         lease=timedelta(seconds=settings.inbox_lease_seconds),
+        liveness=core.liveness,
+        gave_up=gave_up,
     )
     application.bot_data[KEY] = Services(
         repo=repo,
@@ -131,7 +145,7 @@ async def running(application: PTBApplication) -> AsyncIterator[Services]:
         await services.menus.set_default(bot)
         await services.menus.refresh(bot, services.repo)
         await application.start()
-        services.pump.start_recovering()
+        await services.pump.start_recovering()
         try:
             yield services
         finally:

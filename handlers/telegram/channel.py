@@ -59,7 +59,7 @@ class TelegramChannel:
             await self.application.shutdown()
             raise
         await self.application.start()
-        self.pump.start_recovering()
+        await self.pump.start_recovering()
 
     async def _set_up_until_reached(self) -> None:
         delay = FIRST_RETRY_SECONDS

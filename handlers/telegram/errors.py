@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from telegram import Update
+from telegram import Bot, Update
 from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
 
@@ -28,12 +28,18 @@ SORRY = Reply(
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Logs the exception and apologises to the user, never showing a stack trace."""
     log.error("error while handling an update", exc_info=context.error)
-    if not isinstance(update, Update) or update.effective_chat is None:
+    if isinstance(update, Update):
+        await apologise(context.bot, update)
+
+
+async def apologise(bot: Bot, update: Update) -> None:
+    """Tell the sender of an update the bot could not handle that something went wrong."""
+    if update.effective_chat is None:
         return
     user = update.effective_user
     lang = language_from_code(user.language_code if user else None)
     try:
-        await context.bot.send_message(
+        await bot.send_message(
             update.effective_chat.id, html(SORRY, lang), parse_mode=ParseMode.HTML
         )
     except Exception:  # the apology itself failed (Telegram down): already logged above

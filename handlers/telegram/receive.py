@@ -9,7 +9,6 @@ the batch again, and the inbox ignores what it already has.
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 from collections.abc import Sequence
 from datetime import datetime
@@ -19,7 +18,7 @@ from telegram import Bot, Update
 from telegram.error import NetworkError, RetryAfter, TelegramError
 
 from bot.ports import InboxItem
-from handlers.inbox import Pump
+from handlers.inbox import Pump, storable_json
 from handlers.telegram.bot import BpuBot
 from handlers.telegram.parse import CHANNEL, chat_key
 from handlers.telegram.ratelimit import retry_after
@@ -32,19 +31,30 @@ STORE_RETRY_SECONDS = 1.0
 
 
 def inbox_items(
-    raw: Sequence[dict[str, Any]], updates: Sequence[Update], now: datetime
-) -> list[InboxItem]:
-    """Updates as inbox rows: keyed by update_id, stored as the JSON Telegram sent."""
-    return [
-        InboxItem(
-            channel=CHANNEL,
-            update_key=str(update.update_id),
-            chat=chat_key(update),
-            payload=json.dumps(data, ensure_ascii=False, separators=(",", ":")),
-            received_at=now,
+    raw: Sequence[dict[str, Any]], parsed: Sequence[Update] | None, bot: Bot | None, now: datetime
+) -> tuple[list[InboxItem], list[Update]]:
+    """Updates as inbox rows (keyed by update_id, stored as the JSON Telegram sent) and as PTB
+    Updates (``parsed``, if already built). Text with a lone surrogate (a broken emoji, which no
+    database stores and Telegram would refuse to send back) is mended first: U+FFFD in its
+    place, the Update built from the mended JSON."""
+    items, updates = [], []
+    for index, data in enumerate(raw):
+        payload, mended = storable_json(data)
+        if mended is data and parsed is not None:
+            update = parsed[index]
+        else:
+            update = telegram_update(mended, bot)
+        updates.append(update)
+        items.append(
+            InboxItem(
+                channel=CHANNEL,
+                update_key=str(update.update_id),
+                chat=chat_key(update),
+                payload=payload,
+                received_at=now,
+            )
         )
-        for data, update in zip(raw, updates, strict=True)
-    ]
+    return items, updates
 
 
 def telegram_update(data: dict[str, Any], bot: Bot | None) -> Update:
@@ -71,8 +81,8 @@ async def store(
     """Store updates (Telegram's JSON; ``parsed``: their Updates, if already built) in the inbox
     and start applying them (raises if the database fails); returns the tasks applying the new
     ones."""
-    updates = list(parsed) if parsed is not None else [telegram_update(d, bot) for d in raw]
-    return await pump.receive(inbox_items(raw, updates, pump.clock()), updates)
+    items, updates = inbox_items(raw, parsed, bot, pump.clock())
+    return await pump.receive(items, updates)
 
 
 async def poll(bot: BpuBot, pump: Pump, stop: asyncio.Event) -> None:

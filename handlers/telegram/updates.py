@@ -12,12 +12,13 @@ from contextlib import nullcontext
 
 from telegram import InputFile, Update
 from telegram.constants import MessageLimit, ParseMode
-from telegram.error import BadRequest, TelegramError
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.ext import ContextTypes
 
 from bot.dispatch import Dispatched
 from bot.messages import Keyboard, Reply
 from bot.render import PLAIN, render_msg, split_text
+from handlers.inbox import Refused, Unreachable
 from handlers.telegram.bot import BpuBot, bot_of
 from handlers.telegram.feedback import TYPING_AFTER_SECONDS, TypingIfSlow
 from handlers.telegram.groups import point_to_private
@@ -32,6 +33,24 @@ log = logging.getLogger(__name__)
 # An answer slower than this (a busy event: replies wait for their place in the flood budget)
 # shows "typing…" first (handlers/telegram/feedback.py).
 TYPING_AFTER = TYPING_AFTER_SECONDS
+# Telegram's description when the chat does not exist (any more): refused for good.
+GONE = "chat not found"
+
+
+async def handle_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """``on_update``, its failures told as the inbox needs them (handlers/inbox.py): Telegram
+    unreachable (5xx, network, flood wait) is ``Unreachable``, the bot blocked or the chat gone
+    is ``Refused``; anything else is raised as it is (a bug, or a call Telegram refuses)."""
+    try:
+        await on_update(update, context)
+    except Forbidden as error:
+        raise Refused(str(error)) from error
+    except BadRequest as error:  # before NetworkError: PTB derives it from NetworkError
+        if GONE in error.message.lower():
+            raise Refused(str(error)) from error
+        raise
+    except (NetworkError, RetryAfter) as error:
+        raise Unreachable(f"{type(error).__name__}: {error}") from error
 
 
 async def on_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -20,7 +20,7 @@ from bot.masking import redact
 from bot.phone import contact_phone_to_e164
 from bot.ports import InboxItem, OutboxItem
 from bot.validation import Invalid
-from handlers.inbox import Delivery, Pump
+from handlers.inbox import Delivery, Pump, Refused, Unreachable, storable_json
 from handlers.outbox import RetryLater, Undeliverable
 from handlers.runtime import Core
 from handlers.server import read_limited
@@ -134,6 +134,7 @@ class WhatsAppChannel:
             self.apply,
             clock=core.clock,
             lease=timedelta(seconds=core.settings.inbox_lease_seconds),
+            liveness=core.liveness,
         )
         self._adopted: set[str] = set()  # BSUIDs whose wa_id records were looked for
 
@@ -201,6 +202,8 @@ class WhatsAppChannel:
         items = []
         envelopes, skipped = one_item_envelopes(payload)
         for envelope in envelopes:
+            # A lone surrogate (a broken emoji) is mended: no database stores it.
+            text, envelope = storable_json(envelope)
             parsed = parse_notification(envelope)
             skipped += parsed.skipped
             if parsed.messages:
@@ -221,7 +224,7 @@ class WhatsAppChannel:
                     channel=CHANNEL,
                     update_key=key,
                     chat=chat,
-                    payload=json.dumps(envelope, ensure_ascii=False, separators=(",", ":")),
+                    payload=text,
                     received_at=self.core.clock(),
                 )
             )
@@ -266,9 +269,11 @@ class WhatsAppChannel:
                     await self.client.send_rendered(user, rendered)
                     break
                 except RetryLater as error:
-                    if attempt == REPLY_ATTEMPTS - 1:
-                        raise
+                    if attempt == REPLY_ATTEMPTS - 1:  # the inbox tries again, uncounted
+                        raise Unreachable(str(error)) from error
                     await asyncio.sleep(error.after.total_seconds() if error.after else 0.5)
+                except Undeliverable as error:  # blocked, not on WhatsApp: answered for good
+                    raise Refused(str(error)) from error
 
     async def adopt(self, message: InboundMessage) -> None:
         """A sender known by their wa_id, now with a business-scoped user id too: what the bot
@@ -321,7 +326,7 @@ class WhatsAppChannel:
     # --- lifecycle ---------------------------------------------------------------------------
 
     async def start(self) -> None:
-        self.pump.start_recovering()
+        await self.pump.start_recovering()
 
     async def run(self, stop: asyncio.Event) -> None:
         """Nothing to poll: Meta posts to the webhook."""

@@ -5,9 +5,10 @@ update is, as on SQLite, a read (skipped when this process saved the state last)
 self-committing compare-and-set upsert, which goes in one statement with the other saves
 waiting at that moment (storage/postgres/saves.py); anything more is one transaction with row
 locks (storage/postgres/workers.py).
-Officer commands are one transaction each. Outbox and inbox rows are claimed with
-``FOR UPDATE SKIP LOCKED`` in one self-committing statement, so processes never wait for each
-other's claims; a new notification wakes every process's delivery loop through LISTEN/NOTIFY.
+Officer commands are one transaction each. Outbox rows are claimed with ``FOR UPDATE SKIP
+LOCKED`` in one self-committing statement, so processes never wait for each other's claims; a new
+notification wakes every process's delivery loop through LISTEN/NOTIFY. Inbox claims (rare, and
+in order per chat) take turns under an advisory lock (storage/sql/inbox.py).
 """
 
 from __future__ import annotations
@@ -44,21 +45,26 @@ CLAIM_OUTBOX = (
     " AND channel = ANY($4::text[]) ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED)"
     " RETURNING id, channel, user_id, lang, payload, attempts"
 )
-CLAIM_INBOX = (
-    "UPDATE inbox SET lease_until = $5, attempts = attempts + 1 WHERE id IN ("
-    " SELECT id FROM inbox WHERE answered_at IS NULL AND channel = $1 AND lease_until <= $2"
-    " AND attempts < $3 ORDER BY id LIMIT $4 FOR UPDATE SKIP LOCKED)"
-    " RETURNING id, channel, update_key, chat, payload, received_at, attempts - 1 AS attempts"
+# Claims take turns (a claim is rare: every second, and mostly finds nothing), so two processes
+# never split one chat's rows between them.
+CLAIM_INBOX_LOCK = (
+    "SELECT pg_advisory_xact_lock(hashtextextended('bpubot:inbox:' || current_schema(), 0))"
 )
 # Updates received together, in one statement whatever their number: arrays, not a VALUES row
 # per update (one statement text for every batch size, prepared once per connection; text
 # arrays need no type look-up).
+# A new row is held by its receiver ($7) unless its chat has an older row not applied yet and held
+# by someone else or by nobody (storage/sql/inbox.py, ``receive``).
 RECEIVE_INBOX = (
-    "INSERT INTO inbox (channel, update_key, chat, payload, received_at, lease_until)"
-    " SELECT channel, update_key, chat, payload, received_at::timestamptz, $6 FROM"
+    "INSERT INTO inbox (channel, update_key, chat, payload, received_at, lease_until, owner)"
+    " SELECT v.channel, v.update_key, v.chat, v.payload, v.received_at::timestamptz, $6,"
+    " CASE WHEN EXISTS (SELECT 1 FROM inbox o WHERE o.channel = v.channel AND o.chat = v.chat"
+    " AND o.answered_at IS NULL AND o.applied_at IS NULL AND o.set_aside_at IS NULL"
+    " AND o.owner IS DISTINCT FROM $7::text)"
+    " THEN NULL ELSE $7::text END FROM"
     " unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[])"
     " AS v (channel, update_key, chat, payload, received_at)"
-    " ON CONFLICT (channel, update_key) DO NOTHING RETURNING channel, update_key"
+    " ON CONFLICT (channel, update_key) DO NOTHING RETURNING channel, update_key, owner"
 )
 ANSWERED_INBOX = (
     "UPDATE inbox SET answered_at = $1, applied_at = coalesce(applied_at, $1), payload = NULL"
@@ -76,6 +82,8 @@ PAYMENT_REMINDERS_LOCK = (
 
 class PostgresRepository(SharedStatements):
     """Storage on a PostgreSQL database (``DATABASE_URL=postgresql://...``)."""
+
+    claim_lock = CLAIM_INBOX_LOCK
 
     def __init__(self, pool: Any, url: str, schema: str) -> None:
         self.pool = pool
@@ -157,7 +165,9 @@ class PostgresRepository(SharedStatements):
 
     # --- the inbox --------------------------------------------------------------------------
 
-    async def inbox_receive(self, items: Sequence[InboxItem], lease: timedelta) -> list[bool]:
+    async def inbox_receive(
+        self, items: Sequence[InboxItem], lease: timedelta, owner: str
+    ) -> list[bool]:
         """Store updates (one self-committing statement); True for each one stored now."""
         if not items:
             return []
@@ -171,8 +181,9 @@ class PostgresRepository(SharedStatements):
                 [i.payload for i in items],
                 [i.received_at.isoformat() for i in items],
                 until,
+                owner,
             )
-        fresh = inbox.newly_stored(items, {(r["channel"], r["update_key"]) for r in rows})
+        fresh = inbox.newly_stored(items, inbox.held(rows))
         inbox.remember_fresh(self.memory, items, fresh)
         return fresh
 
@@ -182,15 +193,6 @@ class PostgresRepository(SharedStatements):
         if update_keys:
             async with self.pool.acquire() as conn:
                 await conn.execute(ANSWERED_INBOX, now, channel, list(update_keys))
-
-    async def inbox_claim(
-        self, channel: str, now: datetime, limit: int, lease: timedelta
-    ) -> list[InboxItem]:
-        async with self.pool.acquire() as conn:
-            found = await conn.fetch(
-                CLAIM_INBOX, channel, now, inbox.MAX_ATTEMPTS, limit, now + lease
-            )
-        return [inbox.item(r) for r in sorted(found, key=lambda r: int(r["id"]))]
 
     # --- the outbox -------------------------------------------------------------------------
 

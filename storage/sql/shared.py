@@ -13,7 +13,7 @@ from pathlib import Path
 
 from bot.domain import ExportFilter, Officer, Role
 from bot.identity import TELEGRAM, person_key
-from bot.ports import InboxItem
+from bot.ports import InboxItem, SetAside
 from storage.sql import identities, inbox, outbox
 from storage.sql.inbox import remember_fresh
 from storage.sql.memory import RecentStates
@@ -25,6 +25,9 @@ class SharedStatements:
     """Mixed into SqliteRepository and PostgresRepository, which provide the units of work."""
 
     memory: RecentStates
+    # A statement taking the inbox claims' lock in the claiming transaction (PostgreSQL: several
+    # processes claim at once; SQLite's BEGIN IMMEDIATE already makes them take turns).
+    claim_lock: str | None = None
     _exporter: ProcessPoolExecutor | None  # started on the first export, shut down at close
 
     def _export_job(self) -> tuple[Callable[..., int], str]:
@@ -42,16 +45,74 @@ class SharedStatements:
 
     # --- the inbox --------------------------------------------------------------------------
 
-    async def inbox_receive(self, items: Sequence[InboxItem], lease: timedelta) -> list[bool]:
+    async def inbox_receive(
+        self, items: Sequence[InboxItem], lease: timedelta, owner: str
+    ) -> list[bool]:
         if not items:
             return []
         until = max(i.received_at for i in items) + lease
         # The usual batch is one self-committing statement; a bigger one, one transaction.
         scope = self._read if inbox.one_statement(items) else self._transaction
         async with scope() as tx:
-            fresh = await inbox.receive(tx, items, until)
+            fresh = await inbox.receive(tx, items, until, owner)
         remember_fresh(self.memory, items, fresh)
         return fresh
+
+    async def inbox_claim(
+        self,
+        channel: str,
+        now: datetime,
+        limit: int,
+        lease: timedelta,
+        owner: str,
+        alive_since: datetime,
+    ) -> tuple[list[InboxItem], list[str]]:
+        async with self._read() as tx:  # the usual answer, nothing left behind, needs no lock
+            if not await inbox.any_takeable(tx, channel, now, alive_since):
+                return [], []
+        async with self._transaction() as tx:
+            if self.claim_lock is not None:
+                await tx.run(self.claim_lock)
+            return await inbox.claim(tx, channel, now, alive_since, limit, now + lease, owner)
+
+    async def inbox_extend(
+        self, channel: str, update_keys: Sequence[str], until: datetime
+    ) -> None:
+        if update_keys:
+            async with self._read() as tx:
+                await inbox.extend(tx, channel, update_keys, until)
+
+    async def inbox_failed(self, channel: str, update_key: str, error: str, now: datetime) -> bool:
+        async with self._transaction() as tx:
+            return await inbox.failed(tx, channel, update_key, error, now)
+
+    async def inbox_set_aside_new(self, item: InboxItem, error: str, now: datetime) -> None:
+        async with self._read() as tx:
+            await inbox.set_aside_new(tx, item, error, now)
+
+    async def inbox_set_aside(self) -> int:
+        async with self._read() as tx:
+            return await inbox.set_aside(tx)
+
+    async def inbox_set_aside_list(self, limit: int) -> list[SetAside]:
+        async with self._read() as tx:
+            return await inbox.set_aside_rows(tx, limit)
+
+    async def inbox_retry(self, update_keys: Sequence[str] | None) -> int:
+        async with self._read() as tx:
+            return await inbox.retry(tx, update_keys)
+
+    async def process_beat(self, process: str, host: str, pid: int, now: datetime) -> None:
+        async with self._read() as tx:
+            await inbox.beat(tx, process, host, pid, now)
+
+    async def processes_on(self, host: str) -> list[tuple[str, int]]:
+        async with self._read() as tx:
+            return await inbox.on_host(tx, host)
+
+    async def processes_gone(self, processes: Sequence[str], now: datetime) -> None:
+        async with self._read() as tx:
+            await inbox.gone(tx, processes, now - inbox.PROCESS_RETENTION)
 
     async def inbox_answered(
         self, channel: str, update_keys: Sequence[str], now: datetime

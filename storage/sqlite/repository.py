@@ -19,7 +19,7 @@ import aiosqlite
 
 from bot.domain import Housekeeping, Submission
 from bot.messages import Reply
-from bot.ports import InboxItem, OutboxItem
+from bot.ports import OutboxItem
 from storage.export import export_submissions
 from storage.files import create_private, private_dir
 from storage.sql import inbox, outbox, reminders, web
@@ -99,20 +99,6 @@ class SqliteRepository(SharedStatements):
         """One officer command as one transaction."""
         async with self._transaction() as tx:
             yield OfficerSession(tx)
-
-    # --- the inbox --------------------------------------------------------------------------
-
-    async def inbox_claim(
-        self, channel: str, now: datetime, limit: int, lease: timedelta
-    ) -> list[InboxItem]:
-        claimable = (channel, now, inbox.MAX_ATTEMPTS)
-        async with self._read() as tx:  # the usual answer, nothing left behind, needs no lock
-            if not await tx.all(inbox.CLAIMABLE, *claimable, 1):
-                return []
-        async with self._transaction() as tx:
-            found = await tx.all(inbox.CLAIMABLE, *claimable, limit)
-            await inbox.extend(tx, found, now + lease)
-        return [inbox.item(r) for r in found]
 
     # --- the outbox -------------------------------------------------------------------------
 

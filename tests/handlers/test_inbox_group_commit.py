@@ -19,18 +19,26 @@ NOW = datetime(2026, 11, 28, 9, 0, tzinfo=UTC)
 
 
 class Counting:
-    """The repository, with its inbox stores counted (and failing on demand)."""
+    """The repository, with its inbox stores counted (and failing on demand, as a full disk
+    does: every write refused, reads still answered)."""
 
     def __init__(self, repo: AnyRepository) -> None:
         self.repo = repo
         self.stores: list[int] = []
         self.fail = False
 
-    async def inbox_receive(self, items: Sequence[InboxItem], lease: timedelta) -> list[bool]:
+    async def inbox_receive(
+        self, items: Sequence[InboxItem], lease: timedelta, owner: str
+    ) -> list[bool]:
         self.stores.append(len(items))
         if self.fail:
             raise OSError("disk full")
-        return await self.repo.inbox_receive(items, lease)
+        return await self.repo.inbox_receive(items, lease, owner)
+
+    async def inbox_set_aside_new(self, item: InboxItem, error: str, now: datetime) -> None:
+        if self.fail:  # a database that takes no write takes no set-aside update either
+            raise OSError("disk full")
+        await self.repo.inbox_set_aside_new(item, error, now)
 
     def __getattr__(self, name: str) -> object:
         return getattr(self.repo, name)

@@ -48,3 +48,15 @@ async def test_a_worker_answering_only_in_everyday_words_registers_on_whatsapp(
         assert expected in answer and not refused(answer), (typed, answer)
     rows = query(settings, "SELECT name, phone, income, occupation FROM submissions")
     assert rows == [("Sri Wahyuni", f"+{WA_ID}", 1_000_000, "nelayan")]
+
+
+async def test_a_text_with_a_lone_surrogate_is_stored_and_answered(
+    whatsapp: WhatsApp, settings: Settings
+) -> None:
+    """Half an emoji ("\\ud83d" in the notification's JSON) no database stores: the webhook
+    answered 503 and Meta would have sent it again forever. Mended, it is answered."""
+    answer = await whatsapp.text("halo \ud83d")
+    assert answer and "\ud83d" not in answer
+    await whatsapp.channel.pump.settle()
+    rows = query(settings, "SELECT answered_at IS NOT NULL FROM inbox WHERE channel = 'wa'")
+    assert rows == [(1,)]

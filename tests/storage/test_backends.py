@@ -252,21 +252,30 @@ async def test_unapplied_updates_are_claimed_once_after_their_lease(
     repo: AnyRepository, other: AnyRepository
 ) -> None:
     items = [
-        InboxItem("tg", str(n), chat=str(n % 3), payload="{}", received_at=NOW) for n in range(12)
+        InboxItem("tg", str(n), chat=str(n), payload="{}", received_at=NOW) for n in range(12)
     ]
     lease = timedelta(seconds=30)
-    assert await repo.inbox_receive(items, lease) == [True] * 12
-    assert await other.inbox_receive(items[:2], lease) == [False, False]  # a redelivery
-    assert await other.inbox_claim("tg", NOW, 100, lease) == []  # still leased
+    await repo.process_beat("A", "host", 1, NOW)
+    assert await repo.inbox_receive(items, lease, "A") == [True] * 12
+    assert await other.inbox_receive(items[:2], lease, "B") == [False, False]  # a redelivery
+    alive_since = NOW - timedelta(seconds=5)
+    assert await other.inbox_claim("tg", NOW, 100, lease, "B", alive_since) == ([], [])
     later = NOW + timedelta(seconds=31)
-    claims = await asyncio.gather(*(r.inbox_claim("tg", later, 5, lease) for r in (repo, other)))
-    keys = [i.update_key for claim in claims for i in claim]
+    for process in ("A", "B"):  # both alive; A's lease ran out
+        await repo.process_beat(process, "host", 1, later)
+    claims = await asyncio.gather(
+        *(
+            r.inbox_claim("tg", later, 5, lease, owner, alive_since)
+            for r, owner in ((repo, "A"), (other, "B"))
+        )
+    )
+    keys = [i.update_key for claim, _ in claims for i in claim]
     assert len(keys) == len(set(keys)) == 10
-    for claim in claims:  # oldest first, the attempt counted
+    for claim, _ in claims:  # oldest first, the attempt counted
         assert [int(i.update_key) for i in claim] == sorted(int(i.update_key) for i in claim)
         assert {i.attempts for i in claim} == {0}
     await repo.inbox_answered("tg", ["11"], later)
-    rest = await other.inbox_claim("tg", later, 100, lease)
+    rest, _ = await other.inbox_claim("tg", later, 100, lease, "B", alive_since)
     assert [i.update_key for i in rest] == ["10"]
     assert await repo.inbox_pending() == 11
 
@@ -277,14 +286,14 @@ async def test_a_batch_is_stored_at_once_and_an_update_twice_in_it_is_new_once(
     """Updates received together go in one INSERT per 500 (more than 500: several, in one
     transaction); a copy of an update in the same batch, or one stored before, is not new."""
     lease = timedelta(seconds=30)
-    await repo.inbox_receive([InboxItem("tg", "0", "1", "{}", NOW)], lease)
+    await repo.inbox_receive([InboxItem("tg", "0", "1", "{}", NOW)], lease, "A")
     keys = ["0", *(str(n) for n in range(1, 1201)), "7"]
     items = [InboxItem("tg", k, "1", "{}", NOW) for k in keys]
-    fresh = await repo.inbox_receive(items, lease)
+    fresh = await repo.inbox_receive(items, lease, "A")
     assert fresh == [False] + [True] * 1200 + [False]
     assert query(settings, "SELECT count(*) FROM inbox") == [(1201,)]
     # Another channel's update with the same key is a different update.
-    assert await repo.inbox_receive([InboxItem("wa", "7", "1", "{}", NOW)], lease) == [True]
+    assert await repo.inbox_receive([InboxItem("wa", "7", "1", "{}", NOW)], lease, "A") == [True]
 
 
 async def test_when_a_chat_last_wrote_is_its_latest_update_on_its_channel(
@@ -301,7 +310,7 @@ async def test_when_a_chat_last_wrote_is_its_latest_update_on_its_channel(
         InboxItem("tg", "1", "6281234567890", "{}", received_at=NOW + timedelta(hours=9)),
         InboxItem("wa", "wamid.x", "6289999999999", "{}", received_at=NOW + timedelta(hours=9)),
     ]
-    await repo.inbox_receive([*items, *others], timedelta(seconds=30))
+    await repo.inbox_receive([*items, *others], timedelta(seconds=30), "A")
     await repo.inbox_answered("wa", ["wamid.1"], NOW)  # answered updates count too
     assert await repo.last_received("wa", "6281234567890") == times[1]
 
@@ -355,7 +364,7 @@ async def test_a_remembered_state_is_refused_when_another_process_saved_meanwhil
         await session.save(Conversation(event_code="mine"), NOW)
     await save_meanwhile(other)  # "theirs", one revision up
     item = InboxItem("tg", "77", "1", "{}", NOW)
-    assert await repo.inbox_receive([item], timedelta(seconds=30)) == [True]
+    assert await repo.inbox_receive([item], timedelta(seconds=30), "A") == [True]
     with pytest.raises(StaleConversation):
         async with repo.worker("tg", "1", "77") as session:
             remembered = await session.load()

@@ -3,7 +3,9 @@
 It answers what the bot calls (getMe, deleteWebhook, setWebhook, getUpdates with long polling,
 sendMessage, editMessageText, editMessageReplyMarkup, answerCallbackQuery), records every call,
 and can *hold* one sendMessage: the request is received and recorded but never answered, so a
-test can kill the bot while that message is in flight.
+test can kill the bot while that message is in flight. ``outage(seconds)`` answers every call
+(but getUpdates, unless asked) 502 Bad Gateway for a while, as Telegram does when it is down;
+those calls are counted in ``down``, not recorded in ``calls``.
 
 Every call is first checked as Telegram checks it (tests/telegram_api/rules.py: parameters,
 types, keyboards, lengths, HTML): one Telegram refuses is answered 400 (404 for an unknown
@@ -120,6 +122,11 @@ class _TooMany:
     retry_after: int
 
 
+@dataclass(frozen=True)
+class _Down:
+    """The answer to a call during an outage."""
+
+
 @dataclass
 class _Hold:
     """Hold the ``nth`` sendMessage (to ``chat_id``, if given) counted from when it was armed."""
@@ -138,6 +145,9 @@ class FakeTelegram:
     calls: list[Call] = field(default_factory=list)
     refused: list[Call] = field(default_factory=list)  # answered 429 (not in ``calls``)
     rejected: list[Call] = field(default_factory=list)  # refused as malformed: 400 / 404
+    down: list[Call] = field(default_factory=list)  # answered 502 in an outage (not in ``calls``)
+    _outage_until: float = 0.0  # time.monotonic() until which calls are answered 502
+    _outage_spares: frozenset[str] = frozenset()
     _flood: _Flood | None = None
     _answered: dict[int, list[Call]] = field(default_factory=dict)  # sendMessage by chat
     _updates: list[dict[str, Any]] = field(default_factory=list)
@@ -226,12 +236,27 @@ class FakeTelegram:
         with self._lock:
             self._slow = (min(seconds, HOLD_SECONDS), chat_id)
 
+    def outage(self, seconds: float, spare: frozenset[str] = frozenset({"getUpdates"})) -> None:
+        """From now on, for ``seconds``, answer every call but those of ``spare`` with 502."""
+        with self._lock:
+            self._outage_until = time.monotonic() + seconds
+            self._outage_spares = spare
+
     def disarm(self) -> None:
         """No further request is held or slowed (one already held stays so until ``stop``)."""
         with self._lock:
             self._hold = None
             self._hold_all = False
             self._slow = None
+
+    def confirmed(self) -> int:
+        """The highest getUpdates offset so far: every update below it was confirmed."""
+        with self._lock:
+            return self._confirmed
+
+    def last_update_id(self) -> int:
+        with self._lock:
+            return self._last_update_id
 
     def snapshot(self) -> list[Call]:
         """A copy of the calls so far (the server threads keep appending)."""
@@ -277,6 +302,11 @@ class FakeTelegram:
 
         ``params`` as received (form values are strings); ``files`` names uploaded parts.
         """
+        with self._lock:
+            now = time.monotonic()
+            if now < self._outage_until and method not in self._outage_spares:
+                self.down.append(Call(method, _decoded(params), at=now))
+                return True, _Down()
         refusal = check(method, params, files)
         if refusal is not None:
             with self._lock:
@@ -423,6 +453,9 @@ class _Handler(BaseHTTPRequestHandler):
             return
         if isinstance(result, Refusal):
             self._reply(result.status, result.body())
+            return
+        if isinstance(result, _Down):
+            self._reply(502, {"ok": False, "error_code": 502, "description": "Bad Gateway"})
             return
         if isinstance(result, _TooMany):
             wait = result.retry_after

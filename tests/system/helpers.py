@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -181,6 +182,15 @@ def registration(
         (updates.text(user, "1,5 juta"), "Langkah 10 dari 11"),
         (updates.press(user, "jht:no"), "Langkah 11 dari 11"),
         (updates.press(user, "sum:send"), "BPU-"),
+    ]
+
+
+def steps_seen(fake: FakeTelegram, user: int) -> list[int]:
+    """The registration steps (\"Langkah N dari 11\") a worker was shown, in order."""
+    return [
+        int(found.group(1))
+        for c in fake.sent(user)
+        if (found := re.search(r"Langkah (\d+) dari 11", c.text))
     ]
 
 

@@ -139,14 +139,24 @@ async def test_malformed_bodies_are_refused(hook: Hook) -> None:
 async def test_healthz_reports_the_outbox_backlog(hook: Hook) -> None:
     await hook.settle()  # no delivery loop: the backlog stays as written
     health = (await hook.client.get("/healthz")).json()
-    assert health == {"database": "ok", "outbox_pending": 0, "inbox_unanswered": 0}
+    assert health == {
+        "database": "ok",
+        "outbox_pending": 0,
+        "inbox_unanswered": 0,
+        "inbox_set_aside": 0,
+    }
     notice = Reply(parts=(Msg("Pendaftaran disetujui."),))
     async with hook.repo.officer() as session:
         for user in (WORKER, STRANGER):
             await session.notify("tg", str(user), notice, "BPU-2026-000001", datetime.now(UTC))
     response = await hook.client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"database": "ok", "outbox_pending": 2, "inbox_unanswered": 0}
+    assert response.json() == {
+        "database": "ok",
+        "outbox_pending": 2,
+        "inbox_unanswered": 0,
+        "inbox_set_aside": 0,
+    }
 
 
 async def test_healthz_fails_when_the_database_does_not_answer(hook: Hook) -> None:
