@@ -9,6 +9,7 @@ offline, so a worker knows when "the next question" has arrived, as a person rea
 from __future__ import annotations
 
 import asyncio
+import json
 import random
 import re
 import tempfile
@@ -29,6 +30,7 @@ from handlers.telegram.app import build_application
 from handlers.telegram.offline import OfflineBotApi
 from storage.sqlite import SqliteRepository
 from tests.system.fake_telegram import Call, FakeTelegram
+from tests.telegram_api.rules import problem
 
 ANSWER_TIMEOUT_S = 60.0  # a worker gives up (lost) when the next question takes longer
 REFERENCE = re.compile(r"BPU-\d{4}-\d{6}")
@@ -49,6 +51,11 @@ class _MessagesPerChat(OfflineBotApi):
         self.sent: Counter[int] = Counter()
 
     def answer(self, url: str, name: str, request_data: RequestData | None) -> tuple[int, bytes]:
+        # Refused as Telegram refuses it (the event's fake does the same): not shown.
+        wire = request_data.json_parameters if request_data is not None else {}
+        refusal = problem(name, wire, (request_data.multipart_data or {}) if request_data else ())
+        if refusal is not None:
+            return refusal.status, json.dumps(refusal.body()).encode()
         if name in SHOWN and request_data is not None:
             self.sent[int(request_data.json_parameters["chat_id"])] += 1
         return super().answer(url, name, request_data)
@@ -146,6 +153,7 @@ class Outcome:
     finished_at: float | None = None
     stuck_at: int | None = None  # the act after which the next question never came
     query_ids: set[str] = field(default_factory=set)  # its taps' callback query ids
+    messages: list[int] = field(default_factory=list)  # messages each answer got (waited for)
 
 
 @dataclass(frozen=True)
@@ -194,7 +202,7 @@ class Crowd:
         self, worker: Worker, expected: list[int], start: float, arrival: float, pace: Pace
     ) -> Outcome:
         """One worker: arrive, then answer each question once it is visible, thinking between."""
-        outcome = Outcome(worker)
+        outcome = Outcome(worker, messages=list(expected))
         rng = pace.thinker(worker.user_id)
         await asyncio.sleep(max(0.0, start + arrival - time.monotonic()))
         chat, last = worker.user_id, None

@@ -11,11 +11,16 @@ once the bot's next question has arrived at the fake (as a person reads before a
 thinks a seeded random time between answers. While they register, officers approve M finished
 submissions with ``/setujui <ref> <KPJ>``, and the outbox tells those workers.
 
+The fake also checks every call as Telegram does (tests/telegram_api/rules.py: parameters, types,
+keyboards, lengths, HTML) and answers one Telegram would refuse with 400; a worker whose chat (or
+tap) got such an answer counts as failed, not completed.
+
 Reported: reply latency (answer pushed → the bot's next question arrived at the fake), p50, p95,
 p99, max; chat-bound calls per completed registration by kind (sends, edits; callback answers
-apart, they are not chat messages); 429s the fake sent; completed and lost registrations; the
-outbox drain (the last decision confirmed → the last notification delivered); the most
-chat-bound calls the fake saw in any one second; the bot process's CPU.
+apart, they are not chat messages) and per answer; 429s the fake sent; calls it refused as
+Telegram would (4xx other than 429) by method; completed and lost registrations; the outbox
+drain (the last decision confirmed → the last notification delivered); the most chat-bound
+calls the fake saw in any one second; the bot process's CPU.
 
     python benchmarks/event.py --quick     # 60 workers over 30 s, thinking 1-3 s (~65 s: the
                                            # last one arrives at ~30 s and needs ~30 s more)
@@ -24,7 +29,8 @@ chat-bound calls the fake saw in any one second; the bot process's CPU.
         [--dump calls.jsonl]               # every call the fake saw, with its arrival time
 
 The last line printed is one JSON object. Exit status 1 when a registration is lost (or
-duplicated, or an officer's notification never arrives, or the bot process dies).
+duplicated, or an officer's notification never arrives, or a call is refused as malformed, or
+the bot process dies).
 """
 
 from __future__ import annotations
@@ -62,7 +68,13 @@ FIRST_KPJ = 91_000_000_000  # 11 digits, one per decision: it identifies the not
 SENDS = frozenset({"sendMessage", "sendPhoto", "sendDocument"})
 EDITS = frozenset({"editMessageText", "editMessageReplyMarkup"})
 NOTIFY_TIMEOUT_S = 120.0  # after the last decision, a notification not there by then is lost
-TARGETS = {"reply_p95_s": 2.0, "calls_per_registration": 16, "sends_per_registration": 14}
+TARGETS = {
+    "reply_p95_s": 2.0,
+    "calls_per_registration": 16,
+    "sends_per_registration": 14,
+    "calls_per_answer": 1.0,
+    "most_calls_for_one_answer": 1,
+}
 
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
@@ -102,7 +114,8 @@ class Run:
     outcomes: list[Outcome]
     decisions: list[Decision]
     calls: list[Call]
-    refused: list[Call]
+    refused: list[Call]  # 429
+    rejected: list[Call]  # refused as Telegram refuses a malformed call (400, 404)
     stored: Counter[str]  # submissions per NIK in the bot's database
     elapsed_s: float
     bot_cpu_s: float
@@ -178,6 +191,7 @@ async def run_event(args: argparse.Namespace) -> Run:
             decisions,
             fake.snapshot(),
             list(fake.refused),
+            list(fake.rejected),
             stored,
             elapsed,
             cpu,
@@ -228,8 +242,20 @@ def machine() -> dict[str, Any]:
     return {"cpu": model, "cpus": os.cpu_count(), "python": platform.python_version()}
 
 
+def failed_by_refusal(run: Run) -> set[int]:
+    """Workers whose chat, or one of whose taps, got a call Telegram would refuse."""
+    chats = {c.chat_id for c in run.rejected if c.chat_id is not None}
+    taps = {str(c.params.get("callback_query_id")) for c in run.rejected}
+    return {
+        o.worker.user_id for o in run.outcomes if o.worker.user_id in chats or o.query_ids & taps
+    }
+
+
 def summarise(run: Run, args: argparse.Namespace) -> dict[str, Any]:
-    completed = [o for o in run.outcomes if o.reference is not None]
+    failed = failed_by_refusal(run)
+    completed = [
+        o for o in run.outcomes if o.reference is not None and o.worker.user_id not in failed
+    ]
     chats = {o.worker.user_id for o in completed}
     queries = set().union(*(o.query_ids for o in completed)) if completed else set()
     notices = {(d.outcome.worker.user_id, d.kpj) for d in run.decisions}
@@ -249,6 +275,7 @@ def summarise(run: Run, args: argparse.Namespace) -> dict[str, Any]:
             elif call.method == "sendChatAction":
                 kinds["chat_actions"] += 1
     per = max(len(completed), 1)
+    acts = sum(len(o.worker.acts) for o in completed)
     latencies = [s for o in run.outcomes for s in o.latencies]
     niks = {o.worker.nik for o in completed}
     lost = len(run.outcomes) - len(completed) + len(niks - run.stored.keys())
@@ -268,6 +295,7 @@ def summarise(run: Run, args: argparse.Namespace) -> dict[str, Any]:
     return {
         "completed": len(completed),
         "lost": lost,
+        "failed_by_refused_call": len(failed),
         "duplicated": duplicated,
         "workers": args.workers,
         "window_s": args.window,
@@ -281,10 +309,14 @@ def summarise(run: Run, args: argparse.Namespace) -> dict[str, Any]:
         "calls_per_registration": round((kinds["sends"] + kinds["edits"]) / per, 2),
         "sends_per_registration": round(kinds["sends"] / per, 2),
         "edits_per_registration": round(kinds["edits"] / per, 2),
+        "calls_per_answer": round((kinds["sends"] + kinds["edits"]) / max(acts, 1), 3),
+        "most_calls_for_one_answer": max((n for o in completed for n in o.messages), default=0),
         "callback_answers_per_registration": round(kinds["callback_answers"] / per, 2),
         "chat_actions_per_registration": round(kinds["chat_actions"] / per, 2),
         "http_429": len(run.refused),
         "http_429_by_method": dict(Counter(c.method for c in run.refused)),
+        "http_4xx": len(run.rejected),
+        "http_4xx_by_method": dict(Counter(c.method for c in run.rejected)),
         "peak_chat_calls_in_1s": peak_per_window(counted),
         "decisions": len(run.decisions),
         "notifications_delivered": len(delivered),
@@ -317,7 +349,8 @@ def report(line: dict[str, Any]) -> None:
         f" {line['elapsed_s']:g} s; bot process CPU {line['bot_cpu_s']:g} s"
     )
     print(
-        f"  registrations: {line['completed']} completed, {line['lost']} lost,"
+        f"  registrations: {line['completed']} completed, {line['lost']} lost"
+        f" ({line['failed_by_refused_call']} of them after a call Telegram refuses),"
         f" {line['duplicated']} duplicated"
     )
     print(
@@ -329,11 +362,17 @@ def report(line: dict[str, Any]) -> None:
         f"  chat-bound calls per registration: {line['calls_per_registration']:.2f}"
         f" ({line['sends_per_registration']:.2f} sends + {line['edits_per_registration']:.2f}"
         f" edits); not chat-bound: {line['callback_answers_per_registration']:.2f} callback"
-        f" answers, {line['chat_actions_per_registration']:.2f} chat actions"
+        f" answers, {line['chat_actions_per_registration']:.2f} chat actions;"
+        f" {line['calls_per_answer']:.3f} chat-bound calls per answer (at most"
+        f" {line['most_calls_for_one_answer']} for one)"
     )
     print(
         f"  flood limits: {line['http_429']} × 429 from the fake {line['http_429_by_method']};"
         f" most chat-bound calls in any second: {line['peak_chat_calls_in_1s']} (limit 30)"
+    )
+    print(
+        f"  calls Telegram refuses (4xx other than 429): {line['http_4xx']}"
+        f" {line['http_4xx_by_method']}"
     )
     print(
         f"  officers: {line['decisions']} approvals in {line['decisions_s']} s;"
@@ -346,6 +385,7 @@ def report(line: dict[str, Any]) -> None:
     checks = [
         ("all complete, 0 lost", line["lost"] == 0 and line["completed"] == line["workers"]),
         ("no 429", line["http_429"] == 0),
+        ("no 4xx", line["http_4xx"] == 0),
         *(
             (f"{key} ≤ {limit:g}", line[key] <= limit)
             for key, limit in TARGETS.items()
@@ -358,7 +398,9 @@ def report(line: dict[str, Any]) -> None:
 def dump(run: Run, path: Path) -> None:
     """Every call the fake answered or refused, in arrival order, for a closer look."""
     calls = sorted(
-        [(c, False) for c in run.calls] + [(c, True) for c in run.refused],
+        [(c, None) for c in run.calls]
+        + [(c, "429") for c in run.refused]
+        + [(c, "4xx") for c in run.rejected],
         key=lambda pair: pair[0].at,
     )
     with path.open("w") as out:
@@ -367,7 +409,7 @@ def dump(run: Run, path: Path) -> None:
                 "at": round(call.at - STARTED, 4),
                 "method": call.method,
                 "chat": call.chat_id,
-                "refused": refused,
+                "refused": refused,  # None (answered), "429" (flood), "4xx" (malformed)
                 "text": call.text[:60],
             }
             out.write(json.dumps(row, ensure_ascii=False) + "\n")
@@ -381,7 +423,7 @@ def main() -> int:
     line = summarise(run, args)
     report(line)
     print(json.dumps(line))
-    failed = line["lost"] or line["duplicated"] or line["notifications_lost"]
+    failed = line["lost"] or line["duplicated"] or line["notifications_lost"] or line["http_4xx"]
     return 1 if failed or line["bot_exit"] not in (0, None) else 0
 
 

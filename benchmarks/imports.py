@@ -7,7 +7,10 @@
 (b) a CSV of ``--csv-rows`` submissions: the same with its limits raised to take it, against
     decoding and csv.reader alone; and with the default limits, which refuse it by its size;
 (c) the XFD bomb (a header, then one number in column XFD on each of 19,000 rows; 100 KiB): how
-    long the refusal takes and the most memory it holds (tracemalloc).
+    long the refusal takes and the most memory it holds (tracemalloc);
+(d) part bombs, each a small upload with one part that unpacks far: the styles (62 MB, as in the
+    report that took 25.5 s and 869 MB before parts had limits of their own), a sheet (one 50 MB
+    cell) and the shared strings (20 MB): the same two numbers.
 
 CPU seconds are ``time.process_time``, the median of ``--runs``; the ratios matter more than the
 seconds, which depend on the machine.
@@ -108,6 +111,65 @@ def xfd_bomb(rows: int) -> bytes:
     return buffer.getvalue()
 
 
+def part_bomb(name: str, head: str, block: str, tail: str, size: int) -> bytes:
+    """The export of two submissions with the part ``name`` replaced by ``head``, ``block``
+    repeated to ``size`` bytes, and ``tail``, streamed into the archive."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "e.xlsx"
+        write_xlsx(submissions(2), path)
+        source = zipfile.ZipFile(path)
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            for member in source.namelist():
+                if member != name:
+                    archive.writestr(member, source.read(member))
+            chunk = (block * (1_000_000 // len(block))).encode()
+            with archive.open(name, "w") as part:
+                part.write(head.encode())
+                for _ in range(size // len(chunk)):
+                    part.write(chunk)
+                part.write(tail.encode())
+        return buffer.getvalue()
+
+
+def part_bombs() -> dict[str, bytes]:
+    main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    xf = '<xf numFmtId="{}" fontId="0" fillId="0" borderId="0" xfId="0"/>'
+    return {
+        "styles 62 MB": part_bomb(
+            "xl/styles.xml",
+            f'<styleSheet xmlns="{main}"><cellXfs>',
+            "".join(xf.format(n % 2) for n in range(100)),
+            "</cellXfs></styleSheet>",
+            62_000_000,
+        ),
+        "sheet 50 MB": part_bomb(
+            "xl/worksheets/sheet1.xml",
+            f'<worksheet xmlns="{main}"><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>',
+            "ab",
+            "</t></is></c></row></sheetData></worksheet>",
+            50_000_000,
+        ),
+        "shared strings 20 MB": part_bomb(
+            "xl/sharedStrings.xml",
+            f'<sst xmlns="{main}">',
+            "<si><t>x</t></si>",
+            "</sst>",
+            20_000_000,
+        ),
+    }
+
+
+def peak_of(run: Callable[[], object]) -> int:
+    """The most memory ``run`` held at once (tracemalloc)."""
+    tracemalloc.start()
+    try:
+        run()
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
 def cpu(run: Callable[[], object], runs: int) -> float:
     """Median CPU seconds of ``run``."""
     times = []
@@ -171,14 +233,20 @@ def main() -> None:
 
     bomb = xfd_bomb(19_000)
     refused = cpu(lambda: read_import(bomb, "bom.xlsx", 11), args.runs)
-    tracemalloc.start()
-    read_import(bomb, "bom.xlsx", 11)
-    peak = tracemalloc.get_traced_memory()[1]
-    tracemalloc.stop()
+    peak = peak_of(lambda: read_import(bomb, "bom.xlsx", 11))
     print(
         f"(c) XFD bomb, {len(bomb) / 1024:.0f} KiB: refused in {refused * 1e3:.1f} ms, "
         f"peak {peak / 1e6:.2f} MB"
     )
+    for label, data in part_bombs().items():
+        rows, problems = read_import(data, "bom.xlsx", 11)
+        assert not rows and len(problems) == 1, problems
+        refused = cpu(lambda data=data: read_import(data, "bom.xlsx", 11), args.runs)
+        peak = peak_of(lambda data=data: read_import(data, "bom.xlsx", 11))
+        print(
+            f"(d) {label} bomb, {len(data) / 1024:.0f} KiB: refused in {refused * 1e3:.1f} ms, "
+            f"peak {peak / 1e6:.2f} MB"
+        )
 
 
 if __name__ == "__main__":

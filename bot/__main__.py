@@ -8,8 +8,12 @@ import asyncio
 import re
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.settings import Settings
+
+if TYPE_CHECKING:
+    from storage.postgres.copy import TableCopy
 
 # ``chat --as whatsapp`` pretends to write from this number (wa_id form: digits with 62); it is
 # handlers.terminal.EXAMPLE_WA_ID, repeated here so that --help needs no adapter imported.
@@ -53,10 +57,16 @@ async def migrate(settings: Settings) -> None:
 
 
 async def copy(source: str, target: str) -> None:
-    """Copy a SQLite deployment into PostgreSQL (idempotent), then check every count."""
+    """Copy a SQLite deployment into PostgreSQL (idempotent), then check every count; all or
+    nothing (docs/operations.md)."""
     from storage import DatabaseUnavailable, backend_of
     from storage.backends import shown
-    from storage.postgres.copy import SchemaMismatch, copy_sqlite_to_postgres
+    from storage.postgres.copy import (
+        CopyConflict,
+        CountMismatch,
+        SchemaMismatch,
+        copy_sqlite_to_postgres,
+    )
 
     try:
         if (backend_of(source), backend_of(target)) != ("sqlite", "postgresql"):
@@ -71,15 +81,22 @@ async def copy(source: str, target: str) -> None:
     except SchemaMismatch as error:
         print(f"Cannot copy: {error}", file=sys.stderr)
         sys.exit(2)
+    except CopyConflict as error:
+        sys.exit(f"Cannot copy: {error}")
+    except CountMismatch as mismatch:
+        _print_counts(mismatch.tables)
+        sys.exit(f"Cannot copy: {mismatch} (see MISMATCH above). Nothing was copied.")
+    _print_counts(copied)
+    print(f"Copied {shown(source)} into {shown(target)}; every count matches.")
+
+
+def _print_counts(copied: list[TableCopy]) -> None:
     for table in copied:
         verdict = "ok" if table.matches else "MISMATCH"
         print(
             f"{table.table:20} {table.source:>10} in SQLite {table.target:>10} in PostgreSQL"
             f" ({table.inserted} added now)  {verdict}"
         )
-    if not all(table.matches for table in copied):
-        sys.exit("The copy does not match the source (see MISMATCH above).")
-    print(f"Copied {shown(source)} into {shown(target)}; every count matches.")
 
 
 def backup(settings: Settings, destination: str) -> None:
@@ -127,7 +144,7 @@ def run(settings: Settings) -> None:
         from datetime import UTC, datetime
 
         from handlers.collector import settle_collector
-        from handlers.runtime import Channel, Runtime, build_core
+        from handlers.runtime import CannotStart, Channel, Runtime, build_core
 
         repo = await _open_repo(settings)
         try:
@@ -147,7 +164,11 @@ def run(settings: Settings) -> None:
 
                 channels.append(WhatsAppChannel(core))
             settle_collector()  # handlers/collector.py: what is loaded now stays
-            await Runtime(core, channels).serve()
+            try:
+                await Runtime(core, channels).serve()
+            except CannotStart as error:
+                print(error, file=sys.stderr)
+                sys.exit(2)
         finally:
             await repo.close()
 

@@ -8,8 +8,10 @@ of the decision lives here, once:
 2. typed text or a document from an officer in the middle of a dialog goes to the desk;
 3. everything else is a worker's step in the registration flow.
 
-Whether someone is an officer is known without opening a transaction (a cached set of ids), so
-the common case, a worker's message, costs the flow's two round trips and nothing more.
+Whether someone is an officer is known without opening a transaction (a cached set of keys), so
+the common case, a worker's message, costs the flow's two round trips and nothing more. An
+officer is one on the channel they were made one on: the desk looks up ``<channel>:<id>``
+(bot/identity.py), and only on the channels it answers on (not WhatsApp).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from datetime import datetime
 from bot.flow.context import FlowConfig
 from bot.flow.events import Document, Incoming, Text
 from bot.i18n import N_, language_from_code
+from bot.identity import OFFICER_CHANNELS, person_key
 from bot.messages import Msg, Reply
 from bot.officers import officer_command
 from bot.officers.desk import OfficerDesk
@@ -85,7 +88,9 @@ class Dispatcher:
         """Apply one update; the reply (or none) for the channel to render."""
         lang = language_from_code(inbound.language_code)
         event = inbound.event
-        officer = await self.desk.is_officer(inbound.user_id, now)
+        officer = inbound.channel in OFFICER_CHANNELS and await self.desk.is_officer(
+            person_key(inbound.channel, inbound.user_id), now
+        )
         if officer:
             answered = await self._officer(inbound, now, lang, fetch)
             if answered is not None:
@@ -116,11 +121,12 @@ class Dispatcher:
     ) -> Dispatched | None:
         """An officer's command, dialog answer or /impor file; None: the flow answers it."""
         event, desk = inbound.event, self.desk
+        who = person_key(inbound.channel, inbound.user_id)
         asked = officer_command(event)
         replies: list[Reply] | None = None
         if asked is not None:
             replies = await desk.handle(
-                inbound.user_id,
+                who,
                 *asked,
                 now,
                 lang,
@@ -129,7 +135,7 @@ class Dispatcher:
             )
         elif isinstance(event, Text):
             replies = await desk.handle_text(
-                inbound.user_id,
+                who,
                 event.text,
                 now,
                 update=(inbound.channel, inbound.update_key),
@@ -137,10 +143,10 @@ class Dispatcher:
                 lang=lang,
             )
         elif isinstance(event, Document) and fetch is not None:
-            if await desk.wants_document(inbound.user_id, event.caption, now):
+            if await desk.wants_document(who, event.caption, now):
                 data = await fetch(event.ref)
                 replies = await desk.import_document(
-                    inbound.user_id,
+                    who,
                     event.filename,
                     data,
                     event.caption,

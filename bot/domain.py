@@ -305,3 +305,5 @@ class Housekeeping:
     in_progress_steps: frozenset[str]
     remind_after: timedelta
     purge_after: timedelta
+    # Notifications sent (or given up) longer ago than this are deleted; pending ones never.
+    outbox_after: timedelta = timedelta(days=30)

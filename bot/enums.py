@@ -41,7 +41,7 @@ class Payer(StrEnum):
 
     @classmethod
     def _missing_(cls, value: object) -> Payer | None:
-        # Stored before the types were split (migration 0015): the sponsors were regencies.
+        # Stored before the types were split (migration 0014): the sponsors were regencies.
         return cls.APBD_REGENCY if value == "apbd" else None
 
 

@@ -146,5 +146,6 @@ async def _handle_once(
         # Counts first: they begin the transaction the save then joins (one commit for both).
         for event_code, kind in result.counters:
             await session.count(event_code, kind, now)
-        await session.save(result.conv.touched(now), now)
+        if not session.erased:  # erased: no row keyed by this person is written again
+            await session.save(result.conv.touched(now), now)
     return Handled(result, result.conv.lang or language_from_code(language_code))

@@ -9,6 +9,8 @@ from typing import Annotated
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from bot.identity import split_key, telegram_officer
+
 
 class Settings(BaseSettings):
     """Everything a deployment can change without touching code."""
@@ -32,6 +34,8 @@ class Settings(BaseSettings):
     webhook_listen: str = "0.0.0.0"
     webhook_port: int = 8080
     draft_retention_days: int = 30
+    # Notifications delivered (or undeliverable) this long ago are deleted with what they said.
+    outbox_retention_days: int = Field(default=30, ge=1)
     reminder_after_hours: int = 24
     payment_reminder_day: int = Field(default=5, ge=1, le=28)  # day of the month (WIB)
     consent_version: str = "1"
@@ -42,6 +46,10 @@ class Settings(BaseSettings):
     import_max_bytes: int = Field(default=10_000_000, ge=1)
     import_max_rows: int = Field(default=20_000, ge=1)
     import_max_columns: int = Field(default=30, ge=2, le=16_384)
+    # Each part of an XLSX but its sheets and shared strings (styles, pictures, ...), and the
+    # compression ratio of any part of 1 MB or more (docs/operations.md).
+    import_max_part_bytes: int = Field(default=5_000_000, ge=1)
+    import_max_ratio: int = Field(default=100, ge=1)
 
     # WhatsApp Cloud API (docs/whatsapp.md). Requests go to <base>/<phone number id>/messages; the
     # base pins the Graph API version (v26.0 is the newest one Meta's changelog lists, July 2026).
@@ -63,9 +71,21 @@ class Settings(BaseSettings):
     @field_validator("officer_ids", mode="before")
     @classmethod
     def _split_ids(cls, value: object) -> object:
-        """'123, 456' → (123, 456); an empty value means no officers."""
+        """'123, 456' (or 'tg:123') → (123, 456): Telegram user ids; an empty value means no
+        officers. Officers work on Telegram only: a WhatsApp number ('wa:628...') is refused."""
         if isinstance(value, str):
-            return tuple(int(part) for part in value.replace(";", ",").split(",") if part.strip())
+            ids = []
+            for part in (p.strip() for p in value.replace(";", ",").split(",")):
+                if not part:
+                    continue
+                key = telegram_officer(part)
+                if key is None:
+                    raise ValueError(
+                        f"OFFICER_IDS: {part!r} is not a Telegram user id (officers use Telegram"
+                        " only; see docs/identity.md)"
+                    )
+                ids.append(int(split_key(key)[1]))
+            return tuple(ids)
         if isinstance(value, int):
             return (value,)
         return value

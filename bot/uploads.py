@@ -5,7 +5,8 @@ with one cell in column XFD on each row made it pad 20,000 rows to 16,384 cells 
 every sheet is first scanned as a stream (expat, no tree, constant memory) and the file refused at
 the first row or cell past a limit; only a file that passes is opened by openpyxl, in read-only
 mode, its first sheet read with the stored dimension ignored and ``max_col`` set, so that no row is
-padded past the column limit.
+padded past the column limit. Before the scan, each part is held to its own size and to a
+compression ratio (bot.xlsx_parts), so that neither the scan nor openpyxl unpacks a bomb.
 Pure and synchronous: bytes in, rows or a refusal out (the caller may run it in a thread).
 """
 
@@ -24,6 +25,7 @@ from xml.parsers import expat
 import openpyxl  # type: ignore[import-untyped,unused-ignore]
 
 from bot.i18n import N_
+from bot.xlsx_parts import OverBudget, PartBudget, first_over_budget
 
 if TYPE_CHECKING:
     from bot.settings import Settings
@@ -35,6 +37,18 @@ FILE_TOO_LARGE = N_(
 UNPACKED_TOO_LARGE = N_(
     "Isi berkas {filename} terlalu besar setelah dibuka ({size} MB; batasnya {limit} MB). Salin "
     "hanya baris dan kolom yang perlu ke berkas baru, atau simpan sebagai CSV, lalu kirim lagi."
+)
+PART_TOO_LARGE = N_(
+    "Berkas {filename} tidak dibaca: bagian {part} di dalamnya terlalu besar setelah dibuka "
+    "({size} MB; batasnya {limit} MB). Biasanya itu format, gambar atau lembar yang tidak perlu. "
+    "Salin hanya baris dan kolom yang perlu ke berkas baru, atau simpan sebagai CSV, lalu kirim "
+    "lagi."
+)
+PART_TOO_COMPRESSED = N_(
+    "Berkas {filename} tidak dibaca: bagian {part} di dalamnya membesar {ratio} kali lipat "
+    "setelah dibuka (batasnya {limit} kali). Berkas seperti ini biasanya rusak atau sengaja "
+    "dibuat untuk membebani sistem. Salin hanya baris dan kolom yang perlu ke berkas baru, atau "
+    "simpan sebagai CSV, lalu kirim lagi."
 )
 TOO_MANY_ROWS = N_(
     "Berkas {filename} berisi lebih dari {limit} baris data. Bagi menjadi beberapa berkas, "
@@ -58,6 +72,10 @@ _MB = 1_000_000
 # scan's time and what openpyxl holds at load (it reads the shared strings whole).
 _XML_BYTES_PER_CELL = 100
 _WORKBOOK_ALLOWANCE = 10 * _MB
+# The shared strings, which openpyxl holds whole: a distinct text of about 20 characters in every
+# allowed cell, with its markup (<si><t>...</t></si>).
+_STRING_BYTES_PER_CELL = 40
+_PART_NAME_SHOWN = 60  # characters of a part's name put in a message
 # Element names as expat reports them with namespace_separator="}". openpyxl reads rows and cells
 # of this namespace only, so elements of any other are no concern of the scan. (Of a workbook's
 # other parts only an external link's cached values hold rows: they count too, which is strict.)
@@ -70,17 +88,29 @@ Table = list[tuple[int, Sequence[object]]]
 
 @dataclass(frozen=True)
 class ImportLimits:
-    """The largest upload read (settings IMPORT_MAX_BYTES, IMPORT_MAX_ROWS, IMPORT_MAX_COLUMNS)."""
+    """The largest upload read (settings IMPORT_MAX_BYTES, IMPORT_MAX_ROWS, IMPORT_MAX_COLUMNS,
+    and for each part of an XLSX IMPORT_MAX_PART_BYTES and IMPORT_MAX_RATIO)."""
 
     max_bytes: int = 10 * _MB
     max_rows: int = 20_000  # data rows, below the header row
     max_columns: int = 30
+    max_part_bytes: int = 5 * _MB  # any XLSX part but the sheets and the shared strings
+    max_ratio: int = 100  # unpacked to packed bytes, for any XLSX part of 1 MB or more
+
+    @property
+    def _cells(self) -> int:
+        return (self.max_rows + 1) * self.max_columns
 
     @property
     def max_unpacked(self) -> int:
         """The most an XLSX may unpack to (its XML), in bytes."""
-        cells = (self.max_rows + 1) * self.max_columns
-        return cells * _XML_BYTES_PER_CELL + _WORKBOOK_ALLOWANCE
+        return self._cells * _XML_BYTES_PER_CELL + _WORKBOOK_ALLOWANCE
+
+    @property
+    def part_budget(self) -> PartBudget:
+        """What each part of an XLSX may unpack to (bot.xlsx_parts)."""
+        strings = self._cells * _STRING_BYTES_PER_CELL
+        return PartBudget(strings, self.max_part_bytes, self.max_ratio)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> ImportLimits:
@@ -89,6 +119,8 @@ class ImportLimits:
             max_bytes=settings.import_max_bytes,
             max_rows=settings.import_max_rows,
             max_columns=settings.import_max_columns,
+            max_part_bytes=settings.import_max_part_bytes,
+            max_ratio=settings.import_max_ratio,
         )
 
 
@@ -207,6 +239,9 @@ def _xlsx_table(data: bytes, filename: str, limits: ImportLimits) -> Table | Ref
         params = {"size": _megabytes(unpacked), "limit": _megabytes(limits.max_unpacked, up=False)}
         return Refusal(1, UNPACKED_TOO_LARGE, {"filename": filename, **params})
     try:
+        over = first_over_budget(archive, limits.part_budget)
+        if over is not None:
+            return _over_budget(filename, over)
         # Before openpyxl sees the file: at load it parses every sheet as far as its
         # dimension, and a sheet without one all the way, building a tree as it goes.
         _scan_parts(archive, filename, limits)
@@ -228,6 +263,16 @@ def _xlsx_table(data: bytes, filename: str, limits: ImportLimits) -> Table | Ref
                 book.close()
     except Exception:  # any parser error in an uploaded file means "unreadable", not a crash
         return None
+
+
+def _over_budget(filename: str, over: OverBudget) -> Refusal:
+    """The refusal of a file with a part past its size or ratio."""
+    part = over.part if len(over.part) <= _PART_NAME_SHOWN else over.part[:_PART_NAME_SHOWN] + "…"
+    if over.ratio:
+        params = {"ratio": _count(over.value), "limit": _count(over.limit)}
+        return Refusal(1, PART_TOO_COMPRESSED, {"filename": filename, "part": part, **params})
+    params = {"size": _megabytes(over.value), "limit": _megabytes(over.limit, up=False)}
+    return Refusal(1, PART_TOO_LARGE, {"filename": filename, "part": part, **params})
 
 
 def _scan_parts(archive: zipfile.ZipFile, filename: str, limits: ImportLimits) -> None:

@@ -19,6 +19,7 @@ def policy(settings: Settings) -> Housekeeping:
         in_progress_steps=REGISTRY.in_progress,
         remind_after=timedelta(hours=settings.reminder_after_hours),
         purge_after=timedelta(days=settings.draft_retention_days),
+        outbox_after=timedelta(days=settings.outbox_retention_days),
     )
 
 

@@ -38,6 +38,11 @@ HOUSEKEEPING_EVERY_SECONDS = 600.0
 HOUSEKEEPING_FIRST_SECONDS = 30.0
 
 
+class CannotStart(Exception):
+    """A channel cannot start for a reason another try will not fix (a refused token); the
+    message says which setting to change. ``python -m bot run`` prints it and exits 2."""
+
+
 class Channel(Protocol):
     """One chat app the bot serves."""
 
@@ -140,17 +145,21 @@ class Runtime:
             await _pause(stop, HOUSEKEEPING_EVERY_SECONDS)
 
     async def serve(self) -> None:
-        """Start every channel, serve their webhooks (if any) and loops until a signal."""
+        """Start every channel, serve their webhooks (if any) and loops until a signal. A
+        signal while a channel is still starting (retrying) ends it there."""
         with stopping() as stop:
-            for channel in self.channels:
-                await channel.start()
+            started: list[Channel] = []
             try:
+                for channel in self.channels:
+                    if not await _until(stop, channel.start(), quiet=False):
+                        return
+                    started.append(channel)
                 self._tasks = [
                     asyncio.create_task(self._outbox(stop)),
                     asyncio.create_task(self._housekeeping(stop)),
-                    *(asyncio.create_task(channel.run(stop)) for channel in self.channels),
+                    *(asyncio.create_task(channel.run(stop)) for channel in started),
                 ]
-                routes = [route for channel in self.channels for route in channel.routes()]
+                routes = [route for channel in started for route in channel.routes()]
                 if routes:
                     await serve_http(http_app(routes, self.core.repo), self.core.settings, stop)
                 else:
@@ -158,7 +167,7 @@ class Runtime:
             finally:
                 stop.set()
                 await asyncio.gather(*self._tasks, return_exceptions=True)
-                for channel in reversed(self.channels):
+                for channel in reversed(started):
                     await channel.stop()
 
 
@@ -168,9 +177,12 @@ async def _pause(stop: asyncio.Event, seconds: float) -> None:
         await asyncio.wait_for(stop.wait(), seconds)
 
 
-async def _until(stop: asyncio.Event, waiting: Coroutine[Any, Any, object]) -> bool:
-    """Await ``waiting``, or less if asked to stop; False when it failed (then the caller falls
-    back to its plain pause, so a lost connection cannot make it spin)."""
+async def _until(
+    stop: asyncio.Event, waiting: Coroutine[Any, Any, object], *, quiet: bool = True
+) -> bool:
+    """Await ``waiting``, or less if asked to stop; False when it was stopped or failed. A
+    failure is logged (then the caller falls back to its plain pause, so a lost connection
+    cannot make it spin), or raised when not ``quiet``."""
     task = asyncio.ensure_future(waiting)
     stopped = asyncio.ensure_future(stop.wait())
     try:
@@ -179,7 +191,12 @@ async def _until(stop: asyncio.Event, waiting: Coroutine[Any, Any, object]) -> b
         for pending in (task, stopped):
             pending.cancel()
         await asyncio.gather(task, stopped, return_exceptions=True)
-    if task.done() and not task.cancelled() and task.exception() is not None:
-        log.warning("waiting for new notifications failed", exc_info=task.exception())
+    if not task.done() or task.cancelled():
+        return False
+    error = task.exception()
+    if error is not None and not quiet:
+        raise error
+    if error is not None:
+        log.warning("waiting for new notifications failed", exc_info=error)
         return False
     return True

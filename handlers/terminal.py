@@ -29,7 +29,7 @@ from bot.links import START_WORD
 from bot.messages import Keyboard, Msg, Reply
 from bot.phone import contact_phone_to_e164
 from bot.ports import OutboxItem, Repository
-from bot.render import render_msg, render_text
+from bot.render import PLAIN, render_msg, render_text
 from bot.settings import Settings
 from handlers.outbox import deliver_due
 from handlers.runtime import build_core
@@ -70,7 +70,7 @@ class TerminalChat:
 
     def show(self, reply: Reply) -> None:
         """Print a reply, its buttons numbered (the contact button is typed here instead)."""
-        print(render_text(reply, self.lang, as_html=False), file=self.out)
+        print(render_text(reply, self.lang, PLAIN), file=self.out)
         for attachment in reply.files:
             path = private_dir(self.files) / attachment.filename
             write_private(path, attachment.data)
@@ -80,7 +80,7 @@ class TerminalChat:
             self.choices = [b.data for b in buttons]
             for number, button in enumerate(buttons, 1):
                 print(
-                    f"  [{number}] {render_msg(button.text, self.lang, as_html=False)}",
+                    f"  [{number}] {render_msg(button.text, self.lang, PLAIN)}",
                     file=self.out,
                 )
         print(file=self.out)
@@ -113,7 +113,7 @@ class TerminalChat:
         result = await self.dispatcher.dispatch(self.inbound(event), self.clock(), fetch=read_file)
         self.lang = result.lang
         if result.toast is not None:
-            print(f"({render_msg(result.toast, self.lang, as_html=False)})", file=self.out)
+            print(f"({render_msg(result.toast, self.lang, PLAIN)})", file=self.out)
         for reply in result.replies:
             self.show(reply)
         await deliver_due(self.repo, self.deliver, self.clock(), channels=(CHANNEL,))
@@ -221,9 +221,10 @@ async def run_chat(
     """Read lines until end of input; start with /start like a new Telegram chat (with DAFTAR,
     the text of a wa.me link, as WhatsApp)."""
     user_id = str(settings.officer_ids[0]) if officer and settings.officer_ids else "1"
-    if officer and not settings.officer_ids:
-        # A local trial without OFFICER_IDS: the terminal user becomes an admin of every branch.
-        await repo.bootstrap_admins((int(user_id),), datetime.now(UTC))
+    if officer:
+        # A local trial at the database's own console: the terminal user becomes an admin of
+        # every branch on the terminal channel (an officer is one on the channel made one on).
+        await repo.bootstrap_admins((int(user_id),), datetime.now(UTC), channel=CHANNEL)
     chat: TerminalChat
     if whatsapp:
         chat = WhatsAppTerminalChat(

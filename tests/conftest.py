@@ -33,9 +33,23 @@ from tests.databases import (
     schema_url,
 )
 from tests.fakes import RecordingRequest, Updates
+from tests.telegram_api.rules import take_refused
 
 OFFICER = 9001
 WORKER = 5001
+
+
+@pytest.fixture(autouse=True)
+def telegram_accepts_every_call() -> Iterator[None]:
+    """Fails a test in which the bot made a call Telegram refuses (either fake Bot API checks
+    every call: tests/telegram_api/rules.py), even when the bot carried on after the 400.
+    A test that provokes refusals on purpose takes them (``take_refused``)."""
+    take_refused()
+    yield
+    refused = take_refused()
+    if refused:
+        lines = [f"{r.method}: {r.refusal.description}" for r in refused[:5]]
+        pytest.fail(f"{len(refused)} call(s) Telegram refuses:\n" + "\n".join(lines))
 
 
 @pytest.fixture(scope="session")
@@ -190,15 +204,20 @@ async def to_phone(
     return await tg.text(user, "Kulon Progo")
 
 
-async def register(tg: Telegram, user: int, nik: str = NIK, *, name: str = "Sri Wahyuni") -> str:
-    """A complete registration through Telegram; returns the bot's last answer."""
+async def to_summary(tg: Telegram, user: int, nik: str = NIK, *, name: str = "Sri Wahyuni") -> str:
+    """A registration up to its summary (nothing sent yet); returns the summary."""
     await to_phone(tg, user, nik, name=name)
     await tg.contact(user, "6281234567890")
     await tg.text(user, "Ya")
     await tg.text(user, "Dusun Krebet RT 02 RW 05, Sendangsari")
     await tg.press(user, "occ:nelayan")
     await tg.text(user, "1,5 juta")
-    await tg.press(user, "jht:no")
+    return await tg.press(user, "jht:no")
+
+
+async def register(tg: Telegram, user: int, nik: str = NIK, *, name: str = "Sri Wahyuni") -> str:
+    """A complete registration through Telegram; returns the bot's last answer."""
+    await to_summary(tg, user, nik, name=name)
     return await tg.press(user, "sum:send")
 
 

@@ -12,6 +12,7 @@ from telegram import Update
 from telegram.request import RequestData
 
 from handlers.telegram.offline import BOT_USER, OfflineBotApi
+from tests.telegram_api.rules import check
 
 
 @dataclass
@@ -25,7 +26,10 @@ class Call:
 class RecordingRequest(OfflineBotApi):
     """The offline Bot API, recording every call (no network).
 
-    ``fail`` may return (status, error description) for a call to make Telegram refuse it.
+    Every call is checked as Telegram checks it (tests/telegram_api/rules.py): one Telegram
+    refuses is answered 400 (404 for an unknown method), kept in ``refused`` instead of
+    ``calls``, and fails the test (tests/conftest.py). ``fail`` may return (status, error
+    description) for a well-formed call to make Telegram refuse it anyway.
     """
 
     def __init__(
@@ -35,6 +39,7 @@ class RecordingRequest(OfflineBotApi):
     ) -> None:
         super().__init__()
         self.calls: list[Call] = []
+        self.refused: list[Call] = []  # calls Telegram would refuse (answered 400)
         self.fail = fail
         self.files: dict[str, bytes] = {}  # file_id → content, for downloads
         self.retry_after = retry_after
@@ -49,6 +54,12 @@ class RecordingRequest(OfflineBotApi):
                 if isinstance(value, tuple):
                     params[key] = value[1]
         call = Call(name, params)
+        wire = request_data.json_parameters if request_data else {}
+        uploads = (request_data.multipart_data or {}) if request_data else {}
+        refusal = check(name, wire, files=uploads.keys())
+        if refusal is not None:
+            self.refused.append(call)
+            return refusal.status, json.dumps(refusal.body()).encode()
         if name != "getMe":
             self.calls.append(call)
         if self.fail is not None and (failure := self.fail(call)) is not None:

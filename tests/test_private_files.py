@@ -83,6 +83,8 @@ async def test_terminal_chat_output_is_private(
     nested: SqliteRepository, settings: Settings, tmp_path: Path
 ) -> None:
     files = tmp_path / "work" / "chat-output"
+    # The terminal user is an officer on the terminal channel (as `chat --officer` makes them).
+    await nested.bootstrap_admins((OFFICER,), datetime.now(UTC), channel="terminal")
     chat = TerminalChat(nested, settings, user_id=str(OFFICER), out=io.StringIO(), files=files)
     await chat.send("/statistik")  # answers with a chart, written to chat-output/
     (chart,) = files.iterdir()

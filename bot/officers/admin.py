@@ -6,15 +6,19 @@ from bot.branches import CONFLICT, SOURCED, TO_CONFIRM
 from bot.domain import Officer, Role
 from bot.flow.summary import region_text
 from bot.i18n import N_
+from bot.identity import names_whatsapp, telegram_officer
 from bot.messages import Block, Msg, Reply
-from bot.officers.common import number, said
+from bot.officers.common import said
 from bot.officers.context import DeskContext, DeskOutcome
 from bot.officers.needs import Audit, Officers, RemoveOfficer, SaveOfficer
 from bot.officers.state import DeskState
 from bot.officers.views import ECHO_LIMIT, more_lines, shorten, text
 
 OFFICERS_SHOWN = 50
-USER_ID_MAX = 10**15  # Telegram user ids have up to 52 bits
+# Officers work on Telegram only (docs/identity.md): a WhatsApp number is refused with this.
+TELEGRAM_ONLY = N_(
+    "Petugas hanya bisa memakai Telegram. Tulis id Telegram-nya (angka), misalnya 123456789."
+)
 
 
 def describe(officer: Officer) -> Msg:
@@ -50,7 +54,9 @@ def add_officer(state: DeskState, args: str, ctx: DeskContext) -> DeskOutcome:
     usage = text(
         N_("Tulis: /petugas_tambah <id Telegram> <petugas|supervisor|admin> [cabang, ...]")
     )
-    user_id = number(words[0], 1, USER_ID_MAX) if words else None
+    if words and names_whatsapp(words[0]):
+        return said(state, text(TELEGRAM_ONLY))
+    user_id = telegram_officer(words[0]) if words else None
     if len(words) < 2 or user_id is None or words[1].lower() not in set(Role):
         return said(state, usage)
     role = Role(words[1].lower())
@@ -70,7 +76,7 @@ def add_officer(state: DeskState, args: str, ctx: DeskContext) -> DeskOutcome:
     branches = tuple(dict.fromkeys(known[" ".join(b.split()).casefold()] for b in typed))
     if role is Role.PETUGAS and len(branches) != 1:
         return said(state, text(N_("Petugas melayani tepat satu cabang.")))
-    officer = Officer(str(user_id), role, branches)
+    officer = Officer(user_id, role, branches)
     detail = f"{officer.user_id} {role} {branches}"
     return DeskOutcome(
         state,
@@ -82,17 +88,17 @@ def add_officer(state: DeskState, args: str, ctx: DeskContext) -> DeskOutcome:
 
 def remove_officer(state: DeskState, args: str, ctx: DeskContext) -> DeskOutcome:
     """/petugas_hapus <user id>."""
-    user_id = number(args, 1, USER_ID_MAX)
+    user_id = telegram_officer(args)
     if user_id is None:
         return said(state, text(N_("Tulis: /petugas_hapus <id Telegram>")))
-    if str(user_id) == ctx.officer.user_id:
+    if user_id == ctx.officer.user_id:
         return said(state, text(N_("Anda tidak bisa menghapus diri sendiri.")))
-    if not ctx.fact(RemoveOfficer(str(user_id))):
-        return said(state, text(N_("Petugas {user} tidak ditemukan."), user=str(user_id)))
+    if not ctx.fact(RemoveOfficer(user_id)):
+        return said(state, text(N_("Petugas {user} tidak ditemukan."), user=user_id))
     return DeskOutcome(
         state,
-        [text(N_("Petugas {user} dihapus."), user=str(user_id))],
-        effects=[Audit("petugas_hapus", None, str(user_id))],
+        [text(N_("Petugas {user} dihapus."), user=user_id)],
+        effects=[Audit("petugas_hapus", None, user_id)],
         officers_changed=True,
     )
 

@@ -20,6 +20,7 @@ from bot.validation import Invalid
 Answer = Text | Press
 Question = Callable[[DeskState, DeskContext], Reply]
 Answerer = Callable[[DeskState, Answer, DeskContext], DeskOutcome]
+Holds = Callable[[DeskState, DeskContext], bool]
 
 # ASCII digits only: str.isdigit() also takes "١٢٣" and "²", which int() then refuses or reads
 # as another number than the officer sees.
@@ -38,6 +39,9 @@ class Family:
     question: Question
     answer: Answerer
     cancelled: str  # what "Batal" says
+    # Whether the officer, as they are now (role and branches read in this update's
+    # transaction), may still finish the dialog; checked before every answer is taken.
+    holds: Holds = lambda state, ctx: True
 
 
 def number(typed: str, low: int, high: int) -> int | None:

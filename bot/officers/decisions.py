@@ -12,6 +12,7 @@ from bot.domain import Decision, DecisionResult, Status, Submission
 from bot.flow.events import Press, Text
 from bot.flow.questions import REGISTRY
 from bot.i18n import N_
+from bot.masking import redact
 from bot.messages import Button, Msg, Reply
 from bot.officers.common import (
     CHOOSE,
@@ -126,6 +127,14 @@ def apply_decision(
     ``via`` names where the decisions came from in the audit's action ("impor"; "" for a
     button or a command), ``source`` what they came with (the imported file's name).
     """
+    # An officer's own words (a reason, a note) are kept and sent with NIKs and phone numbers
+    # masked: they end up in the submission, the audit trail and the worker's notice.
+    orders = [
+        replace(o, decision=replace(o.decision, note=redact(o.decision.note)))
+        if o.decision.note
+        else o
+        for o in orders
+    ]
     results = ctx.fact(Decide(tuple(orders)))
     effects: list[Effect] = []
     for order, result in zip(orders, results, strict=True):
@@ -134,7 +143,9 @@ def apply_decision(
             continue
         action = f"{via} {order.decision.status}".strip()
         detail = decision_detail(order.decision)
-        effects.append(Audit(action, sub.reference, f"{detail} · {source}" if source else detail))
+        effects.append(
+            Audit(action, sub.reference, f"{detail} · {redact(source)}" if source else detail)
+        )
         notice = worker_notice(sub, ctx.today, ctx.config.payment_channels)
         effects.append(Notify(sub.channel, sub.user_id, notice, sub.reference))
     return results, effects
@@ -345,8 +356,13 @@ def take_note(
         )
         return retry(state, question, ctx, Invalid(too_short))
     else:
-        form.note = event.text.strip()[:NOTE_LIMIT]
+        form.note = redact(event.text.strip())[:NOTE_LIMIT]
     return ask(DeskState(Dialog.PREVIEW, form), question, ctx)
+
+
+def holds(state: DeskState, ctx: DeskContext) -> bool:
+    """The submission is still in the officer's branches (the look-up sees only those)."""
+    return ctx.fact(SubmissionOf(state.form_as(DecisionForm).reference)) is not None
 
 
 FAMILY = Family(
@@ -354,4 +370,5 @@ FAMILY = Family(
     question=question,
     answer=answer,
     cancelled=N_("Dibatalkan. Tidak ada keputusan yang dikirim."),
+    holds=holds,
 )

@@ -306,15 +306,28 @@ def on_confirm(state: DeskState, event: Answer, ctx: DeskContext) -> DeskOutcome
     )
 
 
+def holds(state: DeskState, ctx: DeskContext) -> bool:
+    """The place chosen so far (if any) is still in one of the officer's branches."""
+    branch, scope = state.form_as(EventForm).branch, ctx.officer.scope
+    return not branch or scope is None or branch in scope
+
+
+def still_own(state: DeskState, ctx: DeskContext) -> bool:
+    """The event to close is still one of the officer's branches' events."""
+    return ctx.fact(OwnEvent(state.form_as(ClosingForm).code)) is not None
+
+
 FAMILY = Family(
     dialogs=EVENT_DIALOGS,
     question=question,
     answer=answer,
     cancelled=N_("Dibatalkan. Acara tidak dibuat."),
+    holds=holds,
 )
 CLOSING = Family(
     dialogs=frozenset({Dialog.CLOSE_EVENT}),
     question=confirm,
     answer=on_confirm,
     cancelled=N_("Dibatalkan. Acara tetap aktif."),
+    holds=still_own,
 )

@@ -174,6 +174,12 @@ def outside_branches(codes: list[str], ctx: DeskContext) -> Invalid | None:
     return None
 
 
+def holds(state: DeskState, ctx: DeskContext) -> bool:
+    """Still a supervisor or admin, and every region chosen so far still in their branches."""
+    form = state.form_as(SponsorForm)
+    return ctx.officer.role is not Role.PETUGAS and outside_branches(form.regions, ctx) is None
+
+
 def answer(state: DeskState, event: Answer, ctx: DeskContext) -> DeskOutcome:
     """Typed text, or a tap on one of the pending question's buttons."""
     form = state.form_as(SponsorForm)
@@ -361,4 +367,5 @@ FAMILY = Family(
     question=question,
     answer=answer,
     cancelled=N_("Dibatalkan. Sponsor tidak dibuat."),
+    holds=holds,
 )

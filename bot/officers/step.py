@@ -9,7 +9,9 @@ Routing, in order:
 1. an uploaded file: the /impor it was sent for, or a note that it was not read;
 2. a command (typed, or a button naming one, like the queue's page buttons): run it; a command
    that opens a dialog (/acara_baru, a card's Setujui) replaces any open dialog;
-3. in a dialog: typed text naming one of the pending question's buttons counts as tapping it;
+3. in a dialog the officer may no longer finish (their role or branches changed since it
+   began, or what it acts on left their scope): the dialog ends with a notice;
+   otherwise typed text naming one of the pending question's buttons counts as tapping it;
    "Batal" ends the dialog; a tap on one of the question's own buttons, or typed text, is the
    dialog's answer;
 4. a tap on a card's decision button or an event's close button opens that dialog;
@@ -57,6 +59,10 @@ COMMANDS: dict[str, Run] = {
     "petugas_hapus": admin.remove_officer,
 }
 ADMIN_ONLY = frozenset({"petugas", "petugas_tambah", "petugas_hapus", "cabang"})
+NO_LONGER = N_(
+    "Peran atau cabang Anda sudah berubah, jadi isian ini tidak bisa diselesaikan dan "
+    "dibatalkan. Tidak ada yang disimpan."
+)
 
 
 def starter(status: Status) -> Run:
@@ -106,6 +112,8 @@ def _step(state: DeskState, event: DeskEvent, ctx: DeskContext) -> DeskOutcome:
         if isinstance(event, Text):
             return DeskOutcome(state, declined=True)
         return elsewhere(state, event, ctx, None)
+    if not family.holds(state, ctx):
+        return said(DeskState(), text(NO_LONGER))
     asked = family.question(state, ctx)
     if isinstance(event, Text):
         press = as_press(event.text, asked)

@@ -16,6 +16,7 @@ from telegram import BotCommand, BotCommandScopeChat, BotCommandScopeDefault
 from telegram.error import TelegramError
 
 from bot.i18n import LANGUAGES, translate
+from bot.identity import TELEGRAM, split_key
 from bot.menus import OFFICER_MENU, WORKER_MENU
 from bot.ports import Repository
 from handlers.telegram.bot import BpuBot
@@ -49,7 +50,12 @@ class Menus:
 
     async def refresh(self, bot: BpuBot, repo: Repository) -> None:
         """Give new officers their menu and take it from those no longer officers."""
-        current = await repo.officer_ids()
+        # Telegram officers only (their chat id is their user id); the keys are "tg:<id>".
+        current = frozenset(
+            user_id
+            for channel, user_id in map(split_key, await repo.officer_ids())
+            if channel == TELEGRAM
+        )
         for user_id in sorted(current - self.officers):
             await self.set_officer(bot, user_id)
         for user_id in sorted(self.officers - current):

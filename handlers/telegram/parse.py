@@ -6,6 +6,7 @@ from telegram import Update
 
 from bot.dispatch import Inbound
 from bot.flow.events import Command, Document, Incoming, Press, SharedContact, Text, Unsupported
+from handlers.telegram.groups import from_a_person_in_private
 
 CHANNEL = "tg"
 
@@ -45,9 +46,10 @@ def chat_key(update: Update) -> str:
 
 
 def inbound(update: Update) -> Inbound | None:
-    """The update as the dispatcher takes it; None for updates without a person (channel posts)."""
+    """The update as the dispatcher takes it; None unless a person wrote in their private chat
+    with the bot (a group, a channel post, an anonymous admin: handlers/telegram/groups.py)."""
     user = update.effective_user
-    if user is None or update.effective_chat is None:
+    if user is None or not from_a_person_in_private(update):
         return None
     return Inbound(
         channel=CHANNEL,

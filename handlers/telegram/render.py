@@ -13,7 +13,7 @@ from telegram import (
 )
 
 from bot.messages import Keyboard, Reply
-from bot.render import render_msg, render_text
+from bot.render import HTML, PLAIN, render_msg, render_text
 
 # The Bot API takes reply_markup as a JSON string: serialised once per distinct keyboard here,
 # PTB would serialise the keyboard objects again for every message.
@@ -28,8 +28,7 @@ def markup(reply: Reply, lang: str) -> str | None:
     if not reply.buttons:
         return REMOVE_KEYBOARD if reply.keyboard is Keyboard.REMOVE else None
     rows = tuple(
-        tuple((render_msg(b.text, lang, as_html=False), b.data) for b in row)
-        for row in reply.buttons
+        tuple((render_msg(b.text, lang, PLAIN), b.data) for b in row) for row in reply.buttons
     )
     return keyboard(rows, reply.keyboard)
 
@@ -54,4 +53,4 @@ def keyboard(rows: Rows, kind: Keyboard) -> str:
 
 def html(reply: Reply, lang: str) -> str:
     """The message text as Telegram HTML (user data escaped by the renderer)."""
-    return render_text(reply, lang, as_html=True)
+    return render_text(reply, lang, HTML)

@@ -17,9 +17,10 @@ from telegram.ext import ContextTypes
 
 from bot.dispatch import Dispatched
 from bot.messages import Keyboard, Reply
-from bot.render import render_msg, split_text
+from bot.render import PLAIN, render_msg, split_text
 from handlers.telegram.bot import BpuBot, bot_of
 from handlers.telegram.feedback import TYPING_AFTER_SECONDS, TypingIfSlow
+from handlers.telegram.groups import point_to_private
 from handlers.telegram.parse import inbound
 from handlers.telegram.render import html, markup
 from handlers.telegram.sending import with_retries
@@ -36,7 +37,8 @@ TYPING_AFTER = TYPING_AFTER_SECONDS
 async def on_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Applies one person's update and sends what the core answers."""
     parsed = inbound(update)
-    if parsed is None:
+    if parsed is None:  # not a person in their private chat: at most one line in a group
+        await point_to_private(bot_of(context), update)
         return
     services = Services.of(context)
     bot = bot_of(context)
@@ -85,16 +87,22 @@ async def send_all(bot: BpuBot, chat_id: int, replies: list[Reply], lang: str) -
             await with_retries(send, chat_id, upload)
 
 
+# An edit takes only an inline keyboard (or none): a question with the phone's keyboard (the
+# contact button, the Ya/Tidak of the home question) cannot replace the tapped message.
 EDITABLE = frozenset({Keyboard.INLINE, Keyboard.REMOVE})
 
 
 async def edit_tapped(bot: BpuBot, update: Update, reply: Reply, lang: str) -> bool:
     """Show the answer to a tap in place of the tapped message ("✓ Nelayan" and the next
     question, its buttons under it): one edit instead of a new message, so an event's flood
-    budget goes further, and the change appears where the worker's finger is. Not possible
-    for a reply keyboard, a file or a text longer than one message: False, and it is sent.
-    (A reply keyboard to remove is not showing while the worker taps an inline button: the
-    one-time keyboards hide once used.)
+    budget goes further, and the change appears where the worker's finger is.
+
+    Telegram edits only inline keyboards: a typed question next (``Keyboard.REMOVE``) is an
+    edit without buttons, which takes the tapped ones away; removing the phone's keyboard
+    needs a new message, and none is showing while a worker taps an inline button in the
+    flow's order (docs/telegram.md). A question with the phone's keyboard, a file or a text
+    longer than one message cannot be an edit: False, and it is sent as a new message (still
+    one call; the tapped buttons stay, and a second tap on them changes nothing).
     """
     query = update.callback_query
     message = query.message if query is not None else None
@@ -111,7 +119,7 @@ async def edit_tapped(bot: BpuBot, update: Update, reply: Reply, lang: str) -> b
             message_id=message.message_id,
             text=text,
             parse_mode=ParseMode.HTML,
-            reply_markup=markup(reply, lang),
+            reply_markup=markup(reply, lang) if reply.keyboard is Keyboard.INLINE else None,
         )
     except BadRequest as error:  # deleted, too old, or not the bot's: send it instead
         log.info("tapped message not edited (%s); sent instead", error)
@@ -129,7 +137,7 @@ async def acknowledge(bot: BpuBot, update: Update, result: Dispatched) -> None:
         return
     params: dict[str, object] = {"callback_query_id": query.id}
     if result.toast is not None:
-        params["text"] = render_msg(result.toast, result.lang, as_html=False)
+        params["text"] = render_msg(result.toast, result.lang, PLAIN)
     try:
         await bot.post("answerCallbackQuery", **params)
     except TelegramError as error:

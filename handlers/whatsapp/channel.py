@@ -43,6 +43,8 @@ log = logging.getLogger(__name__)
 CHANNEL = "wa"
 PATH = "/whatsapp"
 REPLY_ATTEMPTS = 3  # a worker's answer: Meta's passing trouble is tried again a little
+# BSUIDs remembered as looked at (a set, emptied when full: a second look costs one read).
+ADOPTED_REMEMBERED = 100_000
 # Meta's customer service window is 24 hours from the worker's last message as Meta received
 # it; we received it a little later, so a free-form notice is sent only well within it (a
 # utility template inside an open window costs nothing extra).
@@ -54,25 +56,44 @@ def secret(value: Any) -> str:
     return value.get_secret_value() if value is not None else ""
 
 
-def one_item_envelopes(payload: dict[str, Any]) -> list[dict[str, Any]]:
+def _listed(value: Any) -> tuple[list[Any], int]:
+    """A JSON list's items, and 1 unreadable part when something else stands where the list
+    should be (a missing list is no part at all)."""
+    if value is None:
+        return [], 0
+    return (value, 0) if isinstance(value, list) else ([], 1)
+
+
+def one_item_envelopes(payload: dict[str, Any]) -> tuple[list[dict[str, Any]], int]:
     """A notification cut into one notification per message (with its sender's contact card
-    and metadata) and per ``failed`` status, so each is stored, claimed and applied on its own.
-    Other statuses (sent, delivered, read) change nothing here and are not kept."""
+    and metadata) and per ``failed`` status, so each is stored, claimed and applied on its own;
+    and how many parts could not be read (a value of the wrong JSON type where Meta's shape has
+    an object or a list). Other statuses (sent, delivered, read) change nothing here and are not
+    kept. Never raises, whatever the JSON."""
     found = []
-    for entry in payload.get("entry") or []:
+    entries, skipped = _listed(payload.get("entry"))
+    for entry in entries:
         if not isinstance(entry, dict):
+            skipped += 1
             continue
-        for change in entry.get("changes") or []:
+        changes, unreadable = _listed(entry.get("changes"))
+        skipped += unreadable
+        for change in changes:
             value = change.get("value") if isinstance(change, dict) else None
             if not isinstance(value, dict):
+                skipped += 1
                 continue
             shared = {k: v for k, v in value.items() if k not in ("messages", "statuses")}
-            items = [("messages", m) for m in value.get("messages") or []]
+            messages, unreadable = _listed(value.get("messages"))
+            statuses, unreadable_statuses = _listed(value.get("statuses"))
+            skipped += unreadable + unreadable_statuses
+            items = [("messages", m) for m in messages if isinstance(m, dict)]
             items += [
                 ("statuses", status)
-                for status in value.get("statuses") or []
+                for status in statuses
                 if isinstance(status, dict) and status.get("status") == "failed"
             ]
+            skipped += sum(not isinstance(item, dict) for item in [*messages, *statuses])
             for key, item in items:
                 found.append(
                     {
@@ -87,7 +108,7 @@ def one_item_envelopes(payload: dict[str, Any]) -> list[dict[str, Any]]:
                         ],
                     }
                 )
-    return found
+    return found, skipped
 
 
 def sender_phone(message: InboundMessage) -> str | None:
@@ -114,6 +135,7 @@ class WhatsAppChannel:
             clock=core.clock,
             lease=timedelta(seconds=core.settings.inbox_lease_seconds),
         )
+        self._adopted: set[str] = set()  # BSUIDs whose wa_id records were looked for
 
     @property
     def pump(self) -> Pump:
@@ -135,7 +157,14 @@ class WhatsAppChannel:
         return PlainTextResponse(answer.text, status_code=answer.status)
 
     async def receive(self, request: Request) -> Response:
-        """A signed notification: its messages stored in the inbox before Meta hears 200."""
+        """A signed notification: its messages stored in the inbox before Meta hears 200.
+
+        Meta retries what does not get a 200, so a 503 is only for a notification that could
+        not be stored (the database is down): it is stored when Meta posts it again. Parts of a
+        notification that will never be read (the wrong JSON types) are skipped with a warning
+        and the rest acknowledged with 200; a body that is not a notification at all gets 400
+        (docs/operations.md).
+        """
         if too_large(request.headers.get("content-length")):
             return PlainTextResponse("too large", status_code=413)
         body = await read_limited(request, MAX_BODY_BYTES)
@@ -146,21 +175,39 @@ class WhatsAppChannel:
         )
         if not isinstance(checked, Accepted):
             return PlainTextResponse(checked.text, status_code=checked.status)
+        items, skipped = self.inbox_items(checked.payload)
+        if skipped:
+            log.warning(
+                "a WhatsApp notification had %d part(s) that cannot be read: skipped", skipped
+            )
         try:
-            await self.store(checked.payload)
+            if items:
+                await self.pump.receive(items)
         except Exception:  # not stored: Meta retries what does not get a 200
             log.exception("could not store a WhatsApp notification")
             return PlainTextResponse("try again", status_code=503)
         return PlainTextResponse("ok")
 
     async def store(self, payload: dict[str, Any]) -> list[asyncio.Task[None]]:
-        """Each message of a notification into the inbox, keyed by its wamid; each failed
-        status too, keyed by the wamid of our message that failed."""
+        """Each message and failed status of a notification into the inbox (inbox_items); the
+        tasks applying them."""
+        items, _ = self.inbox_items(payload)
+        return await self.pump.receive(items) if items else []
+
+    def inbox_items(self, payload: dict[str, Any]) -> tuple[list[InboxItem], int]:
+        """Each message of a notification as an inbox item keyed by its wamid, each failed
+        status too, keyed by the wamid of our message that failed; and how many parts could
+        not be read."""
         items = []
-        for envelope in one_item_envelopes(payload):
+        envelopes, skipped = one_item_envelopes(payload)
+        for envelope in envelopes:
             parsed = parse_notification(envelope)
+            skipped += parsed.skipped
             if parsed.messages:
-                key, chat = parsed.messages[0].message_id, parsed.messages[0].sender.key
+                message = parsed.messages[0]
+                # A group's messages never count as the worker's own chat (its 24-hour window).
+                chat = f"group:{message.group_id}" if message.group_id else message.sender.key
+                key = message.message_id
             elif parsed.statuses:
                 status = parsed.statuses[0]
                 # Not under the worker's own chat: when the worker last wrote (the 24-hour
@@ -178,7 +225,7 @@ class WhatsAppChannel:
                     received_at=self.core.clock(),
                 )
             )
-        return await self.pump.receive(items) if items else []
+        return items, skipped
 
     # --- applying ----------------------------------------------------------------------------
 
@@ -191,7 +238,13 @@ class WhatsAppChannel:
                 await self.failed(status)
             return
         (message,) = parsed.messages
+        if message.group_id is not None:
+            # Private chats only: a group gets no card, draft or status, and no answer at all
+            # (any answer would be a message to the whole group).
+            log.info("a WhatsApp group message was not handled (private chats only)")
+            return
         user = message.sender.key
+        await self.adopt(message)
         try:  # the read receipt is the acknowledgement of an answer: cosmetic
             await self.client.mark_read(message.message_id)
         except (RetryLater, Undeliverable) as error:
@@ -216,6 +269,19 @@ class WhatsAppChannel:
                     if attempt == REPLY_ATTEMPTS - 1:
                         raise
                     await asyncio.sleep(error.after.total_seconds() if error.after else 0.5)
+
+    async def adopt(self, message: InboundMessage) -> None:
+        """A sender known by their wa_id, now with a business-scoped user id too: what the bot
+        keeps for them moves to the BSUID once (the draft, submissions, reminders, notices),
+        so they continue where they were. Each BSUID is looked at once per process."""
+        sender = message.sender
+        if sender.user_id is None or sender.wa_id is None or sender.user_id in self._adopted:
+            return
+        if await self.core.repo.move_worker(CHANNEL, sender.wa_id, sender.user_id):
+            log.info("a WhatsApp worker's records moved to their business-scoped id")
+        if len(self._adopted) >= ADOPTED_REMEMBERED:
+            self._adopted.clear()
+        self._adopted.add(sender.user_id)
 
     async def failed(self, status: StatusUpdate) -> None:
         """Meta could not deliver a message it had taken (131026 not on WhatsApp, 131047 the

@@ -65,6 +65,9 @@ class InboundMessage:
     kind: str  # Meta's type: text, interactive, button, contacts, image, ...
     event: Incoming
     reply_to: str | None = None  # the wamid of our message a button reply belongs to
+    # Set when it was written in a WhatsApp group the business number is in (Meta's group
+    # messages webhook: ``messages[].group_id``): nothing personal is handled there.
+    group_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -206,6 +209,7 @@ def _message(raw: dict[str, Any], senders: list[Sender]) -> InboundMessage | Non
         kind=kind,
         event=_event(kind, raw, sender),
         reply_to=_str(context.get("id")),
+        group_id=_str(raw.get("group_id")),
     )
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from bot.i18n import N_
 from bot.messages import Msg
-from bot.render import render_msg
+from bot.render import PLAIN, render_msg
 from handlers.whatsapp.limits import ROW_DESCRIPTION, ROW_TITLE, wa_len
 
 
@@ -57,7 +57,7 @@ ELLIPSIS = "…"
 
 def plain(msg: Msg, lang: str) -> str:
     """A label as text: WhatsApp shows no markup on buttons or rows."""
-    return render_msg(msg, lang, as_html=False)
+    return render_msg(msg, lang, PLAIN)
 
 
 def title(msg: Msg, lang: str, limit: int) -> str | None:

@@ -6,7 +6,7 @@ A reply's choices become, in this order of preference:
 2. a list message for up to 10 choices (row titles ≤ 24 with a description ≤ 72);
 3. a numbered list in the text, answered by number or by name: ``Rendered.choices`` maps what
    may be typed back to the callback data, for the adapter to turn into a ``Press``.
-The text goes in WhatsApp's markup (handlers.whatsapp.markup). A text over 4,096 characters is
+The text goes in WhatsApp's markup (bot.render's ``WHATSAPP`` dialect). A text over 4,096 characters is
 split at line boundaries into several messages; the body of an interactive message is its last
 ≤ 1,024 characters (again cut at a line), sent after the rest as plain text.
 
@@ -25,6 +25,7 @@ from typing import Any
 
 from bot.i18n import N_, translate
 from bot.messages import Attachment, Button, Keyboard, Reply
+from bot.render import WHATSAPP, neutralise, render_text
 from handlers.whatsapp import labels
 from handlers.whatsapp.limits import (
     BUTTON_TITLE,
@@ -37,7 +38,6 @@ from handlers.whatsapp.limits import (
     TEXT_BODY,
     wa_len,
 )
-from handlers.whatsapp.markup import neutralise, render_text
 
 Payload = dict[str, Any]  # one message object of the Cloud API, without its recipient
 
@@ -84,7 +84,7 @@ class Rendered:
 
 def render_reply(reply: Reply, lang: str) -> Rendered:
     """The messages a reply becomes on WhatsApp."""
-    text = render_text(reply, lang)
+    text = render_text(reply, lang, WHATSAPP)
     buttons = () if reply.keyboard is Keyboard.CONTACT else reply.all_buttons
     if not buttons:
         messages = tuple(text_message(piece) for piece in split_text(text, TEXT_BODY))

@@ -20,9 +20,9 @@ from enum import StrEnum
 from typing import Any
 
 from bot.messages import Block, Msg, Reply
+from bot.render import WHATSAPP, neutralise, render_msg
 from bot.settings import Settings
 from handlers.whatsapp.inbound import COMMAND_PAYLOAD
-from handlers.whatsapp.markup import neutralise, render_msg
 
 Payload = dict[str, Any]
 MAX_PARAM = 200  # an officer's note is cut here: a filled template body must stay ≤ 1,024
@@ -255,7 +255,7 @@ def filled(notice: Notice, lang: str, params: Sequence[str]) -> str:
 def _value(value: Any, lang: str) -> str:
     """A notice parameter as text (user data as it is: _param neutralises it)."""
     if isinstance(value, Msg):
-        return re.sub(r"[*_`~]", "", render_msg(value, lang))
+        return re.sub(r"[*_`~]", "", render_msg(value, lang, WHATSAPP))
     return str(value)
 
 

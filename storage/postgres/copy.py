@@ -8,6 +8,12 @@ real one, so a second run inserts nothing and changes nothing. Parents before ch
 keys), ids kept, identity counters moved past them. ``status_counts`` is not copied: the
 PostgreSQL triggers count the submissions as they arrive, and the result is checked against
 SQLite's. Every table's row count is checked too.
+
+The copy is all or nothing. A source row that is not in the target afterwards exactly as it is
+in the source (its key, or another of its unique keys, already holds other content: a target
+used by another deployment) refuses the whole copy, naming the table and the key
+(``CopyConflict``); so does any count that does not match (``CountMismatch``). Either rolls the
+transaction back, before the identity counters are moved: the target is left as it was.
 """
 
 from __future__ import annotations
@@ -17,6 +23,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from bot.masking import redact
 from storage.postgres.connection import connect
 from storage.sqlite import SqliteRepository, database_path
 
@@ -42,6 +49,19 @@ class SchemaMismatch(Exception):
     """A SQLite table or column has no PostgreSQL counterpart (a migration not mirrored)."""
 
 
+class CopyConflict(Exception):
+    """A source row whose key the target already holds with other content; nothing copied."""
+
+
+class CountMismatch(Exception):
+    """After the copy, a table's count differs between the databases; nothing copied."""
+
+    def __init__(self, tables: list[TableCopy]) -> None:
+        wrong = ", ".join(table.table for table in tables if not table.matches)
+        super().__init__(f"the counts do not match: {wrong}")
+        self.tables = tables
+
+
 async def copy_sqlite_to_postgres(source_url: str, target_url: str) -> list[TableCopy]:
     """Copy every row; returns the counts per table (``status_counts`` last, compared by value)."""
     from storage.postgres.repository import PostgresRepository
@@ -59,9 +79,14 @@ async def copy_sqlite_to_postgres(source_url: str, target_url: str) -> list[Tabl
             raise SchemaMismatch(f"tables missing in PostgreSQL: {', '.join(missing)}")
         copied = []
         async with conn.transaction():
-            for table in await _parents_first(conn, [t for t in tables if t not in DERIVED]):
+            ordered = await _parents_first(conn, [t for t in tables if t not in DERIVED])
+            for table in ordered:
                 copied.append(await _copy_table(source, conn, table, columns[table]))
             copied.append(await _check_counts(source, conn))
+            if not all(table.matches for table in copied):
+                raise CountMismatch(copied)  # rolls the transaction back
+            for table in ordered:  # sequences are not transactional: only once all is well
+                await _move_identities(conn, table)
         source.execute("COMMIT")
     finally:
         source.close()
@@ -137,10 +162,57 @@ async def _copy_table(
         f'INSERT INTO "{table}" ({listed}) OVERRIDING SYSTEM VALUE'
         f' SELECT {listed} FROM "{scratch}" ON CONFLICT DO NOTHING'
     )
-    await _move_identities(conn, table)
+    await _refuse_conflicts(conn, table, scratch, names)
     (source_rows,) = source.execute(f'SELECT count(*) FROM "{table}"').fetchone()
     target_rows = await conn.fetchval(f'SELECT count(*) FROM "{table}"')
     return TableCopy(table, int(source_rows), int(target_rows), int(status.rsplit(" ", 1)[-1]))
+
+
+async def _refuse_conflicts(conn: Any, table: str, scratch: str, names: list[str]) -> None:
+    """Raise CopyConflict when a source row is not in ``table`` exactly as it is in the source
+    (the insert skipped it for a key the target holds with other content)."""
+    keys = await _unique_keys(conn, table)
+    primary = keys[0] if keys else names
+    joined = " AND ".join(f's."{n}" = t."{n}"' for n in primary)
+    source_row = ", ".join(f's."{n}"' for n in names)
+    target_row = ", ".join(f't."{n}"' for n in names)
+    missing = await conn.fetchrow(
+        f'SELECT {source_row} FROM "{scratch}" s LEFT JOIN "{table}" t ON {joined}'
+        f' WHERE t."{primary[0]}" IS NULL OR ({target_row}) IS DISTINCT FROM ({source_row})'
+        " LIMIT 1"
+    )
+    if missing is None:
+        return
+    for key in keys:  # the key it collides on: the primary key first, then the unique ones
+        matched = " AND ".join(f'"{n}" = ${i}' for i, n in enumerate(key, start=1))
+        if await conn.fetchval(
+            f'SELECT 1 FROM "{table}" WHERE {matched}', *(missing[n] for n in key)
+        ):
+            primary = key
+            break
+    shown = ", ".join(f"{n}={missing[n]}" for n in primary)
+    raise CopyConflict(
+        redact(
+            f"table {table}, {shown}: the target already holds this key with other content"
+            " (a database used by another deployment?). Nothing was copied."
+        )
+    )
+
+
+async def _unique_keys(conn: Any, table: str) -> list[list[str]]:
+    """The columns of each unique index of ``table`` on plain columns, the primary key first."""
+    found = await conn.fetch(
+        "SELECT array_agg(a.attname::text ORDER BY k.ord) AS columns"
+        " FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid"
+        " JOIN pg_namespace n ON n.oid = c.relnamespace"
+        " CROSS JOIN LATERAL unnest(i.indkey::int2[]) WITH ORDINALITY AS k(attnum, ord)"
+        " JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = k.attnum"
+        " WHERE n.nspname = current_schema() AND c.relname = $1 AND i.indisunique"
+        " AND NOT 0 = ANY(i.indkey::int2[])"
+        " GROUP BY i.indexrelid, i.indisprimary ORDER BY i.indisprimary DESC, i.indexrelid",
+        table,
+    )
+    return [list(row["columns"]) for row in found]
 
 
 def _quoted(names: list[str]) -> list[str]:

@@ -127,7 +127,8 @@ async def backlog(tx: Tx) -> int:
 async def housekeeping(
     tx: Tx, now: datetime, policy: Housekeeping, reminder: Reply
 ) -> tuple[int, int]:
-    """One reminder per stalled draft, purge of abandoned drafts; returns (reminded, purged)."""
+    """One reminder per stalled draft, purge of abandoned drafts and of old notifications;
+    returns (reminded, purged drafts)."""
     steps = tuple(sorted(policy.in_progress_steps))
     marks = ", ".join("?" for _ in steps)
     stalled = await tx.all(
@@ -149,5 +150,11 @@ async def housekeeping(
         f"DELETE FROM conversations WHERE step IN ({marks}) AND updated_at <= ?",
         *steps,
         now - policy.purge_after,
+    )
+    # A notification's payload holds what it told the worker: kept only while it may still
+    # matter (delivery, a late failure report), never while it is still to be delivered.
+    await tx.run(
+        "DELETE FROM outbox WHERE status != 'pending' AND created_at <= ?",
+        now - policy.outbox_after,
     )
     return len(stalled), purged

@@ -12,8 +12,9 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from bot.domain import ExportFilter, Officer, Role
+from bot.identity import TELEGRAM, person_key
 from bot.ports import InboxItem
-from storage.sql import inbox, outbox
+from storage.sql import identities, inbox, outbox
 from storage.sql.inbox import remember_fresh
 from storage.sql.memory import RecentStates
 from storage.sql.officers import OfficerSession
@@ -92,17 +93,35 @@ class SharedStatements:
         async with self._read() as tx:
             return await outbox.backlog(tx)
 
+    # --- identities -------------------------------------------------------------------------
+
+    async def move_worker(self, channel: str, old: str, new: str) -> bool:
+        """Everything keyed by (channel, old) now keyed by (channel, new), atomically; False
+        when nothing was (the common case: one indexed read, no transaction)."""
+        async with self._read() as tx:
+            if not await identities.holds_anything(tx, channel, old):
+                return False
+        async with self._transaction() as tx:
+            await identities.move(tx, channel, old, new)
+        self.memory.forget(channel, old)
+        self.memory.forget(channel, new)
+        return True
+
     # --- officers ---------------------------------------------------------------------------
 
-    async def bootstrap_admins(self, user_ids: tuple[int, ...], now: datetime) -> None:
-        """OFFICER_IDS are admins of every branch, whatever the table says."""
+    async def bootstrap_admins(
+        self, user_ids: tuple[int, ...], now: datetime, channel: str = TELEGRAM
+    ) -> None:
+        """OFFICER_IDS (Telegram user ids) are admins of every branch, whatever the table says;
+        ``channel`` names another officer channel (the terminal's local trial)."""
         async with self.officer() as session:
             session.restrict(None)
             for user_id in user_ids:
-                await session.save_officer(Officer(str(user_id), Role.ADMIN), "OFFICER_IDS", now)
+                key = person_key(channel, str(user_id))
+                await session.save_officer(Officer(key, Role.ADMIN), "OFFICER_IDS", now)
 
     async def officer_ids(self) -> frozenset[str]:
-        """Every officer's user id (a cheap read, no transaction)."""
+        """Every officer's key, ``<channel>:<id>`` (a cheap read, no transaction)."""
         async with self._read() as tx:
             found = await tx.all("SELECT user_id FROM officers")
         return frozenset(str(r["user_id"]) for r in found)

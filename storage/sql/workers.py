@@ -34,7 +34,8 @@ from bot.fields import Answers
 from bot.flow.questions import REGISTRY
 from bot.flow.registry import column_values
 from bot.flow.state import Conversation
-from storage.sql import outreach, rows
+from bot.identity import worker_actor
+from storage.sql import erasure, outreach, rows
 from storage.sql.memory import RecentStates
 from storage.sql.tx import Tx, as_datetime, as_json, as_optional_datetime, to_json
 
@@ -103,6 +104,7 @@ class WorkerSession:
         self._rev: int | None = None  # the revision read; None: no row yet
         self._applied = False
         self._saved: Conversation | None = None
+        self.erased = False  # erase() ran: the state is gone and is not saved again
 
     async def load(self) -> Conversation | None:
         if self.memory is not None:
@@ -186,45 +188,13 @@ class WorkerSession:
         self.memory.saved(self.channel, self.user_id, rev, self._saved)
 
     async def erase(self, now: datetime) -> Erasure:
-        """Forget the draft; anonymise rejected submissions; record requests for the others."""
+        """Forget the worker (storage/sql/erasure.py); the conversation is not saved again
+        after this (``erased``): a later message starts afresh, before consent."""
         await self.hold()
-        await self.tx.run(
-            "DELETE FROM conversations WHERE channel = ? AND user_id = ?",
-            self.channel,
-            self.user_id,
-        )
-        found = await self.tx.all(
-            "SELECT id, reference, status FROM submissions WHERE channel = ? AND user_id = ?"
-            " AND reference NOT IN (SELECT reference FROM erasure_requests)",
-            self.channel,
-            self.user_id,
-        )
-        anonymised, recorded = [], []
-        for row in found:
-            rejected = row["status"] == str(Status.REJECTED)
-            if rejected:
-                await self.tx.run(
-                    "UPDATE submissions SET nik = ?, name = '', name_search = '', birth_date = '',"
-                    " phone = '', answers = ?, note = NULL, updated_at = ? WHERE id = ?",
-                    f"dihapus-{row['id']}",
-                    to_json({}),
-                    now,
-                    row["id"],
-                )
-                anonymised.append(row["reference"])
-            else:
-                recorded.append(row["reference"])
-            await self.tx.run(
-                "INSERT INTO erasure_requests (reference, channel, user_id, requested_at, outcome)"
-                " VALUES (?, ?, ?, ?, ?)",
-                row["reference"],
-                self.channel,
-                self.user_id,
-                now,
-                "anonymised" if rejected else "recorded",
-            )
+        done = await erasure.erase(self.tx, self.channel, self.user_id, now)
         await self.mark_applied(now)
-        return Erasure(tuple(anonymised), tuple(recorded))
+        self.erased = True
+        return done
 
     async def mark_applied(self, now: datetime) -> None:
         """Mark this update's inbox row applied (when no save will: the state was deleted)."""
@@ -359,7 +329,7 @@ class WorkerSession:
         await self.tx.run(
             "INSERT INTO audit (at, actor, action, reference, detail) VALUES (?, ?, ?, ?, ?)",
             now,
-            f"worker:{self.user_id}",
+            worker_actor(self.channel, self.user_id),
             "diajukan_ulang",
             draft.reference,
             "",

@@ -30,7 +30,7 @@ from bot.officers.decisions import question as desk_question
 from bot.officers.reports import step_label
 from bot.officers.state import DecisionForm, DeskState, Dialog
 from bot.officers.views import card
-from bot.render import render_text
+from bot.render import PLAIN, render_text
 from bot.spreadsheets import export_layout, export_record, write_csv
 from bot.text import clean_name
 from handlers.whatsapp.render import render_reply
@@ -91,7 +91,7 @@ def test_it_is_asked_in_turn_with_its_progress_number(mother: Question) -> None:
     before = walk(HAPPY[:-1])
     asked = run(before, Press("jht:no"))
     assert asked.conv.step == "mother_name"
-    text = render_text(asked.replies[0], "id", as_html=False)
+    text = render_text(asked.replies[0], "id", PLAIN)
     assert "Langkah 10 dari 11" in text and "Ketik nama ibu kandung Anda." in text
     wrong = run(asked.conv, Text("12345"))
     assert wrong.conv.step == "mother_name"  # read by its own handler: a name has letters
@@ -105,7 +105,7 @@ def test_its_answer_is_in_the_summary_and_survives_storage(mother: Question) -> 
     conv = answered()
     picker = run(conv, Press("sum:edit"))
     summary = run(picker.conv, Press("edit:back")).replies[0]  # the summary shown again
-    assert "Nama ibu kandung: Siti Aminah" in render_text(summary, "id", as_html=False)
+    assert "Nama ibu kandung: Siti Aminah" in render_text(summary, "id", PLAIN)
     stored = Conversation.from_json(conv.to_json())
     assert stored.answers.extra == {"mother_name": "Siti Aminah"}
     assert Answers.from_data(stored.answers.to_data()) == stored.answers
@@ -124,7 +124,7 @@ def test_the_worker_can_change_it_from_the_summary(mother: Question) -> None:
 def test_the_officer_sees_it_on_the_card_and_can_send_it_back(mother: Question) -> None:
     sub = submission(answered().answers)
     shown = card(sub, CardNotes(None, 0), date(2026, 11, 23))
-    assert "Nama ibu kandung: Siti Aminah" in render_text(shown, "id", as_html=False)
+    assert "Nama ibu kandung: Siti Aminah" in render_text(shown, "id", PLAIN)
     assert parse_fields("ibu, nama") == ("name", "mother_name")
     ctx = DeskContext(now=NOW, officer=Officer("9001", Role.ADMIN))
     picker = desk_question(

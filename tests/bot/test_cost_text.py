@@ -10,7 +10,7 @@ from bot.contribution import quote
 from bot.cost_text import WelcomeQuote, cost_msg, month_year, welcome_msg, welcome_quote
 from bot.domain import Payer
 from bot.messages import Msg
-from bot.render import render_msg
+from bot.render import HTML, PLAIN, render_msg
 from bot.sectors import Sector
 
 DEC_2025, JAN_2026, MAY_2026 = date(2025, 12, 15), date(2026, 1, 15), date(2026, 5, 15)
@@ -19,7 +19,7 @@ END_TRANSPORT, END_OTHER = date(2027, 3, 31), date(2026, 12, 31)
 
 
 def text(msg: Msg, lang: str = "id") -> str:
-    return render_msg(msg, lang, as_html=False)
+    return render_msg(msg, lang, PLAIN)
 
 
 @pytest.mark.parametrize(
@@ -62,7 +62,7 @@ def test_welcome_msg_in_english() -> None:
         "Contributions from Rp8.400 a month until December 2026; for transport workers (ojek, "
         "couriers, drivers) until March 2027. After that Rp16.800."
     )
-    assert "<b>Rp8.400</b>" in render_msg(welcome_msg(MAY_2026), "id", as_html=True)
+    assert "<b>Rp8.400</b>" in render_msg(welcome_msg(MAY_2026), "id", HTML)
 
 
 @pytest.mark.parametrize(

@@ -27,7 +27,7 @@ from bot.flow.needs import (
 from bot.flow.questions import REGISTRY
 from bot.flow.registry import question
 from bot.flow.state import Conversation, Step
-from bot.render import render_text
+from bot.render import HTML, PLAIN, render_text
 
 NOW = datetime(2026, 11, 23, 3, 0, tzinfo=UTC)
 NIK = "3401025203790001"
@@ -86,7 +86,7 @@ def test_the_happy_path_reaches_the_summary_and_submits() -> None:
     done = run(conv, Press("sum:send"))
     assert done.conv.step is Step.DONE
     assert done.conv.answers == Answers()  # the submission holds the data now
-    assert "BPU-2026-000001" in render_text(done.replies[0], "id", as_html=False)
+    assert "BPU-2026-000001" in render_text(done.replies[0], "id", PLAIN)
 
 
 def test_editing_from_the_summary_returns_to_it() -> None:
@@ -110,7 +110,7 @@ def test_a_worker_back_after_a_pause_is_welcomed_with_the_pending_question() -> 
     conv = walk(HAPPY[:5])
     assert conv.step is Step.BIRTH_PLACE
     later = run(conv, Text("halo"), NOW + timedelta(days=2))
-    text = render_text(later.replies[0], "id", as_html=False)
+    text = render_text(later.replies[0], "id", PLAIN)
     assert "Selamat datang kembali" in text and "tempat lahir" in text
     assert later.conv.step is Step.BIRTH_PLACE
     assert any(b.data == "restart:yes" for b in later.replies[0].all_buttons)
@@ -122,7 +122,7 @@ def test_start_mid_flow_offers_to_continue() -> None:
     conv = walk(HAPPY[:4])
     again = run(conv, Command("start"))
     assert again.conv.step is Step.NAME
-    assert "Selamat datang kembali" in render_text(again.replies[0], "id", as_html=False)
+    assert "Selamat datang kembali" in render_text(again.replies[0], "id", PLAIN)
 
 
 def test_papua_niks_are_not_used_to_suggest_a_home() -> None:
@@ -147,7 +147,7 @@ def test_an_old_button_tapped_much_later_is_refused_politely() -> None:
     conv = walk(HAPPY[:4])
     outcome = run(conv, Press("consent:yes"), NOW + timedelta(minutes=61))
     assert outcome.conv.step is Step.NAME
-    assert "sudah tidak berlaku" in render_text(outcome.replies[0], "id", as_html=False)
+    assert "sudah tidak berlaku" in render_text(outcome.replies[0], "id", PLAIN)
 
 
 EVENTS = st.one_of(
@@ -200,7 +200,7 @@ def test_no_input_crashes_a_step_or_leaves_it_silent(prefix: int, events: list[I
         assert outcome.replies or outcome.toast, f"no reply to {event} at {conv.step}"
         for reply in outcome.replies:
             for lang in ("id", "en"):
-                assert render_text(reply, lang, as_html=True).strip()
+                assert render_text(reply, lang, HTML).strip()
         conv = Conversation.from_json(outcome.conv.to_json())
         assert isinstance(conv.step, Step)
 

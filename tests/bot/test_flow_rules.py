@@ -15,7 +15,7 @@ from bot.flow.engine import step
 from bot.flow.events import Command, Incoming, Press, Text
 from bot.flow.needs import Need, Submit
 from bot.flow.state import Conversation, Step
-from bot.render import render_msg, render_text
+from bot.render import PLAIN, render_msg, render_text
 from bot.sectors import Sector
 
 NOV_2026 = datetime(2026, 11, 23, 3, 0, tzinfo=UTC)
@@ -53,8 +53,8 @@ class Worker:
                 return "\n\n".join(
                     "\n".join(
                         [
-                            render_text(r, "id", as_html=False),
-                            *(render_msg(b.text, "id", as_html=False) for b in r.all_buttons),
+                            render_text(r, "id", PLAIN),
+                            *(render_msg(b.text, "id", PLAIN) for b in r.all_buttons),
                         ]
                     )
                     for r in result.replies

@@ -24,7 +24,7 @@ from bot.officers.state import (
 )
 from bot.officers.step import COMMANDS
 from bot.officers.views import shorten
-from bot.render import render_text
+from bot.render import HTML, render_text
 from bot.validation import Invalid
 from tests.transcripts.officer_driver import OfficerDriver
 
@@ -114,7 +114,7 @@ async def test_no_input_crashes_a_dialog_state(dialog: Dialog) -> None:
         turn = await driver.send(event)
         assert turn.replies or turn.notes, (dialog, event)
         for reply in turn.replies:  # echoes of what was typed are short
-            assert len(render_text(reply, "id", as_html=True)) <= 4096, (dialog, event)
+            assert len(render_text(reply, "id", HTML)) <= 4096, (dialog, event)
 
 
 def test_a_state_survives_storage_and_unreadable_ones_are_forgotten() -> None:

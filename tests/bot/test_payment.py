@@ -21,7 +21,7 @@ from bot.payment import (
     parse_payment_channels,
     rejection_next_step,
 )
-from bot.render import render_text
+from bot.render import PLAIN, render_text
 from bot.sectors import Sector
 
 MAY_2026 = date(2026, 5, 15)
@@ -33,7 +33,7 @@ INACTIVE = (
 
 
 def notice(*args: object, **kwargs: object) -> str:
-    return render_text(Reply(parts=approval_parts(*args, **kwargs)), "id", as_html=False)  # type: ignore[arg-type]
+    return render_text(Reply(parts=approval_parts(*args, **kwargs)), "id", PLAIN)  # type: ignore[arg-type]
 
 
 def test_self_paid_worker_learns_amount_until_when_and_how_to_pay() -> None:

@@ -17,7 +17,7 @@ from bot.messages import Reply
 from bot.officers.sponsors import monthly_bill
 from bot.officers.views import card, worker_notice
 from bot.payers import BY_PAYER, PAYER_TYPES, RELIEF_PAYERS, SPONSOR_TYPES
-from bot.render import render_text
+from bot.render import PLAIN, render_text
 from bot.sectors import Sector
 from bot.spreadsheets import export_record
 from tests.storage.drafts import ANSWERS
@@ -63,7 +63,7 @@ def submission(given: Answers, status: Status = Status.APPROVED) -> Submission:
 
 
 def text(reply: Reply, lang: str = "id") -> str:
-    return render_text(reply, lang, as_html=False)
+    return render_text(reply, lang, PLAIN)
 
 
 # --- the relief by payer type ------------------------------------------------------------------

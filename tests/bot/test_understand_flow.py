@@ -20,7 +20,7 @@ from bot.flow.events import Command, Incoming, Press, Text
 from bot.flow.needs import Need, Submit
 from bot.flow.questions import REGISTRY
 from bot.flow.state import Conversation, Step
-from bot.render import render_msg, render_text
+from bot.render import PLAIN, render_msg, render_text
 from bot.sectors import Sector
 
 NOW = datetime(2026, 11, 23, 3, 0, tzinfo=UTC)
@@ -61,8 +61,8 @@ class Worker:
                 self.said = "\n\n".join(
                     "\n".join(
                         [
-                            render_text(r, "id", as_html=False),
-                            *(render_msg(b.text, "id", as_html=False) for b in r.all_buttons),
+                            render_text(r, "id", PLAIN),
+                            *(render_msg(b.text, "id", PLAIN) for b in r.all_buttons),
                         ]
                     )
                     for r in result.replies
@@ -103,7 +103,7 @@ class Worker:
     def ack(self) -> str:
         """The tapped (or understood) choice echoed at the top of the next message."""
         assert self.outcome is not None and self.outcome.ack is not None
-        return render_msg(self.outcome.ack, "id", as_html=False)
+        return render_msg(self.outcome.ack, "id", PLAIN)
 
 
 def test_the_consent_takes_a_polite_yes_and_a_plain_no() -> None:

@@ -175,7 +175,7 @@ async def test_branch_names_are_matched_without_regard_to_case(
 ) -> None:
     answer = await telegram.text(OFFICER, "/petugas_tambah 9105 supervisor yogyakarta, PEKALONGAN")
     assert "Disimpan" in answer
-    assert query(settings, "SELECT branches FROM officers WHERE user_id = '9105'") == [
+    assert query(settings, "SELECT branches FROM officers WHERE user_id = 'tg:9105'") == [
         ('["Yogyakarta", "Pekalongan"]',)
     ]
     assert "Cabang tidak dikenal" in await telegram.text(OFFICER, "/petugas_tambah 9106 petugas x")
@@ -190,13 +190,13 @@ async def test_officers_are_shown_by_their_telegram_name(
     await telegram.feed(named(telegram.updates.text(JOGJA_OFFICER, f"/lihat {reference}"), "Siti"))
     await telegram.feed(named(telegram.updates.text(OFFICER, "/petugas"), "Budi"))
     listing = telegram.request.last_text(OFFICER)
-    assert f"Siti ({JOGJA_OFFICER})" in listing and f"Budi ({OFFICER})" in listing
-    assert f"{SUPERVISOR} · supervisor" in listing  # never wrote: no name known yet
+    assert f"Siti (tg:{JOGJA_OFFICER})" in listing and f"Budi (tg:{OFFICER})" in listing
+    assert f"tg:{SUPERVISOR} · supervisor" in listing  # never wrote: no name known yet
     trail = await telegram.text(OFFICER, f"/audit {reference}")
     assert "· Siti · lihat" in trail
     # Adding an officer again (a new role) keeps the name they were seen with.
     await telegram.text(OFFICER, f"/petugas_tambah {JOGJA_OFFICER} supervisor Yogyakarta")
-    assert query(settings, f"SELECT name FROM officers WHERE user_id = '{JOGJA_OFFICER}'") == [
+    assert query(settings, f"SELECT name FROM officers WHERE user_id = 'tg:{JOGJA_OFFICER}'") == [
         ("Siti",)
     ]
 
@@ -241,7 +241,7 @@ async def test_two_exports_and_charts_in_the_same_minute_get_their_own_file_name
     now = datetime(2026, 11, 28, 2, 0, tzinfo=UTC)
     names: set[str] = set()
     for command in ("ekspor", "ekspor", "statistik", "statistik"):
-        replies = await desk.handle(str(OFFICER), command, "", now)
+        replies = await desk.handle(f"tg:{OFFICER}", command, "", now)
         assert replies is not None
         names.update(f.filename for reply in replies for f in reply.files)
     assert len(names) == 4, names
@@ -266,14 +266,14 @@ async def test_updates_arriving_together_read_the_officers_once(
     monkeypatch.setattr(desk.repo, "officer_ids", counted)
     now = datetime(2026, 11, 28, 2, 0, tzinfo=UTC)
     desk.forget_officers()
-    found = await asyncio.gather(*(desk.is_officer(str(n), now) for n in (OFFICER, *range(50))))
+    found = await asyncio.gather(*(desk.is_officer(f"tg:{n}", now) for n in (OFFICER, *range(50))))
     assert reads == 1
     assert found == [True] + [False] * 50
 
     desk.forget_officers()
-    reading = asyncio.create_task(desk.is_officer(str(OFFICER), now))
+    reading = asyncio.create_task(desk.is_officer(f"tg:{OFFICER}", now))
     await asyncio.sleep(0)  # its read has begun
     desk.forget_officers()  # officers changed while it read: its list may be the old one
     await reading
-    await desk.is_officer(str(OFFICER), now)
+    await desk.is_officer(f"tg:{OFFICER}", now)
     assert reads == 3

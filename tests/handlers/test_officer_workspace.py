@@ -216,7 +216,7 @@ async def test_two_officers_deciding_at_once_one_wins(
     assert len(winners) == 1 and len(losers) == 1
     # The loser is told who decided, by the name Telegram gives them (not their user id).
     (decided_by,) = query(settings, "SELECT decided_by FROM submissions")[0]
-    assert f"oleh {names[decided_by]}." in losers[0]
+    assert f"oleh {names[decided_by.removeprefix('tg:')]}." in losers[0]
     assert query(settings, "SELECT count(*) FROM outbox") == [(1,)]
 
 

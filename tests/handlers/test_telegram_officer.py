@@ -48,7 +48,7 @@ async def test_viewing_a_card_shows_everything_and_is_audited(
     card = await telegram.text(OFFICER, f"/lihat {reference.lower()}")
     assert NIK in card and "Sri Wahyuni" in card and "+6281234567890" in card
     assert query(settings, "SELECT actor, action, reference FROM audit") == [
-        (str(OFFICER), "lihat", reference)
+        (f"tg:{OFFICER}", "lihat", reference)
     ]
 
 

@@ -8,7 +8,17 @@ import re
 from bot.settings import Settings
 from handlers.telegram.app import build_application
 from storage import open_repository
-from tests.conftest import NIK, OFFICER, WORKER, Telegram, create_event, query, register, to_phone
+from tests.conftest import (
+    NIK,
+    OFFICER,
+    WORKER,
+    Telegram,
+    create_event,
+    query,
+    register,
+    to_phone,
+    to_summary,
+)
 from tests.fakes import RecordingRequest, to_update
 
 
@@ -341,3 +351,37 @@ async def test_the_welcome_is_sent_once_and_repeats_are_short(telegram: Telegram
     assert "Bantuan" in helped and "Untuk pekerja mandiri" not in helped
     status = await telegram.text(WORKER, "/status")
     assert "Untuk pekerja mandiri" not in status
+
+
+async def test_a_tap_before_a_typed_question_is_one_edit_without_a_keyboard(
+    telegram: Telegram,
+) -> None:
+    await telegram.text(WORKER, "/start")
+    before = len(telegram.request.sent(WORKER))
+    question = await telegram.press(WORKER, "consent:yes")
+    shown = telegram.request.sent(WORKER)[before:]
+    # Edits take only an inline keyboard: the NIK question (typed) replaces the tapped message
+    # with no reply_markup at all, which also takes the tapped buttons away.
+    assert [c.method for c in shown] == ["editMessageText"]
+    assert "reply_markup" not in shown[0].params
+    assert question.startswith("✓ Setuju") and "Ketik NIK Anda" in question
+    assert telegram.request.refused == []
+
+
+async def test_a_tap_before_the_contact_button_is_one_new_message(telegram: Telegram) -> None:
+    await to_summary(telegram, WORKER)
+    await telegram.press(WORKER, "sum:edit")
+    before = len(telegram.request.sent(WORKER))
+    question = await telegram.press(WORKER, "edit:phone")
+    shown = telegram.request.sent(WORKER)[before:]
+    # The phone's keyboard cannot be put on an edited message: one new message carries it,
+    # the choice echoed at its top.
+    assert [c.method for c in shown] == ["sendMessage"]
+    markup = json.loads(str(shown[0].params["reply_markup"]))
+    assert markup["keyboard"][0][0]["request_contact"] is True
+    assert question.startswith("✓ Nomor HP") and "Bagikan nomor HP" in question
+    # The tapped message keeps its buttons; tapping one again sends nothing new.
+    await telegram.press(WORKER, "edit:name")
+    assert len(telegram.request.sent(WORKER)) == before + 1
+    toast = telegram.request.calls[-1]
+    assert toast.method == "answerCallbackQuery" and "Sudah dijawab" in toast.params["text"]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import subprocess
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 from bot.flow.events import Press, Text
@@ -51,6 +52,8 @@ async def test_officer_mode_decides_and_the_notification_is_printed(
     repo: AnyRepository, settings: Settings
 ) -> None:
     out = io.StringIO()
+    # An officer on the terminal channel (python -m bot chat --officer makes one so).
+    await repo.bootstrap_admins((OFFICER,), datetime.now(UTC), channel="terminal")
     chat = TerminalChat(repo, settings, user_id=str(OFFICER), out=out)
     await chat.send("/start")
     for line in SCRIPT:
@@ -105,6 +108,7 @@ async def test_import_limits_come_from_the_settings(
     upload = tmp_path / "hasil.csv"
     upload.write_text("Nomor referensi,KPJ\nBPU-1,1\nBPU-2,2\nBPU-3,3\n", encoding="utf-8")
     out = io.StringIO()
+    await repo.bootstrap_admins((OFFICER,), datetime.now(UTC), channel="terminal")
     chat = TerminalChat(repo, small, user_id=str(OFFICER), out=out, files=tmp_path / "out")
     await chat.send(f"/impor {upload}")
     assert "lebih dari 2 baris data" in out.getvalue()

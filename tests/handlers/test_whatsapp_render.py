@@ -30,9 +30,9 @@ from bot.officers.decisions import FIX_NOTES, REJECT_REASONS
 from bot.officers.events import ORGANISERS
 from bot.officers.views import worker_notice
 from bot.payers import SPONSOR_TYPES
+from bot.render import WHATSAPP, neutralise, render_msg
 from handlers.whatsapp import labels
 from handlers.whatsapp.limits import wa_len
-from handlers.whatsapp.markup import neutralise, render_msg
 from handlers.whatsapp.preview import preview_reply
 from handlers.whatsapp.render import Choices, Rendered, media_message, render_reply, split_text
 from tests.bot.test_flow import HAPPY, NOW, run, walk
@@ -335,12 +335,15 @@ def test_emphasis_becomes_whatsapp_markup_never_html() -> None:
         {"reference": "BPU-2026-000001"},
     )
     assert (
-        render_msg(msg, "id") == "Pendaftaran Anda sudah terkirim dengan nomor *BPU-2026-000001*."
+        render_msg(msg, "id", WHATSAPP)
+        == "Pendaftaran Anda sudah terkirim dengan nomor *BPU-2026-000001*."
     )
     progress = Msg("<i>Langkah {number} dari {total}</i>", {"number": 3, "total": 11})
-    assert render_msg(progress, "en") == "_Step 3 of 11_"
+    assert render_msg(progress, "en", WHATSAPP) == "_Step 3 of 11_"
     assert "<" not in render_msg(
-        Msg("Tekan tombol <b>Bagikan nomor HP</b> di bawah, atau ketik nomor HP Anda."), "id"
+        Msg("Tekan tombol <b>Bagikan nomor HP</b> di bawah, atau ketik nomor HP Anda."),
+        "id",
+        WHATSAPP,
     )
 
 
@@ -348,7 +351,7 @@ def test_user_data_cannot_turn_into_formatting() -> None:
     msg = Msg(
         "NIK Anda dari <b>{region}</b>. Masih tinggal di sana?", {"region": "*Kab*_x_ ~y~ `z`"}
     )
-    shown = render_msg(msg, "id")
+    shown = render_msg(msg, "id", WHATSAPP)
     assert shown.startswith("NIK Anda dari *∗Kab∗ˍxˍ ˜y˜ ˋzˋ*.")
     assert neutralise("lihat https://wa.me/6281100001111?text=DAFTAR%20ev_KP2026 *ya*") == (
         "lihat https://wa.me/6281100001111?text=DAFTAR%20ev_KP2026 ∗ya∗"

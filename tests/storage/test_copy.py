@@ -4,24 +4,36 @@ The SQLite database is made the real way (through the Telegram application) and 
 kind of row: drafts and finished conversations, submissions in every status (one anonymised
 after /hapusdata, one sponsored, one through an event), events and their counts, a sponsor,
 officers and an unfinished officer dialog, audit rows, notifications sent, pending and
-undeliverable, inbox rows and the reference counter.
+undeliverable, inbox rows and the reference counter. Into a target another deployment has used,
+the copy is all or nothing: a key held with other content, or a count that does not match, leaves
+every table (and identity counter) as it was.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from bot.__main__ import copy
 from bot.settings import Settings
 from storage import open_repository
 from tests.conftest import OFFICER, WORKER, Telegram, create_event, register, to_phone
-from tests.databases import columns_url, drop_schema, new_schema, query_url, schema_url
+from tests.databases import (
+    columns_url,
+    drop_schema,
+    execute_url,
+    new_schema,
+    query_url,
+    schema_url,
+)
 from tests.handlers.test_events_sponsors import create_sponsor
 from tests.handlers.test_officer_workspace import staff
 
@@ -83,7 +95,7 @@ async def every_kind_of_row(tg: Telegram) -> None:
     await tg.press(WORKER + 1, erase_button_of(tg, WORKER + 1))
     tg.request.fail = lambda call: (
         (403, "Forbidden: bot was blocked by the user")
-        if call.params.get("chat_id") == WORKER + 1
+        if call.params.get("chat_id") == WORKER + 2  # (WORKER + 1's notice went with erasure)
         else None
     )
     await tg.deliver()  # sent, and one undeliverable
@@ -167,6 +179,122 @@ async def test_a_sqlite_deployment_is_copied_whole_and_a_second_run_changes_noth
     after = await moved_on(settings.model_copy(update={"database_url": target}), telegram)
     assert after > last
     assert query_url(target, "SELECT count(*) FROM submissions")[0][0] == 6  # 5 copied + 1
+
+
+def everything(url: str) -> dict[str, Any]:
+    """Every row of every table of the PostgreSQL ``url``, and its identity counters."""
+    found: dict[str, Any] = {t: table_rows(url, t, columns_url(url, t)) for t in TABLES}
+    found["identity counters"] = query_url(
+        url,
+        "SELECT sequencename, last_value FROM pg_sequences WHERE schemaname = current_schema()"
+        " ORDER BY sequencename",
+    )
+    return found
+
+
+@dataclass
+class Copied:
+    code: int
+    stdout: str
+    stderr: str
+
+
+async def copy_here(source: str, target: str, capsys: pytest.CaptureFixture[str]) -> Copied:
+    """``migrate --from source --to target`` in this process (the command's own function; its
+    exit code, output and errors)."""
+    capsys.readouterr()
+    code = 0
+    try:
+        await copy(source, target)
+    except SystemExit as stopped:
+        code = stopped.code if isinstance(stopped.code, int) else 1
+        if isinstance(stopped.code, str):
+            print(stopped.code, file=sys.stderr)
+    out, err = capsys.readouterr()
+    return Copied(code, out, err)
+
+
+def add_officer(url: str, user: str) -> None:
+    execute_url(
+        url,
+        "INSERT INTO officers (user_id, role, created_by, created_at, updated_at) VALUES"
+        f" ('{user}', 'admin', 'bootstrap', '2026-12-01T00:00:00+00:00',"
+        " '2026-12-01T00:00:00+00:00')",
+    )
+
+
+async def used_target(
+    telegram: Telegram, settings: Settings, target: str, capsys: pytest.CaptureFixture[str]
+) -> str:
+    """Copy the SQLite deployment into ``target``, then let both go on apart: the source
+    gets an officer (a row a copy would add), the target two of its own (another deployment's
+    rows). Returns the reference of the approved submission."""
+    await every_kind_of_row(telegram)
+    assert (await copy_here(settings.database_url, target, capsys)).code == 0
+    add_officer(settings.database_url, "4343")
+    add_officer(target, "4242")
+    add_officer(target, "4244")
+    (approved,) = query_url(
+        settings.database_url, "SELECT reference FROM submissions WHERE status = 'disetujui'"
+    )[0]
+    return str(approved)
+
+
+async def test_a_reference_the_target_holds_for_another_person_refuses_the_whole_copy(
+    telegram: Telegram, settings: Settings, target: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    approved = await used_target(telegram, settings, target, capsys)
+    # Another deployment gave the same reference to someone else (another row, another NIK).
+    execute_url(
+        target,
+        "UPDATE submissions SET id = id + 1000, nik = '3401025203790099', name = 'Orang Lain',"
+        f" name_search = 'orang lain' WHERE reference = '{approved}'",
+    )
+    before = everything(target)
+    refused = await copy_here(settings.database_url, target, capsys)
+    assert refused.code == 1, refused.stdout + refused.stderr
+    assert refused.stderr.strip() == (
+        f"Cannot copy: table submissions, reference={approved}: the target already holds this"
+        " key with other content (a database used by another deployment?). Nothing was copied."
+    )
+    assert everything(target) == before  # no row, no identity counter changed
+
+
+async def test_a_row_under_the_same_key_with_other_content_refuses_the_copy(
+    telegram: Telegram, settings: Settings, target: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    await used_target(telegram, settings, target, capsys)
+    execute_url(target, "UPDATE conversations SET step = 'address' WHERE step = 'phone'")
+    ((channel, user),) = query_url(
+        target, "SELECT channel, user_id FROM conversations WHERE step = 'address'"
+    )
+    before = everything(target)
+    refused = await copy_here(settings.database_url, target, capsys)
+    assert refused.code == 1
+    assert f"table conversations, channel={channel}, user_id={user}:" in refused.stderr
+    assert everything(target) == before
+
+
+async def test_counts_that_do_not_match_roll_the_copy_back(
+    telegram: Telegram, settings: Settings, target: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """No row conflicts, but the target holds rows the source has not: the source's new
+    officer is not copied either."""
+    await used_target(telegram, settings, target, capsys)
+    before = everything(target)
+    refused = await copy_here(settings.database_url, target, capsys)
+    assert refused.code == 1
+    (line,) = [line for line in refused.stdout.splitlines() if "MISMATCH" in line]
+    counts = re.fullmatch(
+        r"officers +(\d+) in SQLite +(\d+) in PostgreSQL \(1 added now\)  MISMATCH", line
+    )
+    assert counts is not None, line
+    # The target's own two, and the source's new one: added, then rolled back.
+    assert int(counts[2]) - int(counts[1]) == 2
+    assert refused.stderr.strip() == (
+        "Cannot copy: the counts do not match: officers (see MISMATCH above). Nothing was copied."
+    )
+    assert everything(target) == before
 
 
 async def moved_on(settings: Settings, before: Telegram) -> str:

@@ -89,7 +89,10 @@ async def test_migration_0009_names_officers_and_forgets_old_dialogs(tmp_path: P
     try:
         async with repo.officer() as session:
             session.restrict(None)
-            assert await session.officer("7") == Officer("7", Role.PETUGAS, ("Yogyakarta",), "")
-            assert await session.dialog("7") is None
+            # ... and 0013 names it as the Telegram officer it was.
+            assert await session.officer("7") is None
+            officer = Officer("tg:7", Role.PETUGAS, ("Yogyakarta",), "")
+            assert await session.officer("tg:7") == officer
+            assert await session.dialog("tg:7") is None
     finally:
         await repo.close()

@@ -1,4 +1,4 @@
-"""Sponsors' payer types on both backends: migration 0015 of the old "apbd" sponsors, and an
+"""Sponsors' payer types on both backends: migration 0014 of the old "apbd" sponsors, and an
 officer changing a sponsor's type (its submissions' copies follow)."""
 
 from __future__ import annotations
@@ -54,7 +54,7 @@ async def payer_of(repo: AnyRepository, reference: str) -> Payer | None:
     return found.answers.sponsor.payer if found.answers.sponsor else None
 
 
-async def test_migration_0015_makes_old_apbd_sponsors_regency_budgets(
+async def test_migration_0014_makes_old_apbd_sponsors_regency_budgets(
     repo: AnyRepository, settings: Settings
 ) -> None:
     url = settings.database_url
@@ -66,19 +66,19 @@ async def test_migration_0015_makes_old_apbd_sponsors_regency_budgets(
     )
     first = await submit_sponsored(repo, "1", regency, Payer.APBD_REGENCY)
     second = await submit_sponsored(repo, "2", province, Payer.APBD_PROVINCE)
-    # The rows as releases before 0015 wrote them: one "apbd" for both budgets.
+    # The rows as releases before 0014 wrote them: one "apbd" for both budgets.
     execute_url(url, "UPDATE sponsors SET payer = 'apbd' WHERE payer LIKE 'apbd%'")
     if url.startswith("sqlite:"):
         execute_url(
             url, "UPDATE submissions SET answers = json_set(answers, '$.sponsor.payer', 'apbd')"
         )
-        execute_url(url, "PRAGMA user_version = 14")
+        execute_url(url, "PRAGMA user_version = 13")
     else:
         execute_url(
             url,
             "UPDATE submissions SET answers = jsonb_set(answers, '{sponsor,payer}', '\"apbd\"')",
         )
-        execute_url(url, "DELETE FROM schema_migrations WHERE version = 15")
+        execute_url(url, "DELETE FROM schema_migrations WHERE version = 14")
     assert [await payer_of(repo, r) for r in (first, second)] == [Payer.APBD_REGENCY] * 2
     reopened = await open_repository(url, pool_min=1, pool_max=1)
     await reopened.close()

@@ -14,7 +14,7 @@ import pytest
 from bot.domain import StaleConversation
 from bot.flow.events import Command
 from bot.flow.state import Conversation, Step
-from bot.render import render_text
+from bot.render import PLAIN, render_text
 from bot.service import handle_worker
 from bot.settings import Settings
 from storage.sqlite import SqliteRepository, database_path, migrations
@@ -248,4 +248,4 @@ async def test_an_update_racing_another_process_runs_again_on_its_state(
     # Neither update lost: theirs began the registration, ours asked its question again.
     assert _state(settings, "1").step is Step.CONSENT
     assert query(settings, "SELECT rev FROM conversations") == [(1,)]  # two saves
-    assert "Anda setuju" in render_text(handled.outcome.replies[0], "id", as_html=False)
+    assert "Anda setuju" in render_text(handled.outcome.replies[0], "id", PLAIN)

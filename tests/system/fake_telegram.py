@@ -5,6 +5,11 @@ sendMessage, editMessageText, editMessageReplyMarkup, answerCallbackQuery), reco
 and can *hold* one sendMessage: the request is received and recorded but never answered, so a
 test can kill the bot while that message is in flight.
 
+Every call is first checked as Telegram checks it (tests/telegram_api/rules.py: parameters,
+types, keyboards, lengths, HTML): one Telegram refuses is answered 400 (404 for an unknown
+method) with Telegram's kind of description, kept in ``rejected`` (not in ``calls``), and fails
+the running test (tests/conftest.py).
+
 The bot finds it with ``TELEGRAM_API_BASE_URL=<fake.base_url>`` (PTB appends the token and the
 method: ``/bot<token>/<method>``). Every wait in here is bounded, and ``stop`` releases held
 requests, so nothing outlives the test.
@@ -27,6 +32,8 @@ import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from email.parser import BytesParser
+from email.policy import HTTP
 from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qsl
@@ -34,6 +41,7 @@ from urllib.parse import parse_qsl
 from handlers.telegram.offline import BOT_USER
 from tests.fakes import SHOWN
 from tests.system.local_server import LocalServer
+from tests.telegram_api.rules import Refusal, check
 
 LONG_POLL_SECONDS = 1.0  # at most; PTB asks for 10 s, a test does not need to wait that long
 HOLD_SECONDS = 30.0  # a held request gives up by itself after this (the test is long over)
@@ -48,7 +56,7 @@ class Call:
     """One Bot API request: its method, its parameters, and whether it was held unanswered.
 
     ``at`` is when it arrived (``time.monotonic()``); ``message_id`` is the id a sendMessage's
-    answer gave the new message.
+    answer gave the new message (an edit's: the message it edited).
     """
 
     method: str
@@ -129,6 +137,7 @@ class FakeTelegram:
     observer: Callable[[Call], None] | None = None  # told of each answered call, in its thread
     calls: list[Call] = field(default_factory=list)
     refused: list[Call] = field(default_factory=list)  # answered 429 (not in ``calls``)
+    rejected: list[Call] = field(default_factory=list)  # refused as malformed: 400 / 404
     _flood: _Flood | None = None
     _answered: dict[int, list[Call]] = field(default_factory=dict)  # sendMessage by chat
     _updates: list[dict[str, Any]] = field(default_factory=list)
@@ -261,8 +270,19 @@ class FakeTelegram:
 
     # --- the Bot API ---------------------------------------------------------------------------
 
-    def answer(self, method: str, params: dict[str, Any]) -> tuple[bool, Any]:
-        """(answered, result) for one request; answered False means: hold it."""
+    def answer(
+        self, method: str, params: dict[str, Any], files: frozenset[str] = frozenset()
+    ) -> tuple[bool, Any]:
+        """(answered, result) for one request; answered False means: hold it.
+
+        ``params`` as received (form values are strings); ``files`` names uploaded parts.
+        """
+        refusal = check(method, params, files)
+        if refusal is not None:
+            with self._lock:
+                self.rejected.append(Call(method, _decoded(params), at=time.monotonic()))
+            return True, refusal
+        params = _decoded(params)
         if method == "getUpdates":
             return True, self._get_updates(params)
         hold = False
@@ -281,7 +301,11 @@ class FakeTelegram:
                     self._hold.seen += 1
                     if self._hold.seen == self._hold.nth:
                         hold, self._hold = True, None
-            message_id = next(self._message_ids) if method == "sendMessage" else None
+            message_id = (
+                next(self._message_ids)
+                if method == "sendMessage"
+                else _int(params.get("message_id"))  # an edited message keeps its id
+            )
             call = Call(method, params, held=hold, at=now, message_id=message_id)
             self.calls.append(call)
             if method in SHOWN and not hold and call.chat_id is not None:
@@ -334,17 +358,38 @@ def _int(value: Any) -> int | None:
     return int(value) if value is not None else None
 
 
-def _parse(content_type: str, body: bytes) -> dict[str, Any]:
-    """PTB sends form fields with JSON-encoded values (no files here); JSON bodies work too."""
+def _parse(content_type: str, body: bytes) -> tuple[dict[str, Any], frozenset[str]]:
+    """The parameters as sent (PTB: form fields, JSON-encoded values; multipart with files; a
+    JSON body works too) and the names of the uploaded files."""
     if not body:
-        return {}
+        return {}, frozenset()
     if content_type.startswith("application/json"):
         parsed = json.loads(body)
-        return parsed if isinstance(parsed, dict) else {}
-    params: dict[str, Any] = {}
-    for key, value in parse_qsl(body.decode(), keep_blank_values=True):
-        params[key] = json.loads(value) if key in _JSON_PARAMS else value
-    return params
+        return (parsed if isinstance(parsed, dict) else {}), frozenset()
+    if content_type.startswith("multipart/form-data"):
+        head = f"Content-Type: {content_type}\r\n\r\n".encode()
+        message = BytesParser(policy=HTTP).parsebytes(head + body)
+        params: dict[str, Any] = {}
+        files = set()
+        for part in message.iter_parts():
+            name = part.get_param("name", header="content-disposition")
+            payload = part.get_payload(decode=True)
+            if not isinstance(name, str) or not isinstance(payload, bytes):
+                continue
+            if part.get_filename() is not None:
+                files.add(name)
+            else:
+                params[name] = payload.decode()
+        return params, frozenset(files)
+    return dict(parse_qsl(body.decode(), keep_blank_values=True)), frozenset()
+
+
+def _decoded(params: dict[str, Any]) -> dict[str, Any]:
+    """Parameters PTB JSON-encodes inside the form, decoded; everything else (text!) as sent."""
+    return {
+        key: json.loads(value) if key in _JSON_PARAMS and isinstance(value, str) else value
+        for key, value in params.items()
+    }
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -361,17 +406,23 @@ class _Handler(BaseHTTPRequestHandler):
     def _handle(self) -> None:
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else b""
+        if len(body) < length:  # the bot gave up on the call mid-request: nothing arrived
+            self.close_connection = True
+            return
         # /bot<token>/<method>
         parts = self.path.split("?", 1)[0].strip("/").split("/")
         if len(parts) != 2 or not parts[0].startswith("bot"):
             self._reply(404, {"ok": False, "error_code": 404, "description": "Not Found"})
             return
-        params = _parse(self.headers.get("Content-Type", ""), body)
-        answered, result = self.telegram.answer(parts[1], params)
+        params, files = _parse(self.headers.get("Content-Type", ""), body)
+        answered, result = self.telegram.answer(parts[1], params, files)
         if not answered:
             # Held: keep the connection open without a word, until released or given up.
             self.telegram._release.wait(HOLD_SECONDS)
             self.close_connection = True
+            return
+        if isinstance(result, Refusal):
+            self._reply(result.status, result.body())
             return
         if isinstance(result, _TooMany):
             wait = result.retry_after

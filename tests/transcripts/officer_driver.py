@@ -34,7 +34,7 @@ from bot.officers.state import DeskState
 from bot.officers.step import desk_event
 from bot.payers import BY_KEY
 from bot.regions import load_branches
-from bot.render import render_msg, render_text
+from bot.render import PLAIN, render_msg, render_text
 from tests.transcripts.officer_world import Event, FakeOfficerSession, World
 from tests.transcripts.runner import Sent, SentFile, Turn
 
@@ -61,10 +61,8 @@ def describe(effect: Effect) -> str:
         case Audit(action, reference, detail):
             return f"audit: {action} · {reference or '-'} · {detail}"
         case Notify(channel, user_id, reply, _):
-            body = render_text(reply, "id", as_html=False)
-            buttons = " ".join(
-                f"[{render_msg(b.text, 'id', as_html=False)}]" for b in reply.all_buttons
-            )
+            body = render_text(reply, "id", PLAIN)
+            buttons = " ".join(f"[{render_msg(b.text, 'id', PLAIN)}]" for b in reply.all_buttons)
             return f"pesan untuk pekerja {channel}:{user_id}:\n{body}" + (
                 f"\n{buttons}" if buttons else ""
             )

@@ -20,7 +20,7 @@ from typing import Protocol
 
 from bot.flow.events import Command, Incoming, Press, SharedContact, Text
 from bot.messages import Reply
-from bot.render import render_msg, render_text
+from bot.render import PLAIN, render_msg, render_text
 
 UPDATE = os.environ.get("UPDATE_TRANSCRIPTS") == "1"
 
@@ -98,10 +98,10 @@ def parse_typed(typed: str) -> Incoming:
 
 def reply_lines(reply: Reply, lang: str = "id") -> list[str]:
     """A message as transcript lines: '< ' first line, '  ' the rest, buttons, files."""
-    body = render_text(reply, lang, as_html=False).split("\n")
+    body = render_text(reply, lang, PLAIN).split("\n")
     out = [f"< {body[0]}".rstrip()] + [f"  {line}".rstrip() for line in body[1:]]
     for row in reply.buttons:
-        out.append("  " + " ".join(f"[{render_msg(b.text, lang, as_html=False)}]" for b in row))
+        out.append("  " + " ".join(f"[{render_msg(b.text, lang, PLAIN)}]" for b in row))
     for attachment in reply.files:
         kind = "gambar" if attachment.photo else "dokumen"
         out.append(f"  📎 {attachment.filename} ({kind})")
@@ -153,7 +153,7 @@ class Replay:
         for reply in replies:
             if reply.buttons:
                 self.buttons = {
-                    render_msg(b.text, self.lang, as_html=False): b.data for b in reply.all_buttons
+                    render_msg(b.text, self.lang, PLAIN): b.data for b in reply.all_buttons
                 }
 
     async def run(self, lines: Sequence[Line]) -> str:

@@ -41,7 +41,7 @@ from bot.flow.needs import (
     Submit,
 )
 from bot.flow.state import Conversation
-from bot.render import render_msg
+from bot.render import PLAIN, render_msg
 from tests.transcripts.runner import Sent, SentFile, Turn
 
 CONFIG = FlowConfig(branches=load_branches())
@@ -177,7 +177,5 @@ class WorkerDriver:
         self.conv = result.conv.touched(self.now)
         notes += [f"hitungan acara {code}: {kind}" for code, kind in result.counters]
         if result.toast is not None:
-            notes.append(
-                f"pemberitahuan di tombol: {render_msg(result.toast, 'id', as_html=False)}"
-            )
+            notes.append(f"pemberitahuan di tombol: {render_msg(result.toast, 'id', PLAIN)}")
         return Turn(echo_choice(result.replies, result.ack), notes)

@@ -1,0 +1,94 @@
+"""/hapusdata: forget a worker, keeping only what the law requires, tied to nobody.
+
+The draft goes; every rejected submission is anonymised; requests for pending or approved
+submissions are recorded for BPJS (docs/identity.md says what is kept and why). Every value that
+ties a remaining row to this (channel, id) is replaced by a random pseudonym drawn here and kept
+nowhere else: it tells one erased person's rows apart without naming them.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+
+from bot.domain import Erasure, Status
+from bot.identity import worker_actor
+from storage.sql.tx import Tx, to_json
+
+
+async def erase(tx: Tx, channel: str, user_id: str, now: datetime) -> Erasure:
+    """Erase one worker, in the caller's transaction."""
+    pseudonym = f"dihapus-{secrets.token_hex(8)}"
+    await tx.run("DELETE FROM conversations WHERE channel = ? AND user_id = ?", channel, user_id)
+    found = await tx.all(
+        "SELECT s.id, s.reference, s.status, e.outcome FROM submissions s"
+        " LEFT JOIN erasure_requests e ON e.reference = s.reference"
+        " WHERE s.channel = ? AND s.user_id = ?",
+        channel,
+        user_id,
+    )
+    anonymised, recorded = [], []
+    for row in found:
+        rejected = row["status"] == str(Status.REJECTED)
+        if rejected:  # a pending one asked about before and rejected since goes now
+            await anonymise(tx, row["id"], row["reference"], pseudonym, now)
+            anonymised.append(row["reference"])
+        elif row["outcome"] is None:
+            recorded.append(row["reference"])
+        else:
+            continue  # asked before: recorded already
+        await tx.run(
+            "INSERT INTO erasure_requests (reference, channel, user_id, requested_at, outcome)"
+            " VALUES (?, ?, ?, ?, ?) ON CONFLICT (reference) DO UPDATE SET"
+            " user_id = excluded.user_id, outcome = excluded.outcome",
+            row["reference"],
+            channel,
+            pseudonym,
+            now,
+            "anonymised" if rejected else "recorded",
+        )
+    await unlink(tx, channel, user_id, pseudonym)
+    return Erasure(tuple(anonymised), tuple(recorded))
+
+
+async def anonymise(tx: Tx, row_id: int, reference: str, pseudonym: str, now: datetime) -> None:
+    """A rejected submission: nothing of the person stays (the counts it feeds do)."""
+    await tx.run(
+        "UPDATE submissions SET user_id = ?, nik = ?, name = '', name_search = '',"
+        " birth_date = '', phone = '', answers = ?, note = NULL, updated_at = ? WHERE id = ?",
+        pseudonym,
+        f"dihapus-{row_id}",
+        to_json({}),
+        now,
+        row_id,
+    )
+    # The officers' words about it (a reason) and its notices go too; who did what stays.
+    await tx.run("UPDATE audit SET detail = '' WHERE reference = ?", reference)
+    await tx.run("DELETE FROM outbox WHERE reference = ?", reference)
+
+
+async def unlink(tx: Tx, channel: str, user_id: str, pseudonym: str) -> None:
+    """Whatever else names this (channel, id): its audit entries, sent notifications, payment
+    reminders, and the inbox rows of its chat (their payloads are dropped once answered).
+    Pending notices of a kept submission still go out; retention purges them later."""
+    await tx.run(
+        "UPDATE audit SET actor = ? WHERE actor = ?",
+        f"worker:{pseudonym}",
+        worker_actor(channel, user_id),
+    )
+    await tx.run(
+        "DELETE FROM outbox WHERE channel = ? AND user_id = ? AND status != 'pending'",
+        channel,
+        user_id,
+    )
+    await tx.run(
+        "DELETE FROM payment_reminders WHERE channel = ? AND user_id = ?", channel, user_id
+    )
+    # Its updates, and WhatsApp's failure reports on messages sent to it ("status:<id>").
+    await tx.run(
+        "UPDATE inbox SET chat = ? WHERE channel = ? AND chat IN (?, ?)",
+        pseudonym,
+        channel,
+        user_id,
+        f"status:{user_id}",
+    )
