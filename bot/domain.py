@@ -64,6 +64,9 @@ OFFICER_COMMANDS = frozenset(
         "statistik",
         "ekspor",
         "impor",
+        "roster_impor",
+        "roster",
+        "roster_slip",
     }
 )
 

@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     )
     from bot.flow.state import Conversation
     from bot.messages import Reply
+    from bot.rosters import RosterDraft, RosterRow, RosterSummary, SlipRow
 
 
 @dataclass(frozen=True)
@@ -220,6 +221,28 @@ class OfficerSession(Protocol):
         ...
 
     async def sponsor(self, sponsor_id: int) -> Sponsor | None: ...
+
+    async def active_niks(self, niks: Sequence[str]) -> frozenset[str]:
+        """Which of these NIKs have an active submission (any branch)."""
+        ...
+
+    async def blocked_phones(self, phones: Sequence[str]) -> frozenset[str]:
+        """Which of these numbers (E.164) declined or were erased: never invited again."""
+        ...
+
+    async def create_roster(
+        self, draft: RosterDraft, rows: Sequence[RosterRow], by: str, now: datetime
+    ) -> int:
+        """Store a roster and its rows, each with a fresh personal code; its id."""
+        ...
+
+    async def rosters(self, limit: int) -> list[RosterSummary]:
+        """The officer's branches' rosters, newest first, with their rows counted by state."""
+        ...
+
+    async def roster_slips(self, roster_id: int) -> list[SlipRow]:
+        """A roster's rows still to be handed a slip, in file order (empty: not found)."""
+        ...
 
 
 class Repository(Protocol):

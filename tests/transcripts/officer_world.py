@@ -32,6 +32,7 @@ from bot.domain import (
     Submission,
 )
 from bot.messages import Reply
+from bot.rosters import RosterDraft, RosterRow, RosterSummary, RowState, SlipRow
 
 
 @dataclass
@@ -66,6 +67,7 @@ class World:
     outbox: list[Notice] = field(default_factory=list)
     dialogs: dict[str, dict[str, Any]] = field(default_factory=dict)
     applied: set[tuple[str, str]] = field(default_factory=set)
+    rosters: dict[int, tuple[RosterDraft, list[RosterRow], datetime]] = field(default_factory=dict)
 
 
 class FakeOfficerSession:
@@ -293,3 +295,39 @@ class FakeOfficerSession:
     async def sponsor(self, sponsor_id: int) -> Sponsor | None:
         sponsor = self.world.sponsors.get(sponsor_id)
         return self._taken(sponsor) if sponsor is not None else None
+
+    async def active_niks(self, niks: Sequence[str]) -> frozenset[str]:
+        active = {s.nik for s in self.world.submissions.values() if s.status in BLOCKING_STATUSES}
+        return frozenset(set(niks) & active)
+
+    async def blocked_phones(self, phones: Sequence[str]) -> frozenset[str]:
+        return frozenset()
+
+    async def create_roster(
+        self, draft: RosterDraft, rows: Sequence[RosterRow], by: str, now: datetime
+    ) -> int:
+        new_id = max(self.world.rosters, default=0) + 1
+        self.world.rosters[new_id] = (draft, list(rows), now)
+        return new_id
+
+    async def rosters(self, limit: int) -> list[RosterSummary]:
+        found = [
+            RosterSummary(
+                roster_id,
+                draft.sponsor_id,
+                self.world.sponsors[draft.sponsor_id].name,
+                draft.agreement,
+                created,
+                draft.expires_at,
+                {RowState.IMPORTED: len(rows)},
+            )
+            for roster_id, (draft, rows, created) in self.world.rosters.items()
+            if self._sees(draft.branch)
+        ]
+        return sorted(found, key=lambda r: -r.id)[:limit]
+
+    async def roster_slips(self, roster_id: int) -> list[SlipRow]:
+        draft, rows, _ = self.world.rosters.get(roster_id, (None, [], None))
+        if draft is None or not self._sees(draft.branch):
+            return []
+        return [SlipRow(row.name, f"UND-2345{row.line % 10}-ABCDE") for row in rows]
