@@ -39,7 +39,14 @@ if TYPE_CHECKING:
     )
     from bot.flow.state import Conversation
     from bot.messages import Reply
-    from bot.rosters import RosterDraft, RosterRow, RosterSummary, SlipRow
+    from bot.rosters import (
+        InvitationLookup,
+        InvitationMatch,
+        RosterDraft,
+        RosterRow,
+        RosterSummary,
+        SlipRow,
+    )
 
 
 @dataclass(frozen=True)
@@ -113,6 +120,21 @@ class WorkerSession(Protocol):
 
     async def set_reminder(self, reference: str | None, on: bool, now: datetime) -> bool:
         """Monthly payment reminders on or off for an approved registration (None: all)."""
+        ...
+
+    async def open_invitation(
+        self, code: str, now: datetime, tries: int, pause_minutes: int
+    ) -> InvitationLookup:
+        """A personal code's invitation (marked opened); a code not found counts against this
+        sender, who is paused for ``pause_minutes`` after ``tries`` wrong ones."""
+        ...
+
+    async def match_invitation(self, code: str, nik: str, now: datetime) -> InvitationMatch:
+        """Compare a typed NIK with the code's row; three wrong ones lock the code."""
+        ...
+
+    async def decline_invitation(self, code: str, now: datetime) -> bool:
+        """Delete the row's personal data and block its number (a keyed hash)."""
         ...
 
 

@@ -375,3 +375,61 @@ class SlipRow:
 
     name: str
     code: str
+
+
+NIK_TRIES = 3  # wrong NIKs against one code before it is locked
+OPEN_STATES = frozenset(
+    {
+        RowState.IMPORTED,
+        RowState.INVITED,
+        RowState.SENT,
+        RowState.DELIVERED,
+        RowState.READ,
+        RowState.OPENED,
+        RowState.VERIFIED,
+    }
+)
+
+
+@dataclass(frozen=True)
+class Invitation:
+    """A personal code as the worker's flow sees it before the NIK matches: no personal data."""
+
+    code: str
+    sponsor_id: int
+    sponsor_name: str
+    open: bool  # not completed, declined, expired, locked, nor past the roster's expiry
+
+
+@dataclass(frozen=True)
+class InvitationLookup:
+    """A typed code looked up: the invitation, or None; ``paused`` when this sender typed too
+    many wrong codes (then nothing was looked up)."""
+
+    invitation: Invitation | None
+    paused: bool = False
+
+
+@dataclass(frozen=True)
+class InvitedRow:
+    """A roster row's data, given to the flow once the worker typed its NIK."""
+
+    nik: str
+    name: str
+    phone: str
+    region_code: str
+    occupation: str
+    birth_place: str
+    address: str
+    sponsor_id: int
+    sponsor_name: str
+    sponsor_payer: str  # bot.domain.Payer's value
+
+
+@dataclass(frozen=True)
+class InvitationMatch:
+    """A typed NIK against an invitation: the row when it matched; else the tries left (0:
+    the code is locked now)."""
+
+    row: InvitedRow | None
+    tries_left: int = 0

@@ -107,3 +107,115 @@ async def test_rows_past_the_quota_and_outside_the_sponsor_are_refused(
     summary = await import_roster(telegram, OFFICER, sponsor)
     assert "tidak ada baris yang bisa diimpor (5 ditolak)" in summary
     assert query(settings, "SELECT count(*) FROM rosters") == [(0,)]
+
+
+def code_of(tg: Telegram, nik: str) -> str:
+    return str(query(tg.settings, "SELECT code FROM roster_rows WHERE nik = ?", nik)[0][0])
+
+
+def row_state(tg: Telegram, code: str) -> tuple[str, str, str]:
+    found = query(tg.settings, "SELECT state, nik, phone FROM roster_rows WHERE code = ?", code)
+    return found[0]
+
+
+async def test_an_invited_worker_finishes_in_six_answers(
+    telegram: Telegram, settings: Settings
+) -> None:
+    sponsor = await create_sponsor(telegram, quota=100)
+    await import_roster(telegram, OFFICER, sponsor)
+    code = code_of(telegram, "3401011203850001")
+    consent = await telegram.text(WORKER, f"/start {code.lower()}")
+    assert "Pemkab Kulon Progo 2026" in consent and "mengundang Anda" in consent
+    assert "Sri Wahyuni" not in consent and "3401011203850001" not in consent
+    answers = [
+        await telegram.press(WORKER, "undangan:yes"),
+        await telegram.text(WORKER, "3401 0112 0385 0001"),
+    ]
+    shown = answers[-1]
+    assert "Data dari <b>Pemkab Kulon Progo 2026</b>" in shown and "Sri Wahyuni" in shown
+    assert "0812-3456-7801" in shown and "Dusun Bendungan RT 02" in shown and "Benar?" in shown
+    answers.append(await telegram.press(WORKER, "undangan_data:yes"))
+    assert "penghasilan" in answers[-1].lower()
+    answers.append(await telegram.press(WORKER, "inc:1400000"))
+    answers.append(await telegram.press(WORKER, "jht:no"))
+    answers.append(await telegram.press(WORKER, "sum:send"))
+    reference = re.search(r"BPU-\d{4}-\d{6}", answers[-1])
+    assert reference, answers[-1]
+    assert len(answers) == 6
+    (submitted,) = query(
+        settings,
+        "SELECT sponsor_id, answers, channel FROM submissions WHERE reference = ?",
+        reference.group(0),
+    )
+    assert str(submitted[0]) == sponsor and "diundang" in str(submitted[1])
+    assert query(
+        settings, "SELECT state, reference, nik, name FROM roster_rows WHERE code = ?", code
+    ) == [("completed", reference.group(0), "", "")]  # the submission has its own copy
+    again = await telegram.text(WORKER + 1, f"/start {code}")
+    assert "tidak berlaku" in again
+
+
+async def test_three_wrong_niks_lock_the_code_and_show_nothing(telegram: Telegram) -> None:
+    sponsor = await create_sponsor(telegram, quota=100)
+    await import_roster(telegram, OFFICER, sponsor)
+    code = code_of(telegram, "3401025507900002")
+    await telegram.text(WORKER, f"/start {code}")
+    await telegram.press(WORKER, "undangan:yes")
+    first = await telegram.text(WORKER, "3401011203850001")  # another row's NIK
+    assert "tidak cocok" in first and "Sisa 2 kali" in first
+    assert "Tukiman" not in first and "Sri" not in first
+    await telegram.text(WORKER, "3401011203850001")
+    locked = await telegram.text(WORKER, "3401011203850001")
+    assert "dikunci" in locked and "Tukiman" not in locked
+    assert row_state(telegram, code)[0] == "locked"
+    assert "terkunci 1" in await telegram.text(OFFICER, "/roster")
+    assert "tidak berlaku" in await telegram.text(WORKER, f"/start {code}")
+
+
+async def test_a_decline_deletes_the_row_and_the_number_is_never_invited_again(
+    telegram: Telegram, settings: Settings
+) -> None:
+    sponsor = await create_sponsor(telegram, quota=100)
+    await import_roster(telegram, OFFICER, sponsor)
+    code = code_of(telegram, "3401034101880003")
+    await telegram.text(WORKER, f"DAFTAR {code}")  # typed as on WhatsApp: not a command here
+    await telegram.text(WORKER, f"/start {code}")
+    declined = await telegram.press(WORKER, "undangan:no")
+    assert "sudah kami hapus" in declined
+    assert row_state(telegram, code) == ("declined", "", "")
+    assert "+6285711223303" not in repr(query(settings, "SELECT * FROM roster_blocked"))
+    summary = await import_roster(telegram, OFFICER, sponsor)
+    assert "4 diimpor, 1 ditolak" in summary  # the declined number is refused
+    (report,) = documents(telegram, "sendDocument")[-1:]
+    rows = list(openpyxl.load_workbook(io.BytesIO(report)).active.iter_rows(values_only=True))
+    assert "pernah menolak undangan" in rows[3][4]
+
+
+async def test_wrong_codes_pause_the_sender(telegram: Telegram) -> None:
+    for _ in range(4):
+        assert "tidak dikenal" in await telegram.text(WORKER, "/start UND-22222-22222")
+    assert "Terlalu banyak" in await telegram.text(WORKER, "/start UND-22222-22223")
+    assert "Terlalu banyak" in await telegram.text(WORKER, "/start UND-22222-22224")
+
+
+async def test_an_erased_worker_is_never_invited_again(
+    telegram: Telegram, settings: Settings
+) -> None:
+    sponsor = await create_sponsor(telegram, quota=100)
+    await import_roster(telegram, OFFICER, sponsor)
+    code = code_of(telegram, "3401011203850001")
+    await telegram.text(WORKER, f"/start {code}")
+    await telegram.press(WORKER, "undangan:yes")
+    await telegram.text(WORKER, "3401011203850001")
+    await telegram.press(WORKER, "undangan_data:yes")
+    await telegram.press(WORKER, "inc:1400000")
+    await telegram.press(WORKER, "jht:no")
+    await telegram.press(WORKER, "sum:send")
+    await telegram.text(WORKER, "/hapusdata")
+    token = telegram.request.last_buttons(WORKER)[0]
+    assert "kami catat" in await telegram.press(WORKER, token)
+    # Another roster listing the same number: that row is refused.
+    other = ROSTER.replace(b"3401011203850001", b"3401011203850009")
+    summary = await import_roster(telegram, OFFICER, sponsor, other)
+    assert "4 diimpor, 1 ditolak" in summary
+    assert query(settings, "SELECT count(*) FROM roster_blocked") == [(1,)]
