@@ -10,6 +10,7 @@ import openpyxl
 
 from bot.settings import Settings
 from tests.conftest import NIK, OFFICER, WORKER, Telegram, query
+from tests.handlers.conftest import WhatsApp
 from tests.handlers.test_events_sponsors import create_sponsor
 from tests.handlers.test_officer_workspace import JOGJA_OFFICER, SUPERVISOR, register_home, staff
 from tests.handlers.test_reports import documents
@@ -219,3 +220,26 @@ async def test_an_erased_worker_is_never_invited_again(
     summary = await import_roster(telegram, OFFICER, sponsor, other)
     assert "4 diimpor, 1 ditolak" in summary
     assert query(settings, "SELECT count(*) FROM roster_blocked") == [(1,)]
+
+
+async def test_on_whatsapp_the_slips_text_opens_the_invitation(
+    telegram: Telegram, whatsapp: WhatsApp, settings: Settings
+) -> None:
+    """The wa.me link of a slip fills in "DAFTAR <code>": the same six answers on WhatsApp."""
+    sponsor = await create_sponsor(telegram, quota=100)
+    await import_roster(telegram, OFFICER, sponsor)
+    code = code_of(telegram, "3401025507900002")
+    consent = await whatsapp.text(f"DAFTAR {code}")
+    assert "Pemkab Kulon Progo 2026" in consent and "Tukiman" not in consent
+    await whatsapp.tap("undangan:yes")
+    shown = await whatsapp.text("3401025507900002")
+    assert "Tukiman" in shown and "Benar?" in shown
+    await whatsapp.text("ya")
+    await whatsapp.tap("inc:1400000")
+    await whatsapp.tap("jht:no")
+    done = await whatsapp.tap("sum:send")
+    assert re.search(r"BPU-\d{4}-\d{6}", done), done
+    assert query(settings, "SELECT state FROM roster_rows WHERE code = ?", code) == [
+        ("completed",)
+    ]
+    assert query(settings, "SELECT channel FROM submissions") == [("wa",)]
