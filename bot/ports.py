@@ -45,6 +45,7 @@ if TYPE_CHECKING:
         RosterDraft,
         RosterRow,
         RosterSummary,
+        RowReport,
         SlipRow,
     )
 
@@ -264,6 +265,10 @@ class OfficerSession(Protocol):
 
     async def roster_slips(self, roster_id: int) -> list[SlipRow]:
         """A roster's rows still to be handed a slip, in file order (empty: not found)."""
+        ...
+
+    async def roster_report(self, roster_id: int) -> list[RowReport]:
+        """Every row of a roster with its state, in file order (empty: not found)."""
         ...
 
 

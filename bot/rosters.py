@@ -433,3 +433,37 @@ class InvitationMatch:
 
     row: InvitedRow | None
     tries_left: int = 0
+
+
+@dataclass(frozen=True)
+class RowReport:
+    """A roster row as its per-row report shows it (NIK and phone masked when written)."""
+
+    line: int
+    nik: str  # '' once deleted
+    phone: str
+    state: RowState
+    reason: str
+    reference: str | None
+
+
+def states_xlsx(rows: Iterable[RowReport], lang: str = "id") -> bytes:
+    """A roster's rows with where each invitation is: line, NIK and phone masked, state, the
+    platform's reason of a failure, the registration it became."""
+    out = io.BytesIO()
+    workbook = xlsxwriter.Workbook(out, {"in_memory": True, "strings_to_formulas": False})
+    sheet = workbook.add_worksheet("Undangan")
+    bold = workbook.add_format({"bold": True})
+    header = [translate(N_("Baris"), lang), "NIK", translate(N_("Nomor HP"), lang)]
+    header += [translate(N_("Keadaan"), lang), translate(N_("Alasan"), lang)]
+    header += [translate(N_("Nomor pendaftaran"), lang)]
+    sheet.write_row(0, 0, header, bold)
+    for at, row in enumerate(rows, start=1):
+        nik = mask_nik(row.nik) if row.nik else ""
+        phone = mask_phone(row.phone) if row.phone else ""
+        state = translate(STATE_LABELS[row.state], lang)
+        sheet.write_row(at, 0, [row.line, nik, phone, state, row.reason, row.reference or ""])
+    sheet.set_column(0, 0, 7)
+    sheet.set_column(1, 5, 18)
+    workbook.close()
+    return out.getvalue()

@@ -53,8 +53,10 @@ from bot.officers.needs import (
     QueuePage,
     RemoveOfficer,
     RosterReport,
+    RosterRowsOf,
     Rosters,
     RosterSlips,
+    RosterStates,
     SaveOfficer,
     Search,
     SetSponsorPayer,
@@ -71,7 +73,7 @@ from bot.officers.state import DeskState, Dialog
 from bot.officers.step import desk_event, step
 from bot.officers.views import text
 from bot.poster import poster_png, qr_png
-from bot.rosters import read_roster, report_xlsx
+from bot.rosters import read_roster, report_xlsx, states_xlsx
 from bot.slips import slips_pdf
 from bot.uploads import DEFAULT_LIMITS, ImportLimits
 
@@ -153,6 +155,8 @@ async def answer_need(session: OfficerSession, need: Need[Any], ctx: DeskContext
             return await session.rosters(limit)
         case RosterSlips(roster_id):
             return await session.roster_slips(roster_id)
+        case RosterRowsOf(roster_id):
+            return await session.roster_report(roster_id)
     raise ValueError(f"unknown need {need!r}")
 
 
@@ -198,6 +202,8 @@ def draw(picture: Picture) -> Attachment:
             return Attachment(filename, funnel_png(list(steps), lang, bases))
         case RosterReport(filename, checked, lang):
             return Attachment(filename, report_xlsx(checked, lang), photo=False)
+        case RosterStates(filename, rows, lang):
+            return Attachment(filename, states_xlsx(rows, lang), photo=False)
         case SlipSheet(filename, slips, bot_username, whatsapp_number):
             return Attachment(
                 filename, slips_pdf(slips, bot_username, whatsapp_number), photo=False

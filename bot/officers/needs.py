@@ -32,7 +32,7 @@ from bot.domain import (
 from bot.flow.needs import Need
 from bot.messages import Reply
 from bot.poster import PosterInfo
-from bot.rosters import Checked, RosterDraft, RosterRow, RosterSummary, SlipRow
+from bot.rosters import Checked, RosterDraft, RosterRow, RosterSummary, RowReport, SlipRow
 
 # --- look-ups ------------------------------------------------------------------------------
 
@@ -159,6 +159,13 @@ class Rosters(Need[list[RosterSummary]]):
     """The officer's branches' rosters with their counts."""
 
     limit: int
+
+
+@dataclass(frozen=True)
+class RosterRowsOf(Need[list[RowReport]]):
+    """A roster's rows with their states (its per-row report)."""
+
+    roster_id: int
 
 
 @dataclass(frozen=True)
@@ -310,6 +317,15 @@ class RosterReport:
 
 
 @dataclass(frozen=True)
+class RosterStates:
+    """A roster's per-row report of its invitations (XLSX, NIKs and phones masked)."""
+
+    filename: str
+    rows: tuple[RowReport, ...]
+    lang: str
+
+
+@dataclass(frozen=True)
 class SlipSheet:
     """A roster's printable invitation slips (PDF, 8 to an A4 page)."""
 
@@ -319,7 +335,7 @@ class SlipSheet:
     whatsapp_number: str  # '' when WhatsApp is not set up: no WhatsApp QR code
 
 
-Picture = Union[QrPicture, PosterPicture, FunnelPicture, RosterReport, SlipSheet]  # noqa: UP007
+Picture = Union[QrPicture, PosterPicture, FunnelPicture, RosterReport, RosterStates, SlipSheet]  # noqa: UP007
 
 
 @dataclass(frozen=True)

@@ -27,8 +27,10 @@ from bot.officers.needs import (
     CreateRoster,
     Effect,
     RosterReport,
+    RosterRowsOf,
     Rosters,
     RosterSlips,
+    RosterStates,
     SlipSheet,
     Sponsors,
 )
@@ -206,7 +208,11 @@ def apply_import(state: DeskState, upload: Upload, ctx: DeskContext) -> DeskOutc
 
 
 def list_rosters(state: DeskState, args: str, ctx: DeskContext) -> DeskOutcome:
-    """/roster: the rosters of the officer's branches with their rows counted by state."""
+    """/roster: the rosters of the officer's branches with their rows counted by state;
+    /roster <id>: that roster's per-row report (XLSX)."""
+    words = args.split()
+    if words:
+        return row_report(state, words[0], ctx)
     found = ctx.fact(Rosters(ROSTERS_SHOWN + 1))
     if not found:
         return said(state, text(N_("Belum ada daftar pekerja. Impor dengan /roster_impor.")))
@@ -235,6 +241,24 @@ def list_rosters(state: DeskState, args: str, ctx: DeskContext) -> DeskOutcome:
     if len(found) > ROSTERS_SHOWN:
         lines.append(more_lines(len(found) - ROSTERS_SHOWN))
     return said(state, Reply(parts=(Block(tuple(lines)),)))
+
+
+def row_report(state: DeskState, typed: str, ctx: DeskContext) -> DeskOutcome:
+    """One roster's rows and where each invitation is, NIKs and phones masked."""
+    roster_id = number(typed, 1, 2**62)
+    rows = ctx.fact(RosterRowsOf(roster_id)) if roster_id is not None else []
+    if roster_id is None or not rows:
+        missing = N_("Daftar {id} tidak ditemukan. Lihat nomornya di /roster.")
+        return said(state, text(missing, id=shorten(typed, ECHO_LIMIT)))
+    report = RosterStates(
+        f"undangan-{roster_id}-{ctx.now:%Y%m%d-%H%M%S}.xlsx", tuple(rows), ctx.lang
+    )
+    done = text(
+        N_("Keadaan tiap baris daftar {id}: {count} baris."), id=roster_id, count=len(rows)
+    )
+    return DeskOutcome(
+        state, [done], effects=[Audit("roster", None, str(roster_id))], pictures=[report]
+    )
 
 
 def joined(parts: list[Msg]) -> Msg:

@@ -25,6 +25,10 @@ ROW = (
     " s.payer AS sponsor_payer"
     " FROM roster_rows w JOIN rosters r ON r.id = w.roster_id JOIN sponsors s ON s.id = r.sponsor_id"
 )
+PERSONAL_BLANK = (
+    "nik = '', name = '', phone = '', place = '', occupation = '', birth_place = '', address = ''"
+)
+FINISHED_STATES = tuple(str(s) for s in (RowState.COMPLETED, RowState.DECLINED, RowState.EXPIRED))
 BEFORE_OPENED = tuple(
     str(s)
     for s in (
@@ -156,8 +160,7 @@ async def forget_row(tx: Tx, row_id: int, phone: str, state: RowState, now: date
             now,
         )
     await tx.run(
-        "UPDATE roster_rows SET nik = '', name = '', phone = '', place = '', occupation = '',"
-        " birth_place = '', address = '', state = ?, updated_at = ? WHERE id = ?",
+        f"UPDATE roster_rows SET {PERSONAL_BLANK}, state = ?, updated_at = ? WHERE id = ?",
         str(state),
         now,
         row_id,
@@ -205,3 +208,23 @@ async def erased(tx: Tx, channel: str, user_id: str, phones: list[str], now: dat
     await tx.run(
         "DELETE FROM roster_code_tries WHERE channel = ? AND user_id = ?", channel, user_id
     )
+
+
+async def expire_rosters(tx: Tx, now: datetime) -> int:
+    """Rosters past their ``expires_at``: every unfinished row's personal data is deleted (its
+    code stops working, its state becomes expired); returns how many rows."""
+    expired = await tx.run(
+        f"UPDATE roster_rows SET {PERSONAL_BLANK}, state = ?, updated_at = ?"
+        " WHERE state NOT IN (?, ?, ?) AND roster_id IN"
+        " (SELECT id FROM rosters WHERE expires_at <= ? AND expired_at IS NULL)",
+        str(RowState.EXPIRED),
+        now,
+        *FINISHED_STATES,
+        now,
+    )
+    await tx.run(
+        "UPDATE rosters SET expired_at = ? WHERE expires_at <= ? AND expired_at IS NULL", now, now
+    )
+    # Wrong-code counts are kept only while they may pause someone.
+    await tx.run("DELETE FROM roster_code_tries WHERE updated_at <= ?", now - timedelta(days=1))
+    return expired

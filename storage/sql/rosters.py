@@ -12,6 +12,7 @@ from bot.rosters import (
     RosterDraft,
     RosterRow,
     RosterSummary,
+    RowReport,
     RowState,
     SlipRow,
     phone_digest,
@@ -157,3 +158,25 @@ class RosterDesk(Scoped):
             *args,
         )
         return [SlipRow(r["name"], r["code"]) for r in found]
+
+    async def roster_report(self, roster_id: int) -> list[RowReport]:
+        """Every row of a roster of the officer's branches with its state, in file order."""
+        scope, args = self.in_scope("r.branch")
+        found = await self.tx.all(
+            "SELECT w.line, w.nik, w.phone, w.state, w.reason, w.reference FROM roster_rows w"
+            f" JOIN rosters r ON r.id = w.roster_id WHERE w.roster_id = ? AND {scope}"
+            " ORDER BY w.line",
+            roster_id,
+            *args,
+        )
+        return [
+            RowReport(
+                int(r["line"]),
+                r["nik"],
+                r["phone"],
+                RowState(r["state"]),
+                r["reason"],
+                r["reference"],
+            )
+            for r in found
+        ]

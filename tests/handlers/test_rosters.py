@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import io
 import re
+from datetime import timedelta
 from pathlib import Path
 
 import openpyxl
 
+from bot.domain import Housekeeping
+from bot.messages import Msg, Reply
 from bot.settings import Settings
 from tests.conftest import NIK, OFFICER, WORKER, Telegram, query
 from tests.handlers.conftest import WhatsApp
@@ -243,3 +246,31 @@ async def test_on_whatsapp_the_slips_text_opens_the_invitation(
         ("completed",)
     ]
     assert query(settings, "SELECT channel FROM submissions") == [("wa",)]
+
+
+async def test_the_per_row_report_and_expiry(telegram: Telegram, settings: Settings) -> None:
+    """/roster <id> gives each row's state, masked; past ROSTER_RETENTION_DAYS the unfinished
+    rows' personal data is deleted, the completed ones' counts stay, and codes stop working."""
+    sponsor = await create_sponsor(telegram, quota=100)
+    await import_roster(telegram, OFFICER, sponsor)
+    roster_id = query(settings, "SELECT max(id) FROM rosters")[0][0]
+    code = code_of(telegram, "3401025507900002")
+    await telegram.text(WORKER, f"/start {code}")
+    await telegram.press(WORKER, "undangan:yes")
+    await telegram.text(WORKER, "3401011203850001")  # a wrong NIK: the row is opened
+    assert "5 baris" in await telegram.text(OFFICER, f"/roster {roster_id}")
+    (report,) = documents(telegram, "sendDocument")[-1:]
+    rows = list(openpyxl.load_workbook(io.BytesIO(report)).active.iter_rows(values_only=True))
+    assert rows[2][:4] == (3, "3401********0002", "+62813****4402", "dibuka")
+    assert "3401025507900002" not in repr(rows)
+    repo = telegram.repo
+    policy = Housekeeping(frozenset({"name"}), timedelta(hours=1), timedelta(days=30))
+    reminder = Reply(parts=(Msg("Lanjutkan?"),))
+    await repo.housekeeping(telegram.now() + timedelta(days=59), policy, reminder)
+    assert query(settings, "SELECT count(*) FROM roster_rows WHERE nik != ''") == [(5,)]
+    await repo.housekeeping(telegram.now() + timedelta(days=61), policy, reminder)
+    assert query(settings, "SELECT DISTINCT state, nik, name, phone FROM roster_rows") == [
+        ("expired", "", "", "")
+    ]
+    assert query(settings, "SELECT count(*) FROM rosters WHERE expired_at IS NOT NULL") == [(1,)]
+    assert "kedaluwarsa 5" in await telegram.text(OFFICER, "/roster")

@@ -32,7 +32,7 @@ from bot.domain import (
     Submission,
 )
 from bot.messages import Reply
-from bot.rosters import RosterDraft, RosterRow, RosterSummary, RowState, SlipRow
+from bot.rosters import RosterDraft, RosterRow, RosterSummary, RowReport, RowState, SlipRow
 
 
 @dataclass
@@ -331,3 +331,9 @@ class FakeOfficerSession:
         if draft is None or not self._sees(draft.branch):
             return []
         return [SlipRow(row.name, f"UND-2345{row.line % 10}-ABCDE") for row in rows]
+
+    async def roster_report(self, roster_id: int) -> list[RowReport]:
+        draft, rows, _ = self.world.rosters.get(roster_id, (None, [], None))
+        if draft is None or not self._sees(draft.branch):
+            return []
+        return [RowReport(r.line, r.nik, r.phone, RowState.IMPORTED, "", None) for r in rows]

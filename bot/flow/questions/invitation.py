@@ -110,7 +110,9 @@ def on_consent(conv: Conversation, event: Answer, ctx: Context) -> Outcome:
             "lagi. Ketik /start kapan saja jika ingin mendaftar sendiri."
         )
         fresh = Conversation(lang=conv.lang)
-        return Outcome(fresh, [Reply(parts=(Msg(declined, {"sponsor": conv.invite_sponsor or ""}),))])
+        return Outcome(
+            fresh, [Reply(parts=(Msg(declined, {"sponsor": conv.invite_sponsor or ""}),))]
+        )
     return retry(conv, ctx, unclear(event))
 
 
@@ -138,7 +140,9 @@ def on_nik(conv: Conversation, event: Answer, ctx: Context) -> Outcome:
             "Ketenagakerjaan atau {sponsor}, atau ketik /start untuk mendaftar tanpa undangan."
         )
         fresh = Conversation(lang=conv.lang)
-        return Outcome(fresh, [Reply(parts=(Msg(locked, {"sponsor": conv.invite_sponsor or ""}),))])
+        return Outcome(
+            fresh, [Reply(parts=(Msg(locked, {"sponsor": conv.invite_sponsor or ""}),))]
+        )
     fill(conv, matched.row, info.birth_date, info.sex)
     return goto(conv, Step.INVITE_CONFIRM, ctx)
 
