@@ -9,12 +9,13 @@ columns are kept (docs/rosters.md). Nothing is sent at import.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import io
 import re
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from enum import StrEnum
 
@@ -102,6 +103,19 @@ FINISHED = frozenset({RowState.COMPLETED, RowState.DECLINED, RowState.EXPIRED})
 
 
 @dataclass(frozen=True)
+class PreChecked:
+    """What a line's checks find without the sponsor or the database (done in a thread, before
+    the transaction): the NIK and the phone read, and the kabupaten/kota the place may mean."""
+
+    nik: str  # as read (its digits), or as typed when it is no NIK
+    nik_problem: Invalid | None
+    phone: str  # E.164, '' when none, or as typed when it is no mobile number
+    phone_problem: Invalid | None
+    regions: tuple[tuple[str, str], ...]  # (code, label) the place may mean, the NIK's first
+    place_problem: Invalid | None
+
+
+@dataclass(frozen=True)
 class Candidate:
     """One data line of a roster file, as typed (trimmed)."""
 
@@ -113,6 +127,7 @@ class Candidate:
     occupation: str = ""
     birth_place: str = ""
     address: str = ""
+    pre: PreChecked | None = None  # read_roster's checks, when it was given the day
 
 
 @dataclass(frozen=True)
@@ -174,9 +189,13 @@ def _columns(header: Sequence[object]) -> dict[str, int]:
     return found
 
 
-def read_roster(data: bytes, filename: str, limits: ImportLimits) -> RosterFile:
+def read_roster(
+    data: bytes, filename: str, limits: ImportLimits, today: date | None = None
+) -> RosterFile:
     """A roster file's data lines (the first line naming NIK, Nama and Desa/Kecamatan is the
-    header); a file past a limit or without those columns is refused whole."""
+    header); a file past a limit or without those columns is refused whole. With ``today``,
+    each line's checks that need neither the sponsor nor the database are done here too (the
+    caller runs this in a thread: the transaction then only looks things up)."""
     table = read_table(data, filename, limits)
     if table is None:
         return RosterFile(
@@ -213,7 +232,45 @@ def read_roster(data: bytes, filename: str, limits: ImportLimits) -> RosterFile:
         for line, cells in table[header_at + 1 :]
         if any(_cell(cell) for cell in cells)
     ]
+    if today is not None:
+        places = functools.lru_cache(maxsize=4096)(_regions)
+        candidates = [replace(c, pre=pre_check(c, today, places)) for c in candidates]
     return RosterFile(filename, tuple(candidates))
+
+
+def _regions(place: str, nik_region: str | None) -> tuple[tuple[str, str], ...]:
+    return tuple((r.code, r.label) for r in match_home(place, nik_region).regions)
+
+
+def pre_check(
+    candidate: Candidate,
+    today: date,
+    places: Callable[[str, str | None], tuple[tuple[str, str], ...]] = _regions,
+) -> PreChecked:
+    """The checks of one line that need neither the sponsor nor the database."""
+    info = parse_nik(candidate.nik, today)
+    nik_region = None
+    if not isinstance(info, Invalid):
+        nik_region = f"{info.regency_code[:2]}.{info.regency_code[2:]}"
+        if region_by_code(nik_region) is None:
+            nik_region = None
+    phone = clean_phone(candidate.phone)
+    regions: tuple[tuple[str, str], ...] = ()
+    place_problem = None
+    if not candidate.place:
+        place_problem = Invalid(PLACE_MISSING)
+    else:
+        regions = places(candidate.place, nik_region)
+        if not regions:
+            place_problem = Invalid(PLACE_UNKNOWN, {"place": candidate.place[:40]})
+    return PreChecked(
+        nik=candidate.nik if isinstance(info, Invalid) else info.nik,
+        nik_problem=info if isinstance(info, Invalid) else None,
+        phone=candidate.phone if isinstance(phone, Invalid) else phone,
+        phone_problem=phone if isinstance(phone, Invalid) else None,
+        regions=regions,
+        place_problem=place_problem,
+    )
 
 
 def phone_digest(key: bytes, e164: str) -> str:
@@ -226,19 +283,6 @@ def clean_phone(typed: str) -> str | Invalid:
     return normalize_mobile(typed) if typed.strip() else ""
 
 
-def region_of(candidate: Candidate, nik_region: str | None, sponsor: Sponsor) -> str | Invalid:
-    """The row's kabupaten/kota: the first the place may mean that the sponsor covers."""
-    if not candidate.place:
-        return Invalid(PLACE_MISSING)
-    found = match_home(candidate.place, nik_region).regions
-    if not found:
-        return Invalid(PLACE_UNKNOWN, {"place": candidate.place[:40]})
-    for region in found:
-        if region.code in sponsor.regions:
-            return region.code
-    return Invalid(OUTSIDE_SPONSOR, {"region": found[0].label})
-
-
 def check_rows(
     candidates: Iterable[Candidate],
     sponsor: Sponsor,
@@ -247,60 +291,55 @@ def check_rows(
     blocked_phones: frozenset[str],
 ) -> list[Checked]:
     """Each line kept or refused: NIK structure and region, a NIK repeated in the file or with
-    an active submission, the phone, the region within the sponsor's, numbers never to invite
-    again, and the sponsor's places left (rows past the quota are refused in file order)."""
+    an active submission, the phone, the region within the sponsor's (the first the place may
+    mean that the sponsor covers), numbers never to invite again, and the sponsor's places left
+    (rows past the quota are refused in file order)."""
     first_line: dict[str, int] = {}
     places_left = max(0, sponsor.quota - sponsor.taken)
     out: list[Checked] = []
     for candidate in candidates:
+        pre = candidate.pre or pre_check(candidate, today)
         problems: list[tuple[str, Mapping[str, Param]]] = []
-        info = parse_nik(candidate.nik, today)
-        nik = info.nik if not isinstance(info, Invalid) else candidate.nik
-        if isinstance(info, Invalid):
-            problems.append((info.msgid, dict(info.params)))
+        nik = pre.nik
+        if pre.nik_problem is not None:
+            problems.append((pre.nik_problem.msgid, dict(pre.nik_problem.params)))
         elif nik in first_line:
-            problems.append(
-                (NIK_REPEATED, {"nik": mask_nik(nik), "first_line": str(first_line[nik])})
-            )
+            repeated = {"nik": mask_nik(nik), "first_line": str(first_line[nik])}
+            problems.append((NIK_REPEATED, repeated))
         elif nik in active_niks:
             problems.append((NIK_ACTIVE, {"nik": mask_nik(nik)}))
-        if not isinstance(info, Invalid):
+        if pre.nik_problem is None:
             first_line.setdefault(nik, candidate.line)
         name = candidate.name.strip()
         if not name:
             problems.append((NAME_MISSING, {}))
-        phone = clean_phone(candidate.phone)
-        if isinstance(phone, Invalid):
-            problems.append((phone.msgid, dict(phone.params)))
-        elif phone and phone in blocked_phones:
+        if pre.phone_problem is not None:
+            problems.append((pre.phone_problem.msgid, dict(pre.phone_problem.params)))
+        elif pre.phone and pre.phone in blocked_phones:
             problems.append((NUMBER_BLOCKED, {}))
-        nik_region = None
-        if not isinstance(info, Invalid):
-            nik_region = f"{info.regency_code[:2]}.{info.regency_code[2:]}"
-            if region_by_code(nik_region) is None:
-                nik_region = None
-        region = region_of(candidate, nik_region, sponsor)
-        if isinstance(region, Invalid):
-            problems.append((region.msgid, dict(region.params)))
+        region = next((code for code, _ in pre.regions if code in sponsor.regions), None)
+        if pre.place_problem is not None:
+            problems.append((pre.place_problem.msgid, dict(pre.place_problem.params)))
+        elif region is None:
+            problems.append((OUTSIDE_SPONSOR, {"region": pre.regions[0][1]}))
         if not problems and places_left <= 0:
             problems.append((OVER_QUOTA, {}))
-        shown_phone = phone if isinstance(phone, str) else candidate.phone
-        if problems or isinstance(region, Invalid) or isinstance(phone, Invalid):
-            out.append(Checked(candidate.line, nik, shown_phone, None, tuple(problems)))
+        if problems or region is None:
+            out.append(Checked(candidate.line, nik, pre.phone, None, tuple(problems)))
             continue
         places_left -= 1
         row = RosterRow(
             candidate.line,
             nik,
             name,
-            phone,
+            pre.phone,
             region,
             candidate.place,
             candidate.occupation,
             candidate.birth_place,
             candidate.address,
         )
-        out.append(Checked(candidate.line, nik, phone, row))
+        out.append(Checked(candidate.line, nik, pre.phone, row))
     return out
 
 

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from bot.charts import funnel_png
+from bot.clock import today_wib
 from bot.decision_sheet import read_import
 from bot.flow.context import FlowConfig
 from bot.flow.events import Text
@@ -336,7 +337,9 @@ class OfficerDesk:
             return None
         for_import = caption.strip().lower().startswith("/impor")
         if not for_import and await self._awaits_roster(user_id):
-            roster = await asyncio.to_thread(read_roster, data, filename, self.roster_limits)
+            roster = await asyncio.to_thread(
+                read_roster, data, filename, self.roster_limits, today_wib(now)
+            )
             upload = Upload(filename, (), (), roster=roster)
         else:
             rows, problems = await asyncio.to_thread(
