@@ -148,17 +148,21 @@ async def match_invitation(tx: Tx, code: str, nik: str, now: datetime) -> Invita
     return InvitationMatch(None, max(0, NIK_TRIES - wrong))
 
 
+async def block(tx: Tx, phones: list[str], now: datetime) -> None:
+    """These numbers are never invited again: kept as keyed hashes, never as numbers."""
+    key = await hash_key(tx)
+    await tx.run_many(
+        "INSERT INTO roster_blocked (digest, created_at) VALUES (?, ?)"
+        " ON CONFLICT (digest) DO NOTHING",
+        [(phone_digest(key, phone), now) for phone in sorted({p for p in phones if p})],
+    )
+
+
 async def forget_row(tx: Tx, row_id: int, phone: str, state: RowState, now: datetime) -> None:
     """Delete a row's personal data (its state stays, for the counts); a declined or erased
     number goes into the blocked list as a keyed hash."""
     if phone and state is RowState.DECLINED:
-        digest = phone_digest(await hash_key(tx), phone)
-        await tx.run(
-            "INSERT INTO roster_blocked (digest, created_at) VALUES (?, ?)"
-            " ON CONFLICT (digest) DO NOTHING",
-            digest,
-            now,
-        )
+        await block(tx, [phone], now)
     await tx.run(
         f"UPDATE roster_rows SET {PERSONAL_BLANK}, state = ?, updated_at = ? WHERE id = ?",
         str(state),
@@ -191,14 +195,8 @@ async def completed(tx: Tx, code: str, reference: str, now: datetime) -> None:
 async def erased(tx: Tx, channel: str, user_id: str, phones: list[str], now: datetime) -> None:
     """A worker erased their data (/hapusdata): their numbers are never invited again, the rows
     still listing them lose their data, and their wrong-code count goes."""
-    key = await hash_key(tx)
+    await block(tx, phones, now)
     for phone in sorted({p for p in phones if p}):
-        await tx.run(
-            "INSERT INTO roster_blocked (digest, created_at) VALUES (?, ?)"
-            " ON CONFLICT (digest) DO NOTHING",
-            phone_digest(key, phone),
-            now,
-        )
         for row in await tx.all(
             "SELECT id FROM roster_rows WHERE phone = ? AND state != ?",
             phone,

@@ -117,6 +117,13 @@ def code_of(tg: Telegram, nik: str) -> str:
     return str(query(tg.settings, "SELECT code FROM roster_rows WHERE nik = ?", nik)[0][0])
 
 
+async def invited_code(tg: Telegram, nik: str) -> tuple[str, str]:
+    """A sponsor with the sample roster imported; the sponsor and the code of ``nik``'s row."""
+    sponsor = await create_sponsor(tg, quota=100)
+    await import_roster(tg, OFFICER, sponsor)
+    return sponsor, code_of(tg, nik)
+
+
 def row_state(tg: Telegram, code: str) -> tuple[str, str, str]:
     found = query(tg.settings, "SELECT state, nik, phone FROM roster_rows WHERE code = ?", code)
     return found[0]
@@ -125,9 +132,7 @@ def row_state(tg: Telegram, code: str) -> tuple[str, str, str]:
 async def test_an_invited_worker_finishes_in_six_answers(
     telegram: Telegram, settings: Settings
 ) -> None:
-    sponsor = await create_sponsor(telegram, quota=100)
-    await import_roster(telegram, OFFICER, sponsor)
-    code = code_of(telegram, "3401011203850001")
+    sponsor, code = await invited_code(telegram, "3401011203850001")
     consent = await telegram.text(WORKER, f"/start {code.lower()}")
     assert "Pemkab Kulon Progo 2026" in consent and "mengundang Anda" in consent
     assert "Sri Wahyuni" not in consent and "3401011203850001" not in consent
@@ -160,9 +165,7 @@ async def test_an_invited_worker_finishes_in_six_answers(
 
 
 async def test_three_wrong_niks_lock_the_code_and_show_nothing(telegram: Telegram) -> None:
-    sponsor = await create_sponsor(telegram, quota=100)
-    await import_roster(telegram, OFFICER, sponsor)
-    code = code_of(telegram, "3401025507900002")
+    _sponsor, code = await invited_code(telegram, "3401025507900002")
     await telegram.text(WORKER, f"/start {code}")
     await telegram.press(WORKER, "undangan:yes")
     first = await telegram.text(WORKER, "3401011203850001")  # another row's NIK
@@ -179,9 +182,7 @@ async def test_three_wrong_niks_lock_the_code_and_show_nothing(telegram: Telegra
 async def test_a_decline_deletes_the_row_and_the_number_is_never_invited_again(
     telegram: Telegram, settings: Settings
 ) -> None:
-    sponsor = await create_sponsor(telegram, quota=100)
-    await import_roster(telegram, OFFICER, sponsor)
-    code = code_of(telegram, "3401034101880003")
+    sponsor, code = await invited_code(telegram, "3401034101880003")
     await telegram.text(WORKER, f"DAFTAR {code}")  # typed as on WhatsApp: not a command here
     await telegram.text(WORKER, f"/start {code}")
     declined = await telegram.press(WORKER, "undangan:no")
@@ -205,16 +206,11 @@ async def test_wrong_codes_pause_the_sender(telegram: Telegram) -> None:
 async def test_an_erased_worker_is_never_invited_again(
     telegram: Telegram, settings: Settings
 ) -> None:
-    sponsor = await create_sponsor(telegram, quota=100)
-    await import_roster(telegram, OFFICER, sponsor)
-    code = code_of(telegram, "3401011203850001")
+    sponsor, code = await invited_code(telegram, "3401011203850001")
     await telegram.text(WORKER, f"/start {code}")
-    await telegram.press(WORKER, "undangan:yes")
-    await telegram.text(WORKER, "3401011203850001")
-    await telegram.press(WORKER, "undangan_data:yes")
-    await telegram.press(WORKER, "inc:1400000")
-    await telegram.press(WORKER, "jht:no")
-    await telegram.press(WORKER, "sum:send")
+    for tap in ("undangan:yes", "3401011203850001", "undangan_data:yes", "inc:1400000", "jht:no"):
+        await (telegram.text if tap.isdigit() else telegram.press)(WORKER, tap)
+    assert "BPU-" in await telegram.press(WORKER, "sum:send")
     await telegram.text(WORKER, "/hapusdata")
     token = telegram.request.last_buttons(WORKER)[0]
     assert "kami catat" in await telegram.press(WORKER, token)
@@ -229,9 +225,7 @@ async def test_on_whatsapp_the_slips_text_opens_the_invitation(
     telegram: Telegram, whatsapp: WhatsApp, settings: Settings
 ) -> None:
     """The wa.me link of a slip fills in "DAFTAR <code>": the same six answers on WhatsApp."""
-    sponsor = await create_sponsor(telegram, quota=100)
-    await import_roster(telegram, OFFICER, sponsor)
-    code = code_of(telegram, "3401025507900002")
+    _sponsor, code = await invited_code(telegram, "3401025507900002")
     consent = await whatsapp.text(f"DAFTAR {code}")
     assert "Pemkab Kulon Progo 2026" in consent and "Tukiman" not in consent
     await whatsapp.tap("undangan:yes")
