@@ -12,9 +12,9 @@ import secrets
 from datetime import datetime
 
 from bot.domain import Erasure, Status
-from bot.identity import worker_actor
+from bot.identity import WHATSAPP, worker_actor
 from storage.sql import invitations
-from storage.sql.tx import Tx, to_json
+from storage.sql.tx import Tx, as_json, to_json
 
 
 async def erase(tx: Tx, channel: str, user_id: str, now: datetime) -> Erasure:
@@ -26,9 +26,13 @@ async def erase(tx: Tx, channel: str, user_id: str, now: datetime) -> Erasure:
             "SELECT phone FROM submissions WHERE channel = ? AND user_id = ?", channel, user_id
         )
     ]
-    if channel == "wa" and user_id.isdigit():  # a WhatsApp id is the number (not a BSUID)
+    if channel == WHATSAPP and user_id.isdigit():  # a WhatsApp id is the number, not a BSUID
         phones.append(f"+{user_id}")
-    await invitations.erased(tx, channel, user_id, phones, now)
+    state = await tx.one(
+        "SELECT state FROM conversations WHERE channel = ? AND user_id = ?", channel, user_id
+    )
+    opened = as_json(state["state"]).get("invite_code") if state else None
+    await invitations.erased(tx, channel, user_id, phones, opened, now)
     await tx.run("DELETE FROM conversations WHERE channel = ? AND user_id = ?", channel, user_id)
     found = await tx.all(
         "SELECT s.id, s.reference, s.status, e.outcome FROM submissions s"

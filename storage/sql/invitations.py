@@ -192,9 +192,16 @@ async def completed(tx: Tx, code: str, reference: str, now: datetime) -> None:
         await forget_row(tx, int(row["id"]), "", RowState.COMPLETED, now)
 
 
-async def erased(tx: Tx, channel: str, user_id: str, phones: list[str], now: datetime) -> None:
+async def erased(
+    tx: Tx, channel: str, user_id: str, phones: list[str], opened: str | None, now: datetime
+) -> None:
     """A worker erased their data (/hapusdata): their numbers are never invited again, the rows
-    still listing them lose their data, and their wrong-code count goes."""
+    still listing them (and the invitation they had ``opened``, if unfinished) lose their data,
+    and their wrong-code count goes."""
+    if opened:
+        row = await tx.one("SELECT id, phone, state FROM roster_rows WHERE code = ?", str(opened))
+        if row is not None and row["state"] != str(RowState.COMPLETED):
+            await forget_row(tx, int(row["id"]), row["phone"], RowState.DECLINED, now)
     await block(tx, phones, now)
     for phone in sorted({p for p in phones if p}):
         for row in await tx.all(

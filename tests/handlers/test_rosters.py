@@ -268,3 +268,16 @@ async def test_the_per_row_report_and_expiry(telegram: Telegram, settings: Setti
     ]
     assert query(settings, "SELECT count(*) FROM rosters WHERE expired_at IS NOT NULL") == [(1,)]
     assert "kedaluwarsa 5" in await telegram.text(OFFICER, "/roster")
+
+
+async def test_erasure_mid_invitation_deletes_the_rows_data(
+    telegram: Telegram, settings: Settings
+) -> None:
+    _, code = await invited_code(telegram, "3401042008920004")  # no phone: a slip only
+    await telegram.text(WORKER, f"/start {code}")
+    await telegram.press(WORKER, "undangan:yes")
+    assert "Suparjo" in await telegram.text(WORKER, "3401042008920004")
+    await telegram.text(WORKER, "/hapusdata")
+    await telegram.press(WORKER, telegram.request.last_buttons(WORKER)[0])
+    assert row_state(telegram, code) == ("declined", "", "")
+    assert "tidak berlaku" in await telegram.text(WORKER, f"/start {code}")
