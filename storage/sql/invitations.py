@@ -20,7 +20,7 @@ from storage.sql.rosters import hash_key
 from storage.sql.tx import Row, Tx, as_datetime, as_optional_datetime
 
 ROW = (
-    "w.id, w.nik, w.name, w.phone, w.region_code, w.occupation, w.birth_place, w.address,"
+    "w.id, w.nik, w.name, w.phone, w.region_code, w.occupation, w.birth_place, w.address, w.place,"
     " w.state, w.nik_tries, r.sponsor_id, r.expires_at, s.name AS sponsor_name,"
     " s.payer AS sponsor_payer"
     " FROM roster_rows w JOIN rosters r ON r.id = w.roster_id JOIN sponsors s ON s.id = r.sponsor_id"
@@ -130,7 +130,7 @@ async def match_invitation(tx: Tx, code: str, nik: str, now: datetime) -> Invita
             row["region_code"],
             row["occupation"],
             row["birth_place"],
-            row["address"],
+            row["address"] or row["place"],  # the village or kecamatan, when no address
             int(row["sponsor_id"]),
             row["sponsor_name"],
             row["sponsor_payer"],

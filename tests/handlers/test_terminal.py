@@ -232,7 +232,7 @@ async def test_an_invitation_in_the_terminal_and_as_whatsapp(
         date(2027, 12, 31), 10, ("34.01",), (), True, "Yogyakarta",
     )  # fmt: skip
     rows = tuple(
-        RosterRow(n, nik, name, phone, "34.01", "Wates", "pedagang", "Kulon Progo", "Dusun 1")
+        RosterRow(n, nik, name, phone, "34.01", "Desa Bendungan", "pedagang", "Kulon Progo", "")
         for n, nik, name, phone in (
             (2, "3401011203850001", "Sri Wahyuni", "+6281234567801"),
             (3, "3401025507900002", "Tukiman", "+" + EXAMPLE_WA_ID),
@@ -251,6 +251,7 @@ async def test_an_invitation_in_the_terminal_and_as_whatsapp(
     for line in ("Tidak", "1"):
         await chat.send(line)
     assert "Data dari Pemda Kulon Progo:" in out.getvalue()
+    assert "Alamat: Desa Bendungan" in out.getvalue()  # no address listed: the village
     wa_out = io.StringIO()
     wa = WhatsAppTerminalChat(repo, settings, out=wa_out, files=tmp_path)
     for line in (f"DAFTAR {codes['Tukiman']}", "Setuju", "3401025507900002", "Benar"):
