@@ -50,8 +50,3 @@ def read_code(typed: str) -> str | None:
     bare = _SEPARATORS.sub("", typed.strip()).upper()
     found = _BODY.fullmatch(bare)
     return written(found[1]) if found else None
-
-
-def looks_like_code(typed: str) -> bool:
-    """Whether text starts like a personal code (then a wrong one counts as a wrong try)."""
-    return _SEPARATORS.sub("", typed.strip()).upper().startswith(PREFIX)

@@ -97,9 +97,6 @@ STATE_LABELS: dict[RowState, str] = {
     RowState.EXPIRED: N_("kedaluwarsa"),
     RowState.LOCKED: N_("terkunci"),
 }
-# Rows whose worker is done with the invitation: their data is not deleted at expiry (completed:
-# the submission has its own), or is deleted already (declined).
-FINISHED = frozenset({RowState.COMPLETED, RowState.DECLINED, RowState.EXPIRED})
 
 
 @dataclass(frozen=True)
