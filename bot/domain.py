@@ -65,6 +65,9 @@ OFFICER_COMMANDS = frozenset(
         "statistik",
         "ekspor",
         "impor",
+        "roster_impor",
+        "roster",
+        "roster_slip",
     }
 )
 
@@ -122,6 +125,7 @@ class SubmissionDraft:
     reference: str | None  # set when resubmitting a correction
     branch: str  # the branch office that will review it
     sponsor_id: int | None = None  # takes a place in this sponsor's quota
+    invite_code: str | None = None  # made on a roster's invitation (source "diundang")
 
 
 @dataclass(frozen=True)

@@ -40,6 +40,15 @@ if TYPE_CHECKING:
     )
     from bot.flow.state import Conversation
     from bot.messages import Reply
+    from bot.rosters import (
+        InvitationLookup,
+        InvitationMatch,
+        RosterDraft,
+        RosterRow,
+        RosterSummary,
+        RowReport,
+        SlipRow,
+    )
     from bot.web_desk import QueueFilter, WebSession
 
 
@@ -126,6 +135,21 @@ class WorkerSession(Protocol):
 
     async def set_reminder(self, reference: str | None, on: bool, now: datetime) -> bool:
         """Monthly payment reminders on or off for an approved registration (None: all)."""
+        ...
+
+    async def open_invitation(
+        self, code: str, now: datetime, tries: int, pause_minutes: int
+    ) -> InvitationLookup:
+        """A personal code's invitation (marked opened); a code not found counts against this
+        sender, who is paused for ``pause_minutes`` after ``tries`` wrong ones."""
+        ...
+
+    async def match_invitation(self, code: str, nik: str, now: datetime) -> InvitationMatch:
+        """Compare a typed NIK with the code's row; three wrong ones lock the code."""
+        ...
+
+    async def decline_invitation(self, code: str, now: datetime) -> bool:
+        """Delete the row's personal data and block its number (a keyed hash)."""
         ...
 
 
@@ -269,6 +293,32 @@ class OfficerSession(Protocol):
         self, chosen: QueueFilter, limit: int, offset: int
     ) -> tuple[int, list[Submission]]:
         """How many of the officer's branches' submissions match, and one page of them."""
+        ...
+
+    async def active_niks(self, niks: Sequence[str]) -> frozenset[str]:
+        """Which of these NIKs have an active submission (any branch)."""
+        ...
+
+    async def blocked_phones(self, phones: Sequence[str]) -> frozenset[str]:
+        """Which of these numbers (E.164) declined or were erased: never invited again."""
+        ...
+
+    async def create_roster(
+        self, draft: RosterDraft, rows: Sequence[RosterRow], by: str, now: datetime
+    ) -> int:
+        """Store a roster and its rows, each with a fresh personal code; its id."""
+        ...
+
+    async def rosters(self, limit: int) -> list[RosterSummary]:
+        """The officer's branches' rosters, newest first, with their rows counted by state."""
+        ...
+
+    async def roster_slips(self, roster_id: int) -> list[SlipRow]:
+        """A roster's rows still to be handed a slip, in file order (empty: not found)."""
+        ...
+
+    async def roster_report(self, roster_id: int) -> list[RowReport]:
+        """Every row of a roster with its state, in file order (empty: not found)."""
         ...
 
 

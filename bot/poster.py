@@ -119,7 +119,7 @@ def qr_terminal(url: str) -> str:
     return buffer.getvalue()
 
 
-def _qr_image(url: str, max_px: int) -> Image.Image:
+def qr_image(url: str, max_px: int) -> Image.Image:
     """The QR code with its quiet zone, scaled by whole pixels to at most ``max_px`` wide."""
     qr = _make_qr(url)
     modules = int(qr.symbol_size(scale=1, border=QR_BORDER)[0])
@@ -321,7 +321,7 @@ def _layout(info: PosterInfo, lang: str) -> tuple[_Layout, list[Image.Image]]:
         layout = _measure(info, lang, scale)
         room = PAGE_HEIGHT - layout.fixed_height()
         codes = [
-            _qr_image(url, min(QR_MAX_PX, width, room))
+            qr_image(url, min(QR_MAX_PX, width, room))
             for (_, url), (_, width) in zip(info.codes, columns, strict=True)
         ]
         if min(qr.width for qr in codes) >= least:

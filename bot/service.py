@@ -17,12 +17,15 @@ from bot.flow.context import Context, FlowConfig, Outcome
 from bot.flow.engine import step
 from bot.flow.events import Incoming, Repeat
 from bot.flow.needs import (
+    DeclineInvitation,
     Erase,
     EventOf,
     FixTargetOf,
+    MatchInvitation,
     MySubmissions,
     Need,
     NikHolder,
+    OpenInvitation,
     SetReminder,
     SponsorFor,
     Submit,
@@ -67,6 +70,12 @@ async def answer_need(session: WorkerSession, need: Need[Any], now: datetime) ->
             return await session.sponsor_for(event_code, home_code, occupation, now)
         case SetReminder(reference, on):
             return await session.set_reminder(reference, on, now)
+        case OpenInvitation(code, tries, pause_minutes):
+            return await session.open_invitation(code, now, tries, pause_minutes)
+        case MatchInvitation(code, nik):
+            return await session.match_invitation(code, nik, now)
+        case DeclineInvitation(code):
+            return await session.decline_invitation(code, now)
     raise ValueError(f"unknown need {need!r}")
 
 

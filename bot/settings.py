@@ -60,6 +60,23 @@ class Settings(BaseSettings):
     import_max_part_bytes: int = Field(default=5_000_000, ge=1)
     import_max_ratio: int = Field(default=100, ge=1)
 
+    # Rosters (docs/rosters.md): a sponsor's list of workers, invited with personal codes.
+    roster_max_rows: int = Field(default=50_000, ge=1)
+    roster_retention_days: int = Field(default=60, ge=1)  # unfinished rows' data then deleted
+    roster_reminder_days: int = Field(
+        default=3, ge=1
+    )  # one reminder this long after the invitation
+    roster_code_tries: int = Field(default=5, ge=1)  # wrong codes before a sender is paused
+    roster_code_pause_minutes: int = Field(default=60, ge=1)
+    # Meta's limits on business-initiated messages (docs/whatsapp.md): unique users reached per
+    # rolling 24 hours for the portfolio (250, 2000, 10000, 100000; 0 = unlimited), messages per
+    # second per number, and seconds between two messages to the same user (the pair rate).
+    whatsapp_messaging_limit: int = Field(default=250, ge=0)
+    whatsapp_messages_per_second: int = Field(default=80, ge=1)
+    whatsapp_pair_seconds: float = Field(default=6.0, ge=0)
+    whatsapp_template_invitation: str = "bpu_undangan_pendaftaran"
+    whatsapp_template_invitation_reminder: str = "bpu_undangan_pengingat"
+
     # WhatsApp Cloud API (docs/whatsapp.md). Requests go to <base>/<phone number id>/messages; the
     # base pins the Graph API version (v26.0 is the newest one Meta's changelog lists, July 2026).
     whatsapp_phone_number_id: str = ""
@@ -105,6 +122,8 @@ class Settings(BaseSettings):
         "whatsapp_template_rejected",
         "whatsapp_template_finish_reminder",
         "whatsapp_template_payment_reminder",
+        "whatsapp_template_invitation",
+        "whatsapp_template_invitation_reminder",
     )
     @classmethod
     def _template_name(cls, value: str) -> str:

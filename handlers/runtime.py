@@ -13,7 +13,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Coroutine, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from typing import Any, Protocol
 
@@ -95,6 +95,10 @@ def build_core(settings: Settings, repo: Repository, clock: Clock) -> Core:
         whatsapp_number=settings.whatsapp_display_number,
         import_limits=ImportLimits.from_settings(settings),
         web_desk_url=settings.web_desk_url,
+        roster_limits=replace(
+            ImportLimits.from_settings(settings), max_rows=settings.roster_max_rows
+        ),
+        roster_retention_days=settings.roster_retention_days,
     )
     liveness = Liveness(repo, clock, timedelta(seconds=settings.inbox_takeover_seconds))
     return Core(repo, settings, config, desk, Dispatcher(repo, config, desk), clock, liveness)

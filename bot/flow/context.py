@@ -25,6 +25,8 @@ class FlowConfig:
     default_branch: str = "Kantor Pusat"  # where unmapped regions' submissions go (admins)
     payment_channels: tuple[PaymentChannel, ...] = ()  # where to pay, named to approved workers
     reminder_day: int = 5  # the day of the month payment reminders go out
+    code_tries: int = 5  # ROSTER_CODE_TRIES: wrong personal codes before a pause
+    code_pause_minutes: int = 60  # ROSTER_CODE_PAUSE_MINUTES
 
     @classmethod
     def from_settings(cls, settings: Settings) -> FlowConfig:
@@ -36,6 +38,8 @@ class FlowConfig:
             default_branch=settings.default_branch,
             payment_channels=load_payment_channels(settings.payment_channels_file),
             reminder_day=settings.payment_reminder_day,
+            code_tries=settings.roster_code_tries,
+            code_pause_minutes=settings.roster_code_pause_minutes,
         )
 
     def branch_for(self, region_code: str | None) -> str | None:

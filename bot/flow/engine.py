@@ -26,6 +26,7 @@ from bot.flow.needs import (
     Need,
 )
 from bot.flow.offers import FIELD, PICK, PRESS, items, shown
+from bot.flow.questions import invitation
 from bot.flow.reading import answer, go_to_field, later, move_to
 from bot.flow.registry import question
 from bot.flow.returning import at_rest, start_again
@@ -47,6 +48,10 @@ def step(conv: Conversation, event: Incoming, ctx: Context) -> Outcome | Need[ob
 def _step(conv: Conversation, event: Incoming, ctx: Context) -> Outcome:
     if isinstance(event, Repeat):
         return say(conv, ctx)
+    if isinstance(event, Command) and event.name.lower() == "start" and invited(conv):
+        opened = invitation.start(conv, event.args, ctx)
+        if opened is not None:
+            return opened
     if isinstance(event, Command) and event.name.lower() == "start" and conv.step in AT_REST:
         if conv.step is not Step.CONFIRM_CANCEL:
             code = event.args.strip()
@@ -93,6 +98,14 @@ def _step(conv: Conversation, event: Incoming, ctx: Context) -> Outcome:
     else:
         read, ack = True, None
     return answer(conv, given, ctx, read=read, ack=ack)
+
+
+def invited(conv: Conversation) -> bool:
+    """A personal code may start here: nothing in progress, or nothing consented to yet (the
+    welcome of a registration or of another invitation: nothing of theirs is kept to lose)."""
+    if conv.step is Step.CONFIRM_CANCEL:
+        return False
+    return conv.step in AT_REST or conv.consent_at is None
 
 
 def on_offer(

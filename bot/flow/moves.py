@@ -113,6 +113,8 @@ def sponsor_sees(conv: Conversation, ctx: Context) -> None:
     answers = conv.answers
     if answers.home_code is None or answers.occupation is None:
         return
+    if conv.invite_code is not None:  # the roster's sponsor pays, whatever else would
+        return
     sponsor = ctx.fact(SponsorFor(conv.event_code, answers.home_code, answers.occupation))
     answers.sponsor = None
     answers.sponsor_full = None

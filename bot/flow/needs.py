@@ -22,6 +22,7 @@ from bot.domain import (
     SubmissionView,
     SubmitResult,
 )
+from bot.rosters import InvitationLookup, InvitationMatch
 
 T = TypeVar("T")
 
@@ -121,3 +122,29 @@ class SetReminder(Need[bool]):
 
     reference: str | None
     on: bool
+
+
+@dataclass(frozen=True)
+class OpenInvitation(Need[InvitationLookup]):
+    """A personal code typed or linked: its invitation (marked opened), or a wrong try counted
+    against this sender (paused for ``pause_minutes`` after ``tries``)."""
+
+    code: str
+    tries: int
+    pause_minutes: int
+
+
+@dataclass(frozen=True)
+class MatchInvitation(Need[InvitationMatch]):
+    """The NIK typed against an invitation's row: a wrong one counts, three lock the code."""
+
+    code: str
+    nik: str
+
+
+@dataclass(frozen=True)
+class DeclineInvitation(Need[bool]):
+    """The worker declined: the row's personal data goes at once, its number is never invited
+    again."""
+
+    code: str

@@ -38,6 +38,11 @@ class Step(StrEnum):
     EDIT_PICK = "edit_pick"
     CONFIRM_CANCEL = "confirm_cancel"
     DONE = "done"
+    # An invitation of a sponsor's roster (bot/flow/questions/invitation.py)
+    INVITE_CONSENT = "invite_consent"
+    INVITE_NIK = "invite_nik"
+    INVITE_CONFIRM = "invite_confirm"
+    INVITE_FIX = "invite_fix"
 
 
 NAMED = {str(step): step for step in Step}
@@ -83,6 +88,8 @@ class Conversation:
     offer: list[list[str]] = field(default_factory=list)  # bot.flow.offers: readings to tap
     erase_token: str | None = None  # binds /hapusdata's "Ya" button to the request it answers
     updated_at: str | None = None  # ISO time in UTC of the last update
+    invite_code: str | None = None  # the personal code of a roster's invitation being used
+    invite_sponsor: str | None = None  # its sponsor's name (shown before the NIK matches)
 
     def to_json(self) -> str:
         """Serialise for storage (from the instance's own dict: dataclasses.asdict deep-copies,

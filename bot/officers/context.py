@@ -16,6 +16,7 @@ from bot.messages import Reply
 from bot.officers.needs import Effect, ExportJob, Picture
 from bot.officers.state import DeskState
 from bot.payment import PaymentChannel
+from bot.rosters import RosterFile
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,7 @@ class Upload:
     rows: tuple[ImportRow, ...]
     problems: tuple[ImportProblem, ...]
     for_import: bool = False
+    roster: RosterFile | None = None  # read as a roster (a /roster_impor file was awaited)
 
 
 # What the desk's step takes: a command (typed, or an 'off:' button naming one), a button, typed
@@ -46,6 +48,7 @@ class DeskConfig:
     whatsapp_number: str = ""  # WHATSAPP_DISPLAY_NUMBER: events get a wa.me link too when set
     payment_channels: tuple[PaymentChannel, ...] = ()  # named in approval notices
     web_desk_url: str = ""  # WEB_DESK_PUBLIC_URL when the web desk is on ("": off)
+    roster_retention_days: int = 60  # ROSTER_RETENTION_DAYS
 
     def branch_for(self, region_code: str) -> str:
         """The branch office serving a kabupaten/kota."""

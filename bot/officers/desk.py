@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from bot.charts import funnel_png
+from bot.clock import today_wib
 from bot.decision_sheet import read_import
 from bot.flow.context import FlowConfig
 from bot.flow.events import Text
@@ -27,11 +28,14 @@ from bot.i18n import N_
 from bot.messages import Attachment, Reply
 from bot.officers.context import DeskConfig, DeskContext, DeskEvent, DeskOutcome, Upload
 from bot.officers.needs import (
+    ActiveNiks,
     Audit,
     AuditOf,
+    BlockedPhones,
     CardNotesOf,
     CloseEvent,
     CreateEvent,
+    CreateRoster,
     CreateSponsor,
     Decide,
     Effect,
@@ -50,9 +54,15 @@ from bot.officers.needs import (
     QrPicture,
     QueuePage,
     RemoveOfficer,
+    RosterReport,
+    RosterRowsOf,
+    Rosters,
+    RosterSlips,
+    RosterStates,
     SaveOfficer,
     Search,
     SetSponsorPayer,
+    SlipSheet,
     SponsorOf,
     SponsorReport,
     Sponsors,
@@ -62,16 +72,19 @@ from bot.officers.needs import (
 )
 from bot.officers.needs import Notify as NotifyWorker
 from bot.officers.reports import IN_PROGRESS_STEPS, exported
-from bot.officers.state import DeskState
+from bot.officers.state import DeskState, Dialog
 from bot.officers.step import desk_event, step
 from bot.officers.views import text
 from bot.poster import poster_png, qr_png
+from bot.rosters import read_roster, report_xlsx, states_xlsx
+from bot.slips import slips_pdf
 from bot.uploads import DEFAULT_LIMITS, ImportLimits
 from bot.web_desk import LINK_VALID, secret_hash
 
 if TYPE_CHECKING:
     from bot.ports import OfficerSession, Repository
 
+ROSTER_LIMITS = ImportLimits(max_rows=50_000)
 OFFICERS_TTL = timedelta(seconds=60)
 Update = tuple[str, str | None]  # (channel, inbox key) of the update being applied
 NO_UPDATE: Update = ("", None)
@@ -141,6 +154,18 @@ async def answer_need(session: OfficerSession, need: Need[Any], ctx: DeskContext
             expires = now + LINK_VALID
             await session.create_login_token(secret_hash(secret), by, lang, now, expires)
             return secret
+        case ActiveNiks(niks):
+            return await session.active_niks(niks)
+        case BlockedPhones(phones):
+            return await session.blocked_phones(phones)
+        case CreateRoster(draft, rows):
+            return await session.create_roster(draft, rows, by, now)
+        case Rosters(limit):
+            return await session.rosters(limit)
+        case RosterSlips(roster_id):
+            return await session.roster_slips(roster_id)
+        case RosterRowsOf(roster_id):
+            return await session.roster_report(roster_id)
     raise ValueError(f"unknown need {need!r}")
 
 
@@ -186,6 +211,14 @@ def draw(picture: Picture) -> Attachment:
             return Attachment(filename, poster_png(info), photo=False)
         case FunnelPicture(filename, steps, bases, lang):
             return Attachment(filename, funnel_png(list(steps), lang, bases))
+        case RosterReport(filename, checked, lang):
+            return Attachment(filename, report_xlsx(checked, lang), photo=False)
+        case RosterStates(filename, rows, lang):
+            return Attachment(filename, states_xlsx(rows, lang), photo=False)
+        case SlipSheet(filename, slips, bot_username, whatsapp_number):
+            return Attachment(
+                filename, slips_pdf(slips, bot_username, whatsapp_number), photo=False
+            )
     raise ValueError(f"unknown picture {picture!r}")
 
 
@@ -203,11 +236,15 @@ class OfficerDesk:
         nonce: Callable[[], str] = new_nonce,
         import_limits: ImportLimits = DEFAULT_LIMITS,
         web_desk_url: str = "",
+        roster_limits: ImportLimits = ROSTER_LIMITS,
+        roster_retention_days: int = 60,
     ) -> None:
         self.repo = repo
         self.config = config
         self.kpj_length = kpj_length
         self.import_limits = import_limits
+        self.roster_limits = roster_limits
+        self.roster_retention_days = roster_retention_days
         self.bot_username = bot_username  # for deep links; Telegram's getMe may correct it
         self.whatsapp_number = whatsapp_number  # for wa.me links ("": no WhatsApp)
         self.nonce = nonce
@@ -229,6 +266,7 @@ class OfficerDesk:
             whatsapp_number=self.whatsapp_number,
             payment_channels=self.config.payment_channels,
             web_desk_url=self.web_desk_url,
+            roster_retention_days=self.roster_retention_days,
         )
 
     async def is_officer(self, user_id: str, now: datetime) -> bool:
@@ -311,13 +349,26 @@ class OfficerDesk:
         if not await self.is_officer(user_id, now):
             return None
         for_import = caption.strip().lower().startswith("/impor")
-        rows, problems = await asyncio.to_thread(
-            read_import, data, filename, self.kpj_length, self.import_limits
-        )
-        upload = Upload(filename, tuple(rows), tuple(problems), for_import)
+        if not for_import and await self._awaits_roster(user_id):
+            roster = await asyncio.to_thread(
+                read_roster, data, filename, self.roster_limits, today_wib(now)
+            )
+            upload = Upload(filename, (), (), roster=roster)
+        else:
+            rows, problems = await asyncio.to_thread(
+                read_import, data, filename, self.kpj_length, self.import_limits
+            )
+            upload = Upload(filename, tuple(rows), tuple(problems), for_import)
         return await self._apply(
             user_id, upload, now, lang, update, name, only_in_dialog=not for_import
         )
+
+    async def _awaits_roster(self, user_id: str) -> bool:
+        """Whether the officer's open dialog waits for a roster file (read as one, not as
+        decisions)."""
+        async with self.repo.officer() as session:
+            state = DeskState.from_data(await session.dialog(user_id))
+        return state.dialog is Dialog.ROSTER_FILE
 
     async def _apply(
         self,

@@ -32,6 +32,7 @@ from bot.domain import (
 from bot.flow.needs import Need
 from bot.messages import Reply
 from bot.poster import PosterInfo
+from bot.rosters import Checked, RosterDraft, RosterRow, RosterSummary, RowReport, SlipRow
 
 # --- look-ups ------------------------------------------------------------------------------
 
@@ -139,6 +140,41 @@ class Officers(Need[list[Officer]]):
     """Every officer."""
 
 
+@dataclass(frozen=True)
+class ActiveNiks(Need[frozenset[str]]):
+    """Which of these NIKs have an active submission (a roster's rows are checked at once)."""
+
+    niks: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class BlockedPhones(Need[frozenset[str]]):
+    """Which of these numbers must never be invited again."""
+
+    phones: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Rosters(Need[list[RosterSummary]]):
+    """The officer's branches' rosters with their counts."""
+
+    limit: int
+
+
+@dataclass(frozen=True)
+class RosterRowsOf(Need[list[RowReport]]):
+    """A roster's rows with their states (its per-row report)."""
+
+    roster_id: int
+
+
+@dataclass(frozen=True)
+class RosterSlips(Need[list[SlipRow]]):
+    """A roster's rows to print slips for."""
+
+    roster_id: int
+
+
 # --- writes that answer something ----------------------------------------------------------
 
 
@@ -170,6 +206,14 @@ class CreateSponsor(Need[int]):
     """Store a sponsor; its new id."""
 
     sponsor: Sponsor
+
+
+@dataclass(frozen=True)
+class CreateRoster(Need[int]):
+    """Store a roster and its checked rows; its new id."""
+
+    draft: RosterDraft
+    rows: tuple[RosterRow, ...]
 
 
 @dataclass(frozen=True)
@@ -276,7 +320,35 @@ class FunnelPicture:
     lang: str
 
 
-Picture = Union[QrPicture, PosterPicture, FunnelPicture]  # noqa: UP007
+@dataclass(frozen=True)
+class RosterReport:
+    """A roster import's per-row report (XLSX, NIKs and phones masked)."""
+
+    filename: str
+    checked: tuple[Checked, ...]
+    lang: str
+
+
+@dataclass(frozen=True)
+class RosterStates:
+    """A roster's per-row report of its invitations (XLSX, NIKs and phones masked)."""
+
+    filename: str
+    rows: tuple[RowReport, ...]
+    lang: str
+
+
+@dataclass(frozen=True)
+class SlipSheet:
+    """A roster's printable invitation slips (PDF, 8 to an A4 page)."""
+
+    filename: str
+    slips: tuple[SlipRow, ...]
+    bot_username: str
+    whatsapp_number: str  # '' when WhatsApp is not set up: no WhatsApp QR code
+
+
+Picture = Union[QrPicture, PosterPicture, FunnelPicture, RosterReport, RosterStates, SlipSheet]  # noqa: UP007
 
 
 @dataclass(frozen=True)

@@ -43,6 +43,10 @@ class Dialog(StrEnum):
     SPONSOR_SCOPE = "sponsor_scope"
     # /impor without a file
     IMPORT_FILE = "import_file"
+    # /roster_impor
+    ROSTER_AGREEMENT = "roster_agreement"
+    ROSTER_CONSENT = "roster_consent"
+    ROSTER_FILE = "roster_file"
 
 
 DECIDING = frozenset(
@@ -121,12 +125,24 @@ class ClosingForm:
     name: str
 
 
+ROSTER_DIALOGS = frozenset({Dialog.ROSTER_AGREEMENT, Dialog.ROSTER_CONSENT, Dialog.ROSTER_FILE})
+
+
+@dataclass
+class RosterForm:
+    """What /roster_impor has gathered: the sponsor and the basis for contacting those listed."""
+
+    sponsor_id: int = 0
+    agreement: str = ""
+    whatsapp: bool = False
+
+
 @dataclass
 class ImportForm:
     """/impor was sent without a file: the next document is the import."""
 
 
-Form = Union[DecisionForm, EventForm, SponsorForm, ClosingForm, ImportForm]  # noqa: UP007
+Form = Union[DecisionForm, EventForm, SponsorForm, ClosingForm, ImportForm, RosterForm]  # noqa: UP007
 
 # Which form each dialog keeps (and reads back from storage).
 FORM_OF: dict[Dialog, type[Form]] = {
@@ -135,9 +151,10 @@ FORM_OF: dict[Dialog, type[Form]] = {
     **dict.fromkeys(SPONSOR_DIALOGS, SponsorForm),
     Dialog.CLOSE_EVENT: ClosingForm,
     Dialog.IMPORT_FILE: ImportForm,
+    **dict.fromkeys(ROSTER_DIALOGS, RosterForm),
 }
 _DATES = frozenset({"day", "start", "end"})
-F = TypeVar("F", DecisionForm, EventForm, SponsorForm, ClosingForm, ImportForm)
+F = TypeVar("F", DecisionForm, EventForm, SponsorForm, ClosingForm, ImportForm, RosterForm)
 
 
 def _to_data(form: Form) -> dict[str, Any]:

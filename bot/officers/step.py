@@ -29,7 +29,7 @@ from bot.flow.events import Command, Press, Text
 from bot.flow.needs import MissingFact, Need
 from bot.i18n import N_
 from bot.messages import Msg, Reply
-from bot.officers import admin, decisions, events, reports, review, sponsors, web
+from bot.officers import admin, decisions, events, reports, review, rosters, sponsors, web
 from bot.officers.common import STALE, Family, as_press, ask, said
 from bot.officers.context import DeskContext, DeskEvent, DeskOutcome, Upload
 from bot.officers.state import DeskState, Dialog
@@ -53,6 +53,9 @@ COMMANDS: dict[str, Run] = {
     "statistik": reports.statistics,
     "ekspor": reports.export,
     "impor": reports.ask_import,
+    "roster_impor": rosters.begin,
+    "roster": rosters.list_rosters,
+    "roster_slip": rosters.slips,
     "petugas": admin.list_officers,
     "cabang": admin.list_branches,
     "petugas_tambah": admin.add_officer,
@@ -85,6 +88,7 @@ FAMILIES = (
     events.CLOSING,
     sponsors.FAMILY,
     reports.FAMILY,
+    rosters.FAMILY,
 )
 FAMILY_OF = {dialog: family for family in FAMILIES for dialog in family.dialogs}
 
@@ -173,7 +177,10 @@ def elsewhere(
 
 
 def uploaded(state: DeskState, upload: Upload, ctx: DeskContext) -> DeskOutcome:
-    """A spreadsheet: the awaited /impor file (or one captioned /impor), else not read."""
+    """A spreadsheet: the awaited /roster_impor or /impor file (or one captioned /impor), else
+    not read."""
+    if state.dialog is Dialog.ROSTER_FILE:
+        return rosters.apply_import(state, upload, ctx)
     if upload.for_import or state.dialog in reports.FAMILY.dialogs:
         return reports.apply_import(state, upload, ctx)
     notice = Msg(N_("Berkas ini tidak dibaca. Untuk mengimpor keputusan, kirim /impor dulu."))

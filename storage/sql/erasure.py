@@ -12,13 +12,27 @@ import secrets
 from datetime import datetime
 
 from bot.domain import Erasure, Status
-from bot.identity import worker_actor
-from storage.sql.tx import Tx, to_json
+from bot.identity import WHATSAPP, worker_actor
+from storage.sql import invitations
+from storage.sql.tx import Tx, as_json, to_json
 
 
 async def erase(tx: Tx, channel: str, user_id: str, now: datetime) -> Erasure:
     """Erase one worker, in the caller's transaction."""
     pseudonym = f"dihapus-{secrets.token_hex(8)}"
+    phones = [
+        str(r["phone"])
+        for r in await tx.all(
+            "SELECT phone FROM submissions WHERE channel = ? AND user_id = ?", channel, user_id
+        )
+    ]
+    if channel == WHATSAPP and user_id.isdigit():  # a WhatsApp id is the number, not a BSUID
+        phones.append(f"+{user_id}")
+    state = await tx.one(
+        "SELECT state FROM conversations WHERE channel = ? AND user_id = ?", channel, user_id
+    )
+    opened = as_json(state["state"]).get("invite_code") if state else None
+    await invitations.erased(tx, channel, user_id, phones, opened, now)
     await tx.run("DELETE FROM conversations WHERE channel = ? AND user_id = ?", channel, user_id)
     found = await tx.all(
         "SELECT s.id, s.reference, s.status, e.outcome FROM submissions s"

@@ -6,11 +6,12 @@ from datetime import datetime
 
 from storage.sql.outreach import Outreach
 from storage.sql.reports import Reports
+from storage.sql.rosters import RosterDesk
 from storage.sql.staff import Staff
 from storage.sql.web import WebAccess
 
 
-class OfficerSession(Reports, Outreach, Staff, WebAccess):
+class OfficerSession(Reports, Outreach, RosterDesk, Staff, WebAccess):
     """bot.ports.OfficerSession over a Tx (the caller holds one transaction around it)."""
 
     async def already_applied(self, channel: str, update_key: str | None) -> bool:

@@ -9,6 +9,7 @@ from datetime import datetime
 from bot.domain import Housekeeping
 from bot.messages import Reply, reply_from_data, reply_to_data
 from bot.ports import OutboxItem
+from storage.sql import invitations
 from storage.sql.tx import Row, Tx, as_json, to_json
 
 
@@ -157,4 +158,5 @@ async def housekeeping(
         "DELETE FROM outbox WHERE status != 'pending' AND created_at <= ?",
         now - policy.outbox_after,
     )
+    await invitations.expire_rosters(tx, now)  # docs/rosters.md: retention of rosters
     return len(stalled), purged

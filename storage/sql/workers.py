@@ -35,7 +35,8 @@ from bot.flow.questions import REGISTRY
 from bot.flow.registry import column_values
 from bot.flow.state import Conversation
 from bot.identity import worker_actor
-from storage.sql import erasure, outreach, rows
+from bot.rosters import InvitationLookup, InvitationMatch
+from storage.sql import erasure, invitations, outreach, rows
 from storage.sql.memory import RecentStates
 from storage.sql.tx import Tx, as_datetime, as_json, as_optional_datetime, to_json
 
@@ -260,6 +261,8 @@ class WorkerSession:
         )
         marks = ", ".join("?" for _ in values)
         await self.tx.run(f"INSERT INTO submissions ({names}) VALUES ({marks})", *values)
+        if draft.invite_code is not None:
+            await invitations.completed(self.tx, draft.invite_code, reference, now)
         return SubmitResult(reference)
 
     async def lock_sponsor(self, sponsor_id: int) -> None:
@@ -372,6 +375,22 @@ class WorkerSession:
 
     async def event(self, code: str) -> EventInfo | None:
         return await outreach.event_info(self.tx, code)
+
+    async def open_invitation(
+        self, code: str, now: datetime, tries: int, pause_minutes: int
+    ) -> InvitationLookup:
+        await self.hold()
+        return await invitations.open_invitation(
+            self.tx, self.channel, self.user_id, code, now, tries, pause_minutes
+        )
+
+    async def match_invitation(self, code: str, nik: str, now: datetime) -> InvitationMatch:
+        await self.hold()
+        return await invitations.match_invitation(self.tx, code, nik, now)
+
+    async def decline_invitation(self, code: str, now: datetime) -> bool:
+        await self.hold()
+        return await invitations.decline_invitation(self.tx, code, now)
 
     async def count(self, event_code: str, kind: str, now: datetime) -> None:
         await self.hold()

@@ -13,6 +13,7 @@ from bot.officers.decisions import check_kpj, parse_fields
 from bot.officers.events import event_day
 from bot.officers.reports import funnel_of
 from bot.officers.state import (
+    ROSTER_DIALOGS,
     ClosingForm,
     DecisionForm,
     DeskState,
@@ -20,6 +21,7 @@ from bot.officers.state import (
     EventForm,
     Form,
     ImportForm,
+    RosterForm,
     SponsorForm,
 )
 from bot.officers.step import COMMANDS
@@ -51,6 +53,7 @@ STATES: dict[Dialog, Form] = {
     ),
     Dialog.CLOSE_EVENT: ClosingForm("evWATES", "Sosialisasi"),
     Dialog.IMPORT_FILE: ImportForm(),
+    **{d: RosterForm(1, "PKS 1") for d in ROSTER_DIALOGS},
     **{
         d: SponsorForm(
             "Pemkab", "kabupaten", date(2026, 1, 1), date(2026, 12, 31), 5, ["34.01"], "Yogyakarta"
@@ -84,6 +87,8 @@ BUTTONS = (
     "s_pekerjaan",
     "s_lanjut",
     "s_cakupan",
+    "r_wa",
+    "roster_impor",
     "nope",
 )
 JUNK = ("", "0", "99", "-1", "²", "١٢٣", "99999999999999999999", "x" * 3000, REFERENCE, "ev:x")

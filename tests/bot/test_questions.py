@@ -13,12 +13,14 @@ from bot.flow.registry import Question, Registry
 from bot.flow.state import Conversation, Step
 from bot.messages import Reply
 
+# An invitation's steps come before the numbered questions and lead on by themselves.
+INVITATION = {Step.INVITE_CONSENT, Step.INVITE_NIK, Step.INVITE_CONFIRM, Step.INVITE_FIX}
 # The steps left by a button or a command, never by an answer that goes on to the next one.
-ENDS = {Step.SUMMARY, Step.EDIT_PICK, Step.CONFIRM_CANCEL}
+ENDS = {Step.SUMMARY, Step.EDIT_PICK, Step.CONFIRM_CANCEL, *INVITATION}
 # The steps the engine answers itself: nothing in progress, or the registration sent.
 ENGINE = {Step.IDLE, Step.DONE}
 # Outside the numbered questions: before them, or asides from the summary.
-UNNUMBERED = {Step.CONSENT, Step.EDIT_PICK, Step.CONFIRM_CANCEL}
+UNNUMBERED = {Step.CONSENT, Step.EDIT_PICK, Step.CONFIRM_CANCEL, *INVITATION}
 # The NIK's kabupaten is known: after the phone, home is confirmed with a tap.
 ANSWERED = Answers(nik="3401025203790001")
 

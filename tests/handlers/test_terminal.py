@@ -6,11 +6,13 @@ from __future__ import annotations
 import io
 import subprocess
 import sys
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+from bot.domain import Payer, Sponsor
 from bot.flow.events import Press, Text
 from bot.messages import Button, Msg, Reply
+from bot.rosters import RosterDraft, RosterRow
 from bot.settings import Settings
 from handlers.terminal import EXAMPLE_WA_ID, TerminalChat, WhatsAppTerminalChat, run_chat
 from storage.backends import AnyRepository
@@ -246,3 +248,44 @@ async def test_everyday_words_register_in_the_terminal(
         assert expected in answer and not refused(answer), (typed, answer)
     rows = query(settings, "SELECT name, income, occupation, status FROM submissions")
     assert rows == [("Sri Wahyuni", 1_000_000, "nelayan", "diajukan")]
+
+
+async def test_an_invitation_in_the_terminal_and_as_whatsapp(
+    repo: AnyRepository, settings: Settings, tmp_path: Path
+) -> None:
+    """`chat` takes /start <code>; `chat --as whatsapp` the slip's "DAFTAR <code>"."""
+    now = datetime(2026, 12, 7, 3, tzinfo=UTC)
+    sponsor = Sponsor(
+        0, "Pemda Kulon Progo", Payer.APBD_REGENCY, "apbd_kabupaten", date(2026, 1, 1),
+        date(2027, 12, 31), 10, ("34.01",), (), True, "Yogyakarta",
+    )  # fmt: skip
+    rows = tuple(
+        RosterRow(n, nik, name, phone, "34.01", "Desa Bendungan", "pedagang", "Kulon Progo", "")
+        for n, nik, name, phone in (
+            (2, "3401011203850001", "Sri Wahyuni", "+6281234567801"),
+            (3, "3401025507900002", "Tukiman", "+" + EXAMPLE_WA_ID),
+        )
+    )
+    async with repo.officer() as session:
+        session.restrict(None)
+        sponsor_id = await session.create_sponsor(sponsor, "tg:1", now)
+        draft = RosterDraft(sponsor_id, "Yogyakarta", "PKS 1", True, "r.csv", now + timedelta(60))
+        await session.create_roster(draft, rows, "tg:1", now)
+    codes = dict(query(settings, "SELECT name, code FROM roster_rows"))
+    out = io.StringIO()
+    chat = TerminalChat(repo, settings, user_id="42", out=out)
+    for line in (f"/start {codes['Sri Wahyuni']}", "1", "3401011203850001", "1", "1,5 juta"):
+        await chat.send(line)
+    for line in ("Tidak", "1"):
+        await chat.send(line)
+    assert "Data dari Pemda Kulon Progo:" in out.getvalue()
+    assert "Alamat: Desa Bendungan" in out.getvalue()  # no address listed: the village
+    wa_out = io.StringIO()
+    wa = WhatsAppTerminalChat(repo, settings, out=wa_out, files=tmp_path)
+    for line in (f"DAFTAR {codes['Tukiman']}", "Setuju", "3401025507900002", "Benar"):
+        await wa.send(line)
+    assert "*Pemda Kulon Progo* mengundang Anda" in wa_out.getvalue()
+    assert "Tukiman" in wa_out.getvalue()
+    assert query(settings, "SELECT channel, nik, sponsor_id FROM submissions") == [
+        ("terminal", "3401011203850001", sponsor_id)
+    ]

@@ -33,6 +33,7 @@ from bot.domain import (
     Submission,
 )
 from bot.messages import Reply
+from bot.rosters import RosterDraft, RosterRow, RosterSummary, RowReport, RowState, SlipRow
 from bot.web_desk import QueueFilter, WebSession
 
 
@@ -70,6 +71,8 @@ class World:
     applied: set[tuple[str, str]] = field(default_factory=set)
     web_links: dict[str, tuple[str, str]] = field(default_factory=dict)  # hash → (user, lang)
     web_sessions: dict[str, WebSession] = field(default_factory=dict)  # open ones, by hash
+
+    rosters: dict[int, tuple[RosterDraft, list[RosterRow], datetime]] = field(default_factory=dict)
 
 
 class FakeOfficerSession:
@@ -341,3 +344,45 @@ class FakeOfficerSession:
         found = [s for s in self._mine() if s.status is chosen.status]
         found.sort(key=lambda s: s.submitted_at)
         return len(found), found[offset : offset + limit]
+
+    async def active_niks(self, niks: Sequence[str]) -> frozenset[str]:
+        active = {s.nik for s in self.world.submissions.values() if s.status in BLOCKING_STATUSES}
+        return frozenset(set(niks) & active)
+
+    async def blocked_phones(self, phones: Sequence[str]) -> frozenset[str]:
+        return frozenset()
+
+    async def create_roster(
+        self, draft: RosterDraft, rows: Sequence[RosterRow], by: str, now: datetime
+    ) -> int:
+        new_id = max(self.world.rosters, default=0) + 1
+        self.world.rosters[new_id] = (draft, list(rows), now)
+        return new_id
+
+    async def rosters(self, limit: int) -> list[RosterSummary]:
+        found = [
+            RosterSummary(
+                roster_id,
+                draft.sponsor_id,
+                self.world.sponsors[draft.sponsor_id].name,
+                draft.agreement,
+                created,
+                draft.expires_at,
+                {RowState.IMPORTED: len(rows)},
+            )
+            for roster_id, (draft, rows, created) in self.world.rosters.items()
+            if self._sees(draft.branch)
+        ]
+        return sorted(found, key=lambda r: -r.id)[:limit]
+
+    async def roster_slips(self, roster_id: int) -> list[SlipRow]:
+        draft, rows, _ = self.world.rosters.get(roster_id, (None, [], None))
+        if draft is None or not self._sees(draft.branch):
+            return []
+        return [SlipRow(row.name, f"UND-2345{row.line % 10}-ABCDE") for row in rows]
+
+    async def roster_report(self, roster_id: int) -> list[RowReport]:
+        draft, rows, _ = self.world.rosters.get(roster_id, (None, [], None))
+        if draft is None or not self._sees(draft.branch):
+            return []
+        return [RowReport(r.line, r.nik, r.phone, RowState.IMPORTED, "", None) for r in rows]

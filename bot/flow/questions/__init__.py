@@ -6,7 +6,16 @@ Import ``REGISTRY`` from here (not from bot.flow.registry) to be sure every ques
 
 from __future__ import annotations
 
-from bot.flow.questions import consent, contact, home, identity, programmes, summary, work
+from bot.flow.questions import (
+    consent,
+    contact,
+    home,
+    identity,
+    invitation,
+    programmes,
+    summary,
+    work,
+)
 from bot.flow.registry import REGISTRY
 
 REGISTRY.add(
@@ -17,6 +26,7 @@ REGISTRY.add(
     *work.QUESTIONS,
     *programmes.QUESTIONS,
     *summary.QUESTIONS,
+    *invitation.QUESTIONS,
 )
 
 __all__ = ["REGISTRY"]

@@ -69,6 +69,7 @@ def submit(conv: Conversation, ctx: Context) -> Outcome:
         reference=conv.fix_reference,
         branch=ctx.config.branch_for(conv.answers.home_code or "") or ctx.config.default_branch,
         sponsor_id=conv.answers.sponsor.id if conv.answers.sponsor else None,
+        invite_code=conv.invite_code,
     )
     result = ctx.fact(Submit(draft))
     if result.quota_full and conv.answers.sponsor is not None:

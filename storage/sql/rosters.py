@@ -1,0 +1,182 @@
+"""Rosters: a sponsor's list of workers with personal codes (bot/rosters.py, docs/rosters.md)."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Sequence
+from datetime import datetime
+
+from bot.domain import BLOCKING_STATUSES
+from bot.roster_codes import new_code
+from bot.rosters import (
+    RosterDraft,
+    RosterRow,
+    RosterSummary,
+    RowReport,
+    RowState,
+    SlipRow,
+    phone_digest,
+)
+from storage.sql.scope import Scoped
+from storage.sql.tx import Tx, as_datetime
+
+LOOKUP_CHUNK = 500
+INSERT_CHUNK = 1000
+BLOCKING = tuple(str(s) for s in BLOCKING_STATUSES)
+WHATSAPP_AGREED = "agreed to be contacted on WhatsApp"
+SLIPS_ONLY = "not agreed to WhatsApp: invited by slip only"
+
+
+async def hash_key(tx: Tx) -> bytes:
+    """The key of the blocked numbers' hashes, drawn by the first caller and kept."""
+    await tx.run(
+        "INSERT INTO roster_secret (id, key) VALUES (1, ?) ON CONFLICT (id) DO NOTHING",
+        secrets.token_hex(32),
+    )
+    row = await tx.one("SELECT key FROM roster_secret WHERE id = 1")
+    assert row is not None
+    return bytes.fromhex(row["key"])
+
+
+async def chunked(tx: Tx, sql: str, values: Sequence[str], *tail: object) -> set[str]:
+    """``sql`` (with ``{marks}`` for the values) run over ``values`` in chunks; its column v."""
+    found: set[str] = set()
+    for start in range(0, len(values), LOOKUP_CHUNK):
+        chunk = values[start : start + LOOKUP_CHUNK]
+        marks = ", ".join("?" for _ in chunk)
+        for row in await tx.all(sql.format(marks=marks), *chunk, *tail):
+            found.add(str(row["v"]))
+    return found
+
+
+class RosterDesk(Scoped):
+    """The officer's side of rosters, within their branches."""
+
+    async def active_niks(self, niks: Sequence[str]) -> frozenset[str]:
+        """Which of these NIKs have an active submission (any branch: a NIK registers once)."""
+        wanted = sorted(set(niks))
+        marks_sql = (
+            "SELECT nik AS v FROM submissions WHERE nik IN ({marks}) AND status IN (?, ?, ?)"
+        )
+        return frozenset(await chunked(self.tx, marks_sql, wanted, *BLOCKING))
+
+    async def blocked_phones(self, phones: Sequence[str]) -> frozenset[str]:
+        """Which of these numbers (E.164) must never be invited again."""
+        key = await hash_key(self.tx)
+        by_digest = {phone_digest(key, p): p for p in set(phones) if p}
+        found = await chunked(
+            self.tx,
+            "SELECT digest AS v FROM roster_blocked WHERE digest IN ({marks})",
+            sorted(by_digest),
+        )
+        return frozenset(by_digest[d] for d in found)
+
+    async def create_roster(
+        self, draft: RosterDraft, rows: Sequence[RosterRow], by: str, now: datetime
+    ) -> int:
+        """Store a roster and its rows, each with a fresh personal code; the roster's id."""
+        created = await self.tx.one(
+            "INSERT INTO rosters (sponsor_id, branch, agreement, whatsapp_consent, filename,"
+            " imported_by, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+            draft.sponsor_id,
+            draft.branch,
+            draft.agreement,
+            WHATSAPP_AGREED if draft.whatsapp_consent else SLIPS_ONLY,
+            draft.filename,
+            by,
+            now,
+            draft.expires_at,
+        )
+        assert created is not None
+        roster_id = int(created["id"])
+        for start in range(0, len(rows), INSERT_CHUNK):
+            await self.tx.run_many(
+                "INSERT INTO roster_rows (roster_id, line, nik, name, phone, region_code, place,"
+                " occupation, birth_place, address, code, updated_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (
+                        roster_id,
+                        r.line,
+                        r.nik,
+                        r.name,
+                        r.phone,
+                        r.region_code,
+                        r.place,
+                        r.occupation,
+                        r.birth_place,
+                        r.address,
+                        new_code(),  # 49 random bits: a clash is not worth a retry loop
+                        now,
+                    )
+                    for r in rows[start : start + INSERT_CHUNK]
+                ],
+            )
+        return roster_id
+
+    async def rosters(self, limit: int) -> list[RosterSummary]:
+        """The rosters of the officer's branches, newest first, with their rows by state."""
+        scope, args = self.in_scope("r.branch")
+        found = await self.tx.all(
+            "SELECT r.id, r.sponsor_id, s.name AS sponsor_name, r.agreement, r.created_at,"
+            " r.expires_at FROM rosters r JOIN sponsors s ON s.id = r.sponsor_id"
+            f" WHERE {scope} ORDER BY r.created_at DESC, r.id DESC LIMIT ?",
+            *args,
+            limit,
+        )
+        out: list[RosterSummary] = []
+        for r in found:
+            counts = await self.tx.all(
+                "SELECT state, count(*) AS n FROM roster_rows WHERE roster_id = ? GROUP BY state",
+                r["id"],
+            )
+            out.append(
+                RosterSummary(
+                    id=int(r["id"]),
+                    sponsor_id=int(r["sponsor_id"]),
+                    sponsor_name=r["sponsor_name"],
+                    agreement=r["agreement"],
+                    created_at=as_datetime(r["created_at"]),
+                    expires_at=as_datetime(r["expires_at"]),
+                    counts={RowState(c["state"]): int(c["n"]) for c in counts},
+                )
+            )
+        return out
+
+    async def roster_slips(self, roster_id: int) -> list[SlipRow]:
+        """The roster's rows still to be handed a slip (its personal data not deleted), in file
+        order; empty when the roster is not of the officer's branches."""
+        scope, args = self.in_scope("r.branch")
+        found = await self.tx.all(
+            "SELECT w.name, w.code FROM roster_rows w JOIN rosters r ON r.id = w.roster_id"
+            f" WHERE w.roster_id = ? AND w.nik != '' AND w.state NOT IN (?, ?, ?) AND {scope}"
+            " ORDER BY w.line",
+            roster_id,
+            str(RowState.COMPLETED),
+            str(RowState.DECLINED),
+            str(RowState.EXPIRED),
+            *args,
+        )
+        return [SlipRow(r["name"], r["code"]) for r in found]
+
+    async def roster_report(self, roster_id: int) -> list[RowReport]:
+        """Every row of a roster of the officer's branches with its state, in file order."""
+        scope, args = self.in_scope("r.branch")
+        found = await self.tx.all(
+            "SELECT w.line, w.nik, w.phone, w.state, w.reason, w.reference FROM roster_rows w"
+            f" JOIN rosters r ON r.id = w.roster_id WHERE w.roster_id = ? AND {scope}"
+            " ORDER BY w.line",
+            roster_id,
+            *args,
+        )
+        return [
+            RowReport(
+                int(r["line"]),
+                r["nik"],
+                r["phone"],
+                RowState(r["state"]),
+                r["reason"],
+                r["reference"],
+            )
+            for r in found
+        ]
