@@ -21,12 +21,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from bot.flow.context import FlowConfig
-from bot.flow.events import Document, Incoming, Text
+from bot.flow.events import Command, Document, Incoming, Text
 from bot.i18n import N_, language_from_code
 from bot.identity import OFFICER_CHANNELS, person_key
 from bot.messages import Msg, Reply
 from bot.officers import officer_command
 from bot.officers.desk import OfficerDesk
+from bot.officers.web import REPRESENTATIVE_COMMANDS
 from bot.ports import Repository
 from bot.service import handle_worker
 
@@ -95,6 +96,17 @@ class Dispatcher:
             answered = await self._officer(inbound, now, lang, fetch)
             if answered is not None:
                 return answered
+        elif (
+            inbound.channel in OFFICER_CHANNELS
+            and isinstance(event, Command)
+            and event.name in REPRESENTATIVE_COMMANDS
+        ):
+            # A sponsor's representative signs in to the web desk as officers do; nothing else
+            # of the desk answers them (every other command is the worker flow's).
+            who = person_key(inbound.channel, inbound.user_id)
+            replies = await self.desk.representative(who, event.name, now, lang)
+            if replies is not None:
+                return Dispatched(replies=replies, lang=lang)
         handled = await handle_worker(
             self.repo,
             inbound.channel,
