@@ -376,3 +376,16 @@ def logged(page: str) -> list[tuple[str, str, str]]:
             r"<tr><td>[^<]*</td><td>([^<]*)</td><td>([^<]*)</td><td>(.*?)</td>", body
         )
     ]
+
+
+async def test_the_audit_log_pages_by_post(web: Browser) -> None:
+    async with web.repo.officer() as session:
+        session.restrict(None)
+        for serial in range(51):
+            await session.audit(f"tg:{OFFICER}", "ekspor", None, str(serial), web.now)
+    await sign_in_officer(web, f"tg:{OFFICER}")
+    first = await web.client.get("/log-audit")
+    assert len(logged(first.text)) == 50 and 'name="page" value="2"' in first.text
+    csrf = await web.csrf("/log-audit")
+    second = await web.client.post("/log-audit", data={"csrf": csrf, "page": "2"})
+    assert len(logged(second.text)) == 1 and 'name="page" value="1"' in second.text
