@@ -13,6 +13,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from bot.clock import wib_text
+from bot.domain import Role
 from bot.officers.desk import draw
 from bot.officers.events import event_poster
 from bot.officers.needs import FunnelPicture
@@ -60,6 +61,7 @@ class ReportPages:
             Route("/acara", self.events, methods=["GET"]),
             Route("/acara/{code}/poster.png", self.poster, methods=["GET"]),
             Route("/sponsor", self.sponsors, methods=["GET"]),
+            Route("/sponsor/akses", self.access, methods=["POST"]),
             Route("/log-audit", self.audit, methods=["GET", "POST"]),
         ]
 
@@ -162,9 +164,42 @@ class ReportPages:
 
     async def sponsors(self, request: Request) -> Response:
         async def work(visit: Visit, form: dict[str, str]) -> Response:
-            return await self.command_page(visit, "sponsor", "", words(visit.lang)["sponsors"])
+            return await self.sponsors_page(visit, [])
 
         return await self.desk.signed_in(request, work)
+
+    async def sponsors_page(self, visit: Visit, notice: list[Any]) -> Response:
+        """/sponsor's answer; for supervisors and admins, its representatives' accesses too."""
+        manages = visit.officer.role is not Role.PETUGAS
+        accesses = await visit.session.sponsor_accesses() if manages else []
+        return await self.command_page(
+            visit,
+            "sponsor",
+            "",
+            words(visit.lang)["sponsors"],
+            manages=manages,
+            accesses=accesses,
+            notice=notice,
+        )
+
+    async def access(self, request: Request) -> Response:
+        """Grant or revoke a representative's access: /akses_sponsor, run by the chat's step
+        (its role and scope checks, its audit; revoking ends their sessions at once)."""
+
+        async def work(visit: Visit, form: dict[str, str]) -> Response:
+            from handlers.web.app import html_of
+
+            revoke = form.get("revoke", "")
+            if revoke:
+                args = f"cabut {revoke[:20]}"
+            else:
+                fields = (form.get(k, "") for k in ("sponsor", "user", "name"))
+                args = " ".join(" ".join(f.split())[:80] for f in fields)
+            outcome = await self.desk.run(visit, "akses_sponsor", args)
+            notice = [html_of(reply, visit.lang) for reply in outcome.replies]
+            return await self.sponsors_page(visit, notice)
+
+        return await self.desk.signed_in(request, work, post=True)
 
     async def audit(self, request: Request) -> Response:
         """The audit log, newest first, as the officer may see it; filtered by a POSTed form

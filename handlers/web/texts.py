@@ -124,6 +124,14 @@ TEXTS = {
     "at": N_("Waktu"),
     "actor": N_("Oleh"),
     "detail": N_("Rincian"),
+    "access_title": N_("Akses wakil sponsor"),
+    "telegram_id": N_("Id Telegram"),
+    "revoke": N_("Cabut"),
+    "grant": N_("Beri akses"),
+    "access_hint": N_(
+        "Orang yang diberi akses masuk dengan mengirim /masuk ke bot dan hanya melihat sponsornya "
+        "sendiri. Mencabut akses mengakhiri sesinya saat itu juga."
+    ),
     "audit_total": N_("{total} catatan, halaman {page} dari {pages}"),
 }
 

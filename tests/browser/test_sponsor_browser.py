@@ -7,17 +7,13 @@ from __future__ import annotations
 import io
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from openpyxl import load_workbook
 
 from bot.domain import Role
 from bot.settings import Settings
-from tests.browser.test_desk_browser import (
-    SAMPLES,
-    Page,
-    sign_in_by_link,
-    status_of,
-)
+from tests.browser.test_desk_browser import SAMPLES, sign_in_by_link, status_of
 from tests.conftest import OFFICER, Telegram, query
 from tests.web_desk import (
     PETUGAS,
@@ -28,6 +24,9 @@ from tests.web_desk import (
     seed,
     sponsored,
 )
+
+if TYPE_CHECKING:
+    from playwright.async_api import Page
 
 
 def niks(path: Path) -> list[str]:

@@ -389,3 +389,62 @@ async def test_the_audit_log_pages_by_post(web: Browser) -> None:
     csrf = await web.csrf("/log-audit")
     second = await web.client.post("/log-audit", data={"csrf": csrf, "page": "2"})
     assert len(logged(second.text)) == 1 and 'name="page" value="1"' in second.text
+
+
+async def test_officers_grant_and_revoke_access_on_the_web_as_in_chat(
+    web: Browser, telegram: Telegram, settings: Settings
+) -> None:
+    ids = await programme(web, telegram)
+    rep = Browser(telegram, settings)
+    async with rep.client:
+        await officer(web, "tg:7003", Role.SUPERVISOR, ("Yogyakarta",))
+        await sign_in_officer(web, "tg:7003")
+        csrf = await web.csrf("/sponsor")
+        granted = await web.client.post(
+            "/sponsor/akses",
+            data={
+                "csrf": csrf,
+                "sponsor": str(ids["first"]),
+                "user": str(REPRESENTATIVE),
+                "name": "Bu Rina",
+            },
+        )
+        assert "sekarang bisa melihat sponsor" in granted.text
+        (access,) = query(settings, "SELECT id FROM sponsor_access")
+        secret = await access_link(web.repo, REPRESENTATIVE, access[0], web.now)
+        assert (await rep.client.post("/masuk", data={"secret": secret})).status_code == 303
+        assert (await rep.client.get(f"/program/{ids['first']}")).status_code == 200
+        revoked = await web.client.post(
+            "/sponsor/akses", data={"csrf": csrf, "revoke": str(access[0])}
+        )
+        assert "dicabut" in revoked.text and 'id="accesses"' in revoked.text
+        assert (await rep.client.get(f"/program/{ids['first']}")).status_code == 401
+    # A petugas sees no access form, and may not grant.
+    await officer(web, PETUGAS, Role.PETUGAS, ("Yogyakarta",))
+    await sign_in_officer(web, PETUGAS)
+    page = await web.client.get("/sponsor")
+    assert 'id="grant"' not in page.text
+    refused = await web.client.post(
+        "/sponsor/akses",
+        data={
+            "csrf": await web.csrf("/sponsor"),
+            "sponsor": str(ids["first"]),
+            "user": "7309",
+            "name": "Pak Budi",
+        },
+    )
+    assert "hanya untuk supervisor dan admin" in refused.text
+    assert query(settings, "SELECT count(*) FROM sponsor_access") == [(1,)]
+    actions = [a for (a,) in query(settings, "SELECT action FROM audit ORDER BY id")]
+    assert actions == ["akses_sponsor", "akses_sponsor_cabut"]
+
+
+async def test_keluar_in_chat_ends_a_representatives_sessions(
+    web: Browser, telegram: Telegram
+) -> None:
+    ids = await programme(web, telegram)
+    await sign_in_representative(web, ids["first"])
+    assert (await web.client.get(f"/program/{ids['first']}")).status_code == 200
+    said = await telegram.text(REPRESENTATIVE, "/keluar")
+    assert "diakhiri" in said
+    assert (await web.client.get(f"/program/{ids['first']}")).status_code == 401
