@@ -22,7 +22,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import parse_qs, urlencode
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
@@ -113,10 +113,9 @@ def csrf_token(secret: str) -> str:
 
 
 @dataclass
-class Visit:
-    """A signed-in request: the officer as they are now, their language and session."""
+class SignedIn:
+    """A signed-in request's language, session secret and unit of work."""
 
-    officer: Officer
     lang: str
     secret: str
     session: OfficerSession
@@ -127,18 +126,21 @@ class Visit:
 
 
 @dataclass
-class Guest:
-    """A sponsor's representative's signed-in request: their access as it is now (one sponsor,
-    no officer page)."""
+class Visit(SignedIn):
+    """An officer's request: the officer as they are now."""
+
+    officer: Officer
+
+
+@dataclass
+class Guest(SignedIn):
+    """A sponsor's representative's request: their access as it is now (one sponsor, no
+    officer page)."""
 
     access: SponsorAccess
-    lang: str
-    secret: str
-    session: OfficerSession
 
-    @property
-    def csrf(self) -> str:
-        return csrf_token(self.secret)
+
+V = TypeVar("V", "Visit", "Guest")
 
 
 class Refused(Exception):
@@ -217,7 +219,7 @@ class WebDesk:
         name: str,
         lang: str,
         status: int = 200,
-        visit: Visit | Guest | None = None,
+        visit: SignedIn | None = None,
         **values: Any,
     ) -> HTMLResponse:
         template = self.env.get_template(name)
@@ -360,33 +362,21 @@ class WebDesk:
         touch: bool = True,
     ) -> Response:
         """Run ``work`` for the officer of this request's session, as they are now. A request
-        the officer did not make (the live count) does not ``touch`` it: it still ends idle."""
-        form = await self._form(request) if post else {}
-        secret = request.cookies.get(COOKIE, "")
-        now = self.clock()
-        lang = "id"
-        try:
-            async with self.repo.officer() as session:
-                found = await session.web_session(secret_hash(secret)) if secret else None
-                if found is None:
-                    raise Refused(words(lang)["expired"], 401, clear_cookie=True)
-                lang = found.lang
-                if found.access_id is not None:  # a representative opens no officer page
-                    raise Refused(words(lang)["not_found"], 404)
-                officer = await self._officer_now(session, found, secret, now)
-                if isinstance(officer, Officer):
-                    if post and not hmac.compare_digest(form.get("csrf", ""), csrf_token(secret)):
-                        raise Refused(words(lang)["csrf"], 403)
-                    if touch:
-                        await session.touch_web_session(secret_hash(secret), now)
-                    session.restrict(officer.scope)
-                    return await work(Visit(officer, lang, secret, session), form)
-            # The session was ended (committed above): say why.
-            raise Refused(
-                officer, 401 if officer == words(lang)["expired"] else 403, clear_cookie=True
-            )
-        except Refused as refusal:
-            return self.refused(refusal, lang)
+        the officer did not make (the live count) does not ``touch`` it: it still ends idle.
+        A representative's session opens no officer page (404)."""
+
+        async def officer_now(
+            session: OfficerSession, found: WebSession, secret: str, now: datetime
+        ) -> Visit | str:
+            if found.access_id is not None:
+                raise Refused(words(found.lang)["not_found"], 404)
+            officer = await self._officer_now(session, found, secret, now)
+            if not isinstance(officer, Officer):
+                return officer
+            session.restrict(officer.scope)
+            return Visit(found.lang, secret, session, officer)
+
+        return await self._visit(request, officer_now, work, post=post, touch=touch)
 
     async def guest_in(
         self,
@@ -398,6 +388,31 @@ class WebDesk:
         """Run ``work`` for the sponsor's representative of this request's session, their access
         read again: revoked (or idle too long) ends the session and refuses the click. An
         officer's session opens no representative's page (404)."""
+
+        async def guest_now(
+            session: OfficerSession, found: WebSession, secret: str, now: datetime
+        ) -> Guest | str:
+            if found.access_id is None:
+                raise Refused(words(found.lang)["not_found"], 404)
+            access = await self._access_now(session, found, found.access_id, secret, now)
+            if not isinstance(access, SponsorAccess):
+                return access
+            session.restrict(())  # no branch's data: only the sponsor's own look-ups
+            return Guest(found.lang, secret, session, access)
+
+        return await self._visit(request, guest_now, work, post=post)
+
+    async def _visit(
+        self,
+        request: Request,
+        now_of: Callable[[OfficerSession, WebSession, str, datetime], Awaitable[V | str]],
+        work: Callable[[V, dict[str, str]], Awaitable[Response]],
+        *,
+        post: bool,
+        touch: bool = True,
+    ) -> Response:
+        """Find the request's session, read its person again (``now_of``: who they are now, or
+        why the session has just ended), check the CSRF token of a POST, then ``work``."""
         form = await self._form(request) if post else {}
         secret = request.cookies.get(COOKIE, "")
         now = self.clock()
@@ -408,17 +423,16 @@ class WebDesk:
                 if found is None:
                     raise Refused(words(lang)["expired"], 401, clear_cookie=True)
                 lang = found.lang
-                if found.access_id is None:
-                    raise Refused(words(lang)["not_found"], 404)
-                access = await self._access_now(session, found, found.access_id, secret, now)
-                if isinstance(access, SponsorAccess):
+                visitor = await now_of(session, found, secret, now)
+                if not isinstance(visitor, str):
                     if post and not hmac.compare_digest(form.get("csrf", ""), csrf_token(secret)):
                         raise Refused(words(lang)["csrf"], 403)
-                    await session.touch_web_session(secret_hash(secret), now)
-                    session.restrict(())  # no branch's data: only the sponsor's own look-ups
-                    return await work(Guest(access, lang, secret, session), form)
+                    if touch:
+                        await session.touch_web_session(secret_hash(secret), now)
+                    return await work(visitor, form)
+            # The session was ended (committed above): say why.
             raise Refused(
-                access, 401 if access == words(lang)["expired"] else 403, clear_cookie=True
+                visitor, 401 if visitor == words(lang)["expired"] else 403, clear_cookie=True
             )
         except Refused as refusal:
             return self.refused(refusal, lang)

@@ -24,12 +24,12 @@ from bot.officers.views import STATUS_LABELS
 from bot.payers import payer_words
 from bot.render import PLAIN, render_msg
 from bot.spreadsheets import write_xlsx
+from handlers.web.reports import MEDIA, attachment
 from handlers.web.texts import words
 
 if TYPE_CHECKING:
     from handlers.web.app import Guest, WebDesk
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FULL = "lengkap"
 
 
@@ -138,10 +138,6 @@ class SponsorPages:
             await guest.session.audit(guest.access.user_id, action, None, detail, now)
             data = await asyncio.to_thread(xlsx_bytes, records if full else masked(records))
             filename = f"sponsor-{sponsor.id}-{today_wib(now):%Y%m%d}.xlsx"
-            return Response(
-                data,
-                media_type=XLSX,
-                headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-            )
+            return attachment(data, filename, MEDIA["xlsx"])
 
         return await self.desk.guest_in(request, work, post=True)

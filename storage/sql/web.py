@@ -32,6 +32,18 @@ ORDER_BY = {
 }
 
 
+def days(
+    where: list[str], args: list[Any], column: str, since: date | None, until: date | None
+) -> None:
+    """``column`` (a time) on or after ``since`` and on or before ``until``, days in WIB."""
+    if since is not None:
+        where.append(f"{column} >= ?")
+        args.append(wib_midnight_utc(since))
+    if until is not None:
+        where.append(f"{column} < ?")
+        args.append(wib_midnight_utc(until + timedelta(days=1)))
+
+
 def _where(chosen: QueueFilter) -> tuple[list[str], list[Any]]:
     where: list[str] = ["status = ?"]
     args: list[Any] = [str(chosen.status)]
@@ -44,12 +56,7 @@ def _where(chosen: QueueFilter) -> tuple[list[str], list[Any]]:
     if chosen.region:
         where.append("home_code LIKE ?")
         args.append(chosen.region.replace("%", "").replace("_", "") + "%")
-    if chosen.since is not None:
-        where.append("submitted_at >= ?")
-        args.append(wib_midnight_utc(chosen.since))
-    if chosen.until is not None:
-        where.append("submitted_at < ?")
-        args.append(wib_midnight_utc(chosen.until + timedelta(days=1)))
+    days(where, args, "submitted_at", chosen.since, chosen.until)
     if chosen.flag is not None:
         where.append("CAST(flags AS TEXT) LIKE ?")
         args.append(f'%"{chosen.flag}"%')
@@ -371,12 +378,7 @@ class WebAccess(Scoped):
         if chosen.action:
             where.append("action = ?")
             args.append(chosen.action)
-        if chosen.since is not None:
-            where.append("at >= ?")
-            args.append(wib_midnight_utc(chosen.since))
-        if chosen.until is not None:
-            where.append("at < ?")
-            args.append(wib_midnight_utc(chosen.until + timedelta(days=1)))
+        days(where, args, "at", chosen.since, chosen.until)
         condition = " AND ".join(where) or "1 = 1"
         total = await self.tx.one(f"SELECT count(*) AS n FROM audit WHERE {condition}", *args)
         found = await self.tx.all(

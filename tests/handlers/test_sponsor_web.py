@@ -9,16 +9,14 @@ import re
 from collections.abc import AsyncIterator
 from typing import Any
 
-import httpx
 import pytest
 from openpyxl import load_workbook
 
 from bot.domain import Role
 from bot.i18n import format_rupiah
 from bot.settings import Settings
-from handlers.telegram.app import services_of
-from handlers.web.app import WebDesk, web_app
-from tests.conftest import NIK, OFFICER, TEST_START, Telegram, create_event, query
+from tests.conftest import NIK, OFFICER, Telegram, create_event, query
+from tests.handlers.test_web_desk import Browser
 from tests.web_desk import (
     PETUGAS,
     REPRESENTATIVE,
@@ -39,22 +37,6 @@ BASE = "http://127.0.0.1:8090"
 @pytest.fixture
 def settings(database_url: str) -> Settings:
     return desk_settings(database_url, BASE)
-
-
-class Browser:
-    def __init__(self, telegram: Telegram, settings: Settings) -> None:
-        self.repo = telegram.repo
-        self.now = TEST_START
-        self.desk = WebDesk(self.repo, services_of(telegram.app).desk, settings, lambda: self.now)
-        self.client = httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=web_app(self.desk)), base_url=BASE
-        )
-
-    async def csrf(self, path: str) -> str:
-        page = await self.client.get(path)
-        found = re.search(r'name="csrf" value="([0-9a-f]+)"', page.text)
-        assert found, page.text
-        return found[1]
 
 
 @pytest.fixture
