@@ -30,6 +30,7 @@ from bot.messages import Msg, Reply
 from bot.officers import officer_command
 from bot.officers.desk import OfficerDesk
 from bot.officers.help import near_officer_command, officer_help
+from bot.officers.web import REPRESENTATIVE_COMMANDS
 from bot.ports import Repository
 from bot.service import handle_worker
 
@@ -98,6 +99,17 @@ class Dispatcher:
             answered = await self._officer(inbound, now, lang, fetch)
             if answered is not None:
                 return answered
+        elif (
+            inbound.channel in OFFICER_CHANNELS
+            and isinstance(event, Command)
+            and event.name in REPRESENTATIVE_COMMANDS
+        ):
+            # A sponsor's representative signs in to the web desk as officers do; nothing else
+            # of the desk answers them (every other command is the worker flow's).
+            who = person_key(inbound.channel, inbound.user_id)
+            replies = await self.desk.representative(who, event.name, now, lang)
+            if replies is not None:
+                return Dispatched(replies=replies, lang=lang)
         handled = await handle_worker(
             self.repo,
             inbound.channel,

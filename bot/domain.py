@@ -54,7 +54,7 @@ class FixTarget:
 # Officer commands: everyone else is told politely that they are for officers only.
 OFFICER_COMMANDS = frozenset(
     {"antrean", "lihat", "setujui", "tolak", "perbaikan", "cari", "audit"}
-    | {"masuk", "keluar"}
+    | {"masuk", "keluar", "akses_sponsor", "sponsor_nik"}
     | {"petugas", "petugas_tambah", "petugas_hapus", "cabang"}
     | {
         "acara_baru",
@@ -192,6 +192,7 @@ class Sponsor:
     whole_region: bool  # any resident of its regions, not only through its events
     branch: str
     taken: int = 0  # places held by active submissions
+    nik_agreement: str | None = None  # the agreement allowing full NIKs (None: masked)
 
     def covers(self, home_code: str, occupation: str, on: date) -> bool:
         """Whether a worker with this home and occupation is eligible on this day."""

@@ -29,6 +29,11 @@ OFFICER_MENU: tuple[tuple[str, str], ...] = (
     ("sponsor_baru", N_("Buat sponsor iuran (supervisor, admin)")),
     ("sponsor", N_("Sponsor: kuota dan tagihan")),
     ("sponsor_jenis", N_("Ubah jenis pembayar sponsor (supervisor, admin)")),
+    (
+        "akses_sponsor",
+        N_("Akses wakil sponsor ke desk web: beri, lihat, cabut (supervisor, admin)"),
+    ),
+    ("sponsor_nik", N_("Perjanjian sponsor yang membolehkan NIK lengkap (admin)")),
     ("statistik", N_("Statistik pendaftaran")),
     ("ekspor", N_("Ekspor pendaftaran (XLSX/CSV)")),
     ("impor", N_("Impor keputusan dan nomor KPJ")),

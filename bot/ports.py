@@ -49,7 +49,14 @@ if TYPE_CHECKING:
         RowReport,
         SlipRow,
     )
-    from bot.web_desk import QueueFilter, WebSession
+    from bot.web_desk import (
+        AuditFilter,
+        AuditLogEntry,
+        QueueFilter,
+        SponsorAccess,
+        SponsorBreakdown,
+        WebSession,
+    )
 
 
 @dataclass(frozen=True)
@@ -262,11 +269,22 @@ class OfficerSession(Protocol):
     # The web desk. Links and sessions are not scoped (a session is found before its officer
     # is known); the filtered queue is.
     async def create_login_token(
-        self, token_hash: str, user_id: str, lang: str, now: datetime, expires: datetime
-    ) -> None: ...
+        self,
+        token_hash: str,
+        user_id: str,
+        lang: str,
+        now: datetime,
+        expires: datetime,
+        access_id: int | None = None,
+    ) -> None:
+        """A one-time sign-in link (``access_id``: a sponsor's representative's)."""
+        ...
 
-    async def use_login_token(self, token_hash: str, now: datetime) -> tuple[str, str] | None:
-        """(user id, language) of an unused, unexpired sign-in link, which is used up."""
+    async def use_login_token(
+        self, token_hash: str, now: datetime
+    ) -> tuple[str, str, int | None] | None:
+        """(user id, language, access or None) of an unused, unexpired sign-in link, which is
+        used up."""
         ...
 
     async def open_web_session(
@@ -277,6 +295,7 @@ class OfficerSession(Protocol):
         role: Role,
         branches: tuple[str, ...],
         now: datetime,
+        access_id: int | None = None,
     ) -> None: ...
 
     async def web_session(self, session_hash: str) -> WebSession | None:
@@ -320,6 +339,41 @@ class OfficerSession(Protocol):
     async def roster_report(self, roster_id: int) -> list[RowReport]:
         """Every row of a roster with its state, in file order (empty: not found)."""
         ...
+
+    # Sponsors' representatives (docs/sponsor-view.md). Granting, listing, revoking and the
+    # NIK agreement are scoped by the sponsor's branch; a representative's own look-ups are not
+    # (their session names its access, re-read on every request).
+    async def grant_sponsor_access(
+        self, sponsor_id: int, user_id: str, name: str, by: str, now: datetime
+    ) -> int | None: ...
+
+    async def sponsor_accesses(self) -> list[SponsorAccess]: ...
+
+    async def revoke_sponsor_access(
+        self, access_id: int, by: str, now: datetime
+    ) -> SponsorAccess | None:
+        """The access revoked and every session opened under it ended (None: none here)."""
+        ...
+
+    async def open_access(self, access_id: int) -> SponsorAccess | None: ...
+
+    async def accesses_of(self, user_id: str) -> list[SponsorAccess]: ...
+
+    async def set_nik_agreement(self, sponsor_id: int, reference: str | None) -> bool: ...
+
+    async def sponsor_breakdown(self, sponsor_id: int) -> SponsorBreakdown: ...
+
+    async def sponsor_records(self, sponsor_id: int, on: date) -> list[dict[str, object]]:
+        """The sponsor's workers as export records, full NIKs (mask before handing out)."""
+        ...
+
+    async def event_draft(self, code: str) -> tuple[EventDraft, str | None] | None:
+        """An event of the officer's branches as stored, and its sponsor's name."""
+        ...
+
+    async def audit_log(
+        self, chosen: AuditFilter, me: str, limit: int, offset: int
+    ) -> tuple[int, list[AuditLogEntry]]: ...
 
 
 class Repository(Protocol):

@@ -21,13 +21,61 @@ def secret_hash(secret: str) -> str:
 @dataclass(frozen=True)
 class WebSession:
     """A signed-in browser: whose, in which language, with the role and branches the officer had
-    when signing in (a change of either ends it)."""
+    when signing in (a change of either ends it); or a sponsor's representative's, opened under
+    their access ``access_id`` (role None), which revoking the access ends."""
 
     user_id: str
     lang: str
-    role: Role
+    role: Role | None
     branches: tuple[str, ...]
     last_seen_at: datetime
+    access_id: int | None = None
+
+
+@dataclass(frozen=True)
+class SponsorAccess:
+    """A named person who may see one sponsor's own view on the web desk, granted by an
+    officer of the sponsor's branch (revoked: no longer listed, no session)."""
+
+    id: int
+    sponsor_id: int
+    sponsor_name: str
+    user_id: str
+    name: str
+    granted_by: str
+    granted_at: datetime
+
+
+@dataclass(frozen=True)
+class SponsorBreakdown:
+    """A sponsor's registrations counted four ways (every status, rejected included)."""
+
+    by_region: tuple[tuple[str, int], ...]  # kabupaten/kota code
+    by_occupation: tuple[tuple[str, int], ...]
+    by_status: tuple[tuple[Status, int], ...]
+    by_source: tuple[tuple[str, int], ...]  # "event" or "self"
+
+
+AUDIT_PAGE = 50
+
+
+@dataclass(frozen=True)
+class AuditFilter:
+    """The audit log's filters on the web desk: an officer (their id), an action, a day range."""
+
+    actor: str = ""
+    action: str = ""
+    since: date | None = None
+    until: date | None = None  # inclusive, WIB
+
+
+@dataclass(frozen=True)
+class AuditLogEntry:
+    at: datetime
+    actor: str
+    action: str
+    reference: str | None
+    detail: str
 
 
 QUEUE_SORTS = ("oldest", "newest", "reference")

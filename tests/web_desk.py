@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import replace
-from datetime import datetime
+from datetime import date, datetime
 
-from bot.domain import Officer, Role
+from bot.domain import Decision, Officer, Payer, Role, Sponsor, Status
 from bot.ports import Repository
 from bot.settings import Settings
 from bot.web_desk import LINK_VALID, secret_hash
@@ -57,4 +57,80 @@ async def link_secret(repo: Repository, user_id: str, now: datetime, lang: str =
     secret = secrets.token_urlsafe(32)
     async with repo.officer() as session:
         await session.create_login_token(secret_hash(secret), user_id, lang, now, now + LINK_VALID)
+    return secret
+
+
+# --- sponsors and their representatives (docs/sponsor-view.md) ------------------------------
+
+REPRESENTATIVE = 7301  # a Telegram user who is no officer
+OTHER_REPRESENTATIVE = 7302
+
+
+def a_sponsor(name: str, branch: str = "Yogyakarta", quota: int = 10) -> Sponsor:
+    return Sponsor(
+        id=0,
+        name=name,
+        payer=Payer.APBD_REGENCY,
+        level="kabupaten",
+        start_day=date(2026, 1, 1),
+        end_day=date(2027, 12, 31),
+        quota=quota,
+        regions=("34.01",),
+        occupations=(),
+        whole_region=True,
+        branch=branch,
+    )
+
+
+async def make_sponsor(repo: Repository, sponsor: Sponsor, now: datetime) -> int:
+    async with repo.officer() as session:
+        session.restrict(None)
+        return await session.create_sponsor(sponsor, ADMIN, now)
+
+
+async def sponsored(
+    repo: Repository,
+    serial: int,
+    sponsor: Sponsor,
+    sponsor_id: int,
+    now: datetime,
+    *,
+    income: int = 1_500_000,
+    occupation: str = "nelayan",
+    approve: bool = False,
+) -> str:
+    """A worker registered under a sponsor (approved if asked); their reference."""
+    choice = {"id": sponsor_id, "name": sponsor.name, "payer": str(sponsor.payer)}
+    made = replace(
+        draft(nik=nik(serial), sponsor=choice, income=income, occupation=occupation),
+        sponsor_id=sponsor_id,
+        branch=sponsor.branch,
+    )
+    async with repo.worker("tg", str(serial)) as session:
+        reference = (await session.submit(made, now)).reference
+    assert reference is not None
+    if approve:
+        async with repo.officer() as session:
+            session.restrict(None)
+            kpj = f"{serial:011d}"
+            await session.decide(reference, Decision(Status.APPROVED, kpj=kpj), ADMIN, now)
+    return reference
+
+
+async def grant(repo: Repository, sponsor_id: int, user: int, now: datetime) -> int:
+    """An access for Telegram user ``user``, as /akses_sponsor grants it; its id."""
+    async with repo.officer() as session:
+        session.restrict(None)
+        made = await session.grant_sponsor_access(sponsor_id, f"tg:{user}", "Bu Rina", ADMIN, now)
+    assert made is not None
+    return made
+
+
+async def access_link(repo: Repository, user: int, access_id: int, now: datetime) -> str:
+    """A representative's one-time sign-in link's secret, stored as /masuk stores it."""
+    secret = secrets.token_urlsafe(32)
+    async with repo.officer() as session:
+        await session.create_login_token(
+            secret_hash(secret), f"tg:{user}", "id", now, now + LINK_VALID, access_id
+        )
     return secret

@@ -45,6 +45,7 @@ from bot.officers.needs import (
     Existing,
     ExportJob,
     FunnelPicture,
+    GrantAccess,
     OfficerOf,
     Officers,
     OwnEvent,
@@ -54,6 +55,7 @@ from bot.officers.needs import (
     QrPicture,
     QueuePage,
     RemoveOfficer,
+    RevokeAccess,
     RosterReport,
     RosterRowsOf,
     Rosters,
@@ -61,8 +63,10 @@ from bot.officers.needs import (
     RosterStates,
     SaveOfficer,
     Search,
+    SetNikAgreement,
     SetSponsorPayer,
     SlipSheet,
+    SponsorAccesses,
     SponsorOf,
     SponsorReport,
     Sponsors,
@@ -75,6 +79,7 @@ from bot.officers.reports import IN_PROGRESS_STEPS, exported
 from bot.officers.state import DeskState, Dialog
 from bot.officers.step import desk_event, step
 from bot.officers.views import text
+from bot.officers.web import NOT_ENABLED, SIGNED_OUT, link_reply
 from bot.poster import poster_png, qr_png
 from bot.rosters import read_roster, report_xlsx, states_xlsx
 from bot.slips import slips_pdf
@@ -149,6 +154,14 @@ async def answer_need(session: OfficerSession, need: Need[Any], ctx: DeskContext
             return await session.close_event(code, now)
         case RemoveOfficer(user_id):
             return await session.remove_officer(user_id)
+        case SponsorAccesses():
+            return await session.sponsor_accesses()
+        case GrantAccess(sponsor_id, user_id, name):
+            return await session.grant_sponsor_access(sponsor_id, user_id, name, by, now)
+        case RevokeAccess(access_id):
+            return await session.revoke_sponsor_access(access_id, by, now)
+        case SetNikAgreement(sponsor_id, reference):
+            return await session.set_nik_agreement(sponsor_id, reference)
         case WebLink(lang):
             secret = secrets.token_urlsafe(32)
             expires = now + LINK_VALID
@@ -323,6 +336,28 @@ class OfficerDesk:
         event = Text(typed.strip())
         return await self._apply(user_id, event, now, lang, update, name, only_in_dialog=True)
 
+    async def representative(
+        self, user_id: str, command: str, now: datetime, lang: str
+    ) -> list[Reply] | None:
+        """/masuk or /keluar from a sponsor's representative (docs/sponsor-view.md); None when
+        the sender has no open access (the worker flow answers them). A person with accesses
+        to several sponsors signs in to the newest one."""
+        async with self.repo.officer() as session:
+            session.restrict(())  # nothing of any branch: only their own accesses are read
+            accesses = await session.accesses_of(user_id)
+            if not accesses:
+                return None
+            if command == "keluar":
+                await session.end_web_sessions(user_id, now)
+                return [text(SIGNED_OUT)]
+            if not self.web_desk_url:
+                return [text(NOT_ENABLED)]
+            secret = secrets.token_urlsafe(32)
+            await session.create_login_token(
+                secret_hash(secret), user_id, lang, now, now + LINK_VALID, accesses[-1].id
+            )
+        return [link_reply(self.web_desk_url, secret, lang)]
+
     async def wants_document(self, user_id: str, caption: str, now: datetime) -> bool:
         """Whether a document from this user should be read as an /impor file (officers only:
         nobody else's files are downloaded)."""
@@ -405,6 +440,11 @@ class OfficerDesk:
         # The transaction has committed; long work runs here, holding up no other update.
         if outcome.officers_changed:
             self.forget_officers()
+        return await self._after(outcome)
+
+    async def finish(self, outcome: DeskOutcome) -> list[Reply]:
+        """The replies of an outcome settled elsewhere (the web desk), pictures drawn and the
+        export built, as chat gets them."""
         return await self._after(outcome)
 
     async def _after(self, outcome: DeskOutcome) -> list[Reply]:

@@ -25,7 +25,7 @@ from bot.officers.common import (
     retry,
     said,
 )
-from bot.officers.context import DeskContext, DeskOutcome
+from bot.officers.context import DeskConfig, DeskContext, DeskOutcome
 from bot.officers.needs import (
     Audit,
     CloseEvent,
@@ -179,6 +179,23 @@ def choose_region(state: DeskState, form: EventForm, code: str, ctx: DeskContext
     return ask(DeskState(Dialog.EVENT_ORGANISER, form), question, ctx)
 
 
+def event_poster(draft: EventDraft, sponsor_name: str | None, config: DeskConfig) -> PosterInfo:
+    """What an event's poster shows (made when the event is created; the web desk's events
+    page draws it again from the stored event)."""
+    url = telegram_link(config.bot_username, draft.code)
+    wa_number = config.whatsapp_number
+    region = region_by_code(draft.region_code)
+    return PosterInfo(
+        draft.name,
+        draft.day,
+        region.label if region else draft.region_code,
+        url,
+        draft.organiser,
+        sponsor_name,
+        whatsapp_url=whatsapp_link(wa_number, draft.code) if wa_number else None,
+    )
+
+
 def create(form: EventForm, event: Press, ctx: DeskContext) -> DeskOutcome:
     """The sponsor chosen (or none): store the event, hand out its link, QR code and poster."""
     chosen = number(button_args(event, "e_sponsor") or "", 0, 2**62)
@@ -193,20 +210,8 @@ def create(form: EventForm, event: Press, ctx: DeskContext) -> DeskOutcome:
         sponsor_id=sponsor.id if sponsor else None,
         branch=form.branch,
     )
-    url = telegram_link(ctx.config.bot_username, draft.code)
-    wa_number = ctx.config.whatsapp_number
-    wa_url = whatsapp_link(wa_number, draft.code) if wa_number else None
-    region = region_by_code(draft.region_code)
-    place = region.label if region else draft.region_code
-    poster = PosterInfo(
-        draft.name,
-        draft.day,
-        place,
-        url,
-        draft.organiser,
-        sponsor.name if sponsor else None,
-        whatsapp_url=wa_url,
-    )
+    poster = event_poster(draft, sponsor.name if sponsor else None, ctx.config)
+    url, wa_url = poster.url, poster.whatsapp_url
     links = [Msg(N_("Tautan pendaftaran: {url}"), {"url": url})]
     pictures: list[Picture] = [QrPicture(f"qr-{draft.code}.png", url)]
     if wa_url is not None:

@@ -33,6 +33,7 @@ from bot.flow.needs import Need
 from bot.messages import Reply
 from bot.poster import PosterInfo
 from bot.rosters import Checked, RosterDraft, RosterRow, RosterSummary, RowReport, SlipRow
+from bot.web_desk import SponsorAccess
 
 # --- look-ups ------------------------------------------------------------------------------
 
@@ -246,6 +247,38 @@ class WebLink(Need[str]):
     a few minutes, for the officer's language)."""
 
     lang: str
+
+
+@dataclass(frozen=True)
+class SponsorAccesses(Need[list[SponsorAccess]]):
+    """The open accesses to the sponsors of the officer's branches."""
+
+
+@dataclass(frozen=True)
+class GrantAccess(Need[int | None]):
+    """Let a named person see a sponsor of the officer's branches; the access id (None: no
+    such sponsor in the officer's branches)."""
+
+    sponsor_id: int
+    user_id: str
+    name: str
+
+
+@dataclass(frozen=True)
+class RevokeAccess(Need[SponsorAccess | None]):
+    """Revoke an access to a sponsor of the officer's branches, ending its web sessions at
+    once; the access (None: none such)."""
+
+    access_id: int
+
+
+@dataclass(frozen=True)
+class SetNikAgreement(Need[bool]):
+    """Record the agreement allowing a sponsor's full NIKs (None: withdraw it); False if the
+    sponsor is not in the officer's branches."""
+
+    sponsor_id: int
+    reference: str | None
 
 
 # --- effects ------------------------------------------------------------------------------

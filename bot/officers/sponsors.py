@@ -10,6 +10,7 @@ monthly bill (approved workers × the sponsored JKK + JKM).
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date
 
 from bot.contribution import quote
@@ -64,6 +65,28 @@ def monthly_bill(sponsor: Sponsor, approved: list[tuple[int, str, int]], on: dat
         count * sponsored_amount(sponsor, income, on, occupation)
         for income, occupation, count in approved
     )
+
+
+@dataclass(frozen=True)
+class SponsorFigures:
+    """What /sponsor says of one sponsor, and its own page on the web desk shows: places taken
+    of the quota, approved workers, and the monthly bill."""
+
+    sponsor: Sponsor
+    approved: int
+    bill: int
+
+    @property
+    def left(self) -> int:
+        return self.sponsor.remaining
+
+
+def sponsor_figures(
+    sponsor: Sponsor, by_income: list[tuple[int, str, int]], on: date
+) -> SponsorFigures:
+    """One sponsor's figures from its approved workers by (income, occupation, count)."""
+    approved = sum(count for _, _, count in by_income)
+    return SponsorFigures(sponsor, approved, monthly_bill(sponsor, by_income, on))
 
 
 def type_buttons(prefix: str) -> tuple[tuple[Button, ...], ...]:
@@ -263,7 +286,7 @@ def report(state: DeskState, args: str, ctx: DeskContext) -> DeskOutcome:
         return said(state, text(N_("Belum ada sponsor. Buat dengan /sponsor_baru.")))
     lines = [Msg(N_("<b>Sponsor</b>"))]
     for sponsor, by_income in sponsors[:SPONSORS_SHOWN]:
-        approved = sum(count for _, _, count in by_income)
+        figures = sponsor_figures(sponsor, by_income, ctx.today)
         lines.append(
             Msg(
                 N_(
@@ -278,8 +301,8 @@ def report(state: DeskState, args: str, ctx: DeskContext) -> DeskOutcome:
                     "end": Day(sponsor.end_day),
                     "taken": sponsor.taken,
                     "quota": sponsor.quota,
-                    "approved": approved,
-                    "bill": format_rupiah(monthly_bill(sponsor, by_income, ctx.today)),
+                    "approved": figures.approved,
+                    "bill": format_rupiah(figures.bill),
                 },
             )
         )

@@ -29,7 +29,17 @@ from bot.flow.events import Command, Press, Text
 from bot.flow.needs import MissingFact, Need
 from bot.i18n import N_
 from bot.messages import Msg, Reply
-from bot.officers import admin, decisions, events, reports, review, rosters, sponsors, web
+from bot.officers import (
+    access,
+    admin,
+    decisions,
+    events,
+    reports,
+    review,
+    rosters,
+    sponsors,
+    web,
+)
 from bot.officers.common import STALE, Family, as_press, ask, said
 from bot.officers.context import DeskContext, DeskEvent, DeskOutcome, Upload
 from bot.officers.state import DeskState, Dialog
@@ -62,6 +72,8 @@ COMMANDS: dict[str, Run] = {
     "petugas_hapus": admin.remove_officer,
     "masuk": web.sign_in_link,
     "keluar": web.sign_out,
+    "akses_sponsor": access.sponsor_access,
+    "sponsor_nik": access.nik_agreement,
 }
 ADMIN_ONLY = frozenset({"petugas", "petugas_tambah", "petugas_hapus", "cabang"})
 NO_LONGER = N_(

@@ -22,7 +22,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import parse_qs, urlencode
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
@@ -38,7 +38,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from bot.clock import Clock, wib_text
 from bot.decision_sheet import ImportProblem, ImportRow, describe_problem, read_import
-from bot.domain import Flag, Officer, Status, Submission
+from bot.domain import Flag, Officer, Role, Status, Submission
 from bot.flow.events import Command, Press
 from bot.flow.questions import REGISTRY
 from bot.i18n import DEFAULT_LANGUAGE, LANGUAGES, translate
@@ -54,7 +54,14 @@ from bot.ports import OfficerSession, Repository
 from bot.render import HTML, render_text
 from bot.settings import Settings
 from bot.uploads import ImportLimits
-from bot.web_desk import QUEUE_SORTS, SIGN_IN_PATH, QueueFilter, WebSession, secret_hash
+from bot.web_desk import (
+    QUEUE_SORTS,
+    SIGN_IN_PATH,
+    QueueFilter,
+    SponsorAccess,
+    WebSession,
+    secret_hash,
+)
 from handlers.server import serve_on
 from handlers.web.texts import words
 
@@ -106,10 +113,9 @@ def csrf_token(secret: str) -> str:
 
 
 @dataclass
-class Visit:
-    """A signed-in request: the officer as they are now, their language and session."""
+class SignedIn:
+    """A signed-in request's language, session secret and unit of work."""
 
-    officer: Officer
     lang: str
     secret: str
     session: OfficerSession
@@ -117,6 +123,24 @@ class Visit:
     @property
     def csrf(self) -> str:
         return csrf_token(self.secret)
+
+
+@dataclass
+class Visit(SignedIn):
+    """An officer's request: the officer as they are now."""
+
+    officer: Officer
+
+
+@dataclass
+class Guest(SignedIn):
+    """A sponsor's representative's request: their access as it is now (one sponsor, no
+    officer page)."""
+
+    access: SponsorAccess
+
+
+V = TypeVar("V", "Visit", "Guest")
 
 
 class Refused(Exception):
@@ -191,14 +215,20 @@ class WebDesk:
     # --- pages ------------------------------------------------------------------------------
 
     def page(
-        self, name: str, lang: str, status: int = 200, visit: Visit | None = None, **values: Any
+        self,
+        name: str,
+        lang: str,
+        status: int = 200,
+        visit: SignedIn | None = None,
+        **values: Any,
     ) -> HTMLResponse:
         template = self.env.get_template(name)
         body = template.render(
             t=words(lang),
             lang=lang,
             csrf=visit.csrf if visit else "",
-            officer=visit.officer if visit else None,
+            officer=visit.officer if isinstance(visit, Visit) else None,
+            guest=visit.access if isinstance(visit, Guest) else None,
             **values,
         )
         return HTMLResponse(body, status_code=status)
@@ -210,6 +240,10 @@ class WebDesk:
         return response
 
     def routes(self) -> list[Any]:
+        # The report pages use this module's plumbing (Visit, Guest, Refused): imported here.
+        from handlers.web.reports import ReportPages
+        from handlers.web.sponsor import SponsorPages
+
         return [
             Route("/", self.home, methods=["GET"]),
             Route(SIGN_IN_PATH + "{secret}", self.sign_in_page, methods=["GET"]),
@@ -222,6 +256,8 @@ class WebDesk:
             Route("/tempel", self.paste, methods=["POST"]),
             Route("/pendaftaran/{reference}", self.card, methods=["GET"]),
             Route("/pendaftaran/{reference}/{action}", self.decide, methods=["POST"]),
+            *SponsorPages(self).routes(),
+            *ReportPages(self).routes(),
             Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
         ]
 
@@ -250,6 +286,8 @@ class WebDesk:
         now = self.clock()
         async with self.repo.officer() as session:
             used = await session.use_login_token(secret_hash(secret), now) if secret else None
+            if used is not None and used[2] is not None:  # a sponsor's representative
+                return await self.guest_sign_in(session, used[0], used[1], used[2], now)
             officer = await session.officer(used[0]) if used else None
             if used is None or officer is None:
                 return self.refused(Refused(words(lang)["link_invalid"], 403), lang)
@@ -257,7 +295,23 @@ class WebDesk:
             await session.open_web_session(
                 secret_hash(fresh), officer.user_id, used[1], officer.role, officer.branches, now
             )
-        response = RedirectResponse("/antrean", status_code=303)
+        return self.signed_in_as(fresh, "/antrean")
+
+    async def guest_sign_in(
+        self, session: OfficerSession, user_id: str, lang: str, access_id: int, now: datetime
+    ) -> Response:
+        """A representative's link: a session of its own kind, naming the access (still open)."""
+        access = await session.open_access(access_id)
+        if access is None or access.user_id != user_id:
+            return self.refused(Refused(words(lang)["link_invalid"], 403), lang)
+        fresh = secrets.token_urlsafe(32)
+        await session.open_web_session(
+            secret_hash(fresh), user_id, lang, Role.PETUGAS, (), now, access_id
+        )
+        return self.signed_in_as(fresh, f"/program/{access.sponsor_id}")
+
+    def signed_in_as(self, fresh: str, where: str) -> Response:
+        response = RedirectResponse(where, status_code=303)
         response.set_cookie(
             COOKIE,
             fresh,
@@ -269,15 +323,20 @@ class WebDesk:
         return response
 
     async def sign_out(self, request: Request) -> Response:
-        async def work(visit: Visit, form: dict[str, str]) -> Response:
-            await visit.session.end_web_session(secret_hash(visit.secret), self.clock())
-            response = self.page(
-                "message.html", visit.lang, message=words(visit.lang)["signed_out"]
-            )
-            response.delete_cookie(COOKIE, path="/")
-            return response
-
-        return await self.signed_in(request, work, post=True)
+        """The "Keluar" button: this browser's session ends (an officer's or a representative's)."""
+        form = await self._form(request)
+        secret = request.cookies.get(COOKIE, "")
+        async with self.repo.officer() as session:
+            found = await session.web_session(secret_hash(secret)) if secret else None
+            lang = found.lang if found else "id"
+            if found is None:
+                return self.refused(Refused(words(lang)["expired"], 401, clear_cookie=True), lang)
+            if not hmac.compare_digest(form.get("csrf", ""), csrf_token(secret)):
+                return self.refused(Refused(words(lang)["csrf"], 403), lang)
+            await session.end_web_session(secret_hash(secret), self.clock())
+        response = self.page("message.html", lang, message=words(lang)["signed_out"])
+        response.delete_cookie(COOKIE, path="/")
+        return response
 
     # --- every signed-in request ---------------------------------------------------------------
 
@@ -303,7 +362,57 @@ class WebDesk:
         touch: bool = True,
     ) -> Response:
         """Run ``work`` for the officer of this request's session, as they are now. A request
-        the officer did not make (the live count) does not ``touch`` it: it still ends idle."""
+        the officer did not make (the live count) does not ``touch`` it: it still ends idle.
+        A representative's session opens no officer page (404)."""
+
+        async def officer_now(
+            session: OfficerSession, found: WebSession, secret: str, now: datetime
+        ) -> Visit | str:
+            if found.access_id is not None:
+                raise Refused(words(found.lang)["not_found"], 404)
+            officer = await self._officer_now(session, found, secret, now)
+            if not isinstance(officer, Officer):
+                return officer
+            session.restrict(officer.scope)
+            return Visit(found.lang, secret, session, officer)
+
+        return await self._visit(request, officer_now, work, post=post, touch=touch)
+
+    async def guest_in(
+        self,
+        request: Request,
+        work: Callable[[Guest, dict[str, str]], Awaitable[Response]],
+        *,
+        post: bool = False,
+    ) -> Response:
+        """Run ``work`` for the sponsor's representative of this request's session, their access
+        read again: revoked (or idle too long) ends the session and refuses the click. An
+        officer's session opens no representative's page (404)."""
+
+        async def guest_now(
+            session: OfficerSession, found: WebSession, secret: str, now: datetime
+        ) -> Guest | str:
+            if found.access_id is None:
+                raise Refused(words(found.lang)["not_found"], 404)
+            access = await self._access_now(session, found, found.access_id, secret, now)
+            if not isinstance(access, SponsorAccess):
+                return access
+            session.restrict(())  # no branch's data: only the sponsor's own look-ups
+            return Guest(found.lang, secret, session, access)
+
+        return await self._visit(request, guest_now, work, post=post)
+
+    async def _visit(
+        self,
+        request: Request,
+        now_of: Callable[[OfficerSession, WebSession, str, datetime], Awaitable[V | str]],
+        work: Callable[[V, dict[str, str]], Awaitable[Response]],
+        *,
+        post: bool,
+        touch: bool = True,
+    ) -> Response:
+        """Find the request's session, read its person again (``now_of``: who they are now, or
+        why the session has just ended), check the CSRF token of a POST, then ``work``."""
         form = await self._form(request) if post else {}
         secret = request.cookies.get(COOKIE, "")
         now = self.clock()
@@ -314,20 +423,39 @@ class WebDesk:
                 if found is None:
                     raise Refused(words(lang)["expired"], 401, clear_cookie=True)
                 lang = found.lang
-                officer = await self._officer_now(session, found, secret, now)
-                if isinstance(officer, Officer):
+                visitor = await now_of(session, found, secret, now)
+                if not isinstance(visitor, str):
                     if post and not hmac.compare_digest(form.get("csrf", ""), csrf_token(secret)):
                         raise Refused(words(lang)["csrf"], 403)
                     if touch:
                         await session.touch_web_session(secret_hash(secret), now)
-                    session.restrict(officer.scope)
-                    return await work(Visit(officer, lang, secret, session), form)
+                    return await work(visitor, form)
             # The session was ended (committed above): say why.
             raise Refused(
-                officer, 401 if officer == words(lang)["expired"] else 403, clear_cookie=True
+                visitor, 401 if visitor == words(lang)["expired"] else 403, clear_cookie=True
             )
         except Refused as refusal:
             return self.refused(refusal, lang)
+
+    async def _access_now(
+        self,
+        session: OfficerSession,
+        found: WebSession,
+        access_id: int,
+        secret: str,
+        now: datetime,
+    ) -> SponsorAccess | str:
+        """The session's access as it is now; or why the session has just ended."""
+        access = await session.open_access(access_id)
+        t = words(found.lang)
+        if now - found.last_seen_at > self.idle:
+            why = t["expired"]
+        elif access is None or access.user_id != found.user_id:
+            why = t["access_revoked"]
+        else:
+            return access
+        await session.end_web_session(secret_hash(secret), now)
+        return why
 
     async def _officer_now(
         self, session: OfficerSession, found: WebSession, secret: str, now: datetime
@@ -340,6 +468,7 @@ class WebDesk:
             why = t["expired"]
         elif (
             officer is None
+            or found.role is None
             or officer.role is not found.role
             or tuple(officer.branches) != found.branches
         ):

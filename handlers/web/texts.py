@@ -72,6 +72,67 @@ TEXTS = {
     "paste_ready": N_("akan disetujui"),
     "paste_not_found": N_("tidak ditemukan di cabang Anda"),
     "paste_count": N_("{ready} dari {lines} baris akan disetujui."),
+    "access_revoked": N_(
+        "Akses Anda ke halaman sponsor ini sudah dicabut, jadi sesi ini diakhiri."
+    ),
+    "programme": N_("Program sponsor"),
+    "period": N_("Masa berlaku"),
+    "quota": N_("Kuota"),
+    "quota_used": N_("Terpakai"),
+    "quota_left": N_("Sisa"),
+    "approved": N_("Disetujui"),
+    "bill": N_("Tagihan per bulan"),
+    "bill_note": N_(
+        "JKK dan JKM tiap peserta yang disetujui menurut tingkat penghasilannya, dihitung seperti "
+        "/sponsor di chat."
+    ),
+    "by_region": N_("Menurut kabupaten/kota"),
+    "by_occupation": N_("Menurut pekerjaan"),
+    "by_status": N_("Menurut status"),
+    "by_source": N_("Menurut jalur pendaftaran"),
+    "source_event": N_("lewat acara"),
+    "source_self": N_("mendaftar sendiri"),
+    "count": N_("Jumlah"),
+    "rosters_later": N_("Kemajuan daftar peserta (roster) belum tersedia di halaman ini."),
+    "download": N_("Unduh pekerja (XLSX)"),
+    "download_masked": N_("Unduh dengan NIK tersamar"),
+    "download_full": N_("Unduh dengan NIK lengkap"),
+    "full_nik_allowed": N_(
+        "Perjanjian {reference} membolehkan NIK lengkap; setiap unduhan NIK lengkap dicatat."
+    ),
+    "full_nik_not_allowed": N_(
+        "NIK ditampilkan tersamar; NIK lengkap hanya bila perjanjian sponsor membolehkannya."
+    ),
+    "statistics": N_("Statistik"),
+    "exports": N_("Ekspor"),
+    "events": N_("Acara"),
+    "sponsors": N_("Sponsor"),
+    "audit_log": N_("Log audit"),
+    "event_code": N_("Kode acara (kosong: semua)"),
+    "show": N_("Tampilkan"),
+    "chart": N_("Grafik corong pendaftaran"),
+    "poster": N_("Poster"),
+    "export_intro": N_(
+        "Berkas berisi data lengkap pendaftaran cabang Anda; setiap ekspor dicatat di log audit."
+    ),
+    "export_which": N_(
+        "Pilihan (seperti /ekspor: kode acara, sponsor, atau 2026-01-01..2026-01-31)"
+    ),
+    "export_format": N_("Format"),
+    "officer_id": N_("Petugas (id)"),
+    "action": N_("Tindakan"),
+    "at": N_("Waktu"),
+    "actor": N_("Oleh"),
+    "detail": N_("Rincian"),
+    "access_title": N_("Akses wakil sponsor"),
+    "telegram_id": N_("Id Telegram"),
+    "revoke": N_("Cabut"),
+    "grant": N_("Beri akses"),
+    "access_hint": N_(
+        "Orang yang diberi akses masuk dengan mengirim /masuk ke bot dan hanya melihat sponsornya "
+        "sendiri. Mencabut akses mengakhiri sesinya saat itu juga."
+    ),
+    "audit_total": N_("{total} catatan, halaman {page} dari {pages}"),
 }
 
 

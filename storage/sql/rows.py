@@ -11,7 +11,8 @@ SUBMISSION = (
     " fix_fields, kpj, decided_by, decided_at, submitted_at, branch, sponsor_id"
 )
 SPONSOR = (
-    "id, name, payer, level, start_day, end_day, quota, regions, occupations, whole_region, branch"
+    "id, name, payer, level, start_day, end_day, quota, regions, occupations, whole_region, branch,"
+    " nik_agreement"
 )
 OFFICER = "user_id, role, branches, name"
 
@@ -52,6 +53,7 @@ def sponsor(row: Row) -> Sponsor:
         occupations=tuple(as_json(row["occupations"])),
         whole_region=bool(row["whole_region"]),
         branch=row["branch"],
+        nik_agreement=row["nik_agreement"],
     )
 
 

@@ -7,92 +7,27 @@ installs Debian's chromium and chromium-driver), where that fails.
 
 from __future__ import annotations
 
-import asyncio
 import re
-import socket
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 
 from bot.domain import Role
 from bot.settings import Settings
-from handlers.server import serve_on
-from handlers.telegram.app import services_of
-from handlers.web.app import WebDesk, web_app
+from tests.browser.conftest import MISSING
 from tests.conftest import Telegram, query
 from tests.databases import in_ci
-from tests.web_desk import PETUGAS, add_officer, desk_settings, seed
+from tests.web_desk import PETUGAS, add_officer, seed
 
-CHROMIUM = Path("/usr/bin/chromium")
 SAMPLES = Path(__file__).resolve().parents[2] / "docs" / "samples"
 PETUGAS_CHAT = int(PETUGAS.removeprefix("tg:"))
 KPJ = "12345678901"
 
-try:
-    from playwright.async_api import Page, async_playwright, expect
-except ImportError:  # pragma: no cover - the dev extras install it
-    async_playwright = None  # type: ignore[assignment]
-
-MISSING = (
-    "Playwright is not installed"
-    if async_playwright is None
-    else f"{CHROMIUM} is missing (apt-get install chromium chromium-driver)"
-    if not CHROMIUM.exists()
-    else ""
-)
 if MISSING and not in_ci():
     pytest.skip(f"browser tests skipped: {MISSING}", allow_module_level=True)
 
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-@pytest.fixture
-def port() -> int:
-    return free_port()
-
-
-@pytest.fixture
-def settings(database_url: str, port: int) -> Settings:
-    return desk_settings(database_url, f"http://127.0.0.1:{port}")
-
-
-@pytest.fixture
-async def desk_url(telegram: Telegram, settings: Settings, port: int) -> AsyncIterator[str]:
-    """The web desk served on a real port by this process, as ``run`` serves it."""
-    services = services_of(telegram.app)
-    desk = WebDesk(telegram.repo, services.desk, settings, services.clock)
-    stop = asyncio.Event()
-    serving = asyncio.create_task(serve_on(web_app(desk), "127.0.0.1", port, stop))
-    url = f"http://127.0.0.1:{port}"
-    async with httpx.AsyncClient() as client:
-        for _ in range(100):
-            try:
-                await client.get(f"{url}/static/desk.css")
-                break
-            except httpx.TransportError:
-                await asyncio.sleep(0.05)
-    yield url
-    stop.set()
-    await serving
-
-
-@pytest.fixture
-async def page() -> AsyncIterator[Page]:
-    assert async_playwright is not None, MISSING
-    async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=["--no-sandbox"]
-        )
-        context = await browser.new_context(viewport={"width": 1366, "height": 768})
-        yield await context.new_page()
-        await browser.close()
+from playwright.async_api import Page, expect  # noqa: E402  (installed: not skipped)
 
 
 async def sign_in_by_link(page: Page, telegram: Telegram) -> None:

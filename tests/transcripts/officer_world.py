@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from bot.domain import (
@@ -34,7 +34,14 @@ from bot.domain import (
 )
 from bot.messages import Reply
 from bot.rosters import RosterDraft, RosterRow, RosterSummary, RowReport, RowState, SlipRow
-from bot.web_desk import QueueFilter, WebSession
+from bot.web_desk import (
+    AuditFilter,
+    AuditLogEntry,
+    QueueFilter,
+    SponsorAccess,
+    SponsorBreakdown,
+    WebSession,
+)
 
 
 @dataclass
@@ -69,8 +76,10 @@ class World:
     outbox: list[Notice] = field(default_factory=list)
     dialogs: dict[str, dict[str, Any]] = field(default_factory=dict)
     applied: set[tuple[str, str]] = field(default_factory=set)
-    web_links: dict[str, tuple[str, str]] = field(default_factory=dict)  # hash → (user, lang)
+    # hash → (user, lang, access)
+    web_links: dict[str, tuple[str, str, int | None]] = field(default_factory=dict)
     web_sessions: dict[str, WebSession] = field(default_factory=dict)  # open ones, by hash
+    accesses: dict[int, SponsorAccess] = field(default_factory=dict)  # open ones, by id
 
     rosters: dict[int, tuple[RosterDraft, list[RosterRow], datetime]] = field(default_factory=dict)
 
@@ -304,11 +313,19 @@ class FakeOfficerSession:
     # --- the web desk -------------------------------------------------------------------------
 
     async def create_login_token(
-        self, token_hash: str, user_id: str, lang: str, now: datetime, expires: datetime
+        self,
+        token_hash: str,
+        user_id: str,
+        lang: str,
+        now: datetime,
+        expires: datetime,
+        access_id: int | None = None,
     ) -> None:
-        self.world.web_links[token_hash] = (user_id, lang)
+        self.world.web_links[token_hash] = (user_id, lang, access_id)
 
-    async def use_login_token(self, token_hash: str, now: datetime) -> tuple[str, str] | None:
+    async def use_login_token(
+        self, token_hash: str, now: datetime
+    ) -> tuple[str, str, int | None] | None:
         return self.world.web_links.pop(token_hash, None)
 
     async def open_web_session(
@@ -319,8 +336,10 @@ class FakeOfficerSession:
         role: Role,
         branches: tuple[str, ...],
         now: datetime,
+        access_id: int | None = None,
     ) -> None:
-        self.world.web_sessions[session_hash] = WebSession(user_id, lang, role, branches, now)
+        kept = WebSession(user_id, lang, role if access_id is None else None, branches, now)
+        self.world.web_sessions[session_hash] = replace(kept, access_id=access_id)
 
     async def web_session(self, session_hash: str) -> WebSession | None:
         return self.world.web_sessions.get(session_hash)
@@ -386,3 +405,62 @@ class FakeOfficerSession:
         if draft is None or not self._sees(draft.branch):
             return []
         return [RowReport(r.line, r.nik, r.phone, RowState.IMPORTED, "", None) for r in rows]
+
+    # --- sponsors' representatives ----------------------------------------------------------
+
+    async def grant_sponsor_access(
+        self, sponsor_id: int, user_id: str, name: str, by: str, now: datetime
+    ) -> int | None:
+        sponsor = self.world.sponsors.get(sponsor_id)
+        if sponsor is None or not self._sees(sponsor.branch):
+            return None
+        new_id = max(self.world.accesses, default=0) + 1
+        made = SponsorAccess(new_id, sponsor_id, sponsor.name, user_id, name, by, now)
+        self.world.accesses[new_id] = made
+        return new_id
+
+    async def sponsor_accesses(self) -> list[SponsorAccess]:
+        return [
+            a
+            for a in self.world.accesses.values()
+            if self._sees(self.world.sponsors[a.sponsor_id].branch)
+        ]
+
+    async def revoke_sponsor_access(
+        self, access_id: int, by: str, now: datetime
+    ) -> SponsorAccess | None:
+        found = self.world.accesses.get(access_id)
+        if found is None or not self._sees(self.world.sponsors[found.sponsor_id].branch):
+            return None
+        del self.world.accesses[access_id]
+        for key, session in list(self.world.web_sessions.items()):
+            if session.access_id == access_id:
+                del self.world.web_sessions[key]
+        return found
+
+    async def open_access(self, access_id: int) -> SponsorAccess | None:
+        return self.world.accesses.get(access_id)
+
+    async def accesses_of(self, user_id: str) -> list[SponsorAccess]:
+        return [a for a in self.world.accesses.values() if a.user_id == user_id]
+
+    async def set_nik_agreement(self, sponsor_id: int, reference: str | None) -> bool:
+        sponsor = self.world.sponsors.get(sponsor_id)
+        if sponsor is None or not self._sees(sponsor.branch):
+            return False
+        self.world.sponsors[sponsor_id] = replace(sponsor, nik_agreement=reference)
+        return True
+
+    async def sponsor_breakdown(self, sponsor_id: int) -> SponsorBreakdown:
+        raise NotImplementedError("the web desk's pages are tested on real storage")
+
+    async def sponsor_records(self, sponsor_id: int, on: date) -> list[dict[str, object]]:
+        raise NotImplementedError("the web desk's pages are tested on real storage")
+
+    async def event_draft(self, code: str) -> tuple[EventDraft, str | None] | None:
+        raise NotImplementedError("the web desk's pages are tested on real storage")
+
+    async def audit_log(
+        self, chosen: AuditFilter, me: str, limit: int, offset: int
+    ) -> tuple[int, list[AuditLogEntry]]:
+        raise NotImplementedError("the web desk's pages are tested on real storage")
