@@ -23,6 +23,17 @@ OFFICER_HELP = (
     ("sponsor_baru", N_("/sponsor_baru: catat penanggung iuran")),
     ("sponsor", N_("/sponsor: laporan penanggung iuran")),
     ("sponsor_jenis", N_("/sponsor_jenis: ubah jenis penanggung iuran")),
+    (
+        "akses_sponsor",
+        N_("/akses_sponsor [<sponsor> <id Telegram> <nama> | cabut <akses>]: akses wakil sponsor"),
+    ),
+    (
+        "sponsor_nik",
+        N_("/sponsor_nik <sponsor> <perjanjian | ->: NIK lengkap untuk sponsor (admin)"),
+    ),
+    ("roster_impor", N_("/roster_impor [sponsor]: impor daftar pekerja dari sponsor")),
+    ("roster", N_("/roster [nomor daftar]: daftar pekerja sponsor dan angkanya")),
+    ("roster_slip", N_("/roster_slip <nomor daftar> [bagian]: cetak slip undangan")),
     ("statistik", N_("/statistik: angka pendaftaran")),
     ("ekspor", N_("/ekspor: unduh data pendaftaran")),
     ("impor", N_("/impor: unggah keputusan dari lembar kerja")),

@@ -46,6 +46,7 @@ SHORT_LABELS: dict[str, Short] = {
     N_("APBD provinsi"): Short(N_("APBD prov.")),
     N_("Kantor Cabang BPJS Ketenagakerjaan"): Short(N_("Kantor Cabang BPJS")),
     N_("Dinas Tenaga Kerja kabupaten/kota"): Short(N_("Disnaker kab/kota")),
+    N_("Belum: slip cetak saja"): Short(N_("Slip cetak saja")),
     # reasons for a rejection or a correction
     N_("Sudah terdaftar sebagai peserta aktif"): Short(N_("Sudah terdaftar")),
     N_("Data tidak lengkap atau tidak jelas"): Short(N_("Data kurang lengkap")),
