@@ -58,3 +58,10 @@ def test_the_example_uncommented_gives_the_defaults(
     loaded = Settings(_env_file=env)  # type: ignore[call-arg]
     defaults = Settings(_env_file=None)  # type: ignore[call-arg]
     assert loaded == defaults
+
+
+def test_the_running_docs_explain_every_setting() -> None:
+    """docs/running.md's settings table names each setting (by its environment name)."""
+    text = (Path(__file__).parent.parent / "docs" / "running.md").read_text(encoding="utf-8")
+    missing = [name.upper() for name in Settings.model_fields if f"`{name.upper()}`" not in text]
+    assert missing == []
