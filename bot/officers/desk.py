@@ -77,7 +77,7 @@ from bot.officers.needs import (
 from bot.officers.needs import Notify as NotifyWorker
 from bot.officers.reports import IN_PROGRESS_STEPS, exported
 from bot.officers.state import DeskState, Dialog
-from bot.officers.step import desk_event, step
+from bot.officers.step import desk_event, on_card, step
 from bot.officers.views import text
 from bot.officers.web import NOT_ENABLED, SIGNED_OUT, link_reply
 from bot.poster import poster_png, qr_png
@@ -235,6 +235,12 @@ def draw(picture: Picture) -> Attachment:
     raise ValueError(f"unknown picture {picture!r}")
 
 
+def on_last_card(state: DeskState, event: DeskEvent) -> bool:
+    """Whether text typed outside a dialog names a button of the card shown last (else it is
+    not for the desk)."""
+    return isinstance(event, Text) and on_card(state, event.text) is not None
+
+
 class OfficerDesk:
     """The officer desk, as the dispatcher calls it; ``config`` gives the branch table."""
 
@@ -328,7 +334,8 @@ class OfficerDesk:
         name: str | None = None,
         lang: str = "id",
     ) -> list[Reply] | None:
-        """Typed text in an officer's dialog; None when there is no dialog (or no officer)."""
+        """Typed text in an officer's dialog, or naming a button of the card shown last; None
+        otherwise (or for no officer)."""
         if not await self.is_officer(user_id, now):
             return None  # the common case (every worker message): no query at all
         if not await self.repo.has_dialog(user_id):
@@ -422,7 +429,7 @@ class OfficerDesk:
             if officer is None:
                 return None
             state = DeskState.from_data(await session.dialog(user_id))
-            if only_in_dialog and state.idle:
+            if only_in_dialog and state.idle and not on_last_card(state, event):
                 return None
             if await session.already_applied(*update):
                 # Applied before the bot restarted (its replies were lost): say so, not again.
