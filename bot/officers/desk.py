@@ -40,6 +40,7 @@ from bot.officers.needs import (
     Decide,
     Effect,
     EndWebSessions,
+    EraseRejected,
     EventOf,
     Events,
     Existing,
@@ -196,6 +197,8 @@ async def apply_effect(session: OfficerSession, effect: Effect, ctx: DeskContext
             await session.save_officer(officer, by, now)
         case EndWebSessions():
             await session.end_web_sessions(by, now)
+        case EraseRejected(reference):
+            await session.erase_rejected(reference, now)
 
 
 async def settle(
