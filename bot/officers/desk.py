@@ -373,7 +373,10 @@ class OfficerDesk:
         nobody else's files are downloaded)."""
         if not await self.is_officer(user_id, now):
             return False
-        return caption.strip().lower().startswith("/impor") or await self.repo.has_dialog(user_id)
+        if caption.strip().lower().startswith("/impor"):
+            return True
+        # The stored state may only remember a card: that is no dialog waiting for a file.
+        return await self.repo.has_dialog(user_id) and not (await self._stored(user_id)).idle
 
     async def import_document(
         self,
@@ -408,12 +411,15 @@ class OfficerDesk:
             user_id, upload, now, lang, update, name, only_in_dialog=not for_import
         )
 
+    async def _stored(self, user_id: str) -> DeskState:
+        """The officer's dialog state as stored."""
+        async with self.repo.officer() as session:
+            return DeskState.from_data(await session.dialog(user_id))
+
     async def _awaits_roster(self, user_id: str) -> bool:
         """Whether the officer's open dialog waits for a roster file (read as one, not as
         decisions)."""
-        async with self.repo.officer() as session:
-            state = DeskState.from_data(await session.dialog(user_id))
-        return state.dialog is Dialog.ROSTER_FILE
+        return (await self._stored(user_id)).dialog is Dialog.ROSTER_FILE
 
     async def _apply(
         self,

@@ -51,3 +51,12 @@ async def test_other_words_after_a_card_stay_with_the_worker_flow(telegram: Tele
     await telegram.text(OFFICER, f"/lihat {found.group(0)}")
     welcome = await telegram.text(OFFICER, "halo")
     assert "Maksud Anda" not in welcome and "KPJ" not in welcome
+
+
+async def test_a_file_after_a_card_is_not_downloaded_without_impor(telegram: Telegram) -> None:
+    found = re.search(r"BPU-\d{4}-\d{6}", await register(telegram, WORKER, NIK))
+    assert found is not None
+    await telegram.text(OFFICER, f"/lihat {found.group(0)}")  # remembered: no dialog waits
+    telegram.request.files["f"] = b"Nomor pendaftaran;Nomor KPJ\n"
+    await telegram.feed(telegram.updates.document(OFFICER, "f", "hasil.csv"))
+    assert not any(c.method == "getFile" for c in telegram.request.calls)
