@@ -144,6 +144,9 @@ class DecisionResult:
 
     applied: bool
     submission: Submission | None
+    # A rejection applied to a submission whose worker had asked for erasure while it was
+    # pending: it is anonymised in the same transaction, after its notice is queued.
+    erase: bool = False
 
 
 @dataclass(frozen=True)

@@ -209,7 +209,16 @@ class OfficerSession(Protocol):
 
     async def decide(
         self, reference: str, decision: Decision, officer: str, now: datetime
-    ) -> DecisionResult: ...
+    ) -> DecisionResult:
+        """Apply a decision if the submission still waits; a rejection of one whose worker
+        asked for erasure comes back with ``erase`` set (the caller erases it after queueing
+        the notice: erase_rejected)."""
+        ...
+
+    async def erase_rejected(self, reference: str, now: datetime) -> None:
+        """Anonymise a rejected submission whose erasure was asked while it was pending, as
+        /hapusdata does; its notice still pending is delivered, then deleted."""
+        ...
 
     async def existing(self, references: Sequence[str]) -> set[str]:
         """Which of these references (upper case) exist in the officer's scope: one look for a

@@ -27,7 +27,17 @@ from bot.officers.common import (
     said,
 )
 from bot.officers.context import DeskContext, DeskOutcome
-from bot.officers.needs import Audit, Decide, Effect, Notify, OfficerOf, Order, SubmissionOf
+from bot.officers.needs import (
+    Audit,
+    CardNotesOf,
+    Decide,
+    Effect,
+    EraseRejected,
+    Notify,
+    OfficerOf,
+    Order,
+    SubmissionOf,
+)
 from bot.officers.state import DECIDING, DecisionForm, DeskState, Dialog
 from bot.officers.views import (
     CANCEL,
@@ -123,6 +133,11 @@ def decision_detail(decision: Decision) -> str:
 # --- the one way a decision is made ----------------------------------------------------------
 
 
+# Told once, in the rejection of a submission whose worker asked for erasure while it was
+# pending (docs/identity.md): it is anonymised as the notice is queued.
+ERASED_AS_ASKED = N_("Sesuai permintaan Anda, data pendaftaran ini sudah kami hapus.")
+
+
 def apply_decision(
     ctx: DeskContext, orders: Sequence[Order], *, via: str = "", source: str = ""
 ) -> tuple[tuple[DecisionResult, ...], list[Effect]]:
@@ -152,7 +167,11 @@ def apply_decision(
             Audit(action, sub.reference, f"{detail} · {redact(source)}" if source else detail)
         )
         notice = worker_notice(sub, ctx.today, ctx.config.payment_channels)
+        if result.erase:
+            notice = replace(notice, parts=(*notice.parts, Msg(ERASED_AS_ASKED)))
         effects.append(Notify(sub.channel, sub.user_id, notice, sub.reference))
+        if result.erase:  # after the notice: it still goes out, once
+            effects.append(EraseRejected(sub.reference))
     return results, effects
 
 
@@ -360,6 +379,11 @@ def preview(form: DecisionForm, ctx: DeskContext) -> Reply:
     # The reminder offer is the worker's own question, with the worker's buttons: under the
     # officer's buttons it would read as theirs, so the preview says it instead.
     parts = [part for part in notice.parts if part != Msg(REMIND_OFFER)]
+    if (
+        decision.status is Status.REJECTED
+        and ctx.fact(CardNotesOf(sub.reference)).erasure_requested_at
+    ):
+        parts.append(Msg(ERASED_AS_ASKED))  # as the notice will say (apply_decision)
     if len(parts) < len(notice.parts):
         parts.append(Msg(N_("(Pekerja juga ditawari pengingat bayar iuran setiap bulan.)")))
     return Reply(parts=(Msg(N_("<b>Pesan untuk pekerja:</b>")), *parts), buttons=buttons)

@@ -40,6 +40,7 @@ from bot.officers.needs import (
     Decide,
     Effect,
     EndWebSessions,
+    EraseRejected,
     EventOf,
     Events,
     Existing,
@@ -77,7 +78,7 @@ from bot.officers.needs import (
 from bot.officers.needs import Notify as NotifyWorker
 from bot.officers.reports import IN_PROGRESS_STEPS, exported
 from bot.officers.state import DeskState, Dialog
-from bot.officers.step import desk_event, step
+from bot.officers.step import desk_event, on_card, step
 from bot.officers.views import text
 from bot.officers.web import NOT_ENABLED, SIGNED_OUT, link_reply
 from bot.poster import poster_png, qr_png
@@ -196,6 +197,8 @@ async def apply_effect(session: OfficerSession, effect: Effect, ctx: DeskContext
             await session.save_officer(officer, by, now)
         case EndWebSessions():
             await session.end_web_sessions(by, now)
+        case EraseRejected(reference):
+            await session.erase_rejected(reference, now)
 
 
 async def settle(
@@ -233,6 +236,12 @@ def draw(picture: Picture) -> Attachment:
                 filename, slips_pdf(slips, bot_username, whatsapp_number), photo=False
             )
     raise ValueError(f"unknown picture {picture!r}")
+
+
+def on_last_card(state: DeskState, event: DeskEvent) -> bool:
+    """Whether text typed outside a dialog names a button of the card shown last (else it is
+    not for the desk)."""
+    return isinstance(event, Text) and on_card(state, event.text) is not None
 
 
 class OfficerDesk:
@@ -328,7 +337,8 @@ class OfficerDesk:
         name: str | None = None,
         lang: str = "id",
     ) -> list[Reply] | None:
-        """Typed text in an officer's dialog; None when there is no dialog (or no officer)."""
+        """Typed text in an officer's dialog, or naming a button of the card shown last; None
+        otherwise (or for no officer)."""
         if not await self.is_officer(user_id, now):
             return None  # the common case (every worker message): no query at all
         if not await self.repo.has_dialog(user_id):
@@ -363,7 +373,10 @@ class OfficerDesk:
         nobody else's files are downloaded)."""
         if not await self.is_officer(user_id, now):
             return False
-        return caption.strip().lower().startswith("/impor") or await self.repo.has_dialog(user_id)
+        if caption.strip().lower().startswith("/impor"):
+            return True
+        # The stored state may only remember a card: that is no dialog waiting for a file.
+        return await self.repo.has_dialog(user_id) and not (await self._stored(user_id)).idle
 
     async def import_document(
         self,
@@ -398,12 +411,15 @@ class OfficerDesk:
             user_id, upload, now, lang, update, name, only_in_dialog=not for_import
         )
 
+    async def _stored(self, user_id: str) -> DeskState:
+        """The officer's dialog state as stored."""
+        async with self.repo.officer() as session:
+            return DeskState.from_data(await session.dialog(user_id))
+
     async def _awaits_roster(self, user_id: str) -> bool:
         """Whether the officer's open dialog waits for a roster file (read as one, not as
         decisions)."""
-        async with self.repo.officer() as session:
-            state = DeskState.from_data(await session.dialog(user_id))
-        return state.dialog is Dialog.ROSTER_FILE
+        return (await self._stored(user_id)).dialog is Dialog.ROSTER_FILE
 
     async def _apply(
         self,
@@ -422,7 +438,7 @@ class OfficerDesk:
             if officer is None:
                 return None
             state = DeskState.from_data(await session.dialog(user_id))
-            if only_in_dialog and state.idle:
+            if only_in_dialog and state.idle and not on_last_card(state, event):
                 return None
             if await session.already_applied(*update):
                 # Applied before the bot restarted (its replies were lost): say so, not again.

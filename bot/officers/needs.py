@@ -322,7 +322,15 @@ class EndWebSessions:
     """End every web desk session of the acting officer."""
 
 
-Effect = Union[Audit, Notify, CreateEvent, SaveOfficer, EndWebSessions]  # noqa: UP007
+@dataclass(frozen=True)
+class EraseRejected:
+    """Anonymise a rejected submission whose worker asked for erasure while it was pending, as
+    /hapusdata does; its rejection notice, queued before, is still delivered (then deleted)."""
+
+    reference: str
+
+
+Effect = Union[Audit, Notify, CreateEvent, SaveOfficer, EndWebSessions, EraseRejected]  # noqa: UP007
 
 # --- after the transaction ------------------------------------------------------------------
 

@@ -95,7 +95,9 @@ def view(state: DeskState, args: str, ctx: DeskContext) -> DeskOutcome:
     event = ctx.fact(EventOf(sub.event_code)) if sub.event_code else None
     sponsor = ctx.fact(SponsorOf(sub.sponsor_id)) if sub.sponsor_id is not None else None
     seen = Audit("lihat", sub.reference, "NIK lengkap ditampilkan")
-    return DeskOutcome(state, [card(sub, notes, ctx.today, event, sponsor)], effects=[seen])
+    shown = card(sub, notes, ctx.today, event, sponsor)
+    state.card = sub.reference if shown.buttons else None  # its buttons may be typed next
+    return DeskOutcome(state, [shown], effects=[seen])
 
 
 def search(state: DeskState, args: str, ctx: DeskContext) -> DeskOutcome:

@@ -189,10 +189,13 @@ def _from_data(kind: type[Form], data: dict[str, Any]) -> Form:
 
 @dataclass
 class DeskState:
-    """The pending question (None: no dialog) and its form."""
+    """The pending question (None: no dialog) and its form; ``card``: the submission whose
+    card (with its decision buttons) was shown last, so that its buttons' words typed outside
+    a dialog act on it ("Setujui" after /lihat)."""
 
     dialog: Dialog | None = None
     form: Form | None = None
+    card: str | None = None
 
     @property
     def idle(self) -> bool:
@@ -207,22 +210,27 @@ class DeskState:
 
     def to_data(self) -> dict[str, Any] | None:
         """JSON-ready, for storage; None when there is nothing to keep."""
-        if self.dialog is None or self.form is None:
-            return None
-        return {"dialog": str(self.dialog), "form": _to_data(self.form)}
+        data: dict[str, Any] = {"card": self.card} if self.card else {}
+        if self.dialog is not None and self.form is not None:
+            data |= {"dialog": str(self.dialog), "form": _to_data(self.form)}
+        return data or None
 
     @classmethod
     def from_data(cls, data: dict[str, Any] | None) -> DeskState:
         """The stored state; anything unreadable means no dialog."""
         if not data:
             return cls()
+        card = data.get("card")
+        card = card if isinstance(card, str) and card else None
+        if "dialog" not in data:
+            return cls(card=card)
         try:
             dialog = Dialog(data["dialog"])
             form = _from_data(FORM_OF[dialog], dict(data["form"]))
         except (KeyError, TypeError, ValueError, AttributeError):
             return cls()
-        return cls(dialog, form)
+        return cls(dialog, form, card)
 
     def copy(self) -> DeskState:
         """An independent copy: a step never changes the caller's state."""
-        return DeskState(self.dialog, copy.deepcopy(self.form))
+        return DeskState(self.dialog, copy.deepcopy(self.form), self.card)

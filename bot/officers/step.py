@@ -16,7 +16,9 @@ Routing, in order:
    dialog's answer;
 4. a tap on a card's decision button or an event's close button opens that dialog;
 5. any other tap (an old button) gets a clear answer and, in a dialog, its question again;
-   typed text outside any dialog is not for the desk (the worker flow answers it).
+   typed text outside any dialog naming a decision button of the card shown last (/lihat, a
+   queue's numbered button) counts as tapping it; any other is not for the desk (the worker
+   flow answers it).
 """
 
 from __future__ import annotations
@@ -43,7 +45,7 @@ from bot.officers import (
 from bot.officers.common import STALE, Family, as_press, ask, said
 from bot.officers.context import DeskContext, DeskEvent, DeskOutcome, Upload
 from bot.officers.state import DeskState, Dialog
-from bot.officers.views import CANCEL, text
+from bot.officers.views import CANCEL, decision_buttons, text
 
 Run = Callable[[DeskState, str, DeskContext], DeskOutcome]
 
@@ -142,7 +144,12 @@ def _step(state: DeskState, event: DeskEvent, ctx: DeskContext) -> DeskOutcome:
     family = FAMILY_OF.get(state.dialog) if state.dialog is not None else None
     if family is None:
         if isinstance(event, Text):
-            return DeskOutcome(state, declined=True)
+            press = on_card(state, event.text)
+            if press is None:
+                return DeskOutcome(state, declined=True)
+            if isinstance(press, Reply):
+                return said(state, press)  # asked once: the button itself confirms
+            event = press
         return elsewhere(state, event, ctx, None)
     if not family.holds(state, ctx):
         return said(DeskState(), text(NO_LONGER))
@@ -161,8 +168,18 @@ def _step(state: DeskState, event: DeskEvent, ctx: DeskContext) -> DeskOutcome:
     return elsewhere(state, event, ctx, family)
 
 
+def on_card(state: DeskState, typed: str) -> Press | Reply | None:
+    """Typed text outside a dialog, read against the decision buttons of the card shown last
+    (under the rule for buttons that act for good: exact acts, inexact is asked once); None when
+    no card is remembered or the text names none of its buttons (the worker flow answers it)."""
+    if not state.idle or state.card is None:
+        return None
+    return as_press(typed, Reply(parts=(), buttons=decision_buttons(state.card)))
+
+
 def command(state: DeskState, name: str, args: str, ctx: DeskContext) -> DeskOutcome:
-    """A command, if this officer may use it."""
+    """A command, if this officer may use it (whatever it shows replaces the card shown last)."""
+    state.card = None
     run = COMMANDS.get(name)
     if run is None:
         return said(state, text(N_("Perintah petugas tidak dikenal.")))

@@ -226,16 +226,19 @@ def card(
     parts: list[Part] = [Block(tuple(lines))]
     if warnings:
         parts.append(Block(tuple(warnings)))
-    buttons: tuple[tuple[Button, ...], ...] = ()
-    if sub.status is Status.SUBMITTED:
-        buttons = (
-            (Button(Msg(N_("Setujui")), f"off:d_setujui:{sub.reference}"),),
-            (
-                Button(Msg(N_("Perlu perbaikan")), f"off:d_perbaikan:{sub.reference}"),
-                Button(Msg(N_("Tolak")), f"off:d_tolak:{sub.reference}"),
-            ),
-        )
+    buttons = decision_buttons(sub.reference) if sub.status is Status.SUBMITTED else ()
     return Reply(parts=tuple(parts), buttons=buttons)
+
+
+def decision_buttons(reference: str) -> tuple[tuple[Button, ...], ...]:
+    """A pending submission's card buttons: Setujui, Perlu perbaikan, Tolak."""
+    return (
+        (Button(Msg(N_("Setujui")), f"off:d_setujui:{reference}"),),
+        (
+            Button(Msg(N_("Perlu perbaikan")), f"off:d_perbaikan:{reference}"),
+            Button(Msg(N_("Tolak")), f"off:d_tolak:{reference}"),
+        ),
+    )
 
 
 def worker_notice(sub: Submission, today: date, channels: Sequence[PaymentChannel] = ()) -> Reply:

@@ -1,7 +1,8 @@
 """/hapusdata: forget a worker, keeping only what the law requires, tied to nobody.
 
 The draft goes; every rejected submission is anonymised; requests for pending or approved
-submissions are recorded for BPJS (docs/identity.md says what is kept and why). Every value that
+submissions are recorded for BPJS, and a pending one recorded so is anonymised as soon as an
+officer rejects it (erase_rejected; docs/identity.md says what is kept and why). Every value that
 ties a remaining row to this (channel, id) is replaced by a random pseudonym drawn here and kept
 nowhere else: it tells one erased person's rows apart without naming them.
 """
@@ -65,8 +66,46 @@ async def erase(tx: Tx, channel: str, user_id: str, now: datetime) -> Erasure:
     return Erasure(tuple(anonymised), tuple(recorded))
 
 
-async def anonymise(tx: Tx, row_id: int, reference: str, pseudonym: str, now: datetime) -> None:
-    """A rejected submission: nothing of the person stays (the counts it feeds do)."""
+async def asked_while_pending(tx: Tx, reference: str) -> bool:
+    """Whether the worker asked for erasure while this submission was pending (recorded, not
+    yet anonymised)."""
+    row = await tx.one(
+        "SELECT 1 AS hit FROM erasure_requests WHERE reference = ? AND outcome = 'recorded'",
+        reference,
+    )
+    return row is not None
+
+
+async def erase_rejected(tx: Tx, reference: str, now: datetime) -> None:
+    """A submission recorded for erasure has just been rejected: anonymise it at once under
+    the pseudonym of the request, without the worker asking again. Its rejection notice, queued
+    just before, stays to be delivered (and is deleted once it is: storage/sql/outbox.py)."""
+    row = await tx.one(
+        "SELECT s.id, e.user_id FROM submissions s"
+        " JOIN erasure_requests e ON e.reference = s.reference"
+        " WHERE s.reference = ? AND s.status = ? AND e.outcome = 'recorded'",
+        reference,
+        str(Status.REJECTED),
+    )
+    if row is None:
+        return
+    await anonymise(tx, row["id"], reference, str(row["user_id"]), now, keep_pending=True)
+    await tx.run(
+        "UPDATE erasure_requests SET outcome = 'anonymised' WHERE reference = ?", reference
+    )
+
+
+async def anonymise(
+    tx: Tx,
+    row_id: int,
+    reference: str,
+    pseudonym: str,
+    now: datetime,
+    *,
+    keep_pending: bool = False,
+) -> None:
+    """A rejected submission: nothing of the person stays (the counts it feeds do).
+    ``keep_pending``: a notice still to be delivered stays (the rejection being told)."""
     await tx.run(
         "UPDATE submissions SET user_id = ?, nik = ?, name = '', name_search = '',"
         " birth_date = '', phone = '', answers = ?, note = NULL, updated_at = ? WHERE id = ?",
@@ -78,7 +117,8 @@ async def anonymise(tx: Tx, row_id: int, reference: str, pseudonym: str, now: da
     )
     # The officers' words about it (a reason) and its notices go too; who did what stays.
     await tx.run("UPDATE audit SET detail = '' WHERE reference = ?", reference)
-    await tx.run("DELETE FROM outbox WHERE reference = ?", reference)
+    pending = " AND status != 'pending'" if keep_pending else ""
+    await tx.run(f"DELETE FROM outbox WHERE reference = ?{pending}", reference)
 
 
 async def unlink(tx: Tx, channel: str, user_id: str, pseudonym: str) -> None:

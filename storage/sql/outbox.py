@@ -73,8 +73,21 @@ async def keep_claimed(tx: Tx, item_ids: Sequence[int], until: datetime) -> None
     )
 
 
+async def forget_erased(tx: Tx, item_id: int) -> bool:
+    """Delete a notice about a submission anonymised since it was queued (rejected after its
+    worker asked for erasure): once delivered, or undeliverable, nothing of it stays."""
+    deleted = await tx.run(
+        "DELETE FROM outbox WHERE id = ? AND EXISTS (SELECT 1 FROM erasure_requests e"
+        " WHERE e.reference = outbox.reference AND e.outcome = 'anonymised')",
+        item_id,
+    )
+    return deleted > 0
+
+
 async def mark_sent(tx: Tx, item_id: int, now: datetime, sent_as: str | None = None) -> None:
     """Delivered; ``sent_as``: the channel's id of the message (to match a later failure)."""
+    if await forget_erased(tx, item_id):
+        return
     await tx.run(
         "UPDATE outbox SET status = 'sent', sent_at = ?, sent_as = ?, attempts = attempts + 1"
         " WHERE id = ?",
@@ -102,6 +115,8 @@ async def mark_failed(
     tx: Tx, item_id: int, error: str, retry_at: datetime | None, now: datetime
 ) -> None:
     """retry_at None: undeliverable for good (shown on the officer's card)."""
+    if retry_at is None and await forget_erased(tx, item_id):
+        return
     if retry_at is None:
         await tx.run(
             "UPDATE outbox SET status = 'undeliverable', last_error = ?, attempts = attempts + 1"

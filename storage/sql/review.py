@@ -15,7 +15,7 @@ from bot.domain import (
     Submission,
 )
 from bot.messages import Reply
-from storage.sql import outbox, rows
+from storage.sql import erasure, outbox, rows
 from storage.sql.scope import Scoped
 from storage.sql.tx import as_datetime, to_json
 
@@ -120,9 +120,17 @@ class Review(Scoped):
         row = await self.tx.one(
             f"SELECT {rows.SUBMISSION} FROM submissions WHERE reference = ?", reference
         )
-        return DecisionResult(
-            applied=changed == 1, submission=rows.submission(row) if row else None
+        erase = (
+            changed == 1
+            and decision.status is Status.REJECTED
+            and await erasure.asked_while_pending(self.tx, reference)
         )
+        return DecisionResult(
+            applied=changed == 1, submission=rows.submission(row) if row else None, erase=erase
+        )
+
+    async def erase_rejected(self, reference: str, now: datetime) -> None:
+        await erasure.erase_rejected(self.tx, reference, now)
 
     async def audit(
         self, actor: str, action: str, reference: str | None, detail: str, now: datetime

@@ -8,6 +8,7 @@ channel ids.
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 
 from bot.settings import Settings
@@ -44,6 +45,15 @@ def found_anywhere(url: str, needles: list[str]) -> list[tuple[str, str, str]]:
                 text = str(value or "").casefold()
                 hits += [(table, column, n) for n in needles if n.casefold() in text]
     return sorted(set(hits))
+
+
+async def all_answered(tg: Telegram) -> None:
+    """Every Telegram update answered so far marked answered (their payloads dropped), a mark
+    already under way in the background included."""
+    pump = services_of(tg.app).pump
+    if pump._flushing is not None:
+        await asyncio.gather(pump._flushing, return_exceptions=True)
+    await pump.flush()
 
 
 async def register_on_telegram(tg: Telegram) -> str:
@@ -144,7 +154,7 @@ async def test_old_notifications_are_purged_but_never_one_still_to_be_delivered(
     assert query(settings, "SELECT count(*) FROM outbox") == [(0,)]
 
 
-async def test_a_pending_submission_is_recorded_then_erased_once_rejected(
+async def test_a_pending_submission_asked_to_erase_is_erased_when_rejected(
     telegram: Telegram, settings: Settings
 ) -> None:
     tg = telegram
@@ -152,10 +162,37 @@ async def test_a_pending_submission_is_recorded_then_erased_once_rejected(
     assert "kami catat" in await erase_on_telegram(tg)
     # Kept whole while pending (the officer decides; the worker is told), the request recorded.
     assert query(settings, "SELECT user_id, name FROM submissions") == [(str(TG_WORKER), TG_NAME)]
-    await tg.text(OFFICER, f"/tolak {reference} Foto KTP tidak jelas")
-    assert "sudah dihapus" in await erase_on_telegram(tg)
+    await tg.press(OFFICER, f"off:d_tolak:{reference}")
+    preview = await tg.text(OFFICER, "Data tidak lengkap atau tidak jelas")
+    assert "sudah kami hapus" in preview  # the officer sees what the worker will be told
+    await tg.press(OFFICER, "off:d_kirim:")
+    # Anonymised at once, without the worker asking again; the notice still goes out, once.
     assert query(settings, "SELECT name, phone FROM submissions") == [("", "")]
     assert query(settings, "SELECT outcome FROM erasure_requests") == [("anonymised",)]
+    assert await tg.deliver() == 1
+    told = tg.request.last_text(TG_WORKER)
+    assert f"{reference} ditolak" in told and told.count("sudah kami hapus") == 1
+    await all_answered(tg)
+    needles = [TG_NIK, TG_NIK[4:12], TG_NAME, "1234567001", str(TG_WORKER)]
+    assert found_anywhere(settings.database_url, needles) == []
+    assert await tg.deliver() == 0  # nothing left to send again
+
+
+async def test_an_undeliverable_notice_of_an_erased_rejection_is_not_kept(
+    telegram: Telegram, settings: Settings
+) -> None:
+    tg = telegram
+    reference = await register_on_telegram(tg)
+    await erase_on_telegram(tg)
+    await tg.text(OFFICER, f"/tolak {reference} Foto KTP tidak jelas")
+    await tg.text(OFFICER, "kirim")  # the preview's "Kirim keputusan"
+    assert query(settings, "SELECT status FROM outbox") == [("pending",)]
+    tg.request.fail = lambda call: (403, "Forbidden: bot was blocked by the user")
+    await tg.deliver()
+    tg.request.fail = None
+    assert query(settings, "SELECT count(*) FROM outbox") == [(0,)]
+    await all_answered(tg)
+    assert found_anywhere(settings.database_url, [str(TG_WORKER), TG_NAME]) == []
 
 
 async def test_a_reason_typed_in_the_decision_dialog_is_masked_before_it_is_shown(

@@ -28,3 +28,35 @@ async def test_a_near_miss_command_is_offered_and_its_button_runs_it(telegram: T
 async def test_a_worker_is_offered_the_worker_command_meant(telegram: Telegram) -> None:
     answer = await telegram.text(WORKER, "/statu")
     assert "Maksud Anda /status?" in answer
+
+
+async def test_a_cards_button_typed_acts_on_the_card_shown_last(telegram: Telegram) -> None:
+    found = re.search(r"BPU-\d{4}-\d{6}", await register(telegram, WORKER, NIK))
+    assert found is not None
+    reference = found.group(0)
+    card = await telegram.text(OFFICER, f"/lihat {reference}")
+    assert reference in card
+    asked = await telegram.text(OFFICER, "ok setujui")  # inexact: asked once, only that button
+    assert "Maksud Anda Setujui?" in asked
+    assert "dipakai untuk pendaftaran" not in asked  # not the worker's consent question
+    kpj = await telegram.text(OFFICER, "Setujui")  # exact: the tap itself
+    assert f"Ketik nomor KPJ (11 angka) untuk {reference}." in kpj
+    done = await telegram.text(OFFICER, "12345678901")
+    assert "Pesan untuk pekerja" in done  # the approval's preview, as after a tap
+
+
+async def test_other_words_after_a_card_stay_with_the_worker_flow(telegram: Telegram) -> None:
+    found = re.search(r"BPU-\d{4}-\d{6}", await register(telegram, WORKER, NIK))
+    assert found is not None
+    await telegram.text(OFFICER, f"/lihat {found.group(0)}")
+    welcome = await telegram.text(OFFICER, "halo")
+    assert "Maksud Anda" not in welcome and "KPJ" not in welcome
+
+
+async def test_a_file_after_a_card_is_not_downloaded_without_impor(telegram: Telegram) -> None:
+    found = re.search(r"BPU-\d{4}-\d{6}", await register(telegram, WORKER, NIK))
+    assert found is not None
+    await telegram.text(OFFICER, f"/lihat {found.group(0)}")  # remembered: no dialog waits
+    telegram.request.files["f"] = b"Nomor pendaftaran;Nomor KPJ\n"
+    await telegram.feed(telegram.updates.document(OFFICER, "f", "hasil.csv"))
+    assert not any(c.method == "getFile" for c in telegram.request.calls)

@@ -28,7 +28,7 @@ from bot.messages import Attachment, Reply
 from bot.nik import NikInfo, parse_nik
 from bot.officers import officer_command
 from bot.officers.context import DeskConfig, DeskContext, DeskOutcome, Upload
-from bot.officers.desk import settle
+from bot.officers.desk import on_last_card, settle
 from bot.officers.needs import Audit, CreateEvent, Effect, EndWebSessions, Notify, SaveOfficer
 from bot.officers.state import DeskState
 from bot.officers.step import desk_event
@@ -217,7 +217,7 @@ class OfficerDriver:
         if event is None:
             return Turn(notes=["(bukan untuk petugas: alur pendaftaran pekerja menjawab)"])
         state = DeskState.from_data(self.world.dialogs.get(self.acting))
-        if isinstance(event, Text) and state.idle:
+        if isinstance(event, Text) and state.idle and not on_last_card(state, event):
             return Turn(notes=["(tidak ada dialog: alur pendaftaran pekerja menjawab)"])
         if isinstance(event, Upload) and state.idle and not event.for_import:
             return Turn(notes=["(berkas tidak dibaca: tanpa /impor dan tanpa dialog)"])

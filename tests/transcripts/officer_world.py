@@ -155,6 +155,9 @@ class FakeOfficerSession:
         self.world.submissions[sub.reference] = decided
         return DecisionResult(True, decided)
 
+    async def erase_rejected(self, reference: str, now: datetime) -> None:
+        raise AssertionError("the transcripts' world holds no erasure requests")
+
     async def audit(
         self, actor: str, action: str, reference: str | None, detail: str, now: datetime
     ) -> None:
