@@ -171,6 +171,7 @@ def queue_filter(params: dict[str, str]) -> QueueFilter:
     except ValueError:
         flag = None
     sponsor = params.get("sponsor", "")
+    roster = params.get("roster", "")
     sort = params.get("sort", "")
     return QueueFilter(
         status=status,
@@ -181,6 +182,7 @@ def queue_filter(params: dict[str, str]) -> QueueFilter:
         until=_day(params.get("until", "")),
         flag=flag,
         sort=sort if sort in QUEUE_SORTS else "oldest",
+        roster_id=int(roster) if roster.isdigit() and len(roster) < 10 else None,
     )
 
 

@@ -60,6 +60,9 @@ def _where(chosen: QueueFilter) -> tuple[list[str], list[Any]]:
     if chosen.flag is not None:
         where.append("CAST(flags AS TEXT) LIKE ?")
         args.append(f'%"{chosen.flag}"%')
+    if chosen.roster_id is not None:
+        where.append("reference IN (SELECT reference FROM roster_rows WHERE roster_id = ?)")
+        args.append(chosen.roster_id)
     return where, args
 
 
@@ -313,7 +316,10 @@ class WebAccess(Scoped):
             )
             return tuple((str(r["k"]), int(r["n"])) for r in found)
 
-        source = "CASE WHEN event_code IS NULL THEN 'self' ELSE 'event' END"
+        source = (
+            "CASE WHEN reference IN (SELECT reference FROM roster_rows) THEN 'roster'"
+            " WHEN event_code IS NULL THEN 'self' ELSE 'event' END"
+        )
         return SponsorBreakdown(
             by_region=await counted("home_code"),
             by_occupation=await counted("occupation"),
