@@ -571,8 +571,9 @@ class WebDesk:
     # --- a submission ----------------------------------------------------------------------------
 
     async def next_reference(self, visit: Visit, after: str) -> str | None:
-        """The oldest waiting submission other than ``after``."""
-        _, found = await visit.session.queue_filtered(QueueFilter(), 2, 0)
+        """The oldest waiting submission other than ``after`` (the chat queue's first two: no
+        count of the queue)."""
+        found = await visit.session.queue(2, 0)
         return next((s.reference for s in found if s.reference != after), None)
 
     async def card(self, request: Request) -> Response:

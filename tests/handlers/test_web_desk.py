@@ -440,3 +440,26 @@ async def test_the_queue_filters_by_roster_within_the_officers_branches(
     # Without the filter, every waiting submission of the branch.
     page = await web.client.get("/antrean")
     assert re.findall(r'<a href="/pendaftaran/(BPU-[\d-]+)"', page.text) == references
+
+
+async def test_the_queues_total_follows_decisions_and_filters_in_scope(web: Browser) -> None:
+    """Unfiltered, the total is the counter the live count reads; filtered, the rows counted."""
+    references = await seed(web.repo, 3, web.now)
+    await seed(web.repo, 2, web.now, branch="Surabaya", first=41)
+    await add_officer(web.repo, PETUGAS, Role.PETUGAS, ("Yogyakarta",), web.now)
+    web.desk.desk.forget_officers()
+    await web.sign_in(PETUGAS)
+
+    def total(page: httpx.Response) -> str:
+        found = re.search(r'<p id="total">([^<]*)</p>', page.text)
+        assert found, page.text
+        return found[1]
+
+    assert total(await web.client.get("/antrean")).startswith("3 ")
+    decided = await web.post(f"/pendaftaran/{references[0]}/setujui", {"kpj": "12345678901"})
+    assert decided.status_code == 303
+    assert total(await web.client.get("/antrean")).startswith("2 ")
+    approved = await web.client.get("/antrean", params={"status": "disetujui"})
+    assert total(approved).startswith("1 ")
+    assert total(await web.client.get("/antrean", params={"region": "35"})).startswith("0 ")
+    assert total(await web.client.get("/antrean", params={"sort": "newest"})).startswith("2 ")
