@@ -53,8 +53,8 @@ import sys
 import tempfile
 import time
 from collections import Counter, defaultdict, deque
-from collections.abc import Awaitable, Callable, Sequence
-from contextlib import suppress
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from itertools import accumulate
@@ -523,19 +523,27 @@ async def trace_all(
     repo: AnyRepository, rows: OfficerRows, series: dict[tuple[str, str], Series]
 ) -> None:
     """One untimed round with a trace on: the statements each command runs (with arguments)."""
-    seen: list[Statement] = []
-    sqlite_db = getattr(repo, "db", None)
-    if sqlite_db is not None:
-        await sqlite_db.set_trace_callback(lambda sql: seen.append((sql, ())))
-    else:  # PostgreSQL: a pool of one connection (see main), logging every query
-        async with repo.pool.acquire() as conn:  # type: ignore[union-attr]
-            conn.add_query_logger(lambda logged: seen.append((logged.query, logged.args)))
-    try:
+    async with traced(repo) as seen:
         for scope in SCOPES:
             for measure in MEASURES:
                 seen.clear()
                 await unit(repo, scope, measure, measure.args(rows, scope)[0])
                 series[scope.key, measure.key].statements = list(seen)
+
+
+@asynccontextmanager
+async def traced(repo: AnyRepository) -> AsyncIterator[list[Statement]]:
+    """The statements ``repo`` runs meanwhile: sqlite3's trace callback, or asyncpg's query
+    logger on a pool of one connection (see main)."""
+    seen: list[Statement] = []
+    sqlite_db = getattr(repo, "db", None)
+    if sqlite_db is not None:
+        await sqlite_db.set_trace_callback(lambda sql: seen.append((sql, ())))
+    else:
+        async with repo.pool.acquire() as conn:  # type: ignore[union-attr]
+            conn.add_query_logger(lambda logged: seen.append((logged.query, logged.args)))
+    try:
+        yield seen
     finally:
         if sqlite_db is not None:
             await sqlite_db.set_trace_callback(None)
@@ -637,27 +645,19 @@ async def time_web(repo: AnyRepository, url: str, runs: int) -> dict[tuple[str, 
 
 async def trace_web(repo: AnyRepository, url: str, series: dict[tuple[str, str], Series]) -> None:
     """One untimed request per page and scope with a trace on: its statements."""
-    seen: list[Statement] = []
-    sqlite_db = getattr(repo, "db", None)
-    if sqlite_db is not None:
-        await sqlite_db.set_trace_callback(lambda sql: seen.append((sql, ())))
-    else:
-        async with repo.pool.acquire() as conn:  # type: ignore[union-attr]
-            conn.add_query_logger(lambda logged: seen.append((logged.query, logged.args)))
     clients, references = await web_clients(repo, url)
     try:
-        for scope in SCOPES:
-            for key, _ in WEB_PAGES:
-                ref = references[scope.key][-1]
-                path = "/antrean" if key == "queue_page" else f"/pendaftaran/{ref}"
-                seen.clear()
-                await clients[scope.key].get(path)
-                series[scope.key, key].statements = list(seen)
+        async with traced(repo) as seen:
+            for scope in SCOPES:
+                for key, _ in WEB_PAGES:
+                    ref = references[scope.key][-1]
+                    path = "/antrean" if key == "queue_page" else f"/pendaftaran/{ref}"
+                    seen.clear()
+                    await clients[scope.key].get(path)
+                    series[scope.key, key].statements = list(seen)
     finally:
         for client in clients.values():
             await client.aclose()
-        if sqlite_db is not None:
-            await sqlite_db.set_trace_callback(None)
 
 
 def print_web(series: dict[tuple[str, str], Series], runs: int) -> None:
@@ -677,22 +677,6 @@ def print_web(series: dict[tuple[str, str], Series], runs: int) -> None:
                 f"  {label:58} {scope.label:22} {s.median_ms:6.2f} ms {s.cold_ms:6.2f} ms"
                 f" {max(s.runs_ms):6.2f} ms {len(s.statements):5}  {ok}"
             )
-
-
-async def print_web_plans(url: str, series: dict[tuple[str, str], Series]) -> dict[str, list[str]]:
-    print("\nThe plan of each web page's SELECTs:")
-    found: dict[str, list[str]] = {}
-    for key, _ in WEB_PAGES:
-        for scope in SCOPES:
-            name = f"{key}/{scope.key}"
-            print(f"\n  {name}:")
-            found[name] = []
-            for sql, lines in await query_plans(url, series[scope.key, key].statements):
-                print(f"    {short_sql(sql)}")
-                for line in lines:
-                    print(f"      {line}")
-                found[name].extend(lines)
-    return found
 
 
 def is_select(sql: str) -> bool:
@@ -802,16 +786,19 @@ def print_table(
     print("  (stmts: SQL statements per command, BEGIN and COMMIT included)")
 
 
-async def print_plans(url: str, series: dict[tuple[str, str], Series]) -> dict[str, list[str]]:
-    """Print each command's SELECTs with their plans; returns them for the JSON line."""
-    print("\nThe plan of each command's SELECTs (with the arguments the trace saw):")
+async def print_plans(
+    url: str, series: dict[tuple[str, str], Series], keys: Sequence[str], what: str
+) -> dict[str, list[str]]:
+    """Print each command's (or page's) SELECTs with their plans; returns them for the JSON
+    line."""
+    print(f"\nThe plan of each {what}'s SELECTs (with the arguments the trace saw):")
     found: dict[str, list[str]] = {}
-    for measure in MEASURES:
+    for key in keys:
         for scope in SCOPES:
-            name = f"{measure.key}/{scope.key}"
+            name = f"{key}/{scope.key}"
             print(f"\n  {name}:")
             found[name] = []
-            for sql, lines in await query_plans(url, series[scope.key, measure.key].statements):
+            for sql, lines in await query_plans(url, series[scope.key, key].statements):
                 print(f"    {short_sql(sql)}")
                 for line in lines:
                     print(f"      {line}")
@@ -908,8 +895,8 @@ async def main(args: argparse.Namespace) -> int:
                 await tracing.close()
             print_table(rows, series, args.runs, fill_s, size)
             print_web(web, args.runs)
-            plans = await print_plans(url, series)
-            plans |= await print_web_plans(url, web)
+            plans = await print_plans(url, series, [m.key for m in MEASURES], "command")
+            plans |= await print_plans(url, web, [key for key, _ in WEB_PAGES], "web page")
         finally:
             await target.close()
     line = summary(rows, series, args.runs, fill_s, size, plans)
