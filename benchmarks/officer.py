@@ -29,8 +29,15 @@ answer is checked against what was seeded (a wrong count or a missing hit exits 
 outside the timing, one more round runs with a trace on (sqlite3's trace callback, asyncpg's query
 logger) to list each command's statements, and the plan of every SELECT is printed (``EXPLAIN
 QUERY PLAN``; PostgreSQL: ``EXPLAIN`` with the same arguments). The target, 200 ms per command
-(50 ms on PostgreSQL at 1,000,000 rows, issue #15), is reported (PASS/FAIL), not enforced. The
-last line printed is one JSON object.
+(50 ms on PostgreSQL at 1,000,000 rows, issue #15), is reported (PASS/FAIL), not enforced.
+
+Then the web desk's pages (docs/web-desk.md): the real starlette app in-process (httpx's ASGI
+transport, no socket), signed in through a one-time link as a petugas of Yogyakarta and as an
+admin, timing ``GET /antrean`` (the first page of 25 with its total) and ``GET
+/pendaftaran/<reference>`` (a waiting card of the officer's scope: the card, its history, the
+next reference; the view is audited, as every view is). Server time per request (the app's whole
+work, HTML rendered), the median against a 100 ms target. The last line printed is one JSON
+object.
 """
 
 from __future__ import annotations
@@ -40,27 +47,32 @@ import asyncio
 import json
 import random
 import re
+import secrets
 import sqlite3
 import sys
 import tempfile
 import time
 from collections import Counter, defaultdict, deque
-from collections.abc import Awaitable, Callable, Sequence
-from contextlib import suppress
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
+import httpx
 from databases import Target
 from measure import median
 from rows import NikSpace, Person, RowMaker, seed
 
-from bot.domain import Statistics, Status, Submission
+from bot.domain import Officer, Role, Statistics, Status, Submission
 from bot.flow.questions import REGISTRY
 from bot.regions import all_regions, branch_for
 from bot.settings import Settings
+from bot.web_desk import LINK_VALID, secret_hash
+from handlers.runtime import build_core
+from handlers.web.app import WebDesk, web_app
 from storage import open_repository
 from storage.backends import AnyRepository
 from storage.postgres.connection import numbered
@@ -69,6 +81,9 @@ from storage.sqlite import database_path
 
 STARTED = time.perf_counter()
 TARGET_MS = 200.0
+WEB_TARGET_MS = 100.0
+WEB_BASE = "http://127.0.0.1:8090"
+WEB_USERS = {"petugas": "tg:9000001", "admin": "tg:9000002"}
 ROWS = 100_000
 RUNS_QUICK, RUNS_FULL = 5, 15
 SPAN = timedelta(days=240)
@@ -508,25 +523,160 @@ async def trace_all(
     repo: AnyRepository, rows: OfficerRows, series: dict[tuple[str, str], Series]
 ) -> None:
     """One untimed round with a trace on: the statements each command runs (with arguments)."""
-    seen: list[Statement] = []
-    sqlite_db = getattr(repo, "db", None)
-    if sqlite_db is not None:
-        await sqlite_db.set_trace_callback(lambda sql: seen.append((sql, ())))
-    else:  # PostgreSQL: a pool of one connection (see main), logging every query
-        async with repo.pool.acquire() as conn:  # type: ignore[union-attr]
-            conn.add_query_logger(lambda logged: seen.append((logged.query, logged.args)))
-    try:
+    async with traced(repo) as seen:
         for scope in SCOPES:
             for measure in MEASURES:
                 seen.clear()
                 await unit(repo, scope, measure, measure.args(rows, scope)[0])
                 series[scope.key, measure.key].statements = list(seen)
+
+
+@asynccontextmanager
+async def traced(repo: AnyRepository) -> AsyncIterator[list[Statement]]:
+    """The statements ``repo`` runs meanwhile: sqlite3's trace callback, or asyncpg's query
+    logger on a pool of one connection (see main)."""
+    seen: list[Statement] = []
+    sqlite_db = getattr(repo, "db", None)
+    if sqlite_db is not None:
+        await sqlite_db.set_trace_callback(lambda sql: seen.append((sql, ())))
+    else:
+        async with repo.pool.acquire() as conn:  # type: ignore[union-attr]
+            conn.add_query_logger(lambda logged: seen.append((logged.query, logged.args)))
+    try:
+        yield seen
     finally:
         if sqlite_db is not None:
             await sqlite_db.set_trace_callback(None)
 
 
 Statement = tuple[str, tuple[Any, ...]]
+
+
+# --- the web desk's pages ---------------------------------------------------------------------
+
+
+WEB_PAGES = (
+    ("queue_page", "GET /antrean (25 rows + total)"),
+    ("card_page", "GET /pendaftaran/<ref>"),
+)
+
+
+async def web_clients(
+    repo: AnyRepository, url: str
+) -> tuple[dict[str, httpx.AsyncClient], dict[str, list[str]]]:
+    """The web desk's app over ``repo``; a client signed in per scope (by a one-time link, as
+    /masuk makes one) and the waiting references of that scope whose cards are opened."""
+    settings = Settings(
+        _env_file=None,  # type: ignore[call-arg]
+        database_url=url,
+        telegram_bot_token="123456:BENCH",  # type: ignore[arg-type]
+        web_desk_enabled=True,
+        web_desk_public_url=WEB_BASE,
+        web_desk_secure_cookie=False,
+        web_desk_sign_ins_per_minute=100,
+    )
+    clock = lambda: datetime.now(UTC)  # noqa: E731
+    core = build_core(settings, repo, clock)
+    app = web_app(WebDesk(repo, core.desk, settings, clock))
+    clients: dict[str, httpx.AsyncClient] = {}
+    references: dict[str, list[str]] = {}
+    now = clock()
+    for scope in SCOPES:
+        user = WEB_USERS[scope.key]
+        role = Role.ADMIN if scope.branches is None else Role.PETUGAS
+        secret = secrets.token_urlsafe(32)
+        async with repo.officer() as session:
+            session.restrict(None)
+            await session.save_officer(Officer(user, role, scope.branches or ()), user, now)
+            await session.create_login_token(
+                secret_hash(secret), user, "id", now, now + LINK_VALID
+            )
+            session.restrict(scope.branches)
+            references[scope.key] = [s.reference or "" for s in await session.queue(SAMPLES, 0)]
+        client = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=WEB_BASE)
+        signed = await client.post("/masuk", data={"secret": secret})
+        if signed.status_code != 303:
+            raise RuntimeError(f"sign-in as {scope.key}: {signed.status_code}")
+        clients[scope.key] = client
+    return clients, references
+
+
+async def web_request(client: httpx.AsyncClient, path: str) -> tuple[float, httpx.Response]:
+    start = time.perf_counter()
+    response = await client.get(path)
+    return (time.perf_counter() - start) * 1000, response
+
+
+def check_page(key: str, response: httpx.Response, reference: str, scope: Scope) -> str | None:
+    if response.status_code != 200:
+        return f"HTTP {response.status_code}"
+    if key == "card_page" and reference not in response.text:
+        return f"the card of {reference} does not name it"
+    if key == "queue_page" and response.text.count("/pendaftaran/") < 10:
+        return "fewer than 10 rows on the queue page"
+    return None
+
+
+async def time_web(repo: AnyRepository, url: str, runs: int) -> dict[tuple[str, str], Series]:
+    """A cold round, then ``runs`` rounds of each page in each scope, interleaved."""
+    series = {(s.key, key): Series() for s in SCOPES for key, _ in WEB_PAGES}
+    clients, references = await web_clients(repo, url)
+    try:
+        for number in range(runs + 1):
+            for scope in SCOPES:
+                refs = references[scope.key]
+                reference = refs[number % len(refs)]
+                for key, _ in WEB_PAGES:
+                    path = "/antrean" if key == "queue_page" else f"/pendaftaran/{reference}"
+                    ms, response = await web_request(clients[scope.key], path)
+                    found = series[scope.key, key]
+                    if number == 0:
+                        found.cold_ms = ms
+                    else:
+                        found.runs_ms.append(ms)
+                    wrong = check_page(key, response, reference, scope)
+                    if wrong and not found.wrong:
+                        found.wrong = wrong
+    finally:
+        for client in clients.values():
+            await client.aclose()
+    return series
+
+
+async def trace_web(repo: AnyRepository, url: str, series: dict[tuple[str, str], Series]) -> None:
+    """One untimed request per page and scope with a trace on: its statements."""
+    clients, references = await web_clients(repo, url)
+    try:
+        async with traced(repo) as seen:
+            for scope in SCOPES:
+                for key, _ in WEB_PAGES:
+                    ref = references[scope.key][-1]
+                    path = "/antrean" if key == "queue_page" else f"/pendaftaran/{ref}"
+                    seen.clear()
+                    await clients[scope.key].get(path)
+                    series[scope.key, key].statements = list(seen)
+    finally:
+        for client in clients.values():
+            await client.aclose()
+
+
+def print_web(series: dict[tuple[str, str], Series], runs: int) -> None:
+    print(
+        f"\nweb desk pages, server time (the starlette app in-process, HTML rendered): median of"
+        f" {runs} rounds after one cold round; target < {WEB_TARGET_MS:g} ms\n"
+    )
+    for key, label in WEB_PAGES:
+        for scope in SCOPES:
+            s = series[scope.key, key]
+            ok = (
+                f"WRONG: {s.wrong}"
+                if s.wrong
+                else ("PASS" if s.median_ms < WEB_TARGET_MS else "FAIL")
+            )
+            print(
+                f"  {label:58} {scope.label:22} {s.median_ms:6.2f} ms {s.cold_ms:6.2f} ms"
+                f" {max(s.runs_ms):6.2f} ms {len(s.statements):5}  {ok}"
+            )
 
 
 def is_select(sql: str) -> bool:
@@ -636,16 +786,19 @@ def print_table(
     print("  (stmts: SQL statements per command, BEGIN and COMMIT included)")
 
 
-async def print_plans(url: str, series: dict[tuple[str, str], Series]) -> dict[str, list[str]]:
-    """Print each command's SELECTs with their plans; returns them for the JSON line."""
-    print("\nThe plan of each command's SELECTs (with the arguments the trace saw):")
+async def print_plans(
+    url: str, series: dict[tuple[str, str], Series], keys: Sequence[str], what: str
+) -> dict[str, list[str]]:
+    """Print each command's (or page's) SELECTs with their plans; returns them for the JSON
+    line."""
+    print(f"\nThe plan of each {what}'s SELECTs (with the arguments the trace saw):")
     found: dict[str, list[str]] = {}
-    for measure in MEASURES:
+    for key in keys:
         for scope in SCOPES:
-            name = f"{measure.key}/{scope.key}"
+            name = f"{key}/{scope.key}"
             print(f"\n  {name}:")
             found[name] = []
-            for sql, lines in await query_plans(url, series[scope.key, measure.key].statements):
+            for sql, lines in await query_plans(url, series[scope.key, key].statements):
                 print(f"    {short_sql(sql)}")
                 for line in lines:
                     print(f"      {line}")
@@ -729,12 +882,36 @@ async def main(args: argparse.Namespace) -> int:
                 await trace_all(tracing, rows, series)
             finally:
                 await tracing.close()
+            progress(f"timing the web desk's pages: 1 cold + {args.runs} rounds")
+            repo = await open_repository(url)
+            try:
+                web = await time_web(repo, url, args.runs)
+            finally:
+                await repo.close()
+            tracing = await open_repository(url, pool_min=1, pool_max=1)
+            try:
+                await trace_web(tracing, url, web)
+            finally:
+                await tracing.close()
             print_table(rows, series, args.runs, fill_s, size)
-            plans = await print_plans(url, series)
+            print_web(web, args.runs)
+            plans = await print_plans(url, series, [m.key for m in MEASURES], "command")
+            plans |= await print_plans(url, web, [key for key, _ in WEB_PAGES], "web page")
         finally:
             await target.close()
     line = summary(rows, series, args.runs, fill_s, size, plans)
     line["backend"] = target.label
+    line["web_target_ms"] = WEB_TARGET_MS
+    for scope in SCOPES:
+        for key, _ in WEB_PAGES:
+            s = web[scope.key, key]
+            line[scope.key][f"{key}_ms"] = round(s.median_ms, 3)
+            line[f"{scope.key}_cold"][f"{key}_ms"] = round(s.cold_ms, 3)
+            line[f"{scope.key}_statements"][key] = len(s.statements)
+            if s.median_ms >= WEB_TARGET_MS:
+                line["failed"].append(f"{key}/{scope.key}")
+            if s.wrong:
+                line["wrong"][f"{key}/{scope.key}"] = s.wrong
     print(json.dumps(line, ensure_ascii=False))
     return 1 if line["wrong"] else 0
 

@@ -341,6 +341,10 @@ class OfficerSession(Protocol):
         """The officer's branches' rosters, newest first, with their rows counted by state."""
         ...
 
+    async def sponsor_rosters(self, sponsor_id: int, limit: int) -> list[RosterSummary]:
+        """One sponsor's rosters, newest first, with their rows counted by state."""
+        ...
+
     async def roster_slips(self, roster_id: int) -> list[SlipRow]:
         """A roster's rows still to be handed a slip, in file order (empty: not found)."""
         ...

@@ -53,7 +53,7 @@ class SponsorBreakdown:
     by_region: tuple[tuple[str, int], ...]  # kabupaten/kota code
     by_occupation: tuple[tuple[str, int], ...]
     by_status: tuple[tuple[Status, int], ...]
-    by_source: tuple[tuple[str, int], ...]  # "event" or "self"
+    by_source: tuple[tuple[str, int], ...]  # "roster" (an invitation), "event" or "self"
 
 
 AUDIT_PAGE = 50
@@ -93,3 +93,4 @@ class QueueFilter:
     until: date | None = None  # submitted on or before this day (WIB)
     flag: Flag | None = None
     sort: str = "oldest"
+    roster_id: int | None = None  # submitted on an invitation of this roster

@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from bot.domain import Decision, Officer, Payer, Role, Sponsor, Status
 from bot.ports import Repository
+from bot.rosters import RosterDraft, RosterRow
 from bot.settings import Settings
 from bot.web_desk import LINK_VALID, secret_hash
 from tests.conftest import OFFICER
+from tests.databases import execute_url
 from tests.storage.drafts import draft, nik
 
 PETUGAS = "tg:7001"  # an officer of Yogyakarta only
@@ -134,3 +136,33 @@ async def access_link(repo: Repository, user: int, access_id: int, now: datetime
             secret_hash(secret), f"tg:{user}", "id", now, now + LINK_VALID, access_id
         )
     return secret
+
+
+# --- rosters (docs/rosters.md) ---------------------------------------------------------------
+
+
+async def roster_of(
+    repo: Repository, sponsor_id: int, niks: list[str], now: datetime, branch: str = "Yogyakarta"
+) -> int:
+    """A roster of ``sponsor_id`` listing workers with these NIKs (nothing sent); its id."""
+    rows = tuple(
+        RosterRow(line, n, f"Pekerja {line}", f"+62812345678{line:02d}", "34.01", "Bendungan")
+        for line, n in enumerate(niks, start=2)
+    )
+    draft = RosterDraft(sponsor_id, branch, "PKS 1", True, "r.csv", now + timedelta(days=60))
+    async with repo.officer() as session:
+        session.restrict(None)
+        return await session.create_roster(draft, rows, ADMIN, now)
+
+
+def invited(url: str, roster_id: int, nik: str, reference: str, state: str = "completed") -> None:
+    """The roster row of ``nik`` became submission ``reference``, as the invitation records."""
+    changed = execute_url(
+        url,
+        "UPDATE roster_rows SET reference = ?, state = ? WHERE roster_id = ? AND nik = ?",
+        reference,
+        state,
+        roster_id,
+        nik,
+    )
+    assert changed == 1

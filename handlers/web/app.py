@@ -171,6 +171,7 @@ def queue_filter(params: dict[str, str]) -> QueueFilter:
     except ValueError:
         flag = None
     sponsor = params.get("sponsor", "")
+    roster = params.get("roster", "")
     sort = params.get("sort", "")
     return QueueFilter(
         status=status,
@@ -181,6 +182,7 @@ def queue_filter(params: dict[str, str]) -> QueueFilter:
         until=_day(params.get("until", "")),
         flag=flag,
         sort=sort if sort in QUEUE_SORTS else "oldest",
+        roster_id=int(roster) if roster.isdigit() and len(roster) < 10 else None,
     )
 
 
@@ -569,8 +571,9 @@ class WebDesk:
     # --- a submission ----------------------------------------------------------------------------
 
     async def next_reference(self, visit: Visit, after: str) -> str | None:
-        """The oldest waiting submission other than ``after``."""
-        _, found = await visit.session.queue_filtered(QueueFilter(), 2, 0)
+        """The oldest waiting submission other than ``after`` (the chat queue's first two: no
+        count of the queue)."""
+        found = await visit.session.queue(2, 0)
         return next((s.reference for s in found if s.reference != after), None)
 
     async def card(self, request: Request) -> Response:

@@ -23,6 +23,7 @@ from bot.officers.sponsors import SponsorFigures, sponsor_figures
 from bot.officers.views import STATUS_LABELS
 from bot.payers import payer_words
 from bot.render import PLAIN, render_msg
+from bot.rosters import STATE_LABELS, RosterSummary, RowState
 from bot.spreadsheets import write_xlsx
 from handlers.web.reports import MEDIA, attachment
 from handlers.web.texts import words
@@ -31,6 +32,22 @@ if TYPE_CHECKING:
     from handlers.web.app import Guest, WebDesk
 
 FULL = "lengkap"
+ROSTERS_SHOWN = 50  # the newest; a sponsor has a handful
+
+
+def roster_progress(roster: RosterSummary, lang: str) -> dict[str, object]:
+    """A roster's line on the sponsor's page: its number and day, its rows, and its rows by
+    state in the order a row moves (as /roster counts them)."""
+    return {
+        "id": roster.id,
+        "day": said(Msg("{d}", {"d": Day(today_wib(roster.created_at))}), lang),
+        "total": roster.total,
+        "states": [
+            (translate(STATE_LABELS[state], lang), roster.counts[state])
+            for state in RowState
+            if roster.counts.get(state)
+        ],
+    }
 
 
 def said(msg: Msg, lang: str) -> str:
@@ -96,7 +113,12 @@ class SponsorPages:
             sponsor = figures.sponsor
             split = await guest.session.sponsor_breakdown(sponsor.id)
             t = words(lang)
-            sources = {"event": t["source_event"], "self": t["source_self"]}
+            sources = {
+                "roster": t["source_roster"],
+                "event": t["source_event"],
+                "self": t["source_self"],
+            }
+            rosters = await guest.session.sponsor_rosters(sponsor.id, ROSTERS_SHOWN)
             return self.desk.page(
                 "sponsor.html",
                 lang,
@@ -116,6 +138,7 @@ class SponsorPages:
                 by_status=[(translate(STATUS_LABELS[k], lang), n) for k, n in split.by_status],
                 by_source=[(sources.get(k, k), n) for k, n in split.by_source],
                 full_allowed=sponsor.nik_agreement is not None,
+                rosters=[roster_progress(r, lang) for r in rosters],
             )
 
         return await self.desk.guest_in(request, work)

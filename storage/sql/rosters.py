@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 from bot.domain import BLOCKING_STATUSES
 from bot.roster_codes import new_code
@@ -117,10 +118,18 @@ class RosterDesk(Scoped):
     async def rosters(self, limit: int) -> list[RosterSummary]:
         """The rosters of the officer's branches, newest first, with their rows by state."""
         scope, args = self.in_scope("r.branch")
+        return await self._summaries(scope, args, limit)
+
+    async def sponsor_rosters(self, sponsor_id: int, limit: int) -> list[RosterSummary]:
+        """One sponsor's rosters, newest first, with their rows by state (the sponsor's own view:
+        the caller checked whose sponsor it is, as for its other figures)."""
+        return await self._summaries("r.sponsor_id = ?", [sponsor_id], limit)
+
+    async def _summaries(self, where: str, args: list[Any], limit: int) -> list[RosterSummary]:
         found = await self.tx.all(
             "SELECT r.id, r.sponsor_id, s.name AS sponsor_name, r.agreement, r.created_at,"
             " r.expires_at FROM rosters r JOIN sponsors s ON s.id = r.sponsor_id"
-            f" WHERE {scope} ORDER BY r.created_at DESC, r.id DESC LIMIT ?",
+            f" WHERE {where} ORDER BY r.created_at DESC, r.id DESC LIMIT ?",
             *args,
             limit,
         )

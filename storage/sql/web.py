@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -60,6 +61,9 @@ def _where(chosen: QueueFilter) -> tuple[list[str], list[Any]]:
     if chosen.flag is not None:
         where.append("CAST(flags AS TEXT) LIKE ?")
         args.append(f'%"{chosen.flag}"%')
+    if chosen.roster_id is not None:
+        where.append("reference IN (SELECT reference FROM roster_rows WHERE roster_id = ?)")
+        args.append(chosen.roster_id)
     return where, args
 
 
@@ -188,9 +192,18 @@ class WebAccess(Scoped):
         where, args = _where(chosen)
         scope, scope_args = self.in_scope()
         condition = " AND ".join([*where, scope])
-        total = await self.tx.one(
-            f"SELECT count(*) AS n FROM submissions WHERE {condition}", *args, *scope_args
-        )
+        if replace(chosen, sort="oldest") == QueueFilter(status=chosen.status):
+            # No filter but the status: the counter kept by triggers, as the live count reads
+            # it (counting the rows took ~50 ms for 750,000 waiting on PostgreSQL).
+            total = await self.tx.one(
+                f"SELECT sum(n) AS n FROM status_counts WHERE status = ? AND {scope}",
+                str(chosen.status),
+                *scope_args,
+            )
+        else:
+            total = await self.tx.one(
+                f"SELECT count(*) AS n FROM submissions WHERE {condition}", *args, *scope_args
+            )
         found = await self.tx.all(
             f"SELECT {rows.SUBMISSION} FROM submissions WHERE {condition}"
             f" ORDER BY {ORDER_BY.get(chosen.sort, ORDER_BY['oldest'])} LIMIT ? OFFSET ?",
@@ -199,7 +212,7 @@ class WebAccess(Scoped):
             limit,
             offset,
         )
-        return (int(total["n"]) if total else 0), [rows.submission(r) for r in found]
+        return int(total["n"] or 0) if total else 0, [rows.submission(r) for r in found]
 
     # --- sponsors' representatives and their view ------------------------------------------
 
@@ -313,7 +326,10 @@ class WebAccess(Scoped):
             )
             return tuple((str(r["k"]), int(r["n"])) for r in found)
 
-        source = "CASE WHEN event_code IS NULL THEN 'self' ELSE 'event' END"
+        source = (
+            "CASE WHEN reference IN (SELECT reference FROM roster_rows) THEN 'roster'"
+            " WHEN event_code IS NULL THEN 'self' ELSE 'event' END"
+        )
         return SponsorBreakdown(
             by_region=await counted("home_code"),
             by_occupation=await counted("occupation"),

@@ -16,8 +16,11 @@ from bot.domain import Role
 from bot.i18n import format_rupiah
 from bot.settings import Settings
 from tests.conftest import NIK, OFFICER, Telegram, create_event, query
+from tests.databases import execute_url
 from tests.handlers.test_web_desk import Browser
+from tests.storage.drafts import nik
 from tests.web_desk import (
+    OTHER_REPRESENTATIVE,
     PETUGAS,
     REPRESENTATIVE,
     a_sponsor,
@@ -25,8 +28,10 @@ from tests.web_desk import (
     add_officer,
     desk_settings,
     grant,
+    invited,
     link_secret,
     make_sponsor,
+    roster_of,
     seed,
     sponsored,
 )
@@ -430,3 +435,35 @@ async def test_keluar_in_chat_ends_a_representatives_sessions(
     said = await telegram.text(REPRESENTATIVE, "/keluar")
     assert "diakhiri" in said
     assert (await web.client.get(f"/program/{ids['first']}")).status_code == 401
+
+
+async def test_the_sponsor_page_shows_its_own_rosters_progress_and_roster_registrations(
+    web: Browser, settings: Settings
+) -> None:
+    first = a_sponsor("Pemkab Kulon Progo 2026")
+    first_id = await make_sponsor(web.repo, first, web.now)
+    second = a_sponsor("BAZNAS Bantul")
+    second_id = await make_sponsor(web.repo, second, web.now)
+    reference = await sponsored(web.repo, 1, first, first_id, web.now)
+    await sponsored(web.repo, 2, first, first_id, web.now)  # on their own
+    roster = await roster_of(web.repo, first_id, [nik(1), nik(3), nik(4)], web.now)
+    invited(settings.database_url, roster, nik(1), reference)
+    execute_url(
+        settings.database_url, "UPDATE roster_rows SET state = 'sent' WHERE nik = ?", nik(3)
+    )
+    theirs = await roster_of(web.repo, second_id, [nik(5)], web.now)
+    await sign_in_representative(web, first_id)
+    page = await web.client.get(f"/program/{first_id}")
+    assert page.status_code == 200
+    found = re.search(rf'<tr data-roster="{roster}">(.*?)</tr>', page.text)
+    assert found, page.text
+    cells = re.findall(r"<td>(.*?)</td>", found[1])
+    assert cells[1] == "3"
+    assert cells[2] == "diimpor 1 · terkirim 1 · selesai 1"  # in the order a row moves
+    assert f'data-roster="{theirs}"' not in page.text
+    by_source = dict(re.findall(r"<tr><td>([^<]+)</td><td>(\d+)</td></tr>", page.text))
+    assert by_source["undangan roster"] == "1" and by_source["mendaftar sendiri"] == "1"
+    # The other sponsor's representative sees that sponsor's roster.
+    await sign_in_representative(web, second_id, OTHER_REPRESENTATIVE)
+    other = await web.client.get(f"/program/{second_id}")
+    assert f'data-roster="{theirs}"' in other.text

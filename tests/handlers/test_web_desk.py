@@ -24,7 +24,18 @@ from handlers.telegram.app import services_of
 from handlers.web.app import COOKIE, FORGET_CLIENTS_AFTER, RateLimit, WebDesk, web_app
 from tests.conftest import NIK, OFFICER, TEST_START, Telegram, query
 from tests.databases import execute_url
-from tests.web_desk import PETUGAS, add_officer, desk_settings, link_secret, seed
+from tests.storage.drafts import nik
+from tests.web_desk import (
+    PETUGAS,
+    a_sponsor,
+    add_officer,
+    desk_settings,
+    invited,
+    link_secret,
+    make_sponsor,
+    roster_of,
+    seed,
+)
 
 BASE = "http://127.0.0.1:8090"
 
@@ -403,3 +414,52 @@ async def test_the_queue_filters_by_days_in_wib(web: Browser) -> None:
     assert await shown(since="2026-11-24") == [night]
     assert await shown(until="2026-11-22") == []
     assert await shown(since="not a day") == [morning, night]
+
+
+async def test_the_queue_filters_by_roster_within_the_officers_branches(
+    web: Browser, settings: Settings
+) -> None:
+    ours = await make_sponsor(web.repo, a_sponsor("Pemkab Kulon Progo"), web.now)
+    theirs = await make_sponsor(web.repo, a_sponsor("CSR Surabaya", "Surabaya"), web.now)
+    references = await seed(web.repo, 3, web.now)
+    (elsewhere,) = await seed(web.repo, 1, web.now, branch="Surabaya", first=41)
+    roster = await roster_of(web.repo, ours, [nik(1), nik(2)], web.now)
+    other = await roster_of(web.repo, theirs, [nik(41)], web.now, "Surabaya")
+    invited(settings.database_url, roster, nik(1), references[0])
+    invited(settings.database_url, roster, nik(2), references[1])
+    invited(settings.database_url, other, nik(41), elsewhere)
+    await add_officer(web.repo, PETUGAS, Role.PETUGAS, ("Yogyakarta",), web.now)
+    web.desk.desk.forget_officers()
+    await web.sign_in(PETUGAS)
+    page = await web.client.get("/antrean", params={"roster": str(roster)})
+    assert re.findall(r'<a href="/pendaftaran/(BPU-[\d-]+)"', page.text) == references[:2]
+    assert f'name="roster" value="{roster}"' in page.text
+    # Another branch's roster shows nothing of it.
+    page = await web.client.get("/antrean", params={"roster": str(other)})
+    assert "/pendaftaran/BPU-" not in page.text
+    # Without the filter, every waiting submission of the branch.
+    page = await web.client.get("/antrean")
+    assert re.findall(r'<a href="/pendaftaran/(BPU-[\d-]+)"', page.text) == references
+
+
+async def test_the_queues_total_follows_decisions_and_filters_in_scope(web: Browser) -> None:
+    """Unfiltered, the total is the counter the live count reads; filtered, the rows counted."""
+    references = await seed(web.repo, 3, web.now)
+    await seed(web.repo, 2, web.now, branch="Surabaya", first=41)
+    await add_officer(web.repo, PETUGAS, Role.PETUGAS, ("Yogyakarta",), web.now)
+    web.desk.desk.forget_officers()
+    await web.sign_in(PETUGAS)
+
+    def total(page: httpx.Response) -> str:
+        found = re.search(r'<p id="total">([^<]*)</p>', page.text)
+        assert found, page.text
+        return found[1]
+
+    assert total(await web.client.get("/antrean")).startswith("3 ")
+    decided = await web.post(f"/pendaftaran/{references[0]}/setujui", {"kpj": "12345678901"})
+    assert decided.status_code == 303
+    assert total(await web.client.get("/antrean")).startswith("2 ")
+    approved = await web.client.get("/antrean", params={"status": "disetujui"})
+    assert total(approved).startswith("1 ")
+    assert total(await web.client.get("/antrean", params={"region": "35"})).startswith("0 ")
+    assert total(await web.client.get("/antrean", params={"sort": "newest"})).startswith("2 ")

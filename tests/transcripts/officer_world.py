@@ -9,7 +9,7 @@ empty. The real SQL is covered by the Telegram tests (tests/handlers) on a SQLit
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
@@ -382,6 +382,12 @@ class FakeOfficerSession:
         return new_id
 
     async def rosters(self, limit: int) -> list[RosterSummary]:
+        return self._summaries(lambda draft: self._sees(draft.branch), limit)
+
+    async def sponsor_rosters(self, sponsor_id: int, limit: int) -> list[RosterSummary]:
+        return self._summaries(lambda draft: draft.sponsor_id == sponsor_id, limit)
+
+    def _summaries(self, shown: Callable[[RosterDraft], bool], limit: int) -> list[RosterSummary]:
         found = [
             RosterSummary(
                 roster_id,
@@ -393,7 +399,7 @@ class FakeOfficerSession:
                 {RowState.IMPORTED: len(rows)},
             )
             for roster_id, (draft, rows, created) in self.world.rosters.items()
-            if self._sees(draft.branch)
+            if shown(draft)
         ]
         return sorted(found, key=lambda r: -r.id)[:limit]
 

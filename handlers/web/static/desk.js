@@ -1,5 +1,7 @@
 // The web desk's keyboard shortcuts: j/k (or the arrows) pick a queue row, Enter opens it;
-// on a card: n next submission, a approve (to the KPJ field), r reject (to the reasons).
+// on a card: n next submission, a approve (to the KPJ field), r reject (to the reasons, where
+// Enter rejects with the reason picked). A waiting card opens with the KPJ field focused: a KPJ is
+// digits only, so a letter typed there is still a shortcut.
 (function () {
   "use strict";
   function typing(target) {
@@ -16,7 +18,15 @@
     all[selected].scrollIntoView({ block: "nearest" });
   }
   document.addEventListener("keydown", function (event) {
-    if (event.ctrlKey || event.metaKey || event.altKey || typing(event.target)) { return; }
+    if (event.ctrlKey || event.metaKey || event.altKey) { return; }
+    var target = event.target;
+    if (target && target.id === "reason" && event.key === "Enter") {
+      target.form.requestSubmit();
+      event.preventDefault();
+      return;
+    }
+    var letterInKpj = target && target.id === "kpj" && /^[a-z]$/.test(event.key);
+    if (typing(target) && !letterInKpj) { return; }
     var key = event.key;
     if (rows().length) {
       if (key === "j" || key === "ArrowDown") { select(selected + 1); event.preventDefault(); return; }
