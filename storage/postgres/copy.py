@@ -7,7 +7,9 @@ rows go through COPY into a temporary table, then ``INSERT ... ON CONFLICT DO NO
 real one, so a second run inserts nothing and changes nothing. Parents before children (foreign
 keys), ids kept, identity counters moved past them. ``status_counts`` is not copied: the
 PostgreSQL triggers count the submissions as they arrive, and the result is checked against
-SQLite's. Every table's row count is checked too.
+SQLite's. Every table's row count is checked too. The inbox (updates in transit) and the
+processes' heartbeats are not copied: the copy refuses while the SQLite inbox holds an update not
+yet answered, so a stopped, drained deployment is what moves.
 
 The copy is all or nothing. A source row that is not in the target afterwards exactly as it is
 in the source (its key, or another of its unique keys, already holds other content: a target
@@ -29,6 +31,9 @@ from storage.sqlite import SqliteRepository, database_path
 
 CHUNK = 5_000
 DERIVED = frozenset({"status_counts"})  # kept by triggers on the target; checked, not copied
+# A deployment's updates in transit and its processes' heartbeats: not copied. The copy is for
+# a stopped SQLite deployment whose inbox was drained (it refuses while an update waits there).
+IN_TRANSIT = frozenset({"inbox", "inbox_processes"})
 
 
 @dataclass(frozen=True)
@@ -72,7 +77,8 @@ async def copy_sqlite_to_postgres(source_url: str, target_url: str) -> list[Tabl
     conn = await connect(target_url)
     try:
         source.execute("BEGIN")  # one snapshot for every table
-        tables = _sqlite_tables(source)
+        _refuse_undrained(source)
+        tables = [t for t in _sqlite_tables(source) if t not in IN_TRANSIT]
         columns = await _target_columns(conn)
         missing = [t for t in tables if t not in columns and t not in DERIVED]
         if missing:
@@ -92,6 +98,17 @@ async def copy_sqlite_to_postgres(source_url: str, target_url: str) -> list[Tabl
         source.close()
         await conn.close()
     return copied
+
+
+def _refuse_undrained(source: sqlite3.Connection) -> None:
+    """Updates still waiting in the SQLite inbox would be lost: refuse until it is drained."""
+    (waiting,) = source.execute("SELECT count(*) FROM inbox WHERE answered_at IS NULL").fetchone()
+    if waiting:
+        raise CopyConflict(
+            f"the SQLite inbox still holds {waiting} update(s) not yet answered: run the bot on"
+            " SQLite until /healthz shows inbox_unanswered 0 (python -m bot inbox lists any set"
+            " aside; --retry puts them back), stop it, then copy. Nothing was copied."
+        )
 
 
 def _sqlite_tables(source: sqlite3.Connection) -> list[str]:

@@ -24,6 +24,7 @@ import pytest
 
 from bot.__main__ import copy
 from bot.settings import Settings
+from handlers.telegram.app import services_of
 from storage import open_repository
 from tests.conftest import OFFICER, WORKER, Telegram, create_event, register, to_phone
 from tests.databases import (
@@ -43,7 +44,6 @@ TABLES = (
     "erasure_requests",
     "event_counts",
     "events",
-    "inbox",
     "officer_dialogs",
     "officers",
     "outbox",
@@ -104,6 +104,7 @@ async def every_kind_of_row(tg: Telegram) -> None:
     await tg.text(OFFICER, f"/setujui {later} 12345678902")  # its notification stays pending
     await tg.text(OFFICER, "/acara_baru")  # an unfinished officer dialog
     await tg.text(OFFICER, "Sosialisasi Pasar Sentolo")
+    await services_of(tg.app).pump.flush()  # every update answered: the inbox is drained
 
 
 def erase_button_of(tg: Telegram, user: int) -> str:
@@ -323,3 +324,19 @@ def test_copying_needs_a_sqlite_source_and_a_postgresql_target(tmp_path: Path) -
     wrong = run_copy("postgresql://postgres@127.0.0.1:1/x", f"sqlite:///{tmp_path / 'x.db'}")
     assert wrong.returncode == 2
     assert wrong.stderr.strip().count("\n") == 0 and "--from" in wrong.stderr
+
+
+async def test_an_inbox_not_yet_drained_refuses_the_copy(
+    telegram: Telegram, settings: Settings, target: str
+) -> None:
+    """Updates waiting in the SQLite inbox would be lost (the inbox is not copied): refused,
+    nothing copied, until the bot has answered them."""
+    await telegram.text(WORKER, "/start")  # stored, answered, not yet marked so
+    refused = run_copy(settings.database_url, target)
+    assert refused.returncode == 1
+    assert "inbox still holds 1 update(s) not yet answered" in refused.stderr
+    assert query_url(target, "SELECT count(*) FROM submissions") == [(0,)]
+    await services_of(telegram.app).pump.flush()
+    copied = run_copy(settings.database_url, target)
+    assert copied.returncode == 0, copied.stdout + copied.stderr
+    assert query_url(target, "SELECT count(*) FROM inbox") == [(0,)]
