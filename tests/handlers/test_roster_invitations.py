@@ -3,6 +3,7 @@ the strict fake Cloud API, the statuses kept per row, and the one reminder."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
@@ -193,3 +194,67 @@ async def test_one_reminder_then_none_and_none_after_berhenti_or_a_decline(
         assert not {130429, 131056, 131049} & set(cloud.refused)
     finally:
         await channel.stop()
+
+
+async def test_retention_keeps_invitations_not_yet_sent_until_the_roster_expires(
+    telegram: Telegram, settings: Settings
+) -> None:
+    await invite(telegram)
+    start = services_of(telegram.app).clock()
+    rules = policy(settings)
+    pending = "SELECT count(*) FROM outbox WHERE status = 'pending' AND reference LIKE 'roster:%'"
+    # Past the outbox's retention, before the roster's expiry: all four still to be sent.
+    later = start + rules.outbox_after + timedelta(days=1)
+    assert later < start + timedelta(days=settings.roster_retention_days)
+    await telegram.repo.housekeeping(later, rules, draft_reminder())
+    assert query(settings, pending) == [(4,)]
+    # The roster expired: its codes no longer work, so its unsent invitations are given up.
+    expired = start + timedelta(days=settings.roster_retention_days, seconds=1)
+    await telegram.repo.housekeeping(expired, rules, draft_reminder())
+    assert query(settings, pending) == [(0,)]
+    given_up = "SELECT last_error FROM outbox WHERE reference LIKE 'roster:%'"
+    assert query(settings, given_up) == [("roster expired",)] * 4
+
+
+def test_the_pacer_spaces_the_number_and_each_user() -> None:
+    """Pure: a clock the test moves; slots a little under Meta's rate, a pair gap per user."""
+    now = [100.0]
+    pacer = Pacer(80, 6.0, clock=lambda: now[0])
+    assert pacer.pair_wait("62811") == 0.0
+    pacer.sent("62811")
+    now[0] += 2.0
+    assert pacer.pair_wait("62811") == 4.0 and pacer.pair_wait("62822") == 0.0
+    now[0] += 4.0
+    assert pacer.pair_wait("62811") == 0.0
+    assert 1 / 80 < pacer.spacing < 1 / 70
+
+
+def test_the_fake_enforces_metas_three_limits(cloud: FakeWhatsApp) -> None:
+    now = [0.0]
+    cloud.monotonic = lambda: now[0]
+    cloud.messages_per_second = 3
+    cloud.pair_seconds = 6.0
+    cloud.messaging_limit = 2
+    template = {
+        "messaging_product": "whatsapp",
+        "type": "template",
+        "template": {"name": "bpu_pendaftaran_belum_selesai", "language": {"code": "id"}},
+    }
+    auth = f"Bearer {TOKEN}"
+
+    def send(user: str) -> int:
+        body = json.dumps({**template, "to": user}).encode()
+        status, answer, _ = cloud.answer(
+            f"/{PHONE_NUMBER_ID}/messages", auth, "application/json", body
+        )
+        return int(answer["error"]["code"]) if status != 200 else 0
+
+    assert send("62811") == 0
+    assert send("62811") == 131056
+    now[0] += 6.0
+    assert send("62811") == 0
+    assert send("62822") == 0
+    assert send("62822") == 131056
+    assert send("62833") == 130429  # a fourth message within one second
+    now[0] += 1.0
+    assert send("62833") == 131049  # a third unique user within 24 hours
