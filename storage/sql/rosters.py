@@ -193,9 +193,11 @@ class RosterDesk(Scoped):
                 now,
                 due=due,
             )
+        # A worker may open their slip's code meanwhile: their row keeps its later state.
         await self.tx.run_many(
-            "UPDATE roster_rows SET state = ?, invited_at = ?, updated_at = ? WHERE id = ?",
-            [(str(RowState.INVITED), now, now, r["id"]) for r in found],
+            "UPDATE roster_rows SET state = ?, invited_at = ?, updated_at = ? WHERE id = ?"
+            " AND state = ?",
+            [(str(RowState.INVITED), now, now, r["id"], str(RowState.IMPORTED)) for r in found],
         )
         return len(found)
 
