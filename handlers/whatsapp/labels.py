@@ -32,6 +32,8 @@ class Short:
 SHORT_LABELS: dict[str, Short] = {
     # flow and worker notices
     N_("Perbaiki {reference}"): Short(N_("Ubah {reference}")),
+    # /roster_impor's WhatsApp question
+    N_("Belum: slip cetak saja"): Short(N_("Belum: slip saja")),
     # A row title "Rp1.500.000" (no text to translate), the contribution underneath.
     N_("{income} · iuran {cost}"): Short("{income}", N_("iuran {cost} per bulan")),
     N_("{income} · iuran {cost} s.d. {until}"): Short(
