@@ -46,6 +46,7 @@ if str(ROOT) not in sys.path:  # the fake Cloud API lives in tests/system
     sys.path.insert(0, str(ROOT))
 
 from databases import Target  # noqa: E402
+from whatsapp import settings_for  # noqa: E402
 
 from bot.domain import Payer, Sponsor  # noqa: E402
 from bot.flow.context import FlowConfig  # noqa: E402
@@ -60,7 +61,7 @@ from handlers.runtime import build_core  # noqa: E402
 from handlers.whatsapp.channel import WhatsAppChannel  # noqa: E402
 from handlers.whatsapp.templates import notices_by_name  # noqa: E402
 from storage.backends import open_repository  # noqa: E402
-from tests.system.fake_whatsapp import APP_SECRET, PHONE_NUMBER_ID, TOKEN, FakeWhatsApp  # noqa: E402
+from tests.system.fake_whatsapp import FakeWhatsApp  # noqa: E402
 
 OFFICER = "tg:9001"
 NOW = datetime(2026, 12, 7, 3, 0, tzinfo=UTC)
@@ -221,18 +222,12 @@ async def send_invitations(
     """/roster_undang's queue with a messaging limit of ``limit`` a day, then the outbox
     delivered through the WhatsApp channel until the day's ``limit`` went out: (taken by the
     fake, wall seconds)."""
-    settings = Settings(
-        _env_file=None,  # type: ignore[call-arg]
-        database_url=url,
-        officer_ids=(),
-        whatsapp_phone_number_id=PHONE_NUMBER_ID,
-        whatsapp_access_token=TOKEN,  # type: ignore[arg-type]
-        whatsapp_app_secret=APP_SECRET,  # type: ignore[arg-type]
-        whatsapp_verify_token="bench",  # type: ignore[arg-type]
-        whatsapp_api_base_url=fake.base_url,
-        whatsapp_messaging_limit=limit,
-        whatsapp_messages_per_second=MESSAGES_PER_SECOND,
-        whatsapp_pair_seconds=PAIR_SECONDS,
+    settings = settings_for(url, fake).model_copy(
+        update={
+            "whatsapp_messaging_limit": limit,
+            "whatsapp_messages_per_second": MESSAGES_PER_SECOND,
+            "whatsapp_pair_seconds": PAIR_SECONDS,
+        }
     )
     began = time.perf_counter()
 

@@ -52,6 +52,12 @@ class Template:
     second_button: Mapping[str, str] | None = None  # a second quick reply (same payload)
 
 
+# A roster's invitation and its reminder take the same parameters and buttons.
+INVITATION_PARAMS = ("sponsor", "kode undangan")
+INVITATION_EXAMPLE = ("Pemda Kulon Progo", "UND-7KQ4M-XP2RA")
+INVITATION_YES = {"id": "Daftar", "en": "Daftar"}
+INVITATION_NO = {"id": "Tidak, terima kasih", "en": "No, thank you"}
+
 TEMPLATES: dict[Notice, Template] = {
     Notice.APPROVED: Template(
         params=("nomor pendaftaran", "nomor KPJ", "iuran"),
@@ -122,8 +128,8 @@ TEMPLATES: dict[Notice, Template] = {
         },
     ),
     Notice.INVITATION: Template(
-        params=("sponsor", "kode undangan"),
-        example=("Pemda Kulon Progo", "UND-7KQ4M-XP2RA"),
+        params=INVITATION_PARAMS,
+        example=INVITATION_EXAMPLE,
         text={
             "id": "Halo, {{1}} mengundang Anda mendaftar BPJS Ketenagakerjaan (jaminan "
             "kecelakaan kerja dan kematian); iurannya mereka yang bayar. Tekan Daftar, atau "
@@ -133,20 +139,20 @@ TEMPLATES: dict[Notice, Template] = {
             "and death cover); they pay the contributions. Tap Daftar, or reply DAFTAR {{2}}. "
             "If you are not interested, tap No: your number will not be contacted again.",
         },
-        button={"id": "Daftar", "en": "Daftar"},
-        second_button={"id": "Tidak, terima kasih", "en": "No, thank you"},
+        button=INVITATION_YES,
+        second_button=INVITATION_NO,
     ),
     Notice.INVITATION_REMINDER: Template(
-        params=("sponsor", "kode undangan"),
-        example=("Pemda Kulon Progo", "UND-7KQ4M-XP2RA"),
+        params=INVITATION_PARAMS,
+        example=INVITATION_EXAMPLE,
         text={
             "id": "Pengingat: undangan {{1}} untuk mendaftar BPJS Ketenagakerjaan masih "
             "berlaku. Tekan Daftar, atau balas DAFTAR {{2}}. Ini pengingat terakhir.",
             "en": "Reminder: the invitation from {{1}} to register with BPJS Ketenagakerjaan "
             "is still open. Tap Daftar, or reply DAFTAR {{2}}. This is the last reminder.",
         },
-        button={"id": "Daftar", "en": "Daftar"},
-        second_button={"id": "Tidak, terima kasih", "en": "No, thank you"},
+        button=INVITATION_YES,
+        second_button=INVITATION_NO,
     ),
 }
 
