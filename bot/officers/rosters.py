@@ -6,7 +6,9 @@ contacted on WhatsApp), then for the file (XLSX or CSV, read in a thread before 
 bot/rosters.py). Every row is checked; the good ones are stored with a personal code each, and the
 officer gets a one-line summary and a per-row XLSX report. Nothing is sent at import.
 /roster lists the officer's branches' rosters with their rows counted by state; /roster_slip
-<id> prints a roster's invitation slips (bot/slips.py).
+<id> prints a roster's invitation slips (bot/slips.py); /roster_undang <id> (supervisors and
+admins) queues its WhatsApp invitations once the officer confirmed the count and the days the
+messaging limit spreads them over (docs/rosters.md).
 """
 
 from __future__ import annotations
