@@ -12,14 +12,18 @@ What is measured, offline, with the real officer desk and worker flow on a real 
     answers (consent, NIK, Benar, income, JHT, Kirim), all at once: ``completed`` counts the
     registrations stored, ``invited_p95_s`` the replies' 95th percentile.
 
-Not measured yet (printed as null): the WhatsApp invitations (``invited``, ``http_429``,
-``pair_rate_errors``, ``send_s``): their sending is not built (docs/rosters.md).
+(d) at the same time as (c), the roster is invited on WhatsApp (/roster_undang's queue, the
+    outbox, the WhatsApp channel's pacing) through the strict fake Cloud API enforcing 80
+    messages a second, the pair rate (6 s) and a messaging limit of ``--send`` unique users per
+    24 hours; the outbox is delivered until the limit's day is sent: ``invited`` counts the
+    invitations Meta's fake took, ``send_s`` the wall seconds, ``http_429`` every 429 it gave
+    (130429 and 131056), ``pair_rate_errors`` the 131056 among them.
 
-    python benchmarks/roster.py [--quick] [--rows N] [--workers N] [--invited N]
+    python benchmarks/roster.py [--quick] [--rows N] [--workers N] [--invited N] [--send N]
                                 [--database sqlite | postgresql://user@host/db]
 
-``--quick`` is 5,000 rows, 20 workers and 50 invited: a few seconds, for a check. The last
-line printed is one JSON object with every number.
+``--quick`` is 5,000 rows, 20 workers, 50 invited and 500 sent: under a minute, for a check.
+The last line printed is one JSON object with every number.
 """
 
 from __future__ import annotations
@@ -29,23 +33,35 @@ import asyncio
 import json
 import random
 import resource
+import sys
 import tempfile
 import time
 import tracemalloc
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from databases import Target
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:  # the fake Cloud API lives in tests/system
+    sys.path.insert(0, str(ROOT))
 
-from bot.domain import Payer, Sponsor
-from bot.flow.context import FlowConfig
-from bot.flow.events import Command, Press, Text
-from bot.officers.desk import OfficerDesk
-from bot.rosters import RowState
-from bot.service import handle_worker
-from bot.uploads import ImportLimits
-from storage.backends import open_repository
+from databases import Target  # noqa: E402
+from whatsapp import settings_for  # noqa: E402
+
+from bot.domain import Payer, Sponsor  # noqa: E402
+from bot.flow.context import FlowConfig  # noqa: E402
+from bot.flow.events import Command, Press, Text  # noqa: E402
+from bot.officers.desk import OfficerDesk  # noqa: E402
+from bot.rosters import RowState  # noqa: E402
+from bot.service import handle_worker  # noqa: E402
+from bot.settings import Settings  # noqa: E402
+from bot.uploads import ImportLimits  # noqa: E402
+from handlers.outbox import deliver_due  # noqa: E402
+from handlers.runtime import build_core  # noqa: E402
+from handlers.whatsapp.channel import WhatsAppChannel  # noqa: E402
+from handlers.whatsapp.templates import notices_by_name  # noqa: E402
+from storage.backends import open_repository  # noqa: E402
+from tests.system.fake_whatsapp import FakeWhatsApp  # noqa: E402
 
 OFFICER = "tg:9001"
 NOW = datetime(2026, 12, 7, 3, 0, tzinfo=UTC)
@@ -159,9 +175,18 @@ async def run(args: argparse.Namespace, url: str) -> dict[str, Any]:
         imported = summary.total
     rows = await rows_of(repo, min(args.invited, imported))
     invited_latencies: list[float] = []
-    await asyncio.gather(
-        *(invited(repo, w, code, nik, invited_latencies) for w, (code, nik) in enumerate(rows))
-    )
+    with FakeWhatsApp(
+        templates=notices_by_name(Settings(_env_file=None)),  # type: ignore[call-arg]
+        messages_per_second=MESSAGES_PER_SECOND,
+        pair_seconds=PAIR_SECONDS,
+        messaging_limit=args.send,
+    ) as fake:
+        sending = asyncio.create_task(send_invitations(repo, url, fake, args.send))
+        await asyncio.gather(
+            *(invited(repo, w, code, nik, invited_latencies) for w, (code, nik) in enumerate(rows))
+        )
+        sent, send_s = await sending
+        refused = list(fake.refused)
     async with repo.officer() as session:
         session.restrict(None)
         (summary,) = await session.rosters(1)
@@ -178,11 +203,59 @@ async def run(args: argparse.Namespace, url: str) -> dict[str, Any]:
         "replies_during_import": len(latencies),
         "invited_p95_s": p95(invited_latencies),
         "completed": summary.counts.get(RowState.COMPLETED, 0),
-        "invited": None,
-        "http_429": None,
-        "pair_rate_errors": None,
-        "send_s": None,
+        "invited": sent,
+        "http_429": sum(code in (130429, 131056) for code in refused),
+        "pair_rate_errors": refused.count(131056),
+        "send_s": round(send_s, 2),
+        "refused": len(refused),
     }
+
+
+MESSAGES_PER_SECOND = 80  # Meta's defaults (docs/whatsapp.md)
+PAIR_SECONDS = 6.0
+SEND_TIMEOUT = 3600.0
+
+
+async def send_invitations(
+    repo: Any, url: str, fake: FakeWhatsApp, limit: int
+) -> tuple[int, float]:
+    """/roster_undang's queue with a messaging limit of ``limit`` a day, then the outbox
+    delivered through the WhatsApp channel until the day's ``limit`` went out: (taken by the
+    fake, wall seconds)."""
+    settings = settings_for(url, fake).model_copy(
+        update={
+            "whatsapp_messaging_limit": limit,
+            "whatsapp_messages_per_second": MESSAGES_PER_SECOND,
+            "whatsapp_pair_seconds": PAIR_SECONDS,
+        }
+    )
+    began = time.perf_counter()
+
+    def clock() -> datetime:
+        return NOW + timedelta(seconds=time.perf_counter() - began)
+
+    channel = WhatsAppChannel(build_core(settings, repo, clock))
+    async with repo.officer() as session:
+        session.restrict(None)
+        (summary,) = await session.rosters(1)
+        await session.invite_roster(summary.id, limit, clock())
+    started = time.perf_counter()
+    sent = 0
+    try:
+        while sent < limit and time.perf_counter() - started < SEND_TIMEOUT:
+            delivered = await deliver_due(repo, channel.deliver, clock(), channels=("wa",))
+            sent += delivered
+            if not delivered:
+                await asyncio.sleep(0.05)
+    finally:
+        await channel.stop()
+    taken = sum(
+        1
+        for user in list(fake._sent)
+        for message in fake.sent(user)
+        if message.get("type") == "template"
+    )
+    return taken, time.perf_counter() - started
 
 
 async def rows_of(repo: Any, count: int) -> list[tuple[str, str]]:
@@ -201,10 +274,11 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=50_000)
     parser.add_argument("--workers", type=int, default=50)
     parser.add_argument("--invited", type=int, default=300)
+    parser.add_argument("--send", type=int, default=10_000)
     parser.add_argument("--database", default="sqlite")
     args = parser.parse_args()
     if args.quick:
-        args.rows, args.workers, args.invited = 5_000, 20, 50
+        args.rows, args.workers, args.invited, args.send = 5_000, 20, 50, 500
     with tempfile.TemporaryDirectory() as folder:
         result = asyncio.run(measure(args, Path(folder)))
     print(json.dumps(result))

@@ -68,6 +68,7 @@ OFFICER_COMMANDS = frozenset(
         "roster_impor",
         "roster",
         "roster_slip",
+        "roster_undang",
     }
 )
 
@@ -316,3 +317,6 @@ class Housekeeping:
     purge_after: timedelta
     # Notifications sent (or given up) longer ago than this are deleted; pending ones never.
     outbox_after: timedelta = timedelta(days=30)
+    # A roster's WhatsApp invitation not yet opened gets its one reminder this long after it
+    # was sent (None: no reminders).
+    invitation_reminder_after: timedelta | None = None

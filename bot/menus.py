@@ -42,6 +42,7 @@ OFFICER_MENU: tuple[tuple[str, str], ...] = (
     ("roster_impor", N_("Impor daftar pekerja sponsor (supervisor, admin)")),
     ("roster", N_("Daftar pekerja sponsor dan angkanya")),
     ("roster_slip", N_("Cetak slip undangan: /roster_slip <nomor daftar>")),
+    ("roster_undang", N_("Undang daftar pekerja lewat WhatsApp (supervisor, admin)")),
     ("petugas", N_("Daftar petugas (admin)")),
     ("petugas_tambah", N_("Tambah atau ubah petugas (admin)")),
     ("petugas_hapus", N_("Hapus petugas (admin)")),

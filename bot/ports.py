@@ -345,6 +345,15 @@ class OfficerSession(Protocol):
         """One sponsor's rosters, newest first, with their rows counted by state."""
         ...
 
+    async def invitable_count(self, roster_id: int, now: datetime) -> int:
+        """How many rows of the roster WhatsApp may invite now (consent, a number, never
+        invited, not blocked, not expired); 0 when not of the officer's branches."""
+        ...
+
+    async def invite_roster(self, roster_id: int, daily: int, now: datetime) -> int:
+        """Queue those rows' invitations, ``daily`` a day (0: all now); how many."""
+        ...
+
     async def roster_slips(self, roster_id: int) -> list[SlipRow]:
         """A roster's rows still to be handed a slip, in file order (empty: not found)."""
         ...
@@ -503,6 +512,16 @@ class Repository(Protocol):
         self, item_id: int, error: str, retry_at: datetime | None, now: datetime
     ) -> None:
         """retry_at None: undeliverable for good."""
+        ...
+
+    async def invitation_statuses(self, updates: Sequence[tuple[str, str]], now: datetime) -> int:
+        """WhatsApp's statuses (message id, "sent" / "delivered" / "read") of roster
+        invitations: each row moves forward only; how many moved (other messages: none)."""
+        ...
+
+    async def invitations_sent_since(self, since: datetime, limit: int) -> list[datetime]:
+        """When each of the first ``limit`` unique users got a roster invitation (or its
+        reminder) after ``since``, oldest first (WhatsApp's messaging limit)."""
         ...
 
     async def move_worker(self, channel: str, old: str, new: str) -> bool:

@@ -25,7 +25,7 @@ from bot.decision_sheet import FILE_UNREADABLE, ImportProblem, describe_problem
 from bot.domain import Sponsor
 from bot.i18n import N_, translate
 from bot.masking import mask_nik, mask_phone
-from bot.messages import Msg, Param
+from bot.messages import Msg, Param, Reply
 from bot.nik import parse_nik
 from bot.phone import normalize_mobile
 from bot.places import match_home
@@ -503,3 +503,43 @@ def states_xlsx(rows: Iterable[RowReport], lang: str = "id") -> bytes:
     sheet.set_column(1, 5, 18)
     workbook.close()
     return out.getvalue()
+
+
+# A roster's WhatsApp invitation and its one reminder, as queued in the outbox (the first text
+# names the template: handlers/whatsapp/templates.py; the same words as Meta's template, so the
+# worker reads the same whether it goes as a template or, inside the 24-hour window, as text).
+INVITATION_TEXT = N_(
+    "Halo, {sponsor} mengundang Anda mendaftar BPJS Ketenagakerjaan (jaminan kecelakaan kerja "
+    "dan kematian); iurannya mereka yang bayar. Tekan Daftar, atau balas DAFTAR {code}. Jika "
+    "tidak berminat, tekan Tidak: nomor Anda tidak akan dihubungi lagi."
+)
+INVITATION_REMINDER_TEXT = N_(
+    "Pengingat: undangan {sponsor} untuk mendaftar BPJS Ketenagakerjaan masih berlaku. Tekan "
+    "Daftar, atau balas DAFTAR {code}. Ini pengingat terakhir."
+)
+INVITATION_REFERENCE = "roster:"  # the outbox's reference of an invitation: "roster:<row id>"
+REMINDER_REFERENCE = "roster-reminder:"  # and of its reminder
+# Rows that may still get their one reminder: invited, not yet opened, declined nor finished.
+REMINDABLE = (RowState.INVITED, RowState.SENT, RowState.DELIVERED, RowState.READ)
+# WhatsApp statuses, in the order a message goes through them (a late "sent" never undoes
+# "read").
+STATUS_ORDER = (RowState.INVITED, RowState.SENT, RowState.DELIVERED, RowState.READ)
+
+
+def invitation_reply(sponsor: str, code: str, reminder: bool = False) -> Reply:
+    """The outbox's invitation (or its reminder) to one roster row."""
+    msgid = INVITATION_REMINDER_TEXT if reminder else INVITATION_TEXT
+    return Reply(parts=(Msg(msgid, {"sponsor": sponsor, "code": code}),))
+
+
+def invitation_days(count: int, daily: int) -> int:
+    """Over how many days ``count`` invitations go at ``daily`` unique users per rolling 24
+    hours (0: unlimited, all on the first)."""
+    if count <= 0:
+        return 0
+    return 1 if daily <= 0 else -(-count // daily)
+
+
+def invitation_delay_days(position: int, daily: int) -> int:
+    """The day (0: today) the ``position``-th invitation of a batch is due."""
+    return 0 if daily <= 0 else position // daily

@@ -20,6 +20,7 @@ def policy(settings: Settings) -> Housekeeping:
         remind_after=timedelta(hours=settings.reminder_after_hours),
         purge_after=timedelta(days=settings.draft_retention_days),
         outbox_after=timedelta(days=settings.outbox_retention_days),
+        invitation_reminder_after=timedelta(days=settings.roster_reminder_days),
     )
 
 

@@ -99,6 +99,7 @@ def build_core(settings: Settings, repo: Repository, clock: Clock) -> Core:
             ImportLimits.from_settings(settings), max_rows=settings.roster_max_rows
         ),
         roster_retention_days=settings.roster_retention_days,
+        messaging_limit=settings.whatsapp_messaging_limit,
     )
     liveness = Liveness(repo, clock, timedelta(seconds=settings.inbox_takeover_seconds))
     return Core(repo, settings, config, desk, Dispatcher(repo, config, desk), clock, liveness)

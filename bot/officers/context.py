@@ -49,6 +49,7 @@ class DeskConfig:
     payment_channels: tuple[PaymentChannel, ...] = ()  # named in approval notices
     web_desk_url: str = ""  # WEB_DESK_PUBLIC_URL when the web desk is on ("": off)
     roster_retention_days: int = 60  # ROSTER_RETENTION_DAYS
+    messaging_limit: int = 250  # WHATSAPP_MESSAGING_LIMIT: invitations a day (0: unlimited)
 
     def branch_for(self, region_code: str) -> str:
         """The branch office serving a kabupaten/kota."""

@@ -47,6 +47,8 @@ from bot.officers.needs import (
     ExportJob,
     FunnelPicture,
     GrantAccess,
+    InvitableCount,
+    InviteRoster,
     OfficerOf,
     Officers,
     OwnEvent,
@@ -176,6 +178,10 @@ async def answer_need(session: OfficerSession, need: Need[Any], ctx: DeskContext
             return await session.create_roster(draft, rows, by, now)
         case Rosters(limit):
             return await session.rosters(limit)
+        case InvitableCount(roster_id):
+            return await session.invitable_count(roster_id, now)
+        case InviteRoster(roster_id, daily):
+            return await session.invite_roster(roster_id, daily, now)
         case RosterSlips(roster_id):
             return await session.roster_slips(roster_id)
         case RosterRowsOf(roster_id):
@@ -260,6 +266,7 @@ class OfficerDesk:
         web_desk_url: str = "",
         roster_limits: ImportLimits = ROSTER_LIMITS,
         roster_retention_days: int = 60,
+        messaging_limit: int = 250,
     ) -> None:
         self.repo = repo
         self.config = config
@@ -267,6 +274,7 @@ class OfficerDesk:
         self.import_limits = import_limits
         self.roster_limits = roster_limits
         self.roster_retention_days = roster_retention_days
+        self.messaging_limit = messaging_limit
         self.bot_username = bot_username  # for deep links; Telegram's getMe may correct it
         self.whatsapp_number = whatsapp_number  # for wa.me links ("": no WhatsApp)
         self.nonce = nonce
@@ -289,6 +297,7 @@ class OfficerDesk:
             payment_channels=self.config.payment_channels,
             web_desk_url=self.web_desk_url,
             roster_retention_days=self.roster_retention_days,
+            messaging_limit=self.messaging_limit,
         )
 
     async def is_officer(self, user_id: str, now: datetime) -> bool:

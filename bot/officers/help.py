@@ -34,6 +34,7 @@ OFFICER_HELP = (
     ("roster_impor", N_("/roster_impor [sponsor]: impor daftar pekerja dari sponsor")),
     ("roster", N_("/roster [nomor daftar]: daftar pekerja sponsor dan angkanya")),
     ("roster_slip", N_("/roster_slip <nomor daftar> [bagian]: cetak slip undangan")),
+    ("roster_undang", N_("/roster_undang <nomor daftar>: undang lewat WhatsApp")),
     ("statistik", N_("/statistik: angka pendaftaran")),
     ("ekspor", N_("/ekspor: unduh data pendaftaran")),
     ("impor", N_("/impor: unggah keputusan dari lembar kerja")),

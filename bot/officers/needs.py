@@ -176,7 +176,22 @@ class RosterSlips(Need[list[SlipRow]]):
     roster_id: int
 
 
+@dataclass(frozen=True)
+class InvitableCount(Need[int]):
+    """How many rows of a roster WhatsApp may invite now."""
+
+    roster_id: int
+
+
 # --- writes that answer something ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class InviteRoster(Need[int]):
+    """Queue a roster's WhatsApp invitations, ``daily`` a day (0: all now); how many."""
+
+    roster_id: int
+    daily: int
 
 
 @dataclass(frozen=True)

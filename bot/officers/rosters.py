@@ -6,7 +6,9 @@ contacted on WhatsApp), then for the file (XLSX or CSV, read in a thread before 
 bot/rosters.py). Every row is checked; the good ones are stored with a personal code each, and the
 officer gets a one-line summary and a per-row XLSX report. Nothing is sent at import.
 /roster lists the officer's branches' rosters with their rows counted by state; /roster_slip
-<id> prints a roster's invitation slips (bot/slips.py).
+<id> prints a roster's invitation slips (bot/slips.py); /roster_undang <id> (supervisors and
+admins) queues its WhatsApp invitations once the officer confirmed the count and the days the
+messaging limit spreads them over (docs/rosters.md).
 """
 
 from __future__ import annotations
@@ -26,6 +28,8 @@ from bot.officers.needs import (
     BlockedPhones,
     CreateRoster,
     Effect,
+    InvitableCount,
+    InviteRoster,
     RosterReport,
     RosterRowsOf,
     Rosters,
@@ -36,7 +40,14 @@ from bot.officers.needs import (
 )
 from bot.officers.state import ROSTER_DIALOGS, DeskState, Dialog, RosterForm
 from bot.officers.views import CANCEL, ECHO_LIMIT, more_lines, shorten, text
-from bot.rosters import STATE_LABELS, RosterDraft, RowState, check_rows, summary_counts
+from bot.rosters import (
+    STATE_LABELS,
+    RosterDraft,
+    RowState,
+    check_rows,
+    invitation_days,
+    summary_counts,
+)
 from bot.text import clean_free_text
 from bot.validation import Invalid
 
@@ -299,6 +310,59 @@ def slips(state: DeskState, args: str, ctx: DeskContext) -> DeskOutcome:
     )
     audit = Audit("roster_slip", None, f"{roster_id} {part}")
     return DeskOutcome(state, [done], effects=[audit], pictures=[sheet])
+
+
+def invite(state: DeskState, args: str, ctx: DeskContext) -> DeskOutcome:
+    """/roster_undang <id> (supervisors and admins): how many rows WhatsApp would invite and
+    over how many days the messaging limit spreads them, with a button to confirm; the button
+    (``/roster_undang <id> ya``, role and branch checked again) queues them in the outbox."""
+    if ctx.officer.role is Role.PETUGAS:
+        return said(state, text(ONLY_SUPERVISORS))
+    words = args.split()
+    roster_id = number(words[0], 1, 2**62) if words else None
+    if roster_id is None:
+        usage = N_("Tulis: /roster_undang <nomor daftar>. Lihat nomornya di /roster.")
+        return said(state, text(usage))
+    daily = ctx.config.messaging_limit
+    if len(words) > 1 and words[1].lower() == "ya":
+        queued = ctx.fact(InviteRoster(roster_id, daily))
+        if not queued:
+            return said(state, text(NONE_TO_INVITE, id=roster_id))
+        done = text(
+            N_(
+                "{count} undangan WhatsApp daftar {id} masuk antrean, selama {days} hari. "
+                "Keadaannya: /roster {id}."
+            ),
+            count=queued,
+            id=roster_id,
+            days=invitation_days(queued, daily),
+        )
+        audit = Audit("roster_undang", None, f"{roster_id} {queued}")
+        return DeskOutcome(state, [done], effects=[audit])
+    count = ctx.fact(InvitableCount(roster_id))
+    if not count:
+        return said(state, text(NONE_TO_INVITE, id=roster_id))
+    asked = Msg(
+        N_(
+            "Undang <b>{count}</b> orang dari daftar {id} lewat WhatsApp? Batas WhatsApp {limit} "
+            "orang per 24 jam, jadi undangan terkirim selama {days} hari. Yang tanpa nomor HP, "
+            "yang pernah menolak, dan daftar tanpa persetujuan WhatsApp tidak diundang."
+        ),
+        {
+            "count": count,
+            "id": roster_id,
+            "limit": daily if daily else Msg(N_("tanpa batas")),
+            "days": invitation_days(count, daily),
+        },
+    )
+    yes = Button(Msg(N_("Ya, undang")), f"off:roster_undang:{roster_id} ya")
+    return said(state, Reply(parts=(asked,), buttons=((yes,),)))
+
+
+NONE_TO_INVITE = N_(
+    "Tidak ada yang bisa diundang lewat WhatsApp dari daftar {id}: tidak ditemukan, tanpa "
+    "persetujuan WhatsApp, sudah diundang, atau tanpa nomor HP."
+)
 
 
 FAMILY = Family(

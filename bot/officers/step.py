@@ -68,6 +68,7 @@ COMMANDS: dict[str, Run] = {
     "roster_impor": rosters.begin,
     "roster": rosters.list_rosters,
     "roster_slip": rosters.slips,
+    "roster_undang": rosters.invite,
     "petugas": admin.list_officers,
     "cabang": admin.list_branches,
     "petugas_tambah": admin.add_officer,

@@ -28,7 +28,7 @@ from handlers.whatsapp.client import WhatsAppClient
 from handlers.whatsapp.errors import WindowClosed
 from handlers.whatsapp.inbound import InboundMessage, StatusUpdate, parse_notification
 from handlers.whatsapp.render import render_reply
-from handlers.whatsapp.templates import notice_template
+from handlers.whatsapp.templates import is_invitation, notice_template
 from handlers.whatsapp.webhook import (
     MAX_BODY_BYTES,
     SIGNATURE_HEADER,
@@ -49,6 +49,8 @@ ADOPTED_REMEMBERED = 100_000
 # it; we received it a little later, so a free-form notice is sent only well within it (a
 # utility template inside an open window costs nothing extra).
 OPEN_WINDOW = timedelta(hours=23, minutes=50)
+MESSAGING_WINDOW = timedelta(hours=24)  # Meta's messaging limit counts a rolling 24 hours
+PROGRESS = ("sent", "delivered", "read")  # statuses kept on an invitation's roster row
 
 
 def secret(value: Any) -> str:
@@ -109,6 +111,24 @@ def one_item_envelopes(payload: dict[str, Any]) -> tuple[list[dict[str, Any]], i
                     }
                 )
     return found, skipped
+
+
+def progress_statuses(payload: dict[str, Any]) -> list[tuple[str, str]]:
+    """The sent, delivered and read statuses of a notification: (message id, status). Never
+    raises, whatever the JSON."""
+    found = []
+    for entry in _listed(payload.get("entry"))[0]:
+        for change in _listed(entry.get("changes") if isinstance(entry, dict) else None)[0]:
+            value = change.get("value") if isinstance(change, dict) else None
+            if not isinstance(value, dict):
+                continue
+            for status in _listed(value.get("statuses"))[0]:
+                if not isinstance(status, dict):
+                    continue
+                state, wamid = status.get("status"), status.get("id")
+                if state in PROGRESS and isinstance(wamid, str) and wamid:
+                    found.append((wamid, str(state)))
+    return found
 
 
 def sender_phone(message: InboundMessage) -> str | None:
@@ -192,6 +212,9 @@ class WhatsAppChannel:
     async def store(self, payload: dict[str, Any]) -> list[asyncio.Task[None]]:
         """Each message and failed status of a notification into the inbox (inbox_items); the
         tasks applying them."""
+        # Sent, delivered and read: kept on the roster row an invitation went to (at once: a
+        # status only moves a row forward, so a repeat changes nothing).
+        await self.core.repo.invitation_statuses(progress_statuses(payload), self.core.clock())
         items, _ = self.inbox_items(payload)
         return await self.pump.receive(items) if items else []
 
@@ -309,6 +332,7 @@ class WhatsAppChannel:
         way would count as sent and never arrive. Meta's immediate 131047 still falls back.
         Returns the wamid it went out as (of its last message), which a failed status names.
         """
+        await self.paced(item)
         last = await self.core.repo.last_received(CHANNEL, item.user_id)
         if last is not None and self.core.clock() - last < OPEN_WINDOW:
             try:
@@ -322,6 +346,23 @@ class WhatsAppChannel:
         if template is None:
             raise Undeliverable("outside WhatsApp's 24-hour window, with no template")
         return await self.client.send(item.user_id, template)
+
+    async def paced(self, item: OutboxItem) -> None:
+        """An outbox item waits (RetryLater) for the pair rate (one message to a user every
+        WHATSAPP_PAIR_SECONDS) and, if it is a roster's invitation, for the messaging limit
+        (WHATSAPP_MESSAGING_LIMIT unique users per rolling 24 hours)."""
+        pacer = self.client.pacer
+        wait = pacer.pair_wait(item.user_id) if pacer is not None else 0.0
+        if wait > 0:
+            raise RetryLater("WhatsApp pair rate", timedelta(seconds=wait))
+        limit = self.settings.whatsapp_messaging_limit
+        if limit <= 0 or not is_invitation(item.reply):
+            return
+        now = self.core.clock()
+        sent = await self.core.repo.invitations_sent_since(now - MESSAGING_WINDOW, limit)
+        if len(sent) >= limit:
+            after = sent[0] + MESSAGING_WINDOW - now
+            raise RetryLater("WhatsApp messaging limit", max(after, timedelta(seconds=1)))
 
     # --- lifecycle ---------------------------------------------------------------------------
 

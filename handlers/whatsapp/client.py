@@ -23,6 +23,7 @@ from bot.masking import redact
 from bot.settings import Settings
 from handlers.outbox import RetryLater
 from handlers.whatsapp.errors import CloudApiError, outbox_error
+from handlers.whatsapp.pacing import Pacer
 from handlers.whatsapp.render import Payload, Rendered, media_message, mime_type
 
 log = logging.getLogger(__name__)
@@ -51,7 +52,9 @@ class WhatsAppClient:
         access_token: str,
         timeout: httpx.Timeout = TIMEOUT,
         transport: httpx.AsyncBaseTransport | None = None,
+        pacer: Pacer | None = None,
     ) -> None:
+        self.pacer = pacer  # None: no pacing (a test's client)
         self._http = httpx.AsyncClient(
             base_url=f"{base_url.rstrip('/')}/{phone_number_id}",
             headers={"Authorization": f"Bearer {access_token}"},
@@ -63,6 +66,10 @@ class WhatsAppClient:
     def from_settings(cls, settings: Settings, **kwargs: Any) -> WhatsAppClient:
         """A client for the configured number (WHATSAPP_* settings)."""
         token = settings.whatsapp_access_token
+        kwargs.setdefault(
+            "pacer",
+            Pacer(settings.whatsapp_messages_per_second, settings.whatsapp_pair_seconds),
+        )
         return cls(
             base_url=settings.whatsapp_api_base_url,
             phone_number_id=settings.whatsapp_phone_number_id,
@@ -90,6 +97,9 @@ class WhatsAppClient:
     async def send(self, user: str, message: Payload) -> str:
         """Send one message object (as handlers.whatsapp.render builds them); its wamid."""
         body = {"messaging_product": "whatsapp", "recipient_type": "individual"}
+        if self.pacer is not None:
+            await self.pacer.slot()
+            self.pacer.sent(user)
         answer = await self._post("/messages", json={**body, **recipient_fields(user), **message})
         messages = answer.get("messages")
         if isinstance(messages, list) and messages and isinstance(messages[0], dict):

@@ -228,7 +228,8 @@ def _event(kind: str, raw: dict[str, Any], sender: Sender) -> Incoming:
     if kind == "button":  # a quick-reply button of a template
         payload = _str(body.get("payload"))
         if payload is not None and payload.startswith(COMMAND_PAYLOAD):
-            return Command(payload.removeprefix(COMMAND_PAYLOAD))
+            name, _, args = payload.removeprefix(COMMAND_PAYLOAD).partition(" ")
+            return Command(name, args.strip())
         if payload is not None:
             return Press(payload)
         return text_event(_str(body.get("text")) or "")

@@ -32,6 +32,8 @@ class Short:
 SHORT_LABELS: dict[str, Short] = {
     # flow and worker notices
     N_("Perbaiki {reference}"): Short(N_("Ubah {reference}")),
+    # /roster_impor's WhatsApp question
+    N_("Belum: slip cetak saja"): Short(N_("Belum: slip saja")),
     # A row title "Rp1.500.000" (no text to translate), the contribution underneath.
     N_("{income} · iuran {cost}"): Short("{income}", N_("iuran {cost} per bulan")),
     N_("{income} · iuran {cost} s.d. {until}"): Short(
@@ -46,7 +48,6 @@ SHORT_LABELS: dict[str, Short] = {
     N_("APBD provinsi"): Short(N_("APBD prov.")),
     N_("Kantor Cabang BPJS Ketenagakerjaan"): Short(N_("Kantor Cabang BPJS")),
     N_("Dinas Tenaga Kerja kabupaten/kota"): Short(N_("Disnaker kab/kota")),
-    N_("Belum: slip cetak saja"): Short(N_("Slip cetak saja")),
     # reasons for a rejection or a correction
     N_("Sudah terdaftar sebagai peserta aktif"): Short(N_("Sudah terdaftar")),
     N_("Data tidak lengkap atau tidak jelas"): Short(N_("Data kurang lengkap")),

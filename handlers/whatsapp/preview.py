@@ -83,9 +83,9 @@ def _template(template: Mapping[str, Any], names: Mapping[str, Notice]) -> str:
         return f"[template {name} ({code}): {', '.join(params)}]"
     lang = "en" if code.startswith("en") else "id"
     text = filled(notice, lang, params)
-    button = TEMPLATES[notice].button
-    if button is not None:
-        text += f"\n[ {button[lang]} ]"
+    for button in (TEMPLATES[notice].button, TEMPLATES[notice].second_button):
+        if button is not None:
+            text += f"\n[ {button[lang]} ]"
     return text
 
 

@@ -21,6 +21,7 @@ from typing import Any
 
 from bot.messages import Block, Msg, Reply
 from bot.render import WHATSAPP, neutralise, render_msg
+from bot.rosters import INVITATION_REMINDER_TEXT, INVITATION_TEXT
 from bot.settings import Settings
 from handlers.whatsapp.inbound import COMMAND_PAYLOAD
 
@@ -36,6 +37,8 @@ class Notice(StrEnum):
     REJECTED = "rejected"
     FINISH_REMINDER = "finish_reminder"
     PAYMENT_REMINDER = "payment_reminder"
+    INVITATION = "invitation"  # a roster's invitation (MARKETING, docs/whatsapp.md)
+    INVITATION_REMINDER = "invitation_reminder"
 
 
 @dataclass(frozen=True)
@@ -46,7 +49,14 @@ class Template:
     example: tuple[str, ...]  # sample values Meta asks for with the submission
     text: Mapping[str, str]  # "id" / "en" → body
     button: Mapping[str, str] | None = None  # a quick-reply button's label, if any
+    second_button: Mapping[str, str] | None = None  # a second quick reply (same payload)
 
+
+# A roster's invitation and its reminder take the same parameters and buttons.
+INVITATION_PARAMS = ("sponsor", "kode undangan")
+INVITATION_EXAMPLE = ("Pemda Kulon Progo", "UND-7KQ4M-XP2RA")
+INVITATION_YES = {"id": "Daftar", "en": "Daftar"}
+INVITATION_NO = {"id": "Tidak, terima kasih", "en": "No, thank you"}
 
 TEMPLATES: dict[Notice, Template] = {
     Notice.APPROVED: Template(
@@ -117,6 +127,33 @@ TEMPLATES: dict[Notice, Template] = {
             "number. If you do not pay for 3 months, your membership becomes inactive.",
         },
     ),
+    Notice.INVITATION: Template(
+        params=INVITATION_PARAMS,
+        example=INVITATION_EXAMPLE,
+        text={
+            "id": "Halo, {{1}} mengundang Anda mendaftar BPJS Ketenagakerjaan (jaminan "
+            "kecelakaan kerja dan kematian); iurannya mereka yang bayar. Tekan Daftar, atau "
+            "balas DAFTAR {{2}}. Jika tidak berminat, tekan Tidak: nomor Anda tidak akan "
+            "dihubungi lagi.",
+            "en": "Hello, {{1}} invites you to register with BPJS Ketenagakerjaan (work accident "
+            "and death cover); they pay the contributions. Tap Daftar, or reply DAFTAR {{2}}. "
+            "If you are not interested, tap No: your number will not be contacted again.",
+        },
+        button=INVITATION_YES,
+        second_button=INVITATION_NO,
+    ),
+    Notice.INVITATION_REMINDER: Template(
+        params=INVITATION_PARAMS,
+        example=INVITATION_EXAMPLE,
+        text={
+            "id": "Pengingat: undangan {{1}} untuk mendaftar BPJS Ketenagakerjaan masih "
+            "berlaku. Tekan Daftar, atau balas DAFTAR {{2}}. Ini pengingat terakhir.",
+            "en": "Reminder: the invitation from {{1}} to register with BPJS Ketenagakerjaan "
+            "is still open. Tap Daftar, or reply DAFTAR {{2}}. This is the last reminder.",
+        },
+        button=INVITATION_YES,
+        second_button=INVITATION_NO,
+    ),
 }
 
 
@@ -138,6 +175,12 @@ _REMINDER = (
     "ketik /start untuk melanjutkan."
 )
 RESUME_PAYLOAD = f"{COMMAND_PAYLOAD}start"
+# A roster's invitation and its reminder (bot/rosters.py): both buttons open the invitation,
+# whose first question asks for consent (a "no" there declines it for good).
+INVITATIONS = {
+    INVITATION_TEXT: Notice.INVITATION,
+    INVITATION_REMINDER_TEXT: Notice.INVITATION_REMINDER,
+}
 
 
 def template_name(notice: Notice, settings: Settings) -> str:
@@ -179,6 +222,15 @@ def template_message(
                 "type": "button",
                 "sub_type": "quick_reply",
                 "index": "0",
+                "parameters": [{"type": "payload", "payload": button_payload or ""}],
+            }
+        )
+    if template.second_button is not None:
+        components.append(
+            {
+                "type": "button",
+                "sub_type": "quick_reply",
+                "index": "1",
                 "parameters": [{"type": "payload", "payload": button_payload or ""}],
             }
         )
@@ -235,7 +287,18 @@ def notice_template(reply: Reply, lang: str, settings: Settings) -> Payload | No
         return template_message(Notice.NEEDS_FIX, lang, params, settings, payload)
     if first.msgid == _REMINDER:
         return template_message(Notice.FINISH_REMINDER, lang, [], settings, RESUME_PAYLOAD)
+    invited = INVITATIONS.get(first.msgid)
+    if invited is not None:
+        params = [values["sponsor"], values["code"]]
+        payload = f"{COMMAND_PAYLOAD}start {values['code']}"
+        return template_message(invited, lang, params, settings, payload)
     return None
+
+
+def is_invitation(reply: Reply) -> bool:
+    """A roster's invitation or its reminder (paced by WhatsApp's messaging limit)."""
+    first = reply.parts[0] if reply.parts else None
+    return isinstance(first, Msg) and first.msgid in INVITATIONS
 
 
 def _lines(reply: Reply) -> list[Msg]:

@@ -218,6 +218,14 @@ async def erased(
 async def expire_rosters(tx: Tx, now: datetime) -> int:
     """Rosters past their ``expires_at``: every unfinished row's personal data is deleted (its
     code stops working, its state becomes expired); returns how many rows."""
+    # Their invitations not yet sent would carry a code that no longer works: given up.
+    await tx.run(
+        "UPDATE outbox SET status = 'undeliverable', last_error = 'roster expired'"
+        " WHERE status = 'pending' AND reference IN (SELECT 'roster:' || CAST(w.id AS TEXT)"
+        " FROM roster_rows w JOIN rosters r ON r.id = w.roster_id"
+        " WHERE r.expires_at <= ? AND r.expired_at IS NULL)",
+        now,
+    )
     expired = await tx.run(
         f"UPDATE roster_rows SET {PERSONAL_BLANK}, state = ?, updated_at = ?"
         " WHERE state NOT IN (?, ?, ?) AND roster_id IN"

@@ -9,8 +9,22 @@ from datetime import datetime
 from bot.domain import Housekeeping
 from bot.messages import Reply, reply_from_data, reply_to_data
 from bot.ports import OutboxItem
+from bot.rosters import (
+    INVITATION_REFERENCE,
+    REMINDABLE,
+    REMINDER_REFERENCE,
+    STATUS_ORDER,
+    RowState,
+    invitation_reply,
+)
 from storage.sql import invitations
-from storage.sql.tx import Row, Tx, as_json, to_json
+from storage.sql.tx import Row, Tx, as_datetime, as_json, to_json
+
+# An invitation's reference is "roster:<row id>", its reminder's "roster-reminder:<row id>".
+INVITATIONS_LIKE = "roster%"
+ROW_OF_INVITATION = f"CAST(substr(reference, {len(INVITATION_REFERENCE) + 1}) AS INTEGER)"
+STATUS_STATES = tuple(str(s) for s in STATUS_ORDER)
+STATUS_MARKS = ", ".join("?" for _ in STATUS_STATES)
 
 
 def due(channels: Sequence[str]) -> str:
@@ -19,14 +33,22 @@ def due(channels: Sequence[str]) -> str:
     return (
         "SELECT id, channel, user_id, lang, payload, attempts FROM outbox"
         f" WHERE status = 'pending' AND channel IN ({marks}) AND next_attempt_at <= ?"
-        " ORDER BY id LIMIT ?"
+        # A roster's invitations go behind every other notice (docs/rosters.md).
+        f" ORDER BY CASE WHEN reference LIKE '{INVITATIONS_LIKE}' THEN 1 ELSE 0 END, id LIMIT ?"
     )
 
 
 async def enqueue(
-    tx: Tx, channel: str, user_id: str, reply: Reply, reference: str | None, now: datetime
+    tx: Tx,
+    channel: str,
+    user_id: str,
+    reply: Reply,
+    reference: str | None,
+    now: datetime,
+    due: datetime | None = None,
 ) -> None:
-    """Queue ``reply`` for a worker, in their language, in the caller's transaction."""
+    """Queue ``reply`` for a worker, in their language, in the caller's transaction (to be
+    sent from ``due``, now by default)."""
     lang_row = await tx.one(
         "SELECT lang FROM conversations WHERE channel = ? AND user_id = ?", channel, user_id
     )
@@ -39,7 +61,7 @@ async def enqueue(
         lang,
         to_json(reply_to_data(reply)),
         reference,
-        now,
+        due or now,
         now,
     )
 
@@ -85,9 +107,20 @@ async def forget_erased(tx: Tx, item_id: int) -> bool:
 
 
 async def mark_sent(tx: Tx, item_id: int, now: datetime, sent_as: str | None = None) -> None:
-    """Delivered; ``sent_as``: the channel's id of the message (to match a later failure)."""
+    """Delivered; ``sent_as``: the channel's id of the message (to match a later failure).
+    A roster's invitation: its row is sent, as that message (its statuses follow it)."""
     if await forget_erased(tx, item_id):
         return
+    await tx.run(
+        "UPDATE roster_rows SET state = ?, sent_as = ?, updated_at = ? WHERE state = ?"
+        f" AND id = (SELECT {ROW_OF_INVITATION} FROM outbox WHERE id = ?"
+        f" AND reference LIKE '{INVITATION_REFERENCE}%')",
+        str(RowState.SENT),
+        sent_as,
+        now,
+        str(RowState.INVITED),
+        item_id,
+    )
     await tx.run(
         "UPDATE outbox SET status = 'sent', sent_at = ?, sent_as = ?, attempts = attempts + 1"
         " WHERE id = ?",
@@ -101,6 +134,13 @@ async def mark_failed_later(tx: Tx, channel: str, sent_as: str, error: str) -> b
     """The channel reported that the message ``sent_as`` never reached the worker: its
     notification is undeliverable after all (shown on the officer's card). False: no
     notification went out as that message (a reply to the worker, or an unknown id)."""
+    await tx.run(
+        f"UPDATE roster_rows SET state = ?, reason = ? WHERE sent_as = ? AND state IN ({STATUS_MARKS})",
+        str(RowState.FAILED),
+        error[:500],
+        sent_as,
+        *STATUS_STATES,
+    )
     changed = await tx.run(
         "UPDATE outbox SET status = 'undeliverable', last_error = ?"
         " WHERE channel = ? AND sent_as = ? AND status = 'sent'",
@@ -119,6 +159,15 @@ async def mark_failed(
         return
     if retry_at is None:
         await tx.run(
+            "UPDATE roster_rows SET state = ?, reason = ? WHERE state = ?"
+            f" AND id = (SELECT {ROW_OF_INVITATION} FROM outbox WHERE id = ?"
+            f" AND reference LIKE '{INVITATION_REFERENCE}%')",
+            str(RowState.FAILED),
+            error[:500],
+            str(RowState.INVITED),
+            item_id,
+        )
+        await tx.run(
             "UPDATE outbox SET status = 'undeliverable', last_error = ?, attempts = attempts + 1"
             " WHERE id = ?",
             error[:500],
@@ -132,6 +181,74 @@ async def mark_failed(
         error[:500],
         item_id,
     )
+
+
+async def invitation_statuses(tx: Tx, updates: Sequence[tuple[str, str]], now: datetime) -> int:
+    """WhatsApp's statuses of invitations (message id, sent / delivered / read): each row moves
+    forward only (a late "sent" never undoes "read"); how many rows moved."""
+    moved = 0
+    for sent_as, status in updates:
+        state = RowState(status)
+        earlier = STATUS_ORDER[: STATUS_ORDER.index(state)]
+        marks = ", ".join("?" for _ in earlier)
+        moved += await tx.run(
+            f"UPDATE roster_rows SET state = ?, updated_at = ? WHERE sent_as = ? AND state IN ({marks})",
+            str(state),
+            now,
+            sent_as,
+            *(str(s) for s in earlier),
+        )
+    return moved
+
+
+async def invitations_among(tx: Tx, message_ids: Sequence[str]) -> bool:
+    """Whether any of these WhatsApp messages was a roster's invitation."""
+    marks = ", ".join("?" for _ in message_ids)
+    row = await tx.one(
+        f"SELECT 1 AS found FROM roster_rows WHERE sent_as IN ({marks}) LIMIT 1", *message_ids
+    )
+    return row is not None
+
+
+async def invitations_sent_since(tx: Tx, since: datetime, limit: int) -> list[datetime]:
+    """When each of the first ``limit`` unique users was first sent an invitation (or its
+    reminder) after ``since``, oldest first: WhatsApp's messaging limit counts them."""
+    found = await tx.all(
+        "SELECT MIN(sent_at) AS first FROM outbox WHERE reference LIKE ? AND sent_at > ?"
+        " GROUP BY user_id ORDER BY first LIMIT ?",
+        f"{INVITATIONS_LIKE}",
+        since,
+        limit,
+    )
+    return [as_datetime(r["first"]) for r in found]
+
+
+async def queue_invitation_reminders(tx: Tx, now: datetime, sent_before: datetime) -> int:
+    """The one reminder of each WhatsApp invitation sent before ``sent_before`` and not opened
+    since: never after a decline, a completion, an expiry (their states) nor a /berhenti (its
+    ``reminded_at`` is set then); how many were queued."""
+    marks = ", ".join("?" for _ in REMINDABLE)
+    due = await tx.all(
+        "SELECT w.id, w.phone, w.code, s.name AS sponsor_name FROM roster_rows w"
+        " JOIN rosters r ON r.id = w.roster_id JOIN sponsors s ON s.id = r.sponsor_id"
+        f" WHERE w.state IN ({marks}) AND w.sent_as IS NOT NULL AND w.reminded_at IS NULL"
+        " AND w.phone != '' AND w.invited_at <= ? AND r.expired_at IS NULL AND r.expires_at > ?"
+        " AND EXISTS (SELECT 1 FROM outbox o WHERE o.reference ="
+        " CAST(? AS TEXT) || CAST(w.id AS TEXT) AND o.status = 'sent' AND o.sent_at <= ?)",
+        *(str(s) for s in REMINDABLE),
+        sent_before,
+        now,
+        INVITATION_REFERENCE,
+        sent_before,
+    )
+    for row in due:
+        reply = invitation_reply(row["sponsor_name"], row["code"], reminder=True)
+        user = row["phone"].removeprefix("+")
+        await enqueue(tx, "wa", user, reply, f"{REMINDER_REFERENCE}{row['id']}", now)
+    await tx.run_many(
+        "UPDATE roster_rows SET reminded_at = ? WHERE id = ?", [(now, r["id"]) for r in due]
+    )
+    return len(due)
 
 
 async def backlog(tx: Tx) -> int:
@@ -173,5 +290,7 @@ async def housekeeping(
         "DELETE FROM outbox WHERE status != 'pending' AND created_at <= ?",
         now - policy.outbox_after,
     )
+    if policy.invitation_reminder_after is not None:
+        await queue_invitation_reminders(tx, now, now - policy.invitation_reminder_after)
     await invitations.expire_rosters(tx, now)  # docs/rosters.md: retention of rosters
     return len(stalled), purged

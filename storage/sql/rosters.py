@@ -4,22 +4,26 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from bot.domain import BLOCKING_STATUSES
 from bot.roster_codes import new_code
 from bot.rosters import (
+    INVITATION_REFERENCE,
     RosterDraft,
     RosterRow,
     RosterSummary,
     RowReport,
     RowState,
     SlipRow,
+    invitation_delay_days,
+    invitation_reply,
     phone_digest,
 )
+from storage.sql import outbox
 from storage.sql.scope import Scoped
-from storage.sql.tx import Tx, as_datetime
+from storage.sql.tx import Row, Tx, as_datetime
 
 LOOKUP_CHUNK = 500
 INSERT_CHUNK = 1000
@@ -151,6 +155,60 @@ class RosterDesk(Scoped):
                 )
             )
         return out
+
+    async def invitable(self, roster_id: int, now: datetime) -> list[Row]:
+        """The rows of a roster of the officer's branches that WhatsApp may invite: the roster
+        states that those listed agreed to WhatsApp and has not expired; the row has a number,
+        was never invited, and its number is not blocked (declined or erased before)."""
+        scope, args = self.in_scope("r.branch")
+        found = await self.tx.all(
+            "SELECT w.id, w.phone, w.code, s.name AS sponsor_name FROM roster_rows w"
+            " JOIN rosters r ON r.id = w.roster_id JOIN sponsors s ON s.id = r.sponsor_id"
+            " WHERE w.roster_id = ? AND w.state = ? AND w.phone != '' AND w.invited_at IS NULL"
+            f" AND r.whatsapp_consent = ? AND r.expired_at IS NULL AND r.expires_at > ? AND {scope}"
+            " ORDER BY w.line",
+            roster_id,
+            str(RowState.IMPORTED),
+            WHATSAPP_AGREED,
+            now,
+            *args,
+        )
+        if not found:
+            return []
+        key = await hash_key(self.tx)
+        digests = [phone_digest(key, r["phone"]) for r in found]
+        blocked = await chunked(
+            self.tx, "SELECT digest AS v FROM roster_blocked WHERE digest IN ({marks})", digests
+        )
+        return [r for r, d in zip(found, digests, strict=True) if d not in blocked]
+
+    async def invitable_count(self, roster_id: int, now: datetime) -> int:
+        """How many rows /roster_undang would invite now."""
+        return len(await self.invitable(roster_id, now))
+
+    async def invite_roster(self, roster_id: int, daily: int, now: datetime) -> int:
+        """Queue the WhatsApp invitation of every invitable row (behind the other notices),
+        ``daily`` a day (0: all now); the rows become invited. How many were queued."""
+        found = await self.invitable(roster_id, now)
+        for position, row in enumerate(found):
+            due = now + timedelta(days=invitation_delay_days(position, daily))
+            reply = invitation_reply(row["sponsor_name"], row["code"])
+            await outbox.enqueue(
+                self.tx,
+                "wa",
+                row["phone"].removeprefix("+"),
+                reply,
+                f"{INVITATION_REFERENCE}{row['id']}",
+                now,
+                due=due,
+            )
+        # A worker may open their slip's code meanwhile: their row keeps its later state.
+        await self.tx.run_many(
+            "UPDATE roster_rows SET state = ?, invited_at = ?, updated_at = ? WHERE id = ?"
+            " AND state = ?",
+            [(str(RowState.INVITED), now, now, r["id"], str(RowState.IMPORTED)) for r in found],
+        )
+        return len(found)
 
     async def roster_slips(self, roster_id: int) -> list[SlipRow]:
         """The roster's rows still to be handed a slip (its personal data not deleted), in file

@@ -150,6 +150,19 @@ class SharedStatements:
         async with self._read() as tx:
             await outbox.mark_failed(tx, item_id, error, retry_at, now)
 
+    async def invitation_statuses(self, updates: Sequence[tuple[str, str]], now: datetime) -> int:
+        if not updates:
+            return 0
+        async with self._read() as tx:  # most statuses are of replies: one read, no write
+            if not await outbox.invitations_among(tx, [wamid for wamid, _ in updates]):
+                return 0
+        async with self._transaction() as tx:
+            return await outbox.invitation_statuses(tx, updates, now)
+
+    async def invitations_sent_since(self, since: datetime, limit: int) -> list[datetime]:
+        async with self._read() as tx:
+            return await outbox.invitations_sent_since(tx, since, limit)
+
     async def outbox_backlog(self) -> int:
         async with self._read() as tx:
             return await outbox.backlog(tx)

@@ -407,6 +407,13 @@ class WorkerSession:
         """A worker's yes or no to monthly payment reminders (only for their approved ones)."""
         await self.hold()
         if reference is None:
+            if self.channel == "wa" and self.user_id.isdigit():
+                # Nor the one reminder of a roster's invitation to this number.
+                await self.tx.run(
+                    "UPDATE roster_rows SET reminded_at = ? WHERE phone = ? AND reminded_at IS NULL",
+                    now,
+                    f"+{self.user_id}",
+                )
             changed = await self.tx.run(
                 "UPDATE payment_reminders SET active = ?, updated_at = ?"
                 " WHERE channel = ? AND user_id = ? AND active = ?",

@@ -8,6 +8,12 @@ limits (tests/system/fake_whatsapp_rules.py: reply buttons 1-3 with unique title
 free-form messages only within 24 hours of the user's last message (else 131047).
 
 Errors have Meta's shape (``{"error": {"message", "type", "code", "error_data": {"details"}}}``).
+Meta's three sending limits are enforced when a test sets them: ``messages_per_second`` (more
+in any second: 429, 130429), ``pair_seconds`` (a template to a user sooner than that after the
+last message to them: 429, 131056; replies within a conversation come in bursts Meta allows and
+are not checked) and ``messaging_limit`` (templates to more unique users in a rolling 24 hours
+of ``clock``: Meta documents no code of its own for it, the fake answers 131049, to confirm);
+``refused`` lists every error code given.
 A test can inject rate limits (429 with 130429/131056/80007/4), server errors (5xx) and
 "recipient not on WhatsApp" (131026), disable or pause an approved template (132016, 132015),
 set a user's last-message time, read a transcript of
@@ -23,6 +29,8 @@ import itertools
 import json
 import re
 import threading
+import time
+from collections import deque
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -67,6 +75,11 @@ class FakeWhatsApp:
     # goes to ``failed_later``, never to the user), False refuses it at once with 131047.
     window_refused_later: bool = False
     clock: Callable[[], datetime] = lambda: datetime.now(UTC)
+    messages_per_second: int | None = None  # Meta's throughput (80): None, not enforced
+    pair_seconds: float | None = None  # Meta's pair rate (about 6 s): None, not enforced
+    messaging_limit: int | None = None  # unique users of templates per 24 h: None, unlimited
+    monotonic: Callable[[], float] = time.monotonic  # the throughput's and pair rate's clock
+    refused: list[int] = field(default_factory=list)  # every error code answered
     requests: list[dict[str, Any]] = field(default_factory=list)  # every POSTed body
     reads: list[str] = field(default_factory=list)  # message ids marked as read
     failed_later: list[dict[str, Any]] = field(default_factory=list)  # taken, never delivered
@@ -80,6 +93,9 @@ class FakeWhatsApp:
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _http: LocalServer | None = None
+    _recent: deque[float] = field(default_factory=deque)  # when the last second's messages came
+    _last_to: dict[str, float] = field(default_factory=dict)  # user → their last message
+    _reached: dict[str, datetime] = field(default_factory=dict)  # user → first template in 24 h
 
     # --- lifecycle ---------------------------------------------------------------------------
 
@@ -305,9 +321,43 @@ class FakeWhatsApp:
             with self._lock:
                 self.failed_later.append(body)
             return 200, self._taken(_user(body), "to" in body), None
+        problem = problem or self._over_limits(body)
         if problem is not None:
+            with self._lock:
+                self.refused.append(problem.code)
             return problem.http_status, problem.body(), None
         return 200, self._accept(body), None
+
+    def _over_limits(self, body: dict[str, Any]) -> Refusal | None:
+        """Meta's throughput, pair rate and messaging limit, where the test set them."""
+        user, now = _user(body), self.monotonic()
+        template = body.get("type") == "template"
+        with self._lock:
+            while self._recent and self._recent[0] <= now - 1.0:
+                self._recent.popleft()
+            if self.messages_per_second is not None:
+                if len(self._recent) >= self.messages_per_second:
+                    return Refusal(130429, "Rate limit hit", 429, "Rate limit hit")
+            self._recent.append(now)
+            last = self._last_to.get(user)
+            if template and self.pair_seconds is not None and last is not None:
+                if now - last < self.pair_seconds:
+                    return Refusal(131056, "Pair rate limit hit", 429, "Pair rate limit hit")
+            if template and self.messaging_limit is not None:
+                today = self.clock()
+                for known, first in list(self._reached.items()):
+                    if today - first >= WINDOW:
+                        del self._reached[known]
+                if user not in self._reached:
+                    if len(self._reached) >= self.messaging_limit:
+                        return Refusal(
+                            131049,
+                            "Messaging limit of unique users in 24 hours reached",
+                            title="Message undeliverable",
+                        )
+                    self._reached[user] = today
+            self._last_to[user] = now
+        return None
 
     def _deliverable(self, body: dict[str, Any]) -> Refusal | None:
         user = _user(body)

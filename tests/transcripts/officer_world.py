@@ -403,6 +403,15 @@ class FakeOfficerSession:
         ]
         return sorted(found, key=lambda r: -r.id)[:limit]
 
+    async def invitable_count(self, roster_id: int, now: datetime) -> int:
+        draft, rows, _ = self.world.rosters.get(roster_id, (None, [], None))
+        if draft is None or not self._sees(draft.branch) or not draft.whatsapp_consent:
+            return 0
+        return sum(1 for row in rows if row.phone)
+
+    async def invite_roster(self, roster_id: int, daily: int, now: datetime) -> int:
+        return await self.invitable_count(roster_id, now)
+
     async def roster_slips(self, roster_id: int) -> list[SlipRow]:
         draft, rows, _ = self.world.rosters.get(roster_id, (None, [], None))
         if draft is None or not self._sees(draft.branch):
