@@ -67,7 +67,8 @@ NUMBER_BLOCKED = N_("Nomor ini pernah menolak undangan; tidak diundang lagi.")
 
 
 class RowState(StrEnum):
-    """Where a roster row is; stored as text."""
+    """Where a roster row is; stored as text. Declared in the order a row goes through them
+    (the order counts are shown in)."""
 
     IMPORTED = "imported"
     INVITED = "invited"  # queued in the outbox
@@ -79,8 +80,8 @@ class RowState(StrEnum):
     COMPLETED = "completed"  # submitted
     DECLINED = "declined"
     FAILED = "failed"  # with the platform's reason
-    EXPIRED = "expired"
     LOCKED = "locked"  # three wrong NIKs
+    EXPIRED = "expired"
 
 
 STATE_LABELS: dict[RowState, str] = {

@@ -56,20 +56,7 @@ SLIPS_PER_FILE = 400  # 50 pages: a file Telegram sends and a village office pri
 ONLY_SUPERVISORS = N_("Perintah ini hanya untuk supervisor dan admin.")
 NO_SPONSOR = N_("Belum ada sponsor. Buat dengan /sponsor_baru.")
 # The states /roster counts, in the order a row goes through them.
-COUNTED = (
-    RowState.IMPORTED,
-    RowState.INVITED,
-    RowState.SENT,
-    RowState.DELIVERED,
-    RowState.READ,
-    RowState.OPENED,
-    RowState.VERIFIED,
-    RowState.COMPLETED,
-    RowState.DECLINED,
-    RowState.FAILED,
-    RowState.LOCKED,
-    RowState.EXPIRED,
-)
+COUNTED = tuple(RowState)
 
 
 def own_sponsor(sponsor_id: int, ctx: DeskContext) -> Sponsor | None:
