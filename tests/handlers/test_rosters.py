@@ -164,6 +164,19 @@ async def test_an_invited_worker_finishes_in_six_answers(
     assert "tidak berlaku" in again
 
 
+async def test_the_rosters_occupation_in_everyday_words_is_not_asked_again(
+    telegram: Telegram,
+) -> None:
+    # Row 3 of the sample says "buruh harian lepas": read as the occupation question reads it.
+    _sponsor, code = await invited_code(telegram, "3401034101880003")
+    await telegram.text(WORKER, f"/start {code}")
+    await telegram.press(WORKER, "undangan:yes")
+    shown = await telegram.text(WORKER, "3401034101880003")
+    assert "Pekerjaan: Buruh harian" in shown
+    after = await telegram.press(WORKER, "undangan_data:yes")
+    assert "penghasilan" in after.lower() and "pekerjaan" not in after.lower()
+
+
 async def test_three_wrong_niks_lock_the_code_and_show_nothing(telegram: Telegram) -> None:
     _sponsor, code = await invited_code(telegram, "3401025507900002")
     await telegram.text(WORKER, f"/start {code}")

@@ -15,7 +15,7 @@ from __future__ import annotations
 from datetime import date
 
 from bot.domain import Payer, Sex
-from bot.fields import OCCUPATIONS, SEX_LABELS, SponsorChoice
+from bot.fields import OTHER_OCCUPATION, SEX_LABELS, SponsorChoice
 from bot.flow.buttons import yes_no_buttons
 from bot.flow.context import Context, Outcome
 from bot.flow.events import Answer, Press, Text
@@ -23,14 +23,16 @@ from bot.flow.moves import goto, retry, unclear
 from bot.flow.needs import DeclineInvitation, MatchInvitation, OpenInvitation
 from bot.flow.registry import REGISTRY, Question
 from bot.flow.state import Conversation, Step
+from bot.flow.summary import occupation_text
 from bot.i18n import N_
 from bot.messages import Block, Button, Day, Msg, Reply
 from bot.nik import parse_nik
+from bot.occupations import read_occupation
 from bot.phone import national_phone
 from bot.regions import region_by_code
 from bot.roster_codes import read_code
 from bot.rosters import InvitedRow
-from bot.sectors import OCCUPATION_SECTORS, sector_of
+from bot.sectors import sector_of
 from bot.validation import Invalid
 
 SOURCE = "diundang"  # answers.extra["sumber"] of a submission made on an invitation
@@ -158,20 +160,20 @@ def fill(conv: Conversation, row: InvitedRow, born: date, sex: Sex) -> None:
     answers.phone = row.phone or None
     answers.home_code = row.region_code
     answers.address = row.address or None
-    key = occupation_key(row.occupation)
-    answers.occupation = key
-    answers.sector = sector_of(key, row.occupation) if key in OCCUPATION_SECTORS else None
+    # Read as a typed answer to the occupation question is: a button's trade, or another
+    # known trade kept as "Lainnya"; anything else is asked.
+    reading = read_occupation(row.occupation)
+    if reading.key is not None:
+        answers.occupation, answers.occupation_other = reading.key, None
+    elif reading.trade is not None:
+        answers.occupation, answers.occupation_other = OTHER_OCCUPATION, reading.trade
+    else:
+        answers.occupation = answers.occupation_other = None
+    answers.sector = (
+        sector_of(answers.occupation, answers.occupation_other) if answers.occupation else None
+    )
     answers.sponsor = SponsorChoice(row.sponsor_id, row.sponsor_name, Payer(row.sponsor_payer))
     answers.extra = {**answers.extra, "sumber": SOURCE}
-
-
-def occupation_key(typed: str) -> str | None:
-    """The roster's occupation as one of the registration's, when it names one plainly."""
-    words = typed.strip().lower()
-    for key, label in OCCUPATIONS.items():
-        if words in (key.replace("_", " "), label.lower(), label.lower().split()[-1]):
-            return key
-    return None
 
 
 def ask_confirm(conv: Conversation, ctx: Context) -> Reply:
@@ -194,7 +196,7 @@ def ask_confirm(conv: Conversation, ctx: Context) -> Reply:
     line(N_("Nomor HP"), national_phone(answers.phone) if answers.phone else None)
     line(N_("Kabupaten/kota"), region.label if region else None)
     line(N_("Alamat"), answers.address)
-    line(N_("Pekerjaan"), Msg(OCCUPATIONS[answers.occupation]) if answers.occupation else None)
+    line(N_("Pekerjaan"), occupation_text(answers) if answers.occupation else None)
     return Reply(parts=(Block(tuple(lines)), Msg(N_("Benar?"))), buttons=DATA_BUTTONS)
 
 
