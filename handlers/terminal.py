@@ -104,13 +104,18 @@ class TerminalChat:
         """Handle one line typed by the user through the core's dispatch, then deliver any
         notification for this user (an officer's decision)."""
         event = self.parse(line)
+        # The terminal's way of sending a document: "/impor path/to/file.xlsx" (with its
+        # caption), or the path alone (the file /roster_impor or /impor asked for).
+        path: Path | None
         if isinstance(event, Command) and event.name == "impor" and event.args:
-            # The terminal's way of sending a document: "/impor path/to/file.xlsx".
-            path = Path(event.args)
+            path, caption = Path(event.args), "/impor"
+        else:
+            path, caption = typed_file(line), ""
+        if path is not None:
             if not await asyncio.to_thread(path.is_file):
                 self.show(Reply(parts=(Msg(N_("Berkas {path} tidak ada."), {"path": str(path)}),)))
                 return
-            event = Document(path.name, "/impor", str(path))
+            event = Document(path.name, caption, str(path))
         result = await self.dispatcher.dispatch(self.inbound(event), self.clock(), fetch=read_file)
         self.lang = result.lang
         if result.toast is not None:
@@ -209,6 +214,16 @@ async def read_file(path: str) -> bytes:
     return await asyncio.to_thread(Path(path).read_bytes)
 
 
+SENDABLE = (".xlsx", ".csv")  # what an officer's file questions take
+
+
+def typed_file(line: str) -> Path | None:
+    """A line that is the path of a spreadsheet (quotes around it allowed, as a terminal's
+    drag-and-drop pastes it), else None: the line is an answer like any other."""
+    path = Path(line.strip().strip("'\""))
+    return path if path.suffix.lower() in SENDABLE else None
+
+
 async def run_chat(
     repo: Repository,
     settings: Settings,
@@ -246,7 +261,8 @@ async def run_chat(
     elif officer:
         chat = TerminalChat(repo, settings, user_id=user_id, out=out)
         print(
-            f"BPU Bot — mode petugas (id {user_id}). Ketik perintah petugas. Ctrl-D untuk keluar.\n",
+            f"BPU Bot — mode petugas (id {user_id}). Ketik perintah petugas; berkas XLSX/CSV"
+            " dikirim dengan mengetik jalurnya (misalnya daftar.xlsx). Ctrl-D untuk keluar.\n",
             file=out,
         )
         await chat.send("/bantuan")

@@ -289,3 +289,31 @@ async def test_an_invitation_in_the_terminal_and_as_whatsapp(
     assert query(settings, "SELECT channel, nik, sponsor_id FROM submissions") == [
         ("terminal", "3401011203850001", sponsor_id)
     ]
+
+
+async def test_an_officer_sends_the_roster_file_by_typing_its_path(
+    repo: AnyRepository, settings: Settings, tmp_path: Path
+) -> None:
+    """The terminal has no attach button: the path of an existing XLSX/CSV, typed (or pasted
+    in quotes, as a drag-and-drop does), is the file the question asked for."""
+    now = datetime.now(UTC)
+    sponsor = Sponsor(
+        0, "Pemda Kulon Progo", Payer.APBD_REGENCY, "apbd_kabupaten", date(2026, 1, 1),
+        date(2030, 12, 31), 10, ("34.01",), (), True, "Yogyakarta",
+    )  # fmt: skip
+    await repo.bootstrap_admins((OFFICER,), now, channel="terminal")
+    async with repo.officer() as session:
+        session.restrict(None)
+        sponsor_id = await session.create_sponsor(sponsor, "tg:1", now)
+    sample = tmp_path / "pekerja desa.csv"
+    sample.write_bytes((Path(__file__).parents[2] / "docs/samples/roster.csv").read_bytes())
+    out = io.StringIO()
+    chat = TerminalChat(repo, settings, user_id=str(OFFICER), out=out, files=tmp_path / "out")
+    for line in (f"/roster_impor {sponsor_id}", "PKS 1/2026", "1", str(tmp_path / "tidak.csv")):
+        await chat.send(line)
+    assert "tidak.csv tidak ada" in out.getvalue()  # no such file: said, the dialog still open
+    assert query(settings, "SELECT count(*) FROM roster_rows") == [(0,)]
+    await chat.send(f"'{sample}'")
+    assert "4 diimpor, 0 ditolak" in out.getvalue()
+    assert query(settings, "SELECT count(*) FROM roster_rows") == [(4,)]
+    assert [p.suffix for p in (tmp_path / "out").iterdir()] == [".xlsx"]  # the per-row report
