@@ -30,7 +30,7 @@ from storage.postgres.export import export_submissions
 from storage.postgres.saves import SaveBatches
 from storage.postgres.workers import PgWorkerSession
 from storage.sql import inbox, outbox, reminders, web
-from storage.sql.memory import RecentStates
+from storage.sql.cache import StateCache
 from storage.sql.officers import OfficerSession
 from storage.sql.shared import SharedStatements
 
@@ -92,7 +92,7 @@ class PostgresRepository(SharedStatements):
         self._exporter: ProcessPoolExecutor | None = None
         self._listener: Any = None
         self._outbox_woken = asyncio.Event()
-        self.memory = RecentStates()  # storage/sql/memory.py
+        self.cache = StateCache()  # storage/sql/cache.py
         self.saves = SaveBatches(pool)  # storage/postgres/saves.py
 
     @classmethod
@@ -134,13 +134,13 @@ class PostgresRepository(SharedStatements):
         one transaction. Raises StaleConversation when another process saved this worker's
         state in between: the caller runs the update again."""
         tx = PooledTx(self.pool)
-        session = PgWorkerSession(tx, channel, user_id, update_key, self.memory)
+        session = PgWorkerSession(tx, channel, user_id, update_key, self.cache)
         session.saves = self.saves
         try:
             try:
                 yield session
             except BaseException:
-                self.memory.forget(channel, user_id)
+                self.cache.forget(channel, user_id)
                 if tx.in_transaction:
                     await _rollback(tx.conn)
                 raise
@@ -184,7 +184,7 @@ class PostgresRepository(SharedStatements):
                 owner,
             )
         fresh = inbox.newly_stored(items, inbox.held(rows))
-        inbox.remember_fresh(self.memory, items, fresh)
+        inbox.remember_fresh(self.cache, items, fresh)
         return fresh
 
     async def inbox_answered(

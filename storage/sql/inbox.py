@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from bot.ports import InboxItem, SetAside
-from storage.sql.memory import RecentStates
+from storage.sql.cache import StateCache
 from storage.sql.tx import Row, Tx, as_datetime
 
 # Answered updates are kept this long (housekeeping purges older ones): long enough to tell when
@@ -119,13 +119,11 @@ def newly_stored(items: Sequence[InboxItem], stored: set[tuple[str, str]]) -> li
     return fresh
 
 
-def remember_fresh(
-    memory: RecentStates, items: Sequence[InboxItem], fresh: Sequence[bool]
-) -> None:
-    """Tell the process's memory which updates it has just stored (storage/sql/memory.py)."""
+def remember_fresh(cache: StateCache, items: Sequence[InboxItem], fresh: Sequence[bool]) -> None:
+    """Tell the process's state cache which updates it has just stored (storage/sql/cache.py)."""
     for new, stored in zip(items, fresh, strict=True):
         if stored:
-            memory.stored(new.channel, (new.update_key,))
+            cache.stored(new.channel, (new.update_key,))
 
 
 def takeable(row: str) -> str:

@@ -15,8 +15,8 @@ from bot.domain import ExportFilter, Officer, Role
 from bot.identity import TELEGRAM, person_key
 from bot.ports import InboxItem, SetAside
 from storage.sql import identities, inbox, outbox
+from storage.sql.cache import StateCache
 from storage.sql.inbox import remember_fresh
-from storage.sql.memory import RecentStates
 from storage.sql.officers import OfficerSession
 from storage.sql.tx import Tx
 
@@ -24,7 +24,7 @@ from storage.sql.tx import Tx
 class SharedStatements:
     """Mixed into SqliteRepository and PostgresRepository, which provide the units of work."""
 
-    memory: RecentStates
+    cache: StateCache
     # A statement taking the inbox claims' lock in the claiming transaction (PostgreSQL: several
     # processes claim at once; SQLite's BEGIN IMMEDIATE already makes them take turns).
     claim_lock: str | None = None
@@ -55,7 +55,7 @@ class SharedStatements:
         scope = self._read if inbox.one_statement(items) else self._transaction
         async with scope() as tx:
             fresh = await inbox.receive(tx, items, until, owner)
-        remember_fresh(self.memory, items, fresh)
+        remember_fresh(self.cache, items, fresh)
         return fresh
 
     async def inbox_claim(
@@ -177,8 +177,8 @@ class SharedStatements:
                 return False
         async with self._transaction() as tx:
             await identities.move(tx, channel, old, new)
-        self.memory.forget(channel, old)
-        self.memory.forget(channel, new)
+        self.cache.forget(channel, old)
+        self.cache.forget(channel, new)
         return True
 
     # --- officers ---------------------------------------------------------------------------

@@ -37,7 +37,7 @@ from bot.flow.state import Conversation
 from bot.identity import worker_actor
 from bot.rosters import InvitationLookup, InvitationMatch
 from storage.sql import erasure, invitations, outreach, rows
-from storage.sql.memory import RecentStates
+from storage.sql.cache import StateCache
 from storage.sql.tx import Tx, as_datetime, as_json, as_optional_datetime, to_json
 
 SAVE_COLUMNS = (
@@ -95,22 +95,22 @@ class WorkerSession:
         channel: str,
         user_id: str,
         update_key: str | None,
-        memory: RecentStates | None = None,
+        cache: StateCache | None = None,
     ) -> None:
         self.tx = tx
         self.channel = channel
         self.user_id = user_id
         self.update_key = update_key
-        self.memory = memory
+        self.cache = cache
         self._rev: int | None = None  # the revision read; None: no row yet
         self._applied = False
         self._saved: Conversation | None = None
         self.erased = False  # erase() ran: the state is gone and is not saved again
 
     async def load(self) -> Conversation | None:
-        if self.memory is not None:
-            found = self.memory.take(self.channel, self.user_id, self.update_key)
-            if found is not None:  # this process saved it last (storage/sql/memory.py)
+        if self.cache is not None:
+            found = self.cache.take(self.channel, self.user_id, self.update_key)
+            if found is not None:  # this process saved it last (storage/sql/cache.py)
                 self._rev = found.rev
                 return found.conv
         row = await self.tx.one(LOAD, self.channel, self.update_key, self.channel, self.user_id)
@@ -180,13 +180,13 @@ class WorkerSession:
 
     def committed(self) -> None:
         """The unit of work committed: remember what it saved (or that the state is gone)."""
-        if self.memory is None:
+        if self.cache is None:
             return
         if self._saved is None:
-            self.memory.forget(self.channel, self.user_id)
+            self.cache.forget(self.channel, self.user_id)
             return
         rev = 0 if self._rev is None else self._rev + 1  # the column's default, or one up
-        self.memory.saved(self.channel, self.user_id, rev, self._saved)
+        self.cache.saved(self.channel, self.user_id, rev, self._saved)
 
     async def erase(self, now: datetime) -> Erasure:
         """Forget the worker (storage/sql/erasure.py); the conversation is not saved again

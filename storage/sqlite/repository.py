@@ -23,7 +23,7 @@ from bot.ports import OutboxItem
 from storage.export import export_submissions
 from storage.files import create_private, private_dir
 from storage.sql import inbox, outbox, reminders, web
-from storage.sql.memory import RecentStates
+from storage.sql.cache import StateCache
 from storage.sql.officers import OfficerSession
 from storage.sql.shared import SharedStatements
 from storage.sql.workers import WorkerSession
@@ -40,7 +40,7 @@ class SqliteRepository(SharedStatements):
         self._lock = asyncio.Lock()
         self._tx = SqliteTx(db)
         self._exporter: ProcessPoolExecutor | None = None
-        self.memory = RecentStates()  # storage/sql/memory.py
+        self.cache = StateCache()  # storage/sql/cache.py
 
     @classmethod
     async def open(cls, url: str) -> SqliteRepository:
@@ -82,11 +82,11 @@ class SqliteRepository(SharedStatements):
         one transaction. Raises StaleConversation when another process saved this worker's
         state in between: the caller runs the update again."""
         async with self._lock:
-            session = WorkerSession(self._tx, channel, user_id, update_key, self.memory)
+            session = WorkerSession(self._tx, channel, user_id, update_key, self.cache)
             try:
                 yield session
             except BaseException:
-                self.memory.forget(channel, user_id)
+                self.cache.forget(channel, user_id)
                 if self.db.in_transaction:
                     await self.db.rollback()
                 raise
