@@ -11,7 +11,7 @@ from storage.sql.staff import Staff
 from storage.sql.web import WebAccess
 
 
-class OfficerSession(Reports, Outreach, RosterDesk, Staff, WebAccess):
+class SqlOfficerUnit(Reports, Outreach, RosterDesk, Staff, WebAccess):
     """bot.ports.OfficerSession over a Tx (the caller holds one transaction around it)."""
 
     async def already_applied(self, channel: str, update_key: str | None) -> bool:
