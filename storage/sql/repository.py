@@ -16,7 +16,7 @@ from contextlib import AbstractAsyncContextManager
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from bot.domain import ExportFilter, Housekeeping, Officer, Role, Submission
+from bot.domain import BranchScope, ExportFilter, Housekeeping, Officer, Role, Submission
 from bot.identity import TELEGRAM, person_key
 from bot.messages import Reply
 from bot.ports import InboxItem, OutboxItem, SetAside
@@ -257,7 +257,7 @@ class SqlRepository:
 
     async def export(
         self,
-        branches: tuple[str, ...] | None,
+        branches: BranchScope,
         chosen: ExportFilter,
         fmt: str,
         out: Path,
@@ -270,7 +270,6 @@ class SqlRepository:
             context = multiprocessing.get_context("spawn")
             self._exporter = ProcessPoolExecutor(max_workers=1, mp_context=context)
         export_submissions, database = self._export_job()
-        scope = list(branches) if branches is not None else None
         return await asyncio.get_running_loop().run_in_executor(
-            self._exporter, export_submissions, database, scope, chosen, fmt, str(out), on
+            self._exporter, export_submissions, database, branches, chosen, fmt, str(out), on
         )
