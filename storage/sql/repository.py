@@ -1,9 +1,9 @@
 """The repository both backends share: every call of bot.ports.Repository but the units of work.
 
 A backend gives it two things: its units of work (``_read``: statements that commit themselves;
-``_transaction``; ``worker`` and ``officer``) by implementing them in its repository class, and
-its Dialect (storage/sql/dialect.py), the one place where its SQL differs. Nothing here is
-overridden.
+``_transaction``; ``worker`` and ``officer``; the export's process job; ``close``), which its
+repository class implements, and its Dialect (storage/sql/dialect.py), the one place where its
+SQL differs. A backend's repository overrides none of the statements here.
 """
 
 from __future__ import annotations
