@@ -5,7 +5,8 @@ statement of its own or takes a lock the other does not, the shared code asks it
 storage/sqlite/dialect.py (``SqliteDialect``) and storage/postgres/dialect.py
 (``PostgresDialect``) are the only places that say how the backends' SQL differs. Their
 repositories add connections and units of work (``_read``, ``_transaction``, ``worker``,
-``officer`` of storage/sql/repository.py), no SQL of their own.
+``officer`` of storage/sql/repository.py: how a transaction begins and ends), none of the
+queries.
 """
 
 from __future__ import annotations
