@@ -68,6 +68,7 @@ from rows import NikSpace, Person, RowMaker, seed
 
 from bot.domain import Officer, Role, Statistics, Status, Submission
 from bot.flow.questions import REGISTRY
+from bot.ports import OfficerSession
 from bot.regions import all_regions, branch_for
 from bot.settings import Settings
 from bot.web_desk import LINK_VALID, secret_hash
@@ -76,7 +77,6 @@ from handlers.web.app import WebDesk, web_app
 from storage import open_repository
 from storage.backends import AnyRepository
 from storage.postgres.connection import numbered
-from storage.sql.officers import OfficerSession
 from storage.sqlite import database_path
 
 STARTED = time.perf_counter()

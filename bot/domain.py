@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import TypeAlias
 
 from bot.enums import BLOCKING_STATUSES, Flag, Payer, Role, Sex, Status
 from bot.fields import Answers
@@ -150,9 +151,17 @@ class DecisionResult:
     erase: bool = False
 
 
+# Which branches' data a unit of work sees: None, every branch; a tuple, those branches only, so
+# an empty one sees none. The one meaning of a scope, in the core (``Officer.scope``, the desk's
+# checks) and in storage (storage/sql/scope.py, the exports).
+BranchScope: TypeAlias = tuple[str, ...] | None
+
+
 @dataclass(frozen=True)
 class Officer:
-    """A branch officer; ``branches`` empty means every branch (supervisors and admins)."""
+    """A branch officer and the branches they were given (a petugas: exactly one; a supervisor or
+    an admin: some, or none). What they see is ``scope``, the one place that says what a role
+    given no branch sees."""
 
     user_id: str
     role: Role
@@ -165,9 +174,12 @@ class Officer:
         return self.name or self.user_id
 
     @property
-    def scope(self) -> tuple[str, ...] | None:
-        """The branches this officer sees; None for all of them."""
-        return self.branches or None
+    def scope(self) -> BranchScope:
+        """The branches this officer sees: the ones given. A supervisor or admin given none sees
+        every branch (None); a petugas given none (an officers row changed by hand) sees none."""
+        if self.branches or self.role is Role.PETUGAS:
+            return self.branches
+        return None
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 
     from bot.domain import (
         AuditTrail,
+        BranchScope,
         CardNotes,
         Decision,
         DecisionResult,
@@ -163,8 +164,9 @@ class WorkerSession(Protocol):
 class OfficerSession(Protocol):
     """One officer command, as one transaction; submissions only from ``restrict``'s branches."""
 
-    def restrict(self, branches: tuple[str, ...] | None) -> None:
-        """Limit every submission query to these branches (None: all); required first."""
+    def restrict(self, branches: BranchScope) -> None:
+        """Limit every submission query to these branches (None: every branch; an empty tuple:
+        none, bot.domain.BranchScope); required first."""
         ...
 
     async def already_applied(self, channel: str, update_key: str | None) -> bool: ...
@@ -543,7 +545,7 @@ class Repository(Protocol):
 
     async def export(
         self,
-        branches: tuple[str, ...] | None,
+        branches: BranchScope,
         chosen: ExportFilter,
         fmt: str,
         out: Path,

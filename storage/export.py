@@ -11,26 +11,24 @@ from pathlib import Path
 from typing import Any
 
 from bot.clock import today_wib, wib_midnight_utc
-from bot.domain import ExportFilter
+from bot.domain import BranchScope, ExportFilter
 from bot.flow.summary import contribution_for
 from bot.regions import region_by_code
 from bot.spreadsheets import export_record, write_csv, write_xlsx
 from storage.files import write_private
 from storage.sql import rows
+from storage.sql.scope import branch_condition
 from storage.sql.tx import Row
 
 # Every submissions column the record needs, qualified (events and sponsors have a name too).
 SELECTED = ", ".join(f"s.{column.strip()}" for column in rows.SUBMISSION.split(","))
 
 
-def where_clause(branches: list[str] | None, chosen: ExportFilter) -> tuple[str, list[Any]]:
+def where_clause(branches: BranchScope, chosen: ExportFilter) -> tuple[str, list[Any]]:
     """The SQL condition for the officer's branches and the filter (arguments as Python
     values, times as aware datetimes: each backend stores them its own way)."""
-    conditions: list[str] = ["1 = 1"]
-    args: list[Any] = []
-    if branches is not None:
-        conditions.append(f"s.branch IN ({', '.join('?' for _ in branches)})")
-        args += branches
+    scope, args = branch_condition(branches, "s.branch")
+    conditions: list[str] = [scope]
     if chosen.event_code:
         conditions.append("s.event_code = ?")
         args.append(chosen.event_code)
@@ -69,7 +67,7 @@ def export_row(row: Row, on: date) -> dict[str, object]:
 
 
 def export_submissions(
-    db_path: str, branches: list[str] | None, chosen: ExportFilter, fmt: str, out: str, on: date
+    db_path: str, branches: BranchScope, chosen: ExportFilter, fmt: str, out: str, on: date
 ) -> int:
     """Write the chosen submissions of a SQLite file to ``out`` (xlsx or csv); returns the
     number of rows. (PostgreSQL: storage.postgres.export.)"""

@@ -33,9 +33,16 @@ def describe(officer: Officer) -> Msg:
         {
             "user": who,
             "role": str(officer.role),
-            "branches": ", ".join(officer.branches) or Msg(N_("semua cabang")),
+            "branches": branches_seen(officer),
         },
     )
+
+
+def branches_seen(officer: Officer) -> str | Msg:
+    """The branches an officer sees (``Officer.scope``), as /petugas lists them."""
+    if officer.scope is None:
+        return Msg(N_("semua cabang"))
+    return ", ".join(officer.scope) or Msg(N_("tidak ada cabang"))
 
 
 def list_officers(state: DeskState, args: str, ctx: DeskContext) -> DeskOutcome:

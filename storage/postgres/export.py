@@ -14,7 +14,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from bot.domain import ExportFilter
+from bot.domain import BranchScope, ExportFilter
 from bot.spreadsheets import write_csv, write_xlsx
 from storage.export import SELECTED, export_row, where_clause
 from storage.files import write_private
@@ -23,7 +23,7 @@ from storage.postgres.connection import connect, numbered
 BATCH = 2_000
 
 
-def export_query(branches: list[str] | None, chosen: ExportFilter) -> tuple[str, list[Any]]:
+def export_query(branches: BranchScope, chosen: ExportFilter) -> tuple[str, list[Any]]:
     """The export's SELECT (numbered placeholders) and its arguments."""
     where, args = where_clause(branches, chosen)
     sql = (
@@ -35,7 +35,7 @@ def export_query(branches: list[str] | None, chosen: ExportFilter) -> tuple[str,
 
 
 def export_submissions(
-    url: str, branches: list[str] | None, chosen: ExportFilter, fmt: str, out: str, on: date
+    url: str, branches: BranchScope, chosen: ExportFilter, fmt: str, out: str, on: date
 ) -> int:
     """Write the chosen submissions to ``out`` (xlsx or csv); returns the number of rows."""
     loop = asyncio.new_event_loop()

@@ -1,7 +1,7 @@
 """Group commit for workers' common save on PostgreSQL: many conversations, one statement.
 
 A worker's common update ends in one self-committing compare-and-set upsert of its state
-(storage/sql/workers.py). At an event a hundred workers answer at once, and each upsert alone
+(storage/sql/save.py). At an event a hundred workers answer at once, and each upsert alone
 is a round trip whose client-side cost (the pool, the protocol, the event loop's wake-ups) is
 most of what the update costs the process. Here the saves that arrive while one statement is in
 flight wait for it and then go together in the next: one ``INSERT ... SELECT FROM unnest(...)
@@ -22,7 +22,7 @@ import logging
 from typing import Any
 
 from storage.postgres.connection import numbered
-from storage.sql.workers import SAVE_COLUMNS, SAVE_ON_CONFLICT, Save
+from storage.sql.save import SAVE_COLUMNS, SAVE_ON_CONFLICT, Save
 
 log = logging.getLogger(__name__)
 

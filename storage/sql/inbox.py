@@ -18,9 +18,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime, timedelta
+from typing import Any
 
 from bot.ports import InboxItem, SetAside
-from storage.sql.memory import RecentStates
+from storage.sql.cache import StateCache
+from storage.sql.dialect import Dialect
 from storage.sql.tx import Row, Tx, as_datetime
 
 # Answered updates are kept this long (housekeeping purges older ones): long enough to tell when
@@ -44,62 +46,48 @@ def item(row: Row) -> InboxItem:
     )
 
 
-# Rows per INSERT: six parameters each, well within SQLite's 32,766. (PostgreSQL stores a batch
-# with arrays in one statement instead: storage/postgres/repository.py.)
-RECEIVE_CHUNK = 500
-# A new row is this process's own to handle unless its chat has an older row not applied yet and
-# held by someone else (or by nobody): then it is stored unheld and waits for the claims, which
-# take a chat's rows in order. (An older row applied and not yet answered holds nothing back:
-# its effects are in, only its replies are on their way.)
-_INSERT = (
-    "WITH me (id) AS (SELECT ?)"
-    " INSERT INTO inbox (channel, update_key, chat, payload, received_at, lease_until, owner)"
-    " SELECT v.column1, v.column2, v.column3, v.column4, v.column5, v.column6,"
-    " CASE WHEN EXISTS (SELECT 1 FROM inbox o WHERE o.channel = v.column1"
-    " AND o.chat = v.column3 AND o.answered_at IS NULL AND o.applied_at IS NULL"
-    " AND o.set_aside_at IS NULL AND o.owner IS NOT me.id) THEN NULL ELSE me.id END"
-    " FROM me, (VALUES "
-)
-_CONFLICT = (
-    ") AS v WHERE true ON CONFLICT (channel, update_key) DO NOTHING"
-    " RETURNING channel, update_key, owner"
-)
+def receive_statement(rows: str) -> str:
+    """Store the updates of ``rows`` (a row source of the backend's dialect giving channel,
+    update_key, chat, payload, received_at; then three parameters: the lease's end and the
+    receiver, twice), a redelivered one ignored; returns the rows stored now.
 
-
-def one_statement(items: Sequence[InboxItem]) -> bool:
-    """Whether ``receive`` stores these in one self-committing statement (no transaction)."""
-    return len(items) <= RECEIVE_CHUNK
+    A new row is its receiver's own to handle unless its chat has an older row not applied yet
+    and held by someone else (or by nobody): then it is stored unheld and waits for the claims,
+    which take a chat's rows in order. (An older row applied and not yet answered holds nothing
+    back: its effects are in, only its replies are on their way.)
+    """
+    return (
+        f"WITH v (channel, update_key, chat, payload, received_at) AS ({rows})"
+        " INSERT INTO inbox (channel, update_key, chat, payload, received_at, lease_until, owner)"
+        " SELECT v.channel, v.update_key, v.chat, v.payload, v.received_at, ?,"
+        " CASE WHEN EXISTS (SELECT 1 FROM inbox o WHERE o.channel = v.channel"
+        " AND o.chat = v.chat AND o.answered_at IS NULL AND o.applied_at IS NULL"
+        " AND o.set_aside_at IS NULL AND (o.owner IS NULL OR o.owner <> CAST(? AS text)))"
+        " THEN NULL ELSE CAST(? AS text) END"
+        " FROM v WHERE true ON CONFLICT (channel, update_key) DO NOTHING"
+        " RETURNING channel, update_key, owner"
+    )
 
 
 async def receive(
-    tx: Tx, items: Sequence[InboxItem], lease_until: datetime, owner: str
+    tx: Tx,
+    sources: Sequence[tuple[str, list[Any]]],
+    items: Sequence[InboxItem],
+    lease_until: datetime,
+    owner: str,
 ) -> list[bool]:
-    """Store new updates (a redelivered one is ignored); True for each one stored now and held
-    by ``owner`` (False too for one stored to wait behind an older update of its chat).
+    """Store new updates ``items`` (a redelivered one is ignored), given as the dialect's row
+    ``sources``; True for each one stored now and held by ``owner`` (False too for one stored to
+    wait behind an older update of its chat).
 
-    One multi-row INSERT per ``RECEIVE_CHUNK``: a batch of updates received together (a
-    getUpdates answer, webhooks arriving at once) costs one round trip and one commit. An update
-    twice in one batch is stored, and reported new, once.
+    One multi-row INSERT per source: a batch of updates received together (a getUpdates answer,
+    webhooks arriving at once) costs one round trip and one commit. An update twice in one batch
+    is stored, and reported new, once.
     """
     stored: set[tuple[str, str]] = set()
-    for start in range(0, len(items), RECEIVE_CHUNK):
-        chunk = items[start : start + RECEIVE_CHUNK]
-        args = [
-            value
-            for new in chunk
-            for value in (
-                new.channel,
-                new.update_key,
-                new.chat,
-                new.payload,
-                new.received_at,
-                lease_until,
-            )
-        ]
-        rows = await tx.all(
-            _INSERT + ", ".join(["(?, ?, ?, ?, ?, ?)"] * len(chunk)) + _CONFLICT, owner, *args
-        )
-        stored.update(held(rows))
+    for rows, args in sources:
+        found = await tx.all(receive_statement(rows), *args, lease_until, owner, owner)
+        stored.update(held(found))
     return newly_stored(items, stored)
 
 
@@ -119,13 +107,11 @@ def newly_stored(items: Sequence[InboxItem], stored: set[tuple[str, str]]) -> li
     return fresh
 
 
-def remember_fresh(
-    memory: RecentStates, items: Sequence[InboxItem], fresh: Sequence[bool]
-) -> None:
-    """Tell the process's memory which updates it has just stored (storage/sql/memory.py)."""
+def remember_fresh(cache: StateCache, items: Sequence[InboxItem], fresh: Sequence[bool]) -> None:
+    """Tell the process's state cache which updates it has just stored (storage/sql/cache.py)."""
     for new, stored in zip(items, fresh, strict=True):
         if stored:
-            memory.stored(new.channel, (new.update_key,))
+            cache.stored(new.channel, (new.update_key,))
 
 
 def takeable(row: str) -> str:
@@ -238,16 +224,18 @@ async def set_aside_new(tx: Tx, new: InboxItem, error: str, now: datetime) -> No
     )
 
 
-async def mark_answered(tx: Tx, channel: str, update_keys: Sequence[str], now: datetime) -> None:
+async def mark_answered(
+    tx: Tx, dialect: Dialect, channel: str, update_keys: Sequence[str], now: datetime
+) -> None:
     """Replies sent: nothing left to do for these updates (their payload is dropped)."""
-    marks = ", ".join("?" for _ in update_keys)
+    keys, args = dialect.any_of("update_key", update_keys)
     await tx.run(
         "UPDATE inbox SET answered_at = ?, applied_at = coalesce(applied_at, ?), payload = NULL"
-        f" WHERE channel = ? AND update_key IN ({marks})",
+        f" WHERE channel = ? AND {keys}",
         now,
         now,
         channel,
-        *update_keys,
+        *args,
     )
 
 

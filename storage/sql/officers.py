@@ -1,4 +1,9 @@
-"""An officer's unit of work: every officer-side query, scoped to the officer's branches."""
+"""An officer's unit of work: every officer-side query, scoped to the officer's branches.
+
+One class per concern, each on the same connection and scope (storage/sql/scope.py) and none
+built on another: review (storage/sql/review.py), reports, outreach (events and sponsors),
+rosters, staff, the web desk. The unit is all of them, plus the inbox marks of its command.
+"""
 
 from __future__ import annotations
 
@@ -6,12 +11,13 @@ from datetime import datetime
 
 from storage.sql.outreach import Outreach
 from storage.sql.reports import Reports
+from storage.sql.review import Review
 from storage.sql.rosters import RosterDesk
 from storage.sql.staff import Staff
 from storage.sql.web import WebAccess
 
 
-class OfficerSession(Reports, Outreach, RosterDesk, Staff, WebAccess):
+class SqlOfficerUnit(Review, Reports, Outreach, RosterDesk, Staff, WebAccess):
     """bot.ports.OfficerSession over a Tx (the caller holds one transaction around it)."""
 
     async def already_applied(self, channel: str, update_key: str | None) -> bool:

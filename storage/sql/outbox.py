@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 from bot.domain import Housekeeping
 from bot.messages import Reply, reply_from_data, reply_to_data
@@ -18,6 +19,7 @@ from bot.rosters import (
     invitation_reply,
 )
 from storage.sql import invitations
+from storage.sql.dialect import Dialect
 from storage.sql.tx import Row, Tx, as_datetime, as_json, to_json
 
 # An invitation's reference is "roster:<row id>", its reminder's "roster-reminder:<row id>".
@@ -27,15 +29,33 @@ STATUS_STATES = tuple(str(s) for s in STATUS_ORDER)
 STATUS_MARKS = ", ".join("?" for _ in STATUS_STATES)
 
 
-def due(channels: Sequence[str]) -> str:
-    """The due rows of these channels (a process claims only what it can deliver)."""
-    marks = ", ".join("?" for _ in channels)
+# A roster's invitations go behind every other notice (docs/rosters.md).
+LATER = f"CASE WHEN reference LIKE '{INVITATIONS_LIKE}' THEN 1 ELSE 0 END"
+
+
+def due(dialect: Dialect, channels: Sequence[str]) -> tuple[str, list[Any]]:
+    """The ids of the due rows of these channels, in turn (a process claims only what it can
+    deliver), and their arguments; two more parameters follow: now, and how many."""
+    where, args = dialect.any_of("channel", channels)
     return (
-        "SELECT id, channel, user_id, lang, payload, attempts FROM outbox"
-        f" WHERE status = 'pending' AND channel IN ({marks}) AND next_attempt_at <= ?"
-        # A roster's invitations go behind every other notice (docs/rosters.md).
-        f" ORDER BY CASE WHEN reference LIKE '{INVITATIONS_LIKE}' THEN 1 ELSE 0 END, id LIMIT ?"
+        f"SELECT id FROM outbox WHERE status = 'pending' AND {where} AND next_attempt_at <= ?"
+        f" ORDER BY {LATER}, id LIMIT ?"
+    ), args
+
+
+def claim(due: str, dialect: Dialect) -> str:
+    """One statement claiming the rows ``due`` chooses (rows another process's claim holds are
+    skipped where the backend allows it): not offered again before the first parameter, unless
+    they fail first; returned for delivery."""
+    return (
+        f"UPDATE outbox SET next_attempt_at = ? WHERE id IN ({due}{dialect.skip_locked})"
+        f" RETURNING id, channel, user_id, lang, payload, attempts, {LATER} AS later"
     )
+
+
+def in_turn(row: Row) -> tuple[int, int]:
+    """A claimed row's place in the round (the order ``due`` chose them in)."""
+    return int(row["later"]), int(row["id"])
 
 
 async def enqueue(
@@ -75,13 +95,6 @@ def item(row: Row) -> OutboxItem:
         lang=row["lang"],
         reply=reply_from_data(as_json(row["payload"])),
         attempts=int(row["attempts"]),
-    )
-
-
-async def lease(tx: Tx, found: list[Row], until: datetime) -> None:
-    """Claimed rows are not offered again before ``until`` (unless they fail first)."""
-    await tx.run_many(
-        "UPDATE outbox SET next_attempt_at = ? WHERE id = ?", [(until, r["id"]) for r in found]
     )
 
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections import Counter
 
 from bot.domain import Statistics, Status
-from storage.sql.review import Review
+from storage.sql.review import count_by_status
+from storage.sql.scope import Scoped
 
 
-class Reports(Review):
+class Reports(Scoped):
     """Counts for one officer's branches (and one event)."""
 
     async def statistics(self, event_code: str | None, in_progress: frozenset[str]) -> Statistics:
@@ -32,7 +33,7 @@ class Reports(Review):
             for column, tally in tallies.items():
                 tally[row[column]] += int(row["n"])
         if event_code is None:
-            by_status = await self.count_by_status()
+            by_status = await count_by_status(self.tx, self.scope)
         breakdown = {column: tally.most_common(12) for column, tally in tallies.items()}
         events_where, events_args = scope, list(args)
         if event_code is not None:
@@ -48,7 +49,7 @@ class Reports(Review):
         }
         steps = tuple(sorted(in_progress))
         marks = ", ".join("?" for _ in steps)
-        scoped = event_code is not None or self._scope is not None
+        scoped = event_code is not None or self.scope is not None
         drafts_of = f" AND event_code IN ({codes})" if scoped else ""
         stopped = [
             (str(r["step"]), int(r["n"]))

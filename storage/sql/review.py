@@ -8,6 +8,7 @@ from datetime import datetime
 from bot.domain import (
     AuditEntry,
     AuditTrail,
+    BranchScope,
     CardNotes,
     Decision,
     DecisionResult,
@@ -16,14 +17,24 @@ from bot.domain import (
 )
 from bot.messages import Reply
 from storage.sql import erasure, outbox, rows
-from storage.sql.scope import Scoped
-from storage.sql.tx import as_datetime, to_json
+from storage.sql.scope import Scoped, branch_condition
+from storage.sql.tx import Tx, as_datetime, to_json
 
 
 def like_pattern(value: str) -> str:
     """A case-insensitive substring pattern in which the typed % and _ are plain characters."""
     escaped = value.casefold().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"
+
+
+async def count_by_status(tx: Tx, scope: BranchScope) -> dict[Status, int]:
+    """The scope's submissions counted by status (status_counts is kept exact by triggers: no
+    scan of the submissions)."""
+    where, args = branch_condition(scope)
+    found = await tx.all(
+        f"SELECT status, sum(n) AS n FROM status_counts WHERE {where} GROUP BY status", *args
+    )
+    return {Status(r["status"]): int(r["n"]) for r in found if r["n"]}
 
 
 # References looked up per statement (well under SQLite's 32,766 parameters).
@@ -50,12 +61,7 @@ class Review(Scoped):
         return counts.get(Status.SUBMITTED, 0)
 
     async def count_by_status(self) -> dict[Status, int]:
-        # status_counts is kept exact by triggers: no scan of the submissions.
-        scope, args = self.in_scope()
-        found = await self.tx.all(
-            f"SELECT status, sum(n) AS n FROM status_counts WHERE {scope} GROUP BY status", *args
-        )
-        return {Status(r["status"]): int(r["n"]) for r in found if r["n"]}
+        return await count_by_status(self.tx, self.scope)
 
     async def get(self, reference: str) -> Submission | None:
         scope, args = self.in_scope()

@@ -14,7 +14,6 @@ the same statement.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 
 from bot.clock import today_wib
@@ -37,43 +36,10 @@ from bot.flow.state import Conversation
 from bot.identity import worker_actor
 from bot.rosters import InvitationLookup, InvitationMatch
 from storage.sql import erasure, invitations, outreach, rows
-from storage.sql.memory import RecentStates
+from storage.sql.cache import StateCache
+from storage.sql.dialect import Dialect
+from storage.sql.save import Save
 from storage.sql.tx import Tx, as_datetime, as_json, as_optional_datetime, to_json
-
-SAVE_COLUMNS = (
-    "channel, user_id, step, state, event_code, lang, created_at, updated_at, applied_update"
-)
-SAVE_ON_CONFLICT = (
-    " ON CONFLICT (channel, user_id) DO UPDATE SET step = excluded.step, state = excluded.state,"
-    " event_code = excluded.event_code, lang = excluded.lang, updated_at = excluded.updated_at,"
-    " applied_update = excluded.applied_update, rev = conversations.rev + 1,"
-    " reminded_at = CASE WHEN excluded.step IN ('idle', 'done', 'consent') THEN NULL"
-    " ELSE conversations.reminded_at END"
-)
-SAVE = (
-    f"INSERT INTO conversations ({SAVE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
-    f"{SAVE_ON_CONFLICT}"
-)
-
-
-@dataclass(frozen=True)
-class Save:
-    """One conversation's save: its new state and the revision its update read."""
-
-    channel: str
-    user_id: str
-    step: str
-    state: str  # JSON
-    event_code: str | None
-    lang: str | None
-    at: datetime
-    applied_update: str | None
-    rev: int | None  # None: there was no row
-
-    @property
-    def key(self) -> tuple[str, str]:
-        return (self.channel, self.user_id)
-
 
 LOAD = (
     "SELECT c.state, c.rev, (SELECT applied_at FROM inbox WHERE channel = ? AND update_key = ?)"
@@ -82,35 +48,38 @@ LOAD = (
 )
 
 
-class WorkerSession:
-    """bot.ports.WorkerSession over a Tx; see the module's docstring for the transactions."""
+# The revision check that begins a worker's transaction (storage/sql/dialect.py: ``hold``).
+HOLD = "SELECT rev FROM conversations WHERE channel = ? AND user_id = ?"
 
-    # The revision check that opens the transaction. A backend whose transactions do not lock
-    # the whole database appends a row lock (PostgreSQL: FOR UPDATE).
-    HOLD = "SELECT rev FROM conversations WHERE channel = ? AND user_id = ?"
+
+class SqlWorkerUnit:
+    """bot.ports.WorkerSession over a Tx, in a backend's Dialect; see the module's docstring for
+    the transactions."""
 
     def __init__(
         self,
         tx: Tx,
+        dialect: Dialect,
         channel: str,
         user_id: str,
         update_key: str | None,
-        memory: RecentStates | None = None,
+        cache: StateCache | None = None,
     ) -> None:
         self.tx = tx
+        self.dialect = dialect
         self.channel = channel
         self.user_id = user_id
         self.update_key = update_key
-        self.memory = memory
+        self.cache = cache
         self._rev: int | None = None  # the revision read; None: no row yet
         self._applied = False
         self._saved: Conversation | None = None
         self.erased = False  # erase() ran: the state is gone and is not saved again
 
     async def load(self) -> Conversation | None:
-        if self.memory is not None:
-            found = self.memory.take(self.channel, self.user_id, self.update_key)
-            if found is not None:  # this process saved it last (storage/sql/memory.py)
+        if self.cache is not None:
+            found = self.cache.take(self.channel, self.user_id, self.update_key)
+            if found is not None:  # this process saved it last (storage/sql/cache.py)
                 self._rev = found.rev
                 return found.conv
         row = await self.tx.one(LOAD, self.channel, self.update_key, self.channel, self.user_id)
@@ -124,12 +93,16 @@ class WorkerSession:
         """This update was applied before (a redelivery): nothing to do, nothing to send."""
         return self._applied
 
-    async def hold(self) -> None:
-        """Begin the transaction, if not yet begun, and make sure the state is as it was read."""
+    async def hold(self, nik: str | None = None) -> None:
+        """Begin the transaction, if not yet begun, and make sure the state is as it was read
+        (held until commit where the backend must lock it); with a ``nik``, that NIK's turn
+        too (storage/sql/dialect.py)."""
         if self.tx.in_transaction:
+            if nik is not None:
+                await self.dialect.lock_nik(self.tx, nik)
             return
         await self.tx.begin()
-        row = await self.tx.one(self.HOLD, self.channel, self.user_id)
+        row = await self.dialect.hold(self.tx, self.channel, self.user_id, nik)
         self.held(None if row is None else row["rev"])
 
     def held(self, rev: int | None) -> None:
@@ -150,43 +123,19 @@ class WorkerSession:
             applied_update=self.update_key,
             rev=self._rev,
         )
-        if not await self._save(saving):
+        if not await self.dialect.save(self.tx, saving):
             raise StaleConversation(self.channel, self.user_id)
         self._saved = conv
 
-    async def _save(self, row: Save) -> bool:
-        """The compare-and-set upsert; False when the revision moved since load().
-
-        Outside a transaction the statement commits itself; it changes nothing if another
-        process saved since load(): a new row where there was none (a NULL revision equals
-        nothing), or a newer revision. In a transaction hold() checked the revision already;
-        the condition still matters where no row existed then and the database locked none
-        (PostgreSQL: another process may insert it meanwhile).
-        """
-        changed = await self.tx.run(
-            f"{SAVE} WHERE conversations.rev = ?",
-            row.channel,
-            row.user_id,
-            row.step,
-            row.state,
-            row.event_code,
-            row.lang,
-            row.at,
-            row.at,
-            row.applied_update,
-            row.rev,
-        )
-        return changed == 1
-
     def committed(self) -> None:
         """The unit of work committed: remember what it saved (or that the state is gone)."""
-        if self.memory is None:
+        if self.cache is None:
             return
         if self._saved is None:
-            self.memory.forget(self.channel, self.user_id)
+            self.cache.forget(self.channel, self.user_id)
             return
         rev = 0 if self._rev is None else self._rev + 1  # the column's default, or one up
-        self.memory.saved(self.channel, self.user_id, rev, self._saved)
+        self.cache.saved(self.channel, self.user_id, rev, self._saved)
 
     async def erase(self, now: datetime) -> Erasure:
         """Forget the worker (storage/sql/erasure.py); the conversation is not saved again
@@ -217,16 +166,15 @@ class WorkerSession:
         return str(row["reference"]) if row else None
 
     async def submit(self, draft: SubmissionDraft, now: datetime) -> SubmitResult:
-        await self.hold()
+        await self.hold(draft.answers.nik or None)
         if draft.reference is not None:
             return await self._resubmit(draft, now)
         holder, similar = await self._holder_and_similar(draft.answers)
         if holder is not None:
             return SubmitResult(None, duplicate_nik=True)
         if draft.sponsor_id is not None:
-            # Exact under concurrency: this transaction holds the write lock (SQLite) or the
-            # sponsor's row (PostgreSQL, see storage/postgres).
-            await self.lock_sponsor(draft.sponsor_id)
+            # Exact under concurrency: one submission at a time counts the sponsor's places.
+            await self.dialect.lock_sponsor(self.tx, draft.sponsor_id)
             sponsor = await outreach.sponsor_by_id(self.tx, draft.sponsor_id)
             if sponsor is None or sponsor.remaining == 0:
                 return SubmitResult(None, quota_full=True)
@@ -264,9 +212,6 @@ class WorkerSession:
         if draft.invite_code is not None:
             await invitations.completed(self.tx, draft.invite_code, reference, now)
         return SubmitResult(reference)
-
-    async def lock_sponsor(self, sponsor_id: int) -> None:
-        """Hold the sponsor's quota until commit (SQLite's write lock already does)."""
 
     async def next_reference(self, now: datetime) -> str:
         """BPU-<WIB year>-<6 digits> from a counter per year (gaps allowed, duplicates never)."""

@@ -9,38 +9,32 @@ transaction (storage/sql/workers.py).
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from datetime import datetime, timedelta
 from pathlib import Path
 
 import aiosqlite
 
-from bot.domain import Housekeeping, Submission
-from bot.messages import Reply
-from bot.ports import OutboxItem
 from storage.export import export_submissions
 from storage.files import create_private, private_dir
-from storage.sql import inbox, outbox, reminders, web
-from storage.sql.memory import RecentStates
-from storage.sql.officers import OfficerSession
-from storage.sql.shared import SharedStatements
-from storage.sql.workers import WorkerSession
+from storage.sql.officers import SqlOfficerUnit
+from storage.sql.repository import SqlRepository
+from storage.sql.workers import SqlWorkerUnit
 from storage.sqlite.connection import SqliteTx, configure, database_path, setup_lock
+from storage.sqlite.dialect import SqliteDialect
 
 
-class SqliteRepository(SharedStatements):
-    """Storage on one SQLite file (the embedded default)."""
+class SqliteRepository(SqlRepository):
+    """Storage on one SQLite file (the embedded default): the shared repository in SQLite's
+    dialect (storage/sqlite/dialect.py) over one connection."""
 
     def __init__(self, db: aiosqlite.Connection, path: str = ":memory:") -> None:
+        super().__init__(SqliteDialect())
         self.db = db
         self.path = path
         self.url = f"sqlite:///{path}"
         self._lock = asyncio.Lock()
         self._tx = SqliteTx(db)
-        self._exporter: ProcessPoolExecutor | None = None
-        self.memory = RecentStates()  # storage/sql/memory.py
 
     @classmethod
     async def open(cls, url: str) -> SqliteRepository:
@@ -77,16 +71,18 @@ class SqliteRepository(SharedStatements):
     @asynccontextmanager
     async def worker(
         self, channel: str, user_id: str, update_key: str | None = None
-    ) -> AsyncIterator[WorkerSession]:
+    ) -> AsyncIterator[SqlWorkerUnit]:
         """One worker update: a read and a compare-and-set save, or, once the flow needs more,
         one transaction. Raises StaleConversation when another process saved this worker's
         state in between: the caller runs the update again."""
         async with self._lock:
-            session = WorkerSession(self._tx, channel, user_id, update_key, self.memory)
+            session = SqlWorkerUnit(
+                self._tx, self.dialect, channel, user_id, update_key, self.cache
+            )
             try:
                 yield session
             except BaseException:
-                self.memory.forget(channel, user_id)
+                self.cache.forget(channel, user_id)
                 if self.db.in_transaction:
                     await self.db.rollback()
                 raise
@@ -95,48 +91,10 @@ class SqliteRepository(SharedStatements):
             session.committed()
 
     @asynccontextmanager
-    async def officer(self) -> AsyncIterator[OfficerSession]:
+    async def officer(self) -> AsyncIterator[SqlOfficerUnit]:
         """One officer command as one transaction."""
         async with self._transaction() as tx:
-            yield OfficerSession(tx)
-
-    # --- the outbox -------------------------------------------------------------------------
-
-    async def due_notifications(
-        self,
-        now: datetime,
-        limit: int,
-        lease: timedelta = timedelta(seconds=30),
-        channels: Sequence[str] = ("tg",),
-    ) -> list[OutboxItem]:
-        """Claim the due notifications of ``channels``: their next attempt moves a lease ahead,
-        so another process (or the next round here) does not send them too; a crash re-sends
-        after it. A process claims only the channels it can deliver to."""
-        due = outbox.due(channels)
-        async with self._read() as tx:  # the usual answer, nothing due, needs no write lock
-            if not await tx.all(due, *channels, now, 1):
-                return []
-        async with self._transaction() as tx:
-            found = await tx.all(due, *channels, now, limit)
-            await outbox.lease(tx, found, now + lease)
-        return [outbox.item(r) for r in found]
-
-    async def housekeeping(
-        self, now: datetime, policy: Housekeeping, reminder: Reply
-    ) -> tuple[int, int]:
-        """Reminders to stalled drafts, purge of abandoned ones, of old inbox rows and of the web
-        desk's old sign-in links and sessions."""
-        async with self._transaction() as tx:
-            done = await outbox.housekeeping(tx, now, policy, reminder)
-            await inbox.purge(tx, now - inbox.RETENTION)
-            await web.purge(tx, now, policy.outbox_after)
-        return done
-
-    async def payment_reminders(
-        self, now: datetime, month: str, compose: Callable[[Submission], Reply | None]
-    ) -> int:
-        async with self._transaction() as tx:
-            return await reminders.queue_due(tx, now, month, compose)
+            yield SqlOfficerUnit(tx)
 
     # --- officers' exports ------------------------------------------------------------------
 

@@ -220,6 +220,20 @@ async def test_a_claim_is_renewed_while_its_sends_wait_so_nobody_else_sends_them
     assert await deliver_due(other, at_once, NOW + timedelta(seconds=1), lease) == 1
 
 
+async def test_a_rosters_invitations_are_claimed_after_every_other_notice(
+    repo: AnyRepository,
+) -> None:
+    """docs/rosters.md: invitations go behind everything else, whichever backend claims."""
+    async with repo.officer() as desk:
+        desk.restrict(None)
+        for n, reference in enumerate(["roster:1", "BPU-2026-000001", "roster:2", "BPU-2026-2"]):
+            await desk.notify("tg", str(n), Reply(parts=(Msg("Halo"),)), reference, NOW)
+    first = await repo.due_notifications(NOW, 3, timedelta(seconds=30), ["tg"])
+    rest = await repo.due_notifications(NOW, 3, timedelta(seconds=30), ["tg"])
+    assert [i.user_id for i in first] == ["1", "3", "0"]
+    assert [i.user_id for i in rest] == ["2"]
+
+
 async def waiting_forever(item: OutboxItem) -> str | None:
     await asyncio.Event().wait()
     return None

@@ -19,7 +19,7 @@ from bot.settings import Settings
 from storage import DatabaseUnavailable, open_repository
 from storage.postgres import PostgresRepository, migrations
 from storage.postgres.connection import PgTx, connect, numbered
-from storage.sql.officers import OfficerSession
+from storage.sql.officers import SqlOfficerUnit
 from tests.conftest import query
 from tests.databases import drop_schema, execute_url, new_schema, schema_url
 from tests.storage.drafts import NOW, draft, nik
@@ -261,7 +261,7 @@ async def test_a_name_search_can_read_the_trigram_index(
     try:
         await conn.execute("SET enable_seqscan = off; SET enable_indexscan = off")
         tx = RecordingTx(conn)
-        session = OfficerSession(tx)
+        session = SqlOfficerUnit(tx)
         session.restrict(None)
         found = await session.search("name", "Karnoput", 10)
         assert [s.reference for s in found] == ["BPU-2026-777"]

@@ -14,7 +14,7 @@ from bot.flow.state import Conversation, Step
 from bot.settings import Settings
 from storage.postgres import PostgresRepository
 from storage.postgres.saves import SaveBatches
-from storage.sql.workers import Save
+from storage.sql.save import Save
 from tests.conftest import query
 from tests.storage.drafts import NOW
 

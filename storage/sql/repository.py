@@ -1,5 +1,10 @@
-"""What both repositories do alike: the statements that need nothing of a backend but its
-``_read`` (one self-committing statement), ``_transaction`` and ``officer`` units of work."""
+"""The repository both backends share: every call of bot.ports.Repository but the units of work.
+
+A backend gives it two things: its units of work (``_read``: statements that commit themselves;
+``_transaction``; ``worker`` and ``officer``; the export's process job; ``close``), which its
+repository class implements, and its Dialect (storage/sql/dialect.py), the one place where its
+SQL differs. A backend's repository overrides none of the statements here.
+"""
 
 from __future__ import annotations
 
@@ -11,24 +16,24 @@ from contextlib import AbstractAsyncContextManager
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from bot.domain import ExportFilter, Officer, Role
+from bot.domain import BranchScope, ExportFilter, Housekeeping, Officer, Role, Submission
 from bot.identity import TELEGRAM, person_key
-from bot.ports import InboxItem, SetAside
-from storage.sql import identities, inbox, outbox
-from storage.sql.inbox import remember_fresh
-from storage.sql.memory import RecentStates
-from storage.sql.officers import OfficerSession
+from bot.messages import Reply
+from bot.ports import InboxItem, OutboxItem, SetAside
+from storage.sql import identities, inbox, outbox, reminders, web
+from storage.sql.cache import StateCache
+from storage.sql.dialect import Dialect
+from storage.sql.officers import SqlOfficerUnit
 from storage.sql.tx import Tx
 
 
-class SharedStatements:
-    """Mixed into SqliteRepository and PostgresRepository, which provide the units of work."""
+class SqlRepository:
+    """bot.ports.Repository over a backend's units of work and Dialect (see the docstring)."""
 
-    memory: RecentStates
-    # A statement taking the inbox claims' lock in the claiming transaction (PostgreSQL: several
-    # processes claim at once; SQLite's BEGIN IMMEDIATE already makes them take turns).
-    claim_lock: str | None = None
-    _exporter: ProcessPoolExecutor | None  # started on the first export, shut down at close
+    def __init__(self, dialect: Dialect) -> None:
+        self.dialect = dialect
+        self.cache = StateCache()  # storage/sql/cache.py
+        self._exporter: ProcessPoolExecutor | None = None  # started on the first export
 
     def _export_job(self) -> tuple[Callable[..., int], str]:
         """The backend's export function and the database it opens on its own (a file, a URL)."""
@@ -40,7 +45,7 @@ class SharedStatements:
     def _transaction(self) -> AbstractAsyncContextManager[Tx]:
         raise NotImplementedError
 
-    def officer(self) -> AbstractAsyncContextManager[OfficerSession]:
+    def officer(self) -> AbstractAsyncContextManager[SqlOfficerUnit]:
         raise NotImplementedError
 
     # --- the inbox --------------------------------------------------------------------------
@@ -51,11 +56,12 @@ class SharedStatements:
         if not items:
             return []
         until = max(i.received_at for i in items) + lease
+        sources = self.dialect.received_rows(items)
         # The usual batch is one self-committing statement; a bigger one, one transaction.
-        scope = self._read if inbox.one_statement(items) else self._transaction
+        scope = self._read if len(sources) == 1 else self._transaction
         async with scope() as tx:
-            fresh = await inbox.receive(tx, items, until, owner)
-        remember_fresh(self.memory, items, fresh)
+            fresh = await inbox.receive(tx, sources, items, until, owner)
+        inbox.remember_fresh(self.cache, items, fresh)
         return fresh
 
     async def inbox_claim(
@@ -71,8 +77,7 @@ class SharedStatements:
             if not await inbox.any_takeable(tx, channel, now, alive_since):
                 return [], []
         async with self._transaction() as tx:
-            if self.claim_lock is not None:
-                await tx.run(self.claim_lock)
+            await self.dialect.take_turns(tx, "inbox")  # one chat's rows are never split
             return await inbox.claim(tx, channel, now, alive_since, limit, now + lease, owner)
 
     async def inbox_extend(
@@ -119,7 +124,7 @@ class SharedStatements:
     ) -> None:
         if update_keys:
             async with self._read() as tx:  # one self-committing statement
-                await inbox.mark_answered(tx, channel, update_keys, now)
+                await inbox.mark_answered(tx, self.dialect, channel, update_keys, now)
 
     async def inbox_pending(self) -> int:
         async with self._read() as tx:
@@ -130,6 +135,25 @@ class SharedStatements:
             return await inbox.last_received(tx, channel, chat)
 
     # --- the outbox -------------------------------------------------------------------------
+
+    async def due_notifications(
+        self,
+        now: datetime,
+        limit: int,
+        lease: timedelta = timedelta(seconds=30),
+        channels: Sequence[str] = ("tg",),
+    ) -> list[OutboxItem]:
+        """Claim the due notifications of ``channels``: their next attempt moves a lease ahead,
+        so another process (or the next round here) does not send them too; a crash re-sends
+        after it. A process claims only the channels it can deliver to."""
+        due, args = outbox.due(self.dialect, channels)
+        async with self._read() as tx:
+            # The usual answer, nothing due, needs no write (SQLite: no write lock).
+            if not await tx.all(due, *args, now, 1):
+                return []
+            claim = outbox.claim(due, self.dialect)
+            found = await tx.all(claim, now + lease, *args, now, limit)
+        return [outbox.item(r) for r in sorted(found, key=outbox.in_turn)]
 
     async def keep_claimed(self, item_ids: Sequence[int], until: datetime) -> None:
         if item_ids:
@@ -167,6 +191,27 @@ class SharedStatements:
         async with self._read() as tx:
             return await outbox.backlog(tx)
 
+    async def housekeeping(
+        self, now: datetime, policy: Housekeeping, reminder: Reply
+    ) -> tuple[int, int]:
+        """Reminders to stalled drafts, purge of abandoned ones, of old inbox rows and of the web
+        desk's old sign-in links and sessions (one process at a time: a worker is reminded
+        once)."""
+        async with self._transaction() as tx:
+            await self.dialect.take_turns(tx, "housekeeping")
+            done = await outbox.housekeeping(tx, now, policy, reminder)
+            await inbox.purge(tx, now - inbox.RETENTION)
+            await web.purge(tx, now, policy.outbox_after)
+        return done
+
+    async def payment_reminders(
+        self, now: datetime, month: str, compose: Callable[[Submission], Reply | None]
+    ) -> int:
+        """This month's payment reminders, queued once whichever process looks first."""
+        async with self._transaction() as tx:
+            await self.dialect.take_turns(tx, "reminders")
+            return await reminders.queue_due(tx, now, month, compose)
+
     # --- identities -------------------------------------------------------------------------
 
     async def move_worker(self, channel: str, old: str, new: str) -> bool:
@@ -177,8 +222,8 @@ class SharedStatements:
                 return False
         async with self._transaction() as tx:
             await identities.move(tx, channel, old, new)
-        self.memory.forget(channel, old)
-        self.memory.forget(channel, new)
+        self.cache.forget(channel, old)
+        self.cache.forget(channel, new)
         return True
 
     # --- officers ---------------------------------------------------------------------------
@@ -212,7 +257,7 @@ class SharedStatements:
 
     async def export(
         self,
-        branches: tuple[str, ...] | None,
+        branches: BranchScope,
         chosen: ExportFilter,
         fmt: str,
         out: Path,
@@ -225,7 +270,6 @@ class SharedStatements:
             context = multiprocessing.get_context("spawn")
             self._exporter = ProcessPoolExecutor(max_workers=1, mp_context=context)
         export_submissions, database = self._export_job()
-        scope = list(branches) if branches is not None else None
         return await asyncio.get_running_loop().run_in_executor(
-            self._exporter, export_submissions, database, scope, chosen, fmt, str(out), on
+            self._exporter, export_submissions, database, branches, chosen, fmt, str(out), on
         )

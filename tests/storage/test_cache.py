@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from bot.flow.state import Conversation, Step
-from storage.sql.memory import MAX_AGE_SECONDS, RecentStates
+from storage.sql.cache import MAX_AGE_SECONDS, StateCache
 
 
 def test_a_state_is_used_once_for_an_update_just_stored() -> None:
     now = [0.0]
-    memory = RecentStates(clock=lambda: now[0])
+    memory = StateCache(clock=lambda: now[0])
     conv = Conversation(step=Step.NAME)
     memory.saved("tg", "7", 3, conv)
     assert memory.take("tg", "7", "100") is None  # not stored by this process: read it
@@ -20,7 +20,7 @@ def test_a_state_is_used_once_for_an_update_just_stored() -> None:
 
 def test_an_old_or_forgotten_state_is_read_again() -> None:
     now = [0.0]
-    memory = RecentStates(clock=lambda: now[0])
+    memory = StateCache(clock=lambda: now[0])
     memory.saved("tg", "7", 1, Conversation())
     now[0] = MAX_AGE_SECONDS + 1
     memory.stored("tg", ["1"])

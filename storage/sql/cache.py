@@ -1,10 +1,10 @@
-"""The states this process saved last, so a worker's next update skips reading its own state back.
+"""A cache of the states this process saved last: a worker's next update skips reading its state.
 
 The database stays the truth: a remembered state is used only for an update this process has
 just stored in the inbox (so it cannot have been applied yet), only while it is recent, and only
 as the starting point of a compare-and-set save. If another process saved that worker meanwhile
-the save (or the revision check of a write) refuses, the memory is dropped and the update runs
-again on the state read from the database. Nothing is remembered past a failed unit of work.
+the save (or the revision check of a write) refuses, the cached state is dropped and the update
+runs again on the state read from the database. Nothing is remembered past a failed unit of work.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ class Remembered:
     at: float
 
 
-class RecentStates:
+class StateCache:
     """Per process: recently saved states, and which stored updates are new (see the docstring)."""
 
     def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
