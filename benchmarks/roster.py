@@ -51,11 +51,13 @@ from whatsapp import settings_for  # noqa: E402
 from bot.domain import Payer, Sponsor  # noqa: E402
 from bot.flow.context import FlowConfig  # noqa: E402
 from bot.flow.events import Command, Press, Text  # noqa: E402
+from bot.inbound import Inbound  # noqa: E402
 from bot.officers.desk import OfficerDesk  # noqa: E402
 from bot.rosters import RowState  # noqa: E402
 from bot.service import handle_worker  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 from bot.uploads import ImportLimits  # noqa: E402
+from handlers.desk_io import DeskThreads, OfficerIds  # noqa: E402
 from handlers.outbox import deliver_due  # noqa: E402
 from handlers.runtime import build_core  # noqa: E402
 from handlers.whatsapp.channel import WhatsAppChannel  # noqa: E402
@@ -119,7 +121,13 @@ async def setup(url: str) -> tuple[Any, OfficerDesk, str]:
             NOW,
         )
     limits = ImportLimits(max_bytes=50_000_000, max_rows=100_000)
-    desk = OfficerDesk(repo, FlowConfig(), roster_limits=limits)
+    desk = OfficerDesk(
+        repo,
+        FlowConfig(),
+        officers=OfficerIds(repo),
+        work=DeskThreads(repo),
+        roster_limits=limits,
+    )
     return repo, desk, str(sponsor_id)
 
 
@@ -129,10 +137,10 @@ async def chatter(repo: Any, worker: int, stop: asyncio.Event, latencies: list[f
     while not stop.is_set():
         for event in (Command("start", ""), Press("consent:yes"), Text("3401025203790001")):
             started = time.perf_counter()
-            await handle_worker(repo, "tg", user, event, NOW)
+            await handle_worker(repo, Inbound("tg", user, event), NOW)
             latencies.append(time.perf_counter() - started)
-        await handle_worker(repo, "tg", user, Command("batal", ""), NOW)
-        await handle_worker(repo, "tg", user, Press("cancel:yes"), NOW)
+        await handle_worker(repo, Inbound("tg", user, Command("batal", "")), NOW)
+        await handle_worker(repo, Inbound("tg", user, Press("cancel:yes")), NOW)
 
 
 async def invited(repo: Any, worker: int, code: str, nik: str, latencies: list[float]) -> None:
@@ -147,7 +155,7 @@ async def invited(repo: Any, worker: int, code: str, nik: str, latencies: list[f
         Press("sum:send"),
     ):
         started = time.perf_counter()
-        await handle_worker(repo, "tg", user, event, NOW)
+        await handle_worker(repo, Inbound("tg", user, event), NOW)
         latencies.append(time.perf_counter() - started)
 
 

@@ -23,9 +23,10 @@ from datetime import datetime
 from bot.domain import OFFICER_COMMANDS
 from bot.flow.commands import WORKER_COMMANDS
 from bot.flow.context import FlowConfig
-from bot.flow.events import Command, Document, Incoming, Text
+from bot.flow.events import Command, Document, Text
 from bot.i18n import N_, language_from_code
 from bot.identity import OFFICER_CHANNELS, person_key
+from bot.inbound import Inbound
 from bot.messages import Msg, Reply
 from bot.officers import officer_command
 from bot.officers.desk import OfficerDesk
@@ -35,20 +36,6 @@ from bot.ports import Repository
 from bot.service import handle_worker
 
 FetchFile = Callable[[str], Awaitable[bytes]]
-
-
-@dataclass(frozen=True)
-class Inbound:
-    """One update, parsed by its channel."""
-
-    channel: str
-    user_id: str
-    event: Incoming
-    update_key: str | None = None  # its inbox row, if it came through the inbox
-    language_code: str | None = None  # what the channel says the person's language is
-    name: str | None = None  # the person's display name on the channel (officers are named)
-    phone: str | None = None  # their mobile number (E.164), where the channel gives it (WhatsApp)
-    contact_button: bool = True  # the channel can share a contact with one tap (Telegram)
 
 
 @dataclass
@@ -110,18 +97,7 @@ class Dispatcher:
             replies = await self.desk.representative(who, event.name, now, lang)
             if replies is not None:
                 return Dispatched(replies=replies, lang=lang)
-        handled = await handle_worker(
-            self.repo,
-            inbound.channel,
-            inbound.user_id,
-            event,
-            now,
-            language_code=inbound.language_code,
-            sender_phone=inbound.phone,
-            contact_button=inbound.contact_button,
-            config=self.config,
-            update_key=inbound.update_key,
-        )
+        handled = await handle_worker(self.repo, inbound, now, self.config)
         outcome = handled.outcome
         return Dispatched(
             replies=echo_choice(outcome.replies, outcome.ack),

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Protocol
 
+from bot.flow.needs import WorkerCalls
+
 if TYPE_CHECKING:
     from pathlib import Path
 
@@ -21,12 +23,10 @@ if TYPE_CHECKING:
         CardNotes,
         Decision,
         DecisionResult,
-        Erasure,
         EventDraft,
         EventInfo,
         EventSummary,
         ExportFilter,
-        FixTarget,
         Housekeeping,
         Officer,
         Payer,
@@ -35,15 +35,10 @@ if TYPE_CHECKING:
         Statistics,
         Status,
         Submission,
-        SubmissionDraft,
-        SubmissionView,
-        SubmitResult,
     )
     from bot.flow.state import Conversation
     from bot.messages import Reply
     from bot.rosters import (
-        InvitationLookup,
-        InvitationMatch,
         RosterDraft,
         RosterRow,
         RosterSummary,
@@ -96,11 +91,14 @@ class OutboxItem:
     attempts: int
 
 
-class WorkerSession(Protocol):
+class WorkerSession(WorkerCalls, Protocol):
     """One worker's update: read the state, apply, write it back, all or nothing.
 
-    ``save`` (or any other call after ``load``) raises bot.domain.StaleConversation when the
-    state changed since ``load``; nothing of the update is kept then.
+    The calls its Needs and Effects make are declared with them (bot/flow/needs.py WorkerCalls:
+    the flow's needs name them, and this module, which knows the conversation, may import the
+    flow but not the other way round). ``save`` (or any other call after ``load``) raises
+    bot.domain.StaleConversation when the state changed since ``load``; nothing of the update
+    is kept then.
     """
 
     async def load(self) -> Conversation | None:
@@ -112,53 +110,9 @@ class WorkerSession(Protocol):
         """After ``load``: this update was applied before (a redelivery); skip it."""
         ...
 
-    async def erase(self, now: datetime) -> Erasure:
-        """Forget this worker (/hapusdata); afterwards ``erased`` is True and the runner saves
-        no state for them."""
-        ...
-
-    erased: bool
+    erased: bool  # after ``erase``: the runner saves no state for them
 
     async def save(self, conv: Conversation, now: datetime) -> None: ...
-
-    async def nik_holder(self, nik: str) -> str | None:
-        """The reference of an active submission with this NIK, if any."""
-        ...
-
-    async def submit(self, draft: SubmissionDraft, now: datetime) -> SubmitResult: ...
-
-    async def my_submissions(self) -> list[SubmissionView]: ...
-
-    async def fix_target(self, reference: str) -> FixTarget | None: ...
-
-    async def event(self, code: str) -> EventInfo | None: ...
-
-    async def count(self, event_code: str, kind: str, now: datetime) -> None:
-        """Count a link opening or a consent for an event (no personal data)."""
-        ...
-
-    async def sponsor_for(
-        self, event_code: str | None, home_code: str, occupation: str, now: datetime
-    ) -> Sponsor | None: ...
-
-    async def set_reminder(self, reference: str | None, on: bool, now: datetime) -> bool:
-        """Monthly payment reminders on or off for an approved registration (None: all)."""
-        ...
-
-    async def open_invitation(
-        self, code: str, now: datetime, tries: int, pause_minutes: int
-    ) -> InvitationLookup:
-        """A personal code's invitation (marked opened); a code not found counts against this
-        sender, who is paused for ``pause_minutes`` after ``tries`` wrong ones."""
-        ...
-
-    async def match_invitation(self, code: str, nik: str, now: datetime) -> InvitationMatch:
-        """Compare a typed NIK with the code's row; three wrong ones lock the code."""
-        ...
-
-    async def decline_invitation(self, code: str, now: datetime) -> bool:
-        """Delete the row's personal data and block its number (a keyed hash)."""
-        ...
 
 
 class OfficerSession(Protocol):

@@ -26,6 +26,7 @@ from bot.officers.desk import OfficerDesk
 from bot.ports import OutboxItem, Repository
 from bot.settings import Settings
 from bot.uploads import ImportLimits
+from handlers.desk_io import DeskThreads, OfficerIds
 from handlers.housekeeping import housekeep
 from handlers.inbox import Pump
 from handlers.liveness import Liveness
@@ -90,6 +91,8 @@ def build_core(settings: Settings, repo: Repository, clock: Clock) -> Core:
     desk = OfficerDesk(
         repo,
         config,
+        officers=OfficerIds(repo),
+        work=DeskThreads(repo),
         kpj_length=settings.kpj_length,
         bot_username=settings.bot_username,
         whatsapp_number=settings.whatsapp_display_number,

@@ -22,9 +22,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TextIO
 
-from bot.dispatch import Inbound
 from bot.flow.events import Command, Document, Incoming, Press, Text
 from bot.i18n import N_
+from bot.inbound import Inbound
 from bot.links import START_WORD
 from bot.messages import Keyboard, Msg, Reply
 from bot.phone import contact_phone_to_e164

@@ -10,6 +10,7 @@ from bot.flow.context import Context, Outcome
 from bot.flow.events import Command
 from bot.flow.moves import ask_cancel, begin, goto, say, sponsor_sees, welcome_back
 from bot.flow.needs import (
+    Count,
     Erase,
     EventOf,
     FixTargetOf,
@@ -272,9 +273,9 @@ def join_event(conv: Conversation, code: str, ctx: Context) -> Outcome:
         N_("Pendaftaran Anda kini tercatat di acara <b>{event}</b>."), {"event": event.name}
     )
     outcome = say(conv, ctx, joined)
-    outcome.counters.append((event.code, "opened"))
+    outcome.effects.append(Count(event.code, "opened"))
     if conv.consent_at is not None:
-        outcome.counters.append((event.code, "consented"))
+        outcome.effects.append(Count(event.code, "consented"))
     return outcome
 
 

@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.branches import BranchRow, branch_rows, load_branches
-from bot.flow.needs import Facts
+from bot.flow.needs import Effect, Facts
 from bot.flow.state import Conversation
 from bot.messages import Msg, Reply
 from bot.payment import PaymentChannel, load_payment_channels
@@ -67,10 +67,11 @@ class Context(Facts):
 
 @dataclass
 class Outcome:
-    """The new conversation, the messages to send, and the tick for a tapped button."""
+    """The new conversation, the messages to send, the tick for a tapped button, and the writes
+    the runner applies with the save."""
 
     conv: Conversation
     replies: list[Reply]
     ack: Msg | None = None  # the tapped choice, echoed at the top of the next message
     toast: Msg | None = None  # a short notice on the tapped button instead of a message
-    counters: list[tuple[str, str]] = field(default_factory=list)  # (event code, what happened)
+    effects: list[Effect] = field(default_factory=list)  # writes no step reads back (counts)

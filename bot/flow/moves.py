@@ -10,6 +10,7 @@ from bot.fields import SponsorChoice
 from bot.flow.context import Context, Outcome
 from bot.flow.events import Answer, Text
 from bot.flow.needs import (
+    Count,
     EventOf,
     SponsorFor,
 )
@@ -189,7 +190,7 @@ def begin(conv: Conversation, event_code: str | None, ctx: Context) -> Outcome:
     fresh = Conversation(step=Step.CONSENT, event_code=event_code, lang=conv.lang)
     outcome = goto(fresh, Step.CONSENT, ctx, *notices)
     if event_code:
-        outcome.counters.append((event_code, "opened"))
+        outcome.effects.append(Count(event_code, "opened"))
     return outcome
 
 

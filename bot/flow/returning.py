@@ -11,7 +11,7 @@ from bot.domain import Status, SubmissionView
 from bot.flow.commands import on_fix, on_remind
 from bot.flow.context import Context, Outcome
 from bot.flow.moves import begin
-from bot.flow.needs import EventOf, MySubmissions
+from bot.flow.needs import Count, EventOf, MySubmissions
 from bot.flow.state import Conversation, Step
 from bot.flow.status import status_parts
 from bot.i18n import N_
@@ -103,7 +103,7 @@ def start_again(conv: Conversation, event_code: str | None, ctx: Context) -> Out
             outcome = Outcome(done, [done_reply(done, ctx)])
             event = ctx.fact(EventOf(event_code)) if event_code else None
             if event is not None and event.open:
-                outcome.counters.append((event.code, "opened"))  # the link was opened
+                outcome.effects.append(Count(event.code, "opened"))  # the link was opened
             return outcome
     return begin(conv, event_code, ctx)
 

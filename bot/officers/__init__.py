@@ -1,10 +1,10 @@
 """Branch officers' workspace: the queue, cards, decisions, search, audit, officer management.
 
 Shaped like the worker flow: ``step.step(state, event, ctx)`` is pure (state.py: the dialogs and
-their typed forms; needs.py: what it asks of storage; context.py: what it is given and gives
-back), the commands and dialogs live by noun (review, decisions, events, sponsors, reports,
-admin; common.py and views.py below them), and desk.py's ``OfficerDesk`` runs it against
-storage for the dispatcher. Nothing here imports desk.py or step.py back (no cycles).
+their typed forms; needs.py: what it asks of storage; work.py: what is made after the
+transaction; context.py: what it is given and gives back), the commands and dialogs live by
+noun (review, decisions, events, sponsors, reports, admin; common.py and views.py below them),
+and desk.py's ``OfficerDesk`` runs it through the runner (bot/runner.py) for the dispatcher. Nothing here imports desk.py or step.py back (no cycles).
 """
 
 from __future__ import annotations

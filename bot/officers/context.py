@@ -11,10 +11,10 @@ from bot.branches import BranchRow
 from bot.decision_sheet import ImportProblem, ImportRow
 from bot.domain import Officer
 from bot.flow.events import Command, Press, Text
-from bot.flow.needs import Facts
+from bot.flow.needs import Effect, Facts
 from bot.messages import Reply
-from bot.officers.needs import Effect, ExportJob, Picture
 from bot.officers.state import DeskState
+from bot.officers.work import ExportJob, Picture
 from bot.payment import PaymentChannel
 from bot.rosters import RosterFile
 

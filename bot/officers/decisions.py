@@ -10,6 +10,7 @@ from dataclasses import replace
 
 from bot.domain import Decision, DecisionResult, Status, Submission
 from bot.flow.events import Press, Text
+from bot.flow.needs import Effect
 from bot.flow.questions import REGISTRY
 from bot.i18n import N_
 from bot.masking import redact
@@ -31,7 +32,6 @@ from bot.officers.needs import (
     Audit,
     CardNotesOf,
     Decide,
-    Effect,
     EraseRejected,
     Notify,
     OfficerOf,

@@ -1,91 +1,37 @@
-"""Runs the officer desk's pure step against storage: one officer update = one transaction.
+"""The officer desk's instance of the runner (bot/runner.py): one officer update = one transaction.
 
 Like bot/service.py for workers: the update's officer and dialog state are read, the step is
 run (its Needs answered from the session, stepping again after each), its effects and new state
-are written, and the update is marked applied, all in one transaction. Long work waits until
-that transaction has committed: pictures are drawn in a thread, an export is built in a worker
-process, and an /impor file is read in a thread before the transaction begins.
+are written, and the update is marked applied, all in one transaction. This module only
+sequences: what is I/O besides the session's calls comes in through two ports implemented where
+I/O lives (handlers/desk_io.py): ``KnownOfficers``, who is an officer without a transaction, and
+``DeskWork``, the long work done outside the transaction and off the event loop (an /impor or
+roster file read before it; pictures drawn and an export built after it has committed).
 """
 
 from __future__ import annotations
 
-import asyncio
 import secrets
-import tempfile
-from collections.abc import Callable, Hashable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import replace
-from datetime import datetime, timedelta
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Protocol
 
-from bot.charts import funnel_png
 from bot.clock import today_wib
-from bot.decision_sheet import read_import
+from bot.decision_sheet import ImportProblem, ImportRow
 from bot.flow.context import FlowConfig
 from bot.flow.events import Text
-from bot.flow.needs import Need
 from bot.i18n import N_
 from bot.messages import Attachment, Reply
 from bot.officers.context import DeskConfig, DeskContext, DeskEvent, DeskOutcome, Upload
-from bot.officers.needs import (
-    ActiveNiks,
-    Audit,
-    AuditOf,
-    BlockedPhones,
-    CardNotesOf,
-    CloseEvent,
-    CreateEvent,
-    CreateRoster,
-    CreateSponsor,
-    Decide,
-    Effect,
-    EndWebSessions,
-    EraseRejected,
-    EventOf,
-    Events,
-    Existing,
-    ExportJob,
-    FunnelPicture,
-    GrantAccess,
-    InvitableCount,
-    InviteRoster,
-    OfficerOf,
-    Officers,
-    OwnEvent,
-    PendingCount,
-    Picture,
-    PosterPicture,
-    QrPicture,
-    QueuePage,
-    RemoveOfficer,
-    RevokeAccess,
-    RosterReport,
-    RosterRowsOf,
-    Rosters,
-    RosterSlips,
-    RosterStates,
-    SaveOfficer,
-    Search,
-    SetNikAgreement,
-    SetSponsorPayer,
-    SlipSheet,
-    SponsorAccesses,
-    SponsorOf,
-    SponsorReport,
-    Sponsors,
-    StatisticsOf,
-    SubmissionOf,
-    WebLink,
-)
-from bot.officers.needs import Notify as NotifyWorker
-from bot.officers.reports import IN_PROGRESS_STEPS, exported
+from bot.officers.reports import exported
 from bot.officers.state import DeskState, Dialog
 from bot.officers.step import desk_event, on_card, step
 from bot.officers.views import text
 from bot.officers.web import NOT_ENABLED, SIGNED_OUT, link_reply
-from bot.poster import poster_png, qr_png
-from bot.rosters import read_roster, report_xlsx, states_xlsx
-from bot.slips import slips_pdf
+from bot.officers.work import ExportJob, Picture
+from bot.rosters import RosterFile
+from bot.runner import run
 from bot.uploads import DEFAULT_LIMITS, ImportLimits
 from bot.web_desk import LINK_VALID, secret_hash
 
@@ -93,7 +39,6 @@ if TYPE_CHECKING:
     from bot.ports import OfficerSession, Repository
 
 ROSTER_LIMITS = ImportLimits(max_rows=50_000)
-OFFICERS_TTL = timedelta(seconds=60)
 Update = tuple[str, str | None]  # (channel, inbox key) of the update being applied
 NO_UPDATE: Update = ("", None)
 # A step asks a handful of questions (the card: submission, notes, event, sponsor); more means
@@ -106,142 +51,55 @@ ALREADY_DONE = N_(
 )
 
 
+class KnownOfficers(Protocol):
+    """Whether someone is an officer, known without a transaction (a cache of the ids)."""
+
+    async def contains(self, user_id: str, now: datetime) -> bool: ...
+
+    def forget(self) -> None:
+        """Officers changed: read them again next time."""
+        ...
+
+
+class DeskWork(Protocol):
+    """The desk's long work, outside its transaction and off the event loop."""
+
+    async def read_decisions(
+        self, data: bytes, filename: str, kpj_length: int, limits: ImportLimits
+    ) -> tuple[list[ImportRow], list[ImportProblem]]:
+        """An /impor spreadsheet's rows and problems."""
+        ...
+
+    async def read_roster(
+        self, data: bytes, filename: str, limits: ImportLimits, today: date
+    ) -> RosterFile:
+        """A /roster_impor spreadsheet."""
+        ...
+
+    async def draw(self, pictures: Sequence[Picture]) -> tuple[Attachment, ...]:
+        """The pictures (and generated files) a step asked for, in order."""
+        ...
+
+    async def export(self, job: ExportJob) -> tuple[int, bytes]:
+        """An /ekspor file: its row count and its bytes (none when no row)."""
+        ...
+
+
 def new_nonce() -> str:
     """64 random bits in Telegram's deep-link alphabet (11 characters)."""
     return secrets.token_urlsafe(8)
 
 
-async def answer_need(session: OfficerSession, need: Need[Any], ctx: DeskContext) -> Any:
-    """Look up or write what the step asked for."""
-    by, now = ctx.officer.user_id, ctx.now
-    match need:
-        case QueuePage(limit, offset):
-            return await session.queue(limit, offset)
-        case PendingCount():
-            return await session.count_pending()
-        case SubmissionOf(reference):
-            return await session.get(reference)
-        case CardNotesOf(reference):
-            return await session.card_notes(reference)
-        case EventOf(code):
-            return await session.event(code)
-        case OwnEvent(code):
-            return await session.own_event(code)
-        case SponsorOf(sponsor_id):
-            return await session.sponsor(sponsor_id)
-        case OfficerOf(user_id):
-            return await session.officer(user_id)
-        case Search(kind, value, limit):
-            return await session.search(kind, value, limit)
-        case AuditOf(reference, limit):
-            return await session.audit_trail(reference, limit)
-        case Sponsors():
-            return await session.sponsors()
-        case SponsorReport():
-            return [(s, await session.sponsor_approved(s.id)) for s in await session.sponsors()]
-        case Events(limit):
-            return await session.events(limit)
-        case StatisticsOf(event_code):
-            return await session.statistics(event_code, IN_PROGRESS_STEPS)
-        case Officers():
-            return await session.officers()
-        case Existing(references):
-            return frozenset(await session.existing(references))
-        case Decide(orders):
-            return tuple([await session.decide(o.reference, o.decision, by, now) for o in orders])
-        case CreateSponsor(sponsor):
-            return await session.create_sponsor(sponsor, by, now)
-        case SetSponsorPayer(sponsor_id, payer, level):
-            return await session.set_sponsor_payer(sponsor_id, payer, level)
-        case CloseEvent(code):
-            return await session.close_event(code, now)
-        case RemoveOfficer(user_id):
-            return await session.remove_officer(user_id)
-        case SponsorAccesses():
-            return await session.sponsor_accesses()
-        case GrantAccess(sponsor_id, user_id, name):
-            return await session.grant_sponsor_access(sponsor_id, user_id, name, by, now)
-        case RevokeAccess(access_id):
-            return await session.revoke_sponsor_access(access_id, by, now)
-        case SetNikAgreement(sponsor_id, reference):
-            return await session.set_nik_agreement(sponsor_id, reference)
-        case WebLink(lang):
-            secret = secrets.token_urlsafe(32)
-            expires = now + LINK_VALID
-            await session.create_login_token(secret_hash(secret), by, lang, now, expires)
-            return secret
-        case ActiveNiks(niks):
-            return await session.active_niks(niks)
-        case BlockedPhones(phones):
-            return await session.blocked_phones(phones)
-        case CreateRoster(draft, rows):
-            return await session.create_roster(draft, rows, by, now)
-        case Rosters(limit):
-            return await session.rosters(limit)
-        case InvitableCount(roster_id):
-            return await session.invitable_count(roster_id, now)
-        case InviteRoster(roster_id, daily):
-            return await session.invite_roster(roster_id, daily, now)
-        case RosterSlips(roster_id):
-            return await session.roster_slips(roster_id)
-        case RosterRowsOf(roster_id):
-            return await session.roster_report(roster_id)
-    raise ValueError(f"unknown need {need!r}")
-
-
-async def apply_effect(session: OfficerSession, effect: Effect, ctx: DeskContext) -> None:
-    """Write what the step decided, in the same transaction."""
-    by, now = ctx.officer.user_id, ctx.now
-    match effect:
-        case Audit(action, reference, detail):
-            await session.audit(by, action, reference, detail, now)
-        case NotifyWorker(channel, user_id, reply, reference):
-            await session.notify(channel, user_id, reply, reference, now)
-        case CreateEvent(draft):
-            await session.create_event(draft, by, now)
-        case SaveOfficer(officer):
-            await session.save_officer(officer, by, now)
-        case EndWebSessions():
-            await session.end_web_sessions(by, now)
-        case EraseRejected(reference):
-            await session.erase_rejected(reference, now)
-
-
-async def settle(
-    session: OfficerSession, state: DeskState, event: DeskEvent, ctx: DeskContext
+async def run_desk(
+    session: OfficerSession,
+    state: DeskState,
+    event: DeskEvent,
+    ctx: DeskContext,
+    save: Callable[[DeskOutcome], Awaitable[None]] | None = None,
 ) -> DeskOutcome:
-    """Step until the outcome is known, answering each Need, then apply its effects."""
-    facts: dict[Hashable, Any] = {}
-    for _ in range(MAX_NEEDS):
-        result = step(state, event, replace(ctx, facts=facts))
-        if isinstance(result, DeskOutcome):
-            break
-        facts[result.key] = await answer_need(session, result, ctx)
-    else:
-        raise RuntimeError(f"the desk kept asking in dialog {state.dialog}")
-    for effect in result.effects:
-        await apply_effect(session, effect, ctx)
-    return result
-
-
-def draw(picture: Picture) -> Attachment:
-    """A picture the step asked for (CPU-bound: run it in a thread)."""
-    match picture:
-        case QrPicture(filename, url):
-            return Attachment(filename, qr_png(url))
-        case PosterPicture(filename, info):
-            return Attachment(filename, poster_png(info), photo=False)
-        case FunnelPicture(filename, steps, bases, lang):
-            return Attachment(filename, funnel_png(list(steps), lang, bases))
-        case RosterReport(filename, checked, lang):
-            return Attachment(filename, report_xlsx(checked, lang), photo=False)
-        case RosterStates(filename, rows, lang):
-            return Attachment(filename, states_xlsx(rows, lang), photo=False)
-        case SlipSheet(filename, slips, bot_username, whatsapp_number):
-            return Attachment(
-                filename, slips_pdf(slips, bot_username, whatsapp_number), photo=False
-            )
-    raise ValueError(f"unknown picture {picture!r}")
+    """The desk's step through the runner in ``session``'s transaction: needs answered,
+    effects applied (the chat desk saves the dialog; the web desk's forms keep none)."""
+    return await run(step, state, event, ctx, session, save, limit=MAX_NEEDS)
 
 
 def on_last_card(state: DeskState, event: DeskEvent) -> bool:
@@ -258,6 +116,8 @@ class OfficerDesk:
         repo: Repository,
         config: FlowConfig,
         *,
+        officers: KnownOfficers,
+        work: DeskWork,
         kpj_length: int = 11,
         bot_username: str = "bpu_bot",
         whatsapp_number: str = "",
@@ -270,6 +130,8 @@ class OfficerDesk:
     ) -> None:
         self.repo = repo
         self.config = config
+        self.officers = officers
+        self.work = work
         self.kpj_length = kpj_length
         self.import_limits = import_limits
         self.roster_limits = roster_limits
@@ -279,10 +141,6 @@ class OfficerDesk:
         self.whatsapp_number = whatsapp_number  # for wa.me links ("": no WhatsApp)
         self.nonce = nonce
         self.web_desk_url = web_desk_url  # "" when the web desk is off
-        self._officer_ids: frozenset[str] = frozenset()
-        self._officers_read_at: datetime | None = None
-        self._officers_reading = asyncio.Lock()  # one read at a time (an event's first rush)
-        self._officers_changes = 0  # forget_officers() calls so far
 
     @property
     def desk_config(self) -> DeskConfig:
@@ -301,26 +159,12 @@ class OfficerDesk:
         )
 
     async def is_officer(self, user_id: str, now: datetime) -> bool:
-        """A cheap check for every typed message: officers are re-read at most once a minute
-        (at once after a change made in this process), so workers' messages cost no query.
-        Updates arriving together while the list is stale wait for one read, not one each."""
-        if self._officers_stale(now):
-            async with self._officers_reading:
-                if self._officers_stale(now):
-                    changes = self._officers_changes
-                    self._officer_ids = await self.repo.officer_ids()
-                    if changes == self._officers_changes:  # else it may predate the change
-                        self._officers_read_at = now
-        return user_id in self._officer_ids
-
-    def _officers_stale(self, now: datetime) -> bool:
-        read_at = self._officers_read_at
-        return read_at is None or now - read_at > OFFICERS_TTL
+        """A cheap check for every typed message: no query while the known officers are fresh."""
+        return await self.officers.contains(user_id, now)
 
     def forget_officers(self) -> None:
         """Officers changed: read them again next time."""
-        self._officers_read_at = None
-        self._officers_changes += 1
+        self.officers.forget()
 
     async def handle(
         self,
@@ -401,19 +245,19 @@ class OfficerDesk:
         """A spreadsheet sent with the caption /impor or after /impor; None when the officer
         has no dialog and did not caption it /impor (the flow answers them).
 
-        The file is read in a thread, before the transaction; the good rows are then applied
-        in one short transaction."""
+        The file is read off the event loop, before the transaction; the good rows are then
+        applied in one short transaction."""
         if not await self.is_officer(user_id, now):
             return None
         for_import = caption.strip().lower().startswith("/impor")
         if not for_import and await self._awaits_roster(user_id):
-            roster = await asyncio.to_thread(
-                read_roster, data, filename, self.roster_limits, today_wib(now)
+            roster = await self.work.read_roster(
+                data, filename, self.roster_limits, today_wib(now)
             )
             upload = Upload(filename, (), (), roster=roster)
         else:
-            rows, problems = await asyncio.to_thread(
-                read_import, data, filename, self.kpj_length, self.import_limits
+            rows, problems = await self.work.read_decisions(
+                data, filename, self.kpj_length, self.import_limits
             )
             upload = Upload(filename, tuple(rows), tuple(problems), for_import)
         return await self._apply(
@@ -459,34 +303,26 @@ class OfficerDesk:
                 officer = replace(officer, name=name)
                 await session.rename_officer(user_id, name, now)
             ctx = DeskContext(now, officer, lang, self.desk_config, nonce=nonce)
-            outcome = await settle(session, state, event, ctx)
-            if outcome.state.to_data() != state.to_data():
-                await session.set_dialog(user_id, outcome.state.to_data(), now)
+
+            async def save(outcome: DeskOutcome) -> None:
+                if outcome.state.to_data() != state.to_data():
+                    await session.set_dialog(user_id, outcome.state.to_data(), now)
+
+            outcome = await run_desk(session, state, event, ctx, save)
         # The transaction has committed; long work runs here, holding up no other update.
         if outcome.officers_changed:
             self.forget_officers()
-        return await self._after(outcome)
+        return await self.finish(outcome)
 
     async def finish(self, outcome: DeskOutcome) -> list[Reply]:
-        """The replies of an outcome settled elsewhere (the web desk), pictures drawn and the
-        export built, as chat gets them."""
-        return await self._after(outcome)
-
-    async def _after(self, outcome: DeskOutcome) -> list[Reply]:
-        """Draw the pictures and build the export the step asked for."""
+        """The replies of a settled outcome (the chat's, or the web desk's), with the pictures
+        drawn and the export built the step asked for."""
         replies = list(outcome.replies)
         if outcome.pictures and replies:
-            files = await asyncio.to_thread(lambda: tuple(map(draw, outcome.pictures)))
+            files = await self.work.draw(outcome.pictures)
             last = replies[-1]
             replies[-1] = replace(last, files=(*last.files, *files))
         if outcome.export is not None:
-            replies.append(await self._export(outcome.export))
+            count, data = await self.work.export(outcome.export)
+            replies.append(exported(count, outcome.export.filename, data))
         return replies
-
-    async def _export(self, job: ExportJob) -> Reply:
-        """Build an export in the repository's worker process; its reply with the file."""
-        with tempfile.TemporaryDirectory() as folder:
-            path = Path(folder) / job.filename
-            count = await self.repo.export(job.branches, job.chosen, job.fmt, path, job.on)
-            data = await asyncio.to_thread(path.read_bytes) if count else b""
-        return exported(count, job.filename, data)

@@ -32,13 +32,11 @@ from bot.officers.needs import (
     CreateEvent,
     Events,
     OwnEvent,
-    Picture,
-    PosterPicture,
-    QrPicture,
     Sponsors,
 )
 from bot.officers.state import EVENT_DIALOGS, ClosingForm, DeskState, Dialog, EventForm
 from bot.officers.views import CANCEL, ECHO_LIMIT, shorten, text
+from bot.officers.work import Picture, PosterPicture, QrPicture
 from bot.poster import PosterInfo
 from bot.regions import match_region, region_by_code
 from bot.text import clean_free_text

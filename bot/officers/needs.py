@@ -1,18 +1,25 @@
-"""What the officer desk's pure step asks of the runner (bot/officers/desk.py).
+"""What the officer desk's pure step asks of the runner (bot/runner.py, through
+bot/officers/desk.py), as the worker flow's do (bot/flow/needs.py): each names the session call
+that answers or applies it, so the runner has one dispatch for both cores.
 
-- Needs: look-ups and writes whose answer the step uses, one frozen dataclass each, typed by
-  that answer (``ctx.fact(PendingCount())`` is an ``int``). The runner answers them inside the
-  officer's one transaction and steps again.
-- Effects: writes that answer nothing (an audit row, a notice to a worker, a new event, an
-  officer saved), applied by the runner in the same transaction, in order, after the last step.
-- Pictures and the export: long work, done by the runner after the transaction has committed.
+The rule for writes, the same in both cores: a write whose answer the step uses is a **Need**
+(``CreateSponsor``: the new sponsor's id goes into its audit row; ``CreateRoster``: the id is
+shown; ``CloseEvent``: whether there was one decides the reply), answered in the transaction the
+moment the step asks for it. A write whose answer no step uses is an **Effect** (``CreateEvent``:
+the step chose the event's code itself; an audit row; a notice to a worker), applied in the same
+transaction, in order, after the last step. Pictures and the export are neither: they are made
+after the transaction has committed (bot/officers/work.py).
+
+A desk need is answered with the officer's session (bot/ports.py OfficerSession), restricted to
+the acting officer's branches, and the step's context (``ctx.officer`` acts, at ``ctx.now``).
 """
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
-from datetime import date
-from typing import Union
+from datetime import datetime
+from typing import TYPE_CHECKING, Protocol
 
 from bot.domain import (
     AuditTrail,
@@ -22,18 +29,32 @@ from bot.domain import (
     EventDraft,
     EventInfo,
     EventSummary,
-    ExportFilter,
     Officer,
     Payer,
     Sponsor,
     Statistics,
     Submission,
 )
-from bot.flow.needs import Need
+from bot.flow.needs import Effect, Need
+from bot.flow.questions import REGISTRY
 from bot.messages import Reply
-from bot.poster import PosterInfo
-from bot.rosters import Checked, RosterDraft, RosterRow, RosterSummary, RowReport, SlipRow
-from bot.web_desk import SponsorAccess
+from bot.rosters import RosterDraft, RosterRow, RosterSummary, RowReport, SlipRow
+from bot.web_desk import LINK_VALID, SponsorAccess, secret_hash
+
+if TYPE_CHECKING:
+    from bot.ports import OfficerSession
+
+
+class Acting(Protocol):
+    """What a desk need is answered with besides the session: who acts, and when (the step's
+    DeskContext)."""
+
+    @property
+    def now(self) -> datetime: ...
+
+    @property
+    def officer(self) -> Officer: ...
+
 
 # --- look-ups ------------------------------------------------------------------------------
 
@@ -45,10 +66,16 @@ class QueuePage(Need[list[Submission]]):
     limit: int
     offset: int
 
+    async def answer(self, session: OfficerSession, ctx: Acting) -> list[Submission]:
+        return await session.queue(self.limit, self.offset)
+
 
 @dataclass(frozen=True)
 class PendingCount(Need[int]):
     """How many submissions of the officer's branches wait for a decision."""
+
+    async def answer(self, session: OfficerSession, ctx: Acting) -> int:
+        return await session.count_pending()
 
 
 @dataclass(frozen=True)
@@ -57,6 +84,9 @@ class SubmissionOf(Need[Submission | None]):
 
     reference: str
 
+    async def answer(self, session: OfficerSession, ctx: Acting) -> Submission | None:
+        return await session.get(self.reference)
+
 
 @dataclass(frozen=True)
 class CardNotesOf(Need[CardNotes]):
@@ -64,19 +94,18 @@ class CardNotesOf(Need[CardNotes]):
 
     reference: str
 
-
-@dataclass(frozen=True)
-class EventOf(Need[EventInfo | None]):
-    """The event a submission came through (any branch's: the card names it)."""
-
-    code: str
+    async def answer(self, session: OfficerSession, ctx: Acting) -> CardNotes:
+        return await session.card_notes(self.reference)
 
 
 @dataclass(frozen=True)
 class OwnEvent(Need[EventInfo | None]):
-    """An event of the officer's branches."""
+    """An event of the officer's branches (any branch's: bot.flow.needs.EventOf)."""
 
     code: str
+
+    async def answer(self, session: OfficerSession, ctx: Acting) -> EventInfo | None:
+        return await session.own_event(self.code)
 
 
 @dataclass(frozen=True)
@@ -85,12 +114,18 @@ class SponsorOf(Need[Sponsor | None]):
 
     sponsor_id: int
 
+    async def answer(self, session: OfficerSession, ctx: Acting) -> Sponsor | None:
+        return await session.sponsor(self.sponsor_id)
+
 
 @dataclass(frozen=True)
 class OfficerOf(Need[Officer | None]):
     """An officer by user id (to name who decided)."""
 
     user_id: str
+
+    async def answer(self, session: OfficerSession, ctx: Acting) -> Officer | None:
+        return await session.officer(self.user_id)
 
 
 @dataclass(frozen=True)
@@ -101,6 +136,9 @@ class Search(Need[list[Submission]]):
     value: str
     limit: int
 
+    async def answer(self, session: OfficerSession, ctx: Acting) -> list[Submission]:
+        return await session.search(self.kind, self.value, self.limit)
+
 
 @dataclass(frozen=True)
 class AuditOf(Need[AuditTrail]):
@@ -109,10 +147,16 @@ class AuditOf(Need[AuditTrail]):
     reference: str
     limit: int
 
+    async def answer(self, session: OfficerSession, ctx: Acting) -> AuditTrail:
+        return await session.audit_trail(self.reference, self.limit)
+
 
 @dataclass(frozen=True)
 class Sponsors(Need[list[Sponsor]]):
     """The sponsors of the officer's branches, newest first."""
+
+    async def answer(self, session: OfficerSession, ctx: Acting) -> list[Sponsor]:
+        return await session.sponsors()
 
 
 @dataclass(frozen=True)
@@ -121,6 +165,11 @@ class SponsorReport(Need[list[tuple[Sponsor, list[tuple[int, str, int]]]]]):
     (income, occupation, count), since the sponsored JKK depends on each worker's income level and
     the PP 50/2025 relief on their sector."""
 
+    async def answer(
+        self, session: OfficerSession, ctx: Acting
+    ) -> list[tuple[Sponsor, list[tuple[int, str, int]]]]:
+        return [(s, await session.sponsor_approved(s.id)) for s in await session.sponsors()]
+
 
 @dataclass(frozen=True)
 class Events(Need[list[EventSummary]]):
@@ -128,17 +177,27 @@ class Events(Need[list[EventSummary]]):
 
     limit: int
 
+    async def answer(self, session: OfficerSession, ctx: Acting) -> list[EventSummary]:
+        return await session.events(self.limit)
+
 
 @dataclass(frozen=True)
 class StatisticsOf(Need[Statistics]):
-    """/statistik's counts for the officer's branches (and one event)."""
+    """/statistik's counts for the officer's branches (and one event); drafts are "in progress"
+    at the questions the registry says are."""
 
     event_code: str | None
+
+    async def answer(self, session: OfficerSession, ctx: Acting) -> Statistics:
+        return await session.statistics(self.event_code, REGISTRY.in_progress)
 
 
 @dataclass(frozen=True)
 class Officers(Need[list[Officer]]):
     """Every officer."""
+
+    async def answer(self, session: OfficerSession, ctx: Acting) -> list[Officer]:
+        return await session.officers()
 
 
 @dataclass(frozen=True)
@@ -147,12 +206,18 @@ class ActiveNiks(Need[frozenset[str]]):
 
     niks: tuple[str, ...]
 
+    async def answer(self, session: OfficerSession, ctx: Acting) -> frozenset[str]:
+        return await session.active_niks(self.niks)
+
 
 @dataclass(frozen=True)
 class BlockedPhones(Need[frozenset[str]]):
     """Which of these numbers must never be invited again."""
 
     phones: tuple[str, ...]
+
+    async def answer(self, session: OfficerSession, ctx: Acting) -> frozenset[str]:
+        return await session.blocked_phones(self.phones)
 
 
 @dataclass(frozen=True)
@@ -161,12 +226,18 @@ class Rosters(Need[list[RosterSummary]]):
 
     limit: int
 
+    async def answer(self, session: OfficerSession, ctx: Acting) -> list[RosterSummary]:
+        return await session.rosters(self.limit)
+
 
 @dataclass(frozen=True)
 class RosterRowsOf(Need[list[RowReport]]):
     """A roster's rows with their states (its per-row report)."""
 
     roster_id: int
+
+    async def answer(self, session: OfficerSession, ctx: Acting) -> list[RowReport]:
+        return await session.roster_report(self.roster_id)
 
 
 @dataclass(frozen=True)
@@ -175,6 +246,9 @@ class RosterSlips(Need[list[SlipRow]]):
 
     roster_id: int
 
+    async def answer(self, session: OfficerSession, ctx: Acting) -> list[SlipRow]:
+        return await session.roster_slips(self.roster_id)
+
 
 @dataclass(frozen=True)
 class InvitableCount(Need[int]):
@@ -182,8 +256,30 @@ class InvitableCount(Need[int]):
 
     roster_id: int
 
+    async def answer(self, session: OfficerSession, ctx: Acting) -> int:
+        return await session.invitable_count(self.roster_id, ctx.now)
 
-# --- writes that answer something ----------------------------------------------------------
+
+@dataclass(frozen=True)
+class Existing(Need[frozenset[str]]):
+    """Which of these references (upper case) exist in the officer's scope: one look for a
+    whole import, so a file of 100,000 rows costs a few statements, not one per row."""
+
+    references: tuple[str, ...]
+
+    async def answer(self, session: OfficerSession, ctx: Acting) -> frozenset[str]:
+        return frozenset(await session.existing(self.references))
+
+
+@dataclass(frozen=True)
+class SponsorAccesses(Need[list[SponsorAccess]]):
+    """The open accesses to the sponsors of the officer's branches."""
+
+    async def answer(self, session: OfficerSession, ctx: Acting) -> list[SponsorAccess]:
+        return await session.sponsor_accesses()
+
+
+# --- writes whose answer the step uses -----------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -192,6 +288,9 @@ class InviteRoster(Need[int]):
 
     roster_id: int
     daily: int
+
+    async def answer(self, session: OfficerSession, ctx: Acting) -> int:
+        return await session.invite_roster(self.roster_id, self.daily, ctx.now)
 
 
 @dataclass(frozen=True)
@@ -203,25 +302,24 @@ class Order:
 
 
 @dataclass(frozen=True)
-class Existing(Need[frozenset[str]]):
-    """Which of these references (upper case) exist in the officer's scope: one look for a
-    whole import, so a file of 100,000 rows costs a few statements, not one per row."""
-
-    references: tuple[str, ...]
-
-
-@dataclass(frozen=True)
 class Decide(Need[tuple[DecisionResult, ...]]):
     """Apply decisions, in order; each applies only to a submission still waiting for one."""
 
     orders: tuple[Order, ...]
 
+    async def answer(self, session: OfficerSession, ctx: Acting) -> tuple[DecisionResult, ...]:
+        by, now = ctx.officer.user_id, ctx.now
+        return tuple([await session.decide(o.reference, o.decision, by, now) for o in self.orders])
+
 
 @dataclass(frozen=True)
 class CreateSponsor(Need[int]):
-    """Store a sponsor; its new id."""
+    """Store a sponsor; its new id (named in the audit row)."""
 
     sponsor: Sponsor
+
+    async def answer(self, session: OfficerSession, ctx: Acting) -> int:
+        return await session.create_sponsor(self.sponsor, ctx.officer.user_id, ctx.now)
 
 
 @dataclass(frozen=True)
@@ -230,6 +328,9 @@ class CreateRoster(Need[int]):
 
     draft: RosterDraft
     rows: tuple[RosterRow, ...]
+
+    async def answer(self, session: OfficerSession, ctx: Acting) -> int:
+        return await session.create_roster(self.draft, self.rows, ctx.officer.user_id, ctx.now)
 
 
 @dataclass(frozen=True)
@@ -241,6 +342,9 @@ class SetSponsorPayer(Need[bool]):
     payer: Payer
     level: str  # the type's key (bot/payers.py), kept in sponsors.level
 
+    async def answer(self, session: OfficerSession, ctx: Acting) -> bool:
+        return await session.set_sponsor_payer(self.sponsor_id, self.payer, self.level)
+
 
 @dataclass(frozen=True)
 class CloseEvent(Need[bool]):
@@ -248,12 +352,18 @@ class CloseEvent(Need[bool]):
 
     code: str
 
+    async def answer(self, session: OfficerSession, ctx: Acting) -> bool:
+        return await session.close_event(self.code, ctx.now)
+
 
 @dataclass(frozen=True)
 class RemoveOfficer(Need[bool]):
     """Remove an officer (and their dialog); False if there was none."""
 
     user_id: str
+
+    async def answer(self, session: OfficerSession, ctx: Acting) -> bool:
+        return await session.remove_officer(self.user_id)
 
 
 @dataclass(frozen=True)
@@ -263,10 +373,11 @@ class WebLink(Need[str]):
 
     lang: str
 
-
-@dataclass(frozen=True)
-class SponsorAccesses(Need[list[SponsorAccess]]):
-    """The open accesses to the sponsors of the officer's branches."""
+    async def answer(self, session: OfficerSession, ctx: Acting) -> str:
+        secret = secrets.token_urlsafe(32)
+        by, now = ctx.officer.user_id, ctx.now
+        await session.create_login_token(secret_hash(secret), by, self.lang, now, now + LINK_VALID)
+        return secret
 
 
 @dataclass(frozen=True)
@@ -278,6 +389,11 @@ class GrantAccess(Need[int | None]):
     user_id: str
     name: str
 
+    async def answer(self, session: OfficerSession, ctx: Acting) -> int | None:
+        return await session.grant_sponsor_access(
+            self.sponsor_id, self.user_id, self.name, ctx.officer.user_id, ctx.now
+        )
+
 
 @dataclass(frozen=True)
 class RevokeAccess(Need[SponsorAccess | None]):
@@ -285,6 +401,9 @@ class RevokeAccess(Need[SponsorAccess | None]):
     once; the access (None: none such)."""
 
     access_id: int
+
+    async def answer(self, session: OfficerSession, ctx: Acting) -> SponsorAccess | None:
+        return await session.revoke_sponsor_access(self.access_id, ctx.officer.user_id, ctx.now)
 
 
 @dataclass(frozen=True)
@@ -295,21 +414,28 @@ class SetNikAgreement(Need[bool]):
     sponsor_id: int
     reference: str | None
 
+    async def answer(self, session: OfficerSession, ctx: Acting) -> bool:
+        return await session.set_nik_agreement(self.sponsor_id, self.reference)
 
-# --- effects ------------------------------------------------------------------------------
+
+# --- effects: writes whose answer no step uses -----------------------------------------------
 
 
 @dataclass(frozen=True)
-class Audit:
+class Audit(Effect):
     """An audit row by the acting officer."""
 
     action: str
     reference: str | None
     detail: str
 
+    async def apply(self, session: OfficerSession, ctx: Acting) -> None:
+        by = ctx.officer.user_id
+        await session.audit(by, self.action, self.reference, self.detail, ctx.now)
+
 
 @dataclass(frozen=True)
-class Notify:
+class Notify(Effect):
     """A message to a worker, through the outbox."""
 
     channel: str
@@ -317,102 +443,44 @@ class Notify:
     reply: Reply
     reference: str
 
+    async def apply(self, session: OfficerSession, ctx: Acting) -> None:
+        await session.notify(self.channel, self.user_id, self.reply, self.reference, ctx.now)
+
 
 @dataclass(frozen=True)
-class CreateEvent:
-    """Store an event."""
+class CreateEvent(Effect):
+    """Store an event (its code is the step's own choice, so nothing is read back)."""
 
     draft: EventDraft
 
+    async def apply(self, session: OfficerSession, ctx: Acting) -> None:
+        await session.create_event(self.draft, ctx.officer.user_id, ctx.now)
+
 
 @dataclass(frozen=True)
-class SaveOfficer:
+class SaveOfficer(Effect):
     """Add an officer or change their role and branches."""
 
     officer: Officer
 
+    async def apply(self, session: OfficerSession, ctx: Acting) -> None:
+        await session.save_officer(self.officer, ctx.officer.user_id, ctx.now)
+
 
 @dataclass(frozen=True)
-class EndWebSessions:
+class EndWebSessions(Effect):
     """End every web desk session of the acting officer."""
 
+    async def apply(self, session: OfficerSession, ctx: Acting) -> None:
+        await session.end_web_sessions(ctx.officer.user_id, ctx.now)
+
 
 @dataclass(frozen=True)
-class EraseRejected:
+class EraseRejected(Effect):
     """Anonymise a rejected submission whose worker asked for erasure while it was pending, as
     /hapusdata does; its rejection notice, queued before, is still delivered (then deleted)."""
 
     reference: str
 
-
-Effect = Union[Audit, Notify, CreateEvent, SaveOfficer, EndWebSessions, EraseRejected]  # noqa: UP007
-
-# --- after the transaction ------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class QrPicture:
-    """A QR code of ``url``."""
-
-    filename: str
-    url: str
-
-
-@dataclass(frozen=True)
-class PosterPicture:
-    """An event's printable A4 poster (a document, not a photo)."""
-
-    filename: str
-    info: PosterInfo
-
-
-@dataclass(frozen=True)
-class FunnelPicture:
-    """The /statistik funnel chart; ``bases`` gives each step's denominator (None: no %)."""
-
-    filename: str
-    steps: tuple[tuple[str, int], ...]
-    bases: tuple[int | None, ...]
-    lang: str
-
-
-@dataclass(frozen=True)
-class RosterReport:
-    """A roster import's per-row report (XLSX, NIKs and phones masked)."""
-
-    filename: str
-    checked: tuple[Checked, ...]
-    lang: str
-
-
-@dataclass(frozen=True)
-class RosterStates:
-    """A roster's per-row report of its invitations (XLSX, NIKs and phones masked)."""
-
-    filename: str
-    rows: tuple[RowReport, ...]
-    lang: str
-
-
-@dataclass(frozen=True)
-class SlipSheet:
-    """A roster's printable invitation slips (PDF, 8 to an A4 page)."""
-
-    filename: str
-    slips: tuple[SlipRow, ...]
-    bot_username: str
-    whatsapp_number: str  # '' when WhatsApp is not set up: no WhatsApp QR code
-
-
-Picture = Union[QrPicture, PosterPicture, FunnelPicture, RosterReport, RosterStates, SlipSheet]  # noqa: UP007
-
-
-@dataclass(frozen=True)
-class ExportJob:
-    """An /ekspor file to build in a worker process."""
-
-    branches: tuple[str, ...] | None
-    chosen: ExportFilter
-    fmt: str
-    filename: str
-    on: date  # the day (WIB) the amounts in it are for
+    async def apply(self, session: OfficerSession, ctx: Acting) -> None:
+        await session.erase_rejected(self.reference, ctx.now)

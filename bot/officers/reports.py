@@ -25,8 +25,6 @@ from bot.officers.decisions import apply_decision
 from bot.officers.needs import (
     Audit,
     Existing,
-    ExportJob,
-    FunnelPicture,
     Order,
     OwnEvent,
     StatisticsOf,
@@ -40,11 +38,11 @@ from bot.officers.views import (
     shorten,
     text,
 )
+from bot.officers.work import ExportJob, FunnelPicture
 from bot.regions import region_by_code
 from bot.validation import Invalid
 
 RANGE = re.compile(r"(\d{4}-\d{2}-\d{2})\.\.(\d{4}-\d{2}-\d{2})", re.ASCII)
-IN_PROGRESS_STEPS = REGISTRY.in_progress
 IMPORT_NOTES_SHOWN = 30
 NOTE_LIMIT = 200  # characters of one import problem (a cell may hold a whole paragraph)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from bot.clock import wib_text
+from bot.flow.needs import EventOf
 from bot.i18n import N_
 from bot.messages import Block, Button, Msg, Reply
 from bot.nik import clean_digits
@@ -14,7 +15,6 @@ from bot.officers.needs import (
     Audit,
     AuditOf,
     CardNotesOf,
-    EventOf,
     PendingCount,
     QueuePage,
     Search,

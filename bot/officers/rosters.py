@@ -18,6 +18,7 @@ from datetime import timedelta
 from bot.decision_sheet import describe_problem
 from bot.domain import Role, Sponsor
 from bot.flow.events import Press
+from bot.flow.needs import Effect
 from bot.i18n import N_
 from bot.messages import Block, Button, Day, Msg, Reply
 from bot.officers.common import CHOOSE, Answer, Family, ask, button_args, number, retry, said
@@ -27,19 +28,16 @@ from bot.officers.needs import (
     Audit,
     BlockedPhones,
     CreateRoster,
-    Effect,
     InvitableCount,
     InviteRoster,
-    RosterReport,
     RosterRowsOf,
     Rosters,
     RosterSlips,
-    RosterStates,
-    SlipSheet,
     Sponsors,
 )
 from bot.officers.state import ROSTER_DIALOGS, DeskState, Dialog, RosterForm
 from bot.officers.views import CANCEL, ECHO_LIMIT, more_lines, shorten, text
+from bot.officers.work import RosterReport, RosterStates, SlipSheet
 from bot.rosters import (
     STATE_LABELS,
     RosterDraft,

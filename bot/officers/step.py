@@ -2,7 +2,7 @@
 
 Like the worker flow (bot/flow/engine.py), it returns an outcome (the new dialog state, replies,
 effects to apply in the transaction, pictures and an export to make after it) or a Need: a
-look-up or write the runner (bot/officers/desk.py) must answer first, after which it steps
+look-up or write the runner (bot/runner.py) must answer first, after which it steps
 again with the answer in ``context.facts``. Stepping is deterministic, so repeating it is safe.
 
 Routing, in order:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot.dispatch import Inbound
 from bot.flow.events import Command, Document, Incoming, Press, SharedContact, Text, Unsupported
+from bot.inbound import Inbound
 from handlers.telegram.groups import from_a_person_in_private
 
 CHANNEL = "tg"

@@ -46,7 +46,7 @@ from bot.masking import mask_name, mask_nik
 from bot.messages import Block, Msg, Reply
 from bot.officers.context import DeskContext, DeskOutcome, Upload
 from bot.officers.decisions import FIX_NOTES, REJECT_REASONS, SEND_DECISION
-from bot.officers.desk import OfficerDesk, settle
+from bot.officers.desk import OfficerDesk, run_desk
 from bot.officers.needs import Notify
 from bot.officers.state import DeskState, Dialog
 from bot.officers.views import FLAG_WORDS, STATUS_LABELS
@@ -490,9 +490,9 @@ class WebDesk:
         A dialog open in chat is left as it is. A decision the chat previews first (the worker's
         message, then "Kirim keputusan") is sent at once: the web form was the officer's choice."""
         context = self.context(visit)
-        outcome = await settle(visit.session, DeskState(), Command(command, args), context)
+        outcome = await run_desk(visit.session, DeskState(), Command(command, args), context)
         if outcome.state.dialog is Dialog.PREVIEW:
-            outcome = await settle(visit.session, outcome.state, Press(SEND_DECISION), context)
+            outcome = await run_desk(visit.session, outcome.state, Press(SEND_DECISION), context)
         return outcome
 
     # --- the queue -------------------------------------------------------------------------------
@@ -654,7 +654,7 @@ class WebDesk:
             rows, problems = pasted_pairs(text, self.desk.kpj_length, self.desk.import_limits)
             if form.get("apply") == "1":
                 upload = Upload(PASTED, tuple(rows), tuple(problems), for_import=True)
-                outcome = await settle(visit.session, DeskState(), upload, self.context(visit))
+                outcome = await run_desk(visit.session, DeskState(), upload, self.context(visit))
                 answer = [html_of(r, visit.lang) for r in outcome.replies]
                 return self.page(
                     "paste.html", visit.lang, visit=visit, text="", preview=None, answer=answer

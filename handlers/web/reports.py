@@ -14,11 +14,11 @@ from starlette.routing import Route
 
 from bot.clock import wib_text
 from bot.domain import Role
-from bot.officers.desk import draw
 from bot.officers.events import event_poster
-from bot.officers.needs import FunnelPicture
+from bot.officers.work import FunnelPicture
 from bot.poster import poster_png
 from bot.web_desk import AUDIT_PAGE, AuditFilter
+from handlers.desk_io import draw
 from handlers.web.texts import words
 
 if TYPE_CHECKING:

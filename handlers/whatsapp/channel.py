@@ -15,7 +15,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from bot.dispatch import Inbound
+from bot.inbound import Inbound
 from bot.masking import redact
 from bot.phone import contact_phone_to_e164
 from bot.ports import InboxItem, OutboxItem

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from bot.dispatch import Inbound
 from bot.flow.events import Command
+from bot.inbound import Inbound
 from bot.render import PLAIN, render_text
 from bot.settings import Settings
 from handlers.runtime import build_core

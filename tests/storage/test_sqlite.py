@@ -14,6 +14,7 @@ import pytest
 from bot.domain import StaleConversation
 from bot.flow.events import Command
 from bot.flow.state import Conversation, Step
+from bot.inbound import Inbound
 from bot.render import PLAIN, render_text
 from bot.service import handle_worker
 from bot.settings import Settings
@@ -233,14 +234,12 @@ async def test_an_update_racing_another_process_runs_again_on_its_state(
     now = datetime.now(UTC)
 
     async def their_update() -> object:
-        return await handle_worker(other, "tg", "1", Command("start"), now)
+        return await handle_worker(other, Inbound("tg", "1", Command("start")), now)
 
     racing = _Interrupted(repo, their_update)
     handled = await handle_worker(
         racing,  # type: ignore[arg-type]
-        "tg",
-        "1",
-        Command("bantuan"),
+        Inbound("tg", "1", Command("bantuan")),
         now,
     )
     assert racing.loads == 2  # stale once, then run again on the state the other one saved

@@ -1,7 +1,7 @@
 """Drives the officer desk's pure core for transcripts: a fixed clock, an in-memory world.
 
-Each input is stepped with bot.officers.step (through bot.officers.desk.settle, which answers
-the Needs from the fake session and applies the effects), so transcripts show exactly what the
+Each input is stepped with bot.officers.step (through bot.officers.desk.run_desk, the runner
+answering the Needs from the fake session and applying the effects), so transcripts show exactly what the
 core decides; the pictures it asks for are listed, not drawn, and an export is noted, not built.
 """
 
@@ -24,12 +24,13 @@ from bot.domain import (
 )
 from bot.fields import Answers, SponsorChoice
 from bot.flow.events import Command, Press, Text
+from bot.flow.needs import Effect
 from bot.messages import Attachment, Reply
 from bot.nik import NikInfo, parse_nik
 from bot.officers import officer_command
 from bot.officers.context import DeskConfig, DeskContext, DeskOutcome, Upload
-from bot.officers.desk import on_last_card, settle
-from bot.officers.needs import Audit, CreateEvent, Effect, EndWebSessions, Notify, SaveOfficer
+from bot.officers.desk import on_last_card, run_desk
+from bot.officers.needs import Audit, CreateEvent, EndWebSessions, Notify, SaveOfficer
 from bot.officers.state import DeskState
 from bot.officers.step import desk_event
 from bot.payers import BY_KEY
@@ -225,7 +226,7 @@ class OfficerDriver:
         officer = self.world.officers[self.acting]
         session.restrict(officer.scope)
         ctx = DeskContext(self.now, officer, "id", CONFIG, nonce=f"T{self.updates:010d}")
-        outcome = await settle(session, state, event, ctx)
+        outcome = await run_desk(session, state, event, ctx)
         await session.set_dialog(self.acting, outcome.state.to_data(), self.now)
         return self.turn(state, outcome)
 

@@ -1,7 +1,8 @@
 """Drives the worker flow's pure core for transcripts: a fixed clock, an in-memory world.
 
-Each input is stepped with bot.flow.engine.step, its Needs answered from a small fake of the
-worker's storage session (no database), and a tapped choice echoed at the top of the next message
+Each input is stepped with bot.flow.engine.step through the runner (bot/runner.py), its Needs
+answered and its Effects applied by this driver, a small fake of the worker's storage session (no
+database), and a tapped choice echoed at the top of the next message
 as the dispatcher does (bot.dispatch.echo_choice). Notes show what else happened: a submission
 stored (with its branch and flags), an event counter, a short notice on a tapped button.
 """
@@ -9,10 +10,8 @@ stored (with its branch and flags), an event counter, a short notice on a tapped
 from __future__ import annotations
 
 import shlex
-from collections.abc import Hashable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
 
 from bot.branches import load_branches
 from bot.clock import WIB, as_utc
@@ -27,21 +26,12 @@ from bot.domain import (
     SubmitResult,
 )
 from bot.fields import Answers
-from bot.flow.context import Context, FlowConfig, Outcome
+from bot.flow.context import Context, FlowConfig
 from bot.flow.engine import step
-from bot.flow.needs import (
-    Erase,
-    EventOf,
-    FixTargetOf,
-    MySubmissions,
-    Need,
-    NikHolder,
-    SetReminder,
-    SponsorFor,
-    Submit,
-)
 from bot.flow.state import Conversation
 from bot.render import PLAIN, render_msg
+from bot.runner import run
+from bot.service import MAX_NEEDS
 from tests.transcripts.runner import Sent, SentFile, Turn
 
 CONFIG = FlowConfig(branches=load_branches())
@@ -74,6 +64,7 @@ class WorkerDriver:
     taken_niks: set[str] = field(default_factory=set)
     submissions: dict[str, Stored] = field(default_factory=dict)
     counter: int = 0
+    notes: list[str] = field(default_factory=list)  # what else happened in this turn
 
     async def setup(self, directive: str) -> None:
         words = shlex.split(directive)
@@ -110,48 +101,56 @@ class WorkerDriver:
         """The worker's last submission."""
         return self.submissions.get(self.conv.reference or "") or [*self.submissions.values()][-1]
 
-    def answer(self, need: Need[Any], notes: list[str]) -> Any:
-        match need:
-            case NikHolder(nik):
-                return "BPU-2026-999999" if nik in self.taken_niks else None
-            case Submit(draft):
-                return self.submit(draft, notes)
-            case MySubmissions():
-                return [self.view(s) for s in reversed(self.submissions.values())]
-            case FixTargetOf(reference):
-                stored = self.submissions.get(reference)
-                if stored is None or stored.status is not Status.NEEDS_FIX:
-                    return None
-                return FixTarget(reference, stored.answers.copy(), stored.fields, stored.note)
-            case EventOf(code):
-                return self.events.get(code)
-            case SponsorFor():
-                return None
-            case Erase():
-                return Erasure((), tuple(self.submissions))
-            case SetReminder(reference, wanted):
-                approved = [s for s in self.submissions.values() if s.status is Status.APPROVED]
-                if approved and (reference is None or reference == approved[-1].reference):
-                    notes.append(f"pengingat bayar: {'ya' if wanted else 'tidak'}")
-                    return True
-                return False
-        raise ValueError(need)
+    # --- the worker session's calls the runner makes for the flow's Needs and Effects --------
 
-    def submit(self, draft: SubmissionDraft, notes: list[str]) -> SubmitResult:
+    async def nik_holder(self, nik: str) -> str | None:
+        return "BPU-2026-999999" if nik in self.taken_niks else None
+
+    async def submit(self, draft: SubmissionDraft, now: datetime) -> SubmitResult:
         if draft.reference is not None:
             stored = self.submissions[draft.reference]
             stored.answers, stored.status = draft.answers.copy(), Status.SUBMITTED
-            notes.append(f"diajukan ulang: {draft.reference}")
+            self.notes.append(f"diajukan ulang: {draft.reference}")
             return SubmitResult(draft.reference)
         self.counter += 1
         reference = f"BPU-2026-{self.counter:06d}"
         self.submissions[reference] = Stored(reference, draft.answers.copy(), Status.SUBMITTED)
         flags = ", ".join(str(f) for f in draft.flags) or "-"
-        notes.append(
+        self.notes.append(
             f"tersimpan: {reference} · cabang {draft.branch} · iuran sendiri "
             f"{draft.monthly_self_paid} · acara {draft.event_code or '-'} · tanda {flags}"
         )
         return SubmitResult(reference)
+
+    async def my_submissions(self) -> list[SubmissionView]:
+        return [self.view(s) for s in reversed(self.submissions.values())]
+
+    async def fix_target(self, reference: str) -> FixTarget | None:
+        stored = self.submissions.get(reference)
+        if stored is None or stored.status is not Status.NEEDS_FIX:
+            return None
+        return FixTarget(reference, stored.answers.copy(), stored.fields, stored.note)
+
+    async def event(self, code: str) -> EventInfo | None:
+        return self.events.get(code)
+
+    async def sponsor_for(
+        self, event_code: str | None, home_code: str, occupation: str, now: datetime
+    ) -> None:
+        return None
+
+    async def erase(self, now: datetime) -> Erasure:
+        return Erasure((), tuple(self.submissions))
+
+    async def set_reminder(self, reference: str | None, on: bool, now: datetime) -> bool:
+        approved = [s for s in self.submissions.values() if s.status is Status.APPROVED]
+        if approved and (reference is None or reference == approved[-1].reference):
+            self.notes.append(f"pengingat bayar: {'ya' if on else 'tidak'}")
+            return True
+        return False
+
+    async def count(self, event_code: str, kind: str, now: datetime) -> None:
+        self.notes.append(f"hitungan acara {event_code}: {kind}")
 
     def view(self, stored: Stored) -> SubmissionView:
         return SubmissionView(
@@ -167,15 +166,11 @@ class WorkerDriver:
     async def send(self, sent: Sent) -> Turn:
         if isinstance(sent, SentFile):
             raise ValueError("workers send no files in these transcripts")
-        notes: list[str] = []
-        facts: dict[Hashable, Any] = {}
-        while True:
-            result = step(self.conv, sent, Context(now=self.now, facts=facts, config=CONFIG))
-            if isinstance(result, Outcome):
-                break
-            facts[result.key] = self.answer(result, notes)
+        self.notes = []
+        ctx = Context(now=self.now, config=CONFIG)
+        result = await run(step, self.conv, sent, ctx, self, limit=MAX_NEEDS)
         self.conv = result.conv.touched(self.now)
-        notes += [f"hitungan acara {code}: {kind}" for code, kind in result.counters]
+        notes = self.notes
         if result.toast is not None:
             notes.append(f"pemberitahuan di tombol: {render_msg(result.toast, 'id', PLAIN)}")
         return Turn(echo_choice(result.replies, result.ack), notes)

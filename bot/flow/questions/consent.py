@@ -7,7 +7,7 @@ from bot.flow.buttons import yes_no_buttons
 from bot.flow.context import Context, Outcome
 from bot.flow.events import Answer, Press
 from bot.flow.moves import goto, retry, unclear
-from bot.flow.needs import EventOf
+from bot.flow.needs import Count, EventOf
 from bot.flow.registry import Question
 from bot.flow.state import Conversation, Step
 from bot.i18n import N_
@@ -74,7 +74,7 @@ def on_consent(conv: Conversation, event: Answer, ctx: Context) -> Outcome:
         conv.consent_version = ctx.config.consent_version
         outcome = goto(conv, Step.NIK, ctx)
         if conv.event_code:
-            outcome.counters.append((conv.event_code, "consented"))
+            outcome.effects.append(Count(conv.event_code, "consented"))
         return outcome
     if event == Press("consent:no"):
         fresh = Conversation(lang=conv.lang)
