@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Union
 
-from bot.domain import ExportFilter
+from bot.domain import BranchScope, ExportFilter
 from bot.poster import PosterInfo
 from bot.rosters import Checked, RowReport, SlipRow
 
@@ -74,7 +74,7 @@ Picture = Union[QrPicture, PosterPicture, FunnelPicture, RosterReport, RosterSta
 class ExportJob:
     """An /ekspor file to build in a worker process."""
 
-    branches: tuple[str, ...] | None
+    branches: BranchScope  # None: every branch; empty: none
     chosen: ExportFilter
     fmt: str
     filename: str
