@@ -244,6 +244,7 @@ class WebDesk:
     def routes(self) -> list[Any]:
         # The report pages use this module's plumbing (Visit, Guest, Refused): imported here.
         from handlers.web.reports import ReportPages
+        from handlers.web.rosters import RosterPages
         from handlers.web.sponsor import SponsorPages
 
         return [
@@ -260,6 +261,7 @@ class WebDesk:
             Route("/pendaftaran/{reference}/{action}", self.decide, methods=["POST"]),
             *SponsorPages(self).routes(),
             *ReportPages(self).routes(),
+            *RosterPages(self).routes(),
             Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
         ]
 
@@ -362,10 +364,12 @@ class WebDesk:
         *,
         post: bool = False,
         touch: bool = True,
+        form: dict[str, str] | None = None,
     ) -> Response:
         """Run ``work`` for the officer of this request's session, as they are now. A request
         the officer did not make (the live count) does not ``touch`` it: it still ends idle.
-        A representative's session opens no officer page (404)."""
+        A representative's session opens no officer page (404). ``form``: the POST's fields when
+        the caller read the body itself (an uploaded file)."""
 
         async def officer_now(
             session: OfficerSession, found: WebSession, secret: str, now: datetime
@@ -378,7 +382,7 @@ class WebDesk:
             session.restrict(officer.scope)
             return Visit(found.lang, secret, session, officer)
 
-        return await self._visit(request, officer_now, work, post=post, touch=touch)
+        return await self._visit(request, officer_now, work, post=post, touch=touch, form=form)
 
     async def guest_in(
         self,
@@ -412,10 +416,12 @@ class WebDesk:
         *,
         post: bool,
         touch: bool = True,
+        form: dict[str, str] | None = None,
     ) -> Response:
         """Find the request's session, read its person again (``now_of``: who they are now, or
         why the session has just ended), check the CSRF token of a POST, then ``work``."""
-        form = await self._form(request) if post else {}
+        if form is None:
+            form = await self._form(request) if post else {}
         secret = request.cookies.get(COOKIE, "")
         now = self.clock()
         lang = "id"
