@@ -34,12 +34,14 @@ from bot.officers.rosters import COUNTED, ONLY_SUPERVISORS, ROSTERS_SHOWN
 from bot.officers.state import DeskState, Dialog
 from bot.rosters import STATE_LABELS, RosterSummary, read_roster
 from bot.web_desk import secret_hash
+from handlers.web.app import html_of
 from handlers.web.reports import MEDIA, attachment
+from handlers.web.sessions import Refused, Visit
 from handlers.web.sponsor import said
 from handlers.web.texts import words
 
 if TYPE_CHECKING:
-    from handlers.web.app import Visit, WebDesk
+    from handlers.web.app import WebDesk
 
 FORM_OVERHEAD = 64 * 1024  # the upload form's other fields and multipart framing
 REPORT_KEPT_SECONDS = 15 * 60  # an import's per-row report stays downloadable this long
@@ -169,7 +171,6 @@ class RosterPages:
         form: dict[str, str] | None = None,
     ) -> Response:
         """``work`` for a supervisor or an admin; anyone else is refused (403), as in chat."""
-        from handlers.web.app import Refused
 
         async def allowed(visit: Visit, fields: dict[str, str]) -> Response:
             if visit.officer.role is Role.PETUGAS:
@@ -272,8 +273,6 @@ class RosterPages:
         if isinstance(found, Response):
             return found
         visit, outcome = found
-        from handlers.web.app import html_of
-
         replies = await self.desk.desk.finish(outcome)
         files = [f for reply in replies for f in reply.files]
         token = self.reports.put(secret_hash(visit.secret), files[0]) if files else ""
@@ -293,8 +292,6 @@ class RosterPages:
         token = request.path_params["token"][:64]
 
         async def work(visit: Visit, form: dict[str, str]) -> Response:
-            from handlers.web.app import Refused
-
             found = self.reports.get(secret_hash(visit.secret), token)
             if found is None:
                 raise Refused(words(visit.lang)["not_found"], 404)
@@ -323,8 +320,6 @@ class RosterPages:
             return found
         visit, outcome = found
         if not outcome.pictures:
-            from handlers.web.app import Refused, html_of
-
             text = "".join(html_of(r, visit.lang) for r in outcome.replies)
             return self.desk.refused(Refused(text, 404), visit.lang)
         replies = await self.desk.desk.finish(outcome)
@@ -352,8 +347,6 @@ class RosterPages:
         roster_id: int = request.path_params["roster"]
 
         async def work(visit: Visit, form: dict[str, str]) -> Response:
-            from handlers.web.app import html_of
-
             outcome = await self.desk.run(visit, "roster_undang", str(roster_id))
             confirm = any(reply.buttons for reply in outcome.replies)
             return self.desk.page(
@@ -371,8 +364,6 @@ class RosterPages:
         roster_id: int = request.path_params["roster"]
 
         async def work(visit: Visit, form: dict[str, str]) -> Response:
-            from handlers.web.app import html_of
-
             outcome = await self.desk.run(visit, "roster_undang", f"{roster_id} ya")
             return self.desk.page(
                 "roster_answer.html",
