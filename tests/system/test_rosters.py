@@ -45,7 +45,16 @@ from tests.databases import execute_url
 from tests.fakes import Updates
 from tests.system.fake_telegram import FakeTelegram
 from tests.system.fake_whatsapp import FakeWhatsApp
-from tests.system.helpers import OFFICER, TOKEN, Bots, free_port, query, say, wait_polling
+from tests.system.helpers import (
+    OFFICER,
+    STARTUP_SECONDS,
+    TOKEN,
+    Bots,
+    free_port,
+    query,
+    say,
+    wait_polling,
+)
 from tests.system.local_server import HOST
 from tests.system.whatsapp_helpers import WhatsAppBot, shown, wait_for, whatsapp_env
 from tests.web_desk import a_sponsor, make_sponsor
@@ -114,9 +123,18 @@ class Deployment:
         )
         self.proc = bots.start(env, "roster")
         self.whatsapp = WhatsAppBot(cloud, self.proc, webhook, database)
-        self.whatsapp.wait_ready()
+        # Three servers and two channels start: on a loaded machine that takes longer than a
+        # WhatsApp-only process (STARTUP_SECONDS), so twice as long is allowed.
+        wait_for(self.serving, f"the bot to serve\n{self.proc.output()}", 2 * STARTUP_SECONDS)
         wait_polling(telegram, self.proc)
         self.desk = httpx.Client(base_url=f"http://{HOST}:{desk}", trust_env=False, timeout=30)
+
+    def serving(self) -> bool:
+        assert self.proc.alive(), f"the bot exited:\n{self.proc.output()}"
+        try:
+            return httpx.get(f"{self.whatsapp.url}/healthz", timeout=2).status_code == 200
+        except httpx.TransportError:
+            return False
 
     # --- chat ------------------------------------------------------------------------------
 
