@@ -19,10 +19,11 @@ from bot.officers.work import FunnelPicture
 from bot.poster import poster_png
 from bot.web_desk import AUDIT_PAGE, AuditFilter
 from handlers.desk_io import draw
+from handlers.web.sessions import Refused, Visit
 from handlers.web.texts import words
 
 if TYPE_CHECKING:
-    from handlers.web.app import Visit, WebDesk
+    from handlers.web.app import WebDesk
 
 CODE_LIMIT = 64  # an event's code: [A-Za-z0-9_-]{1,64}
 EXPORT_FORMATS = ("xlsx", "csv")
@@ -94,8 +95,6 @@ class ReportPages:
         code = event_code(request.query_params.get("acara", ""))
 
         async def work(visit: Visit, form: dict[str, str]) -> Response:
-            from handlers.web.app import Refused
-
             outcome = await self.desk.run(visit, "statistik", code)
             funnel = [p for p in outcome.pictures if isinstance(p, FunnelPicture)]
             if not funnel:  # no such event in the officer's branches
@@ -151,8 +150,6 @@ class ReportPages:
         code = event_code(request.path_params["code"])
 
         async def work(visit: Visit, form: dict[str, str]) -> Response:
-            from handlers.web.app import Refused
-
             stored = await visit.session.event_draft(code) if code else None
             if stored is None:
                 raise Refused(words(visit.lang)["not_found"], 404)

@@ -26,10 +26,11 @@ from bot.render import PLAIN, render_msg
 from bot.rosters import STATE_LABELS, RosterSummary, RowState
 from bot.spreadsheets import write_xlsx
 from handlers.web.reports import MEDIA, attachment
+from handlers.web.sessions import Guest, Refused
 from handlers.web.texts import words
 
 if TYPE_CHECKING:
-    from handlers.web.app import Guest, WebDesk
+    from handlers.web.app import WebDesk
 
 FULL = "lengkap"
 ROSTERS_SHOWN = 50  # the newest; a sponsor has a handful
@@ -89,15 +90,11 @@ class SponsorPages:
 
     def own(self, request: Request, guest: Guest) -> None:
         """Another sponsor's page is not found, as one that does not exist."""
-        from handlers.web.app import Refused
-
         if request.path_params["sponsor"] != str(guest.access.sponsor_id):
             raise Refused(words(guest.lang)["not_found"], 404)
 
     async def figures(self, guest: Guest) -> SponsorFigures:
         """The sponsor's figures exactly as /sponsor computes them, today (WIB)."""
-        from handlers.web.app import Refused
-
         session = guest.session
         sponsor = await session.sponsor(guest.access.sponsor_id)
         if sponsor is None:

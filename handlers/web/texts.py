@@ -138,6 +138,31 @@ TEXTS = {
         "sendiri. Mencabut akses mengakhiri sesinya saat itu juga."
     ),
     "audit_total": N_("{total} catatan, halaman {page} dari {pages}"),
+    "roster_title": N_("Daftar pekerja (roster)"),
+    "roster_until": N_("Berlaku sampai"),
+    "roster_agreement": N_("Perjanjian"),
+    "roster_import": N_("Impor daftar pekerja"),
+    "roster_import_intro": N_(
+        "Berkas XLSX atau CSV dengan kolom NIK, Nama, Nomor HP dan Desa/Kecamatan (boleh juga "
+        "Pekerjaan, Tempat lahir, Alamat), paling besar {mb} MB. Setiap baris diperiksa; belum "
+        "ada yang dikirim ke pekerja saat impor."
+    ),
+    "roster_sponsor": N_("Sponsor"),
+    "roster_agreement_hint": N_("Nomor perjanjian kerja sama (contoh: PKS 12/2026)"),
+    "roster_whatsapp": N_(
+        "Semua orang di daftar ini sudah setuju dihubungi lewat WhatsApp (Meta mewajibkannya "
+        "sebelum kita mengirim pesan lebih dulu). Tanpa centang: undangan hanya lewat slip cetak."
+    ),
+    "roster_file": N_("Berkas"),
+    "roster_slips": N_("Slip (PDF)"),
+    "roster_part": N_("Bagian"),
+    "roster_states_file": N_("Keadaan per baris (XLSX)"),
+    "roster_invite": N_("Undang lewat WhatsApp"),
+    "roster_invite_yes": N_("Ya, undang"),
+    "roster_report": N_("Unduh laporan per baris (XLSX)"),
+    "roster_back": N_("Kembali ke daftar pekerja"),
+    "roster_too_big": N_("Berkas terlalu besar: paling besar {mb} MB."),
+    "roster_no_file": N_("Pilih berkas XLSX atau CSV dulu."),
 }
 
 

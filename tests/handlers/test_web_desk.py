@@ -21,7 +21,8 @@ from bot.settings import Settings
 from bot.web_desk import secret_hash
 from handlers.runtime import Runtime, build_core
 from handlers.telegram.app import services_of
-from handlers.web.app import COOKIE, FORGET_CLIENTS_AFTER, RateLimit, WebDesk, web_app
+from handlers.web.app import WebDesk, web_app
+from handlers.web.sessions import COOKIE, FORGET_CLIENTS_AFTER, RateLimit
 from tests.conftest import NIK, OFFICER, TEST_START, Telegram, query
 from tests.databases import execute_url
 from tests.storage.drafts import nik
