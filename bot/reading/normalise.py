@@ -237,6 +237,14 @@ class Phrases:
         """The phrases whose first key is the word at ``at``, in the table's order."""
         return self._first.get(keys[at], []) if 0 <= at < len(keys) else []
 
+    def occur_in(self, keys: tuple[str, ...]) -> bool:
+        """Whether one of the phrases occurs in ``keys`` (anywhere, its words in a row)."""
+        for at, word in enumerate(keys):
+            for phrase in self._first.get(word, ()):
+                if keys[at : at + len(phrase)] == phrase:
+                    return True
+        return False
+
     def ending(self, keys: tuple[str, ...], end: int) -> list[tuple[str, ...]]:
         """The phrases whose last key is the word before ``end``, in the table's order."""
         return self._last.get(keys[end - 1], []) if 0 < end <= len(keys) else []
