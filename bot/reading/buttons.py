@@ -113,10 +113,10 @@ def _core(heard: Said) -> tuple[str, ...]:
     """The keys without greetings before and particles after ("kirim ya kak" → kirim)."""
     keys = heard.keys
     first, end = 0, len(keys)
-    # Only a phrase whose words are all in the text can be cut (the tables, in their order).
+    # Only a phrase whose first word is in the text can be cut (the tables, in their order).
     there = set(keys)
-    openers = [p for p in _OPENERS if there.issuperset(p)]
-    particles = [p for p in PARTICLES if there.issuperset(p)]
+    openers = [p for p in _OPENERS if p[0] in there]
+    particles = [p for p in PARTICLES if p[0] in there]
     moved = True
     while moved:
         moved = False
