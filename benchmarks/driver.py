@@ -52,7 +52,7 @@ async def drive_inbox(
     async def one_chat(stream: Stream) -> None:
         for data in stream:
             start = time.perf_counter()
-            for task in await store(pump, app.bot, [data]):
+            for task in await store(pump, [data]):
                 await task  # the bot has answered it
             if latencies is not None:
                 latencies.append(time.perf_counter() - start)

@@ -148,7 +148,7 @@ class Telegram:
 
     async def feed(self, data: dict[str, Any]) -> None:
         """Receive one update as if Telegram had sent it (stored in the inbox, then applied)."""
-        applying = await store(services_of(self.app).pump, self.app.bot, [data])
+        applying = await store(services_of(self.app).pump, [data])
         await asyncio.gather(*applying)
 
     async def text(self, user: int, text: str, **kwargs: Any) -> str:

@@ -47,17 +47,17 @@ def _from_numbers(
 ) -> Value[T] | Ambiguous[T] | Invalid:
     """The one digit run that ``parse`` takes ("nik saya 3375…", "no hp 0821-3344-5566");
     several valid ones are asked about; none: ``parse``'s refusal of the value's words."""
-    runs = [m[0].strip() for m in _DIGIT_RUN.finditer(heard.text)]
+    readings = [parse(m[0].strip()) for m in _DIGIT_RUN.finditer(heard.text)]
     valid: list[T] = []
-    for run in runs:
-        parsed = parse(run)
+    for parsed in readings:
         if not isinstance(parsed, Invalid) and parsed not in valid:
             valid.append(parsed)
     if len(valid) == 1:
         return Value(valid[0])
     if valid:
         return Ambiguous(tuple(valid))
-    refused = parse(runs[0] if len(runs) == 1 else value_text(heard, kind))
+    # One run: its refusal, already read (a phone number's reading is not cheap).
+    refused = readings[0] if len(readings) == 1 else parse(value_text(heard, kind))
     return refused if isinstance(refused, Invalid) else Value(refused)
 
 

@@ -106,11 +106,17 @@ def _names_of(buttons: tuple[tuple[str | None, tuple[str, ...]], ...]) -> tuple[
     )
 
 
+_OPENERS = tuple(p for p in OPENERS if p != ("iya",))  # the openers _core cuts: all but "iya"
+
+
 def _core(heard: Said) -> tuple[str, ...]:
     """The keys without greetings before and particles after ("kirim ya kak" → kirim)."""
     keys = heard.keys
     first, end = 0, len(keys)
-    openers = tuple(p for p in OPENERS if p != ("iya",))
+    # Only a phrase whose first word is in the text can be cut (the tables, in their order).
+    there = set(keys)
+    openers = [p for p in _OPENERS if p[0] in there]
+    particles = [p for p in PARTICLES if p[0] in there]
     moved = True
     while moved:
         moved = False
@@ -118,7 +124,7 @@ def _core(heard: Said) -> tuple[str, ...]:
             if end - first > len(phrase) and keys[first : first + len(phrase)] == phrase:
                 first += len(phrase)
                 moved = True
-        for phrase in PARTICLES:
+        for phrase in particles:
             if end - first > len(phrase) and keys[end - len(phrase) : end] == phrase:
                 if phrase == ("iya",) and not _tag(heard, end - 1):
                     continue  # "tidak iya" says both; "tidak ya" is a no with its tag

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from bot.reading.leadins import CLOSERS, FILLERS
-from bot.reading.normalise import Said, phrases
+from bot.reading.normalise import Phrases, Said, phrases
 from bot.reading.results import Ambiguous, Correction
 from bot.yes_no import NEGATABLE
 
@@ -18,6 +18,7 @@ LATER = phrases(
     bulan depan, pikir pikir, dipikir dulu, mikir dulu, pikir dulu
     """
 )
+_LATER = Phrases(LATER)
 # Words that turn the next words around ("jangan kirim", "tidak jadi", "belum mau").
 NEGATORS = frozenset({"tidak", "belum", "jangan", "bukan"})
 # Between a negator and the word it turns around: "jangan *di*kirim", "gak *jadi* batal".
@@ -37,6 +38,7 @@ MARKERS = phrases(
     salah tulis, perbaikan
     """
 )
+_MARKERS = Phrases(MARKERS)
 # Field → the words that name it in a correction (keys). Several fields for one word ("lahir"
 # alone) are asked about unless the value shows which.
 FIELD_NAMES: dict[str, tuple[tuple[str, ...], ...]] = {
@@ -81,7 +83,7 @@ _BUT = frozenset({"tapi", "tetapi", "cuma", "hanya", "namun"})
 def is_later(said: Said) -> bool:
     """Whether the answer is "later" ("ntar aja", "nanti dulu", "besok ya", "jangan kirim
     dulu"), not an answer."""
-    if any(said.find(phrase) is not None for phrase in LATER):
+    if _LATER.occur_in(said.keys):
         return True
     keys = said.keys
     for at, key in enumerate(keys):
@@ -117,7 +119,7 @@ def negated(said: Said, at: int) -> bool:
 
 def has_marker(said: Said) -> bool:
     """Whether the answer says something is wrong or should change."""
-    return any(said.find(phrase) is not None for phrase in MARKERS)
+    return _MARKERS.occur_in(said.keys)
 
 
 def _named(said: Said, allowed: tuple[str, ...]) -> list[tuple[int, int, str]]:

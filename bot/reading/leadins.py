@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from bot.reading.normalise import Said, phrases
+from bot.reading.normalise import Phrases, Said, phrases
 
 
 class Kind(StrEnum):
@@ -143,17 +143,31 @@ _AFTER_NAME = frozenset(
 )
 
 
-def _match(said: Said, at: int, table: tuple[tuple[str, ...], ...], end: int) -> int:
+# The tables value_words tries, indexed once (normalise.Phrases): the lead-ins before each kind
+# of value (with the fillers, and the openers except before a name), a name's lead-ins and
+# greetings, and what may close a value.
+_BEFORE = {
+    kind: Phrases((*table, *FILLERS) if kind is Kind.NAME else (*table, *FILLERS, *OPENERS))
+    for kind, table in LEADINS.items()
+}
+_NAMED_INDEX = Phrases(_NAMED)
+_GREETINGS = Phrases(tuple(p for p in (*OPENERS, *FILLERS) if p not in HONORIFICS))
+_CLOSERS = Phrases(CLOSERS)
+
+
+def _match(said: Said, at: int, table: Phrases, end: int) -> int:
     """How many words from ``at`` (before ``end``) one phrase of ``table`` covers (0: none)."""
-    for phrase in table:
-        if said.keys[at : at + len(phrase)] == phrase and at + len(phrase) <= end:
+    keys = said.keys
+    for phrase in table.starting(keys, at):
+        if keys[at : at + len(phrase)] == phrase and at + len(phrase) <= end:
             return len(phrase)
     return 0
 
 
-def _match_end(said: Said, first: int, end: int, table: tuple[tuple[str, ...], ...]) -> int:
-    for phrase in table:
-        if end - len(phrase) >= first and said.keys[end - len(phrase) : end] == phrase:
+def _match_end(said: Said, first: int, end: int, table: Phrases) -> int:
+    keys = said.keys
+    for phrase in table.ending(keys, end):
+        if end - len(phrase) >= first and keys[end - len(phrase) : end] == phrase:
             return len(phrase)
     return 0
 
@@ -162,26 +176,23 @@ def value_words(said: Said, kind: Kind) -> tuple[int, int]:
     """The first and (one past) the last word of the value: lead-ins, greetings and fillers
     before it and particles and thanks after it left out (nothing may be left: "nama saya")."""
     first, end = 0, len(said.words)
-    before = (*LEADINS[kind], *FILLERS)
+    before = _BEFORE[kind]
     if kind is Kind.NAME:
         # "pak, nama saya Slamet": an address before the lead-in is the reader being addressed;
         # after it ("nama saya pak Slamet") it stays, to be asked about. Words before a lead-in
         # later in the text are not the name ("yang daftar ibu saya, namanya Suminah").
-        leads = [at for at in range(end) if _match(said, at, _NAMED, end)]
+        leads = [at for at in range(end) if _match(said, at, _NAMED_INDEX, end)]
         if leads:
             first = leads[-1]
         else:
-            greetings = tuple(p for p in (*OPENERS, *FILLERS) if p not in HONORIFICS)
-            while first < end and (size := _match(said, first, greetings, end)):
+            while first < end and (size := _match(said, first, _GREETINGS, end)):
                 first += size
         # "Rahmat Hidayat, umur 45": what follows the name is about something else.
         end = next((at for at in range(first + 1, end) if said.keys[at] in _AFTER_NAME), end)
-    else:
-        before = (*before, *OPENERS)
     while first < end and (size := _match(said, first, before, end)):
         first += size
     while end > first:
-        size = _match_end(said, first, end, CLOSERS)
+        size = _match_end(said, first, end, _CLOSERS)
         if not size:
             break
         end -= size

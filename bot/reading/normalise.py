@@ -17,12 +17,18 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import cached_property
+from typing import NamedTuple
 
 from bot.yes_no import squeeze
 
 # Letters and digits; "laki-laki", "1.500.000" and "0812-3344" are several words.
 _WORD = re.compile(r"[^\W_]+")
 _INVISIBLE = frozenset({"Cc", "Cf"})
+# The same for ASCII text (control characters that are not spaces), dropped by str.translate.
+_ASCII_INVISIBLE = dict.fromkeys(
+    c for c in range(128) if not chr(c).isspace() and unicodedata.category(chr(c)) in _INVISIBLE
+)
+_REPEATED = re.compile(r"([^\W\d_])\1+")
 _DOUBLED = re.compile(r"([^\W\d_]{2,})2")
 _EMOJI = {
     "👍": "iya",
@@ -144,18 +150,20 @@ CANONICAL = _table(
 
 def key(word: str) -> tuple[str, ...]:
     """The key(s) of one typed word: "Iyaaa" → ("iya",), "kira2" → ("kira", "kira")."""
-    folded = unicodedata.normalize("NFKD", word.casefold())
-    plain = "".join(c for c in folded if not unicodedata.combining(c))
+    plain = word.casefold()
+    if not plain.isascii():  # ASCII has no accents to take off
+        folded = unicodedata.normalize("NFKD", plain)
+        plain = "".join(c for c in folded if not unicodedata.combining(c))
     doubled = _DOUBLED.fullmatch(plain)
     if doubled:
         return key(doubled[1]) * 2
-    plain = re.sub(r"([^\W\d_])\1+", r"\1", plain)
+    plain = _REPEATED.sub(r"\1", plain)
     return CANONICAL.get(plain, (plain,))
 
 
-@dataclass(frozen=True)
-class Word:
-    """One word's key and where it was typed (several keys of one word share the place)."""
+class Word(NamedTuple):
+    """One word's key and where it was typed (several keys of one word share the place). (A
+    NamedTuple: a typed answer makes one per word, and a frozen dataclass is slower to make.)"""
 
     key: str
     start: int
@@ -182,9 +190,11 @@ class Said:
 
     def find(self, phrase: tuple[str, ...], start: int = 0) -> int | None:
         """Where the keys ``phrase`` occur in a row, from word ``start`` on."""
-        size = len(phrase)
-        for at in range(start, len(self.words) - size + 1):
-            if self.keys[at : at + size] == phrase:
+        keys, size = self.keys, len(phrase)
+        if size and phrase[0] not in keys:  # most phrases looked for are not there at all
+            return None
+        for at in range(start, len(keys) - size + 1):
+            if keys[at : at + size] == phrase:
                 return at
         return None
 
@@ -192,17 +202,52 @@ class Said:
 def said(raw: str) -> Said:
     """``raw`` read into words with their keys."""
     text = unicodedata.normalize("NFC", raw)
-    text = "".join(c for c in text if c.isspace() or unicodedata.category(c) not in _INVISIBLE)
+    if text.isascii():
+        text = text.translate(_ASCII_INVISIBLE)
+    else:
+        text = "".join(c for c in text if c.isspace() or unicodedata.category(c) not in _INVISIBLE)
     text = " ".join(text.split())
     found: list[tuple[int, int, tuple[str, ...]]] = [
         (m.start(), m.end(), key(m[0])) for m in _WORD.finditer(text)
     ]
-    for emoji, word in _EMOJI.items():
-        found += [(m.start(), m.end(), (word,)) for m in re.finditer(re.escape(emoji), text)]
+    if not text.isascii():  # every emoji word is outside ASCII
+        for emoji, word in _EMOJI.items():
+            found += [(m.start(), m.end(), (word,)) for m in re.finditer(re.escape(emoji), text)]
     words = tuple(
         Word(k, start, end) for start, end, keys in sorted(found, key=lambda f: f[0]) for k in keys
     )
     return Said(text, words)
+
+
+class Phrases:
+    """A table of phrases by their first and by their last key, each list in the table's order:
+    which of them may start or end at a word is looked up instead of trying every phrase at
+    every word (a name's lead-ins were a measurable part of reading it)."""
+
+    __slots__ = ("_first", "_last")
+
+    def __init__(self, table: tuple[tuple[str, ...], ...]) -> None:
+        self._first: dict[str, list[tuple[str, ...]]] = {}
+        self._last: dict[str, list[tuple[str, ...]]] = {}
+        for phrase in table:
+            self._first.setdefault(phrase[0], []).append(phrase)
+            self._last.setdefault(phrase[-1], []).append(phrase)
+
+    def starting(self, keys: tuple[str, ...], at: int) -> list[tuple[str, ...]]:
+        """The phrases whose first key is the word at ``at``, in the table's order."""
+        return self._first.get(keys[at], []) if 0 <= at < len(keys) else []
+
+    def occur_in(self, keys: tuple[str, ...]) -> bool:
+        """Whether one of the phrases occurs in ``keys`` (anywhere, its words in a row)."""
+        for at, word in enumerate(keys):
+            for phrase in self._first.get(word, ()):
+                if keys[at : at + len(phrase)] == phrase:
+                    return True
+        return False
+
+    def ending(self, keys: tuple[str, ...], end: int) -> list[tuple[str, ...]]:
+        """The phrases whose last key is the word before ``end``, in the table's order."""
+        return self._last.get(keys[end - 1], []) if 0 < end <= len(keys) else []
 
 
 def phrases(rows: str) -> tuple[tuple[str, ...], ...]:

@@ -8,7 +8,6 @@ from contextlib import asynccontextmanager
 from datetime import timedelta
 from typing import Any, TypeAlias
 
-from telegram import Update
 from telegram.ext import (
     Application,
     ApplicationBuilder,
@@ -27,9 +26,8 @@ from handlers.runtime import Core, build_core
 from handlers.telegram.bot import BpuBot, bot_of, make_bot
 from handlers.telegram.errors import apologise, on_error
 from handlers.telegram.menus import Menus
-from handlers.telegram.parse import CHANNEL
+from handlers.telegram.parse import CHANNEL, Received, received
 from handlers.telegram.ratelimit import PerChatRateLimiter
-from handlers.telegram.receive import telegram_update
 from handlers.telegram.services import KEY, Services, utcnow
 from handlers.telegram.updates import handle_update, on_update
 
@@ -62,22 +60,19 @@ def build_application(
     # itself: one chat's updates in order, different chats' in parallel.
     application = ApplicationBuilder().bot(bot).updater(None).build()
 
-    def update_of(delivery: Delivery) -> Update:
+    def update_of(delivery: Delivery) -> Received:
         if delivery.parsed is None:  # recovered from the database after a crash
-            delivery.parsed = telegram_update(json.loads(delivery.item.payload), application.bot)
-        update: Update = delivery.parsed
+            delivery.parsed = received(json.loads(delivery.item.payload))
+        update: Received = delivery.parsed
         return update
 
     async def apply(delivery: Delivery) -> None:
         # Not process_update: it hands a handler's exception to the error handler and returns,
         # and the inbox would take an update whose replies never went out for answered.
-        update = update_of(delivery)
-        await handle_update(
-            update, application.context_types.context.from_update(update, application)
-        )
+        await handle_update(update_of(delivery), services, bot)
 
     async def gave_up(delivery: Delivery) -> None:
-        await apologise(application.bot, update_of(delivery))
+        await apologise(bot, update_of(delivery))
 
     pump = Pump(
         repo,
@@ -88,7 +83,7 @@ def build_application(
         liveness=core.liveness,
         gave_up=gave_up,
     )
-    application.bot_data[KEY] = Services(
+    services = Services(
         repo=repo,
         settings=settings,
         config=core.config,
@@ -98,6 +93,7 @@ def build_application(
         menus=Menus(),
         clock=core.clock,
     )
+    application.bot_data[KEY] = services
     # Every message (typed, a contact, a document, an edit) and every tap goes to the one
     # dispatch in the core, which decides officer command / officer dialog / worker flow.
     application.add_handlers(

@@ -14,8 +14,8 @@ they appear.
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
-from telegram import Update
 from telegram.constants import ChatType
 from telegram.error import TelegramError
 
@@ -25,6 +25,9 @@ from bot.render import PLAIN, render_msg
 from handlers.telegram.bot import BpuBot
 from handlers.telegram.sending import with_retries
 
+if TYPE_CHECKING:
+    from handlers.telegram.parse import Received
+
 log = logging.getLogger(__name__)
 
 # Telegram's own accounts that speak for a chat (Bot API: "sender_chat"; these appear as
@@ -33,53 +36,47 @@ ON_BEHALF_OF_CHATS = frozenset({1087968824, 136817688, 777000})
 POINTER = N_("Data pendaftaran hanya di chat pribadi. Buka {link} lalu tekan Mulai.")
 
 
-def from_a_person_in_private(update: Update) -> bool:
+def from_a_person_in_private(update: Received) -> bool:
     """Whether this is a person writing in their own private chat with the bot."""
-    user, chat = update.effective_user, update.effective_chat
+    user, chat = update.sender, update.chat
     if user is None or chat is None or user.is_bot or user.id in ON_BEHALF_OF_CHATS:
         return False
-    message = update.effective_message
-    if message is not None and message.sender_chat is not None:
+    if update.on_behalf_of_chat:
         return False
     return chat.type == ChatType.PRIVATE and chat.id == user.id
 
 
-def spoken_to(update: Update, username: str) -> bool:
+def spoken_to(update: Received, username: str) -> bool:
     """In a group: a person's command, mention of the bot, reply to the bot, or a tap on a
     button of one of its messages (not every message of a busy group)."""
-    user = update.effective_user
+    user = update.sender
     if user is None or user.is_bot or user.id in ON_BEHALF_OF_CHATS:
         return False
-    if update.callback_query is not None:
+    if update.tap is not None:
         return True
-    message = update.message  # an edit is never answered
-    if message is None or message.sender_chat is not None:
+    text = update.said  # None for an edit: an edit is never answered
+    if text is None or update.on_behalf_of_chat:
         return False
-    text = message.text or message.caption or ""
     if text.startswith("/"):
         return True
     mention = f"@{username}".lower() if username else None
     if mention is not None and mention in text.lower():
         return True
-    replied = message.reply_to_message
-    return replied is not None and replied.from_user is not None and replied.from_user.is_bot
+    return update.replies_to_bot
 
 
-async def point_to_private(bot: BpuBot, update: Update) -> None:
+async def point_to_private(bot: BpuBot, update: Received) -> None:
     """The one line a group gets, when the bot was spoken to; nothing otherwise."""
     username = bot.username or ""
     if not spoken_to(update, username):
         return
-    user = update.effective_user
+    user = update.sender
     lang = language_from_code(user.language_code if user is not None else None)
     line = render_msg(Msg(POINTER, {"link": f"https://t.me/{username}"}), lang, PLAIN)
     try:
-        query = update.callback_query
-        if query is not None:
-            await bot.post("answerCallbackQuery", callback_query_id=query.id, text=line[:200])
-        elif update.effective_chat is not None:
-            await with_retries(
-                bot.post, "sendMessage", chat_id=update.effective_chat.id, text=line
-            )
+        if update.tap is not None:
+            await bot.post("answerCallbackQuery", callback_query_id=update.tap.id, text=line[:200])
+        elif update.chat is not None:
+            await with_retries(bot.post, "sendMessage", chat_id=update.chat.id, text=line)
     except TelegramError as error:  # a group that muted the bot: nothing is lost
         log.info("no pointer to the private chat sent: %s", error)

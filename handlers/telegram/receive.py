@@ -14,13 +14,12 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from telegram import Bot, Update
 from telegram.error import NetworkError, RetryAfter, TelegramError
 
 from bot.ports import InboxItem
 from handlers.inbox import Pump, storable_json
 from handlers.telegram.bot import BpuBot
-from handlers.telegram.parse import CHANNEL, chat_key
+from handlers.telegram.parse import CHANNEL, Received, chat_key, received
 from handlers.telegram.ratelimit import retry_after
 
 log = logging.getLogger(__name__)
@@ -31,19 +30,16 @@ STORE_RETRY_SECONDS = 1.0
 
 
 def inbox_items(
-    raw: Sequence[dict[str, Any]], parsed: Sequence[Update] | None, bot: Bot | None, now: datetime
-) -> tuple[list[InboxItem], list[Update]]:
-    """Updates as inbox rows (keyed by update_id, stored as the JSON Telegram sent) and as PTB
-    Updates (``parsed``, if already built). Text with a lone surrogate (a broken emoji, which no
-    database stores and Telegram would refuse to send back) is mended first: U+FFFD in its
-    place, the Update built from the mended JSON."""
+    raw: Sequence[dict[str, Any]], parsed: Sequence[Received] | None, now: datetime
+) -> tuple[list[InboxItem], list[Received]]:
+    """Updates as inbox rows (keyed by update_id, stored as the JSON Telegram sent) and as what
+    the bot reads of them (``parsed``, if already read). Text with a lone surrogate (a broken
+    emoji, which no database stores and Telegram would refuse to send back) is mended first:
+    U+FFFD in its place, the update read from the mended JSON."""
     items, updates = [], []
     for index, data in enumerate(raw):
         payload, mended = storable_json(data)
-        if mended is data and parsed is not None:
-            update = parsed[index]
-        else:
-            update = telegram_update(mended, bot)
+        update = parsed[index] if mended is data and parsed is not None else received(mended)
         updates.append(update)
         items.append(
             InboxItem(
@@ -57,31 +53,13 @@ def inbox_items(
     return items, updates
 
 
-def telegram_update(data: dict[str, Any], bot: Bot | None) -> Update:
-    """The PTB Update of Telegram's JSON, built without a tapped message's text and buttons.
-
-    Of the tapped message the bot uses only its chat and id (to edit it into the answer), and
-    building its keyboard's objects was the largest part of parsing a tap. The inbox keeps the
-    update exactly as Telegram sent it.
-    """
-    query = data.get("callback_query")
-    if isinstance(query, dict) and isinstance(query.get("message"), dict):
-        tapped = query["message"]
-        lean = {key: tapped[key] for key in ("message_id", "date", "chat") if key in tapped}
-        data = {**data, "callback_query": {**query, "message": lean}}
-    return Update.de_json(data, bot)
-
-
 async def store(
-    pump: Pump,
-    bot: Bot,
-    raw: Sequence[dict[str, Any]],
-    parsed: Sequence[Update] | None = None,
+    pump: Pump, raw: Sequence[dict[str, Any]], parsed: Sequence[Received] | None = None
 ) -> list[asyncio.Task[None]]:
-    """Store updates (Telegram's JSON; ``parsed``: their Updates, if already built) in the inbox
-    and start applying them (raises if the database fails); returns the tasks applying the new
-    ones."""
-    items, updates = inbox_items(raw, parsed, bot, pump.clock())
+    """Store updates (Telegram's JSON; ``parsed``: what the bot reads of them, if already read)
+    in the inbox and start applying them (raises if the database fails); returns the tasks
+    applying the new ones."""
+    items, updates = inbox_items(raw, parsed, pump.clock())
     return await pump.receive(items, updates)
 
 
@@ -103,7 +81,7 @@ async def poll(bot: BpuBot, pump: Pump, stop: asyncio.Event) -> None:
             continue
         while not stop.is_set():
             try:
-                await store(pump, bot, updates)
+                await store(pump, updates)
                 break
             except Exception:
                 # Not stored, so not confirmed: keep the offset and try again.

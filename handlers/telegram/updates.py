@@ -22,7 +22,7 @@ from handlers.inbox import Refused, Unreachable
 from handlers.telegram.bot import BpuBot, bot_of
 from handlers.telegram.feedback import TYPING_AFTER_SECONDS, TypingIfSlow
 from handlers.telegram.groups import point_to_private
-from handlers.telegram.parse import inbound
+from handlers.telegram.parse import Received, inbound, of_update
 from handlers.telegram.render import html, markup
 from handlers.telegram.sending import with_retries
 from handlers.telegram.services import Services
@@ -37,12 +37,13 @@ TYPING_AFTER = TYPING_AFTER_SECONDS
 GONE = "chat not found"
 
 
-async def handle_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """``on_update``, its failures told as the inbox needs them (handlers/inbox.py): Telegram
-    unreachable (5xx, network, flood wait) is ``Unreachable``, the bot blocked or the chat gone
-    is ``Refused``; anything else is raised as it is (a bug, or a call Telegram refuses)."""
+async def handle_update(update: Received, services: Services, bot: BpuBot) -> None:
+    """``respond`` for the inbox, its failures told as the inbox needs them
+    (handlers/inbox.py): Telegram unreachable (5xx, network, flood wait) is ``Unreachable``,
+    the bot blocked or the chat gone is ``Refused``; anything else is raised as it is (a bug, or
+    a call Telegram refuses)."""
     try:
-        await on_update(update, context)
+        await respond(update, services, bot)
     except Forbidden as error:
         raise Refused(str(error)) from error
     except BadRequest as error:  # before NetworkError: PTB derives it from NetworkError
@@ -54,18 +55,21 @@ async def handle_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
 
 
 async def on_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """PTB's handler, for an update given to ``Application.process_update``: the same answer."""
+    await respond(of_update(update), Services.of(context), bot_of(context))
+
+
+async def respond(update: Received, services: Services, bot: BpuBot) -> None:
     """Applies one person's update and sends what the core answers."""
     parsed = inbound(update)
     if parsed is None:  # not a person in their private chat: at most one line in a group
-        await point_to_private(bot_of(context), update)
+        await point_to_private(bot, update)
         return
-    services = Services.of(context)
-    bot = bot_of(context)
     if services.desk.bot_username != bot.username and bot.username:
         services.desk.bot_username = bot.username  # from getMe: deep links name the real bot
     if services.menus.failed:
         await services.menus.retry_for(bot, parsed.user_id)
-    chat = update.effective_chat
+    chat = update.chat
     async with TypingIfSlow(bot, chat.id, TYPING_AFTER) if chat else nullcontext():
         result = await services.dispatcher.dispatch(parsed, services.clock(), fetch=fetcher(bot))
         await acknowledge(bot, update, result)
@@ -116,7 +120,7 @@ async def send_all(bot: BpuBot, chat_id: int, replies: list[Reply], lang: str) -
 EDITABLE = frozenset({Keyboard.INLINE, Keyboard.REMOVE})
 
 
-async def edit_tapped(bot: BpuBot, update: Update, reply: Reply, lang: str) -> bool:
+async def edit_tapped(bot: BpuBot, update: Received, reply: Reply, lang: str) -> bool:
     """Show the answer to a tap in place of the tapped message ("✓ Nelayan" and the next
     question, its buttons under it): one edit instead of a new message, so an event's flood
     budget goes further, and the change appears where the worker's finger is.
@@ -128,9 +132,8 @@ async def edit_tapped(bot: BpuBot, update: Update, reply: Reply, lang: str) -> b
     longer than one message cannot be an edit: False, and it is sent as a new message (still
     one call; the tapped buttons stay, and a second tap on them changes nothing).
     """
-    query = update.callback_query
-    message = query.message if query is not None else None
-    if message is None or reply.keyboard not in EDITABLE or reply.files:
+    tapped = update.tap.message if update.tap is not None else None
+    if tapped is None or reply.keyboard not in EDITABLE or reply.files:
         return False
     text = html(reply, lang)
     if len(text) > MessageLimit.MAX_TEXT_LENGTH:
@@ -139,8 +142,8 @@ async def edit_tapped(bot: BpuBot, update: Update, reply: Reply, lang: str) -> b
         await with_retries(
             bot.post,
             "editMessageText",
-            chat_id=message.chat.id,
-            message_id=message.message_id,
+            chat_id=tapped[0],
+            message_id=tapped[1],
             text=text,
             parse_mode=ParseMode.HTML,
             reply_markup=markup(reply, lang) if reply.keyboard is Keyboard.INLINE else None,
@@ -151,15 +154,14 @@ async def edit_tapped(bot: BpuBot, update: Update, reply: Reply, lang: str) -> b
     return True
 
 
-async def acknowledge(bot: BpuBot, update: Update, result: Dispatched) -> None:
+async def acknowledge(bot: BpuBot, update: Received, result: Dispatched) -> None:
     """Stop the tapped button's spinner (with a short notice for an already-answered tap).
 
     Cosmetic: a failure is logged and never costs the replies.
     """
-    query = update.callback_query
-    if query is None:
+    if update.tap is None:
         return
-    params: dict[str, object] = {"callback_query_id": query.id}
+    params: dict[str, object] = {"callback_query_id": update.tap.id}
     if result.toast is not None:
         params["text"] = render_msg(result.toast, result.lang, PLAIN)
     try:

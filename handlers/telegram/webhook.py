@@ -21,12 +21,12 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
-from telegram import Bot, Update
 
 from bot.settings import Settings
 from handlers.server import http_app, read_limited
 from handlers.telegram.app import PTBApplication, services_of
-from handlers.telegram.receive import store, telegram_update
+from handlers.telegram.parse import Received, received
+from handlers.telegram.receive import store
 
 log = logging.getLogger(__name__)
 
@@ -82,12 +82,12 @@ def update_route(application: PTBApplication, settings: Settings) -> Route:
         body = await read_limited(request, MAX_BODY_BYTES)
         if body is None:
             return Response(status_code=413)
-        parsed = parse_update(body, application.bot)
+        parsed = parse_update(body)
         if parsed is None:
             return Response(status_code=400)
         raw, update = parsed
         try:
-            await store(services.pump, application.bot, [raw], [update])
+            await store(services.pump, [raw], [update])
         except Exception:  # not stored: Telegram must try again, so it must not hear 200
             log.exception("could not store an update")
             return Response(status_code=503)
@@ -102,14 +102,14 @@ def webhook_app(application: PTBApplication, settings: Settings) -> Starlette:
     return http_app([update_route(application, settings)], services_of(application).repo)
 
 
-def parse_update(body: bytes, bot: Bot | None = None) -> tuple[dict[str, Any], Update] | None:
-    """The update in a webhook body, as Telegram's JSON and as an Update (parsed once, here);
-    None for anything else (never an exception)."""
+def parse_update(body: bytes) -> tuple[dict[str, Any], Received] | None:
+    """The update in a webhook body, as Telegram's JSON and as what the bot reads of it (read
+    once, here); None for anything else (never an exception)."""
     try:
         data = json.loads(body)
         if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):
             return None
-        update = telegram_update(data, bot)
+        update = received(data)
     except (ValueError, TypeError, KeyError, AttributeError, RecursionError):
         # RecursionError: deeply nested JSON, which json.loads refuses that way.
         return None

@@ -136,7 +136,7 @@ async def test_a_text_with_a_lone_surrogate_is_stored_and_answered(
     Here it arrives in one batch with another worker's update; both are answered."""
     pump = services_of(telegram.app).pump
     batch = [telegram.updates.text(5, BROKEN), telegram.updates.text(6, "/start")]
-    await asyncio.gather(*await store(pump, telegram.app.bot, batch))
+    await asyncio.gather(*await store(pump, batch))
     await pump.settle()
     assert telegram.request.sent(5) and telegram.request.sent(6)
     assert "\ud83d" not in telegram.request.last_text(5)
