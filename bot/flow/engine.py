@@ -50,6 +50,8 @@ def _step(conv: Conversation, event: Incoming, ctx: Context) -> Outcome:
         return say(conv, ctx)
     if isinstance(event, Command) and event.name.lower() == "start" and invited(conv):
         opened = invitation.start(conv, event.args, ctx)
+        if opened is None and not event.args.strip() and conv.step is Step.IDLE:
+            opened = invitation.by_number(conv, ctx)
         if opened is not None:
             return opened
     if isinstance(event, Command) and event.name.lower() == "start" and conv.step in AT_REST:
@@ -78,7 +80,8 @@ def _step(conv: Conversation, event: Incoming, ctx: Context) -> Outcome:
     if conv.step is Step.IDLE:
         if isinstance(event, Press) and recent(conv, ctx.now):
             return stale_tap(conv)
-        return begin(conv, conv.event_code, ctx)
+        opened = invitation.by_number(conv, ctx) if isinstance(event, Text) else None
+        return opened or begin(conv, conv.event_code, ctx)
     if conv.step is Step.DONE:
         return (
             stale_tap(conv)

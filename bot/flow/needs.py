@@ -145,6 +145,11 @@ class WorkerCalls(EventSource, Protocol):
         """Compare a typed NIK with the code's row; three wrong ones lock the code."""
         ...
 
+    async def invited_number(self, phone: str, now: datetime) -> str | None:
+        """The personal code of the open roster row whose WhatsApp invitation went to this
+        number (the newest, if several), else None."""
+        ...
+
     async def decline_invitation(self, code: str, now: datetime) -> bool:
         """Delete the row's personal data and block its number (a keyed hash)."""
         ...
@@ -252,6 +257,17 @@ class OpenInvitation(Need[InvitationLookup]):
 
     async def answer(self, session: WorkerCalls, ctx: Moment) -> InvitationLookup:
         return await session.open_invitation(self.code, ctx.now, self.tries, self.pause_minutes)
+
+
+@dataclass(frozen=True)
+class InvitedNumber(Need[str | None]):
+    """The code of the invitation sent on WhatsApp to the number writing, if one is open: a
+    worker who answers the invitation in words instead of tapping its button."""
+
+    phone: str
+
+    async def answer(self, session: WorkerCalls, ctx: Moment) -> str | None:
+        return await session.invited_number(self.phone, ctx.now)
 
 
 @dataclass(frozen=True)

@@ -111,6 +111,34 @@ async def open_invitation(
     return InvitationLookup(invitation)
 
 
+# A row whose WhatsApp invitation was queued (or later), not yet finished: its number is expected
+# to write back.
+INVITED_STATES = tuple(
+    str(s)
+    for s in (
+        RowState.INVITED,
+        RowState.SENT,
+        RowState.DELIVERED,
+        RowState.READ,
+        RowState.OPENED,
+        RowState.VERIFIED,
+    )
+)
+
+
+async def invited_number(tx: Tx, phone: str, now: datetime) -> str | None:
+    """The code of the newest open row invited on WhatsApp at ``phone`` (E.164)."""
+    found = await tx.one(
+        "SELECT w.code FROM roster_rows w JOIN rosters r ON r.id = w.roster_id"
+        f" WHERE w.phone = ? AND w.state IN ({', '.join('?' for _ in INVITED_STATES)})"
+        " AND w.nik != '' AND r.expires_at > ? ORDER BY w.id DESC LIMIT 1",
+        phone,
+        *INVITED_STATES,
+        now,
+    )
+    return None if found is None else str(found["code"])
+
+
 async def match_invitation(tx: Tx, code: str, nik: str, now: datetime) -> InvitationMatch:
     """The row when the typed NIK is its NIK; else a wrong try (the third locks the code)."""
     row = await tx.one(f"SELECT {ROW} WHERE w.code = ?", code)

@@ -337,6 +337,9 @@ class SqlWorkerUnit:
         await self.hold()
         return await invitations.decline_invitation(self.tx, code, now)
 
+    async def invited_number(self, phone: str, now: datetime) -> str | None:
+        return await invitations.invited_number(self.tx, phone, now)
+
     async def count(self, event_code: str, kind: str, now: datetime) -> None:
         await self.hold()
         await outreach.count_event(self.tx, event_code, kind, now)

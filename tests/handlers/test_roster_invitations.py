@@ -258,3 +258,37 @@ def test_the_fake_enforces_metas_three_limits(cloud: FakeWhatsApp) -> None:
     assert send("62833") == 130429  # a fourth message within one second
     now[0] += 1.0
     assert send("62833") == 131049  # a third unique user within 24 hours
+
+
+async def test_an_invited_number_answering_in_words_gets_its_invitation(
+    telegram: Telegram, whatsapp: WhatsApp, settings: Settings
+) -> None:
+    """Many answer a template by typing rather than tapping its button: a number whose
+    invitation was sent opens it whatever it writes first; a number never invited, or one that
+    was only given a slip, starts a registration of its own."""
+    await invite(telegram)
+    invited_wa = INVITED[1]
+    consent = await whatsapp.text("iya saya mau daftar", wa_id=invited_wa)
+    assert "Pemkab Kulon Progo 2026" in consent and "mengundang Anda" in consent
+    assert "Tukiman" not in consent  # nothing of the row before the NIK matches
+    await whatsapp.tap("undangan:yes", wa_id=invited_wa)
+    shown = await whatsapp.text("3401025507900002", wa_id=invited_wa)
+    assert "Tukiman" in shown and "Benar?" in shown
+    # DAFTAR alone (a wa.me link without a code) from another invited number: the same.
+    assert "mengundang Anda" in await whatsapp.text("DAFTAR", wa_id=INVITED[2])
+    # A number on no roster: the ordinary welcome.
+    stranger = await whatsapp.text("halo", wa_id="6281311112222")
+    assert "mengundang" not in stranger and "Anda setuju data Anda dipakai" in stranger
+    assert query(settings, "SELECT state FROM roster_rows WHERE phone = ?", "+" + invited_wa) == [
+        ("verified",)
+    ]
+
+
+async def test_a_number_only_imported_is_not_taken_for_invited(
+    telegram: Telegram, whatsapp: WhatsApp
+) -> None:
+    """Imported, not invited on WhatsApp (slips only so far): its number writing is a worker
+    like any other until it types the slip's code."""
+    await import_roster(telegram, OFFICER, await create_sponsor(telegram, quota=100))
+    welcome = await whatsapp.text("iya saya mau daftar", wa_id=INVITED[1])
+    assert "mengundang" not in welcome and "Anda setuju data Anda dipakai" in welcome

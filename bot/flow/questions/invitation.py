@@ -20,7 +20,7 @@ from bot.flow.buttons import yes_no_buttons
 from bot.flow.context import Context, Outcome
 from bot.flow.events import Answer, Press, Text
 from bot.flow.moves import goto, retry, unclear
-from bot.flow.needs import DeclineInvitation, MatchInvitation, OpenInvitation
+from bot.flow.needs import DeclineInvitation, InvitedNumber, MatchInvitation, OpenInvitation
 from bot.flow.registry import REGISTRY, Question
 from bot.flow.state import Conversation, Step
 from bot.flow.summary import occupation_text
@@ -67,6 +67,16 @@ def start(conv: Conversation, typed: str, ctx: Context) -> Outcome | None:
     fresh.invite_code = invitation.code
     fresh.invite_sponsor = invitation.sponsor_name
     return goto(fresh, Step.INVITE_CONSENT, ctx)
+
+
+def by_number(conv: Conversation, ctx: Context) -> Outcome | None:
+    """A WhatsApp worker who writes in words ("iya mau daftar", DAFTAR alone) instead of tapping
+    the invitation's button: the invitation sent to their number, as the button would open it;
+    None when no open invitation went to it (or the channel does not tell the number)."""
+    if ctx.sender_phone is None or conv.consent_at is not None:
+        return None
+    code = ctx.fact(InvitedNumber(ctx.sender_phone))
+    return None if code is None else start(conv, code, ctx)
 
 
 def ask_consent(conv: Conversation, ctx: Context) -> Reply:
