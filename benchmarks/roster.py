@@ -181,7 +181,7 @@ async def run(args: argparse.Namespace, url: str) -> dict[str, Any]:
         pair_seconds=PAIR_SECONDS,
         messaging_limit=args.send,
     ) as fake:
-        sending = asyncio.create_task(send_invitations(repo, url, fake, args.send))
+        sending = asyncio.create_task(send_invitations(repo, desk, url, fake, args.send))
         await asyncio.gather(
             *(invited(repo, w, code, nik, invited_latencies) for w, (code, nik) in enumerate(rows))
         )
@@ -217,11 +217,11 @@ SEND_TIMEOUT = 3600.0
 
 
 async def send_invitations(
-    repo: Any, url: str, fake: FakeWhatsApp, limit: int
+    repo: Any, desk: OfficerDesk, url: str, fake: FakeWhatsApp, limit: int
 ) -> tuple[int, float]:
-    """/roster_undang's queue with a messaging limit of ``limit`` a day, then the outbox
-    delivered through the WhatsApp channel until the day's ``limit`` went out: (taken by the
-    fake, wall seconds)."""
+    """/roster_undang confirmed through the officer desk with a messaging limit of ``limit`` a
+    day (its invitations queued a chunk at a time), then the outbox delivered through the
+    WhatsApp channel until the day's ``limit`` went out: (taken by the fake, wall seconds)."""
     settings = settings_for(url, fake).model_copy(
         update={
             "whatsapp_messaging_limit": limit,
@@ -238,7 +238,9 @@ async def send_invitations(
     async with repo.officer() as session:
         session.restrict(None)
         (summary,) = await session.rosters(1)
-        await session.invite_roster(summary.id, limit, clock())
+    desk.messaging_limit = limit
+    queued = await desk.handle(OFFICER, "roster_undang", f"{summary.id} ya", clock())
+    assert queued and "masuk antrean" in str(queued[-1]), queued
     started = time.perf_counter()
     sent = 0
     try:

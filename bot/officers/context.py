@@ -13,7 +13,7 @@ from bot.domain import Officer
 from bot.flow.events import Command, Press, Text
 from bot.flow.needs import Facts
 from bot.messages import Reply
-from bot.officers.needs import Effect, ExportJob, Picture
+from bot.officers.needs import Effect, ExportJob, Picture, RosterJob
 from bot.officers.state import DeskState
 from bot.payment import PaymentChannel
 from bot.rosters import RosterFile
@@ -88,5 +88,7 @@ class DeskOutcome:
         default_factory=list
     )  # drawn after commit, sent with the last reply
     export: ExportJob | None = None  # built after commit; its reply replaces ``replies``
+    roster_job: RosterJob | None = None  # run after commit, a chunk per unit of work; its
+    # replies follow ``replies``
     officers_changed: bool = False  # the runner's cache of officer ids is stale
     declined: bool = False  # typed text outside any dialog: the worker flow answers it

@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from bot.charts import funnel_png
-from bot.clock import today_wib
 from bot.decision_sheet import read_import
 from bot.flow.context import FlowConfig
 from bot.flow.events import Text
@@ -28,14 +27,11 @@ from bot.i18n import N_
 from bot.messages import Attachment, Reply
 from bot.officers.context import DeskConfig, DeskContext, DeskEvent, DeskOutcome, Upload
 from bot.officers.needs import (
-    ActiveNiks,
     Audit,
     AuditOf,
-    BlockedPhones,
     CardNotesOf,
     CloseEvent,
     CreateEvent,
-    CreateRoster,
     CreateSponsor,
     Decide,
     Effect,
@@ -48,7 +44,6 @@ from bot.officers.needs import (
     FunnelPicture,
     GrantAccess,
     InvitableCount,
-    InviteRoster,
     OfficerOf,
     Officers,
     OwnEvent,
@@ -59,7 +54,8 @@ from bot.officers.needs import (
     QueuePage,
     RemoveOfficer,
     RevokeAccess,
-    RosterReport,
+    RosterImportJob,
+    RosterInviteJob,
     RosterRowsOf,
     Rosters,
     RosterSlips,
@@ -79,12 +75,13 @@ from bot.officers.needs import (
 )
 from bot.officers.needs import Notify as NotifyWorker
 from bot.officers.reports import IN_PROGRESS_STEPS, exported
+from bot.officers.roster_jobs import run_import, run_invitations
 from bot.officers.state import DeskState, Dialog
 from bot.officers.step import desk_event, on_card, step
 from bot.officers.views import text
 from bot.officers.web import NOT_ENABLED, SIGNED_OUT, link_reply
 from bot.poster import poster_png, qr_png
-from bot.rosters import read_roster, report_xlsx, states_xlsx
+from bot.rosters import open_roster, states_xlsx
 from bot.slips import slips_pdf
 from bot.uploads import DEFAULT_LIMITS, ImportLimits
 from bot.web_desk import LINK_VALID, secret_hash
@@ -170,18 +167,10 @@ async def answer_need(session: OfficerSession, need: Need[Any], ctx: DeskContext
             expires = now + LINK_VALID
             await session.create_login_token(secret_hash(secret), by, lang, now, expires)
             return secret
-        case ActiveNiks(niks):
-            return await session.active_niks(niks)
-        case BlockedPhones(phones):
-            return await session.blocked_phones(phones)
-        case CreateRoster(draft, rows):
-            return await session.create_roster(draft, rows, by, now)
         case Rosters(limit):
             return await session.rosters(limit)
         case InvitableCount(roster_id):
             return await session.invitable_count(roster_id, now)
-        case InviteRoster(roster_id, daily):
-            return await session.invite_roster(roster_id, daily, now)
         case RosterSlips(roster_id):
             return await session.roster_slips(roster_id)
         case RosterRowsOf(roster_id):
@@ -233,8 +222,6 @@ def draw(picture: Picture) -> Attachment:
             return Attachment(filename, poster_png(info), photo=False)
         case FunnelPicture(filename, steps, bases, lang):
             return Attachment(filename, funnel_png(list(steps), lang, bases))
-        case RosterReport(filename, checked, lang):
-            return Attachment(filename, report_xlsx(checked, lang), photo=False)
         case RosterStates(filename, rows, lang):
             return Attachment(filename, states_xlsx(rows, lang), photo=False)
         case SlipSheet(filename, slips, bot_username, whatsapp_number):
@@ -402,14 +389,15 @@ class OfficerDesk:
         has no dialog and did not caption it /impor (the flow answers them).
 
         The file is read in a thread, before the transaction; the good rows are then applied
-        in one short transaction."""
+        in one short transaction. A roster file is only opened there: its lines are checked
+        and stored a chunk at a time after the dialog's transaction."""
         if not await self.is_officer(user_id, now):
             return None
         for_import = caption.strip().lower().startswith("/impor")
         if not for_import and await self._awaits_roster(user_id):
-            roster = await asyncio.to_thread(
-                read_roster, data, filename, self.roster_limits, today_wib(now)
-            )
+            # Opened only (limits and header checked): its lines are read, checked and stored a
+            # chunk at a time after the dialog's transaction (bot/officers/roster_jobs.py).
+            roster = await asyncio.to_thread(open_roster, data, filename, self.roster_limits)
             upload = Upload(filename, (), (), roster=roster)
         else:
             rows, problems = await asyncio.to_thread(
@@ -481,6 +469,11 @@ class OfficerDesk:
             replies[-1] = replace(last, files=(*last.files, *files))
         if outcome.export is not None:
             replies.append(await self._export(outcome.export))
+        match outcome.roster_job:
+            case RosterImportJob() as job:
+                replies += await run_import(self.repo, job)
+            case RosterInviteJob() as job:
+                replies += await run_invitations(self.repo, job)
         return replies
 
     async def _export(self, job: ExportJob) -> Reply:

@@ -5,13 +5,14 @@
   officer's one transaction and steps again.
 - Effects: writes that answer nothing (an audit row, a notice to a worker, a new event, an
   officer saved), applied by the runner in the same transaction, in order, after the last step.
-- Pictures and the export: long work, done by the runner after the transaction has committed.
+- Pictures, the export and the roster jobs: long work, done by the runner after the
+  transaction has committed (a roster job in units of work of its own, a chunk at a time).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Union
 
 from bot.domain import (
@@ -32,7 +33,7 @@ from bot.domain import (
 from bot.flow.needs import Need
 from bot.messages import Reply
 from bot.poster import PosterInfo
-from bot.rosters import Checked, RosterDraft, RosterRow, RosterSummary, RowReport, SlipRow
+from bot.rosters import RosterDraft, RosterFile, RosterSummary, RowReport, SlipRow
 from bot.web_desk import SponsorAccess
 
 # --- look-ups ------------------------------------------------------------------------------
@@ -142,20 +143,6 @@ class Officers(Need[list[Officer]]):
 
 
 @dataclass(frozen=True)
-class ActiveNiks(Need[frozenset[str]]):
-    """Which of these NIKs have an active submission (a roster's rows are checked at once)."""
-
-    niks: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class BlockedPhones(Need[frozenset[str]]):
-    """Which of these numbers must never be invited again."""
-
-    phones: tuple[str, ...]
-
-
-@dataclass(frozen=True)
 class Rosters(Need[list[RosterSummary]]):
     """The officer's branches' rosters with their counts."""
 
@@ -187,14 +174,6 @@ class InvitableCount(Need[int]):
 
 
 @dataclass(frozen=True)
-class InviteRoster(Need[int]):
-    """Queue a roster's WhatsApp invitations, ``daily`` a day (0: all now); how many."""
-
-    roster_id: int
-    daily: int
-
-
-@dataclass(frozen=True)
 class Order:
     """A decision on one submission."""
 
@@ -222,14 +201,6 @@ class CreateSponsor(Need[int]):
     """Store a sponsor; its new id."""
 
     sponsor: Sponsor
-
-
-@dataclass(frozen=True)
-class CreateRoster(Need[int]):
-    """Store a roster and its checked rows; its new id."""
-
-    draft: RosterDraft
-    rows: tuple[RosterRow, ...]
 
 
 @dataclass(frozen=True)
@@ -377,15 +348,6 @@ class FunnelPicture:
 
 
 @dataclass(frozen=True)
-class RosterReport:
-    """A roster import's per-row report (XLSX, NIKs and phones masked)."""
-
-    filename: str
-    checked: tuple[Checked, ...]
-    lang: str
-
-
-@dataclass(frozen=True)
 class RosterStates:
     """A roster's per-row report of its invitations (XLSX, NIKs and phones masked)."""
 
@@ -404,7 +366,7 @@ class SlipSheet:
     whatsapp_number: str  # '' when WhatsApp is not set up: no WhatsApp QR code
 
 
-Picture = Union[QrPicture, PosterPicture, FunnelPicture, RosterReport, RosterStates, SlipSheet]  # noqa: UP007
+Picture = Union[QrPicture, PosterPicture, FunnelPicture, RosterStates, SlipSheet]  # noqa: UP007
 
 
 @dataclass(frozen=True)
@@ -416,3 +378,36 @@ class ExportJob:
     fmt: str
     filename: str
     on: date  # the day (WIB) the amounts in it are for
+
+
+@dataclass(frozen=True)
+class RosterImportJob:
+    """A roster file to check and store a chunk at a time, each chunk in its own unit of work
+    (bot/officers/roster_jobs.py), once the dialog's transaction has closed it."""
+
+    draft: RosterDraft
+    sponsor: Sponsor  # as read when the file came: its places left hold over every chunk
+    file: RosterFile  # its lines a stream, read once
+    filename: str  # as shown in the answer
+    report_name: str
+    lang: str
+    today: date  # WIB
+    by: str  # the importing officer
+    scope: tuple[str, ...] | None  # their branches (None: all)
+    now: datetime  # the file's update: the rows' times
+
+
+@dataclass(frozen=True)
+class RosterInviteJob:
+    """A roster's WhatsApp invitations to queue a chunk at a time, each chunk in its own unit of
+    work, once the officer confirmed (role and branch checked in the confirmation's
+    transaction)."""
+
+    roster_id: int
+    daily: int  # the messaging limit: invitations a day (0: unlimited)
+    by: str
+    scope: tuple[str, ...] | None
+    now: datetime  # the confirmation's update: the first day's invitations are due then
+
+
+RosterJob = Union[RosterImportJob, RosterInviteJob]  # noqa: UP007
