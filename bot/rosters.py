@@ -1,10 +1,12 @@
 """Rosters: a sponsor's list of workers read from an XLSX or CSV and checked row by row.
 
-Pure: bytes in, candidate rows out (``read_roster``, run in a thread before the transaction);
-then, with what storage knows (NIKs already submitted, numbers never to invite again, the
-sponsor's places left), each row is kept or refused with a reason (``check_rows``), and the
-officer gets a per-row XLSX report (``report_xlsx``, NIKs and phones masked). Only the listed
-columns are kept (docs/rosters.md). Nothing is sent at import.
+Pure: bytes in, candidate rows out (``open_roster``, a stream read a chunk at a time; or
+``read_roster``, the whole file); each line's checks that need neither the sponsor nor the database
+(``pre_checked``, CPU-bound, run in a thread); then, with what storage knows (NIKs already
+submitted, numbers never to invite again, the sponsor's places left), each row is kept or refused
+with a reason (``RosterChecks``, which keeps what spans a file's chunks), and the officer gets a
+per-row XLSX report (``RosterReportWriter``, NIKs and phones masked). Only the listed columns are
+kept (docs/rosters.md). Nothing is sent at import.
 """
 
 from __future__ import annotations
@@ -126,7 +128,7 @@ class Candidate:
     occupation: str = ""
     birth_place: str = ""
     address: str = ""
-    pre: PreChecked | None = None  # read_roster's checks, when it was given the day
+    pre: PreChecked | None = None  # pre_checked's checks, once done
 
 
 @dataclass(frozen=True)
@@ -389,12 +391,6 @@ class RosterChecks:
             candidate.address,
         )
         return Checked(candidate.line, nik, pre.phone, row)
-
-
-def summary_counts(checked: Sequence[Checked]) -> tuple[int, int]:
-    """(kept, refused)."""
-    kept = sum(1 for c in checked if c.row is not None)
-    return kept, len(checked) - kept
 
 
 def report_xlsx(

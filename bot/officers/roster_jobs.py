@@ -26,7 +26,7 @@ import asyncio
 import itertools
 from collections.abc import Callable, Iterator
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import date
 from typing import TYPE_CHECKING
 
 from bot.messages import Attachment, Reply
@@ -61,8 +61,9 @@ async def run_import(repo: Repository, job: RosterImportJob) -> list[Reply]:
     async with repo.officer() as session:
         session.restrict(job.scope)
         roster_id = await session.begin_roster(job.draft, job.by, now)
+    report = RosterReportWriter(job.lang)
     try:
-        kept, refused, report = await _chunks(repo, job, roster_id, now)
+        kept, refused = await _chunks(repo, job, roster_id, report)
         async with repo.officer() as session:
             session.restrict(job.scope)
             if kept:
@@ -77,17 +78,17 @@ async def run_import(repo: Repository, job: RosterImportJob) -> list[Reply]:
     except BaseException:
         await asyncio.shield(_drop(repo, job, roster_id))
         raise
+    finally:
+        data = await asyncio.to_thread(report.close)  # its temporary files go in any case
     answer = imported(job, roster_id if kept else None, kept, refused)
-    file = Attachment(job.report_name, await asyncio.to_thread(report.close), photo=False)
-    return [replace(answer, files=(file,))]
+    return [replace(answer, files=(Attachment(job.report_name, data, photo=False),))]
 
 
 async def _chunks(
-    repo: Repository, job: RosterImportJob, roster_id: int, now: datetime
-) -> tuple[int, int, RosterReportWriter]:
-    """Every chunk checked, stored and written to the report: (kept, refused, the report)."""
+    repo: Repository, job: RosterImportJob, roster_id: int, report: RosterReportWriter
+) -> tuple[int, int]:
+    """Every chunk checked, stored and written to the report: (kept, refused)."""
     checks = RosterChecks(job.sponsor, job.today)
-    report = RosterReportWriter(job.lang)
     lines = iter(job.file.candidates)
     places = place_cache()
     kept = refused = 0
@@ -102,11 +103,11 @@ async def _chunks(
             blocked = await session.blocked_phones(phones) if phones else frozenset[str]()
             checked: list[Checked] = checks.check(chunk, active, blocked)
             rows = [c.row for c in checked if c.row is not None]
-            await session.add_roster_rows(roster_id, rows, now)
+            await session.add_roster_rows(roster_id, rows, now=job.now)
         kept += len(rows)
         refused += len(checked) - len(rows)
         await asyncio.to_thread(report.add, checked)
-    return kept, refused, report
+    return kept, refused
 
 
 async def _drop(repo: Repository, job: RosterImportJob, roster_id: int) -> None:
