@@ -7,7 +7,10 @@ import json
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
+import pytest
+
 from bot.flow.reminders import draft_reminder
+from bot.officers import roster_jobs
 from bot.settings import Settings
 from handlers.housekeeping import policy
 from handlers.outbox import deliver_due
@@ -16,6 +19,7 @@ from handlers.telegram.app import services_of
 from handlers.whatsapp.channel import WhatsAppChannel
 from handlers.whatsapp.client import WhatsAppClient
 from handlers.whatsapp.pacing import Pacer
+from storage.sql.tx import as_datetime
 from tests.conftest import OFFICER, Telegram, query
 from tests.databases import execute_url
 from tests.handlers.conftest import WhatsApp
@@ -258,3 +262,22 @@ def test_the_fake_enforces_metas_three_limits(cloud: FakeWhatsApp) -> None:
     assert send("62833") == 130429  # a fourth message within one second
     now[0] += 1.0
     assert send("62833") == 131049  # a third unique user within 24 hours
+
+
+async def test_invitations_are_queued_a_chunk_at_a_time_days_counted_over_the_chunks(
+    telegram: Telegram, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One row per unit of work: the messaging limit still spreads the batch over its days, and
+    a second confirmation queues nothing again (each row was claimed when marked invited)."""
+    monkeypatch.setattr(roster_jobs, "CHUNK", 1)
+    roster_id = await invite(telegram)
+    due = query(
+        settings,
+        "SELECT user_id, next_attempt_at FROM outbox WHERE reference LIKE 'roster:%' ORDER BY id",
+    )
+    assert [d[0] for d in due] == list(INVITED)
+    days = [(as_datetime(d[1]) - as_datetime(due[0][1])).days for d in due]
+    assert days == [0, 0, 1, 1]
+    again = await telegram.press(OFFICER, f"off:roster_undang:{roster_id} ya")
+    assert "Tidak ada yang bisa diundang" in again
+    assert len(query(settings, "SELECT id FROM outbox WHERE reference LIKE 'roster:%'")) == 4
