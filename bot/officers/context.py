@@ -28,7 +28,8 @@ class Upload:
     rows: tuple[ImportRow, ...]
     problems: tuple[ImportProblem, ...]
     for_import: bool = False
-    roster: RosterFile | None = None  # read as a roster (a /roster_impor file was awaited)
+    roster: RosterFile | None = None  # opened as a roster (a /roster_impor file was awaited):
+    # its lines a stream, read a chunk at a time after the transaction
 
 
 # What the desk's step takes: a command (typed, or an 'off:' button naming one), a button, typed
