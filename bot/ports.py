@@ -290,7 +290,26 @@ class OfficerSession(Protocol):
     async def create_roster(
         self, draft: RosterDraft, rows: Sequence[RosterRow], by: str, now: datetime
     ) -> int:
-        """Store a roster and its rows, each with a fresh personal code; its id."""
+        """Store a roster and its rows at once, each with a fresh personal code; its id."""
+        ...
+
+    async def begin_roster(self, draft: RosterDraft, by: str, now: datetime) -> int:
+        """A roster whose rows come in chunks, each in its own unit of work: seen nowhere
+        (lists, slips, invitations, codes) until ``finish_roster``; its id."""
+        ...
+
+    async def add_roster_rows(
+        self, roster_id: int, rows: Sequence[RosterRow], now: datetime
+    ) -> None:
+        """Store rows of a roster being imported, each with a fresh personal code."""
+        ...
+
+    async def finish_roster(self, roster_id: int, now: datetime) -> None:
+        """The roster's last chunk is in: it is seen from now on."""
+        ...
+
+    async def drop_roster(self, roster_id: int) -> None:
+        """An import that failed: the roster and its rows stored so far are deleted."""
         ...
 
     async def rosters(self, limit: int) -> list[RosterSummary]:
@@ -306,8 +325,19 @@ class OfficerSession(Protocol):
         invited, not blocked, not expired); 0 when not of the officer's branches."""
         ...
 
+    async def invitable_rows(self, roster_id: int, now: datetime) -> list[int]:
+        """The ids of those rows, in file order (empty when not of the officer's branches)."""
+        ...
+
     async def invite_roster(self, roster_id: int, daily: int, now: datetime) -> int:
-        """Queue those rows' invitations, ``daily`` a day (0: all now); how many."""
+        """Queue those rows' invitations at once, ``daily`` a day (0: all now); how many."""
+        ...
+
+    async def invite_rows(
+        self, row_ids: Sequence[int], position: int, daily: int, now: datetime
+    ) -> int:
+        """Queue the invitations of these rows still invitable, ``daily`` a day counting from
+        the batch's ``position``-th (a roster is queued a chunk at a time); how many."""
         ...
 
     async def roster_slips(self, roster_id: int) -> list[SlipRow]:

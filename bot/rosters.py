@@ -1,10 +1,12 @@
 """Rosters: a sponsor's list of workers read from an XLSX or CSV and checked row by row.
 
-Pure: bytes in, candidate rows out (``read_roster``, run in a thread before the transaction);
-then, with what storage knows (NIKs already submitted, numbers never to invite again, the
-sponsor's places left), each row is kept or refused with a reason (``check_rows``), and the
-officer gets a per-row XLSX report (``report_xlsx``, NIKs and phones masked). Only the listed
-columns are kept (docs/rosters.md). Nothing is sent at import.
+Pure: bytes in, candidate rows out (``open_roster``, a stream read a chunk at a time; or
+``read_roster``, the whole file); each line's checks that need neither the sponsor nor the database
+(``pre_checked``, CPU-bound, run in a thread); then, with what storage knows (NIKs already
+submitted, numbers never to invite again, the sponsor's places left), each row is kept or refused
+with a reason (``RosterChecks``, which keeps what spans a file's chunks), and the officer gets a
+per-row XLSX report (``RosterReportWriter``, NIKs and phones masked). Only the listed columns are
+kept (docs/rosters.md). Nothing is sent at import.
 """
 
 from __future__ import annotations
@@ -13,8 +15,9 @@ import functools
 import hashlib
 import hmac
 import io
+import itertools
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from enum import StrEnum
@@ -31,7 +34,7 @@ from bot.phone import normalize_mobile
 from bot.places import match_home
 from bot.regions import region_by_code
 from bot.render import PLAIN, render_msg
-from bot.uploads import ImportLimits, Refusal, read_table
+from bot.uploads import ImportLimits, Refusal, stream_table
 from bot.validation import Invalid
 
 # The columns read, by the words a header may use for them (lower case, punctuation as spaces).
@@ -125,15 +128,19 @@ class Candidate:
     occupation: str = ""
     birth_place: str = ""
     address: str = ""
-    pre: PreChecked | None = None  # read_roster's checks, when it was given the day
+    pre: PreChecked | None = None  # pre_checked's checks, once done
 
 
 @dataclass(frozen=True)
 class RosterFile:
-    """What a roster file held: its data lines, or the problem that refused it whole."""
+    """What a roster file held: its data lines, or the problem that refused it whole.
+
+    ``candidates`` is a tuple when the file was read whole (``read_roster``), or an iterator
+    read once, in order, when it was opened as a stream (``open_roster``: a 50,000-line file is
+    then checked and stored a chunk at a time, never held whole)."""
 
     filename: str
-    candidates: tuple[Candidate, ...] = ()
+    candidates: Iterable[Candidate] = ()
     refusal: ImportProblem | None = None
 
 
@@ -187,22 +194,21 @@ def _columns(header: Sequence[object]) -> dict[str, int]:
     return found
 
 
-def read_roster(
-    data: bytes, filename: str, limits: ImportLimits, today: date | None = None
-) -> RosterFile:
-    """A roster file's data lines (the first line naming NIK, Nama and Desa/Kecamatan is the
-    header); a file past a limit or without those columns is refused whole. With ``today``,
-    each line's checks that need neither the sponsor nor the database are done here too (the
-    caller runs this in a thread: the transaction then only looks things up)."""
-    table = read_table(data, filename, limits)
+def open_roster(data: bytes, filename: str, limits: ImportLimits) -> RosterFile:
+    """A roster file opened as a stream of its data lines (the first line naming NIK, Nama and
+    Desa/Kecamatan is the header); a file past a limit or without those columns is refused
+    whole before any line is given. The lines are read as they are taken (``UnreadableFile``
+    when an XLSX turns out malformed on the way)."""
+    table = stream_table(data, filename, limits)
     if table is None:
         return RosterFile(
             filename, refusal=ImportProblem(1, FILE_UNREADABLE, {"filename": filename})
         )
     if isinstance(table, Refusal):
         return RosterFile(filename, refusal=ImportProblem(table.line, table.msgid, table.params))
+    top = list(itertools.islice(table, 10))  # a title line or two may stand above the header
     header_at, columns = 0, {}
-    for at, (_, cells) in enumerate(table[:10]):  # a title line or two may stand above it
+    for at, (_, cells) in enumerate(top):
         header_at, columns = at, _columns(cells)
         if all(key in columns for key in REQUIRED):
             break
@@ -216,7 +222,8 @@ def read_roster(
         index = columns.get(key)
         return _cell(cells[index])[:limit] if index is not None and index < len(cells) else ""
 
-    candidates = [
+    lines = itertools.chain(top[header_at + 1 :], table)
+    candidates = (
         Candidate(
             line,
             pick(cells, "nik", 40),
@@ -227,13 +234,38 @@ def read_roster(
             pick(cells, "birth_place"),
             pick(cells, "address", 2 * TEXT_LIMIT),
         )
-        for line, cells in table[header_at + 1 :]
+        for line, cells in lines
         if any(_cell(cell) for cell in cells)
-    ]
-    if today is not None:
-        places = functools.lru_cache(maxsize=4096)(_regions)
-        candidates = [replace(c, pre=pre_check(c, today, places)) for c in candidates]
-    return RosterFile(filename, tuple(candidates))
+    )
+    return RosterFile(filename, candidates)
+
+
+def read_roster(
+    data: bytes, filename: str, limits: ImportLimits, today: date | None = None
+) -> RosterFile:
+    """A roster file read whole (``open_roster``'s lines in a tuple); with ``today``, each line's
+    checks that need neither the sponsor nor the database are done too."""
+    found = open_roster(data, filename, limits)
+    if today is None:
+        return replace(found, candidates=tuple(found.candidates))
+    return replace(found, candidates=tuple(pre_checked(found.candidates, today)))
+
+
+def pre_checked(
+    candidates: Iterable[Candidate],
+    today: date,
+    places: Callable[[str, str | None], tuple[tuple[str, str], ...]] | None = None,
+) -> Iterator[Candidate]:
+    """Candidates with the checks that need neither the sponsor nor the database done (pure,
+    CPU-bound: run it in a thread). Places repeat, so each is looked up once (``places``, a
+    cache a caller may keep across a file's chunks)."""
+    lookup = places or place_cache()
+    return (replace(c, pre=pre_check(c, today, lookup)) for c in candidates)
+
+
+def place_cache() -> Callable[[str, str | None], tuple[tuple[str, str], ...]]:
+    """The kabupaten/kota a place may mean, remembered for the places of one file."""
+    return functools.lru_cache(maxsize=4096)(_regions)
 
 
 def _regions(place: str, nik_region: str | None) -> tuple[tuple[str, str], ...]:
@@ -288,26 +320,48 @@ def check_rows(
     active_niks: frozenset[str],
     blocked_phones: frozenset[str],
 ) -> list[Checked]:
-    """Each line kept or refused: NIK structure and region, a NIK repeated in the file or with
-    an active submission, the phone, the region within the sponsor's (the first the place may
-    mean that the sponsor covers), numbers never to invite again, and the sponsor's places left
-    (rows past the quota are refused in file order)."""
-    first_line: dict[str, int] = {}
-    places_left = max(0, sponsor.quota - sponsor.taken)
-    out: list[Checked] = []
-    for candidate in candidates:
-        pre = candidate.pre or pre_check(candidate, today)
+    """Each line of a whole file kept or refused (``RosterChecks`` on one chunk)."""
+    return RosterChecks(sponsor, today).check(candidates, active_niks, blocked_phones)
+
+
+class RosterChecks:
+    """The checks of a file's lines, which may come in chunks: what spans chunks (the line each
+    NIK was first seen on, and the sponsor's places left) is kept here, so a NIK repeated two
+    chunks apart is refused and the quota holds over the whole file."""
+
+    def __init__(self, sponsor: Sponsor, today: date) -> None:
+        self.sponsor = sponsor
+        self.today = today
+        self.first_line: dict[str, int] = {}
+        self.places_left = max(0, sponsor.quota - sponsor.taken)
+
+    def check(
+        self,
+        candidates: Iterable[Candidate],
+        active_niks: frozenset[str],
+        blocked_phones: frozenset[str],
+    ) -> list[Checked]:
+        """Each line kept or refused: NIK structure and region, a NIK repeated in the file or
+        with an active submission, the phone, the region within the sponsor's (the first the
+        place may mean that the sponsor covers), numbers never to invite again, and the
+        sponsor's places left (rows past the quota are refused in file order)."""
+        return [self._one(c, active_niks, blocked_phones) for c in candidates]
+
+    def _one(
+        self, candidate: Candidate, active_niks: frozenset[str], blocked_phones: frozenset[str]
+    ) -> Checked:
+        pre = candidate.pre or pre_check(candidate, self.today)
         problems: list[tuple[str, Mapping[str, Param]]] = []
         nik = pre.nik
         if pre.nik_problem is not None:
             problems.append((pre.nik_problem.msgid, dict(pre.nik_problem.params)))
-        elif nik in first_line:
-            repeated = {"nik": mask_nik(nik), "first_line": str(first_line[nik])}
+        elif nik in self.first_line:
+            repeated = {"nik": mask_nik(nik), "first_line": str(self.first_line[nik])}
             problems.append((NIK_REPEATED, repeated))
         elif nik in active_niks:
             problems.append((NIK_ACTIVE, {"nik": mask_nik(nik)}))
         if pre.nik_problem is None:
-            first_line.setdefault(nik, candidate.line)
+            self.first_line.setdefault(nik, candidate.line)
         name = candidate.name.strip()
         if not name:
             problems.append((NAME_MISSING, {}))
@@ -315,17 +369,16 @@ def check_rows(
             problems.append((pre.phone_problem.msgid, dict(pre.phone_problem.params)))
         elif pre.phone and pre.phone in blocked_phones:
             problems.append((NUMBER_BLOCKED, {}))
-        region = next((code for code, _ in pre.regions if code in sponsor.regions), None)
+        region = next((code for code, _ in pre.regions if code in self.sponsor.regions), None)
         if pre.place_problem is not None:
             problems.append((pre.place_problem.msgid, dict(pre.place_problem.params)))
         elif region is None:
             problems.append((OUTSIDE_SPONSOR, {"region": pre.regions[0][1]}))
-        if not problems and places_left <= 0:
+        if not problems and self.places_left <= 0:
             problems.append((OVER_QUOTA, {}))
         if problems or region is None:
-            out.append(Checked(candidate.line, nik, pre.phone, None, tuple(problems)))
-            continue
-        places_left -= 1
+            return Checked(candidate.line, nik, pre.phone, None, tuple(problems))
+        self.places_left -= 1
         row = RosterRow(
             candidate.line,
             nik,
@@ -337,43 +390,63 @@ def check_rows(
             candidate.birth_place,
             candidate.address,
         )
-        out.append(Checked(candidate.line, nik, pre.phone, row))
-    return out
-
-
-def summary_counts(checked: Sequence[Checked]) -> tuple[int, int]:
-    """(kept, refused)."""
-    kept = sum(1 for c in checked if c.row is not None)
-    return kept, len(checked) - kept
+        return Checked(candidate.line, nik, pre.phone, row)
 
 
 def report_xlsx(
     checked: Iterable[Checked], lang: str = "id", refusal: ImportProblem | None = None
 ) -> bytes:
     """The per-row report: line, NIK and phone masked, kept or not, and why (in ``lang``)."""
-    out = io.BytesIO()
-    workbook = xlsxwriter.Workbook(out, {"in_memory": True, "strings_to_formulas": False})
-    sheet = workbook.add_worksheet("Laporan")
-    bold = workbook.add_format({"bold": True})
-    header = [translate(N_("Baris"), lang), "NIK", translate(N_("Nomor HP"), lang)]
-    header += [translate(N_("Hasil"), lang), translate(N_("Alasan"), lang)]
-    sheet.write_row(0, 0, header, bold)
-    at = 1
-    if refusal is not None:
-        sheet.write_row(at, 0, [refusal.line, "", "", "", describe_problem(refusal, lang)])
-    for at, one in enumerate(checked, start=1):
-        result = translate(N_("diimpor") if one.row is not None else N_("ditolak"), lang)
-        why = "; ".join(
-            render_msg(Msg(msgid, params), lang, PLAIN) for msgid, params in one.problems
+    report = RosterReportWriter(lang, refusal)
+    report.add(checked)
+    return report.close()
+
+
+class RosterReportWriter:
+    """The per-row report written as a file's chunks are checked: each row goes to a temporary
+    file at once (xlsxwriter's constant-memory mode), so a 50,000-line report is never held
+    whole. Rows must come in file order."""
+
+    def __init__(self, lang: str = "id", refusal: ImportProblem | None = None) -> None:
+        self.lang = lang
+        self.out = io.BytesIO()
+        self.workbook = xlsxwriter.Workbook(
+            self.out, {"constant_memory": True, "strings_to_formulas": False}
         )
-        nik = mask_nik(one.nik) if one.nik else ""
-        phone = mask_phone(one.phone) if one.phone else ""
-        sheet.write_row(at, 0, [one.line, nik, phone, result, why])
-    sheet.set_column(0, 0, 7)
-    sheet.set_column(1, 3, 18)
-    sheet.set_column(4, 4, 60)
-    workbook.close()
-    return out.getvalue()
+        self.sheet = self.workbook.add_worksheet("Laporan")
+        self.sheet.set_column(0, 0, 7)
+        self.sheet.set_column(1, 3, 18)
+        self.sheet.set_column(4, 4, 60)
+        bold = self.workbook.add_format({"bold": True})
+        header = [translate(N_("Baris"), lang), "NIK", translate(N_("Nomor HP"), lang)]
+        header += [translate(N_("Hasil"), lang), translate(N_("Alasan"), lang)]
+        self.sheet.write_row(0, 0, header, bold)
+        self.at = 1
+        self.results = {
+            True: translate(N_("diimpor"), lang),
+            False: translate(N_("ditolak"), lang),
+        }
+        if refusal is not None:
+            why = describe_problem(refusal, lang)
+            self.sheet.write_row(self.at, 0, [refusal.line, "", "", "", why])
+            self.at += 1
+
+    def add(self, checked: Iterable[Checked]) -> None:
+        """The next lines' outcomes."""
+        for one in checked:
+            why = "; ".join(
+                render_msg(Msg(msgid, params), self.lang, PLAIN) for msgid, params in one.problems
+            )
+            nik = mask_nik(one.nik) if one.nik else ""
+            phone = mask_phone(one.phone) if one.phone else ""
+            result = self.results[one.row is not None]
+            self.sheet.write_row(self.at, 0, [one.line, nik, phone, result, why])
+            self.at += 1
+
+    def close(self) -> bytes:
+        """The finished workbook."""
+        self.workbook.close()
+        return self.out.getvalue()
 
 
 @dataclass(frozen=True)

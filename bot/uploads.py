@@ -16,10 +16,10 @@ import csv
 import io
 import warnings
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import IO, TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, Any
 from xml.parsers import expat
 
 import openpyxl  # type: ignore[import-untyped,unused-ignore]
@@ -147,14 +147,59 @@ class _Refused(Exception):
 def read_table(data: bytes, filename: str, limits: ImportLimits) -> Table | Refusal | None:
     """The file's rows numbered as a spreadsheet numbers them, a refusal when it is past a limit,
     or None when it is not a file we can read. Chosen by content first and name second."""
+    refused = _refused_by_size(data, filename, limits)
+    if refused is not None:
+        return refused
+    if data.startswith(_XLSX_MAGIC):
+        rows = _xlsx_rows(data, filename, limits)
+        if not isinstance(rows, Iterator):
+            return rows
+        try:
+            return list(rows)
+        except Exception:  # any parser error in an uploaded file means "unreadable"
+            return None
+    if _unreadable_kind(data, filename):
+        return None
+    return _csv_table(data, filename, limits)
+
+
+def stream_table(
+    data: bytes, filename: str, limits: ImportLimits
+) -> Iterator[tuple[int, Sequence[object]]] | Refusal | None:
+    """Like ``read_table``, but the rows are produced as they are taken, so that a large file is
+    never held as Python objects whole. Every limit is checked before the first row is given (a
+    CSV is parsed twice: once counting, once giving); an XLSX that turns out malformed past the
+    scan raises ``UnreadableFile`` while it is being read."""
+    refused = _refused_by_size(data, filename, limits)
+    if refused is not None:
+        return refused
+    if data.startswith(_XLSX_MAGIC):
+        return _xlsx_rows(data, filename, limits)
+    if _unreadable_kind(data, filename):
+        return None
+    text = _csv_text(data)
+    if text is None:
+        return None
+    checked = _csv_checked(text, filename, limits, keep=False)
+    if checked is None or isinstance(checked, Refusal):
+        return checked
+    return _csv_records(text)
+
+
+class UnreadableFile(Exception):
+    """An uploaded file that passed every check turned out malformed while it was read."""
+
+
+def _refused_by_size(data: bytes, filename: str, limits: ImportLimits) -> Refusal | None:
     if len(data) > limits.max_bytes:
         params = {"size": _megabytes(len(data)), "limit": _megabytes(limits.max_bytes, up=False)}
         return Refusal(1, FILE_TOO_LARGE, {"filename": filename, **params})
-    if data.startswith(_XLSX_MAGIC):
-        return _xlsx_table(data, filename, limits)
-    if data.startswith(_OLE_MAGIC) or filename.lower().endswith((".xlsx", ".xlsm", ".xls")):
-        return None
-    return _csv_table(data, filename, limits)
+    return None
+
+
+def _unreadable_kind(data: bytes, filename: str) -> bool:
+    """An old binary .xls, or a spreadsheet's name on what is no XLSX: not read."""
+    return data.startswith(_OLE_MAGIC) or filename.lower().endswith((".xlsx", ".xlsm", ".xls"))
 
 
 def _megabytes(size: int, *, up: bool = True) -> str:
@@ -193,32 +238,54 @@ def _too_many_columns(filename: str, limits: ImportLimits, line: int, column: st
 
 def _csv_table(data: bytes, filename: str, limits: ImportLimits) -> Table | Refusal | None:
     """The records of a UTF-8 (or, failing that, Windows-1252) CSV; None if it is not text."""
+    text = _csv_text(data)
+    return None if text is None else _csv_checked(text, filename, limits, keep=True)
+
+
+def _csv_text(data: bytes) -> str | None:
+    """A CSV's text; None if it is not text."""
     if b"\x00" in data:
         return None
     try:
-        text = data.decode("utf-8-sig")
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         # Excel's plain "CSV" format saves in the Windows code page.
-        text = data.decode("cp1252", errors="replace")
+        return data.decode("cp1252", errors="replace")
+
+
+def _csv_records(text: str) -> Iterator[tuple[int, Sequence[object]]]:
+    """The CSV's records, each with the line it starts on (csv.Error when it is no CSV)."""
     header = next((line for line in text.splitlines() if line.strip()), "")
     delimiter = max(_DELIMITERS, key=header.count)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    table: Table = []
     last = 0
+    for cells in reader:
+        yield last + 1, cells
+        last = reader.line_num
+
+
+def _csv_checked(
+    text: str, filename: str, limits: ImportLimits, *, keep: bool
+) -> Table | Refusal | None:
+    """The CSV's records held to the limits (kept only with ``keep``: else an empty table says
+    that it is within them)."""
+    table: Table = []
+    count = 0
     try:
-        for cells in reader:
-            if len(table) > limits.max_rows:  # the header and max_rows records are read
+        for line, cells in _csv_records(text):
+            if count > limits.max_rows:  # the header and max_rows records are read
                 return _too_many_rows(filename, limits)
             if len(cells) > limits.max_columns:
                 # Excel writes empty fields up to the widest row; only filled ones count.
                 width = len(cells)
-                while width and not cells[width - 1].strip():
+                while width and not str(cells[width - 1]).strip():
                     width -= 1
                 if width > limits.max_columns:
                     column = _column_letters(width)
-                    return _too_many_columns(filename, limits, last + 1, column)
-            table.append((last + 1, cells))
-            last = reader.line_num
+                    return _too_many_columns(filename, limits, line, column)
+            count += 1
+            if keep:
+                table.append((line, cells))
     except csv.Error:
         return None
     return table
@@ -227,8 +294,12 @@ def _csv_table(data: bytes, filename: str, limits: ImportLimits) -> Table | Refu
 # --- XLSX ----------------------------------------------------------------------------------
 
 
-def _xlsx_table(data: bytes, filename: str, limits: ImportLimits) -> Table | Refusal | None:
-    """The rows of the first sheet of an XLSX file, after the scan found it within the limits."""
+def _xlsx_rows(
+    data: bytes, filename: str, limits: ImportLimits
+) -> Iterator[tuple[int, Sequence[object]]] | Refusal | None:
+    """The rows of the first sheet of an XLSX file, as they are read, after the scan found it
+    within the limits (the workbook is opened here, so that a file openpyxl cannot open is
+    None at once)."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         # The sizes the archive declares bind: zipfile stops reading a member at its size.
@@ -254,15 +325,29 @@ def _xlsx_table(data: bytes, filename: str, limits: ImportLimits) -> Table | Ref
             # Uploaded files trip openpyxl's notices (unsupported extensions, odd styles).
             warnings.simplefilter("ignore")
             book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-            try:
-                sheet = book.worksheets[0]
-                sheet.reset_dimensions()  # a stored dimension may lie, in either direction
-                rows = sheet.iter_rows(min_row=1, max_col=limits.max_columns, values_only=True)
-                return list(enumerate((tuple(row) for row in rows), start=1))
-            finally:
-                book.close()
     except Exception:  # any parser error in an uploaded file means "unreadable", not a crash
         return None
+    return _sheet_rows(book, limits)
+
+
+def _sheet_rows(book: Any, limits: ImportLimits) -> Iterator[tuple[int, Sequence[object]]]:
+    """The first sheet's rows of an opened read-only workbook, closed once read."""
+    try:
+        sheet = book.worksheets[0]
+        sheet.reset_dimensions()  # a stored dimension may lie, in either direction
+        rows = sheet.iter_rows(min_row=1, max_col=limits.max_columns, values_only=True)
+        numbered = enumerate((tuple(row) for row in rows), start=1)
+        while True:
+            with warnings.catch_warnings():  # not held while the caller has the row
+                warnings.simplefilter("ignore")
+                found = next(numbered, None)
+            if found is None:
+                return
+            yield found
+    except Exception as error:  # a parser error past the scan: the file is unreadable
+        raise UnreadableFile(str(error)) from error
+    finally:
+        book.close()
 
 
 def _over_budget(filename: str, over: OverBudget) -> Refusal:

@@ -1,34 +1,38 @@
 """The officer desk's I/O, kept out of the core (bot/officers/desk.py only sequences): who is an
 officer, cached under a lock, and the desk's long work off the event loop — spreadsheets read
 and pictures drawn in a thread, exports built in the repository's worker process through a
-temporary file."""
+temporary file, and a roster's import or invitations run a chunk at a time
+(handlers/roster_jobs.py)."""
 
 from __future__ import annotations
 
 import asyncio
 import tempfile
 from collections.abc import Sequence
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from bot.charts import funnel_png
 from bot.decision_sheet import ImportProblem, ImportRow, read_import
-from bot.messages import Attachment
+from bot.messages import Attachment, Reply
 from bot.officers.work import (
     ExportJob,
     FunnelPicture,
     Picture,
     PosterPicture,
     QrPicture,
-    RosterReport,
+    RosterImportJob,
+    RosterInviteJob,
+    RosterJob,
     RosterStates,
     SlipSheet,
 )
 from bot.ports import Repository
 from bot.poster import poster_png, qr_png
-from bot.rosters import RosterFile, read_roster, report_xlsx, states_xlsx
+from bot.rosters import RosterFile, open_roster, states_xlsx
 from bot.slips import slips_pdf
 from bot.uploads import ImportLimits
+from handlers.roster_jobs import run_import, run_invitations
 
 OFFICERS_TTL = timedelta(seconds=60)
 
@@ -74,8 +78,6 @@ def draw(picture: Picture) -> Attachment:
             return Attachment(filename, poster_png(info), photo=False)
         case FunnelPicture(filename, steps, bases, lang):
             return Attachment(filename, funnel_png(list(steps), lang, bases))
-        case RosterReport(filename, checked, lang):
-            return Attachment(filename, report_xlsx(checked, lang), photo=False)
         case RosterStates(filename, rows, lang):
             return Attachment(filename, states_xlsx(rows, lang), photo=False)
         case SlipSheet(filename, slips, bot_username, whatsapp_number):
@@ -96,10 +98,8 @@ class DeskThreads:
     ) -> tuple[list[ImportRow], list[ImportProblem]]:
         return await asyncio.to_thread(read_import, data, filename, kpj_length, limits)
 
-    async def read_roster(
-        self, data: bytes, filename: str, limits: ImportLimits, today: date
-    ) -> RosterFile:
-        return await asyncio.to_thread(read_roster, data, filename, limits, today)
+    async def open_roster(self, data: bytes, filename: str, limits: ImportLimits) -> RosterFile:
+        return await asyncio.to_thread(open_roster, data, filename, limits)
 
     async def draw(self, pictures: Sequence[Picture]) -> tuple[Attachment, ...]:
         return await asyncio.to_thread(lambda: tuple(map(draw, pictures)))
@@ -110,3 +110,11 @@ class DeskThreads:
             count = await self.repo.export(job.branches, job.chosen, job.fmt, path, job.on)
             data = await asyncio.to_thread(path.read_bytes) if count else b""
         return count, data
+
+    async def roster_job(self, job: RosterJob) -> list[Reply]:
+        match job:
+            case RosterImportJob():
+                return await run_import(self.repo, job)
+            case RosterInviteJob():
+                return await run_invitations(self.repo, job)
+        raise ValueError(f"unknown roster job {job!r}")

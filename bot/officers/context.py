@@ -14,7 +14,7 @@ from bot.flow.events import Command, Press, Text
 from bot.flow.needs import Effect, Facts
 from bot.messages import Reply
 from bot.officers.state import DeskState
-from bot.officers.work import ExportJob, Picture
+from bot.officers.work import ExportJob, Picture, RosterJob
 from bot.payment import PaymentChannel
 from bot.rosters import RosterFile
 
@@ -28,7 +28,8 @@ class Upload:
     rows: tuple[ImportRow, ...]
     problems: tuple[ImportProblem, ...]
     for_import: bool = False
-    roster: RosterFile | None = None  # read as a roster (a /roster_impor file was awaited)
+    roster: RosterFile | None = None  # opened as a roster (a /roster_impor file was awaited):
+    # its lines a stream, read a chunk at a time after the transaction
 
 
 # What the desk's step takes: a command (typed, or an 'off:' button naming one), a button, typed
@@ -88,5 +89,7 @@ class DeskOutcome:
         default_factory=list
     )  # drawn after commit, sent with the last reply
     export: ExportJob | None = None  # built after commit; its reply replaces ``replies``
+    roster_job: RosterJob | None = None  # run after commit, a chunk per unit of work; its
+    # replies follow ``replies``
     officers_changed: bool = False  # the runner's cache of officer ids is stale
     declined: bool = False  # typed text outside any dialog: the worker flow answers it

@@ -14,10 +14,9 @@ from __future__ import annotations
 import secrets
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
-from bot.clock import today_wib
 from bot.decision_sheet import ImportProblem, ImportRow
 from bot.flow.context import FlowConfig
 from bot.flow.events import Text
@@ -29,7 +28,7 @@ from bot.officers.state import DeskState, Dialog
 from bot.officers.step import desk_event, on_card, step
 from bot.officers.views import text
 from bot.officers.web import NOT_ENABLED, SIGNED_OUT, link_reply
-from bot.officers.work import ExportJob, Picture
+from bot.officers.work import ExportJob, Picture, RosterJob
 from bot.rosters import RosterFile
 from bot.runner import run
 from bot.uploads import DEFAULT_LIMITS, ImportLimits
@@ -70,10 +69,9 @@ class DeskWork(Protocol):
         """An /impor spreadsheet's rows and problems."""
         ...
 
-    async def read_roster(
-        self, data: bytes, filename: str, limits: ImportLimits, today: date
-    ) -> RosterFile:
-        """A /roster_impor spreadsheet."""
+    async def open_roster(self, data: bytes, filename: str, limits: ImportLimits) -> RosterFile:
+        """A /roster_impor spreadsheet, opened (its limits and header checked): its lines are a
+        stream the roster job reads a chunk at a time."""
         ...
 
     async def draw(self, pictures: Sequence[Picture]) -> tuple[Attachment, ...]:
@@ -82,6 +80,10 @@ class DeskWork(Protocol):
 
     async def export(self, job: ExportJob) -> tuple[int, bytes]:
         """An /ekspor file: its row count and its bytes (none when no row)."""
+        ...
+
+    async def roster_job(self, job: RosterJob) -> list[Reply]:
+        """A roster's import or invitations, a chunk per unit of work; its answer."""
         ...
 
 
@@ -246,14 +248,15 @@ class OfficerDesk:
         has no dialog and did not caption it /impor (the flow answers them).
 
         The file is read off the event loop, before the transaction; the good rows are then
-        applied in one short transaction."""
+        applied in one short transaction (a roster's file is only opened there: its lines are
+        checked and stored a chunk at a time after the dialog's transaction)."""
         if not await self.is_officer(user_id, now):
             return None
         for_import = caption.strip().lower().startswith("/impor")
         if not for_import and await self._awaits_roster(user_id):
-            roster = await self.work.read_roster(
-                data, filename, self.roster_limits, today_wib(now)
-            )
+            # Opened only: its lines are checked and stored a chunk at a time after the
+            # dialog's transaction (the roster job).
+            roster = await self.work.open_roster(data, filename, self.roster_limits)
             upload = Upload(filename, (), (), roster=roster)
         else:
             rows, problems = await self.work.read_decisions(
@@ -325,4 +328,6 @@ class OfficerDesk:
         if outcome.export is not None:
             count, data = await self.work.export(outcome.export)
             replies.append(exported(count, outcome.export.filename, data))
+        if outcome.roster_job is not None:
+            replies += await self.work.roster_job(outcome.roster_job)
         return replies

@@ -3,12 +3,13 @@ bot/officers/desk.py), as the worker flow's do (bot/flow/needs.py): each names t
 that answers or applies it, so the runner has one dispatch for both cores.
 
 The rule for writes, the same in both cores: a write whose answer the step uses is a **Need**
-(``CreateSponsor``: the new sponsor's id goes into its audit row; ``CreateRoster``: the id is
-shown; ``CloseEvent``: whether there was one decides the reply), answered in the transaction the
+(``CreateSponsor``: the new sponsor's id goes into its audit row; ``CloseEvent``: whether there
+was one decides the reply), answered in the transaction the
 moment the step asks for it. A write whose answer no step uses is an **Effect** (``CreateEvent``:
 the step chose the event's code itself; an audit row; a notice to a worker), applied in the same
-transaction, in order, after the last step. Pictures and the export are neither: they are made
-after the transaction has committed (bot/officers/work.py).
+transaction, in order, after the last step. Pictures, the export and a roster's import or
+invitations are neither: they are made after the transaction has committed (bot/officers/work.py;
+a roster job in units of work of its own, a chunk at a time).
 
 A desk need is answered with the officer's session (bot/ports.py OfficerSession), restricted to
 the acting officer's branches, and the step's context (``ctx.officer`` acts, at ``ctx.now``).
@@ -38,7 +39,7 @@ from bot.domain import (
 from bot.flow.needs import Effect, Need
 from bot.flow.questions import REGISTRY
 from bot.messages import Reply
-from bot.rosters import RosterDraft, RosterRow, RosterSummary, RowReport, SlipRow
+from bot.rosters import RosterSummary, RowReport, SlipRow
 from bot.web_desk import LINK_VALID, SponsorAccess, secret_hash
 
 if TYPE_CHECKING:
@@ -201,26 +202,6 @@ class Officers(Need[list[Officer]]):
 
 
 @dataclass(frozen=True)
-class ActiveNiks(Need[frozenset[str]]):
-    """Which of these NIKs have an active submission (a roster's rows are checked at once)."""
-
-    niks: tuple[str, ...]
-
-    async def answer(self, session: OfficerSession, ctx: Acting) -> frozenset[str]:
-        return await session.active_niks(self.niks)
-
-
-@dataclass(frozen=True)
-class BlockedPhones(Need[frozenset[str]]):
-    """Which of these numbers must never be invited again."""
-
-    phones: tuple[str, ...]
-
-    async def answer(self, session: OfficerSession, ctx: Acting) -> frozenset[str]:
-        return await session.blocked_phones(self.phones)
-
-
-@dataclass(frozen=True)
 class Rosters(Need[list[RosterSummary]]):
     """The officer's branches' rosters with their counts."""
 
@@ -283,17 +264,6 @@ class SponsorAccesses(Need[list[SponsorAccess]]):
 
 
 @dataclass(frozen=True)
-class InviteRoster(Need[int]):
-    """Queue a roster's WhatsApp invitations, ``daily`` a day (0: all now); how many."""
-
-    roster_id: int
-    daily: int
-
-    async def answer(self, session: OfficerSession, ctx: Acting) -> int:
-        return await session.invite_roster(self.roster_id, self.daily, ctx.now)
-
-
-@dataclass(frozen=True)
 class Order:
     """A decision on one submission."""
 
@@ -320,17 +290,6 @@ class CreateSponsor(Need[int]):
 
     async def answer(self, session: OfficerSession, ctx: Acting) -> int:
         return await session.create_sponsor(self.sponsor, ctx.officer.user_id, ctx.now)
-
-
-@dataclass(frozen=True)
-class CreateRoster(Need[int]):
-    """Store a roster and its checked rows; its new id."""
-
-    draft: RosterDraft
-    rows: tuple[RosterRow, ...]
-
-    async def answer(self, session: OfficerSession, ctx: Acting) -> int:
-        return await session.create_roster(self.draft, self.rows, ctx.officer.user_id, ctx.now)
 
 
 @dataclass(frozen=True)

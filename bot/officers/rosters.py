@@ -2,9 +2,10 @@
 
 /roster_impor [sponsor] (supervisors and admins, as for creating a sponsor) asks for the basis
 of contacting the people listed (the sponsor's agreement reference, and whether they agreed to be
-contacted on WhatsApp), then for the file (XLSX or CSV, read in a thread before the transaction,
-bot/rosters.py). Every row is checked; the good ones are stored with a personal code each, and the
-officer gets a one-line summary and a per-row XLSX report. Nothing is sent at import.
+contacted on WhatsApp), then for the file (XLSX or CSV, opened in a thread before the transaction,
+bot/rosters.py). The file is then checked and stored a chunk at a time, after the dialog's
+transaction (handlers/roster_jobs.py); the good rows get a personal code each, and the officer
+gets a one-line summary and a per-row XLSX report. Nothing is sent at import.
 /roster lists the officer's branches' rosters with their rows counted by state; /roster_slip
 <id> prints a roster's invitation slips (bot/slips.py); /roster_undang <id> (supervisors and
 admins) queues its WhatsApp invitations once the officer confirmed the count and the days the
@@ -15,21 +16,16 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.decision_sheet import describe_problem
+from bot.decision_sheet import FILE_UNREADABLE, ImportProblem, describe_problem
 from bot.domain import Role, Sponsor
 from bot.flow.events import Press
-from bot.flow.needs import Effect
 from bot.i18n import N_
-from bot.messages import Block, Button, Day, Msg, Reply
+from bot.messages import Block, Button, Day, Msg, Param, Reply
 from bot.officers.common import CHOOSE, Answer, Family, ask, button_args, number, retry, said
 from bot.officers.context import DeskContext, DeskOutcome, Upload
 from bot.officers.needs import (
-    ActiveNiks,
     Audit,
-    BlockedPhones,
-    CreateRoster,
     InvitableCount,
-    InviteRoster,
     RosterRowsOf,
     Rosters,
     RosterSlips,
@@ -37,15 +33,8 @@ from bot.officers.needs import (
 )
 from bot.officers.state import ROSTER_DIALOGS, DeskState, Dialog, RosterForm
 from bot.officers.views import CANCEL, ECHO_LIMIT, more_lines, shorten, text
-from bot.officers.work import RosterReport, RosterStates, SlipSheet
-from bot.rosters import (
-    STATE_LABELS,
-    RosterDraft,
-    RowState,
-    check_rows,
-    invitation_days,
-    summary_counts,
-)
+from bot.officers.work import RosterImportJob, RosterInviteJob, RosterStates, SlipSheet
+from bot.rosters import STATE_LABELS, RosterDraft, RowState, invitation_days
 from bot.text import clean_free_text
 from bot.validation import Invalid
 
@@ -143,7 +132,9 @@ def answer(state: DeskState, event: Answer, ctx: DeskContext) -> DeskOutcome:
 
 
 def apply_import(state: DeskState, upload: Upload, ctx: DeskContext) -> DeskOutcome:
-    """Check every row of the file and store the good ones as one roster (nothing is sent)."""
+    """A roster file for the dialog's sponsor: the dialog ends, and the runner checks and
+    stores the file a chunk at a time once this transaction has committed (nothing is sent);
+    its answer is ``imported``."""
     form = state.form_as(RosterForm)
     sponsor = own_sponsor(form.sponsor_id, ctx)
     found = upload.roster
@@ -154,53 +145,57 @@ def apply_import(state: DeskState, upload: Upload, ctx: DeskContext) -> DeskOutc
     if found.refusal is not None:
         problem = Msg("{text}", {"text": describe_problem(found.refusal, ctx.lang)})
         return ask(state, question, ctx, problem)
-    niks = tuple(sorted({c.nik for c in found.candidates if c.nik}))
-    active = ctx.fact(ActiveNiks(niks))
-    checked = check_rows(found.candidates, sponsor, ctx.today, active, frozenset())
-    phones = tuple(sorted({c.row.phone for c in checked if c.row is not None and c.row.phone}))
-    blocked = ctx.fact(BlockedPhones(phones)) if phones else frozenset()
-    if blocked:
-        checked = check_rows(found.candidates, sponsor, ctx.today, active, blocked)
-    kept, refused = summary_counts(checked)
-    filename = shorten(upload.filename, 60)
-    effects: list[Effect] = []
-    if kept:
-        draft = RosterDraft(
-            sponsor_id=sponsor.id,
-            branch=sponsor.branch,
-            agreement=form.agreement,
-            whatsapp_consent=form.whatsapp,
-            filename=upload.filename[:200],
-            expires_at=ctx.now + timedelta(days=ctx.config.roster_retention_days),
-        )
-        rows = tuple(c.row for c in checked if c.row is not None)
-        roster_id = ctx.fact(CreateRoster(draft, rows))
-        effects.append(
-            Audit("roster_impor", None, f"{roster_id} {sponsor.id} {kept}/{kept + refused}")
-        )
-        summary = Msg(
-            N_(
-                "Daftar {filename} untuk <b>{sponsor}</b> (nomor {id}): {kept} diimpor, {refused} "
-                "ditolak. Belum ada yang dikirim. Rincian per baris ada di berkas laporan; slip "
-                "undangan: /roster_slip {id}."
-            ),
-            {
-                "filename": filename,
-                "sponsor": sponsor.name,
-                "id": roster_id,
-                "kept": kept,
-                "refused": refused,
-            },
-        )
-    else:
-        summary = Msg(
-            N_("Daftar {filename}: tidak ada baris yang bisa diimpor ({refused} ditolak)."),
-            {"filename": filename, "refused": refused},
-        )
-    report = RosterReport(
-        f"laporan-{ctx.now:%Y%m%d-%H%M%S}-{ctx.nonce[:6]}.xlsx", tuple(checked), ctx.lang
+    draft = RosterDraft(
+        sponsor_id=sponsor.id,
+        branch=sponsor.branch,
+        agreement=form.agreement,
+        whatsapp_consent=form.whatsapp,
+        filename=upload.filename[:200],
+        expires_at=ctx.now + timedelta(days=ctx.config.roster_retention_days),
     )
-    return DeskOutcome(DeskState(), [Reply(parts=(summary,))], effects=effects, pictures=[report])
+    job = RosterImportJob(
+        draft,
+        sponsor,
+        found,
+        shorten(upload.filename, 60),
+        f"laporan-{ctx.now:%Y%m%d-%H%M%S}-{ctx.nonce[:6]}.xlsx",
+        ctx.lang,
+        ctx.today,
+        ctx.officer.user_id,
+        ctx.officer.scope,
+        ctx.now,
+    )
+    return DeskOutcome(DeskState(), roster_job=job)
+
+
+def imported(job: RosterImportJob, roster_id: int | None, kept: int, refused: int) -> Reply:
+    """The one-line answer to an import (its report is attached by the runner); ``roster_id``
+    None when no line could be imported (nothing was kept)."""
+    if roster_id is None:
+        return text(
+            N_("Daftar {filename}: tidak ada baris yang bisa diimpor ({refused} ditolak)."),
+            filename=job.filename,
+            refused=refused,
+        )
+    summary = N_(
+        "Daftar {filename} untuk <b>{sponsor}</b> (nomor {id}): {kept} diimpor, {refused} "
+        "ditolak. Belum ada yang dikirim. Rincian per baris ada di berkas laporan; slip "
+        "undangan: /roster_slip {id}."
+    )
+    params: dict[str, Param] = {
+        "filename": job.filename,
+        "sponsor": job.sponsor.name,
+        "id": roster_id,
+        "kept": kept,
+        "refused": refused,
+    }
+    return Reply(parts=(Msg(summary, params),))
+
+
+def import_failed(job: RosterImportJob) -> Reply:
+    """The answer when the file turned out unreadable midway (nothing of it was kept)."""
+    problem = ImportProblem(1, FILE_UNREADABLE, {"filename": job.filename})
+    return Reply(parts=(Msg("{text}", {"text": describe_problem(problem, job.lang)}),))
 
 
 def list_rosters(state: DeskState, args: str, ctx: DeskContext) -> DeskOutcome:
@@ -310,20 +305,8 @@ def invite(state: DeskState, args: str, ctx: DeskContext) -> DeskOutcome:
         return said(state, text(usage))
     daily = ctx.config.messaging_limit
     if len(words) > 1 and words[1].lower() == "ya":
-        queued = ctx.fact(InviteRoster(roster_id, daily))
-        if not queued:
-            return said(state, text(NONE_TO_INVITE, id=roster_id))
-        done = text(
-            N_(
-                "{count} undangan WhatsApp daftar {id} masuk antrean, selama {days} hari. "
-                "Keadaannya: /roster {id}."
-            ),
-            count=queued,
-            id=roster_id,
-            days=invitation_days(queued, daily),
-        )
-        audit = Audit("roster_undang", None, f"{roster_id} {queued}")
-        return DeskOutcome(state, [done], effects=[audit])
+        job = RosterInviteJob(roster_id, daily, ctx.officer.user_id, ctx.officer.scope, ctx.now)
+        return DeskOutcome(state, roster_job=job)
     count = ctx.fact(InvitableCount(roster_id))
     if not count:
         return said(state, text(NONE_TO_INVITE, id=roster_id))
@@ -342,6 +325,21 @@ def invite(state: DeskState, args: str, ctx: DeskContext) -> DeskOutcome:
     )
     yes = Button(Msg(N_("Ya, undang")), f"off:roster_undang:{roster_id} ya")
     return said(state, Reply(parts=(asked,), buttons=((yes,),)))
+
+
+def invited(job: RosterInviteJob, queued: int) -> Reply:
+    """The answer once the invitations are queued (``queued`` of them)."""
+    if not queued:
+        return text(NONE_TO_INVITE, id=job.roster_id)
+    return text(
+        N_(
+            "{count} undangan WhatsApp daftar {id} masuk antrean, selama {days} hari. "
+            "Keadaannya: /roster {id}."
+        ),
+        count=queued,
+        id=job.roster_id,
+        days=invitation_days(queued, job.daily),
+    )
 
 
 NONE_TO_INVITE = N_(

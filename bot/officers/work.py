@@ -1,16 +1,17 @@
 """What the officer desk's step asks for after its transaction has committed: pictures to draw
-(sent with its last reply) and an export to build. Long work, done where I/O lives
-(handlers/desk_io.py), off the event loop and holding up no other update."""
+(sent with its last reply), an export to build, and a roster's import or invitations to run a
+chunk at a time. Long work, done where I/O lives (handlers/desk_io.py, handlers/roster_jobs.py),
+off the event loop and holding up no other update."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Union
 
-from bot.domain import BranchScope, ExportFilter
+from bot.domain import BranchScope, ExportFilter, Sponsor
 from bot.poster import PosterInfo
-from bot.rosters import Checked, RowReport, SlipRow
+from bot.rosters import RosterDraft, RosterFile, RowReport, SlipRow
 
 
 @dataclass(frozen=True)
@@ -40,15 +41,6 @@ class FunnelPicture:
 
 
 @dataclass(frozen=True)
-class RosterReport:
-    """A roster import's per-row report (XLSX, NIKs and phones masked)."""
-
-    filename: str
-    checked: tuple[Checked, ...]
-    lang: str
-
-
-@dataclass(frozen=True)
 class RosterStates:
     """A roster's per-row report of its invitations (XLSX, NIKs and phones masked)."""
 
@@ -67,7 +59,7 @@ class SlipSheet:
     whatsapp_number: str  # '' when WhatsApp is not set up: no WhatsApp QR code
 
 
-Picture = Union[QrPicture, PosterPicture, FunnelPicture, RosterReport, RosterStates, SlipSheet]  # noqa: UP007
+Picture = Union[QrPicture, PosterPicture, FunnelPicture, RosterStates, SlipSheet]  # noqa: UP007
 
 
 @dataclass(frozen=True)
@@ -79,3 +71,36 @@ class ExportJob:
     fmt: str
     filename: str
     on: date  # the day (WIB) the amounts in it are for
+
+
+@dataclass(frozen=True)
+class RosterImportJob:
+    """A roster file to check and store a chunk at a time, each chunk in its own unit of work
+    (handlers/roster_jobs.py), once the dialog's transaction has closed it."""
+
+    draft: RosterDraft
+    sponsor: Sponsor  # as read when the file came: its places left hold over every chunk
+    file: RosterFile  # its lines a stream, read once
+    filename: str  # as shown in the answer
+    report_name: str
+    lang: str
+    today: date  # WIB
+    by: str  # the importing officer
+    scope: BranchScope  # their branches
+    now: datetime  # the file's update: the rows' times
+
+
+@dataclass(frozen=True)
+class RosterInviteJob:
+    """A roster's WhatsApp invitations to queue a chunk at a time, each chunk in its own unit of
+    work, once the officer confirmed (role and branch checked in the confirmation's
+    transaction)."""
+
+    roster_id: int
+    daily: int  # the messaging limit: invitations a day (0: unlimited)
+    by: str
+    scope: BranchScope
+    now: datetime  # the confirmation's update: the first day's invitations are due then
+
+
+RosterJob = Union[RosterImportJob, RosterInviteJob]  # noqa: UP007

@@ -10,7 +10,6 @@ Files are drawn after the transaction has committed, as in chat."""
 
 from __future__ import annotations
 
-import asyncio
 import secrets
 import time
 from collections import OrderedDict
@@ -23,7 +22,6 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from bot.clock import today_wib
 from bot.domain import Role
 from bot.flow.events import Command, Press, Text
 from bot.i18n import translate
@@ -32,7 +30,7 @@ from bot.officers.context import DeskEvent, DeskOutcome, Upload
 from bot.officers.desk import run_desk
 from bot.officers.rosters import COUNTED, ONLY_SUPERVISORS, ROSTERS_SHOWN
 from bot.officers.state import DeskState, Dialog
-from bot.rosters import STATE_LABELS, RosterSummary, read_roster
+from bot.rosters import STATE_LABELS, RosterSummary
 from bot.web_desk import secret_hash
 from handlers.web.app import html_of
 from handlers.web.reports import MEDIA, attachment
@@ -247,10 +245,9 @@ class RosterPages:
         first = await self.supervising(request, checked, post=body is not None, form=fields)
         if first.status_code != 204 or uploaded is None:
             return first
-        now = self.desk.clock()
-        roster = await asyncio.to_thread(
-            read_roster, uploaded.data, uploaded.filename, limits, today_wib(now)
-        )
+        # Opened as the chat opens it: its lines are checked and stored a chunk at a time once
+        # the dialog's transaction has committed (the roster job, run by ``finish``).
+        roster = await self.desk.desk.work.open_roster(uploaded.data, uploaded.filename, limits)
         upload = Upload(uploaded.filename, (), (), roster=roster)
 
         async def walk(visit: Visit, form: dict[str, str]) -> DeskOutcome:
@@ -363,13 +360,19 @@ class RosterPages:
         """The confirmation: /roster_undang <id> ya (role and branch checked again)."""
         roster_id: int = request.path_params["roster"]
 
-        async def work(visit: Visit, form: dict[str, str]) -> Response:
-            outcome = await self.desk.run(visit, "roster_undang", f"{roster_id} ya")
-            return self.desk.page(
-                "roster_answer.html",
-                visit.lang,
-                visit=visit,
-                answer=[html_of(reply, visit.lang) for reply in outcome.replies],
-            )
+        async def walk(visit: Visit, form: dict[str, str]) -> DeskOutcome:
+            return await self.desk.run(visit, "roster_undang", f"{roster_id} ya")
 
-        return await self.supervising(request, work, post=True)
+        # The invitations are queued a chunk per unit of work once the confirmation's
+        # transaction has committed (the roster job, run by ``finish``), as in chat.
+        found = await self.settled(request, walk, post=True)
+        if isinstance(found, Response):
+            return found
+        visit, outcome = found
+        replies = await self.desk.desk.finish(outcome)
+        return self.desk.page(
+            "roster_answer.html",
+            visit.lang,
+            visit=visit,
+            answer=[html_of(reply, visit.lang) for reply in replies],
+        )

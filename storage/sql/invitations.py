@@ -16,7 +16,7 @@ from bot.rosters import (
     RowState,
     phone_digest,
 )
-from storage.sql.rosters import hash_key
+from storage.sql.rosters import IMPORTED, hash_key
 from storage.sql.tx import Row, Tx, as_datetime, as_optional_datetime
 
 ROW = (
@@ -25,6 +25,10 @@ ROW = (
     " s.payer AS sponsor_payer"
     " FROM roster_rows w JOIN rosters r ON r.id = w.roster_id JOIN sponsors s ON s.id = r.sponsor_id"
 )
+# A code is found only once its roster's import finished (docs/rosters.md).
+BY_CODE = f"SELECT {ROW} WHERE w.code = ? AND {IMPORTED}"
+# A roster still importing after this long was left by a crash midway: deleted.
+ABANDONED_IMPORT = timedelta(hours=1)
 PERSONAL_BLANK = (
     "nik = '', name = '', phone = '', place = '', occupation = '', birth_place = '', address = ''"
 )
@@ -95,7 +99,7 @@ async def open_invitation(
     """The code's invitation, marked opened; a code not found counts against the sender."""
     if await paused(tx, channel, user_id, now):
         return InvitationLookup(None, paused=True)
-    row = await tx.one(f"SELECT {ROW} WHERE w.code = ?", code)
+    row = await tx.one(BY_CODE, code)
     if row is None:
         return InvitationLookup(
             None, await wrong_code(tx, channel, user_id, now, tries, pause_minutes)
@@ -141,7 +145,7 @@ async def invited_number(tx: Tx, phone: str, now: datetime) -> str | None:
 
 async def match_invitation(tx: Tx, code: str, nik: str, now: datetime) -> InvitationMatch:
     """The row when the typed NIK is its NIK; else a wrong try (the third locks the code)."""
-    row = await tx.one(f"SELECT {ROW} WHERE w.code = ?", code)
+    row = await tx.one(BY_CODE, code)
     if row is None or not is_open(row, now):
         return InvitationMatch(None, 0)
     if clean_digits(nik) == row["nik"]:
@@ -201,7 +205,7 @@ async def forget_row(tx: Tx, row_id: int, phone: str, state: RowState, now: date
 
 async def decline_invitation(tx: Tx, code: str, now: datetime) -> bool:
     """The worker declined: the row's data goes, its number is never invited again."""
-    row = await tx.one(f"SELECT {ROW} WHERE w.code = ?", code)
+    row = await tx.one(BY_CODE, code)
     if row is None or row["state"] == str(RowState.COMPLETED):
         return False
     await forget_row(tx, int(row["id"]), row["phone"], RowState.DECLINED, now)
@@ -245,7 +249,12 @@ async def erased(
 
 async def expire_rosters(tx: Tx, now: datetime) -> int:
     """Rosters past their ``expires_at``: every unfinished row's personal data is deleted (its
-    code stops working, its state becomes expired); returns how many rows."""
+    code stops working, its state becomes expired); returns how many rows. A roster whose
+    import a crash left unfinished (still importing an hour after it began) is deleted."""
+    await tx.run(
+        "DELETE FROM rosters WHERE imported_at IS NULL AND created_at <= ?",
+        now - ABANDONED_IMPORT,
+    )
     # Their invitations not yet sent would carry a code that no longer works: given up.
     await tx.run(
         "UPDATE outbox SET status = 'undeliverable', last_error = 'roster expired'"

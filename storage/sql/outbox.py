@@ -58,6 +58,12 @@ def in_turn(row: Row) -> tuple[int, int]:
     return int(row["later"]), int(row["id"])
 
 
+ENQUEUE = (
+    "INSERT INTO outbox (channel, user_id, lang, payload, reference, next_attempt_at,"
+    " created_at) VALUES (?, ?, ?, ?, ?, ?, ?)"
+)
+
+
 async def enqueue(
     tx: Tx,
     channel: str,
@@ -74,8 +80,7 @@ async def enqueue(
     )
     lang = (lang_row["lang"] if lang_row else None) or "id"
     await tx.run(
-        "INSERT INTO outbox (channel, user_id, lang, payload, reference, next_attempt_at,"
-        " created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        ENQUEUE,
         channel,
         user_id,
         lang,
@@ -83,6 +88,36 @@ async def enqueue(
         reference,
         due or now,
         now,
+    )
+
+
+async def enqueue_many(
+    tx: Tx,
+    channel: str,
+    items: Sequence[tuple[str, Reply, str | None, datetime]],
+    now: datetime,
+) -> None:
+    """Queue many replies (user, reply, reference, due) at once, each in its worker's language:
+    two statements, whatever their number (a roster's invitations are queued a chunk at a
+    time)."""
+    if not items:
+        return
+    users = sorted({user_id for user_id, _, _, _ in items})
+    marks = ", ".join("?" for _ in users)
+    langs = {
+        r["user_id"]: r["lang"]
+        for r in await tx.all(
+            f"SELECT user_id, lang FROM conversations WHERE channel = ? AND user_id IN ({marks})",
+            channel,
+            *users,
+        )
+    }
+    await tx.run_many(
+        ENQUEUE,
+        [
+            (channel, user, langs.get(user) or "id", to_json(reply_to_data(reply)), ref, due, now)
+            for user, reply, ref, due in items
+        ],
     )
 
 

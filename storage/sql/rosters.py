@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from bot.domain import BLOCKING_STATUSES
+from bot.messages import Reply
 from bot.roster_codes import new_code
 from bot.rosters import (
     INVITATION_REFERENCE,
@@ -30,6 +31,8 @@ INSERT_CHUNK = 1000
 BLOCKING = tuple(str(s) for s in BLOCKING_STATUSES)
 WHATSAPP_AGREED = "agreed to be contacted on WhatsApp"
 SLIPS_ONLY = "not agreed to WhatsApp: invited by slip only"
+# A roster whose import finished (docs/rosters.md, "Importing in chunks"); ``r`` is rosters.
+IMPORTED = "r.imported_at IS NOT NULL"
 
 
 async def hash_key(tx: Tx) -> bytes:
@@ -79,7 +82,15 @@ class RosterDesk(Scoped):
     async def create_roster(
         self, draft: RosterDraft, rows: Sequence[RosterRow], by: str, now: datetime
     ) -> int:
-        """Store a roster and its rows, each with a fresh personal code; the roster's id."""
+        """Store a roster and its rows at once, each with a fresh personal code; its id."""
+        roster_id = await self.begin_roster(draft, by, now)
+        await self.add_roster_rows(roster_id, rows, now)
+        await self.finish_roster(roster_id, now)
+        return roster_id
+
+    async def begin_roster(self, draft: RosterDraft, by: str, now: datetime) -> int:
+        """A roster whose rows come in chunks (``add_roster_rows``): seen nowhere until
+        ``finish_roster``; its id."""
         created = await self.tx.one(
             "INSERT INTO rosters (sponsor_id, branch, agreement, whatsapp_consent, filename,"
             " imported_by, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
@@ -93,7 +104,12 @@ class RosterDesk(Scoped):
             draft.expires_at,
         )
         assert created is not None
-        roster_id = int(created["id"])
+        return int(created["id"])
+
+    async def add_roster_rows(
+        self, roster_id: int, rows: Sequence[RosterRow], now: datetime
+    ) -> None:
+        """Store rows of a roster being imported, each with a fresh personal code."""
         for start in range(0, len(rows), INSERT_CHUNK):
             await self.tx.run_many(
                 "INSERT INTO roster_rows (roster_id, line, nik, name, phone, region_code, place,"
@@ -117,7 +133,19 @@ class RosterDesk(Scoped):
                     for r in rows[start : start + INSERT_CHUNK]
                 ],
             )
-        return roster_id
+
+    async def finish_roster(self, roster_id: int, now: datetime) -> None:
+        """Its last chunk is in: the roster is seen from now on."""
+        await self.tx.run(
+            "UPDATE rosters SET imported_at = ? WHERE id = ? AND imported_at IS NULL",
+            now,
+            roster_id,
+        )
+
+    async def drop_roster(self, roster_id: int) -> None:
+        """An import that failed: the roster and the rows stored so far go (a roster already
+        finished is never dropped)."""
+        await self.tx.run("DELETE FROM rosters WHERE id = ? AND imported_at IS NULL", roster_id)
 
     async def rosters(self, limit: int) -> list[RosterSummary]:
         """The rosters of the officer's branches, newest first, with their rows by state."""
@@ -133,7 +161,7 @@ class RosterDesk(Scoped):
         found = await self.tx.all(
             "SELECT r.id, r.sponsor_id, s.name AS sponsor_name, r.agreement, r.created_at,"
             " r.expires_at FROM rosters r JOIN sponsors s ON s.id = r.sponsor_id"
-            f" WHERE {where} ORDER BY r.created_at DESC, r.id DESC LIMIT ?",
+            f" WHERE {where} AND {IMPORTED} ORDER BY r.created_at DESC, r.id DESC LIMIT ?",
             *args,
             limit,
         )
@@ -157,21 +185,25 @@ class RosterDesk(Scoped):
         return out
 
     async def invitable(self, roster_id: int, now: datetime) -> list[Row]:
-        """The rows of a roster of the officer's branches that WhatsApp may invite: the roster
-        states that those listed agreed to WhatsApp and has not expired; the row has a number,
-        was never invited, and its number is not blocked (declined or erased before)."""
-        scope, args = self.in_scope("r.branch")
+        """The rows of a roster of the officer's branches that WhatsApp may invite, in file
+        order: the roster states that those listed agreed to WhatsApp and has not expired; the
+        row has a number, was never invited, and its number is not blocked (declined or erased
+        before)."""
+        return await self._invitable("w.roster_id = ?", [roster_id], now)
+
+    async def _invitable(self, rows: str, args: list[Any], now: datetime) -> list[Row]:
+        scope, scope_args = self.in_scope("r.branch")
         found = await self.tx.all(
             "SELECT w.id, w.phone, w.code, s.name AS sponsor_name FROM roster_rows w"
             " JOIN rosters r ON r.id = w.roster_id JOIN sponsors s ON s.id = r.sponsor_id"
-            " WHERE w.roster_id = ? AND w.state = ? AND w.phone != '' AND w.invited_at IS NULL"
+            f" WHERE {rows} AND w.state = ? AND w.phone != '' AND w.invited_at IS NULL"
             f" AND r.whatsapp_consent = ? AND r.expired_at IS NULL AND r.expires_at > ? AND {scope}"
-            " ORDER BY w.line",
-            roster_id,
+            f" AND {IMPORTED} ORDER BY w.line",
+            *args,
             str(RowState.IMPORTED),
             WHATSAPP_AGREED,
             now,
-            *args,
+            *scope_args,
         )
         if not found:
             return []
@@ -186,29 +218,60 @@ class RosterDesk(Scoped):
         """How many rows /roster_undang would invite now."""
         return len(await self.invitable(roster_id, now))
 
+    async def invitable_rows(self, roster_id: int, now: datetime) -> list[int]:
+        """The ids of the rows /roster_undang would invite now, in file order (queued a chunk
+        at a time by ``invite_rows``)."""
+        return [int(r["id"]) for r in await self.invitable(roster_id, now)]
+
     async def invite_roster(self, roster_id: int, daily: int, now: datetime) -> int:
-        """Queue the WhatsApp invitation of every invitable row (behind the other notices),
-        ``daily`` a day (0: all now); the rows become invited. How many were queued."""
-        found = await self.invitable(roster_id, now)
-        for position, row in enumerate(found):
-            due = now + timedelta(days=invitation_delay_days(position, daily))
-            reply = invitation_reply(row["sponsor_name"], row["code"])
-            await outbox.enqueue(
-                self.tx,
-                "wa",
-                row["phone"].removeprefix("+"),
-                reply,
-                f"{INVITATION_REFERENCE}{row['id']}",
-                now,
-                due=due,
-            )
-        # A worker may open their slip's code meanwhile: their row keeps its later state.
-        await self.tx.run_many(
-            "UPDATE roster_rows SET state = ?, invited_at = ?, updated_at = ? WHERE id = ?"
-            " AND state = ?",
-            [(str(RowState.INVITED), now, now, r["id"], str(RowState.IMPORTED)) for r in found],
-        )
-        return len(found)
+        """Queue the WhatsApp invitation of every invitable row at once (``invite_rows`` on
+        them all); how many were queued."""
+        return await self.invite_rows(await self.invitable_rows(roster_id, now), 0, daily, now)
+
+    async def invite_rows(
+        self, row_ids: Sequence[int], position: int, daily: int, now: datetime
+    ) -> int:
+        """Queue the WhatsApp invitations of these rows that are still invitable (behind the
+        other notices), ``daily`` a day counting from the batch's ``position``-th (0: all
+        now); the rows become invited. How many were queued.
+
+        Each row is claimed by the update that marks it invited, so a row queued by another
+        confirmation meanwhile, or opened from its slip (its later state stays), is skipped."""
+        queued = 0
+        for start in range(0, len(row_ids), LOOKUP_CHUNK):
+            chunk = list(row_ids[start : start + LOOKUP_CHUNK])
+            marks = ", ".join("?" for _ in chunk)
+            found = await self._invitable(f"w.id IN ({marks})", chunk, now)
+            if not found:
+                continue
+            claimed = {
+                int(r["id"])
+                for r in await self.tx.all(
+                    "UPDATE roster_rows SET state = ?, invited_at = ?, updated_at = ?"
+                    f" WHERE id IN ({', '.join('?' for _ in found)}) AND state = ? RETURNING id",
+                    str(RowState.INVITED),
+                    now,
+                    now,
+                    *(r["id"] for r in found),
+                    str(RowState.IMPORTED),
+                )
+            }
+            items: list[tuple[str, Reply, str | None, datetime]] = []
+            for row in found:
+                if int(row["id"]) not in claimed:
+                    continue
+                days = invitation_delay_days(position + queued + len(items), daily)
+                items.append(
+                    (
+                        row["phone"].removeprefix("+"),
+                        invitation_reply(row["sponsor_name"], row["code"]),
+                        f"{INVITATION_REFERENCE}{row['id']}",
+                        now + timedelta(days=days),
+                    )
+                )
+            await outbox.enqueue_many(self.tx, "wa", items, now)
+            queued += len(items)
+        return queued
 
     async def roster_slips(self, roster_id: int) -> list[SlipRow]:
         """The roster's rows still to be handed a slip (its personal data not deleted), in file
@@ -217,7 +280,7 @@ class RosterDesk(Scoped):
         found = await self.tx.all(
             "SELECT w.name, w.code FROM roster_rows w JOIN rosters r ON r.id = w.roster_id"
             f" WHERE w.roster_id = ? AND w.nik != '' AND w.state NOT IN (?, ?, ?) AND {scope}"
-            " ORDER BY w.line",
+            f" AND {IMPORTED} ORDER BY w.line",
             roster_id,
             str(RowState.COMPLETED),
             str(RowState.DECLINED),
@@ -232,7 +295,7 @@ class RosterDesk(Scoped):
         found = await self.tx.all(
             "SELECT w.line, w.nik, w.phone, w.state, w.reason, w.reference FROM roster_rows w"
             f" JOIN rosters r ON r.id = w.roster_id WHERE w.roster_id = ? AND {scope}"
-            " ORDER BY w.line",
+            f" AND {IMPORTED} ORDER BY w.line",
             roster_id,
             *args,
         )

@@ -16,17 +16,20 @@ from bot.rosters import (
     NUMBER_BLOCKED,
     OUTSIDE_SPONSOR,
     OVER_QUOTA,
+    RosterChecks,
     check_rows,
+    open_roster,
     phone_digest,
     read_roster,
     report_xlsx,
 )
-from bot.uploads import ImportLimits
+from bot.uploads import TOO_MANY_ROWS, ImportLimits
 
 SAMPLE = Path(__file__).resolve().parents[2] / "docs" / "samples" / "roster.csv"
 TODAY = date(2026, 12, 7)
 LIMITS = ImportLimits(max_rows=50_000)
 HEADER = "NIK,Nama,Nomor HP,Desa/Kecamatan,Pekerjaan\n"
+NONE: tuple[frozenset[str], frozenset[str]] = (frozenset(), frozenset())  # active, blocked
 
 
 def sponsor(quota: int = 100, taken: int = 0) -> Sponsor:
@@ -127,3 +130,43 @@ def test_numbers_are_remembered_by_a_keyed_hash() -> None:
     one = phone_digest(b"k1", "+6281234567801")
     assert one != phone_digest(b"k2", "+6281234567801")
     assert "6281234567801" not in one
+
+
+def test_checks_in_chunks_hold_the_quota_and_repeated_niks_across_chunks() -> None:
+    """A file checked two lines at a time gives what it gives checked whole: a NIK repeated in
+    a later chunk is refused, and the sponsor's places count down over every chunk."""
+    found = read_roster(
+        (
+            HEADER + "3401011203850001,Sri,081234567801,Wates,\n"
+            "3401025507900002,Tukiman,081234567802,Pengasih,\n"
+            "3401011203850001,Sri lagi,081234567803,Wates,\n"
+            "3401034101880003,Ngatinem,081234567804,Sentolo,\n"
+            "3401042008920004,Suparjo,081234567805,Nanggulan,\n"
+        ).encode(),
+        "r.csv",
+        LIMITS,
+    )
+    lines = list(found.candidates)
+    whole = check_rows(lines, sponsor(quota=3), TODAY, frozenset(), frozenset())
+    checks = RosterChecks(sponsor(quota=3), TODAY)
+    chunked = [c for at in range(0, 5, 2) for c in checks.check(lines[at : at + 2], *NONE)]
+    assert chunked == whole
+    assert [[m for m, _ in c.problems] for c in chunked] == [
+        [],
+        [],
+        [NIK_REPEATED],
+        [],
+        [OVER_QUOTA],
+    ]
+
+
+def test_a_roster_file_is_opened_as_a_stream() -> None:
+    """Opened, a file gives its lines as they are taken; a file past the row limit is refused
+    before any line is given."""
+    data = (HEADER + "3401011203850001,Sri,081234567801,Wates,\n" * 3).encode()
+    opened = open_roster(data, "r.csv", LIMITS)
+    assert opened.refusal is None and not isinstance(opened.candidates, tuple)
+    assert [c.line for c in opened.candidates] == [2, 3, 4]
+    assert list(opened.candidates) == []  # read once
+    refused = open_roster(data, "r.csv", ImportLimits(max_rows=2))
+    assert refused.refusal is not None and refused.refusal.reason_msgid == TOO_MANY_ROWS

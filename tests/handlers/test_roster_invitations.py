@@ -7,8 +7,11 @@ import json
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
+import pytest
+
 from bot.flow.reminders import draft_reminder
 from bot.settings import Settings
+from handlers import roster_jobs
 from handlers.housekeeping import policy
 from handlers.outbox import deliver_due
 from handlers.runtime import build_core
@@ -16,6 +19,7 @@ from handlers.telegram.app import services_of
 from handlers.whatsapp.channel import WhatsAppChannel
 from handlers.whatsapp.client import WhatsAppClient
 from handlers.whatsapp.pacing import Pacer
+from storage.sql.tx import as_datetime
 from tests.conftest import OFFICER, Telegram, query
 from tests.databases import execute_url
 from tests.handlers.conftest import WhatsApp
@@ -292,3 +296,22 @@ async def test_a_number_only_imported_is_not_taken_for_invited(
     await import_roster(telegram, OFFICER, await create_sponsor(telegram, quota=100))
     welcome = await whatsapp.text("iya saya mau daftar", wa_id=INVITED[1])
     assert "mengundang" not in welcome and "Anda setuju data Anda dipakai" in welcome
+
+
+async def test_invitations_are_queued_a_chunk_at_a_time_days_counted_over_the_chunks(
+    telegram: Telegram, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One row per unit of work: the messaging limit still spreads the batch over its days, and
+    a second confirmation queues nothing again (each row was claimed when marked invited)."""
+    monkeypatch.setattr(roster_jobs, "CHUNK", 1)
+    roster_id = await invite(telegram)
+    due = query(
+        settings,
+        "SELECT user_id, next_attempt_at FROM outbox WHERE reference LIKE 'roster:%' ORDER BY id",
+    )
+    assert [d[0] for d in due] == list(INVITED)
+    days = [(as_datetime(d[1]) - as_datetime(due[0][1])).days for d in due]
+    assert days == [0, 0, 1, 1]
+    again = await telegram.press(OFFICER, f"off:roster_undang:{roster_id} ya")
+    assert "Tidak ada yang bisa diundang" in again
+    assert len(query(settings, "SELECT id FROM outbox WHERE reference LIKE 'roster:%'")) == 4

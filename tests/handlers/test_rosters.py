@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 import re
-from datetime import timedelta
+import threading
+from collections.abc import Iterator
+from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 import openpyxl
+import pytest
 
 from bot.domain import Housekeeping
 from bot.messages import Msg, Reply
+from bot.rosters import Candidate, RosterDraft, RosterRow, RosterSummary
 from bot.settings import Settings
+from bot.uploads import UnreadableFile
+from handlers import roster_jobs
+from handlers.telegram.app import services_of
 from tests.conftest import NIK, OFFICER, WORKER, Telegram, query
 from tests.handlers.conftest import WhatsApp
 from tests.handlers.test_events_sponsors import create_sponsor
@@ -23,11 +32,16 @@ SAMPLE = Path(__file__).resolve().parents[2] / "docs" / "samples" / "roster.csv"
 ROSTER = SAMPLE.read_bytes() + f"{NIK},Sri Rahayu,081299990000,Wates,,,\n".encode()
 
 
-async def import_roster(tg: Telegram, officer: int, sponsor: str, data: bytes = ROSTER) -> str:
-    """The dialog of /roster_impor up to the file; returns the bot's answer to the file."""
+async def start_import(tg: Telegram, sponsor: str, officer: int = OFFICER) -> str:
+    """The dialog of /roster_impor up to the file; the question for the file."""
     assert "perjanjian kerja sama" in await tg.text(officer, f"/roster_impor {sponsor}")
     assert "setuju dihubungi lewat WhatsApp" in await tg.text(officer, "PKS 12/2026")
-    assert "Kirim berkas XLSX atau CSV" in await tg.press(officer, "off:r_wa:1")
+    return await tg.press(officer, "off:r_wa:1")
+
+
+async def import_roster(tg: Telegram, officer: int, sponsor: str, data: bytes = ROSTER) -> str:
+    """The dialog of /roster_impor up to the file; returns the bot's answer to the file."""
+    assert "Kirim berkas XLSX atau CSV" in await start_import(tg, sponsor, officer)
     tg.request.files["r1"] = data
     await tg.feed(tg.updates.document(officer, "r1", "pekerja.csv"))
     return tg.request.last_text(officer)
@@ -294,3 +308,107 @@ async def test_erasure_mid_invitation_deletes_the_rows_data(
     await telegram.press(WORKER, telegram.request.last_buttons(WORKER)[0])
     assert row_state(telegram, code) == ("declined", "", "")
     assert "tidak berlaku" in await telegram.text(WORKER, f"/start {code}")
+
+
+# --- importing in chunks (handlers/roster_jobs.py) ---------------------------------------
+
+
+def pause_at_chunk(
+    monkeypatch: pytest.MonkeyPatch, chunk: int, fail: BaseException | None = None
+) -> tuple[threading.Event, threading.Event]:
+    """Chunks of two lines; reading the ``chunk``-th waits for the test (or raises ``fail``).
+    Returns (reached, release)."""
+    monkeypatch.setattr(roster_jobs, "CHUNK", 2)
+    reached, release = threading.Event(), threading.Event()
+    calls = 0
+    real = roster_jobs.next_chunk
+
+    def paused(lines: Iterator[Candidate], today: date, places: roster_jobs.Places) -> Any:
+        nonlocal calls
+        calls += 1
+        if calls == chunk:
+            if fail is not None:
+                raise fail
+            reached.set()
+            release.wait(10)
+        return real(lines, today, places)
+
+    monkeypatch.setattr(roster_jobs, "next_chunk", paused)
+    return reached, release
+
+
+async def visible_rosters(tg: Telegram) -> list[RosterSummary]:
+    async with tg.repo.officer() as session:
+        session.restrict(None)
+        return await session.rosters(10)
+
+
+async def test_workers_are_answered_between_two_chunks_of_an_import_and_the_roster_shows_last(
+    telegram: Telegram, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each chunk is its own transaction: while the second is read, the first is stored and
+    the database's writer is free, so a worker's update is answered (one transaction for the
+    whole file kept it waiting); the roster is seen nowhere until its last chunk is in."""
+    expected = await telegram.text(WORKER + 1, "/start")
+    reached, release = pause_at_chunk(monkeypatch, 2)
+    sponsor = await create_sponsor(telegram, quota=100)
+    importing = asyncio.create_task(import_roster(telegram, OFFICER, sponsor))
+    try:
+        assert await asyncio.to_thread(reached.wait, 10)
+        answer = await asyncio.wait_for(telegram.text(WORKER, "/start"), 5)
+        assert answer == expected
+        assert query(settings, "SELECT count(*) FROM roster_rows") == [(2,)]
+        assert query(settings, "SELECT count(*) FROM rosters WHERE imported_at IS NULL") == [(1,)]
+        assert await visible_rosters(telegram) == []
+        code = query(settings, "SELECT code FROM roster_rows ORDER BY line")[0][0]
+        assert "tidak dikenal" in await telegram.text(WORKER + 2, f"/start {code}")
+        assert query(settings, "SELECT state FROM roster_rows ORDER BY line")[0] == ("imported",)
+    finally:
+        release.set()
+        summary = await importing
+    assert "5 diimpor, 0 ditolak" in summary
+    (report,) = documents(telegram, "sendDocument")[-1:]
+    lines = list(openpyxl.load_workbook(io.BytesIO(report)).active.iter_rows(values_only=True))
+    assert [r[0] for r in lines[1:]] == [2, 3, 4, 5, 6]  # every line, across the chunks
+    assert [r.total for r in await visible_rosters(telegram)] == [5]
+
+
+async def test_an_import_failing_midway_leaves_no_half_roster(
+    telegram: Telegram, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two chunks stored, the third fails: what was stored goes, and the officer may start
+    again; a file unreadable midway is said so."""
+    sponsor = await create_sponsor(telegram, quota=100)
+    pause_at_chunk(monkeypatch, 3, OSError("the disk went away"))
+    desk = services_of(telegram.app).desk
+    assert "Kirim berkas" in await start_import(telegram, sponsor)
+    with pytest.raises(OSError):
+        await desk.import_document(f"tg:{OFFICER}", "pekerja.csv", ROSTER, "", telegram.now())
+    assert query(settings, "SELECT count(*) FROM rosters") == [(0,)]
+    assert query(settings, "SELECT count(*) FROM roster_rows") == [(0,)]
+
+    pause_at_chunk(monkeypatch, 2, UnreadableFile("a broken sheet"))
+    answer = await import_roster(telegram, OFFICER, sponsor)
+    assert "tidak bisa dibaca" in answer
+    assert query(settings, "SELECT count(*) FROM rosters") == [(0,)]
+    assert query(settings, "SELECT count(*) FROM roster_rows") == [(0,)]
+
+
+async def test_a_roster_left_importing_by_a_crash_is_deleted_by_housekeeping(
+    telegram: Telegram, settings: Settings
+) -> None:
+    sponsor_id = int(await create_sponsor(telegram, quota=100))
+    now = telegram.now()
+    draft = RosterDraft(sponsor_id, "Yogyakarta", "PKS 1", True, "r.csv", now + timedelta(60))
+    row = RosterRow(2, "3401011203850001", "Sri", "+6281234567801", "34.01", "Wates")
+    async with telegram.repo.officer() as session:
+        session.restrict(None)
+        roster_id = await session.begin_roster(draft, "tg:1", now)
+        await session.add_roster_rows(roster_id, [row], now)
+    policy = Housekeeping(frozenset({"name"}), timedelta(hours=1), timedelta(days=30))
+    reminder = Reply(parts=(Msg("Lanjutkan?"),))
+    await telegram.repo.housekeeping(now + timedelta(minutes=30), policy, reminder)
+    assert query(settings, "SELECT count(*) FROM roster_rows") == [(1,)]  # may still be going
+    await telegram.repo.housekeeping(now + timedelta(hours=2), policy, reminder)
+    assert query(settings, "SELECT count(*) FROM rosters") == [(0,)]
+    assert query(settings, "SELECT count(*) FROM roster_rows") == [(0,)]

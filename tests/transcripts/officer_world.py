@@ -381,6 +381,20 @@ class FakeOfficerSession:
         self.world.rosters[new_id] = (draft, list(rows), now)
         return new_id
 
+    async def begin_roster(self, draft: RosterDraft, by: str, now: datetime) -> int:
+        return await self.create_roster(draft, (), by, now)
+
+    async def add_roster_rows(
+        self, roster_id: int, rows: Sequence[RosterRow], now: datetime
+    ) -> None:
+        self.world.rosters[roster_id][1].extend(rows)
+
+    async def finish_roster(self, roster_id: int, now: datetime) -> None:
+        pass
+
+    async def drop_roster(self, roster_id: int) -> None:
+        self.world.rosters.pop(roster_id, None)
+
     async def rosters(self, limit: int) -> list[RosterSummary]:
         return self._summaries(lambda draft: self._sees(draft.branch), limit)
 
@@ -409,8 +423,16 @@ class FakeOfficerSession:
             return 0
         return sum(1 for row in rows if row.phone)
 
+    async def invitable_rows(self, roster_id: int, now: datetime) -> list[int]:
+        return list(range(await self.invitable_count(roster_id, now)))
+
     async def invite_roster(self, roster_id: int, daily: int, now: datetime) -> int:
         return await self.invitable_count(roster_id, now)
+
+    async def invite_rows(
+        self, row_ids: Sequence[int], position: int, daily: int, now: datetime
+    ) -> int:
+        return len(row_ids)
 
     async def roster_slips(self, roster_id: int) -> list[SlipRow]:
         draft, rows, _ = self.world.rosters.get(roster_id, (None, [], None))
