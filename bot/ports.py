@@ -329,10 +329,6 @@ class OfficerSession(Protocol):
         """The ids of those rows, in file order (empty when not of the officer's branches)."""
         ...
 
-    async def invite_roster(self, roster_id: int, daily: int, now: datetime) -> int:
-        """Queue those rows' invitations at once, ``daily`` a day (0: all now); how many."""
-        ...
-
     async def invite_rows(
         self, row_ids: Sequence[int], position: int, daily: int, now: datetime
     ) -> int:

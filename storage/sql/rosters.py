@@ -223,11 +223,6 @@ class RosterDesk(Scoped):
         at a time by ``invite_rows``)."""
         return [int(r["id"]) for r in await self.invitable(roster_id, now)]
 
-    async def invite_roster(self, roster_id: int, daily: int, now: datetime) -> int:
-        """Queue the WhatsApp invitation of every invitable row at once (``invite_rows`` on
-        them all); how many were queued."""
-        return await self.invite_rows(await self.invitable_rows(roster_id, now), 0, daily, now)
-
     async def invite_rows(
         self, row_ids: Sequence[int], position: int, daily: int, now: datetime
     ) -> int:

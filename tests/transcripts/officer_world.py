@@ -426,9 +426,6 @@ class FakeOfficerSession:
     async def invitable_rows(self, roster_id: int, now: datetime) -> list[int]:
         return list(range(await self.invitable_count(roster_id, now)))
 
-    async def invite_roster(self, roster_id: int, daily: int, now: datetime) -> int:
-        return await self.invitable_count(roster_id, now)
-
     async def invite_rows(
         self, row_ids: Sequence[int], position: int, daily: int, now: datetime
     ) -> int:
