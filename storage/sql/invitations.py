@@ -117,17 +117,7 @@ async def open_invitation(
 
 # A row whose WhatsApp invitation was queued (or later), not yet finished: its number is expected
 # to write back.
-INVITED_STATES = tuple(
-    str(s)
-    for s in (
-        RowState.INVITED,
-        RowState.SENT,
-        RowState.DELIVERED,
-        RowState.READ,
-        RowState.OPENED,
-        RowState.VERIFIED,
-    )
-)
+INVITED_STATES = tuple(sorted(str(s) for s in OPEN_STATES - {RowState.IMPORTED}))
 
 
 async def invited_number(tx: Tx, phone: str, now: datetime) -> str | None:
