@@ -5,8 +5,9 @@ run (its Needs answered from the session, stepping again after each), its effect
 are written, and the update is marked applied, all in one transaction. This module only
 sequences: what is I/O besides the session's calls comes in through two ports implemented where
 I/O lives (handlers/desk_io.py): ``KnownOfficers``, who is an officer without a transaction, and
-``DeskWork``, the long work done outside the transaction and off the event loop (an /impor or
-roster file read before it; pictures drawn and an export built after it has committed).
+``DeskWork``, the long work done outside the transaction and off the event loop (an /impor file
+read, or a roster file opened, before it; pictures drawn, an export built and a roster's lines
+stored or its invitations queued, a chunk per unit of work, after it has committed).
 """
 
 from __future__ import annotations
